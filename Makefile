@@ -1,0 +1,45 @@
+# SPDX-License-Identifier: MIT
+# Mosaic: the one entry point.
+#   make            build the core and the boot ISO
+#   make run        install what is missing, build, boot in QEMU (quit: Ctrl-A X)
+#   make test       install what is missing, build, run every test (T=PATTERN: a subset)
+#   make bench      boot-time benchmark
+#   make CC=clang   the same with Clang
+# Non-recursive: each directory contributes a rules.mk fragment.
+
+.DEFAULT_GOAL := all
+
+include build/toolchain.mk
+OUT := build/out/$(notdir $(firstword $(CC)))
+
+all: core iso
+include core/rules.mk
+include tests/rules.mk
+
+ISO := $(OUT)/mosaic.iso
+BOOT_CMDLINE ?=
+
+# The ISO is rebuilt every time: its grub.cfg carries BOOT_CMDLINE.
+iso: $(CORE_ELF) FORCE
+	@build/mkiso.sh $(ISO) $(CORE_ELF) "$(BOOT_CMDLINE)"
+
+deps:
+	@build/deps.sh $(CC)
+
+run: deps
+	@$(MAKE) --no-print-directory all
+	@build/qemu.sh run $(ISO)
+
+test: deps
+	@$(MAKE) --no-print-directory all test-build
+	@$(PYTHON) tests/run.py --out $(OUT) $(if $(T),--filter '$(T)')
+
+bench: deps
+	@$(MAKE) --no-print-directory all
+	@$(PYTHON) tests/bench/boot.py --out $(OUT)
+
+clean:
+	rm -rf $(OUT)
+
+FORCE:
+.PHONY: all core iso deps run test test-build bench clean FORCE

@@ -1,0 +1,88 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The x86_64 side of core/include/core/arch.h: CPU identity through the
+ * per-CPU area, interrupt masking, halting, the debug-exit device,
+ * stopping CPUs on panic and frame-pointer backtraces.
+ */
+#include "arch_priv.h"
+#include "core/arch.h"
+#include "core/log.h"
+#include "core/string.h"
+#include "x86.h"
+
+#define DEBUG_EXIT_PORT 0xf4
+
+struct percpu percpu_area[MAX_CPUS];
+volatile int cpus_stopping; /* set once, by the panicking CPU */
+
+void percpu_install(struct percpu *pc)
+{
+    pc->self = pc;
+    wrmsr(MSR_GS_BASE, (uint64_t)pc);
+}
+
+unsigned arch_cpu_index(void)
+{
+    return this_cpu()->index;
+}
+
+uint64_t arch_irq_save(void)
+{
+    return irq_save();
+}
+
+void arch_irq_restore(uint64_t flags)
+{
+    irq_restore(flags);
+}
+
+void arch_cpu_relax(void)
+{
+    cpu_relax();
+}
+
+void arch_halt_forever(void)
+{
+    for (;;)
+        __asm__ volatile("cli; hlt");
+}
+
+void arch_platform_exit(enum platform_exit code)
+{
+    /* QEMU's isa-debug-exit ends the emulator with status (code << 1) | 1;
+     * without that device the write goes nowhere. */
+    outl(DEBUG_EXIT_PORT, (uint32_t)code);
+}
+
+void arch_stop_other_cpus(void)
+{
+    cpus_stopping = 1;
+    if (smp_online_count() > 1)
+        lapic_send_nmi_others();
+    time_delay_us(10000);
+}
+
+static bool on_this_stack(uint64_t fp)
+{
+    const struct percpu *pc = this_cpu();
+
+    return fp >= pc->stack_base && fp + 16 <= pc->stack_top && (fp & 7) == 0;
+}
+
+void arch_backtrace(uint64_t fp)
+{
+    char line[200];
+    int n = 0;
+
+    if (!fp)
+        fp = (uint64_t)__builtin_frame_address(0);
+    n += snprintf(line + n, sizeof(line) - (size_t)n, "  backtrace:");
+    for (unsigned depth = 0; depth < 8 && on_this_stack(fp); depth++) {
+        const uint64_t *frame = (const uint64_t *)fp;
+        n += snprintf(line + n, sizeof(line) - (size_t)n, " 0x%016llx", (unsigned long long)frame[1]);
+        if (frame[0] <= fp) /* stacks grow down: callers sit higher */
+            break;
+        fp = frame[0];
+    }
+    log_err("%s", line);
+}

@@ -1,0 +1,56 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Deliberate core faults (option test.fault=KIND[, test.fault_cpu=N]),
+ * so boot scenarios can prove that a core fault on any CPU is dumped and
+ * stops the machine cleanly instead of hanging or rebooting.
+ */
+#include "../arch/x86_64/arch_priv.h"
+#include "../arch/x86_64/x86.h"
+#include "core/cmdline.h"
+#include "core/log.h"
+#include "core/panic.h"
+#include "test_fault.h"
+
+static char fault_kind[8]; /* written before the fault is raised */
+
+static void raise_fault(void *arg)
+{
+    volatile uint64_t zero = 0;
+
+    (void)arg;
+    log_info("test: raising a deliberate core fault '%s'", fault_kind);
+    if (!strcmp(fault_kind, "pf"))
+        *(volatile uint64_t *)0x1000 = 1; /* lower half: never mapped */
+    else if (!strcmp(fault_kind, "gp"))
+        (void)*(volatile uint64_t *)0x8000000000000000ull; /* non-canonical */
+    else if (!strcmp(fault_kind, "ud"))
+        __asm__ volatile("ud2");
+    else if (!strcmp(fault_kind, "de"))
+        log_info("test: %llu", (unsigned long long)(1 / zero));
+    else if (!strcmp(fault_kind, "panic"))
+        panic("test: deliberate panic");
+    log_err("test: fault '%s' did not fault", fault_kind);
+}
+
+void test_fault_maybe(const char *cmdline)
+{
+    const char *v;
+    size_t len;
+    uint64_t cpu = 0;
+
+    if (!cmdline_find(cmdline, "test.fault", &v, &len))
+        return;
+    len = MIN(len, sizeof(fault_kind) - 1);
+    memcpy(fault_kind, v, len);
+    fault_kind[len] = '\0';
+    cmdline_uint(cmdline, "test.fault_cpu", &cpu);
+    if (cpu == 0) {
+        raise_fault(NULL);
+        return;
+    }
+    if (smp_call((unsigned)cpu, raise_fault, NULL) != 0)
+        log_err("test: cpu%llu is not online; no fault raised", (unsigned long long)cpu);
+    /* The faulting CPU stops this one with an NMI. */
+    for (;;)
+        cpu_idle_wait();
+}

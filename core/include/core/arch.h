@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * What generic core code may ask of the architecture: which CPU it runs
+ * on, interrupt masking, halting, the serial console and the platform's
+ * exit device. Implemented in core/arch/x86_64/.
+ */
+#pragma once
+
+#include "core/types.h"
+
+/* arch_cpu_index: index of the running CPU (0 = boot CPU). Any context. */
+unsigned arch_cpu_index(void);
+
+/* Interrupt masking on the running CPU; save/restore nest. */
+uint64_t arch_irq_save(void);
+void arch_irq_restore(uint64_t flags);
+void arch_cpu_relax(void);
+
+/* arch_halt_forever: interrupts off, halt this CPU for good. */
+void arch_halt_forever(void) __attribute__((noreturn));
+
+/* arch_console_write: raw bytes to the core's serial port (COM1). No lock:
+ * log.c serialises callers. */
+void arch_console_write(const char *s, size_t n);
+
+/*
+ * arch_platform_exit: end the machine with a status for the test harness
+ * (QEMU's isa-debug-exit device; a no-op on hardware without one). Codes:
+ * PLATFORM_EXIT_DONE after a test run, _PANIC after a fault dump,
+ * _REFUSED when the core refused to boot.
+ */
+enum platform_exit {
+    PLATFORM_EXIT_DONE = 0,
+    PLATFORM_EXIT_PANIC = 1,
+    PLATFORM_EXIT_REFUSED = 2,
+};
+void arch_platform_exit(enum platform_exit code);
+
+/* arch_stop_other_cpus: make every other online CPU halt for good (NMI).
+ * Used on panic only. */
+void arch_stop_other_cpus(void);
+
+/* arch_backtrace: log the return addresses of the current call chain,
+ * starting from frame pointer fp (0 = the caller's). */
+void arch_backtrace(uint64_t fp);
+
+/* arch_time_ns: nanoseconds since the core started (TSC-based; 0 until
+ * calibrated). */
+uint64_t arch_time_ns(void);

@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The core log: structured lines "[cpuN] subsys: fact" on COM1. The level
+ * is chosen on the command line (loglevel=0..3); errors always print.
+ */
+#pragma once
+
+enum log_level {
+    LOG_ERR = 0,
+    LOG_WARN = 1,
+    LOG_INFO = 2,
+    LOG_DEBUG = 3,
+};
+
+/*
+ * log_printf: print one log line at lvl (a trailing newline is added).
+ * fmt is printf-like: %d %i %u %x %X %p %s %c %%, with l/ll/z modifiers,
+ * width and zero padding. Safe in any context, including exceptions;
+ * takes the console lock (re-entrant on the same CPU after a panic).
+ */
+void log_printf(enum log_level lvl, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* log_set_level: print lines up to lvl from now on. Boot CPU, at boot. */
+void log_set_level(enum log_level lvl);
+/* log_force_console: panic only: never wait long for the console lock. */
+void log_force_console(void);
+
+#define log_err(...)   log_printf(LOG_ERR, __VA_ARGS__)
+#define log_warn(...)  log_printf(LOG_WARN, __VA_ARGS__)
+#define log_info(...)  log_printf(LOG_INFO, __VA_ARGS__)
+#define log_debug(...) log_printf(LOG_DEBUG, __VA_ARGS__)

@@ -1,0 +1,79 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The core log: one formatted line per call, "[cpuN] " prefixed, written
+ * whole to the serial console under a lock so lines from different CPUs
+ * never interleave. A CPU that faults while holding the lock (or a panic
+ * that finds the lock held by a stopped CPU) still gets its lines out.
+ */
+#include "core/arch.h"
+#include "core/fmt.h"
+#include "core/log.h"
+#include "core/spinlock.h"
+#include "core/string.h"
+
+#define LOG_LINE_MAX 240
+
+static struct spinlock console_lock = SPINLOCK_INIT;
+static enum log_level log_threshold = LOG_INFO; /* set once at boot */
+static bool log_forced;                          /* set on panic */
+
+void log_set_level(enum log_level lvl)
+{
+    log_threshold = lvl;
+}
+
+void log_force_console(void)
+{
+    log_forced = true;
+}
+
+/* Takes the console lock unless this CPU already holds it (a fault inside
+ * the logger) or a panic gave up waiting for another CPU. */
+static bool console_acquire(uint64_t *flags)
+{
+    *flags = arch_irq_save();
+    if (spin_held_by_me(&console_lock))
+        return false;
+    if (log_forced) {
+        for (unsigned i = 0; i < 10000000u; i++) {
+            if (!spin_is_locked(&console_lock)) {
+                spin_lock(&console_lock);
+                return true;
+            }
+            arch_cpu_relax();
+        }
+        return false;
+    }
+    spin_lock(&console_lock);
+    return true;
+}
+
+void log_printf(enum log_level lvl, const char *fmt, ...)
+{
+    char line[LOG_LINE_MAX + 16];
+    va_list ap;
+    uint64_t flags;
+    int head, n;
+    bool locked;
+
+    if (lvl > log_threshold)
+        return;
+    head = snprintf(line, sizeof(line), "[cpu%u] ", arch_cpu_index());
+    va_start(ap, fmt);
+    n = vsnprintf(line + head, LOG_LINE_MAX - (size_t)head, fmt, ap);
+    va_end(ap);
+    n += head;
+    if (n >= LOG_LINE_MAX) {
+        /* Mark a cut line so nobody mistakes it for the whole fact. */
+        n = LOG_LINE_MAX - 1;
+        memcpy(line + n - 3, "...", 3);
+    }
+    line[n++] = '\r';
+    line[n++] = '\n';
+
+    locked = console_acquire(&flags);
+    arch_console_write(line, (size_t)n);
+    if (locked)
+        spin_unlock(&console_lock);
+    arch_irq_restore(flags);
+}

@@ -1,0 +1,35 @@
+# SPDX-License-Identifier: MIT
+# The core: every .c and .S below core/ is linked into one multiboot2 ELF.
+
+CORE_SRCS := $(sort $(shell find core -name '*.c' -o -name '*.S'))
+CORE_OBJS := $(patsubst %,$(OUT)/%.o,$(CORE_SRCS))
+CORE_ELF  := $(OUT)/core/mosaic.elf
+CORE_HDRS := $(sort $(shell find core -name '*.h'))
+
+core: $(CORE_ELF) core-headers
+
+$(OUT)/core/%.c.o: core/%.c
+	@mkdir -p $(dir $@)
+	@echo "  CC      $<"
+	@$(CC) $(CORE_CFLAGS) -c $< -o $@
+
+$(OUT)/core/%.S.o: core/%.S
+	@mkdir -p $(dir $@)
+	@echo "  AS      $<"
+	@$(CC) $(CORE_ASFLAGS) -c $< -o $@
+
+$(CORE_ELF): $(CORE_OBJS) core/linker.ld
+	@echo "  LD      $@"
+	@$(LD) $(CORE_LDFLAGS) -T core/linker.ld -o $@ $(CORE_OBJS)
+	@build/check-core.sh $@
+
+# Every header must compile on its own (STYLE 14).
+CORE_HDR_STAMPS := $(patsubst %,$(OUT)/hdrcheck/%.ok,$(CORE_HDRS))
+core-headers: $(CORE_HDR_STAMPS)
+$(OUT)/hdrcheck/%.h.ok: %.h
+	@mkdir -p $(dir $@)
+	@echo '#include "$(patsubst core/include/%,%,$<)"' | $(CC) $(CORE_CFLAGS) -I. -x c -c - -o /dev/null
+	@touch $@
+
+-include $(CORE_OBJS:.o=.d)
+.PHONY: core-headers

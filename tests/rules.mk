@@ -1,0 +1,21 @@
+# SPDX-License-Identifier: MIT
+# Host unit tests: one binary per subsystem, built with the host compiler
+# under the sanitizers (tests/unit/rules.mk lists them and their sources).
+
+include tests/unit/rules.mk
+
+UNIT_BINS := $(patsubst %,$(OUT)/tests/unit/%_test,$(UNIT_TESTS))
+UNIT_COMMON := tests/unit/harness.c
+
+test-build: $(UNIT_BINS) test-images
+
+define unit_rule
+$(OUT)/tests/unit/$(1)_test: tests/unit/$(1)_test.c $$(unit_$(1)_SRCS) $(UNIT_COMMON) $$(wildcard tests/unit/*.h)
+	@mkdir -p $$(dir $$@)
+	@echo "  HOSTCC  $$@"
+	@$(CC) $(HOST_CFLAGS) -Itests/unit/include -Icore/include -Itests/unit -o $$@ \
+		tests/unit/$(1)_test.c $$(unit_$(1)_SRCS) $(UNIT_COMMON)
+endef
+$(foreach t,$(UNIT_TESTS),$(eval $(call unit_rule,$(t))))
+
+include tests/images/rules.mk
