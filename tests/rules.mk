@@ -4,6 +4,11 @@
 
 include tests/unit/rules.mk
 
+# Tests of core/lib and core/boot pieces not listed by tests/unit/rules.mk.
+UNIT_TESTS += fmt cmdline
+unit_fmt_SRCS := core/lib/fmt.c
+unit_cmdline_SRCS := core/boot/cmdline.c
+
 UNIT_BINS := $(patsubst %,$(OUT)/tests/unit/%_test,$(UNIT_TESTS))
 UNIT_COMMON := tests/unit/harness.c
 

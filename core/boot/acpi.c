@@ -38,7 +38,7 @@ struct acpi_kind {
  * One line about a table that failed a check: an error when the core needs
  * the table, otherwise a warning that says the table is dropped.
  */
-#define acpi_report(required, fmt, ...)                                              \
+#define ACPI_REPORT(required, fmt, ...)                                              \
     log_printf((required) ? LOG_ERR : LOG_WARN, "acpi: " fmt "%s", __VA_ARGS__,      \
                (required) ? "" : ", table ignored")
 
@@ -65,17 +65,17 @@ static int acpi_header_check(const struct acpi_kind *k, paddr_t pa,
     unsigned long long a = pa;
 
     if (memcmp(hdr->signature, k->sig, 4) != 0) {
-        acpi_report(k->required, "%s at 0x%llx: signature 0x%08x is not \"%s\"", k->name, a,
+        ACPI_REPORT(k->required, "%s at 0x%llx: signature 0x%08x is not \"%s\"", k->name, a,
                     acpi_sig_value(hdr->signature), k->sig);
         return -ERR_INVAL;
     }
     if (hdr->length < ACPI_HDR_LEN) {
-        acpi_report(k->required, "%s at 0x%llx: length %u is below %u", k->name, a,
+        ACPI_REPORT(k->required, "%s at 0x%llx: length %u is below %u", k->name, a,
                     hdr->length, ACPI_HDR_LEN);
         return -ERR_INVAL;
     }
     if (hdr->length > ACPI_TABLE_MAX_LEN) {
-        acpi_report(k->required, "%s at 0x%llx: length %u is above the %u-byte limit", k->name,
+        ACPI_REPORT(k->required, "%s at 0x%llx: length %u is above the %u-byte limit", k->name,
                     a, hdr->length, (unsigned)ACPI_TABLE_MAX_LEN);
         return -ERR_INVAL;
     }
@@ -96,7 +96,7 @@ static int acpi_table_get(const struct acpi_walk *w, const struct acpi_kind *k, 
     int rc;
 
     if (!p) {
-        acpi_report(k->required, "%s at 0x%llx: header is not accessible", k->name, a);
+        ACPI_REPORT(k->required, "%s at 0x%llx: header is not accessible", k->name, a);
         return -ERR_INVAL;
     }
     memcpy(&hdr, p, sizeof(hdr));
@@ -105,19 +105,19 @@ static int acpi_table_get(const struct acpi_walk *w, const struct acpi_kind *k, 
         return rc;
     p = acpi_map(w, pa, hdr.length);
     if (!p) {
-        acpi_report(k->required, "%s at 0x%llx: %u bytes are not accessible", k->name, a,
+        ACPI_REPORT(k->required, "%s at 0x%llx: %u bytes are not accessible", k->name, a,
                     hdr.length);
         return -ERR_INVAL;
     }
     /* Everything below reads the second mapping; it must agree with the
      * header the length came from. */
     if (memcmp(p, &hdr, 8) != 0) {
-        acpi_report(k->required, "%s at 0x%llx: header changed between two reads", k->name, a);
+        ACPI_REPORT(k->required, "%s at 0x%llx: header changed between two reads", k->name, a);
         return -ERR_INVAL;
     }
     sum = acpi_checksum(p, hdr.length);
     if (sum != 0) {
-        acpi_report(k->required, "%s at 0x%llx: checksum: %u bytes sum to 0x%02x, not 0",
+        ACPI_REPORT(k->required, "%s at 0x%llx: checksum: %u bytes sum to 0x%02x, not 0",
                     k->name, a, hdr.length, (unsigned)sum);
         return -ERR_INVAL;
     }

@@ -16,11 +16,12 @@
 /* Copies the start of a command line into buf, marking a cut with "...". */
 static const char *boot_short_name(const char *cmdline, char *buf, size_t size)
 {
-    size_t len;
+    size_t len = 0;
 
     if (cmdline == NULL)
         return "";
-    len = strnlen(cmdline, size);
+    while (len < size && cmdline[len] != '\0')
+        len++;
     if (len < size)
         return cmdline;
     memcpy(buf, cmdline, size - 4);

@@ -70,17 +70,27 @@ static int mb2_check_min_size(const struct mb2_tag *t, uint32_t min)
     return -ERR_INVAL;
 }
 
+/*
+ * True when one of the n bytes at p is NUL. A local loop rather than
+ * strnlen, which is POSIX and hidden from strict C11 host builds.
+ */
+static bool mb2_has_nul(const uint8_t *p, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (p[i] == 0)
+            return true;
+    return false;
+}
+
 /* The string at byte hdr of the tag must end with a NUL inside the tag. */
 static int mb2_tag_string(const struct mb2_tag *t, uint32_t hdr, const char **str)
 {
-    const char *s = (const char *)(t->p + hdr);
-
-    if (t->size <= hdr || strnlen(s, t->size - hdr) == t->size - hdr) {
+    if (t->size <= hdr || !mb2_has_nul(t->p + hdr, t->size - hdr)) {
         log_err("mb2: %s tag at offset 0x%zx: string is not NUL-terminated within size %u",
                 mb2_tag_name(t->type), t->off, t->size);
         return -ERR_INVAL;
     }
-    *str = s;
+    *str = (const char *)(t->p + hdr);
     return 0;
 }
 

@@ -219,23 +219,23 @@ static void dmar_text_advance(struct dmar_text *t, int r)
         t->used += (size_t)r;
 }
 
-#define dmar_text_add(t, ...) \
+#define DMAR_TEXT_ADD(t, ...) \
     dmar_text_advance((t), snprintf(dmar_text_pos(t), dmar_text_room(t), __VA_ARGS__))
 
 static void dmar_describe_units(struct dmar_text *t, const struct dmar_info *d)
 {
     unsigned n = MIN(d->nunits, (unsigned)DMAR_MAX_UNITS);
 
-    dmar_text_add(t, "%u unit%s", d->nunits, d->nunits == 1 ? "" : "s");
+    DMAR_TEXT_ADD(t, "%u unit%s", d->nunits, d->nunits == 1 ? "" : "s");
     for (unsigned i = 0; i < n; i++) {
         const struct dmar_unit *u = &d->units[i];
 
-        dmar_text_add(t, "%s0x%llx segment %u%s", i == 0 ? " (" : ", ",
+        DMAR_TEXT_ADD(t, "%s0x%llx segment %u%s", i == 0 ? " (" : ", ",
                       (unsigned long long)u->base, (unsigned)u->segment,
                       u->include_pci_all ? " all-PCI" : "");
     }
     if (n)
-        dmar_text_add(t, ")");
+        DMAR_TEXT_ADD(t, ")");
 }
 
 int dmar_describe(const struct dmar_info *d, char *buf, size_t n)
@@ -247,15 +247,15 @@ int dmar_describe(const struct dmar_info *d, char *buf, size_t n)
         return -ERR_NOSPC;
     buf[0] = '\0';
     dmar_describe_units(&t, d);
-    dmar_text_add(&t, ", %u-bit host addresses", (unsigned)d->host_addr_width);
+    DMAR_TEXT_ADD(&t, ", %u-bit host addresses", (unsigned)d->host_addr_width);
     if (d->intr_remap)
-        dmar_text_add(&t, ", interrupt remapping");
+        DMAR_TEXT_ADD(&t, ", interrupt remapping");
     if (d->x2apic_opt_out)
-        dmar_text_add(&t, ", x2APIC opt-out");
+        DMAR_TEXT_ADD(&t, ", x2APIC opt-out");
     if (d->nrmrr)
-        dmar_text_add(&t, ", %u RMRR%s", d->nrmrr, d->nrmrr == 1 ? "" : "s");
+        DMAR_TEXT_ADD(&t, ", %u RMRR%s", d->nrmrr, d->nrmrr == 1 ? "" : "s");
     if (d->natsr)
-        dmar_text_add(&t, ", %u ATSR%s", d->natsr, d->natsr == 1 ? "" : "s");
+        DMAR_TEXT_ADD(&t, ", %u ATSR%s", d->natsr, d->natsr == 1 ? "" : "s");
     if (t.failed || t.used >= n)
         return -ERR_NOSPC;
     return (int)t.used;

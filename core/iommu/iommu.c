@@ -18,10 +18,11 @@ static struct dmar_info dmar; /* written once at boot */
 
 static void vtd_report_unit(unsigned i, const struct dmar_unit *u)
 {
-    const volatile uint8_t *regs = paging_map_mmio(u->base, PAGE_SIZE);
-    uint32_t ver = *(const volatile uint32_t *)(regs + VTD_VER_REG);
-    uint64_t cap = *(const volatile uint64_t *)(regs + VTD_CAP_REG);
-    uint64_t ecap = *(const volatile uint64_t *)(regs + VTD_ECAP_REG);
+    /* Registers are naturally aligned 32/64-bit words (VT-d spec 10.4). */
+    const volatile uint64_t *regs = paging_map_mmio(u->base, PAGE_SIZE);
+    uint32_t ver = ((const volatile uint32_t *)regs)[VTD_VER_REG / 4];
+    uint64_t cap = regs[VTD_CAP_REG / 8];
+    uint64_t ecap = regs[VTD_ECAP_REG / 8];
 
     log_info("iommu: unit %u at 0x%llx: VT-d version %u.%u, cap 0x%016llx, ecap 0x%016llx", i,
              (unsigned long long)u->base, (ver >> 4) & 0xf, ver & 0xf, (unsigned long long)cap,

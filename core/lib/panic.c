@@ -45,7 +45,7 @@ void panic(const char *fmt, ...)
     vsnprintf(msg, sizeof(msg), fmt, ap);
     va_end(ap);
     log_err("PANIC: %s", msg);
-    arch_backtrace(0);
+    arch_backtrace(0, 0);
     panic_end(PLATFORM_EXIT_PANIC);
 }
 

@@ -69,7 +69,7 @@ static bool on_this_stack(uint64_t fp)
     return fp >= pc->stack_base && fp + 16 <= pc->stack_top && (fp & 7) == 0;
 }
 
-void arch_backtrace(uint64_t fp)
+void arch_backtrace(uint64_t pc, uint64_t fp)
 {
     char line[200];
     int n = 0;
@@ -77,6 +77,8 @@ void arch_backtrace(uint64_t fp)
     if (!fp)
         fp = (uint64_t)__builtin_frame_address(0);
     n += snprintf(line + n, sizeof(line) - (size_t)n, "  backtrace:");
+    if (pc)
+        n += snprintf(line + n, sizeof(line) - (size_t)n, " 0x%016llx", (unsigned long long)pc);
     for (unsigned depth = 0; depth < 8 && on_this_stack(fp); depth++) {
         const uint64_t *frame = (const uint64_t *)fp;
         n += snprintf(line + n, sizeof(line) - (size_t)n, " 0x%016llx", (unsigned long long)frame[1]);

@@ -59,8 +59,7 @@ static void core_exception(const struct trap_frame *f)
         dump_page_fault(f);
     dump_frame(f);
     /* The faulting instruction first, then its callers. */
-    log_err("  backtrace: 0x%016llx", (unsigned long long)f->rip);
-    arch_backtrace(f->rbp);
+    arch_backtrace(f->rip, f->rbp);
     panic_end(PLATFORM_EXIT_PANIC);
 }
 

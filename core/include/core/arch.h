@@ -40,9 +40,9 @@ void arch_platform_exit(enum platform_exit code);
  * Used on panic only. */
 void arch_stop_other_cpus(void);
 
-/* arch_backtrace: log the return addresses of the current call chain,
- * starting from frame pointer fp (0 = the caller's). */
-void arch_backtrace(uint64_t fp);
+/* arch_backtrace: log one line: pc (when nonzero), then the return
+ * addresses of the call chain from frame pointer fp (0 = the caller's). */
+void arch_backtrace(uint64_t pc, uint64_t fp);
 
 /* arch_time_ns: nanoseconds since the core started (TSC-based; 0 until
  * calibrated). */
