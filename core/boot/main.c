@@ -40,6 +40,7 @@ static struct mb2_info mbi;        /* boot CPU only, during boot */
 static struct memmap ram, usable;  /* boot CPU only, during boot */
 static struct acpi_info acpi;      /* written once at boot */
 static struct svm_caps svm;        /* written once at boot */
+static paddr_t direct_map_top;     /* written once at boot */
 static uint8_t mbi_copy[16384];    /* test.mbi: the damaged copy */
 static uint8_t bsp_ist[3][CORE_IST_SIZE] __attribute__((aligned(4096)));
 
@@ -205,31 +206,14 @@ static void bring_up_cpus(void)
         log_info("smp: cross-CPU calls answered by all %u other CPUs (mask 0x%x)", n - 1, seen);
 }
 
-void core_main(uint32_t magic, uint32_t info_pa)
+/* The second half of the boot, on the boot CPU's guarded stack. */
+static void core_main_late(void)
 {
-    paddr_t top;
-
-    bsp_early_init();
-    log_info("core: Mosaic %s (management ABI %u) starting", MOSAIC_VERSION, MOSAIC_ABI_VERSION);
-    if (magic != MB2_LOADER_MAGIC)
-        core_refuse("boot: not started by a Multiboot2 loader (magic 0x%x)", magic);
-    if (info_pa & 7 || info_pa >= GIB(4) - 16)
-        core_refuse("boot: Multiboot2 information at 0x%x is misaligned or out of reach", info_pa);
-
-    parse_boot_info(info_pa);
-    top = setup_memory(info_pa);
-    check_root_image();
-    top = MAX(ALIGN_UP(top, MIB(2)), GIB(4));
-    paging_init(top);
-    paging_load();
-    if (paging_check_wx() != 0)
-        panic("mm: the core's page tables break W^X");
-
     report_cpu();
     svm_detect(&svm);
     if (!mbi.rsdp_len)
         core_refuse("acpi: the loader passed no ACPI RSDP; the core needs the MADT to find CPUs");
-    if (acpi_parse(mbi.rsdp, mbi.rsdp_len, acpi_map, &top, &acpi) != 0)
+    if (acpi_parse(mbi.rsdp, mbi.rsdp_len, acpi_map, &direct_map_top, &acpi) != 0)
         core_refuse("acpi: the firmware tables are unusable");
     lapic_init_boot(&acpi);
     if (lapic_timer_selftest(10000) != 0)
@@ -245,4 +229,33 @@ void core_main(uint32_t magic, uint32_t info_pa)
         arch_platform_exit(PLATFORM_EXIT_DONE);
     }
     cpu_idle_loop();
+}
+
+void core_main(uint32_t magic, uint32_t info_pa)
+{
+    struct percpu *pc = &percpu_area[0];
+    vaddr_t ist[3];
+    paddr_t top;
+
+    bsp_early_init();
+    log_info("core: Mosaic %s (management ABI %u) starting", MOSAIC_VERSION, MOSAIC_ABI_VERSION);
+    if (magic != MB2_LOADER_MAGIC)
+        core_refuse("boot: not started by a Multiboot2 loader (magic 0x%x)", magic);
+    if (info_pa & 7 || info_pa >= GIB(4) - 16)
+        core_refuse("boot: Multiboot2 information at 0x%x is misaligned or out of reach", info_pa);
+
+    parse_boot_info(info_pa);
+    top = setup_memory(info_pa);
+    check_root_image();
+    direct_map_top = MAX(ALIGN_UP(top, MIB(2)), GIB(4));
+    paging_init(direct_map_top);
+    paging_load();
+    if (paging_check_wx() != 0)
+        panic("mm: the core's page tables break W^X");
+
+    /* Leave the unguarded boot stack for a guarded slot like every AP's. */
+    pc->stack_top = paging_map_stack(0, ist);
+    pc->stack_base = pc->stack_top - CORE_STACK_SIZE;
+    gdt_init_cpu(pc, ist);
+    arch_switch_stack(pc->stack_top, core_main_late);
 }

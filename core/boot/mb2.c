@@ -10,6 +10,18 @@
 #include "core/env.h"
 #include "core/errno.h"
 
+/* Field offsets within tags (spec sections 3.6.3, 3.6.6, 3.6.8). */
+#define MB2_OFF_TAG_SIZE      4
+#define MB2_OFF_MOD_START     8
+#define MB2_OFF_MOD_END       12
+#define MB2_OFF_MEM_LOWER     8
+#define MB2_OFF_MEM_UPPER     12
+#define MB2_OFF_MMAP_ESIZE    8
+#define MB2_OFF_MMAP_EVERSION 12
+#define MB2_OFF_ENTRY_BASE    0
+#define MB2_OFF_ENTRY_LEN     8
+#define MB2_OFF_ENTRY_TYPE    16
+
 /* One tag under inspection: its bytes, header fields and offset in the block. */
 struct mb2_tag {
     const uint8_t *p;
@@ -107,8 +119,8 @@ static int mb2_parse_module(const struct mb2_tag *t, struct mb2_info *out)
         log_err("mb2: module tag at offset 0x%zx: more than %u modules", t->off, MB2_MAX_MODULES);
         return -ERR_INVAL;
     }
-    start = mb2_read32(t->p + 8);
-    end = mb2_read32(t->p + 12);
+    start = mb2_read32(t->p + MB2_OFF_MOD_START);
+    end = mb2_read32(t->p + MB2_OFF_MOD_END);
     if (end < start) {
         log_err("mb2: module tag at offset 0x%zx: mod_end 0x%x is below mod_start 0x%x", t->off, end, start);
         return -ERR_INVAL;
@@ -127,9 +139,9 @@ static int mb2_parse_mmap_entry(const struct mb2_tag *t, const uint8_t *p, unsig
 {
     struct mb2_mmap_entry *e = &out->mmap[i];
 
-    e->base = mb2_read64(p);
-    e->len = mb2_read64(p + 8);
-    e->type = mb2_read32(p + 16);
+    e->base = mb2_read64(p + MB2_OFF_ENTRY_BASE);
+    e->len = mb2_read64(p + MB2_OFF_ENTRY_LEN);
+    e->type = mb2_read32(p + MB2_OFF_ENTRY_TYPE);
     /* An end of exactly 2^64 is not representable in paddr_t either. */
     if (e->len > UINT64_MAX - e->base) {
         log_err("mb2: memory map tag at offset 0x%zx: entry %u base 0x%llx len 0x%llx overflows 64 bits", t->off,
@@ -148,8 +160,8 @@ static int mb2_check_mmap_header(const struct mb2_tag *t, uint32_t *count)
     err = mb2_check_min_size(t, MB2_MMAP_HEADER_SIZE);
     if (err)
         return err;
-    entry_size = mb2_read32(t->p + 8);
-    version = mb2_read32(t->p + 12);
+    entry_size = mb2_read32(t->p + MB2_OFF_MMAP_ESIZE);
+    version = mb2_read32(t->p + MB2_OFF_MMAP_EVERSION);
     body = t->size - MB2_MMAP_HEADER_SIZE;
     if (entry_size < MB2_MMAP_ENTRY_MIN) {
         log_err("mb2: memory map tag at offset 0x%zx: entry_size %u is below %u", t->off, entry_size,
@@ -186,7 +198,7 @@ static int mb2_parse_mmap(const struct mb2_tag *t, struct mb2_info *out)
     err = mb2_check_mmap_header(t, &count);
     if (err)
         return err;
-    entry_size = mb2_read32(t->p + 8);
+    entry_size = mb2_read32(t->p + MB2_OFF_MMAP_ESIZE);
     for (uint32_t i = 0; i < count; i++) {
         err = mb2_parse_mmap_entry(t, t->p + MB2_MMAP_HEADER_SIZE + (size_t)i * entry_size, i, out);
         if (err)
@@ -198,12 +210,12 @@ static int mb2_parse_mmap(const struct mb2_tag *t, struct mb2_info *out)
 
 static int mb2_parse_meminfo(const struct mb2_tag *t, struct mb2_info *out)
 {
-    int err = mb2_check_min_size(t, 16);
+    int err = mb2_check_min_size(t, MB2_OFF_MEM_UPPER + 4);
 
     if (err)
         return err;
-    out->mem_lower_kib = mb2_read32(t->p + 8);
-    out->mem_upper_kib = mb2_read32(t->p + 12);
+    out->mem_lower_kib = mb2_read32(t->p + MB2_OFF_MEM_LOWER);
+    out->mem_upper_kib = mb2_read32(t->p + MB2_OFF_MEM_UPPER);
     out->has_basic_meminfo = true;
     return 0;
 }
@@ -288,7 +300,7 @@ static int mb2_read_tag(const uint8_t *base, size_t off, uint32_t total, struct 
     t->p = base + off;
     t->off = off;
     t->type = mb2_read32(t->p);
-    t->size = mb2_read32(t->p + 4);
+    t->size = mb2_read32(t->p + MB2_OFF_TAG_SIZE);
     if (t->size < MB2_TAG_HEADER_SIZE) {
         log_err("mb2: tag type %u at offset 0x%zx: size %u is below 8", t->type, off, t->size);
         return -ERR_INVAL;

@@ -2,7 +2,10 @@
 /*
  * Deliberate core faults (option test.fault=KIND[, test.fault_cpu=N]),
  * so boot scenarios can prove that a core fault on any CPU is dumped and
- * stops the machine cleanly instead of hanging or rebooting.
+ * stops the machine cleanly instead of hanging or rebooting. 'stack'
+ * overflows the kernel stack into its guard page: the page fault cannot
+ * be delivered on that stack, so the CPU raises a double fault, which runs
+ * on its own IST stack.
  */
 #include "../arch/x86_64/arch_priv.h"
 #include "../arch/x86_64/x86.h"
@@ -12,6 +15,18 @@
 #include "test_fault.h"
 
 static char fault_kind[8]; /* written before the fault is raised */
+static volatile unsigned overflow_limit = ~0u;
+
+/* Recurses until the stack runs into its guard page. */
+static unsigned overflow_stack(unsigned depth)
+{
+    volatile uint8_t pad[256];
+
+    pad[0] = (uint8_t)depth;
+    if (depth >= overflow_limit)
+        return pad[0];
+    return overflow_stack(depth + 1) + pad[0];
+}
 
 static void raise_fault(void *arg)
 {
@@ -27,6 +42,8 @@ static void raise_fault(void *arg)
         __asm__ volatile("ud2");
     else if (!strcmp(fault_kind, "de"))
         log_info("test: %llu", (unsigned long long)(1 / zero));
+    else if (!strcmp(fault_kind, "stack"))
+        log_info("test: %u", overflow_stack(0));
     else if (!strcmp(fault_kind, "panic"))
         panic("test: deliberate panic");
     log_err("test: fault '%s' did not fault", fault_kind);

@@ -4,7 +4,7 @@
 
 /*
  * test_fault_maybe: when the command line has test.fault=KIND (pf, gp,
- * ud, de, panic), raise that fault on CPU test.fault_cpu (default 0).
+ * ud, de, stack, panic), raise that fault on CPU test.fault_cpu (default 0).
  * Does not return when a fault was raised.
  */
 void test_fault_maybe(const char *cmdline);

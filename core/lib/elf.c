@@ -12,6 +12,23 @@
 
 #define ELF_PN_XNUM 0xffff /* e_phnum escape for extended numbering */
 
+/* ELF-64 file header field offsets (gABI "ELF Header"). */
+#define ELF_OFF_TYPE      16
+#define ELF_OFF_MACHINE   18
+#define ELF_OFF_VERSION   20
+#define ELF_OFF_ENTRY     24
+#define ELF_OFF_PHOFF     32
+#define ELF_OFF_PHENTSIZE 54
+#define ELF_OFF_PHNUM     56
+
+/* e_ident bytes and the values a domain image must carry. */
+#define ELF_EI_CLASS        4
+#define ELF_EI_DATA         5
+#define ELF_EI_VERSION      6
+#define ELF_CLASS64         2
+#define ELF_DATA2LSB        1
+#define ELF_VERSION_CURRENT 1
+
 /* Decoded program header (gABI "Program Header", ELF-64 layout). */
 struct elf_phdr {
     uint32_t type, flags;
@@ -35,6 +52,7 @@ static uint64_t elf_read64(const uint8_t *p)
 
 static void elf_read_phdr(const uint8_t *p, struct elf_phdr *ph)
 {
+    /* Elf64_Phdr: p_type, p_flags, p_offset, p_vaddr, p_paddr, p_filesz, p_memsz, p_align. */
     ph->type = elf_read32(p + 0);
     ph->flags = elf_read32(p + 4);
     ph->offset = elf_read64(p + 8);
@@ -51,16 +69,16 @@ static int elf_check_ident(const uint8_t *b)
         log_err("elf: bad magic %02x %02x %02x %02x", b[0], b[1], b[2], b[3]);
         return -ERR_INVAL;
     }
-    if (b[4] != 2) {
-        log_err("elf: EI_CLASS %u is not ELFCLASS64 (2)", b[4]);
+    if (b[ELF_EI_CLASS] != ELF_CLASS64) {
+        log_err("elf: EI_CLASS %u is not ELFCLASS64 (2)", b[ELF_EI_CLASS]);
         return -ERR_INVAL;
     }
-    if (b[5] != 1) {
-        log_err("elf: EI_DATA %u is not ELFDATA2LSB (1)", b[5]);
+    if (b[ELF_EI_DATA] != ELF_DATA2LSB) {
+        log_err("elf: EI_DATA %u is not ELFDATA2LSB (1)", b[ELF_EI_DATA]);
         return -ERR_INVAL;
     }
-    if (b[6] != 1) {
-        log_err("elf: EI_VERSION %u is not 1", b[6]);
+    if (b[ELF_EI_VERSION] != ELF_VERSION_CURRENT) {
+        log_err("elf: EI_VERSION %u is not 1", b[ELF_EI_VERSION]);
         return -ERR_INVAL;
     }
     return 0;
@@ -68,8 +86,8 @@ static int elf_check_ident(const uint8_t *b)
 
 static int elf_check_type(const uint8_t *b)
 {
-    uint16_t type = elf_read16(b + 16), machine = elf_read16(b + 18);
-    uint32_t version = elf_read32(b + 20);
+    uint16_t type = elf_read16(b + ELF_OFF_TYPE), machine = elf_read16(b + ELF_OFF_MACHINE);
+    uint32_t version = elf_read32(b + ELF_OFF_VERSION);
 
     if (type != ELF_ET_EXEC) {
         log_err("elf: e_type %u is not ET_EXEC (2)", type);
@@ -79,7 +97,7 @@ static int elf_check_type(const uint8_t *b)
         log_err("elf: e_machine %u is not x86_64 (62)", machine);
         return -ERR_INVAL;
     }
-    if (version != 1) {
+    if (version != ELF_VERSION_CURRENT) {
         log_err("elf: e_version %u is not 1", version);
         return -ERR_INVAL;
     }
@@ -101,9 +119,9 @@ static int elf_check_header(const uint8_t *b, size_t size, uint64_t *phoff, unsi
         err = elf_check_type(b);
     if (err)
         return err;
-    phentsize = elf_read16(b + 54);
-    *phoff = elf_read64(b + 32);
-    *phnum = elf_read16(b + 56);
+    phentsize = elf_read16(b + ELF_OFF_PHENTSIZE);
+    *phoff = elf_read64(b + ELF_OFF_PHOFF);
+    *phnum = elf_read16(b + ELF_OFF_PHNUM);
     if (phentsize != ELF_PHDR_SIZE) {
         log_err("elf: e_phentsize %u is not 56", phentsize);
         return -ERR_INVAL;
@@ -201,11 +219,15 @@ struct elf_note {
     uint64_t next; /* segment offset of the following note */
 };
 
-/* Decodes the note at pos of the len-byte segment seg; pads to align. */
+/*
+ * Decodes the note at pos of the len-byte segment seg. The desc starts, and
+ * the next note starts, at the next multiple of align (gABI "Note
+ * Section"); for align 4 that is the familiar pad-name, pad-desc layout.
+ */
 static int elf_read_note(const uint8_t *seg, uint64_t len, uint64_t pos, uint64_t align, unsigned idx,
                          struct elf_note *n)
 {
-    uint64_t name_off = pos + ELF_NHDR_SIZE, desc_off;
+    uint64_t desc_off, next;
 
     if (len - pos < ELF_NHDR_SIZE) {
         log_err("elf: program header %u (PT_NOTE): %llu bytes at 0x%llx are too few for a note header", idx,
@@ -215,17 +237,18 @@ static int elf_read_note(const uint8_t *seg, uint64_t len, uint64_t pos, uint64_
     n->namesz = elf_read32(seg + pos);
     n->descsz = elf_read32(seg + pos + 4);
     n->type = elf_read32(seg + pos + 8);
-    /* Sizes are 32-bit, so the padded spans cannot overflow 64 bits. */
-    desc_off = name_off + ALIGN_UP((uint64_t)n->namesz, align);
-    if (desc_off > len || ALIGN_UP((uint64_t)n->descsz, align) > len - desc_off) {
+    /* pos <= len <= size and both sizes are 32-bit: no 64-bit wrap here. */
+    desc_off = pos + ALIGN_UP(ELF_NHDR_SIZE + (uint64_t)n->namesz, align);
+    next = ALIGN_UP(desc_off + n->descsz, align);
+    if (next > len) {
         log_err("elf: program header %u (PT_NOTE): note at 0x%llx with namesz %u descsz %u runs past the "
                 "segment size 0x%llx",
                 idx, (unsigned long long)pos, n->namesz, n->descsz, (unsigned long long)len);
         return -ERR_INVAL;
     }
-    n->name = seg + name_off;
+    n->name = seg + pos + ELF_NHDR_SIZE;
     n->desc = seg + desc_off;
-    n->next = desc_off + ALIGN_UP((uint64_t)n->descsz, align);
+    n->next = next;
     return 0;
 }
 
@@ -316,7 +339,7 @@ int elf_parse(const void *img, size_t size, struct elf_image *out)
         err = elf_check_pvh_entry(out);
     if (err)
         return err;
-    out->entry = elf_read64(b + 24);
+    out->entry = elf_read64(b + ELF_OFF_ENTRY);
     return 0;
 }
 

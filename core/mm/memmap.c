@@ -13,6 +13,13 @@
 /* Highest page-aligned address; no page-aligned range can end above it. */
 #define MEMMAP_CEILING PAGE_MASK
 
+/*
+ * Overlap warnings printed before the rest are only counted: a map of
+ * 128 copies of one entry would otherwise print 8128 lines on a slow
+ * serial console.
+ */
+#define MEMMAP_OVERLAP_WARN_MAX 16
+
 static paddr_t memmap_round_up(paddr_t x)
 {
     return x > MEMMAP_CEILING ? MEMMAP_CEILING : ALIGN_UP(x, PAGE_SIZE);
@@ -155,6 +162,8 @@ static void memmap_warn_overlap(const struct mb2_mmap_entry *e, unsigned i, unsi
 /* Firmware that describes one byte twice is wrong about at least one of them. */
 static int memmap_cut_overlaps(const struct mb2_mmap_entry *e, unsigned n, struct memmap *m)
 {
+    unsigned found = 0;
+
     for (unsigned i = 0; i < n; i++) {
         for (unsigned j = i + 1; j < n; j++) {
             paddr_t s = MAX(e[i].base, e[j].base);
@@ -163,12 +172,16 @@ static int memmap_cut_overlaps(const struct mb2_mmap_entry *e, unsigned n, struc
 
             if (e[i].len == 0 || e[j].len == 0 || s >= end)
                 continue;
-            memmap_warn_overlap(e, i, j);
+            if (found++ < MEMMAP_OVERLAP_WARN_MAX)
+                memmap_warn_overlap(e, i, j);
             err = memmap_cut_logged(m, ALIGN_DOWN(s, PAGE_SIZE), memmap_round_up(end));
             if (err)
                 return err;
         }
     }
+    if (found > MEMMAP_OVERLAP_WARN_MAX)
+        log_warn("memmap: %u more overlapping entry pairs excluded without a line each",
+                 found - MEMMAP_OVERLAP_WARN_MAX);
     return 0;
 }
 

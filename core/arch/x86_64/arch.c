@@ -62,6 +62,16 @@ void arch_stop_other_cpus(void)
     time_delay_us(10000);
 }
 
+void arch_switch_stack(vaddr_t top, void (*fn)(void))
+{
+    __asm__ volatile("movq %0, %%rsp\n\t"
+                     "xorl %%ebp, %%ebp\n\t"
+                     "callq *%1\n\t"
+                     "ud2" ::"r"(top), "r"(fn)
+                     : "memory");
+    __builtin_unreachable();
+}
+
 static bool on_this_stack(uint64_t fp)
 {
     const struct percpu *pc = this_cpu();

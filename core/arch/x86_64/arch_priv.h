@@ -66,6 +66,9 @@ int paging_check_wx(void);                 /* 0 when no mapping is W and X */
 paddr_t paging_trampoline_root(paddr_t tramp_page); /* low PML4 for APs */
 void paging_drop_trampoline_root(paddr_t root);
 
+/* arch.c: continue on a fresh stack; fn must not return. */
+void arch_switch_stack(vaddr_t top, void (*fn)(void)) __attribute__((noreturn));
+
 /* smp.c */
 void smp_boot_aps(const struct acpi_info *acpi, unsigned max_cpus, int hang_cpu);
 unsigned smp_online_count(void);

@@ -20,11 +20,11 @@
 #define ELF_PF_R    4
 
 /* Fixed sizes and the values a domain image must carry. */
-#define ELF_EHDR_SIZE    64
-#define ELF_PHDR_SIZE    56
-#define ELF_NHDR_SIZE    12 /* namesz, descsz, type */
-#define ELF_ET_EXEC      2
-#define ELF_EM_X86_64    62
+#define ELF_EHDR_SIZE             64
+#define ELF_PHDR_SIZE             56
+#define ELF_NHDR_SIZE             12 /* namesz, descsz, type */
+#define ELF_ET_EXEC               2
+#define ELF_EM_X86_64             62
 #define ELF_XEN_NOTE_PHYS32_ENTRY 18
 
 struct elf_segment {

@@ -31,14 +31,14 @@
 #define MB2_MMAP_BAD              5
 
 /* Fixed layout sizes in bytes. */
-#define MB2_INFO_HEADER_SIZE 8  /* total_size, reserved */
-#define MB2_TAG_HEADER_SIZE  8  /* type, size */
-#define MB2_TAG_ALIGN        8  /* every tag starts 8-byte aligned */
-#define MB2_MMAP_HEADER_SIZE 16 /* type, size, entry_size, entry_version */
-#define MB2_MMAP_ENTRY_MIN   24 /* base_addr, length, type, reserved */
+#define MB2_INFO_HEADER_SIZE   8  /* total_size, reserved */
+#define MB2_TAG_HEADER_SIZE    8  /* type, size */
+#define MB2_TAG_ALIGN          8  /* every tag starts 8-byte aligned */
+#define MB2_MMAP_HEADER_SIZE   16 /* type, size, entry_size, entry_version */
+#define MB2_MMAP_ENTRY_MIN     24 /* base_addr, length, type, reserved */
 #define MB2_MODULE_HEADER_SIZE 16 /* type, size, mod_start, mod_end */
-#define MB2_RSDP_OLD_LEN     20 /* ACPI 1.0 RSDP */
-#define MB2_RSDP_NEW_LEN     36 /* ACPI 2.0+ XSDP */
+#define MB2_RSDP_OLD_LEN       20 /* ACPI 1.0 RSDP */
+#define MB2_RSDP_NEW_LEN       36 /* ACPI 2.0+ XSDP */
 
 #define MB2_MAX_MMAP    128
 #define MB2_MAX_MODULES 16

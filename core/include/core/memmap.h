@@ -29,9 +29,10 @@ struct memmap {
  *
  * usable becomes the union of the type-1 (available) entries shrunk inward
  * to page boundaries, minus every other entry rounded outward to pages.
- * Where two entries overlap (whatever their types) the overlap is excluded
- * too, with one warning line per overlapping pair. Zero-length entries are
- * ignored.
+ * Where two entries overlap (whatever their types) the overlap, rounded
+ * outward, is excluded too, with one warning line per overlapping pair
+ * (the first 16 pairs; then one line counting the rest). Zero-length
+ * entries are ignored.
  *
  * Returns 0; -ERR_INVAL if an entry's base + len overflows 64 bits;
  * -ERR_NOSPC if the result needs more than MEMMAP_MAX ranges; -ERR_NOMEM
