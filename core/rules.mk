@@ -21,7 +21,7 @@ $(OUT)/core/%.S.o: core/%.S
 $(CORE_ELF): $(CORE_OBJS) core/linker.ld
 	@echo "  LD      $@"
 	@$(LD) $(CORE_LDFLAGS) -T core/linker.ld -o $@ $(CORE_OBJS)
-	@build/check-core.sh $@
+	@build/check-core.sh $@ $(OUT)/core $(CORE_OBJS)
 
 # Every header must compile on its own (STYLE 14).
 CORE_HDR_STAMPS := $(patsubst %,$(OUT)/hdrcheck/%.ok,$(CORE_HDRS))

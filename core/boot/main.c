@@ -83,7 +83,7 @@ static void parse_boot_info(uint32_t info_pa)
     char kind[32];
 
     if (mb2_parse(info, MIN(MBI_MAX_SIZE, GIB(4) - info_pa), &mbi) != 0)
-        core_refuse("boot: the Multiboot2 information from the loader is malformed");
+        panic_refuse("boot: the Multiboot2 information from the loader is malformed");
     if (cmdline_uint(mbi.cmdline, "loglevel", &level) == 0)
         log_set_level(level > LOG_DEBUG ? LOG_DEBUG : (enum log_level)level);
     log_info("boot: loader '%s', command line '%s'", mbi.loader_name, mbi.cmdline);
@@ -93,9 +93,9 @@ static void parse_boot_info(uint32_t info_pa)
         return;
     log_warn("boot: test.mbi=%s: parsing a deliberately damaged copy of the boot information", kind);
     if (mbi_inject(info, mbi_copy, sizeof(mbi_copy), kind) != 0)
-        core_refuse("boot: test.mbi=%s: no such damage can be applied here", kind);
+        panic_refuse("boot: test.mbi=%s: no such damage can be applied here", kind);
     if (mb2_parse(mbi_copy, sizeof(mbi_copy), &mbi) != 0)
-        core_refuse("boot: the Multiboot2 information from the loader is malformed");
+        panic_refuse("boot: the Multiboot2 information from the loader is malformed");
 }
 
 static void check_root_image(void)
@@ -108,7 +108,7 @@ static void check_root_image(void)
         return;
     }
     if (elf_parse(phys_to_virt(m->start), (size_t)(m->end - m->start), &img) != 0 || elf_require_pvh(&img) != 0)
-        core_refuse("boot: module 0 '%s' is not a valid root domain image (a PVH ELF)", m->cmdline);
+        panic_refuse("boot: module 0 '%s' is not a valid root domain image (a PVH ELF)", m->cmdline);
     log_info("boot: root domain image '%s': %llu KiB, %u segments, PVH entry 0x%x", m->cmdline,
              (unsigned long long)((m->end - m->start) >> 10), img.nsegments, img.pvh_entry);
 }
@@ -124,23 +124,23 @@ static paddr_t setup_memory(uint32_t info_pa)
     paddr_t top;
 
     if (memmap_build(mbi.mmap, mbi.mmap_count, &ram) != 0)
-        core_refuse("boot: the firmware memory map is unusable");
+        panic_refuse("boot: the firmware memory map is unusable");
     if (boot_modules_check(&mbi, &ram, reserved, ARRAY_SIZE(reserved)) != 0)
-        core_refuse("boot: a boot module is malformed or misplaced");
+        panic_refuse("boot: a boot module is malformed or misplaced");
     log_info("mm: %llu MiB of usable RAM in %u ranges, top 0x%llx", (unsigned long long)(memmap_bytes(&ram) >> 20),
              ram.count, (unsigned long long)memmap_top(&ram));
     usable = ram;
     for (unsigned i = 0; i < ARRAY_SIZE(reserved); i++)
         if (memmap_remove(&usable, reserved[i].start, reserved[i].end) != 0)
-            core_refuse("mm: memory map too fragmented");
+            panic_refuse("mm: memory map too fragmented");
     for (unsigned i = 0; i < mbi.module_count; i++)
         if (memmap_remove(&usable, mbi.modules[i].start, mbi.modules[i].end) != 0)
-            core_refuse("mm: memory map too fragmented");
+            panic_refuse("mm: memory map too fragmented");
     top = memmap_top(&ram);
     if (top > DIRECT_MAP_SIZE) {
         log_warn("mm: RAM above %llu GiB is not used", (unsigned long long)(DIRECT_MAP_SIZE >> 30));
         if (memmap_remove(&usable, DIRECT_MAP_SIZE, top) != 0)
-            core_refuse("mm: memory map too fragmented");
+            panic_refuse("mm: memory map too fragmented");
         top = DIRECT_MAP_SIZE;
     }
     frame_init(&usable, top);
@@ -212,12 +212,12 @@ static void core_main_late(void)
     report_cpu();
     svm_detect(&svm);
     if (!mbi.rsdp_len)
-        core_refuse("acpi: the loader passed no ACPI RSDP; the core needs the MADT to find CPUs");
+        panic_refuse("acpi: the loader passed no ACPI RSDP; the core needs the MADT to find CPUs");
     if (acpi_parse(mbi.rsdp, mbi.rsdp_len, acpi_map, &direct_map_top, &acpi) != 0)
-        core_refuse("acpi: the firmware tables are unusable");
+        panic_refuse("acpi: the firmware tables are unusable");
     lapic_init_boot(&acpi);
     if (lapic_timer_selftest(10000) != 0)
-        core_refuse("lapic: the boot CPU's timer interrupt does not arrive");
+        panic_refuse("lapic: the boot CPU's timer interrupt does not arrive");
     iommu_detect(&acpi);
     bring_up_cpus();
 
@@ -228,7 +228,7 @@ static void core_main_late(void)
         log_info("core: test.exit: ending the run");
         arch_platform_exit(PLATFORM_EXIT_DONE);
     }
-    cpu_idle_loop();
+    arch_idle_loop();
 }
 
 void core_main(uint32_t magic, uint32_t info_pa)
@@ -240,9 +240,9 @@ void core_main(uint32_t magic, uint32_t info_pa)
     bsp_early_init();
     log_info("core: Mosaic %s (management ABI %u) starting", MOSAIC_VERSION, MOSAIC_ABI_VERSION);
     if (magic != MB2_LOADER_MAGIC)
-        core_refuse("boot: not started by a Multiboot2 loader (magic 0x%x)", magic);
+        panic_refuse("boot: not started by a Multiboot2 loader (magic 0x%x)", magic);
     if (info_pa & 7 || info_pa >= GIB(4) - 16)
-        core_refuse("boot: Multiboot2 information at 0x%x is misaligned or out of reach", info_pa);
+        panic_refuse("boot: Multiboot2 information at 0x%x is misaligned or out of reach", info_pa);
 
     parse_boot_info(info_pa);
     top = setup_memory(info_pa);

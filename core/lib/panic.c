@@ -49,7 +49,7 @@ void panic(const char *fmt, ...)
     panic_end(PLATFORM_EXIT_PANIC);
 }
 
-void core_refuse(const char *fmt, ...)
+void panic_refuse(const char *fmt, ...)
 {
     char msg[200];
     va_list ap;

@@ -26,7 +26,7 @@ static paddr_t carve_bitmap(struct memmap *usable, uint64_t bytes)
             return at;
         }
     }
-    core_refuse("mm: no usable range can hold the %llu KiB frame bitmap", (unsigned long long)(bytes >> 10));
+    panic_refuse("mm: no usable range can hold the %llu KiB frame bitmap", (unsigned long long)(bytes >> 10));
 }
 
 void frame_init(struct memmap *usable, paddr_t ram_top)

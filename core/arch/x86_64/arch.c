@@ -12,14 +12,7 @@
 
 #define DEBUG_EXIT_PORT 0xf4
 
-struct percpu percpu_area[MAX_CPUS];
-volatile int cpus_stopping; /* set once, by the panicking CPU */
-
-void percpu_install(struct percpu *pc)
-{
-    pc->self = pc;
-    wrmsr(MSR_GS_BASE, (uint64_t)pc);
-}
+volatile int arch_cpus_stopping; /* set once, by the panicking CPU */
 
 unsigned arch_cpu_index(void)
 {
@@ -56,7 +49,7 @@ void arch_platform_exit(enum platform_exit code)
 
 void arch_stop_other_cpus(void)
 {
-    cpus_stopping = 1;
+    arch_cpus_stopping = 1;
     if (smp_online_count() > 1)
         lapic_send_nmi_others();
     time_delay_us(10000);

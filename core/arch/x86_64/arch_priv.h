@@ -74,5 +74,5 @@ void smp_boot_aps(const struct acpi_info *acpi, unsigned max_cpus, int hang_cpu)
 unsigned smp_online_count(void);
 int smp_call(unsigned cpu, void (*fn)(void *), void *arg);
 void smp_call_handler(struct trap_frame *f);
-void ap_main(struct percpu *pc) __attribute__((noreturn));
-void cpu_idle_loop(void) __attribute__((noreturn));
+void smp_ap_main(struct percpu *pc) __attribute__((noreturn));
+void arch_idle_loop(void) __attribute__((noreturn));

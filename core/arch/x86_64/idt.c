@@ -25,7 +25,7 @@ struct idt_ptr {
 extern const uint8_t isr_stubs[];
 
 static struct idt_gate idt[256]; /* written once by the boot CPU */
-irq_handler_fn irq_handlers[256]; /* written at boot, read by trap.c */
+irq_handler_fn idt_handlers[256]; /* written at boot, read by trap.c */
 
 static void idt_set_gate(unsigned vec, uint8_t ist)
 {
@@ -59,5 +59,5 @@ void idt_load(void)
 void idt_set_handler(unsigned vector, irq_handler_fn fn)
 {
     if (vector >= 32 && vector < 256)
-        irq_handlers[vector] = fn;
+        idt_handlers[vector] = fn;
 }

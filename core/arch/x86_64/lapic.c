@@ -166,7 +166,7 @@ int lapic_init_boot(const struct acpi_info *acpi)
     struct cpuid_regs r = cpuid(1, 0);
 
     if (!(r.edx & (1u << 9)))
-        core_refuse("cpu: no local APIC (CPUID 1 EDX bit 9)");
+        panic_refuse("cpu: no local APIC (CPUID 1 EDX bit 9)");
     use_x2apic = (r.ecx & (1u << 21)) != 0;
     if (!use_x2apic)
         mmio = paging_map_mmio(acpi->lapic_base, PAGE_SIZE);
@@ -177,7 +177,7 @@ int lapic_init_boot(const struct acpi_info *acpi)
              lapic_read(APIC_VERSION) & 0xff);
     lapic_calibrate();
     if (!timer_khz || !time_tsc_khz())
-        core_refuse("time: calibration against the PIT failed (TSC %llu kHz, LAPIC %llu kHz)",
+        panic_refuse("time: calibration against the PIT failed (TSC %llu kHz, LAPIC %llu kHz)",
                     (unsigned long long)time_tsc_khz(), (unsigned long long)timer_khz);
     return 0;
 }

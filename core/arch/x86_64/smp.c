@@ -27,9 +27,9 @@ struct trampoline_params {
 };
 
 extern const char trampoline_start[], trampoline_end[], trampoline_params[];
-extern void ap_entry64(void);
+extern void trampoline_ap_entry(void);
 
-uint64_t kernel_cr3_for_aps; /* read by ap_entry64 */
+uint64_t smp_kernel_cr3; /* read by trampoline_ap_entry */
 static unsigned ncpus = 1;   /* CPUs with a percpu slot: boot CPU + started APs */
 static unsigned online = 1;  /* atomic: CPUs in CPU_ONLINE */
 static int hang_index = -1;  /* test.ap_hang: this AP never reports */
@@ -89,9 +89,9 @@ void smp_boot_aps(const struct acpi_info *acpi, unsigned max_cpus, int hang_cpu)
     memcpy(phys_to_virt(TRAMPOLINE_PADDR), trampoline_start, size);
     tp = phys_to_virt(TRAMPOLINE_PADDR + (paddr_t)(trampoline_params - trampoline_start));
     troot = paging_trampoline_root(TRAMPOLINE_PADDR);
-    kernel_cr3_for_aps = paging_root();
+    smp_kernel_cr3 = paging_root();
     tp->cr3 = troot;
-    tp->entry = (uint64_t)ap_entry64;
+    tp->entry = (uint64_t)trampoline_ap_entry;
 
     for (unsigned i = 0; i < acpi->ncpus && ncpus < max_cpus; i++) {
         struct percpu *pc;
@@ -106,7 +106,7 @@ void smp_boot_aps(const struct acpi_info *acpi, unsigned max_cpus, int hang_cpu)
     memset(phys_to_virt(TRAMPOLINE_PADDR), 0, size);
 }
 
-void ap_main(struct percpu *pc)
+void smp_ap_main(struct percpu *pc)
 {
     vaddr_t ist[3] = { pc->tss.ist[0], pc->tss.ist[1], pc->tss.ist[2] };
 
@@ -124,10 +124,10 @@ void ap_main(struct percpu *pc)
     __atomic_fetch_add(&online, 1, __ATOMIC_ACQ_REL);
     __atomic_store_n(&pc->state, CPU_ONLINE, __ATOMIC_RELEASE);
     log_debug("smp: cpu%u (APIC id %u) online", pc->index, pc->apic_id);
-    cpu_idle_loop();
+    arch_idle_loop();
 }
 
-void cpu_idle_loop(void)
+void arch_idle_loop(void)
 {
     for (;;)
         cpu_idle_wait();

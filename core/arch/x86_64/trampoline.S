@@ -5,7 +5,7 @@
  * parameter block at its end; a STARTUP IPI starts the AP here in real
  * mode. It goes to protected mode, enables PAE paging with a temporary
  * root (identity-maps only this page, shares the core's upper half) and
- * long mode, then jumps to ap_entry64 in the core on its own stack.
+ * long mode, then jumps to trampoline_ap_entry in the core on its own stack.
  * Kept in .rodata: these bytes are copied, never run where they link.
  */
 #include "core/layout.h"
@@ -73,14 +73,14 @@ tp_percpu:  .quad 0
 trampoline_end:
 
     .text
-    .global ap_entry64
+    .global trampoline_ap_entry
 /* First core code on an AP: switch to the core's own page tables (the
  * stack and percpu pointer are valid in both) and enter C. */
-ap_entry64:
-    movq kernel_cr3_for_aps(%rip), %rax
+trampoline_ap_entry:
+    movq smp_kernel_cr3(%rip), %rax
     movq %rax, %cr3
     xorl %ebp, %ebp
-    call ap_main
+    call smp_ap_main
 1:  cli
     hlt
     jmp 1b

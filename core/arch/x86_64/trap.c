@@ -11,7 +11,7 @@
 #include "trap.h"
 #include "x86.h"
 
-extern irq_handler_fn irq_handlers[256];
+extern irq_handler_fn idt_handlers[256];
 
 static const char *const exception_names[32] = {
     "#DE divide error", "#DB debug", "NMI", "#BP breakpoint", "#OF overflow", "#BR bound range",
@@ -64,14 +64,14 @@ static void core_exception(const struct trap_frame *f)
 }
 
 /* Set when a panic stops the other CPUs (smp.c reads it). */
-extern volatile int cpus_stopping;
+extern volatile int arch_cpus_stopping;
 
 void trap_dispatch(struct trap_frame *f)
 {
     unsigned vec = (unsigned)f->vector;
 
     if (vec == 2) {
-        if (cpus_stopping)
+        if (arch_cpus_stopping)
             arch_halt_forever();
         log_warn("trap: unexpected NMI at rip 0x%016llx ignored", (unsigned long long)f->rip);
         return;
@@ -82,8 +82,8 @@ void trap_dispatch(struct trap_frame *f)
     }
     if (vec == VEC_SPURIOUS)
         return;
-    if (irq_handlers[vec])
-        irq_handlers[vec](f);
+    if (idt_handlers[vec])
+        idt_handlers[vec](f);
     else
         log_warn("trap: interrupt on unused vector %u ignored", vec);
     lapic_eoi();

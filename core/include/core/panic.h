@@ -19,5 +19,5 @@ bool panic_begin(void);
 /* panic_end: stop the other CPUs, log the stop, exit with code. */
 void panic_end(enum platform_exit code) __attribute__((noreturn));
 
-/* core_refuse: "core: refusing to boot: <reason>", then a clean stop. */
-void core_refuse(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
+/* panic_refuse: "core: refusing to boot: <reason>", then a clean stop. */
+void panic_refuse(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));

@@ -13,7 +13,7 @@ struct svm_caps {
 };
 
 /*
- * svm_detect: fill caps and log one line. Refuses to boot (core_refuse)
+ * svm_detect: fill caps and log one line. Refuses to boot (panic_refuse)
  * when SVM or nested paging is missing or firmware disabled SVM.
  */
 void svm_detect(struct svm_caps *caps);
