@@ -66,7 +66,10 @@ extern char test_panic_msg[256];
         if (!log_contains(needle))                                                  \
             test_fail(__FILE__, __LINE__, "no log line contains \"%s\"", needle);   \
     } while (0)
-/* Evaluates stmt and expects it to call panic(). */
+/* Evaluates stmt and expects it to call panic(). It uses setjmp: locals
+ * of the calling function that change between setjmp and the panic may be
+ * clobbered (gcc -Wclobbered at -O2), so keep such calls in a small helper
+ * function of their own. */
 #define EXPECT_PANIC(stmt)                                                          \
     do {                                                                            \
         jmp_buf _jb;                                                                \

@@ -1,0 +1,9 @@
+UNIT_TESTS += mb2 memmap frame_pool elf boot_modules
+unit_mb2_SRCS := core/boot/mb2.c
+unit_memmap_SRCS := core/mm/memmap.c
+unit_frame_pool_SRCS := core/mm/frame_pool.c
+unit_elf_SRCS := core/lib/elf.c
+unit_boot_modules_SRCS := core/boot/boot_modules.c core/mm/memmap.c
+UNIT_TESTS += acpi dmar
+unit_acpi_SRCS := core/boot/acpi.c
+unit_dmar_SRCS := core/iommu/dmar.c
