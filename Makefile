@@ -31,15 +31,25 @@ run: deps
 	@build/qemu.sh run $(ISO)
 
 test: deps
-	@$(MAKE) --no-print-directory all test-build
+	@$(MAKE) --no-print-directory all test-build format-check
 	@$(PYTHON) tests/run.py --out $(OUT) $(if $(T),--filter '$(T)')
 
 bench: deps
 	@$(MAKE) --no-print-directory all
 	@$(PYTHON) tests/bench/boot.py --out $(OUT)
 
+# Formatting is checked, not just suggested (.clang-format).
+FORMAT_FILES = $(shell git ls-files '*.c' '*.h' 2>/dev/null || find core tests -name '*.[ch]')
+format-check:
+	@clang-format --dry-run -Werror $(FORMAT_FILES) || \
+		{ echo "format: run 'make format' and commit the result"; exit 1; }
+	@echo "format: $(words $(FORMAT_FILES)) C files follow .clang-format"
+
+format:
+	@clang-format -i $(FORMAT_FILES)
+
 clean:
 	rm -rf $(OUT)
 
 FORCE:
-.PHONY: all core iso deps run test test-build bench clean FORCE
+.PHONY: all core iso deps run test test-build bench clean format format-check FORCE

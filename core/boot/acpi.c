@@ -11,8 +11,8 @@
 #include "core/env.h"
 #include "core/errno.h"
 
-#define ACPI_HDR_LEN  ((uint32_t)sizeof(struct acpi_table_header))
-#define ACPI_MADT_LEN ((uint32_t)sizeof(struct acpi_madt))
+#define ACPI_HDR_LEN    ((uint32_t)sizeof(struct acpi_table_header))
+#define ACPI_MADT_LEN   ((uint32_t)sizeof(struct acpi_madt))
 #define ACPI_CPU_USABLE (ACPI_MADT_CPU_ENABLED | ACPI_MADT_CPU_ONLINE_CAPABLE)
 
 /* What one walk carries between the tables. */
@@ -38,9 +38,8 @@ struct acpi_kind {
  * One line about a table that failed a check: an error when the core needs
  * the table, otherwise a warning that says the table is dropped.
  */
-#define ACPI_REPORT(required, fmt, ...)                                              \
-    log_printf((required) ? LOG_ERR : LOG_WARN, "acpi: " fmt "%s", __VA_ARGS__,      \
-               (required) ? "" : ", table ignored")
+#define ACPI_REPORT(required, fmt, ...) \
+    log_printf((required) ? LOG_ERR : LOG_WARN, "acpi: " fmt "%s", __VA_ARGS__, (required) ? "" : ", table ignored")
 
 static const uint8_t *acpi_map(const struct acpi_walk *w, paddr_t pa, size_t len)
 {
@@ -59,8 +58,7 @@ static uint32_t acpi_sig_value(const uint8_t *sig)
 }
 
 /* Length checks that need only the header. */
-static int acpi_header_check(const struct acpi_kind *k, paddr_t pa,
-                             const struct acpi_table_header *hdr)
+static int acpi_header_check(const struct acpi_kind *k, paddr_t pa, const struct acpi_table_header *hdr)
 {
     unsigned long long a = pa;
 
@@ -70,13 +68,12 @@ static int acpi_header_check(const struct acpi_kind *k, paddr_t pa,
         return -ERR_INVAL;
     }
     if (hdr->length < ACPI_HDR_LEN) {
-        ACPI_REPORT(k->required, "%s at 0x%llx: length %u is below %u", k->name, a,
-                    hdr->length, ACPI_HDR_LEN);
+        ACPI_REPORT(k->required, "%s at 0x%llx: length %u is below %u", k->name, a, hdr->length, ACPI_HDR_LEN);
         return -ERR_INVAL;
     }
     if (hdr->length > ACPI_TABLE_MAX_LEN) {
-        ACPI_REPORT(k->required, "%s at 0x%llx: length %u is above the %u-byte limit", k->name,
-                    a, hdr->length, (unsigned)ACPI_TABLE_MAX_LEN);
+        ACPI_REPORT(k->required, "%s at 0x%llx: length %u is above the %u-byte limit", k->name, a, hdr->length,
+                    (unsigned)ACPI_TABLE_MAX_LEN);
         return -ERR_INVAL;
     }
     return 0;
@@ -86,8 +83,8 @@ static int acpi_header_check(const struct acpi_kind *k, paddr_t pa,
  * Map a table of kind k: the header first, then as many bytes as it claims.
  * On success *table points at `*len` checksummed bytes.
  */
-static int acpi_table_get(const struct acpi_walk *w, const struct acpi_kind *k, paddr_t pa,
-                          const uint8_t **table, uint32_t *len)
+static int acpi_table_get(const struct acpi_walk *w, const struct acpi_kind *k, paddr_t pa, const uint8_t **table,
+                          uint32_t *len)
 {
     struct acpi_table_header hdr;
     const uint8_t *p = acpi_map(w, pa, ACPI_HDR_LEN);
@@ -105,8 +102,7 @@ static int acpi_table_get(const struct acpi_walk *w, const struct acpi_kind *k, 
         return rc;
     p = acpi_map(w, pa, hdr.length);
     if (!p) {
-        ACPI_REPORT(k->required, "%s at 0x%llx: %u bytes are not accessible", k->name, a,
-                    hdr.length);
+        ACPI_REPORT(k->required, "%s at 0x%llx: %u bytes are not accessible", k->name, a, hdr.length);
         return -ERR_INVAL;
     }
     /* Everything below reads the second mapping; it must agree with the
@@ -117,8 +113,8 @@ static int acpi_table_get(const struct acpi_walk *w, const struct acpi_kind *k, 
     }
     sum = acpi_checksum(p, hdr.length);
     if (sum != 0) {
-        ACPI_REPORT(k->required, "%s at 0x%llx: checksum: %u bytes sum to 0x%02x, not 0",
-                    k->name, a, hdr.length, (unsigned)sum);
+        ACPI_REPORT(k->required, "%s at 0x%llx: checksum: %u bytes sum to 0x%02x, not 0", k->name, a, hdr.length,
+                    (unsigned)sum);
         return -ERR_INVAL;
     }
     *table = p;
@@ -131,47 +127,38 @@ static int acpi_table_get(const struct acpi_walk *w, const struct acpi_kind *k, 
 static uint32_t acpi_madt_entry_min(uint8_t type)
 {
     switch (type) {
-    case ACPI_MADT_TYPE_LAPIC:
-        return sizeof(struct acpi_madt_lapic);
-    case ACPI_MADT_TYPE_IOAPIC:
-        return sizeof(struct acpi_madt_ioapic);
-    case ACPI_MADT_TYPE_LAPIC_OVERRIDE:
-        return sizeof(struct acpi_madt_lapic_override);
-    case ACPI_MADT_TYPE_X2APIC:
-        return sizeof(struct acpi_madt_x2apic);
-    default:
-        return sizeof(struct acpi_madt_entry);
+    case ACPI_MADT_TYPE_LAPIC: return sizeof(struct acpi_madt_lapic);
+    case ACPI_MADT_TYPE_IOAPIC: return sizeof(struct acpi_madt_ioapic);
+    case ACPI_MADT_TYPE_LAPIC_OVERRIDE: return sizeof(struct acpi_madt_lapic_override);
+    case ACPI_MADT_TYPE_X2APIC: return sizeof(struct acpi_madt_x2apic);
+    default: return sizeof(struct acpi_madt_entry);
     }
 }
 
 /* Check that the entry at off fits its type and the table; copy its header. */
-static int acpi_madt_entry_check(const uint8_t *t, uint32_t len, uint32_t off,
-                                 struct acpi_madt_entry *e)
+static int acpi_madt_entry_check(const uint8_t *t, uint32_t len, uint32_t off, struct acpi_madt_entry *e)
 {
     uint32_t need;
 
     if (len - off < sizeof(*e)) {
-        log_err("acpi: MADT entry at offset 0x%x: %u byte left, an entry header needs %u", off,
-                len - off, (unsigned)sizeof(*e));
+        log_err("acpi: MADT entry at offset 0x%x: %u byte left, an entry header needs %u", off, len - off,
+                (unsigned)sizeof(*e));
         return -ERR_INVAL;
     }
     memcpy(e, t + off, sizeof(*e));
     need = acpi_madt_entry_min(e->type);
     if (e->length < need) {
-        log_err("acpi: MADT entry at offset 0x%x: length %u is below %u for type %u", off,
-                e->length, need, e->type);
+        log_err("acpi: MADT entry at offset 0x%x: length %u is below %u for type %u", off, e->length, need, e->type);
         return -ERR_INVAL;
     }
     if (e->length > len - off) {
-        log_err("acpi: MADT entry at offset 0x%x: length %u runs past the table end at 0x%x",
-                off, e->length, len);
+        log_err("acpi: MADT entry at offset 0x%x: length %u runs past the table end at 0x%x", off, e->length, len);
         return -ERR_INVAL;
     }
     return 0;
 }
 
-static int acpi_cpu_add(struct acpi_walk *w, uint32_t apic_id, uint32_t uid, uint32_t flags,
-                        uint32_t off)
+static int acpi_cpu_add(struct acpi_walk *w, uint32_t apic_id, uint32_t uid, uint32_t flags, uint32_t off)
 {
     struct acpi_info *out = w->out;
 
@@ -180,8 +167,7 @@ static int acpi_cpu_add(struct acpi_walk *w, uint32_t apic_id, uint32_t uid, uin
         return 0;
     for (unsigned i = 0; i < out->ncpus; i++) {
         if (out->cpus[i].apic_id == apic_id) {
-            log_err("acpi: MADT entry at offset 0x%x: APIC id %u is listed twice", off,
-                    apic_id);
+            log_err("acpi: MADT entry at offset 0x%x: APIC id %u is listed twice", off, apic_id);
             return -ERR_INVAL;
         }
     }
@@ -210,8 +196,7 @@ static void acpi_ioapic_add(struct acpi_walk *w, const struct acpi_madt_ioapic *
 }
 
 /* Decode one entry already checked to hold at least its type's size. */
-static int acpi_madt_entry_decode(struct acpi_walk *w, const uint8_t *p, uint8_t type,
-                                  uint32_t off)
+static int acpi_madt_entry_decode(struct acpi_walk *w, const uint8_t *p, uint8_t type, uint32_t off)
 {
     struct acpi_madt_lapic lapic;
     struct acpi_madt_ioapic ioapic;
@@ -234,8 +219,7 @@ static int acpi_madt_entry_decode(struct acpi_walk *w, const uint8_t *p, uint8_t
         memcpy(&ovr, p, sizeof(ovr));
         w->out->lapic_base = ovr.address;
         return 0;
-    default:
-        return 0;
+    default: return 0;
     }
 }
 
@@ -251,15 +235,16 @@ static int acpi_madt_finish(struct acpi_walk *w, paddr_t pa)
     }
     if (out->lapic_base == 0 || !IS_ALIGNED(out->lapic_base, PAGE_SIZE)) {
         log_err("acpi: MADT at 0x%llx: local APIC base 0x%llx is not a nonzero 4 KiB "
-                "aligned address", a, (unsigned long long)out->lapic_base);
+                "aligned address",
+                a, (unsigned long long)out->lapic_base);
         return -ERR_INVAL;
     }
     if (w->cpus_dropped)
-        log_warn("acpi: MADT lists %u usable CPUs, keeping the first %u",
-                 ACPI_MAX_CPUS + w->cpus_dropped, ACPI_MAX_CPUS);
+        log_warn("acpi: MADT lists %u usable CPUs, keeping the first %u", ACPI_MAX_CPUS + w->cpus_dropped,
+                 ACPI_MAX_CPUS);
     if (w->ioapics_dropped)
-        log_warn("acpi: MADT lists %u I/O APICs, keeping the first %u",
-                 ACPI_MAX_IOAPICS + w->ioapics_dropped, ACPI_MAX_IOAPICS);
+        log_warn("acpi: MADT lists %u I/O APICs, keeping the first %u", ACPI_MAX_IOAPICS + w->ioapics_dropped,
+                 ACPI_MAX_IOAPICS);
     return 0;
 }
 
@@ -270,8 +255,7 @@ static int acpi_madt_decode(struct acpi_walk *w, paddr_t pa, const uint8_t *t, u
     int rc;
 
     if (len < ACPI_MADT_LEN) {
-        log_err("acpi: MADT at 0x%llx: length %u is below %u", (unsigned long long)pa, len,
-                ACPI_MADT_LEN);
+        log_err("acpi: MADT at 0x%llx: length %u is below %u", (unsigned long long)pa, len, ACPI_MADT_LEN);
         return -ERR_INVAL;
     }
     memcpy(&madt, t, sizeof(madt));
@@ -297,8 +281,7 @@ static int acpi_fadt_decode(struct acpi_walk *w, paddr_t pa, const uint8_t *t, u
     if (len >= ACPI_FADT_PM_TMR_BLK_OFF + sizeof(port))
         memcpy(&port, t + ACPI_FADT_PM_TMR_BLK_OFF, sizeof(port));
     if (port > 0xffff) {
-        log_warn("acpi: FADT at 0x%llx: PM timer port 0x%x is not an I/O port, ignored",
-                 (unsigned long long)pa, port);
+        log_warn("acpi: FADT at 0x%llx: PM timer port 0x%x is not an I/O port, ignored", (unsigned long long)pa, port);
         port = 0;
     }
     w->out->pm_timer_port = port;
@@ -346,8 +329,8 @@ static int acpi_root_entry(struct acpi_walk *w, paddr_t pa, uint32_t index)
     }
     p = acpi_map(w, pa, ACPI_HDR_LEN);
     if (!p) {
-        log_warn("acpi: %s entry %u: table at 0x%llx is not accessible, skipped",
-                 w->root_name, index, (unsigned long long)pa);
+        log_warn("acpi: %s entry %u: table at 0x%llx is not accessible, skipped", w->root_name, index,
+                 (unsigned long long)pa);
         return 0;
     }
     for (i = 0; i < ARRAY_SIZE(acpi_kinds); i++)
@@ -356,8 +339,8 @@ static int acpi_root_entry(struct acpi_walk *w, paddr_t pa, uint32_t index)
     if (i == ARRAY_SIZE(acpi_kinds))
         return 0; /* a table the core has no use for */
     if (w->seen & (1u << i)) {
-        log_warn("acpi: %s entry %u: second %s at 0x%llx ignored", w->root_name, index,
-                 acpi_kinds[i].name, (unsigned long long)pa);
+        log_warn("acpi: %s entry %u: second %s at 0x%llx ignored", w->root_name, index, acpi_kinds[i].name,
+                 (unsigned long long)pa);
         return 0;
     }
     rc = acpi_table_get(w, &acpi_kinds[i], pa, &t, &len);
@@ -381,8 +364,8 @@ static int acpi_root_walk(struct acpi_walk *w, paddr_t pa, bool xsdt)
         return rc;
     body = len - ACPI_HDR_LEN;
     if (body % width)
-        log_warn("acpi: %s at 0x%llx: %u trailing bytes after the last entry ignored", k->name,
-                 (unsigned long long)pa, body % width);
+        log_warn("acpi: %s at 0x%llx: %u trailing bytes after the last entry ignored", k->name, (unsigned long long)pa,
+                 body % width);
     for (uint32_t i = 0; i < body / width; i++) {
         const uint8_t *entry = t + ACPI_HDR_LEN + i * width;
         uint64_t addr64;
@@ -399,8 +382,7 @@ static int acpi_root_walk(struct acpi_walk *w, paddr_t pa, bool xsdt)
             return rc;
     }
     if (!(w->seen & (1u << ACPI_KIND_MADT))) {
-        log_err("acpi: no usable MADT (\"APIC\") in the %s at 0x%llx", k->name,
-                (unsigned long long)pa);
+        log_err("acpi: no usable MADT (\"APIC\") in the %s at 0x%llx", k->name, (unsigned long long)pa);
         return -ERR_INVAL;
     }
     return 0;
@@ -412,14 +394,12 @@ static int acpi_rsdp_v2_check(const uint8_t *rsdp, unsigned rsdp_len, const stru
     uint8_t sum;
 
     if (r->length < ACPI_RSDP_V2_LEN || r->length > rsdp_len) {
-        log_err("acpi: RSDP length %u is outside %u..%u", r->length, ACPI_RSDP_V2_LEN,
-                rsdp_len);
+        log_err("acpi: RSDP length %u is outside %u..%u", r->length, ACPI_RSDP_V2_LEN, rsdp_len);
         return -ERR_INVAL;
     }
     sum = acpi_checksum(rsdp, r->length);
     if (sum != 0) {
-        log_err("acpi: RSDP extended checksum: %u bytes sum to 0x%02x, not 0", r->length,
-                (unsigned)sum);
+        log_err("acpi: RSDP extended checksum: %u bytes sum to 0x%02x, not 0", r->length, (unsigned)sum);
         return -ERR_INVAL;
     }
     return 0;
@@ -444,15 +424,13 @@ static int acpi_rsdp_check(const uint8_t *rsdp, unsigned rsdp_len, paddr_t *root
     }
     sum = acpi_checksum(rsdp, ACPI_RSDP_V1_LEN);
     if (sum != 0) {
-        log_err("acpi: RSDP checksum: first %u bytes sum to 0x%02x, not 0", ACPI_RSDP_V1_LEN,
-                (unsigned)sum);
+        log_err("acpi: RSDP checksum: first %u bytes sum to 0x%02x, not 0", ACPI_RSDP_V1_LEN, (unsigned)sum);
         return -ERR_INVAL;
     }
     *xsdt = false;
     *root = r.rsdt_address;
     if (r.revision >= 2 && rsdp_len < ACPI_RSDP_V2_LEN) {
-        log_warn("acpi: RSDP revision %u copy has only %u bytes, using the RSDT",
-                 (unsigned)r.revision, rsdp_len);
+        log_warn("acpi: RSDP revision %u copy has only %u bytes, using the RSDT", (unsigned)r.revision, rsdp_len);
     } else if (r.revision >= 2) {
         rc = acpi_rsdp_v2_check(rsdp, rsdp_len, &r);
         if (rc)
@@ -469,8 +447,7 @@ static int acpi_rsdp_check(const uint8_t *rsdp, unsigned rsdp_len, paddr_t *root
     return 0;
 }
 
-int acpi_parse(const uint8_t *rsdp, unsigned rsdp_len, acpi_map_fn map, void *ctx,
-               struct acpi_info *out)
+int acpi_parse(const uint8_t *rsdp, unsigned rsdp_len, acpi_map_fn map, void *ctx, struct acpi_info *out)
 {
     struct acpi_walk w;
     paddr_t root;

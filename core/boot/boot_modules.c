@@ -74,8 +74,8 @@ static int boot_check_one(const struct mb2_info *mbi, unsigned idx, const struct
     hit = boot_find_reserved(m, reserved, nreserved);
     if (hit != nreserved) {
         log_err("boot: module %u '%s' [0x%llx, 0x%llx) overlaps %s [0x%llx, 0x%llx)", idx, name, start, end,
-                reserved[hit].name ? reserved[hit].name : "reserved region",
-                (unsigned long long)reserved[hit].start, (unsigned long long)reserved[hit].end);
+                reserved[hit].name ? reserved[hit].name : "reserved region", (unsigned long long)reserved[hit].start,
+                (unsigned long long)reserved[hit].end);
         return -ERR_INVAL;
     }
     hit = boot_find_module(mbi, idx);

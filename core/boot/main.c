@@ -36,12 +36,12 @@ static const char *const known_options[] = {
     "loglevel", "maxcpus", "test.exit", "test.fault", "test.fault_cpu", "test.ap_hang", "test.mbi",
 };
 
-static struct mb2_info mbi;        /* boot CPU only, during boot */
-static struct memmap ram, usable;  /* boot CPU only, during boot */
-static struct acpi_info acpi;      /* written once at boot */
-static struct svm_caps svm;        /* written once at boot */
-static paddr_t direct_map_top;     /* written once at boot */
-static uint8_t mbi_copy[16384];    /* test.mbi: the damaged copy */
+static struct mb2_info mbi;       /* boot CPU only, during boot */
+static struct memmap ram, usable; /* boot CPU only, during boot */
+static struct acpi_info acpi;     /* written once at boot */
+static struct svm_caps svm;       /* written once at boot */
+static paddr_t direct_map_top;    /* written once at boot */
+static uint8_t mbi_copy[16384];   /* test.mbi: the damaged copy */
 static uint8_t bsp_ist[3][CORE_IST_SIZE] __attribute__((aligned(4096)));
 
 static void bsp_early_init(void)

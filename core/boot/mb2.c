@@ -48,22 +48,14 @@ static uint64_t mb2_read64(const uint8_t *p)
 static const char *mb2_tag_name(uint32_t type)
 {
     switch (type) {
-    case MB2_TAG_CMDLINE:
-        return "command line";
-    case MB2_TAG_LOADER_NAME:
-        return "loader name";
-    case MB2_TAG_MODULE:
-        return "module";
-    case MB2_TAG_BASIC_MEMINFO:
-        return "basic memory info";
-    case MB2_TAG_MMAP:
-        return "memory map";
-    case MB2_TAG_ACPI_OLD:
-        return "ACPI old RSDP";
-    case MB2_TAG_ACPI_NEW:
-        return "ACPI new RSDP";
-    default:
-        return "unknown";
+    case MB2_TAG_CMDLINE: return "command line";
+    case MB2_TAG_LOADER_NAME: return "loader name";
+    case MB2_TAG_MODULE: return "module";
+    case MB2_TAG_BASIC_MEMINFO: return "basic memory info";
+    case MB2_TAG_MMAP: return "memory map";
+    case MB2_TAG_ACPI_OLD: return "ACPI old RSDP";
+    case MB2_TAG_ACPI_NEW: return "ACPI new RSDP";
+    default: return "unknown";
     }
 }
 
@@ -98,8 +90,8 @@ static bool mb2_has_nul(const uint8_t *p, size_t n)
 static int mb2_tag_string(const struct mb2_tag *t, uint32_t hdr, const char **str)
 {
     if (t->size <= hdr || !mb2_has_nul(t->p + hdr, t->size - hdr)) {
-        log_err("mb2: %s tag at offset 0x%zx: string is not NUL-terminated within size %u",
-                mb2_tag_name(t->type), t->off, t->size);
+        log_err("mb2: %s tag at offset 0x%zx: string is not NUL-terminated within size %u", mb2_tag_name(t->type),
+                t->off, t->size);
         return -ERR_INVAL;
     }
     *str = (const char *)(t->p + hdr);
@@ -144,8 +136,8 @@ static int mb2_parse_mmap_entry(const struct mb2_tag *t, const uint8_t *p, unsig
     e->type = mb2_read32(p + MB2_OFF_ENTRY_TYPE);
     /* An end of exactly 2^64 is not representable in paddr_t either. */
     if (e->len > UINT64_MAX - e->base) {
-        log_err("mb2: memory map tag at offset 0x%zx: entry %u base 0x%llx len 0x%llx overflows 64 bits", t->off,
-                i, (unsigned long long)e->base, (unsigned long long)e->len);
+        log_err("mb2: memory map tag at offset 0x%zx: entry %u base 0x%llx len 0x%llx overflows 64 bits", t->off, i,
+                (unsigned long long)e->base, (unsigned long long)e->len);
         return -ERR_INVAL;
     }
     return 0;
@@ -177,14 +169,13 @@ static int mb2_check_mmap_header(const struct mb2_tag *t, uint32_t *count)
         return -ERR_INVAL;
     }
     if (body % entry_size != 0) {
-        log_err("mb2: memory map tag at offset 0x%zx: %u bytes of entries is not a multiple of entry_size %u",
-                t->off, body, entry_size);
+        log_err("mb2: memory map tag at offset 0x%zx: %u bytes of entries is not a multiple of entry_size %u", t->off,
+                body, entry_size);
         return -ERR_INVAL;
     }
     *count = body / entry_size;
     if (*count > MB2_MAX_MMAP) {
-        log_err("mb2: memory map tag at offset 0x%zx: %u entries exceed the limit of %u", t->off, *count,
-                MB2_MAX_MMAP);
+        log_err("mb2: memory map tag at offset 0x%zx: %u entries exceed the limit of %u", t->off, *count, MB2_MAX_MMAP);
         return -ERR_INVAL;
     }
     return 0;
@@ -245,21 +236,14 @@ static int mb2_parse_tag(const struct mb2_tag *t, struct mb2_state *st, struct m
         st->seen |= 1u << t->type;
     }
     switch (t->type) {
-    case MB2_TAG_CMDLINE:
-        return mb2_tag_string(t, MB2_TAG_HEADER_SIZE, &out->cmdline);
-    case MB2_TAG_LOADER_NAME:
-        return mb2_tag_string(t, MB2_TAG_HEADER_SIZE, &out->loader_name);
-    case MB2_TAG_MODULE:
-        return mb2_parse_module(t, out);
-    case MB2_TAG_BASIC_MEMINFO:
-        return mb2_parse_meminfo(t, out);
-    case MB2_TAG_MMAP:
-        return mb2_parse_mmap(t, out);
+    case MB2_TAG_CMDLINE: return mb2_tag_string(t, MB2_TAG_HEADER_SIZE, &out->cmdline);
+    case MB2_TAG_LOADER_NAME: return mb2_tag_string(t, MB2_TAG_HEADER_SIZE, &out->loader_name);
+    case MB2_TAG_MODULE: return mb2_parse_module(t, out);
+    case MB2_TAG_BASIC_MEMINFO: return mb2_parse_meminfo(t, out);
+    case MB2_TAG_MMAP: return mb2_parse_mmap(t, out);
     case MB2_TAG_ACPI_OLD:
-    case MB2_TAG_ACPI_NEW:
-        return mb2_parse_rsdp(t, out);
-    default:
-        return 0; /* unknown or unused tag: skipped */
+    case MB2_TAG_ACPI_NEW: return mb2_parse_rsdp(t, out);
+    default: return 0; /* unknown or unused tag: skipped */
     }
 }
 
@@ -336,8 +320,7 @@ static int mb2_walk(const uint8_t *base, uint32_t total, struct mb2_info *out)
         return -ERR_INVAL;
     }
     if (off + MB2_TAG_HEADER_SIZE != total)
-        log_warn("mb2: %zu bytes after the end tag at offset 0x%zx ignored", total - off - MB2_TAG_HEADER_SIZE,
-                 off);
+        log_warn("mb2: %zu bytes after the end tag at offset 0x%zx ignored", total - off - MB2_TAG_HEADER_SIZE, off);
     if (!(st.seen & (1u << MB2_TAG_MMAP))) {
         log_err("mb2: no memory map tag (type 6)");
         return -ERR_INVAL;

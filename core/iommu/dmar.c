@@ -23,8 +23,7 @@ struct dmar_walk {
 };
 
 /* Check the fixed part; on success *len is the table's own length. */
-static int dmar_table_check(const uint8_t *t, size_t avail, struct dmar_table *hdr,
-                            uint32_t *len)
+static int dmar_table_check(const uint8_t *t, size_t avail, struct dmar_table *hdr, uint32_t *len)
 {
     uint8_t sum;
 
@@ -38,14 +37,12 @@ static int dmar_table_check(const uint8_t *t, size_t avail, struct dmar_table *h
         return -ERR_INVAL;
     }
     if (hdr->header.length < DMAR_TABLE_LEN || hdr->header.length > avail) {
-        log_err("dmar: length %u is outside %u..%zu", hdr->header.length, DMAR_TABLE_LEN,
-                avail);
+        log_err("dmar: length %u is outside %u..%zu", hdr->header.length, DMAR_TABLE_LEN, avail);
         return -ERR_INVAL;
     }
     sum = acpi_checksum(t, hdr->header.length);
     if (sum != 0) {
-        log_err("dmar: checksum: %u bytes sum to 0x%02x, not 0", hdr->header.length,
-                (unsigned)sum);
+        log_err("dmar: checksum: %u bytes sum to 0x%02x, not 0", hdr->header.length, (unsigned)sum);
         return -ERR_INVAL;
     }
     *len = hdr->header.length;
@@ -57,8 +54,7 @@ static int dmar_flags_decode(const struct dmar_table *hdr, struct dmar_info *out
     unsigned bits = hdr->host_addr_width + 1u;
 
     if (bits < DMAR_MIN_ADDR_BITS || bits > DMAR_MAX_ADDR_BITS) {
-        log_err("dmar: host address width %u bits is outside %u..%u", bits,
-                DMAR_MIN_ADDR_BITS, DMAR_MAX_ADDR_BITS);
+        log_err("dmar: host address width %u bits is outside %u..%u", bits, DMAR_MIN_ADDR_BITS, DMAR_MAX_ADDR_BITS);
         return -ERR_INVAL;
     }
     out->host_addr_width = (uint8_t)bits;
@@ -71,38 +67,31 @@ static int dmar_flags_decode(const struct dmar_table *hdr, struct dmar_info *out
 static uint32_t dmar_struct_min(uint16_t type)
 {
     switch (type) {
-    case DMAR_TYPE_DRHD:
-        return sizeof(struct dmar_drhd);
-    case DMAR_TYPE_RMRR:
-        return DMAR_RMRR_MIN_LEN;
-    case DMAR_TYPE_ATSR:
-        return DMAR_ATSR_MIN_LEN;
-    default:
-        return sizeof(struct dmar_struct_header);
+    case DMAR_TYPE_DRHD: return sizeof(struct dmar_drhd);
+    case DMAR_TYPE_RMRR: return DMAR_RMRR_MIN_LEN;
+    case DMAR_TYPE_ATSR: return DMAR_ATSR_MIN_LEN;
+    default: return sizeof(struct dmar_struct_header);
     }
 }
 
 /* Check that the structure at off fits its type and the table. */
-static int dmar_struct_check(const uint8_t *t, uint32_t len, uint32_t off,
-                             struct dmar_struct_header *s)
+static int dmar_struct_check(const uint8_t *t, uint32_t len, uint32_t off, struct dmar_struct_header *s)
 {
     uint32_t need;
 
     if (len - off < sizeof(*s)) {
-        log_err("dmar: structure at offset 0x%x: %u bytes left, a header needs %u", off,
-                len - off, (unsigned)sizeof(*s));
+        log_err("dmar: structure at offset 0x%x: %u bytes left, a header needs %u", off, len - off,
+                (unsigned)sizeof(*s));
         return -ERR_INVAL;
     }
     memcpy(s, t + off, sizeof(*s));
     need = dmar_struct_min(s->type);
     if (s->length < need) {
-        log_err("dmar: structure at offset 0x%x: length %u is below %u for type %u", off,
-                s->length, need, s->type);
+        log_err("dmar: structure at offset 0x%x: length %u is below %u for type %u", off, s->length, need, s->type);
         return -ERR_INVAL;
     }
     if (s->length > len - off) {
-        log_err("dmar: structure at offset 0x%x: length %u runs past the table end at 0x%x",
-                off, s->length, len);
+        log_err("dmar: structure at offset 0x%x: length %u runs past the table end at 0x%x", off, s->length, len);
         return -ERR_INVAL;
     }
     return 0;
@@ -117,7 +106,8 @@ static int dmar_drhd_decode(struct dmar_walk *w, const uint8_t *p, uint32_t off)
     /* The core maps this page uncached; it must be a real, whole page. */
     if (drhd.register_base == 0 || !IS_ALIGNED(drhd.register_base, PAGE_SIZE)) {
         log_err("dmar: DRHD at offset 0x%x: register base 0x%llx is not a nonzero 4 KiB "
-                "aligned address", off, (unsigned long long)drhd.register_base);
+                "aligned address",
+                off, (unsigned long long)drhd.register_base);
         return -ERR_INVAL;
     }
     if (w->out->nunits == DMAR_MAX_UNITS) {
@@ -131,20 +121,13 @@ static int dmar_drhd_decode(struct dmar_walk *w, const uint8_t *p, uint32_t off)
     return 0;
 }
 
-static int dmar_struct_decode(struct dmar_walk *w, const uint8_t *p, uint16_t type,
-                              uint32_t off)
+static int dmar_struct_decode(struct dmar_walk *w, const uint8_t *p, uint16_t type, uint32_t off)
 {
     switch (type) {
-    case DMAR_TYPE_DRHD:
-        return dmar_drhd_decode(w, p, off);
-    case DMAR_TYPE_RMRR:
-        w->out->nrmrr++;
-        return 0;
-    case DMAR_TYPE_ATSR:
-        w->out->natsr++;
-        return 0;
-    default:
-        return 0; /* SATC, RHSA, ANDD, SIDP...: nothing the core uses yet */
+    case DMAR_TYPE_DRHD: return dmar_drhd_decode(w, p, off);
+    case DMAR_TYPE_RMRR: w->out->nrmrr++; return 0;
+    case DMAR_TYPE_ATSR: w->out->natsr++; return 0;
+    default: return 0; /* SATC, RHSA, ANDD, SIDP...: nothing the core uses yet */
     }
 }
 
@@ -166,8 +149,8 @@ static int dmar_structs_walk(struct dmar_walk *w, const uint8_t *t, uint32_t len
         return -ERR_INVAL;
     }
     if (w->units_dropped)
-        log_warn("dmar: table lists %u DRHD units, keeping the first %u",
-                 DMAR_MAX_UNITS + w->units_dropped, DMAR_MAX_UNITS);
+        log_warn("dmar: table lists %u DRHD units, keeping the first %u", DMAR_MAX_UNITS + w->units_dropped,
+                 DMAR_MAX_UNITS);
     return 0;
 }
 
@@ -196,8 +179,8 @@ int dmar_parse(const void *table, size_t len, struct dmar_info *out)
 struct dmar_text {
     char *buf;
     size_t n;
-    size_t used;  /* length the full text would have */
-    bool failed;  /* the formatter reported an error */
+    size_t used;   /* length the full text would have */
+    bool failed;   /* the formatter reported an error */
     char spill[1]; /* target once buf is full, so nothing is written past it */
 };
 
@@ -219,8 +202,7 @@ static void dmar_text_advance(struct dmar_text *t, int r)
         t->used += (size_t)r;
 }
 
-#define DMAR_TEXT_ADD(t, ...) \
-    dmar_text_advance((t), snprintf(dmar_text_pos(t), dmar_text_room(t), __VA_ARGS__))
+#define DMAR_TEXT_ADD(t, ...) dmar_text_advance((t), snprintf(dmar_text_pos(t), dmar_text_room(t), __VA_ARGS__))
 
 static void dmar_describe_units(struct dmar_text *t, const struct dmar_info *d)
 {
@@ -230,9 +212,8 @@ static void dmar_describe_units(struct dmar_text *t, const struct dmar_info *d)
     for (unsigned i = 0; i < n; i++) {
         const struct dmar_unit *u = &d->units[i];
 
-        DMAR_TEXT_ADD(t, "%s0x%llx segment %u%s", i == 0 ? " (" : ", ",
-                      (unsigned long long)u->base, (unsigned)u->segment,
-                      u->include_pci_all ? " all-PCI" : "");
+        DMAR_TEXT_ADD(t, "%s0x%llx segment %u%s", i == 0 ? " (" : ", ", (unsigned long long)u->base,
+                      (unsigned)u->segment, u->include_pci_all ? " all-PCI" : "");
     }
     if (n)
         DMAR_TEXT_ADD(t, ")");

@@ -268,8 +268,7 @@ static int elf_take_pvh_note(const struct elf_note *n, unsigned idx, struct elf_
     return 0;
 }
 
-static int elf_parse_note_segment(const uint8_t *b, const struct elf_phdr *ph, unsigned idx,
-                                  struct elf_image *out)
+static int elf_parse_note_segment(const uint8_t *b, const struct elf_phdr *ph, unsigned idx, struct elf_image *out)
 {
     /* 8-byte padding only where the segment says so (as GNU property notes do). */
     uint64_t align = ph->align == 8 ? 8 : 4;

@@ -69,28 +69,20 @@ enum fmt_length { LEN_INT, LEN_LONG, LEN_LLONG, LEN_SIZE };
 static unsigned long long arg_unsigned(va_list *ap, enum fmt_length len)
 {
     switch (len) {
-    case LEN_LONG:
-        return va_arg(*ap, unsigned long);
-    case LEN_LLONG:
-        return va_arg(*ap, unsigned long long);
-    case LEN_SIZE:
-        return va_arg(*ap, size_t);
-    default:
-        return va_arg(*ap, unsigned int);
+    case LEN_LONG: return va_arg(*ap, unsigned long);
+    case LEN_LLONG: return va_arg(*ap, unsigned long long);
+    case LEN_SIZE: return va_arg(*ap, size_t);
+    default: return va_arg(*ap, unsigned int);
     }
 }
 
 static long long arg_signed(va_list *ap, enum fmt_length len)
 {
     switch (len) {
-    case LEN_LONG:
-        return va_arg(*ap, long);
-    case LEN_LLONG:
-        return va_arg(*ap, long long);
-    case LEN_SIZE:
-        return (long long)va_arg(*ap, size_t);
-    default:
-        return va_arg(*ap, int);
+    case LEN_LONG: return va_arg(*ap, long);
+    case LEN_LLONG: return va_arg(*ap, long long);
+    case LEN_SIZE: return (long long)va_arg(*ap, size_t);
+    default: return va_arg(*ap, int);
     }
 }
 
@@ -131,13 +123,9 @@ static const char *format_one(struct fmt_out *o, const char *f, va_list *ap)
         out_number(o, mag, v < 0, 10, false, width, left, zero);
         break;
     }
-    case 'u':
-        out_number(o, arg_unsigned(ap, len), false, 10, false, width, left, zero);
-        break;
+    case 'u': out_number(o, arg_unsigned(ap, len), false, 10, false, width, left, zero); break;
     case 'x':
-    case 'X':
-        out_number(o, arg_unsigned(ap, len), false, 16, *f == 'X', width, left, zero);
-        break;
+    case 'X': out_number(o, arg_unsigned(ap, len), false, 16, *f == 'X', width, left, zero); break;
     case 'p':
         out_char(o, '0');
         out_char(o, 'x');
@@ -158,9 +146,7 @@ static const char *format_one(struct fmt_out *o, const char *f, va_list *ap)
         out_padded(o, &c, 1, width, left, ' ');
         break;
     }
-    case '%':
-        out_char(o, '%');
-        break;
+    case '%': out_char(o, '%'); break;
     default:
         /* Unknown conversion: copy it out as written, consume nothing. */
         for (const char *p = start; p < f; p++)

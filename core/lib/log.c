@@ -15,7 +15,7 @@
 
 static struct spinlock console_lock = SPINLOCK_INIT;
 static enum log_level log_threshold = LOG_INFO; /* set once at boot */
-static bool log_forced;                          /* set on panic */
+static bool log_forced;                         /* set on panic */
 
 void log_set_level(enum log_level lvl)
 {

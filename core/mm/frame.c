@@ -10,9 +10,9 @@
 #include "core/panic.h"
 #include "core/spinlock.h"
 
-static struct frame_pool pool;                     /* protected by frame_lock */
+static struct frame_pool pool; /* protected by frame_lock */
 static struct spinlock frame_lock = SPINLOCK_INIT;
-static size_t frames_total;                        /* set once at boot */
+static size_t frames_total; /* set once at boot */
 
 /* Finds the lowest usable range that can hold `bytes` and carves it out. */
 static paddr_t carve_bitmap(struct memmap *usable, uint64_t bytes)

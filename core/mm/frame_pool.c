@@ -219,8 +219,8 @@ static void frame_check_free(const struct frame_pool *p, paddr_t pa, size_t coun
     if (!IS_ALIGNED(pa, PAGE_SIZE))
         panic("frame_pool: free of unaligned address 0x%llx", (unsigned long long)pa);
     if (first >= p->nframes || count > p->nframes - first)
-        panic("frame_pool: free of %zu frames at 0x%llx beyond the pool's %zu frames", count,
-              (unsigned long long)pa, p->nframes);
+        panic("frame_pool: free of %zu frames at 0x%llx beyond the pool's %zu frames", count, (unsigned long long)pa,
+              p->nframes);
     bad = frame_find_clear(p->allocated, first, first + count);
     if (bad == first + count)
         return;

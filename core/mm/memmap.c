@@ -213,8 +213,7 @@ int memmap_remove(struct memmap *m, paddr_t start, paddr_t end)
 
     ASSERT(m != NULL);
     if (start > end) {
-        log_err("memmap: remove [0x%llx, 0x%llx): start above end", (unsigned long long)start,
-                (unsigned long long)end);
+        log_err("memmap: remove [0x%llx, 0x%llx): start above end", (unsigned long long)start, (unsigned long long)end);
         return -ERR_INVAL;
     }
     s = ALIGN_DOWN(start, PAGE_SIZE);

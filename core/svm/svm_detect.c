@@ -8,8 +8,8 @@
 #include "core/panic.h"
 #include "core/svm.h"
 
-#define CPUID_SVM_ECX  (1u << 2)
-#define VM_CR_SVMDIS   (1u << 4)
+#define CPUID_SVM_ECX (1u << 2)
+#define VM_CR_SVMDIS  (1u << 4)
 
 void svm_detect(struct svm_caps *caps)
 {

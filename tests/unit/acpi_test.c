@@ -54,8 +54,7 @@ static const void *fake_map(paddr_t pa, size_t len, void *ctx)
     copy = malloc(len);
     memcpy(copy, &m->bytes[pa - FAKE_BASE], len);
     m->maps[m->nmaps++] = copy;
-    if (m->grow_pa && pa == m->grow_pa && len == sizeof(struct acpi_table_header) &&
-        --m->grow_after == 0) {
+    if (m->grow_pa && pa == m->grow_pa && len == sizeof(struct acpi_table_header) && --m->grow_after == 0) {
         uint32_t grown;
 
         memcpy(&grown, &m->bytes[pa - FAKE_BASE + 4], 4);
@@ -278,8 +277,9 @@ static void q35_dmar(void)
 {
     /* haw 38, flags INTR_REMAP; one DRHD (INCLUDE_PCI_ALL) with an IOAPIC scope */
     static const uint8_t fixed[12] = { 38, 1 };
-    static const uint8_t drhd[24] = { 0, 0, 24, 0, 1, 0, 0, 0, 0, 0, 0xd9, 0xfe, 0, 0, 0, 0,
-                                      3, 8, 0, 0, 0, 0xff, 0, 0 };
+    static const uint8_t drhd[24] = {
+        0, 0, 24, 0, 1, 0, 0, 0, 0, 0, 0xd9, 0xfe, 0, 0, 0, 0, 3, 8, 0, 0, 0, 0xff, 0, 0
+    };
 
     tbl_begin(PA_DMAR, "DMAR");
     tbl_put(PA_DMAR, fixed, sizeof(fixed));
@@ -386,12 +386,12 @@ TEST(acpi_rev2_short_copy_uses_rsdt)
 }
 
 /* Expect a rejection with exactly one line that contains msg. */
-#define EXPECT_REJECT(rc, a, msg)                \
-    do {                                         \
-        EXPECT_EQ((rc), -ERR_INVAL);             \
-        EXPECT_LOG(msg);                         \
-        EXPECT_EQ(log_count(), 1);               \
-        EXPECT_TRUE(info_is_zero(&(a)));         \
+#define EXPECT_REJECT(rc, a, msg)        \
+    do {                                 \
+        EXPECT_EQ((rc), -ERR_INVAL);     \
+        EXPECT_LOG(msg);                 \
+        EXPECT_EQ(log_count(), 1);       \
+        EXPECT_TRUE(info_is_zero(&(a))); \
     } while (0)
 
 TEST(acpi_rsdp_rejections)
@@ -400,8 +400,7 @@ TEST(acpi_rsdp_rejections)
     uint8_t r[36];
 
     q35_build();
-    EXPECT_REJECT(acpi_parse(NULL, 0, fake_map, &fm, &a), a,
-                  "acpi: RSDP copy is 0 bytes, below 20");
+    EXPECT_REJECT(acpi_parse(NULL, 0, fake_map, &fm, &a), a, "acpi: RSDP copy is 0 bytes, below 20");
     log_clear();
     rsdp_build(r, 0, PA_RSDT, 0);
     EXPECT_REJECT(parse_len(r, 19, &a), a, "acpi: RSDP copy is 19 bytes, below 20");
@@ -411,8 +410,7 @@ TEST(acpi_rsdp_rejections)
     log_clear();
     rsdp_build(r, 0, PA_RSDT, 0);
     r[16] ^= 0x10;
-    EXPECT_REJECT(parse_len(r, 20, &a), a,
-                  "acpi: RSDP checksum: first 20 bytes sum to 0x10, not 0");
+    EXPECT_REJECT(parse_len(r, 20, &a), a, "acpi: RSDP checksum: first 20 bytes sum to 0x10, not 0");
     log_clear();
     rsdp_build(r, 0, 0, 0);
     EXPECT_REJECT(parse_len(r, 20, &a), a, "acpi: RSDP revision 0 has no root table address");
@@ -426,8 +424,7 @@ TEST(acpi_rsdp_v2_rejections)
     q35_build();
     rsdp_build(r, 2, PA_RSDT, PA_XSDT);
     r[33] = 1; /* a reserved byte, covered by the extended checksum only */
-    EXPECT_REJECT(parse_len(r, 36, &a), a,
-                  "acpi: RSDP extended checksum: 36 bytes sum to 0x01, not 0");
+    EXPECT_REJECT(parse_len(r, 36, &a), a, "acpi: RSDP extended checksum: 36 bytes sum to 0x01, not 0");
     log_clear();
     rsdp_build(r, 2, PA_RSDT, PA_XSDT);
     r[20] = 35; /* outside the first checksum's 20 bytes */
@@ -444,8 +441,7 @@ TEST(acpi_root_rejections)
 
     q35_build();
     fm_at(PA_RSDT)[0] = 'X';
-    EXPECT_REJECT(parse_rev0(&a), a,
-                  "acpi: RSDT at 0x7fe0000: signature 0x54445358 is not \"RSDT\"");
+    EXPECT_REJECT(parse_rev0(&a), a, "acpi: RSDT at 0x7fe0000: signature 0x54445358 is not \"RSDT\"");
 
     q35_build();
     log_clear();
@@ -455,14 +451,12 @@ TEST(acpi_root_rejections)
     q35_build();
     log_clear();
     tbl_set_len(PA_RSDT, 0x100001);
-    EXPECT_REJECT(parse_rev0(&a), a,
-                  "acpi: RSDT at 0x7fe0000: length 1048577 is above the 1048576-byte limit");
+    EXPECT_REJECT(parse_rev0(&a), a, "acpi: RSDT at 0x7fe0000: length 1048577 is above the 1048576-byte limit");
 
     q35_build();
     log_clear();
     fm_at(PA_RSDT)[40] ^= 0x80;
-    EXPECT_REJECT(parse_rev0(&a), a,
-                  "acpi: RSDT at 0x7fe0000: checksum: 52 bytes sum to 0x80, not 0");
+    EXPECT_REJECT(parse_rev0(&a), a, "acpi: RSDT at 0x7fe0000: checksum: 52 bytes sum to 0x80, not 0");
 
     q35_build();
     log_clear();
@@ -493,8 +487,7 @@ TEST(acpi_xsdt_rejections)
 
     xsdt_build();
     fm_at(PA_XSDT)[36] ^= 1;
-    EXPECT_REJECT(parse_rev2(&a), a,
-                  "acpi: XSDT at 0x7fe0200: checksum: 52 bytes sum to 0x01, not 0");
+    EXPECT_REJECT(parse_rev2(&a), a, "acpi: XSDT at 0x7fe0200: checksum: 52 bytes sum to 0x01, not 0");
 }
 
 TEST(acpi_no_madt)
@@ -523,7 +516,7 @@ TEST(acpi_root_oddities_are_warnings)
 
     q35_build();
     root_put(PA_RSDT, false, 0);
-    root_put(PA_RSDT, false, 0x1000);                 /* outside the fake memory */
+    root_put(PA_RSDT, false, 0x1000);                   /* outside the fake memory */
     tbl_put(PA_RSDT, (const uint8_t[3]){ 1, 2, 3 }, 3); /* not a whole entry */
     tbl_seal(PA_RSDT);
     EXPECT_EQ(parse_rev0(&a), 0);
@@ -595,8 +588,7 @@ TEST(acpi_madt_entry_lengths)
 {
     struct acpi_info a;
 
-    EXPECT_REJECT(madt_with_raw(0, 3, &a), a,
-                  "acpi: MADT entry at offset 0x4c: length 3 is below 8");
+    EXPECT_REJECT(madt_with_raw(0, 3, &a), a, "acpi: MADT entry at offset 0x4c: length 3 is below 8");
     EXPECT_REJECT(madt_with_raw(0, 7, &a), a, "offset 0x4c: length 7 is below 8 for type 0");
     EXPECT_REJECT(madt_with_raw(1, 11, &a), a, "offset 0x4c: length 11 is below 12 for type 1");
     EXPECT_REJECT(madt_with_raw(5, 11, &a), a, "offset 0x4c: length 11 is below 12 for type 5");
@@ -622,16 +614,14 @@ TEST(acpi_madt_entry_past_end)
     madt_raw(PA_APIC, 0, 8);
     tbl_set_len(PA_APIC, tbl_len(PA_APIC) - 1); /* the last entry now pokes out */
     tbl_seal(PA_APIC);
-    EXPECT_REJECT(parse_rev0(&a), a,
-                  "acpi: MADT entry at offset 0x3c: length 8 runs past the table end at 0x43");
+    EXPECT_REJECT(parse_rev0(&a), a, "acpi: MADT entry at offset 0x3c: length 8 runs past the table end at 0x43");
 
     q35_build();
     log_clear();
     madt_simple(PA_APIC, 2);
     tbl_put(PA_APIC, (const uint8_t[1]){ 0 }, 1);
     tbl_seal(PA_APIC);
-    EXPECT_REJECT(parse_rev0(&a), a,
-                  "acpi: MADT entry at offset 0x3c: 1 byte left, an entry header needs 2");
+    EXPECT_REJECT(parse_rev0(&a), a, "acpi: MADT entry at offset 0x3c: 1 byte left, an entry header needs 2");
 }
 
 TEST(acpi_madt_duplicate_apic_id)
@@ -674,8 +664,7 @@ TEST(acpi_madt_x2apic_and_flags)
     madt_x2apic(PA_APIC, 1000, 0x100, ACPI_MADT_CPU_ENABLED);
     madt_x2apic(PA_APIC, 1001, 0x101, ACPI_MADT_CPU_ONLINE_CAPABLE);
     madt_x2apic(PA_APIC, 1002, 0x102, 0);
-    madt_x2apic(PA_APIC, 0xffffffffu, 0xfffffffeu,
-                ACPI_MADT_CPU_ENABLED | ACPI_MADT_CPU_ONLINE_CAPABLE);
+    madt_x2apic(PA_APIC, 0xffffffffu, 0xfffffffeu, ACPI_MADT_CPU_ENABLED | ACPI_MADT_CPU_ONLINE_CAPABLE);
     madt_lapic(PA_APIC, 5, 5, 0x4); /* a reserved bit alone does not make it usable */
     tbl_seal(PA_APIC);
     EXPECT_EQ(parse_rev0(&a), 0);
@@ -696,8 +685,7 @@ TEST(acpi_madt_no_usable_cpu)
     madt_begin(PA_APIC, 0xfee00000u, 0);
     madt_lapic(PA_APIC, 0, 0, 0);
     tbl_seal(PA_APIC);
-    EXPECT_REJECT(parse_rev0(&a), a,
-                  "acpi: MADT at 0x7fe1000 lists no enabled or online-capable CPU");
+    EXPECT_REJECT(parse_rev0(&a), a, "acpi: MADT at 0x7fe1000 lists no enabled or online-capable CPU");
 }
 
 TEST(acpi_madt_lapic_override)
@@ -718,8 +706,7 @@ TEST(acpi_madt_lapic_override)
     madt_lapic(PA_APIC, 0, 0, ACPI_MADT_CPU_ENABLED);
     madt_override(PA_APIC, 0xfee00800ull);
     tbl_seal(PA_APIC);
-    EXPECT_REJECT(parse_rev0(&a), a,
-                  "local APIC base 0xfee00800 is not a nonzero 4 KiB aligned address");
+    EXPECT_REJECT(parse_rev0(&a), a, "local APIC base 0xfee00800 is not a nonzero 4 KiB aligned address");
 
     q35_build();
     log_clear();

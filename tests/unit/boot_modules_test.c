@@ -39,12 +39,12 @@ static int check(void)
     return boot_modules_check(&info, &ram, regions, ARRAY_SIZE(regions));
 }
 
-#define EXPECT_REJECT(needle)                 \
-    do {                                      \
-        log_clear();                          \
-        EXPECT_EQ(check(), -ERR_INVAL);       \
-        EXPECT_EQ(log_count(), 1);            \
-        EXPECT_LOG(needle);                   \
+#define EXPECT_REJECT(needle)           \
+    do {                                \
+        log_clear();                    \
+        EXPECT_EQ(check(), -ERR_INVAL); \
+        EXPECT_EQ(log_count(), 1);      \
+        EXPECT_LOG(needle);             \
     } while (0)
 
 TEST(good_layout_passes)

@@ -111,13 +111,13 @@ static void q35_build(void)
     tbl_seal();
 }
 
-#define EXPECT_REJECT(rc, d, msg)                \
-    do {                                         \
-        log_clear();                             \
-        EXPECT_EQ((rc), -ERR_INVAL);             \
-        EXPECT_LOG(msg);                         \
-        EXPECT_EQ(log_count(), 1);               \
-        EXPECT_TRUE(info_is_zero(&(d)));         \
+#define EXPECT_REJECT(rc, d, msg)        \
+    do {                                 \
+        log_clear();                     \
+        EXPECT_EQ((rc), -ERR_INVAL);     \
+        EXPECT_LOG(msg);                 \
+        EXPECT_EQ(log_count(), 1);       \
+        EXPECT_TRUE(info_is_zero(&(d))); \
     } while (0)
 
 TEST(dmar_q35)
@@ -139,7 +139,8 @@ TEST(dmar_q35)
     EXPECT_EQ(d.natsr, 0);
     EXPECT_EQ(dmar_describe(&d, buf, sizeof(buf)), (int)strlen(buf));
     EXPECT_EQ(strcmp(buf, "1 unit (0xfed90000 segment 0 all-PCI), 39-bit host addresses, "
-                          "interrupt remapping"), 0);
+                          "interrupt remapping"),
+              0);
 }
 
 static void server_build(void)
@@ -150,7 +151,7 @@ static void server_build(void)
     put_raw(DMAR_TYPE_RMRR, 32);
     put_raw(DMAR_TYPE_ATSR, 16);
     put_raw(DMAR_TYPE_ATSR, 8);
-    put_raw(3, 4);    /* RHSA-like, skipped */
+    put_raw(3, 4); /* RHSA-like, skipped */
     put_raw(0x7fff, 300);
     tbl_seal();
 }
@@ -176,7 +177,8 @@ TEST(dmar_several_structures)
     EXPECT_TRUE(dmar_describe(&d, buf, sizeof(buf)) > 0);
     EXPECT_EQ(strcmp(buf, "2 units (0xfed91000 segment 0, 0x1fffffff000 segment 1 all-PCI), "
                           "46-bit host addresses, interrupt remapping, x2APIC opt-out, "
-                          "1 RMRR, 2 ATSRs"), 0);
+                          "1 RMRR, 2 ATSRs"),
+              0);
 }
 
 TEST(dmar_header_rejections)
@@ -233,18 +235,12 @@ TEST(dmar_structure_lengths)
     struct dmar_info d;
 
     /* Length 0 must be rejected, not loop forever. */
-    EXPECT_REJECT(q35_with_raw(0x40, 0, &d), d,
-                  "dmar: structure at offset 0x48: length 0 is below 4 for type 64");
-    EXPECT_REJECT(q35_with_raw(0x40, 3, &d), d,
-                  "dmar: structure at offset 0x48: length 3 is below 4");
-    EXPECT_REJECT(q35_with_raw(DMAR_TYPE_DRHD, 0, &d), d,
-                  "offset 0x48: length 0 is below 16 for type 0");
-    EXPECT_REJECT(q35_with_raw(DMAR_TYPE_DRHD, 15, &d), d,
-                  "offset 0x48: length 15 is below 16 for type 0");
-    EXPECT_REJECT(q35_with_raw(DMAR_TYPE_RMRR, 23, &d), d,
-                  "offset 0x48: length 23 is below 24 for type 1");
-    EXPECT_REJECT(q35_with_raw(DMAR_TYPE_ATSR, 7, &d), d,
-                  "offset 0x48: length 7 is below 8 for type 2");
+    EXPECT_REJECT(q35_with_raw(0x40, 0, &d), d, "dmar: structure at offset 0x48: length 0 is below 4 for type 64");
+    EXPECT_REJECT(q35_with_raw(0x40, 3, &d), d, "dmar: structure at offset 0x48: length 3 is below 4");
+    EXPECT_REJECT(q35_with_raw(DMAR_TYPE_DRHD, 0, &d), d, "offset 0x48: length 0 is below 16 for type 0");
+    EXPECT_REJECT(q35_with_raw(DMAR_TYPE_DRHD, 15, &d), d, "offset 0x48: length 15 is below 16 for type 0");
+    EXPECT_REJECT(q35_with_raw(DMAR_TYPE_RMRR, 23, &d), d, "offset 0x48: length 23 is below 24 for type 1");
+    EXPECT_REJECT(q35_with_raw(DMAR_TYPE_ATSR, 7, &d), d, "offset 0x48: length 7 is below 8 for type 2");
     EXPECT_EQ(q35_with_raw(0x40, 4, &d), 0);
     EXPECT_EQ(q35_with_raw(0xffff, 500, &d), 0);
     EXPECT_EQ(d.nunits, 1);
@@ -259,15 +255,13 @@ TEST(dmar_structure_past_end)
     put_raw(DMAR_TYPE_RMRR, 24);
     tbl_set_len(tbl_len() - 1);
     tbl_seal();
-    EXPECT_REJECT(parse_all(&d), d,
-                  "dmar: structure at offset 0x48: length 24 runs past the table end at 0x5f");
+    EXPECT_REJECT(parse_all(&d), d, "dmar: structure at offset 0x48: length 24 runs past the table end at 0x5f");
 
     dmar_begin(38, 0);
     put_drhd(0xfed90000u, 0, 0);
     tbl_put((const uint8_t[3]){ 0 }, 3);
     tbl_seal();
-    EXPECT_REJECT(parse_all(&d), d,
-                  "dmar: structure at offset 0x48: 3 bytes left, a header needs 4");
+    EXPECT_REJECT(parse_all(&d), d, "dmar: structure at offset 0x48: 3 bytes left, a header needs 4");
 }
 
 TEST(dmar_drhd_base)

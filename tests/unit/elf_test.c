@@ -13,17 +13,17 @@
 #include "core/errno.h"
 
 /* Layout of the base image (see build_image). */
-#define PH_OFF        64
-#define PH(i)         (PH_OFF + ELF_PHDR_SIZE * (i))
-#define NOTE_OFF      232
-#define NOTE_LEN      44
-#define XEN_DESC_OFF  (NOTE_OFF + 24 + 16)
-#define DATA_OFF      512
-#define BASE_SIZE     528
-#define TEXT_PADDR    0x100000
-#define DATA_PADDR    0x200000
-#define PVH_ENTRY     0x100100
-#define KERNEL_VBASE  0xffffffff80000000ull
+#define PH_OFF       64
+#define PH(i)        (PH_OFF + ELF_PHDR_SIZE * (i))
+#define NOTE_OFF     232
+#define NOTE_LEN     44
+#define XEN_DESC_OFF (NOTE_OFF + 24 + 16)
+#define DATA_OFF     512
+#define BASE_SIZE    528
+#define TEXT_PADDR   0x100000
+#define DATA_PADDR   0x200000
+#define PVH_ENTRY    0x100100
+#define KERNEL_VBASE 0xffffffff80000000ull
 
 static _Alignas(8) uint8_t img[4096];
 static size_t img_size;
@@ -63,8 +63,8 @@ static void write_phdr(unsigned i, uint32_t type, uint32_t flags, uint64_t offse
 }
 
 /* Writes one note at p: desc and the note's end aligned to align (gABI); returns its length. */
-static size_t write_note(size_t p, uint32_t namesz, const char *name, uint32_t descsz, uint32_t type,
-                         uint64_t desc, size_t align)
+static size_t write_note(size_t p, uint32_t namesz, const char *name, uint32_t descsz, uint32_t type, uint64_t desc,
+                         size_t align)
 {
     size_t desc_off = ALIGN_UP(12 + namesz, align), total = ALIGN_UP(desc_off + descsz, align);
 
@@ -127,20 +127,20 @@ static int parse(void)
     return elf_parse(img, img_size, &out);
 }
 
-#define EXPECT_LOGF(...)                                  \
-    do {                                                  \
-        char _needle[200];                                \
-        snprintf(_needle, sizeof(_needle), __VA_ARGS__);  \
-        EXPECT_LOG(_needle);                              \
+#define EXPECT_LOGF(...)                                 \
+    do {                                                 \
+        char _needle[200];                               \
+        snprintf(_needle, sizeof(_needle), __VA_ARGS__); \
+        EXPECT_LOG(_needle);                             \
     } while (0)
 
 /* Expects rejection with exactly one log line containing the formatted text. */
-#define EXPECT_REJECT(...)                \
-    do {                                  \
-        log_clear();                      \
-        EXPECT_EQ(parse(), -ERR_INVAL);   \
-        EXPECT_EQ(log_count(), 1);        \
-        EXPECT_LOGF(__VA_ARGS__);         \
+#define EXPECT_REJECT(...)              \
+    do {                                \
+        log_clear();                    \
+        EXPECT_EQ(parse(), -ERR_INVAL); \
+        EXPECT_EQ(log_count(), 1);      \
+        EXPECT_LOGF(__VA_ARGS__);       \
     } while (0)
 
 TEST(valid_image_parses)
@@ -320,10 +320,10 @@ TEST(other_notes_are_ignored)
 {
     size_t p = notes_begin();
 
-    p += write_note(p, 4, "Xen", 4, 1, 0x12345678, 4);                      /* other Xen note type */
-    p += write_note(p, 4, "Xe", 4, ELF_XEN_NOTE_PHYS32_ENTRY, 0x1, 4);      /* other owner */
-    p += write_note(p, 3, "Xen", 4, ELF_XEN_NOTE_PHYS32_ENTRY, 0x1, 4);     /* no NUL in name */
-    p += write_note(p, 0, "", 0, 0, 0, 4);                                  /* empty note */
+    p += write_note(p, 4, "Xen", 4, 1, 0x12345678, 4);                  /* other Xen note type */
+    p += write_note(p, 4, "Xe", 4, ELF_XEN_NOTE_PHYS32_ENTRY, 0x1, 4);  /* other owner */
+    p += write_note(p, 3, "Xen", 4, ELF_XEN_NOTE_PHYS32_ENTRY, 0x1, 4); /* no NUL in name */
+    p += write_note(p, 0, "", 0, 0, 0, 4);                              /* empty note */
     p += write_note(p, 5, "Linux", 1, 0x100, 0x1, 4);
     notes_end(p - BASE_SIZE, 4);
     EXPECT_EQ(parse(), 0);
@@ -353,8 +353,7 @@ TEST(malformed_notes_rejected)
     EXPECT_EQ(parse(), 0);
 
     notes_end(p - BASE_SIZE + 4, 4); /* 4 stray bytes: too few for a header */
-    EXPECT_REJECT("elf: program header 2 (PT_NOTE): 4 bytes at 0x%zx are too few for a note header",
-                  p - BASE_SIZE);
+    EXPECT_REJECT("elf: program header 2 (PT_NOTE): 4 bytes at 0x%zx are too few for a note header", p - BASE_SIZE);
     notes_end(p - BASE_SIZE - 1, 4); /* last desc cut short */
     EXPECT_REJECT("runs past the segment size");
 }

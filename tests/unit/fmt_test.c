@@ -34,11 +34,11 @@ static int fmt_raw(char *buf, size_t n, const char *f, ...)
     return r;
 }
 
-#define SAME(...)                                                                       \
-    do {                                                                                \
-        int r1 = fmt(got, sizeof(got), __VA_ARGS__);                                    \
-        int r2 = snprintf(want, sizeof(want), __VA_ARGS__);                             \
-        if (strcmp(got, want) != 0 || r1 != r2)                                         \
+#define SAME(...)                                                                                  \
+    do {                                                                                           \
+        int r1 = fmt(got, sizeof(got), __VA_ARGS__);                                               \
+        int r2 = snprintf(want, sizeof(want), __VA_ARGS__);                                        \
+        if (strcmp(got, want) != 0 || r1 != r2)                                                    \
             test_fail(__FILE__, __LINE__, "got \"%s\" (%d), libc \"%s\" (%d)", got, r1, want, r2); \
     } while (0)
 

@@ -80,8 +80,7 @@ static bool pool_matches_model(void)
             return false;
         }
     if (frame_pool_free_count(&pool) != model_count(M_FREE)) {
-        test_fail(__FILE__, __LINE__, "free count %zu, model %zu", frame_pool_free_count(&pool),
-                  model_count(M_FREE));
+        test_fail(__FILE__, __LINE__, "free count %zu, model %zu", frame_pool_free_count(&pool), model_count(M_FREE));
         return false;
     }
     return true;

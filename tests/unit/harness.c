@@ -13,7 +13,7 @@
 
 #include "core/env.h"
 
-#define LOG_LINES 256
+#define LOG_LINES    256
 #define LOG_LINE_LEN 256
 
 static char log_lines[LOG_LINES][LOG_LINE_LEN];

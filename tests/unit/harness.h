@@ -23,9 +23,15 @@ struct test {
     void (*fn)(void);
 };
 
-#define TEST(name)       static void test_##name(void)
-#define TEST_ENTRY(name) { #name, test_##name }
-#define TEST_END         { 0, 0 }
+#define TEST(name) static void test_##name(void)
+#define TEST_ENTRY(name)   \
+    {                      \
+#name, test_##name \
+    }
+#define TEST_END \
+    {            \
+        0, 0     \
+    }
 
 int test_run(const struct test *tests);
 
@@ -43,41 +49,41 @@ void log_clear(void);
 extern jmp_buf *test_panic_jmp;
 extern char test_panic_msg[256];
 
-#define EXPECT_TRUE(c)                                                   \
-    do {                                                                 \
-        if (!(c))                                                        \
-            test_fail(__FILE__, __LINE__, "expected true: %s", #c);      \
+#define EXPECT_TRUE(c)                                              \
+    do {                                                            \
+        if (!(c))                                                   \
+            test_fail(__FILE__, __LINE__, "expected true: %s", #c); \
     } while (0)
 #define EXPECT_FALSE(c) EXPECT_TRUE(!(c))
-#define EXPECT_EQ(a, b)                                                                        \
-    do {                                                                                       \
-        unsigned long long _a = (unsigned long long)(a), _b = (unsigned long long)(b);         \
-        if (_a != _b)                                                                          \
-            test_fail(__FILE__, __LINE__, "%s == %s: 0x%llx != 0x%llx", #a, #b, _a, _b);       \
+#define EXPECT_EQ(a, b)                                                                  \
+    do {                                                                                 \
+        unsigned long long _a = (unsigned long long)(a), _b = (unsigned long long)(b);   \
+        if (_a != _b)                                                                    \
+            test_fail(__FILE__, __LINE__, "%s == %s: 0x%llx != 0x%llx", #a, #b, _a, _b); \
     } while (0)
-#define EXPECT_NE(a, b)                                                                        \
-    do {                                                                                       \
-        unsigned long long _a = (unsigned long long)(a), _b = (unsigned long long)(b);         \
-        if (_a == _b)                                                                          \
-            test_fail(__FILE__, __LINE__, "%s != %s: both 0x%llx", #a, #b, _a);                \
+#define EXPECT_NE(a, b)                                                                \
+    do {                                                                               \
+        unsigned long long _a = (unsigned long long)(a), _b = (unsigned long long)(b); \
+        if (_a == _b)                                                                  \
+            test_fail(__FILE__, __LINE__, "%s != %s: both 0x%llx", #a, #b, _a);        \
     } while (0)
-#define EXPECT_LOG(needle)                                                          \
-    do {                                                                            \
-        if (!log_contains(needle))                                                  \
-            test_fail(__FILE__, __LINE__, "no log line contains \"%s\"", needle);   \
+#define EXPECT_LOG(needle)                                                        \
+    do {                                                                          \
+        if (!log_contains(needle))                                                \
+            test_fail(__FILE__, __LINE__, "no log line contains \"%s\"", needle); \
     } while (0)
 /* Evaluates stmt and expects it to call panic(). It uses setjmp: locals
  * of the calling function that change between setjmp and the panic may be
  * clobbered (gcc -Wclobbered at -O2), so keep such calls in a small helper
  * function of their own. */
-#define EXPECT_PANIC(stmt)                                                          \
-    do {                                                                            \
-        jmp_buf _jb;                                                                \
-        test_panic_jmp = &_jb;                                                      \
-        if (setjmp(_jb) == 0) {                                                     \
-            stmt;                                                                   \
-            test_panic_jmp = 0;                                                     \
-            test_fail(__FILE__, __LINE__, "expected a panic from: %s", #stmt);      \
-        }                                                                           \
-        test_panic_jmp = 0;                                                         \
+#define EXPECT_PANIC(stmt)                                                     \
+    do {                                                                       \
+        jmp_buf _jb;                                                           \
+        test_panic_jmp = &_jb;                                                 \
+        if (setjmp(_jb) == 0) {                                                \
+            stmt;                                                              \
+            test_panic_jmp = 0;                                                \
+            test_fail(__FILE__, __LINE__, "expected a panic from: %s", #stmt); \
+        }                                                                      \
+        test_panic_jmp = 0;                                                    \
     } while (0)

@@ -124,7 +124,10 @@ static size_t add_mmap_ex(const struct raw_entry *e, unsigned n, uint32_t entry_
 }
 
 static const struct raw_entry default_map[] = {
-    { 0x0, 0x9fc00, 1 }, { 0x9fc00, 0x400, 2 }, { 0x100000, 0x7ee0000, 1 }, { 0xfffc0000, 0x40000, 2 },
+    { 0x0, 0x9fc00, 1 },
+    { 0x9fc00, 0x400, 2 },
+    { 0x100000, 0x7ee0000, 1 },
+    { 0xfffc0000, 0x40000, 2 },
 };
 
 static size_t add_mmap(void)
@@ -159,20 +162,20 @@ static int parse(void)
 }
 
 /* EXPECT_LOG with a printf-formatted needle. */
-#define EXPECT_LOGF(...)                                  \
-    do {                                                  \
-        char _needle[200];                                \
-        snprintf(_needle, sizeof(_needle), __VA_ARGS__);  \
-        EXPECT_LOG(_needle);                              \
+#define EXPECT_LOGF(...)                                 \
+    do {                                                 \
+        char _needle[200];                               \
+        snprintf(_needle, sizeof(_needle), __VA_ARGS__); \
+        EXPECT_LOG(_needle);                             \
     } while (0)
 
 /* Expects rejection with exactly one log line containing the formatted text. */
-#define EXPECT_REJECT(...)                \
-    do {                                  \
-        log_clear();                      \
-        EXPECT_EQ(parse(), -ERR_INVAL);   \
-        EXPECT_EQ(log_count(), 1);        \
-        EXPECT_LOGF(__VA_ARGS__);         \
+#define EXPECT_REJECT(...)              \
+    do {                                \
+        log_clear();                    \
+        EXPECT_EQ(parse(), -ERR_INVAL); \
+        EXPECT_EQ(log_count(), 1);      \
+        EXPECT_LOGF(__VA_ARGS__);       \
     } while (0)
 
 static uint32_t build_grub_like(void)
@@ -334,8 +337,7 @@ TEST(mmap_header_checks)
     off = add_mmap_ex(default_map, 2, 24, 0);
     mbi_end();
     put32_at(off + 4, 16 + 24 + 8);
-    EXPECT_REJECT("mb2: memory map tag at offset 0x%zx: 32 bytes of entries is not a multiple of entry_size 24",
-                  off);
+    EXPECT_REJECT("mb2: memory map tag at offset 0x%zx: 32 bytes of entries is not a multiple of entry_size 24", off);
     put32_at(off + 4, 12);
     EXPECT_REJECT("mb2: memory map tag at offset 0x%zx: size 12 is below 16", off);
 }

@@ -29,10 +29,9 @@ static void expect_ranges(const struct memmap *m, const struct mem_range *want, 
                       (unsigned long long)want[i].start, (unsigned long long)want[i].end);
 }
 
-#define EXPECT_RANGES(m, ...)                                                                       \
-    expect_ranges((m), (const struct mem_range[]){ __VA_ARGS__ },                                  \
-                  (unsigned)(sizeof((const struct mem_range[]){ __VA_ARGS__ }) / sizeof(struct mem_range)), \
-                  __LINE__)
+#define EXPECT_RANGES(m, ...)                                     \
+    expect_ranges((m), (const struct mem_range[]){ __VA_ARGS__ }, \
+                  (unsigned)(sizeof((const struct mem_range[]){ __VA_ARGS__ }) / sizeof(struct mem_range)), __LINE__)
 
 /* The documented invariants of any map: sorted, merged, page-aligned, non-empty ranges. */
 static bool map_well_formed(const struct memmap *m)
@@ -61,9 +60,8 @@ TEST(single_aligned_entry)
 TEST(realistic_pc_map)
 {
     struct mb2_mmap_entry e[] = {
-        E(0x0, 0x9fc00, 1),          E(0x9fc00, 0x400, 2),      E(0xf0000, 0x10000, 2),
-        E(0x100000, 0x7ee0000, 1),   E(0x7fe0000, 0x20000, 2),  E(0xfffc0000, 0x40000, 2),
-        E(0x100000000, 0x80000000, 1),
+        E(0x0, 0x9fc00, 1),       E(0x9fc00, 0x400, 2),      E(0xf0000, 0x10000, 2),        E(0x100000, 0x7ee0000, 1),
+        E(0x7fe0000, 0x20000, 2), E(0xfffc0000, 0x40000, 2), E(0x100000000, 0x80000000, 1),
     };
 
     EXPECT_EQ(memmap_build(e, ARRAY_SIZE(e), &map), 0);
@@ -143,8 +141,7 @@ TEST(adjacent_entries_merge_without_warning)
 
 TEST(zero_length_entries_are_ignored)
 {
-    struct mb2_mmap_entry e[] = { E(0x0, 0x10000, 1), E(0x4000, 0, 2), E(0x20000, 0, 1),
-                                  E(UINT64_MAX, 0, 2) };
+    struct mb2_mmap_entry e[] = { E(0x0, 0x10000, 1), E(0x4000, 0, 2), E(0x20000, 0, 1), E(UINT64_MAX, 0, 2) };
 
     EXPECT_EQ(memmap_build(e, ARRAY_SIZE(e), &map), 0);
     EXPECT_RANGES(&map, { 0x0, 0x10000 });
@@ -216,9 +213,9 @@ TEST(remove_splits_trims_and_spans)
     EXPECT_EQ(memmap_build(e, 3, &map), 0);
     EXPECT_EQ(memmap_remove(&map, 0x4000, 0x5000), 0); /* split */
     EXPECT_RANGES(&map, { 0x0, 0x4000 }, { 0x5000, 0x10000 }, { 0x20000, 0x30000 }, { 0x40000, 0x50000 });
-    EXPECT_EQ(memmap_remove(&map, 0x0, 0x1000), 0); /* trim front */
+    EXPECT_EQ(memmap_remove(&map, 0x0, 0x1000), 0);            /* trim front */
     EXPECT_EQ(memmap_remove(&map, 0x4fff0000, 0x50000000), 0); /* nothing there */
-    EXPECT_EQ(memmap_remove(&map, 0xf001, 0x22001), 0); /* trims two, rounds outward */
+    EXPECT_EQ(memmap_remove(&map, 0xf001, 0x22001), 0);        /* trims two, rounds outward */
     EXPECT_RANGES(&map, { 0x1000, 0x4000 }, { 0x5000, 0xf000 }, { 0x23000, 0x30000 }, { 0x40000, 0x50000 });
     EXPECT_EQ(memmap_remove(&map, 0x3000, 0x48000), 0); /* spans and deletes */
     EXPECT_RANGES(&map, { 0x1000, 0x3000 }, { 0x48000, 0x50000 });

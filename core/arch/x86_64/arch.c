@@ -60,7 +60,8 @@ void arch_switch_stack(vaddr_t top, void (*fn)(void))
     __asm__ volatile("movq %0, %%rsp\n\t"
                      "xorl %%ebp, %%ebp\n\t"
                      "callq *%1\n\t"
-                     "ud2" ::"r"(top), "r"(fn)
+                     "ud2" ::"r"(top),
+                     "r"(fn)
                      : "memory");
     __builtin_unreachable();
 }

@@ -33,19 +33,19 @@ void idt_set_handler(unsigned vector, irq_handler_fn fn);
 void trap_dispatch(struct trap_frame *f);
 
 /* lapic.c */
-int lapic_init_boot(const struct acpi_info *acpi);  /* boot CPU: map, enable, calibrate */
-void lapic_init_ap(void);                            /* each AP */
+int lapic_init_boot(const struct acpi_info *acpi); /* boot CPU: map, enable, calibrate */
+void lapic_init_ap(void);                          /* each AP */
 void lapic_eoi(void);
 uint32_t lapic_id(void);
 void lapic_send_ipi(uint32_t apic_id, uint32_t icr_low); /* fixed vector, NMI, INIT, SIPI */
 void lapic_send_nmi_others(void);
 bool lapic_x2apic(void);
-int lapic_timer_selftest(uint64_t us);              /* 0 or -ERR_IO; logs the result */
-#define ICR_FIXED       0x00000
-#define ICR_NMI         0x00400
-#define ICR_INIT        0x00500
-#define ICR_STARTUP     0x00600
-#define ICR_LEVEL_ASSERT 0x04000
+int lapic_timer_selftest(uint64_t us); /* 0 or -ERR_IO; logs the result */
+#define ICR_FIXED         0x00000
+#define ICR_NMI           0x00400
+#define ICR_INIT          0x00500
+#define ICR_STARTUP       0x00600
+#define ICR_LEVEL_ASSERT  0x04000
 #define ICR_TRIGGER_LEVEL 0x08000
 
 /* pit.c: busy-wait with the PIT channel 2 (calibration only). Returns the
@@ -58,11 +58,11 @@ void time_delay_us(uint64_t us);
 
 /* paging.c */
 void paging_init(paddr_t direct_map_top);
-void paging_load(void);                    /* load the core's CR3 on this CPU */
+void paging_load(void); /* load the core's CR3 on this CPU */
 paddr_t paging_root(void);
 vaddr_t paging_map_stack(unsigned cpu, vaddr_t ist_tops[3]); /* returns stack top */
 void *paging_map_mmio(paddr_t pa, size_t size);
-int paging_check_wx(void);                 /* 0 when no mapping is W and X */
+int paging_check_wx(void);                          /* 0 when no mapping is W and X */
 paddr_t paging_trampoline_root(paddr_t tramp_page); /* low PML4 for APs */
 void paging_drop_trampoline_root(paddr_t root);
 

@@ -24,7 +24,7 @@ struct idt_ptr {
 
 extern const uint8_t isr_stubs[];
 
-static struct idt_gate idt[256]; /* written once by the boot CPU */
+static struct idt_gate idt[256];  /* written once by the boot CPU */
 irq_handler_fn idt_handlers[256]; /* written at boot, read by trap.c */
 
 static void idt_set_gate(unsigned vec, uint8_t ist)

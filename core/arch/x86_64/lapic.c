@@ -14,18 +14,18 @@
 #include "trap.h"
 #include "x86.h"
 
-#define APIC_ID       0x020
-#define APIC_VERSION  0x030
-#define APIC_TPR      0x080
-#define APIC_EOI      0x0b0
-#define APIC_SVR      0x0f0
-#define APIC_ESR      0x280
-#define APIC_ICR_LO   0x300
-#define APIC_ICR_HI   0x310
-#define APIC_LVT_TIMER 0x320
-#define APIC_LVT_LINT0 0x350
-#define APIC_LVT_LINT1 0x360
-#define APIC_LVT_ERROR 0x370
+#define APIC_ID         0x020
+#define APIC_VERSION    0x030
+#define APIC_TPR        0x080
+#define APIC_EOI        0x0b0
+#define APIC_SVR        0x0f0
+#define APIC_ESR        0x280
+#define APIC_ICR_LO     0x300
+#define APIC_ICR_HI     0x310
+#define APIC_LVT_TIMER  0x320
+#define APIC_LVT_LINT0  0x350
+#define APIC_LVT_LINT1  0x360
+#define APIC_LVT_ERROR  0x370
 #define APIC_TIMER_INIT 0x380
 #define APIC_TIMER_CUR  0x390
 #define APIC_TIMER_DIV  0x3e0
@@ -178,7 +178,7 @@ int lapic_init_boot(const struct acpi_info *acpi)
     lapic_calibrate();
     if (!timer_khz || !time_tsc_khz())
         panic_refuse("time: calibration against the PIT failed (TSC %llu kHz, LAPIC %llu kHz)",
-                    (unsigned long long)time_tsc_khz(), (unsigned long long)timer_khz);
+                     (unsigned long long)time_tsc_khz(), (unsigned long long)timer_khz);
     return 0;
 }
 

@@ -13,13 +13,13 @@
 #include "core/spinlock.h"
 #include "x86.h"
 
-#define PTE_P   (1ull << 0)
-#define PTE_W   (1ull << 1)
-#define PTE_PWT (1ull << 3)
-#define PTE_PCD (1ull << 4)
-#define PTE_PS  (1ull << 7)
-#define PTE_G   (1ull << 8)
-#define PTE_NX  (1ull << 63)
+#define PTE_P    (1ull << 0)
+#define PTE_W    (1ull << 1)
+#define PTE_PWT  (1ull << 3)
+#define PTE_PCD  (1ull << 4)
+#define PTE_PS   (1ull << 7)
+#define PTE_G    (1ull << 8)
+#define PTE_NX   (1ull << 63)
 #define PTE_ADDR 0x000ffffffffff000ull
 
 #define FLAGS_TEXT   (PTE_P | PTE_G)
@@ -30,9 +30,9 @@
 extern const char core_text_start[], core_text_end[], core_rodata_start[], core_rodata_end[];
 extern const char core_data_start[], core_data_end[];
 
-static paddr_t kernel_root;                        /* set once by paging_init */
+static paddr_t kernel_root;                         /* set once by paging_init */
 static struct spinlock paging_lock = SPINLOCK_INIT; /* guards table updates */
-static vaddr_t mmio_next = MMIO_AREA_BASE;         /* protected by paging_lock */
+static vaddr_t mmio_next = MMIO_AREA_BASE;          /* protected by paging_lock */
 
 static unsigned level_index(vaddr_t va, unsigned level)
 {

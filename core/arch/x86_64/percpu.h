@@ -25,7 +25,7 @@ _Static_assert(sizeof(struct tss64) == 104, "TSS layout (AMD APM vol. 2, 12.2.5)
 struct cpu_call {
     void (*fn)(void *arg); /* written by the caller under call_lock */
     void *arg;
-    uint32_t done;         /* set by the target after fn returns */
+    uint32_t done; /* set by the target after fn returns */
 };
 
 enum cpu_state {
@@ -36,14 +36,14 @@ enum cpu_state {
 };
 
 struct percpu {
-    struct percpu *self;     /* must stay first: this_cpu() reads gs:0 */
-    unsigned index;          /* 0 = boot CPU; set before the CPU starts */
-    uint32_t apic_id;        /* from the MADT; set before the CPU starts */
-    uint32_t state;          /* enum cpu_state: atomic */
-    vaddr_t stack_base;      /* [base, top): this CPU's kernel stack */
+    struct percpu *self; /* must stay first: this_cpu() reads gs:0 */
+    unsigned index;      /* 0 = boot CPU; set before the CPU starts */
+    uint32_t apic_id;    /* from the MADT; set before the CPU starts */
+    uint32_t state;      /* enum cpu_state: atomic */
+    vaddr_t stack_base;  /* [base, top): this CPU's kernel stack */
     vaddr_t stack_top;
-    uint64_t timer_fired;    /* LAPIC timer interrupts seen: this CPU only */
-    struct cpu_call call;    /* protected by call_lock */
+    uint64_t timer_fired; /* LAPIC timer interrupts seen: this CPU only */
+    struct cpu_call call; /* protected by call_lock */
     uint32_t call_lock;
     uint64_t gdt[GDT_ENTRIES] __attribute__((aligned(16)));
     struct tss64 tss __attribute__((aligned(16)));

@@ -7,13 +7,13 @@
 #include "arch_priv.h"
 #include "x86.h"
 
-#define PIT_HZ       1193182u
-#define PIT_CH2      0x42
-#define PIT_CMD      0x43
-#define PORT_B       0x61
-#define PORTB_GATE2  0x01
-#define PORTB_SPKR   0x02
-#define PORTB_OUT2   0x20
+#define PIT_HZ      1193182u
+#define PIT_CH2     0x42
+#define PIT_CMD     0x43
+#define PORT_B      0x61
+#define PORTB_GATE2 0x01
+#define PORTB_SPKR  0x02
+#define PORTB_OUT2  0x20
 
 /* LAPIC current-count register, read by lapic.c's calibration hook. */
 uint32_t lapic_timer_current(void);

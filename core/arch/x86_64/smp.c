@@ -29,10 +29,10 @@ struct trampoline_params {
 extern const char trampoline_start[], trampoline_end[], trampoline_params[];
 extern void trampoline_ap_entry(void);
 
-uint64_t smp_kernel_cr3; /* read by trampoline_ap_entry */
-static unsigned ncpus = 1;   /* CPUs with a percpu slot: boot CPU + started APs */
-static unsigned online = 1;  /* atomic: CPUs in CPU_ONLINE */
-static int hang_index = -1;  /* test.ap_hang: this AP never reports */
+uint64_t smp_kernel_cr3;    /* read by trampoline_ap_entry */
+static unsigned ncpus = 1;  /* CPUs with a percpu slot: boot CPU + started APs */
+static unsigned online = 1; /* atomic: CPUs in CPU_ONLINE */
+static int hang_index = -1; /* test.ap_hang: this AP never reports */
 
 unsigned smp_online_count(void)
 {
@@ -74,8 +74,8 @@ static void start_one(struct percpu *pc, struct trampoline_params *tp)
     /* Put it back into wait-for-SIPI so it cannot run stale code later. */
     lapic_send_ipi(pc->apic_id, ICR_INIT | ICR_LEVEL_ASSERT);
     __atomic_store_n(&pc->state, CPU_FAILED, __ATOMIC_RELEASE);
-    log_err("smp: cpu%u (APIC id %u) did not come up within %u ms; parked with INIT, continuing without it",
-            pc->index, pc->apic_id, AP_START_TIMEOUT_US / 1000u);
+    log_err("smp: cpu%u (APIC id %u) did not come up within %u ms; parked with INIT, continuing without it", pc->index,
+            pc->apic_id, AP_START_TIMEOUT_US / 1000u);
 }
 
 void smp_boot_aps(const struct acpi_info *acpi, unsigned max_cpus, int hang_cpu)

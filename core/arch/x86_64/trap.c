@@ -14,13 +14,38 @@
 extern irq_handler_fn idt_handlers[256];
 
 static const char *const exception_names[32] = {
-    "#DE divide error", "#DB debug", "NMI", "#BP breakpoint", "#OF overflow", "#BR bound range",
-    "#UD invalid opcode", "#NM device not available", "#DF double fault", "coprocessor overrun",
-    "#TS invalid TSS", "#NP segment not present", "#SS stack fault", "#GP general protection",
-    "#PF page fault", "reserved 15", "#MF x87 error", "#AC alignment check", "#MC machine check",
-    "#XM SIMD error", "#VE virtualization", "#CP control protection", "reserved 22", "reserved 23",
-    "reserved 24", "reserved 25", "reserved 26", "reserved 27", "#HV hypervisor injection",
-    "#VC VMM communication", "#SX security", "reserved 31",
+    "#DE divide error",
+    "#DB debug",
+    "NMI",
+    "#BP breakpoint",
+    "#OF overflow",
+    "#BR bound range",
+    "#UD invalid opcode",
+    "#NM device not available",
+    "#DF double fault",
+    "coprocessor overrun",
+    "#TS invalid TSS",
+    "#NP segment not present",
+    "#SS stack fault",
+    "#GP general protection",
+    "#PF page fault",
+    "reserved 15",
+    "#MF x87 error",
+    "#AC alignment check",
+    "#MC machine check",
+    "#XM SIMD error",
+    "#VE virtualization",
+    "#CP control protection",
+    "reserved 22",
+    "reserved 23",
+    "reserved 24",
+    "reserved 25",
+    "reserved 26",
+    "reserved 27",
+    "#HV hypervisor injection",
+    "#VC VMM communication",
+    "#SX security",
+    "reserved 31",
 };
 
 static void dump_page_fault(const struct trap_frame *f)
@@ -28,22 +53,22 @@ static void dump_page_fault(const struct trap_frame *f)
     uint64_t e = f->error;
 
     log_err("  page fault at 0x%016llx: %s, %s, %s%s", (unsigned long long)read_cr2(),
-            e & 1 ? "protection violation" : "not present", e & 2 ? "write" : "read",
-            e & 4 ? "user" : "supervisor", e & 16 ? ", instruction fetch" : "");
+            e & 1 ? "protection violation" : "not present", e & 2 ? "write" : "read", e & 4 ? "user" : "supervisor",
+            e & 16 ? ", instruction fetch" : "");
 }
 
 static void dump_frame(const struct trap_frame *f)
 {
-    log_err("  rax=%016llx rbx=%016llx rcx=%016llx rdx=%016llx", (unsigned long long)f->rax,
-            (unsigned long long)f->rbx, (unsigned long long)f->rcx, (unsigned long long)f->rdx);
-    log_err("  rsi=%016llx rdi=%016llx rbp=%016llx rsp=%016llx", (unsigned long long)f->rsi,
-            (unsigned long long)f->rdi, (unsigned long long)f->rbp, (unsigned long long)f->rsp);
-    log_err("  r8 =%016llx r9 =%016llx r10=%016llx r11=%016llx", (unsigned long long)f->r8,
-            (unsigned long long)f->r9, (unsigned long long)f->r10, (unsigned long long)f->r11);
-    log_err("  r12=%016llx r13=%016llx r14=%016llx r15=%016llx", (unsigned long long)f->r12,
-            (unsigned long long)f->r13, (unsigned long long)f->r14, (unsigned long long)f->r15);
-    log_err("  rip=%016llx cs=%04llx rflags=%08llx ss=%04llx", (unsigned long long)f->rip,
-            (unsigned long long)f->cs, (unsigned long long)f->rflags, (unsigned long long)f->ss);
+    log_err("  rax=%016llx rbx=%016llx rcx=%016llx rdx=%016llx", (unsigned long long)f->rax, (unsigned long long)f->rbx,
+            (unsigned long long)f->rcx, (unsigned long long)f->rdx);
+    log_err("  rsi=%016llx rdi=%016llx rbp=%016llx rsp=%016llx", (unsigned long long)f->rsi, (unsigned long long)f->rdi,
+            (unsigned long long)f->rbp, (unsigned long long)f->rsp);
+    log_err("  r8 =%016llx r9 =%016llx r10=%016llx r11=%016llx", (unsigned long long)f->r8, (unsigned long long)f->r9,
+            (unsigned long long)f->r10, (unsigned long long)f->r11);
+    log_err("  r12=%016llx r13=%016llx r14=%016llx r15=%016llx", (unsigned long long)f->r12, (unsigned long long)f->r13,
+            (unsigned long long)f->r14, (unsigned long long)f->r15);
+    log_err("  rip=%016llx cs=%04llx rflags=%08llx ss=%04llx", (unsigned long long)f->rip, (unsigned long long)f->cs,
+            (unsigned long long)f->rflags, (unsigned long long)f->ss);
     log_err("  cr0=%016llx cr2=%016llx cr3=%016llx cr4=%016llx", (unsigned long long)read_cr0(),
             (unsigned long long)read_cr2(), (unsigned long long)read_cr3(), (unsigned long long)read_cr4());
 }
@@ -52,9 +77,8 @@ static void core_exception(const struct trap_frame *f)
 {
     if (!panic_begin())
         arch_halt_forever();
-    log_err("PANIC: core fault: %s (vector %llu), error code 0x%llx, at rip 0x%016llx",
-            exception_names[f->vector & 31], (unsigned long long)f->vector, (unsigned long long)f->error,
-            (unsigned long long)f->rip);
+    log_err("PANIC: core fault: %s (vector %llu), error code 0x%llx, at rip 0x%016llx", exception_names[f->vector & 31],
+            (unsigned long long)f->vector, (unsigned long long)f->error, (unsigned long long)f->rip);
     if (f->vector == 14)
         dump_page_fault(f);
     dump_frame(f);

@@ -99,11 +99,11 @@ _Static_assert(sizeof(struct acpi_madt_entry) == 2, "ACPI 5.2.12");
 
 /* Processor Local APIC (5.2.12.2). */
 struct acpi_madt_lapic {
-    uint8_t type;       /* 0x00 ACPI_MADT_TYPE_LAPIC */
-    uint8_t length;     /* 0x01 */
-    uint8_t uid;        /* 0x02 ACPI processor UID */
-    uint8_t apic_id;    /* 0x03 */
-    uint32_t flags;     /* 0x04 ACPI_MADT_CPU_* */
+    uint8_t type;    /* 0x00 ACPI_MADT_TYPE_LAPIC */
+    uint8_t length;  /* 0x01 */
+    uint8_t uid;     /* 0x02 ACPI processor UID */
+    uint8_t apic_id; /* 0x03 */
+    uint32_t flags;  /* 0x04 ACPI_MADT_CPU_* */
 };
 _Static_assert(offsetof(struct acpi_madt_lapic, uid) == 0x02, "ACPI 5.2.12.2");
 _Static_assert(offsetof(struct acpi_madt_lapic, apic_id) == 0x03, "ACPI 5.2.12.2");
@@ -128,10 +128,10 @@ _Static_assert(sizeof(struct acpi_madt_ioapic) == 12, "ACPI 5.2.12.3");
 /* Local APIC Address Override (5.2.12.8). The spec puts a 64-bit field at
  * offset 4, hence packed. */
 struct __attribute__((packed)) acpi_madt_lapic_override {
-    uint8_t type;      /* 0x00 ACPI_MADT_TYPE_LAPIC_OVERRIDE */
-    uint8_t length;    /* 0x01 */
+    uint8_t type;       /* 0x00 ACPI_MADT_TYPE_LAPIC_OVERRIDE */
+    uint8_t length;     /* 0x01 */
     uint16_t _rsvd_0x2; /* 0x02 */
-    uint64_t address;  /* 0x04 */
+    uint64_t address;   /* 0x04 */
 };
 _Static_assert(offsetof(struct acpi_madt_lapic_override, _rsvd_0x2) == 0x02, "ACPI 5.2.12.8");
 _Static_assert(offsetof(struct acpi_madt_lapic_override, address) == 0x04, "ACPI 5.2.12.8");
@@ -193,11 +193,11 @@ struct acpi_info {
     bool pcat_compat;   /* legacy 8259 PICs present */
     unsigned nioapics;
     struct acpi_ioapic ioapics[ACPI_MAX_IOAPICS];
-    paddr_t dmar;       /* Intel DMA remapping table, 0 if none */
+    paddr_t dmar; /* Intel DMA remapping table, 0 if none */
     uint32_t dmar_len;
-    paddr_t ivrs;       /* AMD I/O virtualization table, 0 if none */
+    paddr_t ivrs; /* AMD I/O virtualization table, 0 if none */
     uint32_t ivrs_len;
-    paddr_t fadt;       /* 0 if none */
+    paddr_t fadt;           /* 0 if none */
     uint32_t pm_timer_port; /* FADT PM_TMR_BLK, 0 if none */
 };
 
@@ -221,6 +221,5 @@ typedef const void *(*acpi_map_fn)(paddr_t pa, size_t len, void *ctx);
  * I/O APICs costs one log_warn line and is otherwise ignored.
  * Boot time; keeps no state of its own between calls.
  */
-__attribute__((warn_unused_result)) int acpi_parse(const uint8_t *rsdp, unsigned rsdp_len,
-                                                   acpi_map_fn map, void *ctx,
+__attribute__((warn_unused_result)) int acpi_parse(const uint8_t *rsdp, unsigned rsdp_len, acpi_map_fn map, void *ctx,
                                                    struct acpi_info *out);

@@ -76,13 +76,13 @@ struct dmar_unit {
 };
 
 struct dmar_info {
-    uint8_t host_addr_width; /* DMA address width in bits (table value + 1) */
-    bool intr_remap;         /* interrupt remapping supported */
-    bool x2apic_opt_out;     /* firmware asks the OS not to enable x2APIC */
-    unsigned nunits;         /* 1..DMAR_MAX_UNITS after a successful parse */
+    uint8_t host_addr_width;                /* DMA address width in bits (table value + 1) */
+    bool intr_remap;                        /* interrupt remapping supported */
+    bool x2apic_opt_out;                    /* firmware asks the OS not to enable x2APIC */
+    unsigned nunits;                        /* 1..DMAR_MAX_UNITS after a successful parse */
     struct dmar_unit units[DMAR_MAX_UNITS]; /* table order */
-    unsigned nrmrr;          /* reserved memory region structures */
-    unsigned natsr;          /* root port ATS structures */
+    unsigned nrmrr;                         /* reserved memory region structures */
+    unsigned natsr;                         /* root port ATS structures */
 };
 
 /*
@@ -94,8 +94,7 @@ struct dmar_info {
  * why; *out is then zeroed). More than DMAR_MAX_UNITS units costs one
  * log_warn line; the first DMAR_MAX_UNITS are kept. No locks; any context.
  */
-__attribute__((warn_unused_result)) int dmar_parse(const void *table, size_t len,
-                                                   struct dmar_info *out);
+__attribute__((warn_unused_result)) int dmar_parse(const void *table, size_t len, struct dmar_info *out);
 
 /*
  * dmar_describe: one boot-log summary of d into buf[0..n), for example

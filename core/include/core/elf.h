@@ -33,10 +33,10 @@ struct elf_segment {
 };
 
 struct elf_image {
-    uint64_t entry;      /* e_entry, not checked against the segments */
+    uint64_t entry; /* e_entry, not checked against the segments */
     bool has_pvh_entry;
-    uint32_t pvh_entry;  /* physical; inside an executable segment */
-    unsigned nsegments;  /* PT_LOAD segments with memsz > 0, in file order */
+    uint32_t pvh_entry; /* physical; inside an executable segment */
+    unsigned nsegments; /* PT_LOAD segments with memsz > 0, in file order */
     struct elf_segment seg[ELF_MAX_SEGMENTS];
     paddr_t paddr_lowest, paddr_highest; /* span of the segments, [lowest, highest) */
 };

@@ -24,8 +24,8 @@ struct frame_pool {
     uint64_t *unavail;   /* bit set: reserved or allocated; bits past nframes stay set */
     uint64_t *allocated; /* bit set: allocated (always a subset of unavail) */
     size_t nframes;
-    size_t free;         /* number of free frames */
-    size_t hint;         /* word index where the single-frame search starts */
+    size_t free; /* number of free frames */
+    size_t hint; /* word index where the single-frame search starts */
 };
 
 /*

@@ -39,8 +39,7 @@ struct memmap {
  * if no usable memory remains. Each error logs one line; *usable is
  * meaningless after an error.
  */
-int memmap_build(const struct mb2_mmap_entry *e, unsigned n, struct memmap *usable)
-    __attribute__((warn_unused_result));
+int memmap_build(const struct mb2_mmap_entry *e, unsigned n, struct memmap *usable) __attribute__((warn_unused_result));
 
 /*
  * memmap_remove: take [start, end), rounded outward to pages, out of m.

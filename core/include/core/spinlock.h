@@ -14,7 +14,10 @@ struct spinlock {
     int32_t holder; /* CPU index of the holder, -1 when free */
 };
 
-#define SPINLOCK_INIT { 0, 0, -1 }
+#define SPINLOCK_INIT \
+    {                 \
+        0, 0, -1      \
+    }
 
 static inline void spin_lock(struct spinlock *l)
 {

@@ -1,0 +1,97 @@
+#!/bin/bash
+# SPDX-License-Identifier: MIT
+#
+# Install, from Debian packages only, whatever the build, `make run` and
+# `make test` need and this machine lacks. Cheap checks first: when nothing
+# is missing it prints nothing and never calls apt-get. It installs; it does
+# not configure or build anything.
+#
+# Usage: build/deps.sh [CC]
+#   CC: the compiler the build will use (default: gcc). Clang and its
+#   sanitizer runtime are installed whatever CC is (`make CC=clang test`
+#   must work on any machine), and the sanitizer check also runs with CC.
+set -euo pipefail
+
+cc=${1:-${CC:-gcc}}
+pkgs=()
+need() {
+    local p
+    for p in "$@"; do
+        case " ${pkgs[*]-} " in *" $p "*) ;; *) pkgs+=("$p") ;; esac
+    done
+}
+have() { command -v "$1" >/dev/null 2>&1; }
+
+# QEMU boots the ISO through SeaBIOS; the default NIC's option ROM comes
+# from ipxe-qemu. Both are hard dependencies of qemu-system-x86 today, but
+# naming them keeps --no-install-recommends safe if that ever changes.
+qemu_firmware_ok() {
+    [ -f /usr/share/seabios/bios-256k.bin ] || [ -f /usr/share/qemu/bios-256k.bin ]
+}
+
+# Compile and run a program under ASan+UBSan: proves the compiler, its
+# sanitizer runtime and the link all work, not just that files exist.
+sanitizers_ok() {
+    local compiler=$1 dir rc=0
+    have "$compiler" || return 1
+    dir=$(mktemp -d "${TMPDIR:-/tmp}/mosaic-deps.XXXXXX")
+    printf 'int main(int c, char **v) { (void)v; return c - 1; }\n' >"$dir/t.c"
+    "$compiler" -fsanitize=address,undefined -o "$dir/t" "$dir/t.c" \
+        >/dev/null 2>&1 && ASAN_OPTIONS=detect_leaks=0 "$dir/t" >/dev/null 2>&1 || rc=1
+    rm -rf "$dir"
+    return $rc
+}
+
+clang_rt_ok() {
+    local f
+    have clang || return 1
+    f=$(clang -print-file-name=libclang_rt.asan-x86_64.a 2>/dev/null) || return 1
+    case $f in /*) [ -f "$f" ] ;; *) return 1 ;; esac
+}
+
+check() {
+    pkgs=()
+    have qemu-system-x86_64 || need qemu-system-x86
+    qemu_firmware_ok || need qemu-system-x86 seabios ipxe-qemu
+    have grub-mkrescue || need grub-common
+    [ -f /usr/lib/grub/i386-pc/moddep.lst ] || need grub-pc-bin
+    have xorriso || need xorriso
+    have mformat || need mtools
+    have clang || need clang
+    have clang-format || need clang-format
+    clang_rt_ok || need libclang-rt-14-dev
+    have gcc || need gcc
+    sanitizers_ok gcc || need libasan8 libubsan1 libgcc-12-dev
+    # A CC other than plain gcc gets the same compile-and-run check; for
+    # clang a failure means its runtime package, otherwise we cannot guess.
+    case $cc in
+    gcc) ;;
+    *clang*) sanitizers_ok "$cc" || need clang libclang-rt-14-dev ;;
+    *) have "$cc" || { echo "deps: compiler '$cc' not found" >&2; exit 1; } ;;
+    esac
+}
+
+check
+[ ${#pkgs[@]} -eq 0 ] && exit 0
+
+install=(env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${pkgs[@]}")
+if [ "$(id -u)" -eq 0 ]; then
+    sudo=()
+elif have sudo && sudo -n true 2>/dev/null; then
+    sudo=(sudo -n)
+else
+    echo "deps: missing packages; run: sudo apt-get update && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends ${pkgs[*]}" >&2
+    exit 1
+fi
+
+echo "deps: installing ${pkgs[*]}"
+"${sudo[@]}" apt-get update -qq >/dev/null
+"${sudo[@]}" "${install[@]}" >/dev/null
+
+# Verify, so a package that did not provide what we check for is reported
+# here rather than as a confusing build or boot failure later.
+check
+if [ ${#pkgs[@]} -ne 0 ]; then
+    echo "deps: still missing after install: ${pkgs[*]}" >&2
+    exit 1
+fi
