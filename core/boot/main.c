@@ -192,6 +192,10 @@ static void bring_up_cpus(void)
         maxcpus = 1;
     cmdline_uint(mbi.cmdline, "test.ap_hang", &hang);
     idt_set_handler(VEC_CALL, smp_call_handler);
+    if (!memmap_contains(&ram, TRAMPOLINE_PADDR, TRAMPOLINE_PADDR + PAGE_SIZE)) {
+        log_warn("smp: the start-up page 0x%x is not usable RAM; running on the boot CPU only", TRAMPOLINE_PADDR);
+        maxcpus = 1;
+    }
     want = (unsigned)MIN(acpi.ncpus, maxcpus);
     smp_boot_aps(&acpi, (unsigned)MIN(maxcpus, MAX_CPUS), hang < MAX_CPUS ? (int)hang : -1);
     n = smp_online_count();
@@ -246,12 +250,12 @@ void core_main(uint32_t magic, uint32_t info_pa)
 
     parse_boot_info(info_pa);
     top = setup_memory(info_pa);
-    check_root_image();
     direct_map_top = MAX(ALIGN_UP(top, MIB(2)), GIB(4));
     paging_init(direct_map_top);
     paging_load();
     if (paging_check_wx() != 0)
         panic("mm: the core's page tables break W^X");
+    check_root_image(); /* modules may lie anywhere in RAM: needs the full map */
 
     /* Leave the unguarded boot stack for a guarded slot like every AP's. */
     pc->stack_top = paging_map_stack(0, ist);

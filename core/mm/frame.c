@@ -14,12 +14,13 @@ static struct frame_pool pool; /* protected by frame_lock */
 static struct spinlock frame_lock = SPINLOCK_INIT;
 static size_t frames_total; /* set once at boot */
 
-/* Finds the lowest usable range that can hold `bytes` and carves it out. */
+/* Finds the lowest usable range that can hold `bytes` and carves it out.
+ * Before the core's page tables load, only the first 4 GiB are mapped. */
 static paddr_t carve_bitmap(struct memmap *usable, uint64_t bytes)
 {
     for (unsigned i = 0; i < usable->count; i++) {
         const struct mem_range *r = &usable->r[i];
-        if (r->end - r->start >= bytes && r->start + bytes <= DIRECT_MAP_SIZE) {
+        if (r->end - r->start >= bytes && r->start + bytes <= GIB(4)) {
             paddr_t at = r->start;
             if (memmap_remove(usable, at, at + bytes) != 0)
                 break;

@@ -11,6 +11,7 @@
 #include "core/mm.h"
 #include "core/panic.h"
 #include "core/spinlock.h"
+#include "core/string.h"
 #include "x86.h"
 
 #define PTE_P    (1ull << 0)
@@ -33,6 +34,9 @@ extern const char core_data_start[], core_data_end[];
 static paddr_t kernel_root;                         /* set once by paging_init */
 static struct spinlock paging_lock = SPINLOCK_INIT; /* guards table updates */
 static vaddr_t mmio_next = MMIO_AREA_BASE;          /* protected by paging_lock */
+/* Until paging_load, tables are written through the boot direct map,
+ * which covers only the first 4 GiB. */
+static paddr_t table_limit = GIB(4);
 
 static unsigned level_index(vaddr_t va, unsigned level)
 {
@@ -43,8 +47,9 @@ static paddr_t alloc_table(void)
 {
     paddr_t pa;
 
-    if (frame_alloc_zeroed(&pa) != 0)
+    if (frame_alloc_range(1, 1, table_limit, &pa) != 0)
         panic("paging: out of frames for page tables");
+    memset(phys_to_virt(pa), 0, PAGE_SIZE);
     return pa;
 }
 
@@ -101,6 +106,7 @@ void paging_load(void)
 {
     write_cr4(read_cr4() | CR4_PGE);
     write_cr3(kernel_root);
+    table_limit = 0;
 }
 
 paddr_t paging_root(void)
