@@ -1,0 +1,69 @@
+#!/bin/bash
+# SPDX-License-Identifier: MIT
+#
+# The one definition of the emulated machine Mosaic runs on (DESIGN.md,
+# "The machine we build for"), shared by `make run`, the boot scenarios and
+# the benchmarks. It launches QEMU; it does not build anything.
+#
+# Usage: build/qemu.sh run ISO [EXTRA...]
+#        build/qemu.sh batch ISO LOGFILE MONSOCK [EXTRA...]
+#
+# run:   interactive, serial console and monitor on this terminal.
+# batch: no display, COM1 into LOGFILE, HMP monitor on the UNIX socket
+#        MONSOCK; QEMU replaces this script so the caller gets its status.
+#
+# Environment: MOSAIC_SMP (default 2), MOSAIC_MEM (default 2G),
+# MOSAIC_CPU (default EPYC,+svm,+npt,-rdtscp). EXTRA arguments go last, so
+# they may add devices; change the CPU through MOSAIC_CPU.
+#
+# Exit status in both modes: the guest ends QEMU by writing V to I/O port
+# 0xf4 (isa-debug-exit), which makes QEMU exit with (V << 1) | 1. The core
+# writes 0 after a completed test run (status 1), 1 after a panic or fault
+# dump (status 3) and 2 when it refuses to boot (status 5). -no-reboot turns
+# a triple fault or guest reset into a plain exit with status 0.
+set -euo pipefail
+
+usage() {
+    echo "usage: $0 run ISO [EXTRA...]" >&2
+    echo "       $0 batch ISO LOGFILE MONSOCK [EXTRA...]" >&2
+    exit 2
+}
+
+# QEMU splits option values at commas; a literal comma is written twice.
+qarg() { printf '%s' "${1//,/,,}"; }
+
+[ $# -ge 2 ] || usage
+mode=$1 iso=$2
+shift 2
+[ -f "$iso" ] || { echo "qemu.sh: ISO '$iso' not found" >&2; exit 2; }
+
+# shellcheck disable=SC2054  # commas separate QEMU sub-options, not elements
+machine=(
+    -accel tcg -machine q35
+    -cpu "${MOSAIC_CPU:-EPYC,+svm,+npt,-rdtscp}"
+    -smp "${MOSAIC_SMP:-2}"
+    -m "${MOSAIC_MEM:-2G}"
+    -device intel-iommu,intremap=on
+    -no-reboot
+    -device isa-debug-exit,iobase=0xf4,iosize=0x04
+    -drive "file=$(qarg "$iso"),format=raw,media=cdrom,readonly=on"
+    -boot d
+)
+
+case $mode in
+run)
+    echo "mosaic: booting $iso in QEMU (quit: Ctrl-A then X)"
+    exec qemu-system-x86_64 "${machine[@]}" -nographic "$@"
+    ;;
+batch)
+    [ $# -ge 2 ] || usage
+    log=$1 sock=$2
+    shift 2
+    exec qemu-system-x86_64 "${machine[@]}" -display none \
+        -serial "file:$(qarg "$log")" \
+        -monitor "unix:$(qarg "$sock"),server=on,wait=off" "$@"
+    ;;
+*)
+    usage
+    ;;
+esac

@@ -1,0 +1,487 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
+"""The single test runner behind `make test`.
+
+Runs the host unit test binaries (<out>/tests/unit/*_test) and the boot
+scenarios (tests/boot/*.scn, format in tests/boot/README.md) in QEMU, and
+ends with the totals line "N passed, N failed". It builds nothing but the
+scenario ISOs: `make` builds the core and the unit test binaries first.
+
+Usage: python3 tests/run.py --out build/out [--filter PATTERN] [--jobs N]
+"""
+
+import argparse
+import os
+import re
+import shlex
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+DEFAULT_FORBID = ["PANIC", "unhandled exit", "triple fault"]
+EXIT_GRACE = 30     # seconds QEMU has to exit by itself after the last expect
+HARD_SLACK = 60     # added to the sum of expect timeouts for the hard limit
+UNIT_TIMEOUT = 300
+TAIL = 40
+SUMMARY_RE = re.compile(r"^(\d+) passed, (\d+) failed$")
+# In-guest check results; a log prefix such as "[d3] " may come first.
+GUEST_TEST_RE = re.compile(r"(?:^|\s)TEST (PASS|FAIL) (\S+?)(?::\s*(.*))?$")
+# QEMU 7.2 `info tlb` on x86_64, one line per leaf mapping:
+# "VADDR: PADDR XGPDACTUW", a letter when the bit is set, '-' when clear
+# (X = no-execute, W = writable). Only the leaf entry's bits are shown.
+TLB_RE = re.compile(r"^([0-9a-f]{16}): ([0-9a-f]{16}) ([X-][G-][P-][D-][A-][C-][T-][U-][W-])$")
+# Warnings QEMU prints for every boot with the EPYC model under TCG.
+QEMU_NOISE_RE = re.compile(r"TCG doesn't support requested feature")
+
+print_lock = threading.Lock()
+stopping = threading.Event()
+
+
+def say(*lines):
+    with print_lock:
+        for line in lines:
+            print(line)
+        sys.stdout.flush()
+
+
+def exited(status):
+    if status < 0:
+        return "was killed by signal %d" % -status
+    return "exited with status %d" % status
+
+
+def indent(lines):
+    return ["    " + line for line in lines]
+
+
+class Totals:
+    def __init__(self):
+        self.passed = self.failed = 0
+        self.lock = threading.Lock()
+
+    def add(self, passed, failed):
+        with self.lock:
+            self.passed += passed
+            self.failed += failed
+
+
+# ---------------------------------------------------------------- unit tests
+
+def run_unit(path, name, totals):
+    try:
+        proc = subprocess.run([str(path)], cwd=REPO, stdin=subprocess.DEVNULL,
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                              timeout=UNIT_TIMEOUT)
+        out, status = proc.stdout, proc.returncode
+    except subprocess.TimeoutExpired as e:
+        out, status = e.stdout or b"", None
+    lines = out.decode(errors="replace").splitlines()
+    passes = sum(1 for line in lines if line.startswith("PASS "))
+    fails = [line for line in lines if line.startswith("FAIL ")]
+    summary = next((SUMMARY_RE.match(line.strip()) for line in reversed(lines)
+                    if SUMMARY_RE.match(line.strip())), None)
+    report = ["FAIL %s/%s" % (name, line[5:]) for line in fails]
+    if summary:
+        passes, nfail = int(summary.group(1)), int(summary.group(2))
+    else:
+        nfail = len(fails)
+    # The harness exits non-zero when something failed; a non-zero status
+    # with nothing failed (e.g. a sanitizer report after the summary), a
+    # signal or a missing summary is a crash.
+    if status is None:
+        problem = "timed out after %ds" % UNIT_TIMEOUT
+    elif status < 0:
+        problem = "killed by signal %d" % -status
+    elif not summary:
+        problem = "exited with status %d without a summary line" % status
+    elif status != 0 and nfail == 0:
+        problem = "exited with status %d after its summary" % status
+    else:
+        problem = None
+    if problem:
+        nfail += 1
+        report.append("FAIL %s: %s; output:" % (name, problem))
+        report += indent(lines[-200:])
+    totals.add(passes, nfail)
+    say(*report, "%s: %d passed, %d failed" % (name, passes, nfail))
+
+
+# ----------------------------------------------------------- scenario files
+
+class ScenarioError(Exception):
+    pass
+
+
+class Scenario:
+    def __init__(self, path, out):
+        self.path, self.name = path, path.stem
+        self.cmdline, self.modules, self.smp = "", [], [2]
+        self.env, self.qemu, self.expects = {}, [], []
+        self.forbid, self.exit, self.wx_check = list(DEFAULT_FORBID), None, False
+        for lineno, raw in enumerate(path.read_text().splitlines(), 1):
+            line = raw.strip()
+            if not line or line.startswith("#"):
+                continue
+            key, _, rest = line.partition(" ")
+            try:
+                self.parse(key, rest.strip(), out)
+            except (ValueError, re.error) as e:
+                raise ScenarioError("%s:%d: %s" % (path, lineno, e)) from None
+        if not self.expects and self.exit is None:
+            raise ScenarioError("%s: needs at least one 'expect' or an 'exit'" % path)
+
+    def parse(self, key, rest, out):
+        if key == "cmdline":
+            self.cmdline = rest
+        elif key == "module":
+            file, _, string = rest.partition(" ")
+            if not file:
+                raise ValueError("module needs a path")
+            base = out if file.startswith("out/") else REPO
+            full = base / (file[4:] if base is out else file)
+            self.modules.append(str(full) + ("::" + string.strip() if string.strip() else ""))
+        elif key == "smp":
+            self.smp = [int(n) for n in rest.split()]
+            if not self.smp or min(self.smp) < 1:
+                raise ValueError("smp needs positive CPU counts")
+        elif key in ("cpu", "mem"):
+            if not rest:
+                raise ValueError("%s needs a value" % key)
+            self.env["MOSAIC_" + key.upper()] = rest
+        elif key == "qemu":
+            self.qemu += shlex.split(rest)
+        elif key == "expect":
+            secs, _, regex = rest.partition(" ")
+            if float(secs) <= 0 or not regex.strip():
+                raise ValueError("usage: expect <secs> <regex>")
+            self.expects.append((float(secs), re.compile(regex.strip())))
+        elif key == "forbid":
+            re.compile(rest)
+            self.forbid.append(rest)
+        elif key == "allow":
+            if rest not in DEFAULT_FORBID:
+                raise ValueError("allow %r: not a default forbidden pattern %r" % (rest, DEFAULT_FORBID))
+            self.forbid.remove(rest)
+        elif key == "exit":
+            self.exit = int(rest)
+        elif key == "monitor-check":
+            if rest != "wx":
+                raise ValueError("unknown monitor-check %r (known: wx)" % rest)
+            self.wx_check = True
+        else:
+            raise ValueError("unknown keyword %r" % key)
+
+    def hard_timeout(self):
+        return sum(secs for secs, _ in self.expects) + HARD_SLACK
+
+
+# ------------------------------------------------------------- QEMU helpers
+
+class SerialLog:
+    """Follows QEMU's serial log file and hands out complete lines."""
+
+    def __init__(self, path):
+        self.path, self.offset, self.partial = path, 0, b""
+
+    def read(self, final=False):
+        try:
+            with open(self.path, "rb") as f:
+                f.seek(self.offset)
+                data = f.read()
+        except FileNotFoundError:
+            data = b""
+        self.offset += len(data)
+        chunks = (self.partial + data).split(b"\n")
+        self.partial = chunks.pop()
+        if final and self.partial:
+            chunks.append(self.partial)
+            self.partial = b""
+        return [c.decode(errors="replace").replace("\r", "") for c in chunks]
+
+
+def monitor(sock_path, commands, timeout=30):
+    """Runs HMP commands; returns each command's output (quit returns none)."""
+    deadline = time.monotonic() + 5
+    while True:
+        s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        try:
+            s.connect(str(sock_path))
+            break
+        except OSError:
+            s.close()
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.1)
+    s.settimeout(timeout)
+
+    def until_prompt():
+        buf = b""
+        while not buf.endswith(b"(qemu) "):
+            chunk = s.recv(65536)
+            if not chunk:
+                raise OSError("monitor closed the connection")
+            buf += chunk
+        return buf.decode(errors="replace")
+
+    with s:
+        until_prompt()
+        outputs = []
+        for cmd in commands:
+            s.sendall(cmd.encode() + b"\n")
+            if cmd != "quit":
+                outputs.append(until_prompt())
+                continue
+            # Hanging up at once can make QEMU drop the unread command:
+            # wait for it to close the connection as it exits.
+            try:
+                while s.recv(65536):
+                    pass
+            except OSError:
+                pass
+        return outputs
+
+
+def check_wx(sock_path):
+    """Returns None if no mapping is both writable and executable."""
+    text = monitor(sock_path, ["info tlb"])[0]
+    maps = [m for m in (TLB_RE.match(line.strip()) for line in text.splitlines()) if m]
+    if not maps:
+        return "monitor-check wx: `info tlb` listed no mappings", indent(text.splitlines()[-5:])
+    bad = [m.group(0) for m in maps if m.group(3)[8] == "W" and m.group(3)[0] != "X"]
+    if bad:
+        return ("monitor-check wx: %d of %d mappings are writable and executable"
+                % (len(bad), len(maps)), indent(bad[:40]))
+    return None
+
+
+# ------------------------------------------------------------ boot scenarios
+
+class BootRun:
+    def __init__(self, scn, smp, iso, out_dir, sock):
+        self.scn, self.smp, self.iso, self.sock = scn, smp, iso, sock
+        self.name = "boot/%s@smp%d" % (scn.name, smp)
+        self.log = out_dir / ("%s@smp%d.log" % (scn.name, smp))
+        self.qemu_err = out_dir / ("%s@smp%d.qemu.log" % (scn.name, smp))
+        self.forbid = [re.compile(p) for p in scn.forbid]
+        self.guest_tests = []        # (name, ok, why)
+        self.next_expect = 0
+        self.proc = None
+
+    def feed(self, lines, now):
+        """Checks new serial lines; returns a failure reason or None."""
+        for line in lines:
+            for pat in self.forbid:
+                if pat.search(line):
+                    return "forbidden /%s/ matched: %s" % (pat.pattern, line)
+            m = GUEST_TEST_RE.search(line)
+            if m:
+                self.guest_tests.append((m.group(2), m.group(1) == "PASS", m.group(3) or ""))
+            expects = self.scn.expects
+            if self.next_expect < len(expects) and expects[self.next_expect][1].search(line):
+                self.next_expect += 1
+                self.last_met = now
+        return None
+
+    def wait_expectations(self, serial, hard_deadline):
+        expects = self.scn.expects
+        while True:
+            now = time.monotonic()
+            status = self.proc.poll()
+            failure = self.feed(serial.read(final=status is not None), now)
+            if failure or self.next_expect == len(expects):
+                return failure
+            secs, regex = expects[self.next_expect]
+            what = "expect #%d /%s/" % (self.next_expect + 1, regex.pattern)
+            if status is not None:
+                return "QEMU %s while waiting for %s" % (exited(status), what)
+            if now > self.last_met + secs:
+                return "no match within %gs for %s" % (secs, what)
+            if now > hard_deadline or stopping.is_set():
+                return "hard timeout (%ds) waiting for %s" % (self.scn.hard_timeout(), what)
+            time.sleep(0.05)
+
+    def wait_exit(self, serial, hard_deadline):
+        deadline = min(self.last_met + EXIT_GRACE, hard_deadline)
+        while True:
+            status = self.proc.poll()
+            failure = self.feed(serial.read(final=status is not None), time.monotonic())
+            if failure:
+                return failure
+            if status is not None:
+                if status != self.scn.exit:
+                    return "QEMU %s, expected status %d" % (exited(status), self.scn.exit)
+                return None
+            if time.monotonic() > deadline or stopping.is_set():
+                return "QEMU did not exit within %ds of the last expect" % EXIT_GRACE
+            time.sleep(0.05)
+
+    def quit(self):
+        if self.proc.poll() is None:
+            try:
+                monitor(self.sock, ["quit"], timeout=5)
+                self.proc.wait(timeout=10)
+            except (OSError, subprocess.TimeoutExpired):
+                pass
+        if self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait()
+
+    def execute(self, running):
+        """Boots once; returns (failure reason or None, detail lines, secs)."""
+        for p in (self.log, self.sock):
+            p.unlink(missing_ok=True)
+        env = dict(os.environ, MOSAIC_SMP=str(self.smp), **self.scn.env)
+        argv = [str(REPO / "build/qemu.sh"), "batch", str(self.iso), str(self.log),
+                str(self.sock)] + self.scn.qemu
+        serial = SerialLog(self.log)
+        start = self.last_met = time.monotonic()
+        hard_deadline = start + self.scn.hard_timeout()
+        with open(self.qemu_err, "wb") as err:
+            self.proc = subprocess.Popen(argv, env=env, stdin=subprocess.DEVNULL,
+                                         stdout=err, stderr=err)
+        running.add(self.proc)
+        detail = []
+        try:
+            failure = self.wait_expectations(serial, hard_deadline)
+            if not failure and self.scn.wx_check:
+                if self.proc.poll() is not None:
+                    failure = "monitor-check wx: QEMU had already exited"
+                else:
+                    try:
+                        failure, detail = check_wx(self.sock) or (None, [])
+                    except OSError as e:
+                        failure = "monitor-check wx: monitor: %s" % e
+            if not failure and self.scn.exit is not None:
+                failure = self.wait_exit(serial, hard_deadline)
+        finally:
+            self.quit()
+            running.discard(self.proc)
+        failure = failure or self.feed(serial.read(final=True), time.monotonic())
+        if not failure and any(not ok for _, ok, _ in self.guest_tests):
+            failure = "in-guest tests failed"
+        return failure, detail, time.monotonic() - start
+
+
+def tail(path, n):
+    try:
+        return path.read_bytes().decode(errors="replace").replace("\r", "").splitlines()[-n:]
+    except FileNotFoundError:
+        return []
+
+
+def run_boot(run, totals, running, iso_error):
+    if iso_error:
+        failure, detail, secs = iso_error, [], 0.0
+    else:
+        failure, detail, secs = run.execute(running)
+    if stopping.is_set():
+        return
+    lines = []
+    for test, ok, why in run.guest_tests:
+        if not ok:
+            lines.append("FAIL %s/%s: %s" % (run.name, test, why))
+    guest_passed = sum(1 for _, ok, _ in run.guest_tests if ok)
+    totals.add(guest_passed + (0 if failure else 1),
+               len(run.guest_tests) - guest_passed + (1 if failure else 0))
+    if failure:
+        lines.append("FAIL %s: %s" % (run.name, failure))
+        lines += detail
+        if not iso_error:
+            lines.append("  last %d serial lines (%s):" % (TAIL, run.log))
+            lines += indent(tail(run.log, TAIL) or ["(nothing)"])
+            said = [l for l in tail(run.qemu_err, TAIL) if not QEMU_NOISE_RE.search(l)]
+            if said:
+                lines.append("  QEMU said:")
+                lines += indent(said)
+    else:
+        extra = ", %d in-guest tests" % len(run.guest_tests) if run.guest_tests else ""
+        lines.append("PASS %s (%.1fs%s)" % (run.name, secs, extra))
+    say(*lines)
+
+
+def build_iso(scn, core, iso):
+    if not core.is_file():
+        return "core image %s not found (build it first)" % core
+    argv = [str(REPO / "build/mkiso.sh"), str(iso), str(core), scn.cmdline] + scn.modules
+    proc = subprocess.run(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    if proc.returncode:
+        return "mkiso.sh failed: " + " / ".join(proc.stdout.decode(errors="replace").splitlines()[-5:])
+    return None
+
+
+# --------------------------------------------------------------------- main
+
+def main():
+    ap = argparse.ArgumentParser(description="Run Mosaic's unit tests and boot scenarios.")
+    ap.add_argument("--out", required=True, help="build output directory (build/out)")
+    ap.add_argument("--filter", help="Python regex searched in test names")
+    ap.add_argument("--jobs", type=int, default=min(os.cpu_count() or 1, 2),
+                    help="boot scenarios run in parallel (default: CPUs, at most 2)")
+    args = ap.parse_args()
+    out = Path(args.out).resolve()
+    selected = re.compile(args.filter).search if args.filter else (lambda name: True)
+    totals = Totals()
+
+    units = sorted(p for p in (out / "tests/unit").glob("*_test")
+                   if p.is_file() and os.access(p, os.X_OK))
+    units = [(p, "unit/" + p.name[:-len("_test")]) for p in units]
+    units = [(p, n) for p, n in units if selected(n)]
+
+    scenarios, broken = [], []
+    for path in sorted((REPO / "tests/boot").glob("*.scn")):
+        try:
+            scenarios.append(Scenario(path, out))
+        except ScenarioError as e:
+            if selected("boot/" + path.stem):
+                broken.append("FAIL boot/%s: %s" % (path.stem, e))
+    runs = [(scn, n) for scn in scenarios for n in scn.smp
+            if selected("boot/%s@smp%d" % (scn.name, n))]
+
+    if not units and not runs and not broken:
+        say("no tests match %r" % args.filter if args.filter else "no tests found")
+        return 1
+    for line in broken:
+        say(line)
+        totals.add(0, 1)
+    for path, name in units:
+        run_unit(path, name, totals)
+
+    boot_dir = out / "tests/boot"
+    boot_dir.mkdir(parents=True, exist_ok=True)
+    iso_errors = {}
+    for scn in {scn.name: scn for scn, _ in runs}.values():
+        iso_errors[scn.name] = build_iso(scn, out / "core/mosaic.elf", boot_dir / (scn.name + ".iso"))
+
+    running = set()
+    # UNIX socket paths are limited to 108 bytes: keep them short, in /tmp.
+    with tempfile.TemporaryDirectory(prefix="mosaic-run.") as sockdir:
+        boot_runs = [BootRun(scn, n, boot_dir / (scn.name + ".iso"), boot_dir,
+                             Path(sockdir) / ("%d.sock" % i))
+                     for i, (scn, n) in enumerate(runs)]
+        pool = ThreadPoolExecutor(max_workers=max(1, args.jobs))
+        futures = [pool.submit(run_boot, r, totals, running, iso_errors[r.scn.name])
+                   for r in boot_runs]
+        try:
+            for f in futures:
+                f.result()
+        except KeyboardInterrupt:
+            stopping.set()
+            pool.shutdown(wait=False, cancel_futures=True)
+            for proc in list(running):
+                proc.kill()
+            say("interrupted")
+            return 130
+        pool.shutdown()
+
+    say("%d passed, %d failed" % (totals.passed, totals.failed))
+    return 0 if totals.failed == 0 and totals.passed > 0 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
