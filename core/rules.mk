@@ -22,6 +22,8 @@ $(CORE_ELF): $(CORE_OBJS) core/linker.ld
 	@echo "  LD      $@"
 	@$(LD) $(CORE_LDFLAGS) -T core/linker.ld -o $@ $(CORE_OBJS)
 	@build/check-core.sh $@ $(OUT)/core $(CORE_OBJS)
+	@size $@ | awk -v lines="$$(cat $(CORE_SRCS) $(CORE_HDRS) | wc -l)" \
+		'NR==2 {printf "  SIZE    core: text %d B, data %d B, bss %d B; %d lines of C and assembly in core/\n", $$1, $$2, $$3, lines}'
 
 # Every header must compile on its own (STYLE 14).
 CORE_HDR_STAMPS := $(patsubst %,$(OUT)/hdrcheck/%.ok,$(CORE_HDRS))

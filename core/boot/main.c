@@ -49,6 +49,7 @@ static void bsp_early_init(void)
     struct percpu *pc = &percpu_area[0];
     vaddr_t ist[3];
 
+    time_mark_start();
     pc->index = 0;
     pc->stack_top = (vaddr_t)boot_stack_top;
     pc->stack_base = pc->stack_top - CORE_STACK_SIZE;

@@ -51,7 +51,9 @@ int lapic_timer_selftest(uint64_t us); /* 0 or -ERR_IO; logs the result */
 /* pit.c: busy-wait with the PIT channel 2 (calibration only). Returns the
  * TSC ticks that elapsed. */
 uint64_t pit_wait_us(uint32_t us, uint32_t *lapic_ticks);
-/* time.c: TSC rate, set once by calibration. */
+/* time.c: time_mark_start first thing at boot; the TSC rate is set once by
+ * calibration. */
+void time_mark_start(void);
 void time_set_tsc_khz(uint64_t khz);
 uint64_t time_tsc_khz(void);
 void time_delay_us(uint64_t us);

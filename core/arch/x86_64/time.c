@@ -1,19 +1,23 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Core time from the TSC, whose rate is measured against the PIT at boot.
- * arch_time_ns counts from that calibration.
+ * arch_time_ns counts from the core's entry into C (time_mark_start).
  */
 #include "arch_priv.h"
 #include "core/arch.h"
 #include "x86.h"
 
 static uint64_t tsc_khz;  /* written once by the boot CPU */
-static uint64_t tsc_base; /* TSC at calibration */
+static uint64_t tsc_base; /* TSC when the core entered C */
+
+void time_mark_start(void)
+{
+    tsc_base = rdtsc();
+}
 
 void time_set_tsc_khz(uint64_t khz)
 {
     tsc_khz = khz;
-    tsc_base = rdtsc();
 }
 
 uint64_t time_tsc_khz(void)

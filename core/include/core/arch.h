@@ -44,6 +44,6 @@ void arch_stop_other_cpus(void);
  * addresses of the call chain from frame pointer fp (0 = the caller's). */
 void arch_backtrace(uint64_t pc, uint64_t fp);
 
-/* arch_time_ns: nanoseconds since the core started (TSC-based; 0 until
- * calibrated). */
+/* arch_time_ns: nanoseconds since the core entered C (TSC-based; 0 until
+ * the TSC is calibrated). */
 uint64_t arch_time_ns(void);
