@@ -5,12 +5,14 @@
 #   make test       install what is missing, build, run every test (T=PATTERN: a subset)
 #   make bench      boot-time benchmark
 #   make CC=clang   the same with Clang
+#   make DEBUG=1    an unoptimised core logging at debug level (own build/out/<cc>-debug)
 # Non-recursive: each directory contributes a rules.mk fragment.
 
 .DEFAULT_GOAL := all
 
 include build/toolchain.mk
-OUT := build/out/$(notdir $(firstword $(CC)))
+OUT := build/out/$(notdir $(firstword $(CC)))$(if $(filter 1,$(DEBUG)),-debug)
+DEBUG_OUT := build/out/$(notdir $(firstword $(CC)))-debug
 
 all: core iso
 include core/rules.mk
@@ -30,9 +32,12 @@ run: deps
 	@$(MAKE) --no-print-directory all
 	@build/qemu.sh run $(ISO)
 
+# Every scenario boots the release core and the debug core (STYLE 23).
 test: deps
 	@$(MAKE) --no-print-directory all test-build format-check
-	@$(PYTHON) tests/run.py --out $(OUT) $(if $(T),--filter '$(T)')
+	@$(MAKE) --no-print-directory DEBUG=1 core
+	@$(PYTHON) tests/run.py --out $(OUT) --core =$(OUT)/core/mosaic.elf \
+		--core debug=$(DEBUG_OUT)/core/mosaic.elf $(if $(T),--filter '$(T)')
 
 bench: deps
 	@$(MAKE) --no-print-directory all

@@ -20,7 +20,14 @@ WARN_FLAGS := -Wall -Wextra -Werror -Wshadow -Wconversion -Wcast-align \
 
 CC_INCLUDE := $(shell $(CC) -print-file-name=include)
 
-CORE_CFLAGS := -std=c11 -O2 -g $(WARN_FLAGS) \
+# DEBUG=1: an unoptimised core that logs at debug level by default.
+ifeq ($(DEBUG),1)
+CORE_OPT := -O0 -DCORE_DEBUG=1
+else
+CORE_OPT := -O2 -DCORE_DEBUG=0
+endif
+
+CORE_CFLAGS := -std=c11 $(CORE_OPT) -g $(WARN_FLAGS) \
                -ffreestanding -fno-builtin -nostdinc -isystem $(CC_INCLUDE) \
                -fno-pic -fno-pie -mcmodel=kernel -mno-red-zone \
                -mno-sse -mno-mmx -mno-sse2 -mno-avx \

@@ -263,11 +263,12 @@ def check_wx(sock_path):
 # ------------------------------------------------------------ boot scenarios
 
 class BootRun:
-    def __init__(self, scn, smp, iso, out_dir, sock):
+    def __init__(self, scn, smp, variant, iso, out_dir, sock):
         self.scn, self.smp, self.iso, self.sock = scn, smp, iso, sock
-        self.name = "boot/%s@smp%d" % (scn.name, smp)
-        self.log = out_dir / ("%s@smp%d.log" % (scn.name, smp))
-        self.qemu_err = out_dir / ("%s@smp%d.qemu.log" % (scn.name, smp))
+        base = "%s@smp%d%s" % (scn.name, smp, variant_suffix(variant))
+        self.name = "boot/" + base
+        self.log = out_dir / (base + ".log")
+        self.qemu_err = out_dir / (base + ".qemu.log")
         self.forbid = [re.compile(p) for p in scn.forbid]
         self.guest_tests = []        # (name, ok, why)
         self.next_expect = 0
@@ -405,6 +406,22 @@ def run_boot(run, totals, running, iso_error):
     say(*lines)
 
 
+def variant_suffix(variant):
+    """Test-name suffix of a core variant: none for the default build."""
+    return "+" + variant if variant else ""
+
+
+def parse_core_args(values, out):
+    """--core NAME=ELF options; the default is the build's own core."""
+    cores = []
+    for v in values or []:
+        name, sep, path = v.partition("=")
+        if not sep or not path:
+            raise SystemExit("run.py: --core takes NAME=PATH, not %r" % v)
+        cores.append((name, Path(path).resolve()))
+    return cores or [("", out / "core/mosaic.elf")]
+
+
 def build_iso(scn, core, iso):
     if not core.is_file():
         return "core image %s not found (build it first)" % core
@@ -421,10 +438,14 @@ def main():
     ap = argparse.ArgumentParser(description="Run Mosaic's unit tests and boot scenarios.")
     ap.add_argument("--out", required=True, help="build output directory (build/out)")
     ap.add_argument("--filter", help="Python regex searched in test names")
+    ap.add_argument("--core", action="append", metavar="NAME=ELF",
+                    help="boot the scenarios on this core too (repeatable; default: OUT/core/mosaic.elf); "
+                         "runs are named boot/SCN@smpN+NAME")
     ap.add_argument("--jobs", type=int, default=min(os.cpu_count() or 1, 2),
                     help="boot scenarios run in parallel (default: CPUs, at most 2)")
     args = ap.parse_args()
     out = Path(args.out).resolve()
+    cores = parse_core_args(args.core, out)
     selected = re.compile(args.filter).search if args.filter else (lambda name: True)
     totals = Totals()
 
@@ -440,8 +461,8 @@ def main():
         except ScenarioError as e:
             if selected("boot/" + path.stem):
                 broken.append("FAIL boot/%s: %s" % (path.stem, e))
-    runs = [(scn, n) for scn in scenarios for n in scn.smp
-            if selected("boot/%s@smp%d" % (scn.name, n))]
+    runs = [(scn, n, variant) for variant, _ in cores for scn in scenarios for n in scn.smp
+            if selected("boot/%s@smp%d%s" % (scn.name, n, variant_suffix(variant)))]
 
     if not units and not runs and not broken:
         say("no tests match %r" % args.filter if args.filter else "no tests found")
@@ -455,18 +476,25 @@ def main():
     boot_dir = out / "tests/boot"
     boot_dir.mkdir(parents=True, exist_ok=True)
     iso_errors = {}
-    for scn in {scn.name: scn for scn, _ in runs}.values():
-        iso_errors[scn.name] = build_iso(scn, out / "core/mosaic.elf", boot_dir / (scn.name + ".iso"))
+    core_of = dict(cores)
+
+    def iso_path(scn, variant):
+        return boot_dir / (scn.name + variant_suffix(variant) + ".iso")
+
+    for scn, _, variant in runs:
+        key = (scn.name, variant)
+        if key not in iso_errors:
+            iso_errors[key] = build_iso(scn, core_of[variant], iso_path(scn, variant))
 
     running = set()
     # UNIX socket paths are limited to 108 bytes: keep them short, in /tmp.
     with tempfile.TemporaryDirectory(prefix="mosaic-run.") as sockdir:
-        boot_runs = [BootRun(scn, n, boot_dir / (scn.name + ".iso"), boot_dir,
+        boot_runs = [BootRun(scn, n, variant, iso_path(scn, variant), boot_dir,
                              Path(sockdir) / ("%d.sock" % i))
-                     for i, (scn, n) in enumerate(runs)]
+                     for i, (scn, n, variant) in enumerate(runs)]
         pool = ThreadPoolExecutor(max_workers=max(1, args.jobs))
-        futures = [pool.submit(run_boot, r, totals, running, iso_errors[r.scn.name])
-                   for r in boot_runs]
+        futures = [pool.submit(run_boot, r, totals, running, iso_errors[(r.scn.name, v)])
+                   for r, (_, _, v) in zip(boot_runs, runs)]
         try:
             for f in futures:
                 f.result()

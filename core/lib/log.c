@@ -14,8 +14,9 @@
 #define LOG_LINE_MAX 240
 
 static struct spinlock console_lock = SPINLOCK_INIT;
-static enum log_level log_threshold = LOG_INFO; /* set once at boot */
-static bool log_forced;                         /* set on panic */
+/* Set once at boot; a debug build (CORE_DEBUG) starts at the debug level. */
+static enum log_level log_threshold = CORE_DEBUG ? LOG_DEBUG : LOG_INFO;
+static bool log_forced; /* set on panic */
 
 void log_set_level(enum log_level lvl)
 {
