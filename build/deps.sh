@@ -61,6 +61,9 @@ check() {
     have clang-format || need clang-format
     clang_rt_ok || need libclang-rt-14-dev
     have gcc || need gcc
+    # newlib for the domains is built from this tarball (build/newlib.sh).
+    ls /usr/src/newlib/newlib-*.tar.* >/dev/null 2>&1 || need newlib-source
+    have xz || need xz-utils
     sanitizers_ok gcc || need libasan8 libubsan1 libgcc-12-dev
     # A CC other than plain gcc gets the same compile-and-run check; for
     # clang a failure means its runtime package, otherwise we cannot guess.

@@ -24,3 +24,4 @@ endef
 $(foreach t,$(UNIT_TESTS),$(eval $(call unit_rule,$(t))))
 
 include tests/images/rules.mk
+include tests/fuzz/rules.mk

@@ -20,7 +20,10 @@
 #include "core/panic.h"
 #include "core/svm.h"
 #include "core/version.h"
+#include "core/sched.h"
+#include "core/vcpu.h"
 #include "mbi_inject.h"
+#include "root_domain.h"
 #include "test_fault.h"
 
 #define MB2_LOADER_MAGIC 0x36d76289u
@@ -33,7 +36,7 @@ extern const char core_image_start_phys[], core_image_end_phys[];
 extern char boot_stack_top[];
 
 static const char *const known_options[] = {
-    "loglevel", "maxcpus", "test.exit", "test.fault", "test.fault_cpu", "test.ap_hang", "test.mbi",
+    "loglevel", "maxcpus", "root.mem", "test.exit", "test.fault", "test.fault_cpu", "test.ap_hang", "test.mbi",
 };
 
 static struct mb2_info mbi;       /* boot CPU only, during boot */
@@ -216,6 +219,7 @@ static void core_main_late(void)
 {
     report_cpu();
     svm_detect(&svm);
+    vcpu_cpu_init();
     if (!mbi.rsdp_len)
         panic_refuse("acpi: the loader passed no ACPI RSDP; the core needs the MADT to find CPUs");
     if (acpi_parse(mbi.rsdp, mbi.rsdp_len, acpi_map, &direct_map_top, &acpi) != 0)
@@ -229,11 +233,9 @@ static void core_main_late(void)
     log_info("mm: free frames: %zu of %zu", frame_free_count(), frame_total_count());
     log_info("core: boot complete in %llu ms", (unsigned long long)(arch_time_ns() / 1000000u));
     test_fault_maybe(mbi.cmdline);
-    if (cmdline_find(mbi.cmdline, "test.exit", &(const char *){ 0 }, &(size_t){ 0 })) {
-        log_info("core: test.exit: ending the run");
-        arch_platform_exit(PLATFORM_EXIT_DONE);
-    }
-    arch_idle_loop();
+    if (mbi.module_count)
+        root_domain_build(&mbi, mbi.cmdline);
+    sched_start(cmdline_find(mbi.cmdline, "test.exit", &(const char *){ 0 }, &(size_t){ 0 }));
 }
 
 void core_main(uint32_t magic, uint32_t info_pa)

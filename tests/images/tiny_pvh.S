@@ -1,10 +1,21 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The smallest valid PVH domain image: an ELF64 executable with the Xen
- * PVH entry note (XEN_ELFNOTE_PHYS32_ENTRY, type 18) whose 32-bit entry
- * halts. Boot scenarios pass it (whole, truncated, or replaced) as the
- * root-domain module to prove the core's module validation.
+ * The smallest useful PVH domain image: an ELF64 executable with the Xen
+ * PVH entry note (XEN_ELFNOTE_PHYS32_ENTRY, type 18). Its 32-bit entry
+ * (paging off) checks the start_info magic in %ebx, prints one line with
+ * console_io and shuts down with sched_op, using Xen's 32-bit hypercall
+ * convention (eax = number; ebx, ecx, edx = arguments). Boot scenarios
+ * also pass it truncated, or replaced, to prove module validation.
+ * Built again with one of these defined, it misbehaves first:
+ *   TINY_OOB     writes to guest-physical 1 GiB, outside its RAM
+ *   TINY_TRIPLE  raises an exception with no IDT: a triple fault
+ *   TINY_IO      reads port 0x60 (nobody's): must see 0xff and go on
  */
+#define HYPERVISOR_console_io 18
+#define HYPERVISOR_sched_op   29
+#define CONSOLEIO_write       0
+#define SCHEDOP_shutdown      2
+
     .section .note.Xen, "a", @note
     .balign 4
     .long 4                 /* namesz: "Xen\0" */
@@ -17,10 +28,49 @@
     .code32
     .global pvh_entry
 pvh_entry:
-    cli
-1:  hlt
+#if defined(TINY_OOB)
+    movl $0x40000000, %eax
+    movl $1, (%eax)
+#elif defined(TINY_TRIPLE)
+    lidt zero_idt
+    int3
+#elif defined(TINY_IO)
+    inb $0x60, %al
+    cmpb $0xff, %al
+    jne 3f
+    outb %al, $0x60
+#endif
+    movl $msg_hello, %edx
+    movl $(msg_hello_end - msg_hello), %ecx
+    cmpl $0x336ec578, (%ebx)            /* hvm_start_info magic */
+    je 1f
+    movl $msg_bad, %edx
+    movl $(msg_bad_end - msg_bad), %ecx
+    movl $3, reason                     /* crash */
+1:  movl $HYPERVISOR_console_io, %eax
+    movl $CONSOLEIO_write, %ebx
+    vmmcall
+    movl $HYPERVISOR_sched_op, %eax
+    movl $SCHEDOP_shutdown, %ebx
+    movl $reason, %ecx
+    vmmcall
+2:  hlt                                 /* not reached */
+    jmp 2b
+3:  movl $3, reason                     /* TINY_IO: the port read gave data */
     jmp 1b
 
     .data
     .balign 16
-    .fill 1024, 4, 0x6d6f7361 /* some initialised data: a second segment */
+reason:
+    .long 0                             /* poweroff */
+zero_idt:
+    .word 0
+    .long 0
+msg_hello:
+    .ascii "tiny PVH image: start_info magic ok, shutting down\n"
+msg_hello_end:
+msg_bad:
+    .ascii "tiny PVH image: bad start_info magic\n"
+msg_bad_end:
+    .balign 16
+    .fill 1024, 4, 0x6d6f7361 /* initialised data: a second segment */

@@ -34,6 +34,12 @@ void arch_cpu_relax(void)
     cpu_relax();
 }
 
+void arch_wait_for_interrupt(void)
+{
+    cpu_idle_wait(); /* sti; hlt: no wakeup is lost between the two */
+    irq_disable();
+}
+
 void arch_halt_forever(void)
 {
     for (;;)

@@ -13,6 +13,7 @@
 #include "core/mm.h"
 #include "core/panic.h"
 #include "core/string.h"
+#include "core/vcpu.h"
 #include "trap.h"
 #include "x86.h"
 
@@ -119,6 +120,7 @@ void smp_ap_main(struct percpu *pc)
         arch_halt_forever();
     }
     lapic_init_ap();
+    vcpu_cpu_init();
     if (lapic_timer_selftest(1000) != 0)
         log_warn("smp: cpu%u has no working timer interrupt", pc->index);
     __atomic_fetch_add(&online, 1, __ATOMIC_ACQ_REL);

@@ -16,6 +16,10 @@ uint64_t arch_irq_save(void);
 void arch_irq_restore(uint64_t flags);
 void arch_cpu_relax(void);
 
+/* arch_wait_for_interrupt: sleep until the next interrupt, which is
+ * handled before this returns. */
+void arch_wait_for_interrupt(void);
+
 /* arch_halt_forever: interrupts off, halt this CPU for good. */
 void arch_halt_forever(void) __attribute__((noreturn));
 

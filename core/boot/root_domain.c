@@ -1,0 +1,162 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Building the root domain (the builder) from boot module 0: a domain of
+ * root.mem MiB, the PVH ELF image's segments copied in, the other boot
+ * modules lent read-only above its RAM, and an hvm_start_info (Xen's PVH
+ * ABI, public/arch-x86/hvm/start_info.h) describing its command line,
+ * modules and memory map. Everything after that is the builder's job.
+ */
+#include "core/boot_modules.h"
+#include "core/cmdline.h"
+#include "core/elf.h"
+#include "core/errno.h"
+#include "core/log.h"
+#include "core/mm.h"
+#include "core/panic.h"
+#include "core/string.h"
+#include "core/vcpu.h"
+#include "root_domain.h"
+
+#define START_INFO_GPA   0x1000u  /* start_info, memory map, module list */
+#define STRINGS_GPA      0x2000u  /* command lines */
+#define IMAGE_MIN_GPA    0x100000u
+#define HVM_START_MAGIC  0x336ec578u
+#define E820_RAM         1
+#define E820_RESERVED    2
+#define DEFAULT_MEM_MIB  64
+
+struct hvm_start_info {
+    uint32_t magic, version, flags, nr_modules;
+    uint64_t modlist_paddr, cmdline_paddr, rsdp_paddr, memmap_paddr;
+    uint32_t memmap_entries, reserved;
+};
+_Static_assert(sizeof(struct hvm_start_info) == 56, "hvm_start_info layout (Xen public ABI)");
+
+struct hvm_modlist_entry {
+    uint64_t paddr, size, cmdline_paddr, reserved;
+};
+_Static_assert(sizeof(struct hvm_modlist_entry) == 32, "hvm_modlist_entry layout");
+
+struct hvm_memmap_entry {
+    uint64_t addr, size;
+    uint32_t type, reserved;
+};
+_Static_assert(sizeof(struct hvm_memmap_entry) == 24, "hvm_memmap_entry layout");
+
+/* The name a domain gets from its module string: the first word's base name
+ * without extension ("/boot/builder.elf x=1" gives "builder"). */
+static void module_name(const char *s, char *out, size_t n)
+{
+    const char *start = s, *end;
+
+    for (const char *p = s; *p && *p != ' '; p++)
+        if (*p == '/')
+            start = p + 1;
+    end = start;
+    while (*end && *end != ' ' && *end != '.')
+        end++;
+    snprintf(out, n, "%s", "root");
+    if (end > start && (size_t)(end - start) < n) {
+        memcpy(out, start, (size_t)(end - start));
+        out[end - start] = '\0';
+    }
+}
+
+static int load_segments(struct domain *d, const struct elf_image *img, const uint8_t *file)
+{
+    static const uint8_t zeros[256];
+
+    for (unsigned i = 0; i < img->nsegments; i++) {
+        const struct elf_segment *s = &img->seg[i];
+        if (s->paddr < IMAGE_MIN_GPA || s->paddr + s->memsz > d->mem_bytes) {
+            log_err("boot: root image segment %u [0x%llx, 0x%llx) lies outside [1 MiB, %llu MiB)", i,
+                    (unsigned long long)s->paddr, (unsigned long long)(s->paddr + s->memsz),
+                    (unsigned long long)(d->mem_bytes >> 20));
+            return -ERR_RANGE;
+        }
+        if (domain_copy_to_phys(d, s->paddr, file + s->offset, s->filesz) != 0)
+            return -ERR_FAULT;
+        for (uint64_t z = s->filesz; z < s->memsz; z += sizeof(zeros))
+            if (domain_copy_to_phys(d, s->paddr + z, zeros, (size_t)MIN(sizeof(zeros), s->memsz - z)) != 0)
+                return -ERR_FAULT;
+    }
+    return 0;
+}
+
+/* Lends modules 1.. read-only above the domain's RAM and describes them. */
+static int lend_modules(struct domain *d, const struct mb2_info *mbi, struct hvm_start_info *si, uint64_t *strings,
+                        uint64_t *top)
+{
+    struct hvm_modlist_entry ml[MB2_MAX_MODULES];
+    uint64_t gpa = ALIGN_UP(d->mem_bytes, MIB(2));
+
+    si->nr_modules = 0;
+    for (unsigned i = 1; i < mbi->module_count; i++) {
+        const struct mb2_module *m = &mbi->modules[i];
+        size_t len = strlen(m->cmdline) + 1;
+        struct hvm_modlist_entry *e = &ml[si->nr_modules++];
+        e->paddr = gpa + (m->start & (PAGE_SIZE - 1));
+        e->size = m->end - m->start;
+        e->cmdline_paddr = *strings;
+        e->reserved = 0;
+        if (*strings + len > STRINGS_GPA + PAGE_SIZE || domain_copy_to_phys(d, *strings, m->cmdline, len) != 0)
+            return -ERR_NOSPC;
+        *strings += len;
+        for (paddr_t pa = ALIGN_DOWN(m->start, PAGE_SIZE); pa < m->end; pa += PAGE_SIZE, gpa += PAGE_SIZE)
+            if (npt_map(&d->npt, gpa, pa, NPT_R) != 0)
+                return -ERR_NOMEM;
+    }
+    *top = gpa;
+    si->modlist_paddr = START_INFO_GPA + 512;
+    return domain_copy_to_phys(d, si->modlist_paddr, ml, si->nr_modules * sizeof(ml[0]));
+}
+
+static int write_start_info(struct domain *d, const struct mb2_info *mbi)
+{
+    struct hvm_start_info si = { .magic = HVM_START_MAGIC, .version = 1 };
+    struct hvm_memmap_entry map[2];
+    uint64_t strings = STRINGS_GPA, top = 0;
+    size_t len = strlen(mbi->modules[0].cmdline) + 1;
+
+    si.cmdline_paddr = strings;
+    if (domain_copy_to_phys(d, strings, mbi->modules[0].cmdline, len) != 0)
+        return -ERR_FAULT;
+    strings += len;
+    if (lend_modules(d, mbi, &si, &strings, &top) != 0)
+        return -ERR_NOSPC;
+    map[0] = (struct hvm_memmap_entry){ 0, d->mem_bytes, E820_RAM, 0 };
+    map[1] = (struct hvm_memmap_entry){ ALIGN_UP(d->mem_bytes, MIB(2)), top - ALIGN_UP(d->mem_bytes, MIB(2)),
+                                        E820_RESERVED, 0 };
+    si.memmap_paddr = START_INFO_GPA + sizeof(si);
+    si.memmap_entries = top > ALIGN_UP(d->mem_bytes, MIB(2)) ? 2 : 1;
+    if (domain_copy_to_phys(d, si.memmap_paddr, map, si.memmap_entries * sizeof(map[0])) != 0)
+        return -ERR_FAULT;
+    return domain_copy_to_phys(d, START_INFO_GPA, &si, sizeof(si));
+}
+
+struct domain *root_domain_build(const struct mb2_info *mbi, const char *core_cmdline)
+{
+    const struct mb2_module *m = &mbi->modules[0];
+    const uint8_t *file = phys_to_virt(m->start);
+    uint64_t mib = DEFAULT_MEM_MIB;
+    struct elf_image img;
+    struct domain *d;
+    char name[DOMAIN_NAME_MAX];
+
+    if (cmdline_uint(core_cmdline, "root.mem", &mib) == -ERR_INVAL || mib < 2 || mib > 4096)
+        panic_refuse("boot: root.mem=%llu is not a size in MiB between 2 and 4096", (unsigned long long)mib);
+    if (elf_parse(file, (size_t)(m->end - m->start), &img) != 0 || elf_require_pvh(&img) != 0)
+        panic_refuse("boot: module 0 '%s' is not a valid root domain image (a PVH ELF)", m->cmdline);
+    module_name(m->cmdline, name, sizeof(name));
+    d = domain_create(name, MIB(mib), 1);
+    if (!d)
+        panic_refuse("boot: cannot create the root domain '%s'", name);
+    if (load_segments(d, &img, file) != 0 || write_start_info(d, mbi) != 0) {
+        domain_destroy(d);
+        panic_refuse("boot: module 0 '%s' does not fit a %llu MiB root domain", m->cmdline, (unsigned long long)mib);
+    }
+    vcpu_set_pvh_entry(&d->vcpus[0], img.pvh_entry, START_INFO_GPA);
+    log_info("boot: root domain d%u '%s' built from '%s': entry 0x%x, %u module%s lent read-only", d->id, d->name,
+             m->cmdline, img.pvh_entry, mbi->module_count - 1, mbi->module_count == 2 ? "" : "s");
+    return d;
+}

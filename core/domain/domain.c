@@ -1,0 +1,195 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Domain objects: a fixed table of slots (no general allocation in the
+ * core), RAM from the frame allocator mapped through the domain's nested
+ * page tables, and destruction that hands every owned frame back.
+ */
+#include "core/domain.h"
+#include "core/errno.h"
+#include "core/log.h"
+#include "core/mm.h"
+#include "core/string.h"
+#include "core/vcpu.h"
+
+static struct domain domains[DOMAIN_MAX];           /* slots: protected by domain_lock */
+static struct spinlock domain_lock = SPINLOCK_INIT; /* guards slot allocation and state */
+
+struct domain *domain_slot(unsigned i)
+{
+    return i < DOMAIN_MAX && domains[i].state != DOMAIN_FREE ? &domains[i] : NULL;
+}
+
+static struct domain *slot_claim(void)
+{
+    uint64_t f = spin_lock_irqsave(&domain_lock);
+    struct domain *d = NULL;
+
+    /* Slot 0 is never used: domain IDs start at 1. */
+    for (unsigned i = 1; i < DOMAIN_MAX && !d; i++) {
+        if (domains[i].state == DOMAIN_FREE) {
+            d = &domains[i];
+            memset(d, 0, sizeof(*d));
+            d->id = (domid_t)i;
+            d->state = DOMAIN_SHUTDOWN; /* not runnable until built */
+            d->lock = (struct spinlock)SPINLOCK_INIT;
+        }
+    }
+    spin_unlock_irqrestore(&domain_lock, f);
+    return d;
+}
+
+static void slot_release(struct domain *d)
+{
+    uint64_t f = spin_lock_irqsave(&domain_lock);
+
+    d->state = DOMAIN_FREE;
+    spin_unlock_irqrestore(&domain_lock, f);
+}
+
+static int populate_ram(struct domain *d)
+{
+    for (uint64_t gpa = 0; gpa < d->mem_bytes; gpa += PAGE_SIZE) {
+        paddr_t pa;
+        int r;
+        if (frame_alloc_zeroed(&pa) != 0)
+            return -ERR_NOMEM;
+        r = npt_map(&d->npt, gpa, pa, NPT_W | NPT_X | NPT_OWNED);
+        if (r != 0) {
+            frame_free(pa);
+            return r;
+        }
+    }
+    return 0;
+}
+
+struct domain *domain_create(const char *name, uint64_t mem_bytes, unsigned nr_vcpus)
+{
+    struct domain *d;
+
+    if (!mem_bytes || !IS_ALIGNED(mem_bytes, PAGE_SIZE) || nr_vcpus == 0 || nr_vcpus > DOMAIN_MAX_VCPUS) {
+        log_err("domain: cannot create '%s': %llu bytes and %u vCPUs are not a valid shape", name,
+                (unsigned long long)mem_bytes, nr_vcpus);
+        return NULL;
+    }
+    if ((mem_bytes >> PAGE_SHIFT) > frame_free_count()) {
+        log_err("domain: cannot create '%s': %llu MiB asked, %zu MiB free", name,
+                (unsigned long long)(mem_bytes >> 20), frame_free_count() >> 8);
+        return NULL;
+    }
+    d = slot_claim();
+    if (!d) {
+        log_err("domain: cannot create '%s': all %u domain slots in use", name, DOMAIN_MAX - 1);
+        return NULL;
+    }
+    snprintf(d->name, sizeof(d->name), "%s", name);
+    d->mem_bytes = mem_bytes;
+    if (npt_create(&d->npt) != 0 || populate_ram(d) != 0) {
+        log_err("domain: cannot create '%s': out of memory", name);
+        npt_destroy(&d->npt);
+        slot_release(d);
+        return NULL;
+    }
+    for (unsigned i = 0; i < nr_vcpus; i++) {
+        d->vcpus[i].dom = d;
+        d->vcpus[i].id = i;
+        if (vcpu_arch_init(&d->vcpus[i]) != 0) {
+            log_err("domain: cannot create '%s': out of memory for vCPU %u", name, i);
+            d->nr_vcpus = i;
+            domain_destroy(d);
+            return NULL;
+        }
+        d->nr_vcpus = i + 1;
+    }
+    d->state = DOMAIN_RUNNING;
+    log_info("domain: d%u '%s' created: %llu MiB, %u vCPU%s", d->id, d->name, (unsigned long long)(mem_bytes >> 20),
+             nr_vcpus, nr_vcpus == 1 ? "" : "s");
+    return d;
+}
+
+void domain_destroy(struct domain *d)
+{
+    size_t before = frame_free_count();
+    size_t held = d->npt.owned + d->npt.tables + d->nr_vcpus, returned;
+
+    for (unsigned i = 0; i < d->nr_vcpus; i++)
+        vcpu_arch_destroy(&d->vcpus[i]);
+    npt_destroy(&d->npt);
+    returned = frame_free_count() - before;
+    if (returned == held)
+        log_info("domain: d%u '%s' destroyed: all %zu of its frames returned; free frames: %zu of %zu", d->id,
+                 d->name, returned, frame_free_count(), frame_total_count());
+    else
+        log_err("domain: d%u '%s' destroyed: LEAK: held %zu frames, %zu returned", d->id, d->name, held, returned);
+    slot_release(d);
+}
+
+const char *domain_reason_name(enum shutdown_reason r)
+{
+    static const char *const names[] = { "poweroff", "reboot", "suspend", "crash", "watchdog" };
+
+    return (unsigned)r < ARRAY_SIZE(names) ? names[r] : "unknown";
+}
+
+void domain_shutdown(struct domain *d, enum shutdown_reason reason)
+{
+    uint64_t f = spin_lock_irqsave(&domain_lock);
+    bool first = d->state == DOMAIN_RUNNING;
+
+    if (first) {
+        d->state = DOMAIN_SHUTDOWN;
+        d->reason = reason;
+    }
+    spin_unlock_irqrestore(&domain_lock, f);
+    for (unsigned i = 0; i < d->nr_vcpus; i++)
+        d->vcpus[i].state = VCPU_DOWN;
+    if (first)
+        log_info("domain: d%u '%s' shut down: %s", d->id, d->name, domain_reason_name(reason));
+}
+
+unsigned domain_count(void)
+{
+    unsigned n = 0;
+
+    for (unsigned i = 1; i < DOMAIN_MAX; i++)
+        n += domains[i].state != DOMAIN_FREE;
+    return n;
+}
+
+/* Copies page by page between core memory and guest frames. With
+ * need_write, a page the guest may not write refuses the copy (before
+ * anything is written to it). */
+static int domain_copy(struct domain *d, uint64_t gpa, void *buf, size_t n, bool to_guest, bool need_write)
+{
+    uint8_t *p = buf;
+
+    while (n) {
+        size_t chunk = MIN(n, PAGE_SIZE - (gpa & (PAGE_SIZE - 1)));
+        paddr_t mpa;
+        unsigned flags;
+        if (npt_lookup(&d->npt, gpa, &mpa, &flags) != 0 || (need_write && !(flags & NPT_W)))
+            return -ERR_FAULT;
+        if (to_guest)
+            memcpy(phys_to_virt(mpa), p, chunk);
+        else
+            memcpy(p, phys_to_virt(mpa), chunk);
+        gpa += chunk;
+        p += chunk;
+        n -= chunk;
+    }
+    return 0;
+}
+
+int domain_copy_to_phys(struct domain *d, uint64_t gpa, const void *src, size_t n)
+{
+    return domain_copy(d, gpa, (void *)(uintptr_t)src, n, true, false);
+}
+
+int domain_guest_write(struct domain *d, uint64_t gpa, const void *src, size_t n)
+{
+    return domain_copy(d, gpa, (void *)(uintptr_t)src, n, true, true);
+}
+
+int domain_copy_from_phys(struct domain *d, uint64_t gpa, void *dst, size_t n)
+{
+    return domain_copy(d, gpa, dst, n, false, false);
+}

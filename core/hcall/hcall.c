@@ -1,0 +1,142 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The hypercall table and the Xen hypercalls every domain has:
+ * xen_version, console_io and sched_op. Numbers, commands and structures
+ * are Xen's public ABI (public/xen.h, version.h, sched.h).
+ */
+#include "core/errno.h"
+#include "core/hcall.h"
+#include "core/log.h"
+#include "core/nospec.h"
+#include "core/string.h"
+#include "core/vcpu.h"
+
+#define HYPERVISOR_console_io  18
+#define HYPERVISOR_xen_version 17
+#define HYPERVISOR_sched_op    29
+
+#define XENVER_version      0
+#define XENVER_extraversion 1
+#define XENVER_get_features 6
+
+#define CONSOLEIO_write 0
+#define CONSOLEIO_read  1
+
+#define SCHEDOP_yield    0
+#define SCHEDOP_block    1
+#define SCHEDOP_shutdown 2
+
+#define CONSOLE_CHUNK 128
+
+typedef int64_t (*hcall_fn)(struct vcpu *v, const uint64_t *a);
+
+void hcall_stub(uint8_t out[HCALL_STUB_SIZE], unsigned nr)
+{
+    memset(out, 0xcc, HCALL_STUB_SIZE);
+    out[0] = 0xb8; /* mov $nr, %eax */
+    memcpy(&out[1], &nr, 4);
+    out[5] = 0x0f; /* vmmcall */
+    out[6] = 0x01;
+    out[7] = 0xd9;
+    out[8] = 0xc3; /* ret */
+}
+
+static int64_t do_xen_version(struct vcpu *v, const uint64_t *a)
+{
+    static const char extra[16] = ".0-mosaic";
+    struct {
+        uint32_t submap_idx, submap;
+    } f;
+
+    switch (a[0]) {
+    case XENVER_version:
+        return (4 << 16) | 17;
+    case XENVER_extraversion:
+        return vcpu_copy_to_guest(v, a[1], extra, sizeof(extra)) ? -ERR_FAULT : 0;
+    case XENVER_get_features:
+        if (vcpu_copy_from_guest(v, a[1], &f, sizeof(f)))
+            return -ERR_FAULT;
+        f.submap = 0; /* no optional features advertised yet */
+        return vcpu_copy_to_guest(v, a[1], &f, sizeof(f)) ? -ERR_FAULT : 0;
+    default:
+        return -ERR_NOSYS;
+    }
+}
+
+/* Appends guest console bytes to the domain's line; whole lines go to the
+ * core log prefixed with the domain. Control bytes become '?' so a guest
+ * cannot drive the operator's terminal. */
+static void console_put(struct domain *d, const char *buf, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        char c = buf[i];
+        if (c == '\n' || d->con_len == DOMAIN_CON_LINE - 1) {
+            d->con_line[d->con_len] = '\0';
+            log_printf(LOG_ERR, "d%u %s: %s", d->id, d->name, d->con_line);
+            d->con_len = 0;
+            if (c == '\n')
+                continue;
+        }
+        if (c == '\r')
+            continue;
+        d->con_line[d->con_len++] = (c >= 0x20 && c < 0x7f) || c == '\t' ? c : '?';
+    }
+}
+
+static int64_t do_console_io(struct vcpu *v, const uint64_t *a)
+{
+    char chunk[CONSOLE_CHUNK];
+    uint64_t count = a[1], done = 0;
+
+    if (a[0] == CONSOLEIO_read)
+        return 0; /* no console input yet */
+    if (a[0] != CONSOLEIO_write)
+        return -ERR_NOSYS;
+    if (count > 0x7fffffff)
+        return -ERR_INVAL;
+    while (done < count) {
+        size_t n = (size_t)MIN(count - done, sizeof(chunk));
+        if (vcpu_copy_from_guest(v, a[2] + done, chunk, n))
+            return -ERR_FAULT;
+        console_put(v->dom, chunk, n);
+        done += n;
+    }
+    return 0;
+}
+
+static int64_t do_sched_op(struct vcpu *v, const uint64_t *a)
+{
+    uint32_t reason;
+
+    switch (a[0]) {
+    case SCHEDOP_yield:
+        return 0;
+    case SCHEDOP_block:
+        v->state = VCPU_BLOCKED;
+        return 0;
+    case SCHEDOP_shutdown:
+        if (vcpu_copy_from_guest(v, a[1], &reason, sizeof(reason)))
+            return -ERR_FAULT;
+        if (reason > SHUTDOWN_WATCHDOG)
+            return -ERR_INVAL;
+        domain_shutdown(v->dom, (enum shutdown_reason)reason);
+        return 0;
+    default:
+        return -ERR_NOSYS;
+    }
+}
+
+static const hcall_fn hcall_table[] = {
+    [HYPERVISOR_xen_version] = do_xen_version,
+    [HYPERVISOR_console_io] = do_console_io,
+    [HYPERVISOR_sched_op] = do_sched_op,
+};
+
+int64_t hcall_dispatch(struct vcpu *v, uint64_t nr, const uint64_t args[HCALL_ARGS])
+{
+    if (nr >= ARRAY_SIZE(hcall_table) || !hcall_table[nr]) {
+        log_debug("hcall: d%u vCPU %u: hypercall %llu not implemented", v->dom->id, v->id, (unsigned long long)nr);
+        return -ERR_NOSYS;
+    }
+    return hcall_table[index_nospec((size_t)nr, ARRAY_SIZE(hcall_table))](v, args);
+}

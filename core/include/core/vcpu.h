@@ -1,0 +1,33 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The narrow interface between generic code and the virtualisation
+ * extension (AMD-V today, in core/svm/): set a vCPU up, give it a start
+ * state, run it, and reach guest memory through its view of it.
+ */
+#pragma once
+
+#include "core/domain.h"
+
+/* vcpu_cpu_init: enable virtualisation on the running CPU. Each CPU,
+ * once, before it runs a vCPU. Refuses to boot on failure. */
+void vcpu_cpu_init(void);
+
+/* vcpu_arch_init / vcpu_arch_destroy: the vCPU's control block; 0 or -ERR_NOMEM. */
+int vcpu_arch_init(struct vcpu *v);
+void vcpu_arch_destroy(struct vcpu *v);
+
+/* vcpu_set_pvh_entry: the PVH start state (Xen's PVH boot ABI): 32-bit
+ * flat protected mode, paging off, %ebx = start_info. Makes v runnable. */
+void vcpu_set_pvh_entry(struct vcpu *v, uint32_t entry, uint32_t start_info);
+
+/*
+ * vcpu_run: run v on this CPU until it blocks, yields, or its domain
+ * stops. Interrupts are taken between guest entries. Returns whether v
+ * is still runnable.
+ */
+bool vcpu_run(struct vcpu *v);
+
+/* Guest memory by guest-virtual address, through the vCPU's current
+ * paging mode. 0, or -ERR_FAULT for an unmapped or non-canonical address. */
+int vcpu_copy_from_guest(struct vcpu *v, uint64_t gva, void *dst, size_t n);
+int vcpu_copy_to_guest(struct vcpu *v, uint64_t gva, const void *src, size_t n);

@@ -1,0 +1,114 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Nested page tables. A leaf remembers, in a bit the hardware ignores,
+ * whether the domain owns the frame (its RAM) or only maps it (a boot
+ * module lent read-only), so destroying the domain returns exactly the
+ * frames that were its own.
+ */
+#include "core/errno.h"
+#include "core/mm.h"
+#include "core/npt.h"
+#include "core/string.h"
+
+#define E_P     (1ull << 0)
+#define E_W     (1ull << 1)
+#define E_U     (1ull << 2)
+#define E_OWNED (1ull << 9) /* available to software */
+#define E_NX    (1ull << 63)
+#define E_ADDR  0x000ffffffffff000ull
+
+static unsigned npt_index(uint64_t gpa, unsigned level)
+{
+    return (unsigned)(gpa >> (12 + 9 * (level - 1))) & 511;
+}
+
+int npt_create(struct npt *n)
+{
+    memset(n, 0, sizeof(*n));
+    if (frame_alloc_zeroed(&n->root) != 0)
+        return -ERR_NOMEM;
+    n->tables = 1;
+    return 0;
+}
+
+static uint64_t *npt_leaf_slot(struct npt *n, uint64_t gpa, bool create)
+{
+    uint64_t *t = phys_to_virt(n->root);
+
+    for (unsigned level = 4; level > 1; level--) {
+        uint64_t *e = &t[npt_index(gpa, level)];
+        if (!(*e & E_P)) {
+            paddr_t pa;
+            if (!create || frame_alloc_zeroed(&pa) != 0)
+                return NULL;
+            n->tables++;
+            *e = pa | E_P | E_W | E_U; /* leaves decide the rights */
+        }
+        t = phys_to_virt(*e & E_ADDR);
+    }
+    return &t[npt_index(gpa, 1)];
+}
+
+int npt_map(struct npt *n, uint64_t gpa, paddr_t mpa, unsigned flags)
+{
+    uint64_t *e;
+
+    if (gpa >> 48)
+        return -ERR_RANGE;
+    e = npt_leaf_slot(n, gpa, true);
+    if (!e)
+        return -ERR_NOMEM;
+    if (*e & E_P)
+        return -ERR_EXIST;
+    *e = (mpa & E_ADDR) | E_P | E_U | (flags & NPT_W ? E_W : 0) | (flags & NPT_X ? 0 : E_NX) |
+         (flags & NPT_OWNED ? E_OWNED : 0);
+    if (flags & NPT_OWNED)
+        n->owned++;
+    return 0;
+}
+
+int npt_lookup(const struct npt *n, uint64_t gpa, paddr_t *mpa, unsigned *flags)
+{
+    const uint64_t *t = phys_to_virt(n->root);
+    uint64_t e;
+
+    if (gpa >> 48)
+        return -ERR_NOENT;
+    for (unsigned level = 4; level > 1; level--) {
+        e = t[npt_index(gpa, level)];
+        if (!(e & E_P))
+            return -ERR_NOENT;
+        t = phys_to_virt(e & E_ADDR);
+    }
+    e = t[npt_index(gpa, 1)];
+    if (!(e & E_P))
+        return -ERR_NOENT;
+    *mpa = (e & E_ADDR) | (gpa & (PAGE_SIZE - 1));
+    *flags = (e & E_W ? NPT_W : 0) | (e & E_NX ? 0 : NPT_X) | (e & E_OWNED ? NPT_OWNED : 0);
+    return 0;
+}
+
+static void npt_free_table(struct npt *n, paddr_t table, unsigned level)
+{
+    uint64_t *t = phys_to_virt(table);
+
+    for (unsigned i = 0; i < 512; i++) {
+        if (!(t[i] & E_P))
+            continue;
+        if (level > 1)
+            npt_free_table(n, t[i] & E_ADDR, level - 1);
+        else if (t[i] & E_OWNED) {
+            frame_free(t[i] & E_ADDR);
+            n->owned--;
+        }
+    }
+    frame_free(table);
+    n->tables--;
+}
+
+void npt_destroy(struct npt *n)
+{
+    if (n->root)
+        npt_free_table(n, n->root, 4);
+    n->root = 0;
+}

@@ -1,0 +1,204 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * AMD-V vCPUs: enabling SVM on each CPU, one VMCB per vCPU with the
+ * intercepts Mosaic needs (deny by default: all I/O ports and all MSRs
+ * but a short pass-through list), the PVH start state, and the run loop.
+ * Exits are decoded in svm_exit.c.
+ */
+#include "../arch/x86_64/percpu.h"
+#include "../arch/x86_64/x86.h"
+#include "core/errno.h"
+#include "core/log.h"
+#include "core/mm.h"
+#include "core/panic.h"
+#include "core/string.h"
+#include "core/vcpu.h"
+#include "svm_priv.h"
+
+#define MSR_VM_HSAVE_PA 0xc0010117u
+#define IOPM_PAGES      3
+#define MSRPM_PAGES     2
+#define GUEST_PAT       0x0007040600070406ull /* the reset value */
+
+static paddr_t iopm_pa, msrpm_pa;                /* shared by all vCPUs; set once */
+static paddr_t host_area_pa[MAX_CPUS];           /* written by each CPU for itself */
+
+uint64_t svm_host_area(void)
+{
+    return host_area_pa[this_cpu()->index];
+}
+
+/* MSRs guests may touch directly: their state is switched by VMLOAD/VMSAVE
+ * or lives in the VMCB (APM vol. 2, 15.11). */
+static const uint32_t msr_passthrough[] = {
+    0xc0000100, 0xc0000101, 0xc0000102, /* FS, GS, KernelGS base */
+    0xc0000081, 0xc0000082, 0xc0000083, 0xc0000084, /* STAR, LSTAR, CSTAR, SFMASK */
+    0x174, 0x175, 0x176, /* SYSENTER */
+    0x277, /* PAT: the guest's own (VMCB G_PAT) under nested paging */
+};
+
+static void msrpm_allow(uint8_t *pm, uint32_t msr)
+{
+    uint32_t base;
+
+    if (msr < 0x2000)
+        base = 0;
+    else if (msr - 0xc0000000u < 0x2000)
+        base = 0x800, msr -= 0xc0000000u;
+    else
+        return;
+    /* Two bits per MSR: read, then write. */
+    pm[base + msr / 4] &= (uint8_t) ~(3u << ((msr % 4) * 2));
+}
+
+static void svm_global_init(void)
+{
+    uint8_t *pm;
+
+    if (frame_alloc_range(IOPM_PAGES, 1, 0, &iopm_pa) != 0 || frame_alloc_range(MSRPM_PAGES, 1, 0, &msrpm_pa) != 0)
+        panic("svm: no memory for the I/O and MSR permission maps");
+    memset(phys_to_virt(iopm_pa), 0xff, IOPM_PAGES * PAGE_SIZE);
+    pm = phys_to_virt(msrpm_pa);
+    memset(pm, 0xff, MSRPM_PAGES * PAGE_SIZE);
+    for (unsigned i = 0; i < ARRAY_SIZE(msr_passthrough); i++)
+        msrpm_allow(pm, msr_passthrough[i]);
+}
+
+void vcpu_cpu_init(void)
+{
+    struct percpu *pc = this_cpu();
+    paddr_t hsave, host;
+
+    if (pc->index == 0)
+        svm_global_init();
+    if (frame_alloc_zeroed(&hsave) != 0 || frame_alloc_zeroed(&host) != 0)
+        panic_refuse("svm: no memory for cpu%u's host save areas", pc->index);
+    write_cr4(read_cr4() | CR4_OSFXSR | (1ul << 10) /* OSXMMEXCPT */);
+    wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_SVME);
+    wrmsr(MSR_VM_HSAVE_PA, hsave);
+    /* The host's FS/GS/TR/syscall state, restored after every #VMEXIT. */
+    __asm__ volatile("vmsave %0" ::"a"(host) : "memory");
+    host_area_pa[pc->index] = host;
+}
+
+int vcpu_arch_init(struct vcpu *v)
+{
+    struct vcpu_arch *a = &v->arch;
+    struct vmcb_control *c;
+
+    if (frame_alloc_zeroed(&a->vmcb_pa) != 0)
+        return -ERR_NOMEM;
+    a->vmcb = phys_to_virt(a->vmcb_pa);
+    c = &a->vmcb->control;
+    c->intercept_misc1 = VMCB_I1_INTR | VMCB_I1_NMI | VMCB_I1_SMI | VMCB_I1_INIT | VMCB_I1_CPUID | VMCB_I1_HLT |
+                         VMCB_I1_INVLPGA | VMCB_I1_IOIO | VMCB_I1_MSR | VMCB_I1_TASKSW | VMCB_I1_SHUTDOWN;
+    c->intercept_misc2 = VMCB_I2_VMRUN | VMCB_I2_VMMCALL | VMCB_I2_VMLOAD | VMCB_I2_VMSAVE | VMCB_I2_STGI |
+                         VMCB_I2_CLGI | VMCB_I2_SKINIT | VMCB_I2_RDTSCP | VMCB_I2_ICEBP | VMCB_I2_MONITOR |
+                         VMCB_I2_MWAIT | VMCB_I2_XSETBV;
+    c->iopm_base = iopm_pa;
+    c->msrpm_base = msrpm_pa;
+    c->asid = 1;
+    c->int_control = VMCB_INT_V_INTR_MASKING;
+    c->np_control = 1;
+    c->ncr3 = v->dom->npt.root;
+    a->vmcb->state.g_pat = GUEST_PAT;
+    /* FXSAVE image at reset: x87 control word 0x37f, MXCSR 0x1f80. */
+    memset(a->fpu, 0, sizeof(a->fpu));
+    a->fpu[0] = 0x7f;
+    a->fpu[1] = 0x03;
+    a->fpu[24] = 0x80;
+    a->fpu[25] = 0x1f;
+    return 0;
+}
+
+void vcpu_arch_destroy(struct vcpu *v)
+{
+    if (v->arch.vmcb_pa)
+        frame_free(v->arch.vmcb_pa);
+    v->arch.vmcb_pa = 0;
+    v->arch.vmcb = NULL;
+}
+
+static void set_seg(struct vmcb_seg *s, uint16_t sel, uint16_t attrib, uint32_t limit)
+{
+    s->selector = sel;
+    s->attrib = attrib;
+    s->limit = limit;
+    s->base = 0;
+}
+
+void vcpu_set_pvh_entry(struct vcpu *v, uint32_t entry, uint32_t start_info)
+{
+    struct vmcb_state *s = &v->arch.vmcb->state;
+
+    /* Flat 4 GiB segments: code 32-bit RX, data RW (attrib = descriptor
+     * type/S/DPL/P in bits 0-7, AVL/L/DB/G in bits 8-11). */
+    set_seg(&s->cs, 0x08, 0xc9b, 0xffffffff);
+    set_seg(&s->ds, 0x10, 0xc93, 0xffffffff);
+    set_seg(&s->es, 0x10, 0xc93, 0xffffffff);
+    set_seg(&s->ss, 0x10, 0xc93, 0xffffffff);
+    set_seg(&s->fs, 0x10, 0xc93, 0xffffffff);
+    set_seg(&s->gs, 0x10, 0xc93, 0xffffffff);
+    set_seg(&s->tr, 0x18, 0x08b, 0x67); /* busy 32-bit TSS, as PVH specifies */
+    set_seg(&s->ldtr, 0, 0x082, 0);
+    set_seg(&s->gdtr, 0, 0, 0);
+    set_seg(&s->idtr, 0, 0, 0);
+    s->cr0 = 0x11; /* PE, ET */
+    s->cr3 = 0;
+    s->cr4 = 0;
+    s->efer = EFER_SVME; /* required by VMRUN; hidden from the guest */
+    s->rflags = 0x2;
+    s->rip = entry;
+    s->rsp = 0;
+    s->rax = 0;
+    s->dr6 = 0xffff0ff0;
+    s->dr7 = 0x400;
+    memset(&v->arch.regs, 0, sizeof(v->arch.regs));
+    v->arch.regs.rbx = start_info;
+    v->state = VCPU_RUNNABLE;
+}
+
+bool svm_guest_long_mode(const struct vcpu *v)
+{
+    const struct vmcb_state *s = &v->arch.vmcb->state;
+
+    return (s->efer & (1u << 10)) && (s->cs.attrib & 0x200); /* LMA and CS.L */
+}
+
+void svm_inject_exception(struct vcpu *v, unsigned vector, bool has_error, uint32_t error)
+{
+    v->arch.vmcb->control.eventinj = vector | VMCB_EVENT_TYPE_EXC | VMCB_EVENT_VALID |
+                                     (has_error ? VMCB_EVENT_ERR | ((uint64_t)error << 32) : 0);
+}
+
+void svm_kill(struct vcpu *v, const char *why_fmt, ...)
+{
+    char why[160];
+    va_list ap;
+
+    va_start(ap, why_fmt);
+    vsnprintf(why, sizeof(why), why_fmt, ap);
+    va_end(ap);
+    log_err("domain: d%u '%s' vCPU %u killed: %s (rip 0x%llx)", v->dom->id, v->dom->name, v->id, why,
+            (unsigned long long)v->arch.vmcb->state.rip);
+    domain_shutdown(v->dom, SHUTDOWN_CRASH);
+}
+
+bool vcpu_run(struct vcpu *v)
+{
+    struct vcpu_arch *a = &v->arch;
+    paddr_t host = svm_host_area();
+
+    while (v->state == VCPU_RUNNABLE && v->dom->state == DOMAIN_RUNNING) {
+        irq_disable();
+        __asm__ volatile("fxrstor64 %0" ::"m"(a->fpu));
+        /* Flush this ASID's TLB on every entry: vCPUs share ASIDs for now. */
+        a->vmcb->control.tlb_control = 1;
+        svm_vmrun(&a->regs, a->vmcb_pa, host);
+        __asm__ volatile("fxsave64 %0" : "=m"(a->fpu));
+        irq_enable(); /* take the interrupt that ended the guest, if any */
+        if (!svm_exit_handle(v))
+            break;
+    }
+    return v->state == VCPU_RUNNABLE && v->dom->state == DOMAIN_RUNNING;
+}

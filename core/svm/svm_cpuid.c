@@ -1,0 +1,98 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The CPUID a guest sees: the host's, minus what Mosaic does not
+ * virtualise (SVM, VMX, x2APIC, XSAVE and the AVX family that needs it,
+ * MONITOR, RDTSCP), plus the hypervisor bit and Xen's leaves at
+ * 0x40000000 so PVH guests find the hypercall interface.
+ */
+#include "../arch/x86_64/x86.h"
+#include "core/string.h"
+#include "svm_priv.h"
+
+#define XEN_VERSION_MAJOR 4
+#define XEN_VERSION_MINOR 17
+#define XEN_MSR_HYPERCALL 0x40000000u
+
+/* Leaf 1 */
+#define C1_ECX_MONITOR (1u << 3)
+#define C1_ECX_VMX     (1u << 5)
+#define C1_ECX_X2APIC  (1u << 21)
+#define C1_ECX_XSAVE   (1u << 26)
+#define C1_ECX_OSXSAVE (1u << 27)
+#define C1_ECX_AVX     (1u << 28)
+#define C1_ECX_HV      (1u << 31)
+/* Leaf 7 EBX: what needs no state beyond FXSAVE's is kept. */
+#define C7_EBX_KEEP    ((1u << 0) | (1u << 3) | (1u << 7) | (1u << 8) | (1u << 9) | (1u << 18) | (1u << 19) | \
+                        (1u << 20) | (1u << 23) | (1u << 29))
+/* Leaf 0x80000001 */
+#define CE1_ECX_SVM    (1u << 2)
+#define CE1_EDX_RDTSCP (1u << 27)
+
+static void xen_leaf(const struct vcpu *v, uint32_t leaf, uint32_t out[4])
+{
+    out[0] = out[1] = out[2] = out[3] = 0;
+    switch (leaf) {
+    case 0x40000000:
+        out[0] = 0x40000004; /* highest Xen leaf */
+        memcpy(&out[1], "XenV", 4);
+        memcpy(&out[2], "MMXe", 4);
+        memcpy(&out[3], "nVMM", 4);
+        break;
+    case 0x40000001:
+        out[0] = (XEN_VERSION_MAJOR << 16) | XEN_VERSION_MINOR;
+        break;
+    case 0x40000002:
+        out[0] = 1; /* hypercall pages */
+        out[1] = XEN_MSR_HYPERCALL;
+        break;
+    case 0x40000004:
+        out[0] = 1u << 3; /* XEN_HVM_CPUID_VCPU_ID_PRESENT */
+        out[1] = v->id;
+        break;
+    default:
+        break;
+    }
+}
+
+void svm_cpuid_guest(const struct vcpu *v, uint32_t leaf, uint32_t subleaf, uint32_t out[4])
+{
+    struct cpuid_regs r;
+
+    if ((leaf & 0xffffff00u) == 0x40000000u) {
+        xen_leaf(v, leaf, out);
+        return;
+    }
+    r = cpuid(leaf, subleaf);
+    switch (leaf) {
+    case 0:
+        r.eax = r.eax < 0xd ? r.eax : 0xd;
+        break;
+    case 1:
+        r.ecx &= ~(C1_ECX_MONITOR | C1_ECX_VMX | C1_ECX_X2APIC | C1_ECX_XSAVE | C1_ECX_OSXSAVE | C1_ECX_AVX);
+        r.ecx |= C1_ECX_HV;
+        r.ebx = (r.ebx & 0x0000ffffu) | (1u << 16) | (v->id << 24); /* one logical CPU, APIC id */
+        break;
+    case 7:
+        if (subleaf == 0)
+            r.ebx &= C7_EBX_KEEP;
+        else
+            r.ebx = 0;
+        r.eax = r.ecx = r.edx = 0;
+        break;
+    case 0xb:
+    case 0xd:
+    case 0x8000000a:
+        r.eax = r.ebx = r.ecx = r.edx = 0;
+        break;
+    case 0x80000001:
+        r.ecx &= ~CE1_ECX_SVM;
+        r.edx &= ~CE1_EDX_RDTSCP;
+        break;
+    default:
+        break;
+    }
+    out[0] = r.eax;
+    out[1] = r.ebx;
+    out[2] = r.ecx;
+    out[3] = r.edx;
+}

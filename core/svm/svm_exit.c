@@ -1,0 +1,216 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * What each #VMEXIT means. Deny by default: unknown MSRs give the guest
+ * #GP, port reads return all ones and writes are dropped (as Xen does for
+ * ports nobody emulates), SVM instructions give #UD; a nested page fault,
+ * a triple fault or an exit nobody expects stops the domain, never the
+ * core. QEMU's SVM saves no next-RIP, so RIP advances by known lengths.
+ */
+#include "../arch/x86_64/x86.h"
+#include "core/errno.h"
+#include "core/hcall.h"
+#include "core/log.h"
+#include "core/mm.h"
+#include "core/string.h"
+#include "core/vcpu.h"
+#include "svm_priv.h"
+
+#define MSR_XEN_HYPERCALL 0x40000000u
+#define EFER_GUEST_BITS   ((1ull << 0) | (1ull << 8) | (1ull << 10) | (1ull << 11)) /* SCE LME LMA NXE */
+#define EXC_UD 6
+#define EXC_GP 13
+
+static void advance(struct vcpu *v, unsigned len)
+{
+    v->arch.vmcb->state.rip += len;
+    v->arch.vmcb->control.int_state &= ~1ull; /* the instruction retired */
+}
+
+static void exit_cpuid(struct vcpu *v)
+{
+    struct vmcb_state *s = &v->arch.vmcb->state;
+    uint32_t out[4];
+
+    svm_cpuid_guest(v, (uint32_t)s->rax, (uint32_t)v->arch.regs.rcx, out);
+    s->rax = out[0];
+    v->arch.regs.rbx = out[1];
+    v->arch.regs.rcx = out[2];
+    v->arch.regs.rdx = out[3];
+    advance(v, 2);
+}
+
+static void exit_vmmcall(struct vcpu *v)
+{
+    struct vcpu_regs *r = &v->arch.regs;
+    struct vmcb_state *s = &v->arch.vmcb->state;
+    uint64_t args[HCALL_ARGS];
+    int64_t ret;
+
+    if (v->arch.vmcb->state.cpl != 0) {
+        /* Xen refuses hypercalls from guest user mode. */
+        s->rax = (uint64_t)-ERR_PERM;
+        advance(v, 3);
+        return;
+    }
+    if (svm_guest_long_mode(v)) {
+        uint64_t a[HCALL_ARGS] = { r->rdi, r->rsi, r->rdx, r->r10, r->r8 };
+        memcpy(args, a, sizeof(args));
+    } else {
+        uint64_t a[HCALL_ARGS] = { (uint32_t)r->rbx, (uint32_t)r->rcx, (uint32_t)r->rdx, (uint32_t)r->rsi,
+                                   (uint32_t)r->rdi };
+        memcpy(args, a, sizeof(args));
+    }
+    advance(v, 3);
+    ret = hcall_dispatch(v, svm_guest_long_mode(v) ? s->rax : (uint32_t)s->rax, args);
+    s->rax = svm_guest_long_mode(v) ? (uint64_t)ret : (uint32_t)ret;
+}
+
+static void exit_ioio(struct vcpu *v)
+{
+    struct vmcb_control *c = &v->arch.vmcb->control;
+    bool in = c->exitinfo1 & 1, string = c->exitinfo1 & 4;
+    unsigned size = (c->exitinfo1 >> 4) & 7; /* one-hot: 1, 2 or 4 bytes */
+
+    if (string) {
+        svm_inject_exception(v, EXC_GP, true, 0);
+        return;
+    }
+    if (in) {
+        uint64_t mask = size == 1 ? 0xff : size == 2 ? 0xffff : 0xffffffff;
+        v->arch.vmcb->state.rax |= mask;
+    }
+    v->arch.vmcb->state.rip = c->exitinfo2; /* next RIP: given for IOIO exits */
+}
+
+static bool msr_write_hypercall_page(struct vcpu *v, uint64_t value)
+{
+    uint8_t stub[HCALL_STUB_SIZE];
+
+    if (value & 0xfff) /* only page index 0 exists */
+        return false;
+    for (unsigned nr = 0; nr < PAGE_SIZE / HCALL_STUB_SIZE; nr++) {
+        hcall_stub(stub, nr);
+        if (domain_guest_write(v->dom, (value & ~0xfffull) + nr * HCALL_STUB_SIZE, stub, sizeof(stub)) != 0)
+            return false;
+    }
+    return true;
+}
+
+static bool msr_read(struct vcpu *v, uint32_t msr, uint64_t *val)
+{
+    switch (msr) {
+    case MSR_EFER:
+        *val = v->arch.vmcb->state.efer & ~(uint64_t)EFER_SVME;
+        return true;
+    case 0x10: /* TSC */
+        *val = rdtsc() + v->arch.vmcb->control.tsc_offset;
+        return true;
+    case 0x1b: /* APIC base: the architectural default, enabled, BSP for vCPU 0 */
+        *val = 0xfee00000u | (1u << 11) | (v->id == 0 ? 1u << 8 : 0);
+        return true;
+    case 0xfe:  /* MTRR capabilities: none */
+    case 0x2ff: /* MTRR default type */
+        *val = 0;
+        return true;
+    default:
+        return false;
+    }
+}
+
+static bool msr_write(struct vcpu *v, uint32_t msr, uint64_t val)
+{
+    struct vmcb_state *s = &v->arch.vmcb->state;
+
+    switch (msr) {
+    case MSR_EFER:
+        if (val & ~EFER_GUEST_BITS)
+            return false;
+        s->efer = (val & ~(1ull << 10)) | (s->efer & (1ull << 10)) | EFER_SVME;
+        return true;
+    case MSR_XEN_HYPERCALL:
+        return msr_write_hypercall_page(v, val);
+    default:
+        return false;
+    }
+}
+
+static void exit_msr(struct vcpu *v)
+{
+    struct vmcb_state *s = &v->arch.vmcb->state;
+    uint32_t msr = (uint32_t)v->arch.regs.rcx;
+    bool write = v->arch.vmcb->control.exitinfo1 & 1, ok;
+
+    if (write) {
+        ok = msr_write(v, msr, (s->rax & 0xffffffffu) | (v->arch.regs.rdx << 32));
+    } else {
+        uint64_t val = 0;
+        ok = msr_read(v, msr, &val);
+        if (ok) {
+            s->rax = (uint32_t)val;
+            v->arch.regs.rdx = val >> 32;
+        }
+    }
+    if (!ok) {
+        log_debug("svm: d%u vCPU %u: %s of MSR 0x%x refused with #GP", v->dom->id, v->id, write ? "write" : "read",
+                  msr);
+        svm_inject_exception(v, EXC_GP, true, 0);
+        return;
+    }
+    advance(v, 2);
+}
+
+static void exit_npf(struct vcpu *v)
+{
+    const struct vmcb_control *c = &v->arch.vmcb->control;
+    uint64_t e = c->exitinfo1;
+
+    svm_kill(v, "access outside its memory: guest-physical 0x%llx (%s, %s%s)", (unsigned long long)c->exitinfo2,
+             e & 2 ? "write" : "read", e & 1 ? "protection" : "not mapped", e & 16 ? ", instruction fetch" : "");
+}
+
+bool svm_exit_handle(struct vcpu *v)
+{
+    uint64_t code = v->arch.vmcb->control.exitcode;
+
+    switch (code) {
+    case VMEXIT_INTR:
+    case VMEXIT_NMI:
+    case VMEXIT_SMI:
+    case VMEXIT_INIT:
+        return true; /* the host took it when interrupts came back on */
+    case VMEXIT_CPUID:
+        exit_cpuid(v);
+        return true;
+    case VMEXIT_VMMCALL:
+        exit_vmmcall(v);
+        return v->state == VCPU_RUNNABLE;
+    case VMEXIT_HLT:
+        advance(v, 1);
+        v->state = VCPU_BLOCKED;
+        return false;
+    case VMEXIT_IOIO:
+        exit_ioio(v);
+        return true;
+    case VMEXIT_MSR:
+        exit_msr(v);
+        return true;
+    case VMEXIT_NPF:
+        exit_npf(v);
+        return false;
+    case VMEXIT_SHUTDOWN:
+        svm_kill(v, "triple fault");
+        return false;
+    case VMEXIT_INVALID:
+        svm_kill(v, "the CPU refused its state (VMEXIT_INVALID)");
+        return false;
+    default:
+        if (code >= 0x80 && code <= 0x8d) { /* SVM and monitor instructions */
+            svm_inject_exception(v, EXC_UD, false, 0);
+            return true;
+        }
+        svm_kill(v, "unexpected exit code 0x%llx (info1 0x%llx, info2 0x%llx)", (unsigned long long)code,
+                 (unsigned long long)v->arch.vmcb->control.exitinfo1,
+                 (unsigned long long)v->arch.vmcb->control.exitinfo2);
+        return false;
+    }
+}

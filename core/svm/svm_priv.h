@@ -1,0 +1,23 @@
+/* SPDX-License-Identifier: MIT */
+/* Interfaces between the files of core/svm/. */
+#pragma once
+
+#include "core/domain.h"
+#include "vmcb.h"
+
+struct cpuid_regs;
+
+/* svm_entry.S */
+void svm_vmrun(struct vcpu_regs *regs, paddr_t vmcb, paddr_t host_area);
+
+/* svm_cpuid.c: the CPUID a guest sees for leaf/subleaf. */
+void svm_cpuid_guest(const struct vcpu *v, uint32_t leaf, uint32_t subleaf, uint32_t out[4]);
+
+/* svm_exit.c: handle v's last #VMEXIT; false when v must stop running. */
+bool svm_exit_handle(struct vcpu *v);
+
+/* svm.c */
+void svm_inject_exception(struct vcpu *v, unsigned vector, bool has_error, uint32_t error);
+void svm_kill(struct vcpu *v, const char *why_fmt, ...) __attribute__((format(printf, 2, 3)));
+bool svm_guest_long_mode(const struct vcpu *v);
+uint64_t svm_host_area(void);

@@ -1,0 +1,98 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Shared by the fuzz targets and the seed generator: the layout of the
+ * inputs that are not a raw firmware structure, and a bounds-checked
+ * little-endian reader that returns zeros once the input is used up (so
+ * every input, however short, is a valid test case).
+ */
+#pragma once
+
+#include <stddef.h>
+#include <stdint.h>
+
+/*
+ * acpi: flags (1 byte), RSDP copy (20 or 36 bytes), physical memory image.
+ * Checksums are hard for a mutator to keep right, so FIX_SUMS lets the
+ * harness repair them: the RSDP's two, and that of every table mapped in
+ * whole (a mapping whose length equals the header's length field).
+ */
+#define FUZZ_ACPI_RSDP_V2   0x01u /* the RSDP copy is 36 bytes, else 20 */
+#define FUZZ_ACPI_HIGH_BASE 0x02u /* memory sits just below 2^64, else at ..._LOW_BASE */
+#define FUZZ_ACPI_FIX_SUMS  0x04u /* repair checksums as described above */
+#define FUZZ_ACPI_UNSTABLE  0x08u /* a table's length grows each time its header is mapped */
+#define FUZZ_ACPI_LOW_BASE  0x7fe0000ull
+#define FUZZ_ACPI_HIGH      0xffffffffffffe000ull
+
+/*
+ * dmar: control (1 byte), DMAR table. Control bit 0 repairs the table
+ * checksum; bits 1..7 give the size of the buffer dmar_describe writes to.
+ */
+#define FUZZ_DMAR_FIX_SUM 0x01u
+
+/*
+ * memmap: entry count (1 byte, modulo MB2_MAX_MMAP + 1), that many
+ * entries of FUZZ_MEMMAP_ENTRY bytes (base u64, len u64, type u8), then
+ * operations: an opcode byte, low two bits
+ *   0 remove [start u64, end u64)        1 contains [start u64, end u64)
+ *   2 remove relative to range k          3 contains relative to range k
+ * where a relative operand is k (u8), offset (s32), length (u32):
+ * start = range[k % count].start + offset, end = start + length.
+ */
+#define FUZZ_MEMMAP_ENTRY 17u
+
+/*
+ * boot_modules: module count (u8, modulo MB2_MAX_MODULES + 1); per module
+ * start u64, end u64, name length u8 (255: no command line) and the name;
+ * firmware entry count (u8, modulo 33) and entries as for memmap; reserved
+ * region count (u8, modulo 5) and per region start u64, end u64.
+ */
+
+struct fuzz_in {
+    const uint8_t *p;
+    size_t left;
+};
+
+static inline uint8_t fuzz_u8(struct fuzz_in *in)
+{
+    if (!in->left)
+        return 0;
+    in->left--;
+    return *in->p++;
+}
+
+static inline uint64_t fuzz_uint(struct fuzz_in *in, unsigned bytes)
+{
+    uint64_t v = 0;
+
+    for (unsigned i = 0; i < bytes; i++)
+        v |= (uint64_t)fuzz_u8(in) << (8 * i);
+    return v;
+}
+
+static inline uint32_t fuzz_u32(struct fuzz_in *in)
+{
+    return (uint32_t)fuzz_uint(in, 4);
+}
+
+static inline uint64_t fuzz_u64(struct fuzz_in *in)
+{
+    return fuzz_uint(in, 8);
+}
+
+/*
+ * FUZZ_ORACLE marks the harness's own checking code: left out of coverage
+ * instrumentation, so that only the code under test guides the fuzzer and
+ * a thorough check does not slow every run down with comparison tracing.
+ */
+#define FUZZ_ORACLE __attribute__((no_sanitize("coverage"), noinline))
+
+/* FUZZ_CHECK: an invariant of the code under test; abort() on violation. */
+void fuzz_fail(const char *file, int line, const char *what) __attribute__((noreturn));
+#define FUZZ_CHECK(cond)                                  \
+    do {                                                  \
+        if (!(cond))                                      \
+            fuzz_fail(__FILE__, __LINE__, #cond);         \
+    } while (0)
+
+/* Every target defines this libFuzzer entry point. */
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

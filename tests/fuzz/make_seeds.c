@@ -1,0 +1,761 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Writes the starting corpus of every fuzz target into <dir>/<target>/:
+ * inputs shaped like what real firmware and loaders produce (a GRUB-like
+ * Multiboot2 block, a QEMU q35-like memory map and ACPI tables with a DMAR,
+ * a minimal PVH ELF, boot options) so the fuzzer starts deep in each
+ * parser instead of rediscovering every magic number.
+ *
+ * Usage: make_seeds DIR
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "core/acpi.h"
+#include "core/dmar.h"
+#include "core/elf.h"
+#include "core/mb2.h"
+#include "fuzz.h"
+
+struct buf {
+    uint8_t b[8192];
+    size_t n;
+};
+
+static const char *out_dir;
+
+static void put(struct buf *b, const void *p, size_t n)
+{
+    if (b->n + n > sizeof(b->b)) {
+        fprintf(stderr, "make_seeds: seed too large\n");
+        exit(1);
+    }
+    memcpy(b->b + b->n, p, n);
+    b->n += n;
+}
+
+static void put_le(struct buf *b, uint64_t v, unsigned bytes)
+{
+    for (unsigned i = 0; i < bytes; i++) {
+        uint8_t c = (uint8_t)(v >> (8 * i));
+
+        put(b, &c, 1);
+    }
+}
+
+static void put8(struct buf *b, uint64_t v) { put_le(b, v, 1); }
+static void put16(struct buf *b, uint64_t v) { put_le(b, v, 2); }
+static void put32(struct buf *b, uint64_t v) { put_le(b, v, 4); }
+static void put64(struct buf *b, uint64_t v) { put_le(b, v, 8); }
+static void put_str(struct buf *b, const char *s) { put(b, s, strlen(s) + 1); }
+
+static void set32(struct buf *b, size_t off, uint32_t v)
+{
+    for (unsigned i = 0; i < 4; i++)
+        b->b[off + i] = (uint8_t)(v >> (8 * i));
+}
+
+static void pad_to(struct buf *b, size_t align)
+{
+    while (b->n % align)
+        put8(b, 0);
+}
+
+static void make_dir(const char *path)
+{
+    if (mkdir(path, 0755) != 0 && errno != EEXIST) {
+        perror(path);
+        exit(1);
+    }
+}
+
+static void save(const char *target, const char *name, const struct buf *b)
+{
+    char path[4096];
+    FILE *f;
+
+    snprintf(path, sizeof(path), "%s/%s", out_dir, target);
+    make_dir(path);
+    snprintf(path, sizeof(path), "%s/%s/%s", out_dir, target, name);
+    f = fopen(path, "wb");
+    if (!f || fwrite(b->b, 1, b->n, f) != b->n || fclose(f) != 0) {
+        perror(path);
+        exit(1);
+    }
+}
+
+/* ---- Multiboot2 ---- */
+
+static size_t mb2_tag(struct buf *b, uint32_t type)
+{
+    size_t at = b->n;
+
+    put32(b, type);
+    put32(b, 0); /* size, set by mb2_tag_end */
+    return at;
+}
+
+static void mb2_tag_end(struct buf *b, size_t at)
+{
+    set32(b, at + 4, (uint32_t)(b->n - at));
+    pad_to(b, MB2_TAG_ALIGN);
+}
+
+struct e820 {
+    uint64_t base, len;
+    uint32_t type;
+};
+
+/* What SeaBIOS reports for a 128 MiB q35 machine, plus RAM above 4 GiB. */
+static const struct e820 q35_map[] = {
+    { 0x0, 0x9fc00, 1 },          { 0x9fc00, 0x400, 2 },         { 0xf0000, 0x10000, 2 },
+    { 0x100000, 0x7ee0000, 1 },   { 0x7fe0000, 0x20000, 2 },     { 0xb0000000, 0x10000000, 2 },
+    { 0xfed1c000, 0x4000, 2 },    { 0xfffc0000, 0x40000, 2 },    { 0x100000000, 0x40000000, 1 },
+};
+
+static void mb2_mmap(struct buf *b, const struct e820 *e, size_t n)
+{
+    size_t at = mb2_tag(b, MB2_TAG_MMAP);
+
+    put32(b, MB2_MMAP_ENTRY_MIN);
+    put32(b, 0);
+    for (size_t i = 0; i < n; i++) {
+        put64(b, e[i].base);
+        put64(b, e[i].len);
+        put32(b, e[i].type);
+        put32(b, 0);
+    }
+    mb2_tag_end(b, at);
+}
+
+static void mb2_string(struct buf *b, uint32_t type, const char *s)
+{
+    size_t at = mb2_tag(b, type);
+
+    put_str(b, s);
+    mb2_tag_end(b, at);
+}
+
+static void mb2_module(struct buf *b, uint32_t start, uint32_t end, const char *cmdline)
+{
+    size_t at = mb2_tag(b, MB2_TAG_MODULE);
+
+    put32(b, start);
+    put32(b, end);
+    put_str(b, cmdline);
+    mb2_tag_end(b, at);
+}
+
+static void rsdp_v1(struct buf *b, uint32_t rsdt, uint8_t revision);
+static void rsdp_v2(struct buf *b, uint32_t rsdt, uint64_t xsdt);
+
+static void seeds_mb2(void)
+{
+    struct buf b = { .n = 0 };
+    size_t at;
+
+    /* GRUB on SeaBIOS: the tags in the order GRUB 2.06 emits them. */
+    put32(&b, 0);
+    put32(&b, 0);
+    mb2_string(&b, MB2_TAG_CMDLINE, "loglevel=3 maxcpus=4 test.exit");
+    mb2_string(&b, MB2_TAG_LOADER_NAME, "GRUB 2.06-13+deb12u1");
+    mb2_module(&b, 0x300000, 0x302000, "root.elf console=hvc0");
+    mb2_module(&b, 0x302000, 0x310800, "initrd.img");
+    at = mb2_tag(&b, MB2_TAG_BASIC_MEMINFO);
+    put32(&b, 639);
+    put32(&b, 130944);
+    mb2_tag_end(&b, at);
+    at = mb2_tag(&b, MB2_TAG_BOOTDEV);
+    put32(&b, 0xe0);
+    put32(&b, 0xffffffff);
+    put32(&b, 0xffffffff);
+    mb2_tag_end(&b, at);
+    mb2_mmap(&b, q35_map, ARRAY_SIZE(q35_map));
+    at = mb2_tag(&b, MB2_TAG_FRAMEBUFFER);
+    put64(&b, 0xb8000);
+    put32(&b, 160);
+    put32(&b, 80);
+    put32(&b, 25);
+    put8(&b, 16);
+    put8(&b, 2);
+    put16(&b, 0);
+    mb2_tag_end(&b, at);
+    at = mb2_tag(&b, MB2_TAG_ACPI_OLD);
+    rsdp_v1(&b, 0x7fe14d2, 0);
+    mb2_tag_end(&b, at);
+    at = mb2_tag(&b, MB2_TAG_ACPI_NEW);
+    rsdp_v2(&b, 0x7fe14d2, 0x7fe1500);
+    mb2_tag_end(&b, at);
+    mb2_tag(&b, MB2_TAG_END);
+    mb2_tag_end(&b, b.n - 8);
+    set32(&b, 0, (uint32_t)b.n);
+    save("mb2", "grub_q35", &b);
+
+    /* The least a valid block can be: one memory map entry. */
+    b.n = 0;
+    put32(&b, 0);
+    put32(&b, 0);
+    mb2_mmap(&b, &q35_map[3], 1);
+    mb2_tag(&b, MB2_TAG_END);
+    mb2_tag_end(&b, b.n - 8);
+    set32(&b, 0, (uint32_t)b.n);
+    save("mb2", "minimal", &b);
+}
+
+/* ---- ELF ---- */
+
+struct phdr {
+    uint32_t type, flags;
+    uint64_t offset, paddr, filesz, memsz, align;
+};
+
+static void elf_header(struct buf *b, uint64_t entry, unsigned phnum)
+{
+    static const uint8_t ident[16] = { 0x7f, 'E', 'L', 'F', 2, 1, 1 };
+
+    put(b, ident, sizeof(ident));
+    put16(b, ELF_ET_EXEC);
+    put16(b, ELF_EM_X86_64);
+    put32(b, 1);
+    put64(b, entry);
+    put64(b, ELF_EHDR_SIZE); /* e_phoff */
+    put64(b, 0);             /* e_shoff */
+    put32(b, 0);             /* e_flags */
+    put16(b, ELF_EHDR_SIZE);
+    put16(b, ELF_PHDR_SIZE);
+    put16(b, (uint16_t)phnum);
+    put16(b, 64); /* e_shentsize */
+    put16(b, 0);
+    put16(b, 0);
+}
+
+static void elf_phdr(struct buf *b, const struct phdr *p)
+{
+    put32(b, p->type);
+    put32(b, p->flags);
+    put64(b, p->offset);
+    put64(b, p->paddr); /* p_vaddr: identity, as PVH images link */
+    put64(b, p->paddr);
+    put64(b, p->filesz);
+    put64(b, p->memsz);
+    put64(b, p->align);
+}
+
+static void elf_note(struct buf *b, const char *name, uint32_t type, const void *desc, uint32_t descsz,
+                     size_t align)
+{
+    put32(b, (uint32_t)strlen(name) + 1);
+    put32(b, descsz);
+    put32(b, type);
+    put_str(b, name);
+    pad_to(b, align);
+    put(b, desc, descsz);
+    pad_to(b, align);
+}
+
+static void seeds_elf(void)
+{
+    static const uint8_t code[] = { 0xfa, 0xf4, 0xeb, 0xfd }; /* cli; hlt; jmp .-1 */
+    struct buf b = { .n = 0 };
+    const uint64_t load = 0x100000;
+    const size_t note_off = ELF_EHDR_SIZE + 2 * ELF_PHDR_SIZE, note_len = 20;
+    const size_t code_off = note_off + note_len;
+    uint32_t entry32 = (uint32_t)(load + code_off);
+    uint64_t entry64 = entry32;
+    uint32_t gnu_prop[4] = { 0xc0000002, 4, 3, 0 }; /* x86 ISA used: baseline */
+
+    /* One RX segment holding everything, and the PHYS32_ENTRY note. */
+    elf_header(&b, load + code_off, 2);
+    elf_phdr(&b, &(struct phdr){ ELF_PT_LOAD, ELF_PF_R | ELF_PF_X, 0, load, code_off + sizeof(code),
+                                 code_off + sizeof(code) + 0x1000, 0x1000 });
+    elf_phdr(&b, &(struct phdr){ ELF_PT_NOTE, ELF_PF_R, note_off, load + note_off, note_len, note_len, 4 });
+    elf_note(&b, "Xen", ELF_XEN_NOTE_PHYS32_ENTRY, &entry32, 4, 4);
+    put(&b, code, sizeof(code));
+    save("elf", "pvh_minimal", &b);
+
+    /* Text, read-only data and data+bss; notes padded to 8, an 8-byte desc. */
+    b.n = 0;
+    entry64 = 0x200000;
+    elf_header(&b, entry64, 5);
+    elf_phdr(&b, &(struct phdr){ ELF_PT_LOAD, ELF_PF_R | ELF_PF_X, 0x200, 0x200000, 0x40, 0x40, 0x1000 });
+    elf_phdr(&b, &(struct phdr){ ELF_PT_LOAD, ELF_PF_R, 0x240, 0x201000, 0x40, 0x40, 0x1000 });
+    elf_phdr(&b, &(struct phdr){ ELF_PT_LOAD, ELF_PF_R | ELF_PF_W, 0x280, 0x202000, 0x20, 0x3000, 0x1000 });
+    elf_phdr(&b, &(struct phdr){ ELF_PT_NOTE, ELF_PF_R, 0x180, 0, 0x38, 0x38, 8 });
+    elf_phdr(&b, &(struct phdr){ ELF_PT_LOAD, ELF_PF_R, 0x2a0, 0x210000, 0, 0, 0x1000 }); /* empty: ignored */
+    while (b.n < 0x180)
+        put8(&b, 0);
+    elf_note(&b, "GNU", 5, gnu_prop, sizeof(gnu_prop), 8);
+    elf_note(&b, "Xen", ELF_XEN_NOTE_PHYS32_ENTRY, &entry64, 8, 8);
+    while (b.n < 0x200)
+        put8(&b, 0);
+    for (size_t i = 0; i < 0xc0; i++)
+        put8(&b, i < sizeof(code) ? code[i] : 0x90);
+    save("elf", "pvh_segments", &b);
+}
+
+/* ---- ACPI ---- */
+
+static void sum_fix(uint8_t *p, size_t n, size_t at)
+{
+    uint8_t s = 0;
+
+    p[at] = 0;
+    for (size_t i = 0; i < n; i++)
+        s = (uint8_t)(s + p[i]);
+    p[at] = (uint8_t)-s;
+}
+
+static void rsdp_v1(struct buf *b, uint32_t rsdt, uint8_t revision)
+{
+    size_t at = b->n;
+
+    put(b, "RSD PTR ", 8);
+    put8(b, 0);
+    put(b, "BOCHS ", 6);
+    put8(b, revision);
+    put32(b, rsdt);
+    sum_fix(b->b + at, ACPI_RSDP_V1_LEN, 8);
+}
+
+static void rsdp_v2(struct buf *b, uint32_t rsdt, uint64_t xsdt)
+{
+    size_t at = b->n;
+
+    rsdp_v1(b, rsdt, 2);
+    put32(b, ACPI_RSDP_V2_LEN);
+    put64(b, xsdt);
+    put8(b, 0);
+    put8(b, 0);
+    put16(b, 0);
+    sum_fix(b->b + at, ACPI_RSDP_V2_LEN, 32);
+}
+
+static void tbl_begin(struct buf *t, const char *sig, uint8_t revision)
+{
+    t->n = 0;
+    put(t, sig, 4);
+    put32(t, 0);
+    put8(t, revision);
+    put8(t, 0);
+    put(t, "BOCHS ", 6);
+    put(t, "BXPC    ", 8);
+    put32(t, 1);
+    put(t, "BXPC", 4);
+    put32(t, 1);
+}
+
+/* Sets the length and checksum of table t. */
+static void tbl_seal(struct buf *t)
+{
+    set32(t, 4, (uint32_t)t->n);
+    sum_fix(t->b, t->n, 9);
+}
+
+/* Seals table t and copies it to mem at off. */
+static void tbl_place(struct buf *mem, size_t off, struct buf *t)
+{
+    tbl_seal(t);
+    while (mem->n < off)
+        put8(mem, 0);
+    if (mem->n != off) {
+        fprintf(stderr, "make_seeds: ACPI tables overlap at 0x%zx\n", off);
+        exit(1);
+    }
+    put(mem, t->b, t->n);
+}
+
+/* Offsets of the tables in the memory image, as QEMU's builder packs them. */
+enum { OFF_RSDT = 0x000, OFF_XSDT = 0x040, OFF_FACP = 0x0a0, OFF_APIC = 0x1a0, OFF_HPET = 0x260,
+       OFF_MCFG = 0x2a0, OFF_DMAR = 0x2e0, OFF_WAET = 0x3a0, OFF_END = 0x3d0 };
+
+static void dmar_q35(struct buf *t, bool extras)
+{
+    tbl_begin(t, "DMAR", 1);
+    put8(t, 38); /* 39-bit host addresses */
+    put8(t, DMAR_FLAG_INTR_REMAP);
+    for (int i = 0; i < 10; i++)
+        put8(t, 0);
+    if (extras) {
+        /* A unit for one graphics device, listed before the catch-all. */
+        put16(t, DMAR_TYPE_DRHD);
+        put16(t, 24);
+        put8(t, 0);
+        put8(t, 0);
+        put16(t, 0);
+        put64(t, 0xfed91000);
+        put8(t, 1); /* scope: PCI endpoint */
+        put8(t, 8);
+        put16(t, 0);
+        put8(t, 0);
+        put8(t, 0);    /* start bus */
+        put8(t, 2);    /* device */
+        put8(t, 0);    /* function */
+    }
+    /* QEMU intel-iommu: one catch-all unit with the I/O APIC in its scope. */
+    put16(t, DMAR_TYPE_DRHD);
+    put16(t, 24);
+    put8(t, DMAR_DRHD_INCLUDE_PCI_ALL);
+    put8(t, 0);
+    put16(t, 0);
+    put64(t, 0xfed90000);
+    put8(t, 3); /* scope: I/O APIC */
+    put8(t, 8);
+    put16(t, 0);
+    put8(t, 0);    /* enumeration id */
+    put8(t, 0xff); /* start bus */
+    put8(t, 0);
+    put8(t, 0);
+    if (extras) {
+        put16(t, DMAR_TYPE_RMRR); /* USB controller's legacy buffer */
+        put16(t, 32);
+        put16(t, 0);
+        put16(t, 0);
+        put64(t, 0x7fe00000);
+        put64(t, 0x7fe1ffff);
+        put8(t, 1);
+        put8(t, 8);
+        put16(t, 0);
+        put8(t, 0);
+        put8(t, 0);
+        put8(t, 0x1d);
+        put8(t, 0);
+        put16(t, DMAR_TYPE_ATSR); /* ATS on every root port */
+        put16(t, 8);
+        put8(t, 1);
+        put8(t, 0);
+        put16(t, 0);
+        put16(t, 5); /* SATC, a type the core skips */
+        put16(t, 8);
+        put8(t, 0);
+        put8(t, 0);
+        put16(t, 0);
+    }
+}
+
+static void madt(struct buf *t, unsigned ncpus, bool x2apic)
+{
+    static const uint8_t irqs[] = { 5, 9, 10, 11 };
+
+    tbl_begin(t, "APIC", 3);
+    put32(t, 0xfee00000);
+    put32(t, ACPI_MADT_PCAT_COMPAT);
+    for (unsigned i = 0; i < ncpus; i++) {
+        if (x2apic) {
+            put8(t, ACPI_MADT_TYPE_X2APIC);
+            put8(t, 16);
+            put16(t, 0);
+            put32(t, i);
+            put32(t, i == ncpus - 1 ? ACPI_MADT_CPU_ONLINE_CAPABLE : ACPI_MADT_CPU_ENABLED);
+            put32(t, i);
+        } else {
+            put8(t, ACPI_MADT_TYPE_LAPIC);
+            put8(t, 8);
+            put8(t, (uint8_t)i);
+            put8(t, (uint8_t)i);
+            put32(t, ACPI_MADT_CPU_ENABLED);
+        }
+    }
+    put8(t, ACPI_MADT_TYPE_IOAPIC);
+    put8(t, 12);
+    put8(t, 0);
+    put8(t, 0);
+    put32(t, 0xfec00000);
+    put32(t, 0);
+    put8(t, 2); /* interrupt source override: IRQ0 -> GSI2 */
+    put8(t, 10);
+    put8(t, 0);
+    put8(t, 0);
+    put32(t, 2);
+    put16(t, 0);
+    for (size_t i = 0; i < sizeof(irqs); i++) {
+        put8(t, 2);
+        put8(t, 10);
+        put8(t, 0);
+        put8(t, irqs[i]);
+        put32(t, irqs[i]);
+        put16(t, 0xd); /* active high, level */
+    }
+    put8(t, 4); /* local APIC NMI on LINT1 of every CPU */
+    put8(t, 6);
+    put8(t, 0xff);
+    put16(t, 0);
+    put8(t, 1);
+    if (x2apic) {
+        put8(t, ACPI_MADT_TYPE_LAPIC_OVERRIDE);
+        put8(t, 12);
+        put16(t, 0);
+        put64(t, 0xfee00000);
+    }
+}
+
+/* q35-like tables at base; iommu "DMAR" or "IVRS". */
+static void acpi_memory(struct buf *mem, uint64_t base, bool xsdt, bool x2apic, const char *iommu)
+{
+    static const size_t sdt[] = { OFF_FACP, OFF_APIC, OFF_HPET, OFF_MCFG, OFF_DMAR, OFF_WAET };
+    struct buf t;
+
+    mem->n = 0;
+    tbl_begin(&t, "RSDT", 1);
+    for (size_t i = 0; i < ARRAY_SIZE(sdt); i++)
+        put32(&t, (uint32_t)(base + sdt[i]));
+    tbl_place(mem, OFF_RSDT, &t);
+    if (xsdt) {
+        tbl_begin(&t, "XSDT", 1);
+        for (size_t i = 0; i < ARRAY_SIZE(sdt); i++)
+            put64(&t, base + sdt[i]);
+        tbl_place(mem, OFF_XSDT, &t);
+    }
+    tbl_begin(&t, "FACP", 3);
+    while (t.n < 244)
+        put8(&t, 0);
+    set32(&t, 46, 9);      /* SCI_INT (16 bits, the high half stays 0) */
+    set32(&t, 56, 0x600);  /* PM1a_EVT_BLK */
+    set32(&t, 64, 0x604);  /* PM1a_CNT_BLK */
+    set32(&t, ACPI_FADT_PM_TMR_BLK_OFF, 0x608);
+    tbl_place(mem, OFF_FACP, &t);
+    madt(&t, 4, x2apic);
+    tbl_place(mem, OFF_APIC, &t);
+    tbl_begin(&t, "HPET", 1);
+    put32(&t, 0x8086a201);
+    put8(&t, 0);
+    put8(&t, 0);
+    put8(&t, 0);
+    put8(&t, 0);
+    put64(&t, 0xfed00000);
+    put8(&t, 0);
+    put16(&t, 0);
+    put8(&t, 0);
+    tbl_place(mem, OFF_HPET, &t);
+    tbl_begin(&t, "MCFG", 1);
+    put64(&t, 0);
+    put64(&t, 0xb0000000);
+    put16(&t, 0);
+    put8(&t, 0);
+    put8(&t, 0xff);
+    put32(&t, 0);
+    tbl_place(mem, OFF_MCFG, &t);
+    if (strcmp(iommu, "DMAR") == 0) {
+        dmar_q35(&t, false);
+    } else {
+        tbl_begin(&t, "IVRS", 2);
+        put32(&t, 0x00203040); /* IVinfo */
+        put64(&t, 0);
+        put8(&t, 0x10); /* IVHD for the IOMMU at 00:00.2 */
+        put8(&t, 0xb0);
+        put16(&t, 24);
+        put16(&t, 0x0002);
+        put16(&t, 0x40);
+        put64(&t, 0xfeb80000);
+        put16(&t, 0);
+        put16(&t, 0);
+        put32(&t, 0);
+    }
+    tbl_place(mem, OFF_DMAR, &t);
+    tbl_begin(&t, "WAET", 1);
+    put32(&t, 2);
+    tbl_place(mem, OFF_WAET, &t);
+    while (mem->n < OFF_END)
+        put8(mem, 0);
+}
+
+static void acpi_seed(const char *name, uint8_t flags, bool x2apic, const char *iommu)
+{
+    uint64_t base = (flags & FUZZ_ACPI_HIGH_BASE) ? FUZZ_ACPI_HIGH : FUZZ_ACPI_LOW_BASE;
+    bool v2 = flags & FUZZ_ACPI_RSDP_V2;
+    struct buf b = { .n = 0 }, mem;
+
+    acpi_memory(&mem, base, v2, x2apic, iommu);
+    put8(&b, flags);
+    if (v2)
+        rsdp_v2(&b, base > UINT32_MAX ? 0 : (uint32_t)(base + OFF_RSDT), base + OFF_XSDT);
+    else
+        rsdp_v1(&b, (uint32_t)(base + OFF_RSDT), 0);
+    put(&b, mem.b, mem.n);
+    save("acpi", name, &b);
+}
+
+static void seeds_acpi(void)
+{
+    acpi_seed("q35_rsdt", 0, false, "DMAR");
+    acpi_seed("q35_xsdt_x2apic", FUZZ_ACPI_RSDP_V2, true, "DMAR");
+    acpi_seed("amd_high_fixsums", FUZZ_ACPI_RSDP_V2 | FUZZ_ACPI_HIGH_BASE | FUZZ_ACPI_FIX_SUMS, false, "IVRS");
+    acpi_seed("q35_unstable", FUZZ_ACPI_FIX_SUMS | FUZZ_ACPI_UNSTABLE, false, "DMAR");
+}
+
+static void seeds_dmar(void)
+{
+    struct buf b, t;
+
+    dmar_q35(&t, false);
+    tbl_seal(&t);
+    b.n = 0;
+    put8(&b, 100 << 1);
+    put(&b, t.b, t.n);
+    save("dmar", "q35_intremap", &b);
+
+    dmar_q35(&t, true);
+    tbl_seal(&t);
+    b.n = 0;
+    put8(&b, 20 << 1 | FUZZ_DMAR_FIX_SUM);
+    put(&b, t.b, t.n);
+    save("dmar", "units_rmrr_atsr", &b);
+
+    /* One unit more than dmar_parse keeps. */
+    dmar_q35(&t, false);
+    for (unsigned i = 1; i <= DMAR_MAX_UNITS; i++) {
+        put16(&t, DMAR_TYPE_DRHD);
+        put16(&t, 16);
+        put8(&t, 0);
+        put8(&t, 0);
+        put16(&t, (uint16_t)i);
+        put64(&t, 0xfed90000 + 0x1000 * (uint64_t)i);
+    }
+    tbl_seal(&t);
+    b.n = 0;
+    put8(&b, 127 << 1 | FUZZ_DMAR_FIX_SUM);
+    put(&b, t.b, t.n);
+    save("dmar", "nine_units", &b);
+}
+
+/* ---- memory map ---- */
+
+static void memmap_entries(struct buf *b, const struct e820 *e, size_t n)
+{
+    put8(b, n);
+    for (size_t i = 0; i < n; i++) {
+        put64(b, e[i].base);
+        put64(b, e[i].len);
+        put8(b, e[i].type);
+    }
+}
+
+static void op_abs(struct buf *b, uint8_t op, uint64_t start, uint64_t end)
+{
+    put8(b, op);
+    put64(b, start);
+    put64(b, end);
+}
+
+static void op_rel(struct buf *b, uint8_t op, uint8_t k, int32_t off, uint32_t len)
+{
+    put8(b, op | 2);
+    put8(b, k);
+    put32(b, (uint32_t)off);
+    put32(b, len);
+}
+
+static void seeds_memmap(void)
+{
+    static const struct e820 messy[] = {
+        { 0x0, 0x9f800, 1 },       { 0x9f000, 0x1000, 2 },  { 0x100123, 0x3fffedd, 1 },
+        { 0x2000000, 0x100000, 1 }, { 0x3000000, 0, 2 },    { 0x3ff0000, 0x20000, 3 },
+        { 0x4100000, 0x800, 4 },   { 0x4200000, 0x1000000, 7 }, { 0xfffffffffffff000, 0xfff, 1 },
+    };
+    struct buf b = { .n = 0 };
+
+    /* The boot path: drop low memory, the core, the boot info and modules. */
+    memmap_entries(&b, q35_map, ARRAY_SIZE(q35_map));
+    op_abs(&b, 0, 0, 0x100000);
+    op_abs(&b, 0, 0x100000, 0x2a3456);
+    op_abs(&b, 1, 0x300000, 0x310800);
+    op_abs(&b, 0, 0x300000, 0x310800);
+    op_abs(&b, 1, 0x300000, 0x301000);
+    op_rel(&b, 0, 1, 0x1000, 0x800);
+    op_rel(&b, 1, 1, 0, 0x1000);
+    op_abs(&b, 0, 0x100000000, 0x140000000);
+    save("memmap", "q35_boot", &b);
+
+    b.n = 0;
+    memmap_entries(&b, messy, ARRAY_SIZE(messy));
+    op_rel(&b, 0, 0, -0x800, 0x2000);
+    op_abs(&b, 0, 0x5000, 0x4000);
+    op_abs(&b, 1, 0, UINT64_MAX);
+    save("memmap", "overlaps_unaligned", &b);
+
+    /* 64 separate ranges, then cuts that split them until the map is full. */
+    b.n = 0;
+    put8(&b, 64);
+    for (uint64_t i = 0; i < 64; i++) {
+        put64(&b, 0x1000000 + i * 0x100000);
+        put64(&b, 0x80000);
+        put8(&b, 1);
+    }
+    for (uint8_t i = 0; i < 70; i++)
+        op_rel(&b, 0, i, 0x10000, 0x1000);
+    save("memmap", "fragmented", &b);
+}
+
+/* ---- boot options and module placement ---- */
+
+static void seed_text(const char *target, const char *name, const char *s)
+{
+    struct buf b = { .n = 0 };
+
+    put(&b, s, strlen(s));
+    save(target, name, &b);
+}
+
+static void seeds_cmdline(void)
+{
+    seed_text("cmdline", "typical", "loglevel=3 maxcpus=4 test.exit");
+    seed_text("cmdline", "faults", "  test.fault=core test.fault_cpu=1 test.fault_cpu=2 console=com1  ");
+    seed_text("cmdline", "odd", "=x loglevel= maxcpus=18446744073709551615 test.ap_hang=18446744073709551616 "
+                                "a=b=c test.mbi=mmap");
+}
+
+static void bm_module(struct buf *b, uint64_t start, uint64_t end, const char *name)
+{
+    put64(b, start);
+    put64(b, end);
+    put8(b, strlen(name));
+    put(b, name, strlen(name));
+}
+
+static void seeds_boot_modules(void)
+{
+    struct buf b = { .n = 0 };
+    const char *long_name = "root.elf console=hvc0 loglevel=3 earlyprintk=xen root=/dev/ram0";
+
+    put8(&b, 2);
+    bm_module(&b, 0x300000, 0x302000, "root.elf");
+    bm_module(&b, 0x302000, 0x310800, "initrd.img");
+    memmap_entries(&b, q35_map, ARRAY_SIZE(q35_map));
+    put8(&b, 3);
+    put64(&b, 0x100000);
+    put64(&b, 0x2a3456);
+    put64(&b, 0x10000);
+    put64(&b, 0x10400);
+    put64(&b, 0);
+    put64(&b, 0x1000);
+    save("boot_modules", "q35_two_modules", &b);
+
+    b.n = 0;
+    put8(&b, 3);
+    bm_module(&b, 0x300000, 0x400000, long_name);
+    bm_module(&b, 0x3ff000, 0x500000, long_name);
+    bm_module(&b, 0x600000, 0x600000, "");
+    memmap_entries(&b, q35_map, 4);
+    put8(&b, 0);
+    save("boot_modules", "overlapping_long_names", &b);
+}
+
+int main(int argc, char **argv)
+{
+    if (argc != 2) {
+        fprintf(stderr, "usage: %s DIR\n", argv[0]);
+        return 2;
+    }
+    out_dir = argv[1];
+    make_dir(out_dir);
+    seeds_mb2();
+    seeds_elf();
+    seeds_acpi();
+    seeds_dmar();
+    seeds_memmap();
+    seeds_cmdline();
+    seeds_boot_modules();
+    return 0;
+}

@@ -1,0 +1,62 @@
+# SPDX-License-Identifier: MIT
+# Fuzz targets for the parsers of untrusted input (libFuzzer). Not part of
+# `make test`:
+#   make fuzz-build      build every target
+#   make fuzz            build, then run each target FUZZ_SECONDS seconds
+#   make fuzz FUZZ_SECONDS=300 FUZZ_TARGETS="mb2 elf"
+# The targets always use clang (libFuzzer), whatever $(CC) is; the seed
+# generator is an ordinary host program built with $(CC).
+
+FUZZ_CC := clang
+FUZZ_ALL := mb2 elf acpi dmar memmap cmdline boot_modules
+FUZZ_TARGETS ?= $(FUZZ_ALL)
+FUZZ_SECONDS ?= 30
+FUZZ_DIR := $(OUT)/tests/fuzz
+
+fuzz_mb2_SRCS := core/boot/mb2.c core/mm/memmap.c core/boot/boot_modules.c core/boot/cmdline.c
+fuzz_elf_SRCS := core/lib/elf.c
+fuzz_acpi_SRCS := core/boot/acpi.c core/iommu/dmar.c
+fuzz_dmar_SRCS := core/iommu/dmar.c
+fuzz_memmap_SRCS := core/mm/memmap.c
+fuzz_cmdline_SRCS := core/boot/cmdline.c
+fuzz_boot_modules_SRCS := core/boot/boot_modules.c core/mm/memmap.c
+
+FUZZ_CFLAGS := -std=c11 -g -O1 $(WARN_FLAGS) -fsanitize=fuzzer,address,undefined \
+               -fno-sanitize-recover=all -fno-omit-frame-pointer \
+               -D_POSIX_C_SOURCE=200809L -Itests/unit/include -Icore/include
+FUZZ_COMMON := tests/fuzz/fuzz_env.c
+FUZZ_HDRS = $(wildcard tests/fuzz/*.h core/include/core/*.h tests/unit/include/core/*.h)
+FUZZ_UNKNOWN := $(filter-out $(FUZZ_ALL),$(FUZZ_TARGETS))
+
+fuzz-build: $(patsubst %,$(FUZZ_DIR)/%_fuzz,$(filter $(FUZZ_ALL),$(FUZZ_TARGETS)))
+	$(if $(FUZZ_UNKNOWN),$(error unknown FUZZ_TARGETS: $(FUZZ_UNKNOWN) (known: $(FUZZ_ALL))))
+	@:
+
+define fuzz_rule
+$(FUZZ_DIR)/$(1)_fuzz: tests/fuzz/$(1)_fuzz.c $$(fuzz_$(1)_SRCS) $(FUZZ_COMMON) $$(FUZZ_HDRS)
+	@mkdir -p $$(dir $$@)
+	@echo "  FUZZCC  $$@"
+	@$(FUZZ_CC) $(FUZZ_CFLAGS) -o $$@ tests/fuzz/$(1)_fuzz.c $$(fuzz_$(1)_SRCS) $(FUZZ_COMMON)
+endef
+$(foreach t,$(FUZZ_ALL),$(eval $(call fuzz_rule,$(t))))
+
+# Seeds are generated, not committed: rebuilt whenever the generator changes.
+$(FUZZ_DIR)/make_seeds: tests/fuzz/make_seeds.c $(FUZZ_HDRS)
+	@mkdir -p $(dir $@)
+	@echo "  HOSTCC  $@"
+	@$(CC) $(HOST_CFLAGS) -D_POSIX_C_SOURCE=200809L -Itests/unit/include -Icore/include -o $@ $<
+
+$(FUZZ_DIR)/seeds/.stamp: $(FUZZ_DIR)/make_seeds
+	@rm -rf $(FUZZ_DIR)/seeds
+	@echo "  SEEDS   $(FUZZ_DIR)/seeds"
+	@$< $(FUZZ_DIR)/seeds
+	@touch $@
+
+fuzz-seeds: $(FUZZ_DIR)/seeds/.stamp
+	@:
+
+fuzz: deps
+	@$(MAKE) --no-print-directory fuzz-build fuzz-seeds
+	@tests/fuzz/run.sh $(FUZZ_DIR) $(FUZZ_SECONDS) $(FUZZ_TARGETS)
+
+.PHONY: fuzz fuzz-build fuzz-seeds
