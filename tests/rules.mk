@@ -5,9 +5,10 @@
 include tests/unit/rules.mk
 
 # Tests of core/lib and core/boot pieces not listed by tests/unit/rules.mk.
-UNIT_TESTS += fmt cmdline
+UNIT_TESTS += fmt cmdline cap
 unit_fmt_SRCS := core/lib/fmt.c
 unit_cmdline_SRCS := core/boot/cmdline.c
+unit_cap_SRCS := core/cap/cap.c
 
 UNIT_BINS := $(patsubst %,$(OUT)/tests/unit/%_test,$(UNIT_TESTS))
 UNIT_COMMON := tests/unit/harness.c

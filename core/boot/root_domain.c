@@ -17,13 +17,13 @@
 #include "core/vcpu.h"
 #include "root_domain.h"
 
-#define START_INFO_GPA   0x1000u  /* start_info, memory map, module list */
-#define STRINGS_GPA      0x2000u  /* command lines */
-#define IMAGE_MIN_GPA    0x100000u
-#define HVM_START_MAGIC  0x336ec578u
-#define E820_RAM         1
-#define E820_RESERVED    2
-#define DEFAULT_MEM_MIB  64
+#define START_INFO_GPA  0x1000u /* start_info, memory map, module list */
+#define STRINGS_GPA     0x2000u /* command lines */
+#define IMAGE_MIN_GPA   0x100000u
+#define HVM_START_MAGIC 0x336ec578u
+#define E820_RAM        1
+#define E820_RESERVED   2
+#define DEFAULT_MEM_MIB 64
 
 struct hvm_start_info {
     uint32_t magic, version, flags, nr_modules;
@@ -68,10 +68,10 @@ static int load_segments(struct domain *d, const struct elf_image *img, const ui
 
     for (unsigned i = 0; i < img->nsegments; i++) {
         const struct elf_segment *s = &img->seg[i];
-        if (s->paddr < IMAGE_MIN_GPA || s->paddr + s->memsz > d->mem_bytes) {
+        if (s->paddr < IMAGE_MIN_GPA || s->paddr + s->memsz > (d->nr_pages << PAGE_SHIFT)) {
             log_err("boot: root image segment %u [0x%llx, 0x%llx) lies outside [1 MiB, %llu MiB)", i,
                     (unsigned long long)s->paddr, (unsigned long long)(s->paddr + s->memsz),
-                    (unsigned long long)(d->mem_bytes >> 20));
+                    (unsigned long long)((d->nr_pages << PAGE_SHIFT) >> 20));
             return -ERR_RANGE;
         }
         if (domain_copy_to_phys(d, s->paddr, file + s->offset, s->filesz) != 0)
@@ -88,7 +88,7 @@ static int lend_modules(struct domain *d, const struct mb2_info *mbi, struct hvm
                         uint64_t *top)
 {
     struct hvm_modlist_entry ml[MB2_MAX_MODULES];
-    uint64_t gpa = ALIGN_UP(d->mem_bytes, MIB(2));
+    uint64_t gpa = ALIGN_UP((d->nr_pages << PAGE_SHIFT), MIB(2));
 
     si->nr_modules = 0;
     for (unsigned i = 1; i < mbi->module_count; i++) {
@@ -124,11 +124,11 @@ static int write_start_info(struct domain *d, const struct mb2_info *mbi)
     strings += len;
     if (lend_modules(d, mbi, &si, &strings, &top) != 0)
         return -ERR_NOSPC;
-    map[0] = (struct hvm_memmap_entry){ 0, d->mem_bytes, E820_RAM, 0 };
-    map[1] = (struct hvm_memmap_entry){ ALIGN_UP(d->mem_bytes, MIB(2)), top - ALIGN_UP(d->mem_bytes, MIB(2)),
-                                        E820_RESERVED, 0 };
+    map[0] = (struct hvm_memmap_entry){ 0, (d->nr_pages << PAGE_SHIFT), E820_RAM, 0 };
+    map[1] = (struct hvm_memmap_entry){ ALIGN_UP((d->nr_pages << PAGE_SHIFT), MIB(2)),
+                                        top - ALIGN_UP((d->nr_pages << PAGE_SHIFT), MIB(2)), E820_RESERVED, 0 };
     si.memmap_paddr = START_INFO_GPA + sizeof(si);
-    si.memmap_entries = top > ALIGN_UP(d->mem_bytes, MIB(2)) ? 2 : 1;
+    si.memmap_entries = top > ALIGN_UP((d->nr_pages << PAGE_SHIFT), MIB(2)) ? 2 : 1;
     if (domain_copy_to_phys(d, si.memmap_paddr, map, si.memmap_entries * sizeof(map[0])) != 0)
         return -ERR_FAULT;
     return domain_copy_to_phys(d, START_INFO_GPA, &si, sizeof(si));
@@ -148,14 +148,18 @@ struct domain *root_domain_build(const struct mb2_info *mbi, const char *core_cm
     if (elf_parse(file, (size_t)(m->end - m->start), &img) != 0 || elf_require_pvh(&img) != 0)
         panic_refuse("boot: module 0 '%s' is not a valid root domain image (a PVH ELF)", m->cmdline);
     module_name(m->cmdline, name, sizeof(name));
-    d = domain_create(name, MIB(mib), 1);
-    if (!d)
+    if (domain_create(name, 1, MIB(mib) >> PAGE_SHIFT, DOMID_NONE, &d) != 0)
         panic_refuse("boot: cannot create the root domain '%s'", name);
+    if (domain_populate(d, 0, MIB(mib) >> PAGE_SHIFT) != 0)
+        panic_refuse("boot: not enough memory for a %llu MiB root domain", (unsigned long long)mib);
+    d->caps = CAP_ALL; /* the root of every delegation */
     if (load_segments(d, &img, file) != 0 || write_start_info(d, mbi) != 0) {
         domain_destroy(d);
         panic_refuse("boot: module 0 '%s' does not fit a %llu MiB root domain", m->cmdline, (unsigned long long)mib);
     }
     vcpu_set_pvh_entry(&d->vcpus[0], img.pvh_entry, START_INFO_GPA);
+    if (domain_unpause(d) != 0)
+        panic("boot: the root domain did not start");
     log_info("boot: root domain d%u '%s' built from '%s': entry 0x%x, %u module%s lent read-only", d->id, d->name,
              m->cmdline, img.pvh_entry, mbi->module_count - 1, mbi->module_count == 2 ? "" : "s");
     return d;

@@ -30,7 +30,7 @@ static struct domain *slot_claim(void)
             d = &domains[i];
             memset(d, 0, sizeof(*d));
             d->id = (domid_t)i;
-            d->state = DOMAIN_SHUTDOWN; /* not runnable until built */
+            d->state = DOMAIN_BUILDING;
             d->lock = (struct spinlock)SPINLOCK_INIT;
         }
     }
@@ -46,64 +46,100 @@ static void slot_release(struct domain *d)
     spin_unlock_irqrestore(&domain_lock, f);
 }
 
-static int populate_ram(struct domain *d)
+struct domain *domain_find(domid_t id)
 {
-    for (uint64_t gpa = 0; gpa < d->mem_bytes; gpa += PAGE_SIZE) {
+    return domain_slot(id);
+}
+
+/* Frees the frames this call mapped in [gfn, gfn + n) after a failure. */
+static void populate_undo(struct domain *d, uint64_t gfn, uint64_t n)
+{
+    for (uint64_t i = 0; i < n; i++) {
         paddr_t pa;
-        int r;
-        if (frame_alloc_zeroed(&pa) != 0)
-            return -ERR_NOMEM;
-        r = npt_map(&d->npt, gpa, pa, NPT_W | NPT_X | NPT_OWNED);
-        if (r != 0) {
+        if (npt_unmap(&d->npt, (gfn + i) << PAGE_SHIFT, &pa) == 0)
             frame_free(pa);
-            return r;
-        }
+    }
+}
+
+static int populate_check(struct domain *d, uint64_t gfn, uint64_t n)
+{
+    if (n == 0 || gfn + n < gfn || gfn + n > (1ull << 36))
+        return -ERR_OVERFLOW;
+    if (d->nr_pages + n > d->max_pages || n > frame_free_count())
+        return -ERR_NOMEM;
+    for (uint64_t i = 0; i < n; i++) {
+        paddr_t pa;
+        unsigned flags;
+        if (npt_lookup(&d->npt, (gfn + i) << PAGE_SHIFT, &pa, &flags) == 0)
+            return -ERR_EXIST;
     }
     return 0;
 }
 
-struct domain *domain_create(const char *name, uint64_t mem_bytes, unsigned nr_vcpus)
+int domain_populate(struct domain *d, uint64_t gfn, uint64_t n)
+{
+    uint64_t f = spin_lock_irqsave(&d->lock);
+    int r = populate_check(d, gfn, n);
+
+    for (uint64_t i = 0; r == 0 && i < n; i++) {
+        paddr_t pa;
+        r = frame_alloc_zeroed(&pa);
+        if (r == 0 && (r = npt_map(&d->npt, (gfn + i) << PAGE_SHIFT, pa, NPT_W | NPT_X | NPT_OWNED)) != 0)
+            frame_free(pa);
+        if (r != 0)
+            populate_undo(d, gfn, i); /* another CPU took the frames we counted on */
+    }
+    if (r == 0)
+        d->nr_pages += n;
+    spin_unlock_irqrestore(&d->lock, f);
+    return r;
+}
+
+int domain_create(const char *name, unsigned nr_vcpus, uint64_t max_pages, domid_t controller, struct domain **out)
 {
     struct domain *d;
 
-    if (!mem_bytes || !IS_ALIGNED(mem_bytes, PAGE_SIZE) || nr_vcpus == 0 || nr_vcpus > DOMAIN_MAX_VCPUS) {
-        log_err("domain: cannot create '%s': %llu bytes and %u vCPUs are not a valid shape", name,
-                (unsigned long long)mem_bytes, nr_vcpus);
-        return NULL;
-    }
-    if ((mem_bytes >> PAGE_SHIFT) > frame_free_count()) {
-        log_err("domain: cannot create '%s': %llu MiB asked, %zu MiB free", name,
-                (unsigned long long)(mem_bytes >> 20), frame_free_count() >> 8);
-        return NULL;
-    }
+    if (nr_vcpus == 0 || nr_vcpus > DOMAIN_MAX_VCPUS)
+        return -ERR_INVAL;
     d = slot_claim();
-    if (!d) {
-        log_err("domain: cannot create '%s': all %u domain slots in use", name, DOMAIN_MAX - 1);
-        return NULL;
-    }
+    if (!d)
+        return -ERR_NOSPC;
     snprintf(d->name, sizeof(d->name), "%s", name);
-    d->mem_bytes = mem_bytes;
-    if (npt_create(&d->npt) != 0 || populate_ram(d) != 0) {
-        log_err("domain: cannot create '%s': out of memory", name);
-        npt_destroy(&d->npt);
+    d->max_pages = max_pages;
+    d->controller = controller;
+    if (npt_create(&d->npt) != 0) {
         slot_release(d);
-        return NULL;
+        return -ERR_NOMEM;
     }
     for (unsigned i = 0; i < nr_vcpus; i++) {
         d->vcpus[i].dom = d;
         d->vcpus[i].id = i;
         if (vcpu_arch_init(&d->vcpus[i]) != 0) {
-            log_err("domain: cannot create '%s': out of memory for vCPU %u", name, i);
             d->nr_vcpus = i;
             domain_destroy(d);
-            return NULL;
+            return -ERR_NOMEM;
         }
         d->nr_vcpus = i + 1;
     }
-    d->state = DOMAIN_RUNNING;
-    log_info("domain: d%u '%s' created: %llu MiB, %u vCPU%s", d->id, d->name, (unsigned long long)(mem_bytes >> 20),
-             nr_vcpus, nr_vcpus == 1 ? "" : "s");
-    return d;
+    log_info("domain: d%u '%s' created: %u vCPU%s, up to %llu MiB", d->id, d->name, nr_vcpus, nr_vcpus == 1 ? "" : "s",
+             (unsigned long long)(max_pages >> 8));
+    *out = d;
+    return 0;
+}
+
+int domain_unpause(struct domain *d)
+{
+    uint64_t f = spin_lock_irqsave(&domain_lock);
+    int r = -ERR_INVAL;
+
+    if (d->state == DOMAIN_BUILDING && d->vcpus[0].state == VCPU_RUNNABLE) {
+        d->state = DOMAIN_RUNNING;
+        r = 0;
+    }
+    spin_unlock_irqrestore(&domain_lock, f);
+    if (r == 0)
+        log_info("domain: d%u '%s' running: %llu MiB", d->id, d->name, (unsigned long long)(d->nr_pages >> 8));
+    return r;
 }
 
 void domain_destroy(struct domain *d)
@@ -116,8 +152,8 @@ void domain_destroy(struct domain *d)
     npt_destroy(&d->npt);
     returned = frame_free_count() - before;
     if (returned == held)
-        log_info("domain: d%u '%s' destroyed: all %zu of its frames returned; free frames: %zu of %zu", d->id,
-                 d->name, returned, frame_free_count(), frame_total_count());
+        log_info("domain: d%u '%s' destroyed: all %zu of its frames returned; free frames: %zu of %zu", d->id, d->name,
+                 returned, frame_free_count(), frame_total_count());
     else
         log_err("domain: d%u '%s' destroyed: LEAK: held %zu frames, %zu returned", d->id, d->name, held, returned);
     slot_release(d);
@@ -133,7 +169,7 @@ const char *domain_reason_name(enum shutdown_reason r)
 void domain_shutdown(struct domain *d, enum shutdown_reason reason)
 {
     uint64_t f = spin_lock_irqsave(&domain_lock);
-    bool first = d->state == DOMAIN_RUNNING;
+    bool first = d->state == DOMAIN_RUNNING || d->state == DOMAIN_BUILDING;
 
     if (first) {
         d->state = DOMAIN_SHUTDOWN;

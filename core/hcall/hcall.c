@@ -49,17 +49,14 @@ static int64_t do_xen_version(struct vcpu *v, const uint64_t *a)
     } f;
 
     switch (a[0]) {
-    case XENVER_version:
-        return (4 << 16) | 17;
-    case XENVER_extraversion:
-        return vcpu_copy_to_guest(v, a[1], extra, sizeof(extra)) ? -ERR_FAULT : 0;
+    case XENVER_version: return (4 << 16) | 17;
+    case XENVER_extraversion: return vcpu_copy_to_guest(v, a[1], extra, sizeof(extra)) ? -ERR_FAULT : 0;
     case XENVER_get_features:
         if (vcpu_copy_from_guest(v, a[1], &f, sizeof(f)))
             return -ERR_FAULT;
         f.submap = 0; /* no optional features advertised yet */
         return vcpu_copy_to_guest(v, a[1], &f, sizeof(f)) ? -ERR_FAULT : 0;
-    default:
-        return -ERR_NOSYS;
+    default: return -ERR_NOSYS;
     }
 }
 
@@ -109,11 +106,8 @@ static int64_t do_sched_op(struct vcpu *v, const uint64_t *a)
     uint32_t reason;
 
     switch (a[0]) {
-    case SCHEDOP_yield:
-        return 0;
-    case SCHEDOP_block:
-        v->state = VCPU_BLOCKED;
-        return 0;
+    case SCHEDOP_yield: return 0;
+    case SCHEDOP_block: v->state = VCPU_BLOCKED; return 0;
     case SCHEDOP_shutdown:
         if (vcpu_copy_from_guest(v, a[1], &reason, sizeof(reason)))
             return -ERR_FAULT;
@@ -121,8 +115,7 @@ static int64_t do_sched_op(struct vcpu *v, const uint64_t *a)
             return -ERR_INVAL;
         domain_shutdown(v->dom, (enum shutdown_reason)reason);
         return 0;
-    default:
-        return -ERR_NOSYS;
+    default: return -ERR_NOSYS;
     }
 }
 

@@ -67,6 +67,20 @@ int npt_map(struct npt *n, uint64_t gpa, paddr_t mpa, unsigned flags)
     return 0;
 }
 
+int npt_unmap(struct npt *n, uint64_t gpa, paddr_t *mpa)
+{
+    uint64_t *e = gpa >> 48 ? NULL : npt_leaf_slot(n, gpa, false);
+
+    if (!e || !(*e & E_P))
+        return -ERR_NOENT;
+    *mpa = *e & E_ADDR;
+    if (*e & E_OWNED)
+        n->owned--;
+    *e = 0;
+    /* The caller flushes guest TLBs (every VMRUN flushes for now). */
+    return 0;
+}
+
 int npt_lookup(const struct npt *n, uint64_t gpa, paddr_t *mpa, unsigned *flags)
 {
     const uint64_t *t = phys_to_virt(n->root);

@@ -20,8 +20,8 @@
 #define MSRPM_PAGES     2
 #define GUEST_PAT       0x0007040600070406ull /* the reset value */
 
-static paddr_t iopm_pa, msrpm_pa;                /* shared by all vCPUs; set once */
-static paddr_t host_area_pa[MAX_CPUS];           /* written by each CPU for itself */
+static paddr_t iopm_pa, msrpm_pa;      /* shared by all vCPUs; set once */
+static paddr_t host_area_pa[MAX_CPUS]; /* written by each CPU for itself */
 
 uint64_t svm_host_area(void)
 {
@@ -31,10 +31,10 @@ uint64_t svm_host_area(void)
 /* MSRs guests may touch directly: their state is switched by VMLOAD/VMSAVE
  * or lives in the VMCB (APM vol. 2, 15.11). */
 static const uint32_t msr_passthrough[] = {
-    0xc0000100, 0xc0000101, 0xc0000102, /* FS, GS, KernelGS base */
+    0xc0000100, 0xc0000101, 0xc0000102,             /* FS, GS, KernelGS base */
     0xc0000081, 0xc0000082, 0xc0000083, 0xc0000084, /* STAR, LSTAR, CSTAR, SFMASK */
-    0x174, 0x175, 0x176, /* SYSENTER */
-    0x277, /* PAT: the guest's own (VMCB G_PAT) under nested paging */
+    0x174,      0x175,      0x176,                  /* SYSENTER */
+    0x277,                                          /* PAT: the guest's own (VMCB G_PAT) under nested paging */
 };
 
 static void msrpm_allow(uint8_t *pm, uint32_t msr)
@@ -167,8 +167,8 @@ bool svm_guest_long_mode(const struct vcpu *v)
 
 void svm_inject_exception(struct vcpu *v, unsigned vector, bool has_error, uint32_t error)
 {
-    v->arch.vmcb->control.eventinj = vector | VMCB_EVENT_TYPE_EXC | VMCB_EVENT_VALID |
-                                     (has_error ? VMCB_EVENT_ERR | ((uint64_t)error << 32) : 0);
+    v->arch.vmcb->control.eventinj =
+        vector | VMCB_EVENT_TYPE_EXC | VMCB_EVENT_VALID | (has_error ? VMCB_EVENT_ERR | ((uint64_t)error << 32) : 0);
 }
 
 void svm_kill(struct vcpu *v, const char *why_fmt, ...)

@@ -22,8 +22,9 @@
 #define C1_ECX_AVX     (1u << 28)
 #define C1_ECX_HV      (1u << 31)
 /* Leaf 7 EBX: what needs no state beyond FXSAVE's is kept. */
-#define C7_EBX_KEEP    ((1u << 0) | (1u << 3) | (1u << 7) | (1u << 8) | (1u << 9) | (1u << 18) | (1u << 19) | \
-                        (1u << 20) | (1u << 23) | (1u << 29))
+#define C7_EBX_KEEP                                                                                                  \
+    ((1u << 0) | (1u << 3) | (1u << 7) | (1u << 8) | (1u << 9) | (1u << 18) | (1u << 19) | (1u << 20) | (1u << 23) | \
+     (1u << 29))
 /* Leaf 0x80000001 */
 #define CE1_ECX_SVM    (1u << 2)
 #define CE1_EDX_RDTSCP (1u << 27)
@@ -38,9 +39,7 @@ static void xen_leaf(const struct vcpu *v, uint32_t leaf, uint32_t out[4])
         memcpy(&out[2], "MMXe", 4);
         memcpy(&out[3], "nVMM", 4);
         break;
-    case 0x40000001:
-        out[0] = (XEN_VERSION_MAJOR << 16) | XEN_VERSION_MINOR;
-        break;
+    case 0x40000001: out[0] = (XEN_VERSION_MAJOR << 16) | XEN_VERSION_MINOR; break;
     case 0x40000002:
         out[0] = 1; /* hypercall pages */
         out[1] = XEN_MSR_HYPERCALL;
@@ -49,8 +48,7 @@ static void xen_leaf(const struct vcpu *v, uint32_t leaf, uint32_t out[4])
         out[0] = 1u << 3; /* XEN_HVM_CPUID_VCPU_ID_PRESENT */
         out[1] = v->id;
         break;
-    default:
-        break;
+    default: break;
     }
 }
 
@@ -64,9 +62,7 @@ void svm_cpuid_guest(const struct vcpu *v, uint32_t leaf, uint32_t subleaf, uint
     }
     r = cpuid(leaf, subleaf);
     switch (leaf) {
-    case 0:
-        r.eax = r.eax < 0xd ? r.eax : 0xd;
-        break;
+    case 0: r.eax = r.eax < 0xd ? r.eax : 0xd; break;
     case 1:
         r.ecx &= ~(C1_ECX_MONITOR | C1_ECX_VMX | C1_ECX_X2APIC | C1_ECX_XSAVE | C1_ECX_OSXSAVE | C1_ECX_AVX);
         r.ecx |= C1_ECX_HV;
@@ -81,15 +77,12 @@ void svm_cpuid_guest(const struct vcpu *v, uint32_t leaf, uint32_t subleaf, uint
         break;
     case 0xb:
     case 0xd:
-    case 0x8000000a:
-        r.eax = r.ebx = r.ecx = r.edx = 0;
-        break;
+    case 0x8000000a: r.eax = r.ebx = r.ecx = r.edx = 0; break;
     case 0x80000001:
         r.ecx &= ~CE1_ECX_SVM;
         r.edx &= ~CE1_EDX_RDTSCP;
         break;
-    default:
-        break;
+    default: break;
     }
     out[0] = r.eax;
     out[1] = r.ebx;

@@ -17,8 +17,8 @@
 
 #define MSR_XEN_HYPERCALL 0x40000000u
 #define EFER_GUEST_BITS   ((1ull << 0) | (1ull << 8) | (1ull << 10) | (1ull << 11)) /* SCE LME LMA NXE */
-#define EXC_UD 6
-#define EXC_GP 13
+#define EXC_UD            6
+#define EXC_GP            13
 
 static void advance(struct vcpu *v, unsigned len)
 {
@@ -99,21 +99,14 @@ static bool msr_write_hypercall_page(struct vcpu *v, uint64_t value)
 static bool msr_read(struct vcpu *v, uint32_t msr, uint64_t *val)
 {
     switch (msr) {
-    case MSR_EFER:
-        *val = v->arch.vmcb->state.efer & ~(uint64_t)EFER_SVME;
-        return true;
-    case 0x10: /* TSC */
-        *val = rdtsc() + v->arch.vmcb->control.tsc_offset;
-        return true;
+    case MSR_EFER: *val = v->arch.vmcb->state.efer & ~(uint64_t)EFER_SVME; return true;
+    case 0x10: /* TSC */ *val = rdtsc() + v->arch.vmcb->control.tsc_offset; return true;
     case 0x1b: /* APIC base: the architectural default, enabled, BSP for vCPU 0 */
         *val = 0xfee00000u | (1u << 11) | (v->id == 0 ? 1u << 8 : 0);
         return true;
-    case 0xfe:  /* MTRR capabilities: none */
-    case 0x2ff: /* MTRR default type */
-        *val = 0;
-        return true;
-    default:
-        return false;
+    case 0xfe: /* MTRR capabilities: none */
+    case 0x2ff: /* MTRR default type */ *val = 0; return true;
+    default: return false;
     }
 }
 
@@ -127,10 +120,8 @@ static bool msr_write(struct vcpu *v, uint32_t msr, uint64_t val)
             return false;
         s->efer = (val & ~(1ull << 10)) | (s->efer & (1ull << 10)) | EFER_SVME;
         return true;
-    case MSR_XEN_HYPERCALL:
-        return msr_write_hypercall_page(v, val);
-    default:
-        return false;
+    case MSR_XEN_HYPERCALL: return msr_write_hypercall_page(v, val);
+    default: return false;
     }
 }
 
@@ -176,33 +167,18 @@ bool svm_exit_handle(struct vcpu *v)
     case VMEXIT_INTR:
     case VMEXIT_NMI:
     case VMEXIT_SMI:
-    case VMEXIT_INIT:
-        return true; /* the host took it when interrupts came back on */
-    case VMEXIT_CPUID:
-        exit_cpuid(v);
-        return true;
-    case VMEXIT_VMMCALL:
-        exit_vmmcall(v);
-        return v->state == VCPU_RUNNABLE;
+    case VMEXIT_INIT: return true; /* the host took it when interrupts came back on */
+    case VMEXIT_CPUID: exit_cpuid(v); return true;
+    case VMEXIT_VMMCALL: exit_vmmcall(v); return v->state == VCPU_RUNNABLE;
     case VMEXIT_HLT:
         advance(v, 1);
         v->state = VCPU_BLOCKED;
         return false;
-    case VMEXIT_IOIO:
-        exit_ioio(v);
-        return true;
-    case VMEXIT_MSR:
-        exit_msr(v);
-        return true;
-    case VMEXIT_NPF:
-        exit_npf(v);
-        return false;
-    case VMEXIT_SHUTDOWN:
-        svm_kill(v, "triple fault");
-        return false;
-    case VMEXIT_INVALID:
-        svm_kill(v, "the CPU refused its state (VMEXIT_INVALID)");
-        return false;
+    case VMEXIT_IOIO: exit_ioio(v); return true;
+    case VMEXIT_MSR: exit_msr(v); return true;
+    case VMEXIT_NPF: exit_npf(v); return false;
+    case VMEXIT_SHUTDOWN: svm_kill(v, "triple fault"); return false;
+    case VMEXIT_INVALID: svm_kill(v, "the CPU refused its state (VMEXIT_INVALID)"); return false;
     default:
         if (code >= 0x80 && code <= 0x8d) { /* SVM and monitor instructions */
             svm_inject_exception(v, EXC_UD, false, 0);

@@ -13,8 +13,8 @@
 #include "core/vcpu.h"
 #include "svm_priv.h"
 
-#define PG_P  (1ull << 0)
-#define PG_PS (1ull << 7)
+#define PG_P      (1ull << 0)
+#define PG_PS     (1ull << 7)
 #define ADDR_MASK 0x000ffffffffff000ull
 
 static int read_gpa_u64(struct domain *d, uint64_t gpa, uint64_t *out)

@@ -7,6 +7,7 @@
  */
 #pragma once
 
+#include "core/cap.h"
 #include "core/npt.h"
 #include "core/spinlock.h"
 #include "core/types.h"
@@ -46,17 +47,23 @@ struct vcpu {
 
 enum domain_state {
     DOMAIN_FREE = 0,
+    DOMAIN_BUILDING, /* created, being given memory and start state; never ran */
     DOMAIN_RUNNING,
     DOMAIN_SHUTDOWN, /* stopped; its memory is still held */
 };
 
+#define DOMID_NONE 0 /* no domain: the controller of a domain the core built */
+
 struct domain {
     domid_t id;
-    enum domain_state state;       /* protected by domain_lock */
-    enum shutdown_reason reason;   /* valid in DOMAIN_SHUTDOWN */
+    enum domain_state state;     /* protected by domain_lock */
+    enum shutdown_reason reason; /* valid in DOMAIN_SHUTDOWN */
     char name[DOMAIN_NAME_MAX];
-    uint64_t mem_bytes;            /* guest RAM at [0, mem_bytes) */
-    struct npt npt;                /* protected by the domain's own lock */
+    domid_t controller; /* the domain that created it; DOMID_NONE for the root */
+    cap_t caps;         /* what it may ask of the core (cap.h) */
+    uint64_t max_pages; /* RAM quota, set at creation */
+    uint64_t nr_pages;  /* RAM populated: protected by lock */
+    struct npt npt;     /* protected by lock */
     struct spinlock lock;
     unsigned nr_vcpus;
     struct vcpu vcpus[DOMAIN_MAX_VCPUS];
@@ -65,12 +72,27 @@ struct domain {
 };
 
 /*
- * domain_create: a new domain with mem_bytes of zeroed RAM mapped at
- * guest-physical 0 (RWX for the guest) and nr_vcpus vCPUs, all down.
- * Returns NULL (one log line saying why) when out of memory, slots, or
- * for a zero or unaligned size.
+ * domain_create: a new, empty domain in DOMAIN_BUILDING with nr_vcpus
+ * vCPUs (all down), a RAM quota of max_pages and no capabilities.
+ * 0 and *out, or -ERR_INVAL (bad vCPU count), -ERR_NOSPC (no free slot),
+ * -ERR_NOMEM.
  */
-struct domain *domain_create(const char *name, uint64_t mem_bytes, unsigned nr_vcpus);
+int domain_create(const char *name, unsigned nr_vcpus, uint64_t max_pages, domid_t controller, struct domain **out);
+
+/*
+ * domain_populate: zeroed RAM at guest frames [gfn, gfn + n), guest RWX.
+ * Checks everything first: -ERR_OVERFLOW (range wraps or passes 2^36
+ * frames), -ERR_NOMEM (quota or free frames), -ERR_EXIST (a frame is
+ * there already). Nothing changes on failure. Takes d->lock.
+ */
+int domain_populate(struct domain *d, uint64_t gfn, uint64_t n);
+
+/* domain_unpause: DOMAIN_BUILDING to DOMAIN_RUNNING; -ERR_INVAL unless
+ * vCPU 0 has a start state. */
+int domain_unpause(struct domain *d);
+
+/* domain_find: the domain with this id, or NULL. */
+struct domain *domain_find(domid_t id);
 
 /* domain_destroy: free the domain's frames, tables and slot. The domain
  * must not be running on any CPU. Logs the frames returned. */

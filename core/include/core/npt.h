@@ -14,9 +14,9 @@
 #define NPT_OWNED (1u << 2) /* the frame belongs to the domain: freed with it */
 
 struct npt {
-    paddr_t root;    /* PML4; 0 when not created */
-    size_t tables;   /* frames used by the tables themselves */
-    size_t owned;    /* leaf mappings with NPT_OWNED */
+    paddr_t root;  /* PML4; 0 when not created */
+    size_t tables; /* frames used by the tables themselves */
+    size_t owned;  /* leaf mappings with NPT_OWNED */
 };
 
 /* npt_create: allocate an empty root. 0 or -ERR_NOMEM. */
@@ -26,6 +26,9 @@ int npt_create(struct npt *n);
  * -ERR_EXIST if gpa is mapped, -ERR_RANGE if gpa is beyond 2^48,
  * -ERR_NOMEM if a table cannot be allocated. Caller serialises. */
 int npt_map(struct npt *n, uint64_t gpa, paddr_t mpa, unsigned flags);
+
+/* npt_unmap: remove gpa's mapping; *mpa gets the frame. -ERR_NOENT if unmapped. */
+int npt_unmap(struct npt *n, uint64_t gpa, paddr_t *mpa);
 
 /* npt_lookup: machine address and flags of gpa's page; -ERR_NOENT if unmapped. */
 int npt_lookup(const struct npt *n, uint64_t gpa, paddr_t *mpa, unsigned *flags);

@@ -16,8 +16,8 @@ struct vcpu_regs {
 };
 
 struct vcpu_arch {
-    struct vmcb *vmcb;      /* one page; written by the CPU running the vCPU */
+    struct vmcb *vmcb; /* one page; written by the CPU running the vCPU */
     paddr_t vmcb_pa;
-    struct vcpu_regs regs;  /* saved at #VMEXIT, loaded at VMRUN */
+    struct vcpu_regs regs;                         /* saved at #VMEXIT, loaded at VMRUN */
     uint8_t fpu[512] __attribute__((aligned(16))); /* FXSAVE image */
 };
