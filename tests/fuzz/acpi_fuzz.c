@@ -19,7 +19,7 @@ struct fuzz_mem {
     size_t len;
     paddr_t base;
     unsigned flags;
-    void **maps;    /* every copy handed out, freed after the parse */
+    void **maps; /* every copy handed out, freed after the parse */
     size_t nmaps, cap;
 };
 

@@ -29,7 +29,7 @@ FUZZ_ORACLE static bool ref_in_ram(const struct memmap *ram, paddr_t s, paddr_t 
 }
 
 FUZZ_ORACLE static bool ref_module_ok(const struct mb2_info *mbi, unsigned idx, const struct memmap *ram,
-                          const struct boot_region *res, unsigned nres)
+                                      const struct boot_region *res, unsigned nres)
 {
     const struct mb2_module *m = &mbi->modules[idx];
 

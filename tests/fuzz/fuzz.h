@@ -88,10 +88,10 @@ static inline uint64_t fuzz_u64(struct fuzz_in *in)
 
 /* FUZZ_CHECK: an invariant of the code under test; abort() on violation. */
 void fuzz_fail(const char *file, int line, const char *what) __attribute__((noreturn));
-#define FUZZ_CHECK(cond)                                  \
-    do {                                                  \
-        if (!(cond))                                      \
-            fuzz_fail(__FILE__, __LINE__, #cond);         \
+#define FUZZ_CHECK(cond)                          \
+    do {                                          \
+        if (!(cond))                              \
+            fuzz_fail(__FILE__, __LINE__, #cond); \
     } while (0)
 
 /* Every target defines this libFuzzer entry point. */

@@ -18,6 +18,7 @@
 #include "core/dmar.h"
 #include "core/elf.h"
 #include "core/mb2.h"
+#include "core/memmap.h"
 #include "fuzz.h"
 
 struct buf {
@@ -46,11 +47,30 @@ static void put_le(struct buf *b, uint64_t v, unsigned bytes)
     }
 }
 
-static void put8(struct buf *b, uint64_t v) { put_le(b, v, 1); }
-static void put16(struct buf *b, uint64_t v) { put_le(b, v, 2); }
-static void put32(struct buf *b, uint64_t v) { put_le(b, v, 4); }
-static void put64(struct buf *b, uint64_t v) { put_le(b, v, 8); }
-static void put_str(struct buf *b, const char *s) { put(b, s, strlen(s) + 1); }
+static void put8(struct buf *b, uint64_t v)
+{
+    put_le(b, v, 1);
+}
+
+static void put16(struct buf *b, uint64_t v)
+{
+    put_le(b, v, 2);
+}
+
+static void put32(struct buf *b, uint64_t v)
+{
+    put_le(b, v, 4);
+}
+
+static void put64(struct buf *b, uint64_t v)
+{
+    put_le(b, v, 8);
+}
+
+static void put_str(struct buf *b, const char *s)
+{
+    put(b, s, strlen(s) + 1);
+}
 
 static void set32(struct buf *b, size_t off, uint32_t v)
 {
@@ -111,9 +131,9 @@ struct e820 {
 
 /* What SeaBIOS reports for a 128 MiB q35 machine, plus RAM above 4 GiB. */
 static const struct e820 q35_map[] = {
-    { 0x0, 0x9fc00, 1 },          { 0x9fc00, 0x400, 2 },         { 0xf0000, 0x10000, 2 },
-    { 0x100000, 0x7ee0000, 1 },   { 0x7fe0000, 0x20000, 2 },     { 0xb0000000, 0x10000000, 2 },
-    { 0xfed1c000, 0x4000, 2 },    { 0xfffc0000, 0x40000, 2 },    { 0x100000000, 0x40000000, 1 },
+    { 0x0, 0x9fc00, 1 },        { 0x9fc00, 0x400, 2 },      { 0xf0000, 0x10000, 2 },
+    { 0x100000, 0x7ee0000, 1 }, { 0x7fe0000, 0x20000, 2 },  { 0xb0000000, 0x10000000, 2 },
+    { 0xfed1c000, 0x4000, 2 },  { 0xfffc0000, 0x40000, 2 }, { 0x100000000, 0x40000000, 1 },
 };
 
 static void mb2_mmap(struct buf *b, const struct e820 *e, size_t n)
@@ -203,6 +223,25 @@ static void seeds_mb2(void)
     mb2_tag_end(&b, b.n - 8);
     set32(&b, 0, (uint32_t)b.n);
     save("mb2", "minimal", &b);
+
+    /* As many modules and memory map entries as mb2_info holds, then one module more. */
+    for (unsigned nmod = MB2_MAX_MODULES; nmod <= MB2_MAX_MODULES + 1; nmod++) {
+        static struct e820 big[MB2_MAX_MMAP];
+
+        b.n = 0;
+        put32(&b, 0);
+        put32(&b, 0);
+        for (unsigned i = 0; i < nmod; i++)
+            mb2_module(&b, 0x400000 + 0x1000 * i, 0x400800 + 0x1000 * i, "m");
+        memcpy(big, q35_map, sizeof(q35_map));
+        for (size_t i = ARRAY_SIZE(q35_map); i < MB2_MAX_MMAP; i++)
+            big[i] = (struct e820){ 0x200000000 + 0x200000 * i, 0x100000, i % 3 ? 1 : 2 };
+        mb2_mmap(&b, big, MB2_MAX_MMAP);
+        mb2_tag(&b, MB2_TAG_END);
+        mb2_tag_end(&b, b.n - 8);
+        set32(&b, 0, (uint32_t)b.n);
+        save("mb2", nmod > MB2_MAX_MODULES ? "too_many_modules" : "full_tables", &b);
+    }
 }
 
 /* ---- ELF ---- */
@@ -244,8 +283,7 @@ static void elf_phdr(struct buf *b, const struct phdr *p)
     put64(b, p->align);
 }
 
-static void elf_note(struct buf *b, const char *name, uint32_t type, const void *desc, uint32_t descsz,
-                     size_t align)
+static void elf_note(struct buf *b, const char *name, uint32_t type, const void *desc, uint32_t descsz, size_t align)
 {
     put32(b, (uint32_t)strlen(name) + 1);
     put32(b, descsz);
@@ -254,6 +292,26 @@ static void elf_note(struct buf *b, const char *name, uint32_t type, const void 
     pad_to(b, align);
     put(b, desc, descsz);
     pad_to(b, align);
+}
+
+/* n one-page PT_LOADs in a row, the first executable, and the PVH note. */
+static void elf_many_segments(const char *name, unsigned n)
+{
+    static const uint8_t code[] = { 0xf4, 0xeb, 0xfd }; /* hlt; jmp .-1 */
+    struct buf b = { .n = 0 };
+    const uint64_t load = 0x100000;
+    const size_t note_off = ELF_EHDR_SIZE + (n + 1) * ELF_PHDR_SIZE, code_off = note_off + 20;
+    uint32_t entry = (uint32_t)(load + code_off);
+
+    elf_header(&b, entry, n + 1);
+    elf_phdr(&b, &(struct phdr){ ELF_PT_NOTE, ELF_PF_R, note_off, 0, 20, 20, 4 });
+    elf_phdr(&b, &(struct phdr){ ELF_PT_LOAD, ELF_PF_R | ELF_PF_X, 0, load, code_off + sizeof(code), 0x1000, 0x1000 });
+    for (unsigned i = 1; i < n; i++)
+        elf_phdr(&b,
+                 &(struct phdr){ ELF_PT_LOAD, ELF_PF_R | ELF_PF_W, 0, load + 0x1000 * (uint64_t)i, 0, 0x1000, 0x1000 });
+    elf_note(&b, "Xen", ELF_XEN_NOTE_PHYS32_ENTRY, &entry, 4, 4);
+    put(&b, code, sizeof(code));
+    save("elf", name, &b);
 }
 
 static void seeds_elf(void)
@@ -294,6 +352,9 @@ static void seeds_elf(void)
     for (size_t i = 0; i < 0xc0; i++)
         put8(&b, i < sizeof(code) ? code[i] : 0x90);
     save("elf", "pvh_segments", &b);
+
+    elf_many_segments("sixteen_segments", ELF_MAX_SEGMENTS);
+    elf_many_segments("seventeen_segments", ELF_MAX_SEGMENTS + 1);
 }
 
 /* ---- ACPI ---- */
@@ -367,9 +428,16 @@ static void tbl_place(struct buf *mem, size_t off, struct buf *t)
     put(mem, t->b, t->n);
 }
 
-/* Offsets of the tables in the memory image, as QEMU's builder packs them. */
-enum { OFF_RSDT = 0x000, OFF_XSDT = 0x040, OFF_FACP = 0x0a0, OFF_APIC = 0x1a0, OFF_HPET = 0x260,
-       OFF_MCFG = 0x2a0, OFF_DMAR = 0x2e0, OFF_WAET = 0x3a0, OFF_END = 0x3d0 };
+/* The root tables come first; the others follow, 16-byte aligned. */
+#define ACPI_OFF_RSDT   0x00
+#define ACPI_OFF_XSDT   0x40
+#define ACPI_OFF_TABLES 0xa0
+
+struct acpi_shape {
+    bool xsdt, x2apic;
+    unsigned ncpus, nioapics;
+    const char *iommu; /* "DMAR" or "IVRS" */
+};
 
 static void dmar_q35(struct buf *t, bool extras)
 {
@@ -390,9 +458,9 @@ static void dmar_q35(struct buf *t, bool extras)
         put8(t, 8);
         put16(t, 0);
         put8(t, 0);
-        put8(t, 0);    /* start bus */
-        put8(t, 2);    /* device */
-        put8(t, 0);    /* function */
+        put8(t, 0); /* start bus */
+        put8(t, 2); /* device */
+        put8(t, 0); /* function */
     }
     /* QEMU intel-iommu: one catch-all unit with the I/O APIC in its scope. */
     put16(t, DMAR_TYPE_DRHD);
@@ -435,7 +503,7 @@ static void dmar_q35(struct buf *t, bool extras)
     }
 }
 
-static void madt(struct buf *t, unsigned ncpus, bool x2apic)
+static void madt(struct buf *t, unsigned ncpus, unsigned nioapics, bool x2apic)
 {
     static const uint8_t irqs[] = { 5, 9, 10, 11 };
 
@@ -458,12 +526,14 @@ static void madt(struct buf *t, unsigned ncpus, bool x2apic)
             put32(t, ACPI_MADT_CPU_ENABLED);
         }
     }
-    put8(t, ACPI_MADT_TYPE_IOAPIC);
-    put8(t, 12);
-    put8(t, 0);
-    put8(t, 0);
-    put32(t, 0xfec00000);
-    put32(t, 0);
+    for (unsigned i = 0; i < nioapics; i++) {
+        put8(t, ACPI_MADT_TYPE_IOAPIC);
+        put8(t, 12);
+        put8(t, (uint8_t)i);
+        put8(t, 0);
+        put32(t, 0xfec00000 + 0x1000 * i);
+        put32(t, 24 * i);
+    }
     put8(t, 2); /* interrupt source override: IRQ0 -> GSI2 */
     put8(t, 10);
     put8(t, 0);
@@ -491,98 +561,102 @@ static void madt(struct buf *t, unsigned ncpus, bool x2apic)
     }
 }
 
-/* q35-like tables at base; iommu "DMAR" or "IVRS". */
-static void acpi_memory(struct buf *mem, uint64_t base, bool xsdt, bool x2apic, const char *iommu)
+/* q35-like tables for a memory image at base. */
+static void acpi_memory(struct buf *mem, uint64_t base, const struct acpi_shape *sh)
 {
-    static const size_t sdt[] = { OFF_FACP, OFF_APIC, OFF_HPET, OFF_MCFG, OFF_DMAR, OFF_WAET };
-    struct buf t;
+    enum { FACP, APIC, HPET, MCFG, IOMMU, WAET, NTABLES };
+    static struct buf t[NTABLES], root;
+    size_t off[NTABLES], at = ACPI_OFF_TABLES;
+
+    tbl_begin(&t[FACP], "FACP", 3);
+    while (t[FACP].n < 244)
+        put8(&t[FACP], 0);
+    set32(&t[FACP], 46, 9);     /* SCI_INT (16 bits, the high half stays 0) */
+    set32(&t[FACP], 56, 0x600); /* PM1a_EVT_BLK */
+    set32(&t[FACP], 64, 0x604); /* PM1a_CNT_BLK */
+    set32(&t[FACP], ACPI_FADT_PM_TMR_BLK_OFF, 0x608);
+    madt(&t[APIC], sh->ncpus, sh->nioapics, sh->x2apic);
+    tbl_begin(&t[HPET], "HPET", 1);
+    put32(&t[HPET], 0x8086a201);
+    put32(&t[HPET], 0); /* address space, bit width, offset, access size */
+    put64(&t[HPET], 0xfed00000);
+    put8(&t[HPET], 0);
+    put16(&t[HPET], 0);
+    put8(&t[HPET], 0);
+    tbl_begin(&t[MCFG], "MCFG", 1);
+    put64(&t[MCFG], 0);
+    put64(&t[MCFG], 0xb0000000);
+    put16(&t[MCFG], 0);
+    put8(&t[MCFG], 0);
+    put8(&t[MCFG], 0xff);
+    put32(&t[MCFG], 0);
+    if (strcmp(sh->iommu, "DMAR") == 0) {
+        dmar_q35(&t[IOMMU], false);
+    } else {
+        tbl_begin(&t[IOMMU], "IVRS", 2);
+        put32(&t[IOMMU], 0x00203040); /* IVinfo */
+        put64(&t[IOMMU], 0);
+        put8(&t[IOMMU], 0x10); /* IVHD for the IOMMU at 00:00.2 */
+        put8(&t[IOMMU], 0xb0);
+        put16(&t[IOMMU], 24);
+        put16(&t[IOMMU], 0x0002);
+        put16(&t[IOMMU], 0x40);
+        put64(&t[IOMMU], 0xfeb80000);
+        put16(&t[IOMMU], 0);
+        put16(&t[IOMMU], 0);
+        put32(&t[IOMMU], 0);
+    }
+    tbl_begin(&t[WAET], "WAET", 1);
+    put32(&t[WAET], 2);
+    for (unsigned i = 0; i < NTABLES; i++) {
+        at = (at + 15) & ~(size_t)15;
+        off[i] = at;
+        at += t[i].n;
+    }
 
     mem->n = 0;
-    tbl_begin(&t, "RSDT", 1);
-    for (size_t i = 0; i < ARRAY_SIZE(sdt); i++)
-        put32(&t, (uint32_t)(base + sdt[i]));
-    tbl_place(mem, OFF_RSDT, &t);
-    if (xsdt) {
-        tbl_begin(&t, "XSDT", 1);
-        for (size_t i = 0; i < ARRAY_SIZE(sdt); i++)
-            put64(&t, base + sdt[i]);
-        tbl_place(mem, OFF_XSDT, &t);
+    tbl_begin(&root, "RSDT", 1);
+    for (unsigned i = 0; i < NTABLES; i++)
+        put32(&root, (uint32_t)(base + off[i]));
+    tbl_place(mem, ACPI_OFF_RSDT, &root);
+    if (sh->xsdt) {
+        tbl_begin(&root, "XSDT", 1);
+        for (unsigned i = 0; i < NTABLES; i++)
+            put64(&root, base + off[i]);
+        tbl_place(mem, ACPI_OFF_XSDT, &root);
     }
-    tbl_begin(&t, "FACP", 3);
-    while (t.n < 244)
-        put8(&t, 0);
-    set32(&t, 46, 9);      /* SCI_INT (16 bits, the high half stays 0) */
-    set32(&t, 56, 0x600);  /* PM1a_EVT_BLK */
-    set32(&t, 64, 0x604);  /* PM1a_CNT_BLK */
-    set32(&t, ACPI_FADT_PM_TMR_BLK_OFF, 0x608);
-    tbl_place(mem, OFF_FACP, &t);
-    madt(&t, 4, x2apic);
-    tbl_place(mem, OFF_APIC, &t);
-    tbl_begin(&t, "HPET", 1);
-    put32(&t, 0x8086a201);
-    put8(&t, 0);
-    put8(&t, 0);
-    put8(&t, 0);
-    put8(&t, 0);
-    put64(&t, 0xfed00000);
-    put8(&t, 0);
-    put16(&t, 0);
-    put8(&t, 0);
-    tbl_place(mem, OFF_HPET, &t);
-    tbl_begin(&t, "MCFG", 1);
-    put64(&t, 0);
-    put64(&t, 0xb0000000);
-    put16(&t, 0);
-    put8(&t, 0);
-    put8(&t, 0xff);
-    put32(&t, 0);
-    tbl_place(mem, OFF_MCFG, &t);
-    if (strcmp(iommu, "DMAR") == 0) {
-        dmar_q35(&t, false);
-    } else {
-        tbl_begin(&t, "IVRS", 2);
-        put32(&t, 0x00203040); /* IVinfo */
-        put64(&t, 0);
-        put8(&t, 0x10); /* IVHD for the IOMMU at 00:00.2 */
-        put8(&t, 0xb0);
-        put16(&t, 24);
-        put16(&t, 0x0002);
-        put16(&t, 0x40);
-        put64(&t, 0xfeb80000);
-        put16(&t, 0);
-        put16(&t, 0);
-        put32(&t, 0);
-    }
-    tbl_place(mem, OFF_DMAR, &t);
-    tbl_begin(&t, "WAET", 1);
-    put32(&t, 2);
-    tbl_place(mem, OFF_WAET, &t);
-    while (mem->n < OFF_END)
-        put8(mem, 0);
+    for (unsigned i = 0; i < NTABLES; i++)
+        tbl_place(mem, off[i], &t[i]);
+    pad_to(mem, 16);
 }
 
-static void acpi_seed(const char *name, uint8_t flags, bool x2apic, const char *iommu)
+static void acpi_seed(const char *name, uint8_t flags, const struct acpi_shape *sh)
 {
     uint64_t base = (flags & FUZZ_ACPI_HIGH_BASE) ? FUZZ_ACPI_HIGH : FUZZ_ACPI_LOW_BASE;
-    bool v2 = flags & FUZZ_ACPI_RSDP_V2;
-    struct buf b = { .n = 0 }, mem;
+    static struct buf b, mem;
 
-    acpi_memory(&mem, base, v2, x2apic, iommu);
+    acpi_memory(&mem, base, sh);
+    b.n = 0;
     put8(&b, flags);
-    if (v2)
-        rsdp_v2(&b, base > UINT32_MAX ? 0 : (uint32_t)(base + OFF_RSDT), base + OFF_XSDT);
+    if (flags & FUZZ_ACPI_RSDP_V2)
+        rsdp_v2(&b, base > UINT32_MAX ? 0 : (uint32_t)(base + ACPI_OFF_RSDT), sh->xsdt ? base + ACPI_OFF_XSDT : 0);
     else
-        rsdp_v1(&b, (uint32_t)(base + OFF_RSDT), 0);
+        rsdp_v1(&b, (uint32_t)(base + ACPI_OFF_RSDT), 0);
     put(&b, mem.b, mem.n);
     save("acpi", name, &b);
 }
 
 static void seeds_acpi(void)
 {
-    acpi_seed("q35_rsdt", 0, false, "DMAR");
-    acpi_seed("q35_xsdt_x2apic", FUZZ_ACPI_RSDP_V2, true, "DMAR");
-    acpi_seed("amd_high_fixsums", FUZZ_ACPI_RSDP_V2 | FUZZ_ACPI_HIGH_BASE | FUZZ_ACPI_FIX_SUMS, false, "IVRS");
-    acpi_seed("q35_unstable", FUZZ_ACPI_FIX_SUMS | FUZZ_ACPI_UNSTABLE, false, "DMAR");
+    acpi_seed("q35_rsdt", 0, &(struct acpi_shape){ false, false, 4, 1, "DMAR" });
+    acpi_seed("q35_xsdt_x2apic", FUZZ_ACPI_RSDP_V2, &(struct acpi_shape){ true, true, 4, 1, "DMAR" });
+    acpi_seed("amd_high_fixsums", FUZZ_ACPI_RSDP_V2 | FUZZ_ACPI_HIGH_BASE | FUZZ_ACPI_FIX_SUMS,
+              &(struct acpi_shape){ true, false, 2, 1, "IVRS" });
+    acpi_seed("q35_unstable", FUZZ_ACPI_FIX_SUMS | FUZZ_ACPI_UNSTABLE,
+              &(struct acpi_shape){ false, false, 4, 1, "DMAR" });
+    /* More CPUs and I/O APICs than acpi_info keeps. */
+    acpi_seed("many_cpus", FUZZ_ACPI_FIX_SUMS,
+              &(struct acpi_shape){ false, false, ACPI_MAX_CPUS + 6, ACPI_MAX_IOAPICS + 1, "DMAR" });
 }
 
 static void seeds_dmar(void)
@@ -650,9 +724,9 @@ static void op_rel(struct buf *b, uint8_t op, uint8_t k, int32_t off, uint32_t l
 static void seeds_memmap(void)
 {
     static const struct e820 messy[] = {
-        { 0x0, 0x9f800, 1 },       { 0x9f000, 0x1000, 2 },  { 0x100123, 0x3fffedd, 1 },
-        { 0x2000000, 0x100000, 1 }, { 0x3000000, 0, 2 },    { 0x3ff0000, 0x20000, 3 },
-        { 0x4100000, 0x800, 4 },   { 0x4200000, 0x1000000, 7 }, { 0xfffffffffffff000, 0xfff, 1 },
+        { 0x0, 0x9f800, 1 },        { 0x9f000, 0x1000, 2 },      { 0x100123, 0x3fffedd, 1 },
+        { 0x2000000, 0x100000, 1 }, { 0x3000000, 0, 2 },         { 0x3ff0000, 0x20000, 3 },
+        { 0x4100000, 0x800, 4 },    { 0x4200000, 0x1000000, 7 }, { 0xfffffffffffff000, 0xfff, 1 },
     };
     struct buf b = { .n = 0 };
 
@@ -686,6 +760,20 @@ static void seeds_memmap(void)
     for (uint8_t i = 0; i < 70; i++)
         op_rel(&b, 0, i, 0x10000, 0x1000);
     save("memmap", "fragmented", &b);
+
+    /* MEMMAP_MAX ranges: a split fails until a whole range is removed. */
+    b.n = 0;
+    put8(&b, MEMMAP_MAX);
+    for (uint64_t i = 0; i < MEMMAP_MAX; i++) {
+        put64(&b, 0x1000000 + i * 0x200000);
+        put64(&b, 0x100000);
+        put8(&b, 1);
+    }
+    op_rel(&b, 0, 5, 0x10000, 0x1000);
+    op_rel(&b, 0, 0, 0, 0x100000);
+    op_rel(&b, 0, 5, 0x10000, 0x1000);
+    op_rel(&b, 0, 9, 0x10000, 0x1000);
+    save("memmap", "full_then_split", &b);
 }
 
 /* ---- boot options and module placement ---- */
@@ -702,8 +790,9 @@ static void seeds_cmdline(void)
 {
     seed_text("cmdline", "typical", "loglevel=3 maxcpus=4 test.exit");
     seed_text("cmdline", "faults", "  test.fault=core test.fault_cpu=1 test.fault_cpu=2 console=com1  ");
-    seed_text("cmdline", "odd", "=x loglevel= maxcpus=18446744073709551615 test.ap_hang=18446744073709551616 "
-                                "a=b=c test.mbi=mmap");
+    seed_text("cmdline", "odd",
+              "=x loglevel= maxcpus=18446744073709551615 test.ap_hang=18446744073709551616 "
+              "a=b=c test.mbi=mmap");
 }
 
 static void bm_module(struct buf *b, uint64_t start, uint64_t end, const char *name)

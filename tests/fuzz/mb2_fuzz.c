@@ -47,7 +47,7 @@ FUZZ_ORACLE static void check_info(const struct mb2_info *info, const uint8_t *b
 
 static void boot_path(const struct mb2_info *info, size_t size)
 {
-    static struct memmap ram;
+    static struct memmap ram, usable;
     const struct boot_region reserved[] = {
         { 0x100000, 0x200000, "core image" },
         { 0x10000, 0x10000 + ALIGN_UP(size, 8), "boot information" },
@@ -55,12 +55,26 @@ static void boot_path(const struct mb2_info *info, size_t size)
     };
     uint64_t level;
 
-    if (cmdline_uint(info->cmdline, "loglevel", &level) == 0)
-        (void)level;
+    cmdline_uint(info->cmdline, "loglevel", &level);
     cmdline_warn_unknown(info->cmdline, fuzz_known, ARRAY_SIZE(fuzz_known));
     if (memmap_build(info->mmap, info->mmap_count, &ram) != 0)
         return;
-    (void)boot_modules_check(info, &ram, reserved, ARRAY_SIZE(reserved));
+    if (boot_modules_check(info, &ram, reserved, ARRAY_SIZE(reserved)) != 0)
+        return;
+    /* What setup_memory then takes out of the usable map. */
+    usable = ram;
+    for (unsigned i = 0; i < ARRAY_SIZE(reserved); i++)
+        if (memmap_remove(&usable, reserved[i].start, reserved[i].end) != 0)
+            return;
+    for (unsigned i = 0; i < info->module_count; i++) {
+        const struct mb2_module *m = &info->modules[i];
+
+        FUZZ_CHECK(memmap_contains(&ram, m->start, m->end));
+        if (memmap_remove(&usable, m->start, m->end) != 0)
+            return;
+        FUZZ_CHECK(!memmap_contains(&usable, m->start, m->start + 1));
+    }
+    FUZZ_CHECK(memmap_bytes(&usable) <= memmap_bytes(&ram) && memmap_top(&usable) <= memmap_top(&ram));
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -73,6 +87,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     FUZZ_CHECK(blk != NULL);
     if (size)
         memcpy(blk, data, size);
+    /* The block must be 8-byte aligned; this address never is. */
+    if (size > 8)
+        FUZZ_CHECK(mb2_parse(blk + 4, size - 4, &info) == -ERR_INVAL);
     rc = mb2_parse(blk, size, &info);
     FUZZ_CHECK(rc == 0 || rc == -ERR_INVAL);
     if (rc == 0) {

@@ -15,7 +15,7 @@
 #include "core/memmap.h"
 #include "fuzz.h"
 
-#define LAST_PAGE PAGE_MASK /* the page [2^64 - 4 KiB, 2^64) */
+#define LAST_PAGE  PAGE_MASK /* the page [2^64 - 4 KiB, 2^64) */
 #define MAX_PROBES (8 * MB2_MAX_MMAP + 4 * MEMMAP_MAX)
 
 struct probes {
@@ -215,6 +215,8 @@ FUZZ_ORACLE static void do_contains(const struct memmap *m, uint64_t start, uint
 
 static void run_ops(struct memmap *m, struct fuzz_in *in)
 {
+    uint64_t bytes = 0;
+
     while (in->left) {
         uint8_t op = fuzz_u8(in);
         uint64_t start, end;
@@ -237,6 +239,9 @@ static void run_ops(struct memmap *m, struct fuzz_in *in)
             do_remove(m, start, end);
     }
     FUZZ_CHECK(memmap_top(m) == (m->count ? m->r[m->count - 1].end : 0));
+    for (unsigned i = 0; i < m->count; i++)
+        bytes += m->r[i].end - m->r[i].start;
+    FUZZ_CHECK(memmap_bytes(m) == bytes);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
