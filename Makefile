@@ -15,6 +15,7 @@ OUT := build/out/$(notdir $(firstword $(CC)))$(if $(filter 1,$(DEBUG)),-debug)
 DEBUG_OUT := build/out/$(notdir $(firstword $(CC)))-debug
 
 all: core iso
+include idl/rules.mk
 include core/rules.mk
 include tests/rules.mk
 

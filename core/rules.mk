@@ -8,10 +8,11 @@ CORE_HDRS := $(sort $(shell find core -name '*.h'))
 
 core: $(CORE_ELF) core-headers
 
-$(OUT)/core/%.c.o: core/%.c
+# Generated IDL headers (idl/rules.mk) exist before any core object builds.
+$(OUT)/core/%.c.o: core/%.c | $(IDL_HEADERS)
 	@mkdir -p $(dir $@)
 	@echo "  CC      $<"
-	@$(CC) $(CORE_CFLAGS) -c $< -o $@
+	@$(CC) $(CORE_CFLAGS) $(IDL_INCLUDE) -c $< -o $@
 
 $(OUT)/core/%.S.o: core/%.S
 	@mkdir -p $(dir $@)
@@ -28,9 +29,9 @@ $(CORE_ELF): $(CORE_OBJS) core/linker.ld
 # Every header must compile on its own (STYLE 14).
 CORE_HDR_STAMPS := $(patsubst %,$(OUT)/hdrcheck/%.ok,$(CORE_HDRS))
 core-headers: $(CORE_HDR_STAMPS)
-$(OUT)/hdrcheck/%.h.ok: %.h
+$(OUT)/hdrcheck/%.h.ok: %.h | $(IDL_HEADERS)
 	@mkdir -p $(dir $@)
-	@echo '#include "$(patsubst core/include/%,%,$<)"' | $(CC) $(CORE_CFLAGS) -I. -x c -c - -o /dev/null
+	@echo '#include "$(patsubst core/include/%,%,$<)"' | $(CC) $(CORE_CFLAGS) $(IDL_INCLUDE) -I. -x c -c - -o /dev/null
 	@touch $@
 
 -include $(CORE_OBJS:.o=.d)

@@ -5,6 +5,7 @@
  * page tables, and destruction that hands every owned frame back.
  */
 #include "core/domain.h"
+#include "core/arch.h"
 #include "core/errno.h"
 #include "core/log.h"
 #include "core/mm.h"
@@ -107,6 +108,7 @@ int domain_create(const char *name, unsigned nr_vcpus, uint64_t max_pages, domid
     snprintf(d->name, sizeof(d->name), "%s", name);
     d->max_pages = max_pages;
     d->controller = controller;
+    d->weight = 256;
     if (npt_create(&d->npt) != 0) {
         slot_release(d);
         return -ERR_NOMEM;
@@ -114,6 +116,7 @@ int domain_create(const char *name, unsigned nr_vcpus, uint64_t max_pages, domid
     for (unsigned i = 0; i < nr_vcpus; i++) {
         d->vcpus[i].dom = d;
         d->vcpus[i].id = i;
+        d->vcpus[i].running_on = -1;
         if (vcpu_arch_init(&d->vcpus[i]) != 0) {
             d->nr_vcpus = i;
             domain_destroy(d);
@@ -142,6 +145,18 @@ int domain_unpause(struct domain *d)
     return r;
 }
 
+/* Domains d controlled fall back to nobody: stopped, the core reaps them. */
+static void orphan_children(const struct domain *d)
+{
+    for (unsigned i = 1; i < DOMAIN_MAX; i++) {
+        struct domain *c = domain_slot(i);
+        if (c && c != d && c->controller == d->id) {
+            c->controller = DOMID_NONE;
+            log_info("domain: d%u '%s' no longer has a controller (d%u is gone)", c->id, c->name, d->id);
+        }
+    }
+}
+
 void domain_destroy(struct domain *d)
 {
     size_t before = frame_free_count();
@@ -151,6 +166,7 @@ void domain_destroy(struct domain *d)
         vcpu_arch_destroy(&d->vcpus[i]);
     npt_destroy(&d->npt);
     returned = frame_free_count() - before;
+    orphan_children(d);
     if (returned == held)
         log_info("domain: d%u '%s' destroyed: all %zu of its frames returned; free frames: %zu of %zu", d->id, d->name,
                  returned, frame_free_count(), frame_total_count());
@@ -176,8 +192,12 @@ void domain_shutdown(struct domain *d, enum shutdown_reason reason)
         d->reason = reason;
     }
     spin_unlock_irqrestore(&domain_lock, f);
-    for (unsigned i = 0; i < d->nr_vcpus; i++)
+    for (unsigned i = 0; i < d->nr_vcpus; i++) {
+        int cpu = __atomic_load_n(&d->vcpus[i].running_on, __ATOMIC_ACQUIRE);
         d->vcpus[i].state = VCPU_DOWN;
+        if (cpu >= 0 && (unsigned)cpu != arch_cpu_index())
+            arch_kick_cpu((unsigned)cpu); /* out of the guest, to see it stopped */
+    }
     if (first)
         log_info("domain: d%u '%s' shut down: %s", d->id, d->name, domain_reason_name(reason));
 }

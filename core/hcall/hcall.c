@@ -14,6 +14,7 @@
 #define HYPERVISOR_console_io  18
 #define HYPERVISOR_xen_version 17
 #define HYPERVISOR_sched_op    29
+#define HYPERVISOR_mosaic_mgmt 60 /* idl/mgmt.idl: MOSAIC_HYPERCALL_MGMT */
 
 #define XENVER_version      0
 #define XENVER_extraversion 1
@@ -123,6 +124,7 @@ static const hcall_fn hcall_table[] = {
     [HYPERVISOR_xen_version] = do_xen_version,
     [HYPERVISOR_console_io] = do_console_io,
     [HYPERVISOR_sched_op] = do_sched_op,
+    [HYPERVISOR_mosaic_mgmt] = hcall_mgmt,
 };
 
 int64_t hcall_dispatch(struct vcpu *v, uint64_t nr, const uint64_t args[HCALL_ARGS])

@@ -5,6 +5,7 @@
  * vCPU of theirs runs); idle with interrupts on when nothing is runnable.
  */
 #include "core/arch.h"
+#include "core/errno.h"
 #include "core/log.h"
 #include "core/sched.h"
 #include "core/vcpu.h"
@@ -21,7 +22,9 @@ static bool run_one_round(unsigned cpu)
         for (unsigned j = 0; j < d->nr_vcpus; j++) {
             struct vcpu *v = &d->vcpus[j];
             if (v->cpu == cpu && v->state == VCPU_RUNNABLE) {
+                __atomic_store_n(&v->running_on, (int)cpu, __ATOMIC_RELEASE);
                 vcpu_run(v);
+                __atomic_store_n(&v->running_on, -1, __ATOMIC_RELEASE);
                 ran = true;
             }
         }
@@ -29,16 +32,48 @@ static bool run_one_round(unsigned cpu)
     return ran;
 }
 
+static bool vcpus_stopped(const struct domain *d)
+{
+    for (unsigned i = 0; i < d->nr_vcpus; i++)
+        if (__atomic_load_n(&d->vcpus[i].running_on, __ATOMIC_ACQUIRE) >= 0)
+            return false;
+    return true;
+}
+
+/* Destroys stopped domains that nobody controls (the root) or whose
+ * controller asked for it; others wait for their controller's word. */
 static void reap(void)
 {
     for (unsigned i = 1; i < DOMAIN_MAX; i++) {
         struct domain *d = domain_slot(i);
-        if (d && d->state == DOMAIN_SHUTDOWN)
+        if (d && d->state == DOMAIN_SHUTDOWN && (d->controller == DOMID_NONE || d->destroy_requested) &&
+            vcpus_stopped(d))
             domain_destroy(d);
     }
 }
 
-void sched_start(bool exit_when_empty)
+static bool any_domain_active(void)
+{
+    for (unsigned i = 1; i < DOMAIN_MAX; i++) {
+        struct domain *d = domain_slot(i);
+        if (d && d->state != DOMAIN_SHUTDOWN)
+            return true;
+    }
+    return false;
+}
+
+int sched_set_affinity(struct vcpu *v, uint64_t mask)
+{
+    mask &= arch_online_cpu_mask();
+    if (!mask)
+        return -ERR_INVAL;
+    v->cpu = (unsigned)__builtin_ctzll(mask);
+    if (v->running_on >= 0)
+        arch_kick_cpu((unsigned)v->running_on);
+    return 0;
+}
+
+void sched_start(bool exit_when_idle)
 {
     unsigned cpu = arch_cpu_index();
 
@@ -46,8 +81,8 @@ void sched_start(bool exit_when_empty)
         bool ran = run_one_round(cpu);
         if (cpu == 0) {
             reap();
-            if (exit_when_empty && domain_count() == 0) {
-                log_info("core: no domains left; test.exit: ending the run");
+            if (exit_when_idle && !any_domain_active()) {
+                log_info("core: no domains left running; test.exit: ending the run");
                 arch_platform_exit(PLATFORM_EXIT_DONE);
             }
         }

@@ -14,6 +14,7 @@ struct acpi_info;
 /* Interrupt vectors the core uses. */
 #define VEC_TIMER    0xef
 #define VEC_CALL     0xf0 /* cross-CPU call */
+#define VEC_KICK     0xf1 /* leave the guest, nothing else */
 #define VEC_SPURIOUS 0xff
 
 /* serial.c: program COM1. Boot CPU, before any log line. */

@@ -35,6 +35,22 @@ static unsigned ncpus = 1;  /* CPUs with a percpu slot: boot CPU + started APs *
 static unsigned online = 1; /* atomic: CPUs in CPU_ONLINE */
 static int hang_index = -1; /* test.ap_hang: this AP never reports */
 
+uint64_t arch_online_cpu_mask(void)
+{
+    uint64_t mask = 1; /* the boot CPU */
+
+    for (unsigned i = 1; i < ncpus; i++)
+        if (__atomic_load_n(&percpu_area[i].state, __ATOMIC_ACQUIRE) == CPU_ONLINE)
+            mask |= 1ull << i;
+    return mask;
+}
+
+void arch_kick_cpu(unsigned cpu)
+{
+    if (cpu < ncpus && percpu_area[cpu].state == CPU_ONLINE)
+        lapic_send_ipi(percpu_area[cpu].apic_id, ICR_FIXED | VEC_KICK);
+}
+
 unsigned smp_online_count(void)
 {
     return __atomic_load_n(&online, __ATOMIC_ACQUIRE);

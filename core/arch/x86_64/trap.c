@@ -106,6 +106,10 @@ void trap_dispatch(struct trap_frame *f)
     }
     if (vec == VEC_SPURIOUS)
         return;
+    if (vec == VEC_KICK) { /* its work is done by interrupting the guest */
+        lapic_eoi();
+        return;
+    }
     if (idt_handlers[vec])
         idt_handlers[vec](f);
     else

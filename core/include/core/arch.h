@@ -20,6 +20,13 @@ void arch_cpu_relax(void);
  * handled before this returns. */
 void arch_wait_for_interrupt(void);
 
+/* arch_online_cpu_mask: bit i set for every CPU index i that is online. */
+uint64_t arch_online_cpu_mask(void);
+
+/* arch_kick_cpu: interrupt CPU cpu so that it leaves any guest it runs
+ * and looks at its work again. Any context. */
+void arch_kick_cpu(unsigned cpu);
+
 /* arch_halt_forever: interrupts off, halt this CPU for good. */
 void arch_halt_forever(void) __attribute__((noreturn));
 

@@ -42,6 +42,7 @@ struct vcpu {
     unsigned id;
     enum vcpu_state state; /* written by the CPU running it */
     unsigned cpu;          /* where it runs (pinned for now) */
+    int running_on;        /* CPU inside vcpu_run for it, -1 when none (atomic) */
     struct vcpu_arch arch;
 };
 
@@ -59,11 +60,14 @@ struct domain {
     enum domain_state state;     /* protected by domain_lock */
     enum shutdown_reason reason; /* valid in DOMAIN_SHUTDOWN */
     char name[DOMAIN_NAME_MAX];
-    domid_t controller; /* the domain that created it; DOMID_NONE for the root */
-    cap_t caps;         /* what it may ask of the core (cap.h) */
-    uint64_t max_pages; /* RAM quota, set at creation */
-    uint64_t nr_pages;  /* RAM populated: protected by lock */
-    struct npt npt;     /* protected by lock */
+    domid_t controller;     /* the domain that created it; DOMID_NONE for the root */
+    cap_t caps;             /* what it may ask of the core (cap.h) */
+    uint64_t max_pages;     /* RAM quota, set at creation */
+    uint64_t nr_pages;      /* RAM populated: protected by lock */
+    uint16_t weight;        /* credit scheduler weight (default 256) */
+    uint32_t cap;           /* percent of one CPU, 0 = none */
+    bool destroy_requested; /* its controller asked: reap when stopped */
+    struct npt npt;         /* protected by lock */
     struct spinlock lock;
     unsigned nr_vcpus;
     struct vcpu vcpus[DOMAIN_MAX_VCPUS];
