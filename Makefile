@@ -14,10 +14,11 @@ include build/toolchain.mk
 OUT := build/out/$(notdir $(firstword $(CC)))$(if $(filter 1,$(DEBUG)),-debug)
 DEBUG_OUT := build/out/$(notdir $(firstword $(CC)))-debug
 
-all: core iso
+all: core iso domains
 include idl/rules.mk
 include core/rules.mk
 include tests/rules.mk
+include domains/rules.mk
 
 ISO := $(OUT)/mosaic.iso
 BOOT_CMDLINE ?=

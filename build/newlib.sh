@@ -59,6 +59,9 @@ for f in /usr/src/newlib/newlib-"$version".tar.*; do
 done
 [ -n "$tarball" ] || die "no /usr/src/newlib/newlib-$version.tar.*; run build/deps.sh (package newlib-source)"
 
+include_dir=$($cc -print-file-name=include 2>/dev/null) || true
+[ -d "$include_dir" ] || die "'$cc -print-file-name=include' names no directory; is CC a gcc or clang?"
+
 mkdir -p "$cache"
 # Two builds for the same compiler (two make runs) must not interleave:
 # the second waits, then finds the first one's stamp.
@@ -81,11 +84,13 @@ echo "  NEWLIB  $version for $kind (once; cached in $prefix)"
 mkdir -p "$work/src" "$work/obj"
 tar -xf "$tarball" -C "$work/src" --strip-components=1 || die "cannot unpack $tarball"
 
-include_dir=$($cc -print-file-name=include)
 target_cflags="-O2 -ffreestanding -fno-stack-protector -mno-red-zone -fno-pic -fno-pie"
 target_cflags+=" -nostdinc -isystem $include_dir"
 
 cd "$work/obj"
+# Run from make, we inherit its MAKEFLAGS, command-line variables (CC=...)
+# included: newlib's own makes must not see them.
+unset MAKEFLAGS MFLAGS MAKEOVERRIDES MAKELEVEL
 # The host's binutils serve the x86_64-elf target; naming them keeps
 # configure from looking for x86_64-elf-ar and friends.
 "$work/src/configure" --target=x86_64-elf --prefix="$prefix" \

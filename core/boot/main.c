@@ -54,6 +54,7 @@ static void bsp_early_init(void)
 
     time_mark_start();
     pc->index = 0;
+    pc->state = CPU_ONLINE;
     pc->stack_top = (vaddr_t)boot_stack_top;
     pc->stack_base = pc->stack_top - CORE_STACK_SIZE;
     percpu_install(pc);

@@ -136,10 +136,13 @@ int domain_unpause(struct domain *d)
     int r = -ERR_INVAL;
 
     if (d->state == DOMAIN_BUILDING && d->vcpus[0].state == VCPU_RUNNABLE) {
-        d->state = DOMAIN_RUNNING;
+        __atomic_store_n(&d->state, DOMAIN_RUNNING, __ATOMIC_SEQ_CST);
         r = 0;
     }
     spin_unlock_irqrestore(&domain_lock, f);
+    for (unsigned i = 0; r == 0 && i < d->nr_vcpus; i++)
+        if (d->vcpus[i].state == VCPU_RUNNABLE && d->vcpus[i].cpu != arch_cpu_index())
+            arch_kick_cpu(d->vcpus[i].cpu); /* it may be idle, waiting for work */
     if (r == 0)
         log_info("domain: d%u '%s' running: %llu MiB", d->id, d->name, (unsigned long long)(d->nr_pages >> 8));
     return r;
@@ -188,7 +191,7 @@ void domain_shutdown(struct domain *d, enum shutdown_reason reason)
     bool first = d->state == DOMAIN_RUNNING || d->state == DOMAIN_BUILDING;
 
     if (first) {
-        d->state = DOMAIN_SHUTDOWN;
+        __atomic_store_n(&d->state, DOMAIN_SHUTDOWN, __ATOMIC_SEQ_CST);
         d->reason = reason;
     }
     spin_unlock_irqrestore(&domain_lock, f);

@@ -18,8 +18,8 @@
 #include "core/vcpu.h"
 #include "idl/mgmt.h"
 
-#define COPY_MAX        MIB(16)
-#define COPY_CHUNK      512
+#define COPY_MAX   MIB(16)
+#define COPY_CHUNK 512
 
 _Static_assert(MGMT_CAP_DOMAIN_CREATE == CAP_DOMAIN_CREATE && MGMT_CAP_DOMAIN_BUILD == CAP_DOMAIN_BUILD &&
                    MGMT_CAP_DOMAIN_CONTROL == CAP_DOMAIN_CONTROL && MGMT_CAP_CAP_GRANT == CAP_CAP_GRANT,
@@ -232,9 +232,9 @@ static int op_info(struct vcpu *v, const uint64_t *a)
 typedef int (*mgmt_fn)(struct vcpu *v, const uint64_t *a);
 
 static const mgmt_fn mgmt_table[] = {
-    [MGMT_DOMAIN_CREATE] = op_create,   [MGMT_DOMAIN_POPULATE] = op_populate, [MGMT_DOMAIN_COPY] = op_copy,
-    [MGMT_VCPU_SET_PVH] = op_set_pvh,   [MGMT_DOMAIN_SCHED] = op_sched,       [MGMT_VCPU_AFFINITY] = op_affinity,
-    [MGMT_CAP_GRANT] = op_cap_grant,    [MGMT_DOMAIN_UNPAUSE] = op_unpause,   [MGMT_DOMAIN_DESTROY] = op_destroy,
+    [MGMT_DOMAIN_CREATE] = op_create, [MGMT_DOMAIN_POPULATE] = op_populate, [MGMT_DOMAIN_COPY] = op_copy,
+    [MGMT_VCPU_SET_PVH] = op_set_pvh, [MGMT_DOMAIN_SCHED] = op_sched,       [MGMT_VCPU_AFFINITY] = op_affinity,
+    [MGMT_CAP_GRANT] = op_cap_grant,  [MGMT_DOMAIN_UNPAUSE] = op_unpause,   [MGMT_DOMAIN_DESTROY] = op_destroy,
     [MGMT_DOMAIN_INFO] = op_info,
 };
 

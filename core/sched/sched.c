@@ -17,16 +17,23 @@ static bool run_one_round(unsigned cpu)
 
     for (unsigned i = 1; i < DOMAIN_MAX; i++) {
         struct domain *d = domain_slot(i);
-        if (!d || d->state != DOMAIN_RUNNING)
+        if (!d || __atomic_load_n(&d->state, __ATOMIC_ACQUIRE) != DOMAIN_RUNNING)
             continue;
         for (unsigned j = 0; j < d->nr_vcpus; j++) {
             struct vcpu *v = &d->vcpus[j];
-            if (v->cpu == cpu && v->state == VCPU_RUNNABLE) {
-                __atomic_store_n(&v->running_on, (int)cpu, __ATOMIC_RELEASE);
+            if (v->cpu != cpu || v->state != VCPU_RUNNABLE)
+                continue;
+            /* Announce first, then look: the reaper on CPU 0 marks the
+             * domain stopped first, then looks at running_on, so one of
+             * the two always sees the other (both sequentially consistent). */
+            __atomic_store_n(&v->running_on, (int)cpu, __ATOMIC_SEQ_CST);
+            if (__atomic_load_n(&d->state, __ATOMIC_SEQ_CST) == DOMAIN_RUNNING) {
                 vcpu_run(v);
-                __atomic_store_n(&v->running_on, -1, __ATOMIC_RELEASE);
                 ran = true;
             }
+            __atomic_store_n(&v->running_on, -1, __ATOMIC_SEQ_CST);
+            if (cpu != 0 && __atomic_load_n(&d->state, __ATOMIC_SEQ_CST) == DOMAIN_SHUTDOWN)
+                arch_kick_cpu(0); /* the boot CPU reaps stopped domains */
         }
     }
     return ran;
@@ -35,7 +42,7 @@ static bool run_one_round(unsigned cpu)
 static bool vcpus_stopped(const struct domain *d)
 {
     for (unsigned i = 0; i < d->nr_vcpus; i++)
-        if (__atomic_load_n(&d->vcpus[i].running_on, __ATOMIC_ACQUIRE) >= 0)
+        if (__atomic_load_n(&d->vcpus[i].running_on, __ATOMIC_SEQ_CST) >= 0)
             return false;
     return true;
 }

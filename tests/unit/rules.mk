@@ -7,3 +7,5 @@ unit_boot_modules_SRCS := core/boot/boot_modules.c core/mm/memmap.c
 UNIT_TESTS += acpi dmar
 unit_acpi_SRCS := core/boot/acpi.c
 unit_dmar_SRCS := core/iommu/dmar.c
+UNIT_TESTS += credit
+unit_credit_SRCS := core/sched/credit.c

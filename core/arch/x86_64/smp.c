@@ -12,6 +12,7 @@
 #include "core/log.h"
 #include "core/mm.h"
 #include "core/panic.h"
+#include "core/sched.h"
 #include "core/string.h"
 #include "core/vcpu.h"
 #include "trap.h"
@@ -142,7 +143,7 @@ void smp_ap_main(struct percpu *pc)
     __atomic_fetch_add(&online, 1, __ATOMIC_ACQ_REL);
     __atomic_store_n(&pc->state, CPU_ONLINE, __ATOMIC_RELEASE);
     log_debug("smp: cpu%u (APIC id %u) online", pc->index, pc->apic_id);
-    arch_idle_loop();
+    sched_start(false);
 }
 
 void arch_idle_loop(void)

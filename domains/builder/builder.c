@@ -1,0 +1,191 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The builder, Mosaic's root domain: reads the boot manifest module and
+ * builds every domain it names from the other boot modules through the
+ * core's management hypercall (create, populate, copy the image in, write
+ * a PVH start_info, set the entry, schedule, unpause). A domain that
+ * cannot be built is named with the reason and skipped; the others go on.
+ * When it is done it lets go: it shuts itself down.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "idl/mgmt.h"
+#include "image.h"
+#include "manifest.h"
+#include "mosaic/hypercall.h"
+#include "mosaic/runtime.h"
+#include "mosaic/start_info.h"
+
+#define START_INFO_GPA 0x1000u
+#define CMDLINE_GPA    0x2000u
+
+static long mgmt(uint32_t cmd, void *arg, size_t size)
+{
+    return hypercall3(MOSAIC_HYPERCALL_MGMT, cmd, (unsigned long)arg, size);
+}
+
+/* Xen's errno values (not newlib's, which differ for some). */
+static const char *errname(long r)
+{
+    switch (-r) {
+    case 0: return "ok";
+    case 1: return "EPERM (capability missing)";
+    case 3: return "ESRCH (no such domain)";
+    case 12: return "ENOMEM (out of memory or quota)";
+    case 14: return "EFAULT (bad address)";
+    case 16: return "EBUSY (wrong domain state)";
+    case 17: return "EEXIST (already there)";
+    case 22: return "EINVAL (invalid argument)";
+    case 28: return "ENOSPC (no free domain slot)";
+    case 38: return "ENOSYS (not implemented)";
+    case 75: return "EOVERFLOW (range out of bounds)";
+    default: return "error";
+    }
+}
+
+/* The module whose string's first word ends in "/name" or is "name". */
+static const struct runtime_module *find_module(const char *name)
+{
+    size_t n = strlen(name);
+
+    for (size_t i = 0; i < runtime_module_count(); i++) {
+        const char *s = runtime_module(i)->cmdline;
+        size_t len = strcspn(s, " ");
+        if (len >= n && !strncmp(s + len - n, name, n) && (len == n || s[len - n - 1] == '/'))
+            return runtime_module(i);
+    }
+    return NULL;
+}
+
+static long write_start_info(uint16_t domid, const struct manifest_domain *md)
+{
+    struct {
+        struct hvm_start_info si;
+        struct hvm_memmap_table_entry map[1];
+    } b;
+    struct mgmt_domain_copy c = { .domid = domid };
+    long r;
+
+    memset(&b, 0, sizeof(b));
+    b.si.magic = HVM_START_MAGIC;
+    b.si.version = 1;
+    b.si.cmdline_paddr = CMDLINE_GPA;
+    b.si.memmap_paddr = START_INFO_GPA + sizeof(b.si);
+    b.si.memmap_entries = 1;
+    b.map[0].addr = 0;
+    b.map[0].size = md->memory_mib << 20;
+    b.map[0].type = HVM_MEMMAP_TYPE_RAM;
+    c.dst_gpa = START_INFO_GPA;
+    c.src = (uint64_t)(uintptr_t)&b;
+    c.len = sizeof(b);
+    if ((r = mgmt(MGMT_DOMAIN_COPY, &c, sizeof(c))) != 0)
+        return r;
+    c.dst_gpa = CMDLINE_GPA;
+    c.src = (uint64_t)(uintptr_t)md->cmdline;
+    c.len = strlen(md->cmdline) + 1;
+    return mgmt(MGMT_DOMAIN_COPY, &c, sizeof(c));
+}
+
+static long load_image(uint16_t domid, const struct image *img, const uint8_t *data)
+{
+    for (unsigned i = 0; i < img->nsegments; i++) {
+        struct mgmt_domain_copy c = { .domid = domid };
+        long r;
+        c.dst_gpa = img->seg[i].paddr;
+        c.src = (uint64_t)(uintptr_t)(data + img->seg[i].offset);
+        c.len = img->seg[i].filesz;
+        if (c.len && (r = mgmt(MGMT_DOMAIN_COPY, &c, sizeof(c))) != 0)
+            return r;
+    }
+    return 0;
+}
+
+/* Every step after creation; on failure the caller destroys the domain. */
+static const char *build_steps(uint16_t domid, const struct manifest_domain *md, const struct image *img,
+                               const uint8_t *data, long *r)
+{
+    struct mgmt_domain_populate p = { .domid = domid, .gfn = 0, .nr_pages = md->memory_mib << 8 };
+    struct mgmt_vcpu_set_pvh pvh = { .domid = domid, .vcpu = 0, .entry = img->pvh_entry, .start_info = START_INFO_GPA };
+    struct mgmt_domain_sched s = { .domid = domid, .weight = (uint16_t)md->weight, .cap = md->cap };
+    struct mgmt_domain_unpause u = { .domid = domid };
+
+    if ((*r = mgmt(MGMT_DOMAIN_POPULATE, &p, sizeof(p))) != 0)
+        return "populate";
+    if ((*r = load_image(domid, img, data)) != 0)
+        return "copy image";
+    if ((*r = write_start_info(domid, md)) != 0)
+        return "write start_info";
+    if ((*r = mgmt(MGMT_VCPU_SET_PVH, &pvh, sizeof(pvh))) != 0)
+        return "set entry";
+    if ((*r = mgmt(MGMT_DOMAIN_SCHED, &s, sizeof(s))) != 0)
+        return "scheduling parameters";
+    for (unsigned v = 0; v < md->vcpus; v++) {
+        struct mgmt_vcpu_affinity a = { .domid = domid, .vcpu = v, .cpumask = md->cpumask };
+        if ((*r = mgmt(MGMT_VCPU_AFFINITY, &a, sizeof(a))) != 0)
+            return "cpus";
+    }
+    if ((*r = mgmt(MGMT_DOMAIN_UNPAUSE, &u, sizeof(u))) != 0)
+        return "unpause";
+    return NULL;
+}
+
+static int build_domain(const struct manifest_domain *md)
+{
+    const struct runtime_module *mod = find_module(md->image);
+    struct mgmt_domain_create c;
+    struct mgmt_domain_destroy x;
+    struct image img;
+    const char *step;
+    long r;
+
+    if (!mod) {
+        printf("builder: %s: no boot module named '%s'\n", md->name, md->image);
+        return -1;
+    }
+    if (image_parse(md->image, mod->data, mod->size, &img) != 0)
+        return -1;
+    if (img.paddr_end > md->memory_mib << 20) {
+        printf("builder: %s: image '%s' needs %llu KiB of memory, the domain has %llu MiB\n", md->name, md->image,
+               (unsigned long long)(img.paddr_end >> 10), (unsigned long long)md->memory_mib);
+        return -1;
+    }
+    memset(&c, 0, sizeof(c));
+    strncpy(c.name, md->name, sizeof(c.name) - 1);
+    c.nr_vcpus = md->vcpus;
+    c.max_pages = md->memory_mib << 8;
+    if ((r = mgmt(MGMT_DOMAIN_CREATE, &c, sizeof(c))) != 0) {
+        printf("builder: %s: create refused: %s\n", md->name, errname(r));
+        return -1;
+    }
+    step = build_steps(c.domid, md, &img, mod->data, &r);
+    if (step) {
+        printf("builder: %s: %s refused: %s\n", md->name, step, errname(r));
+        x = (struct mgmt_domain_destroy){ .domid = c.domid };
+        mgmt(MGMT_DOMAIN_DESTROY, &x, sizeof(x));
+        return -1;
+    }
+    printf("builder: started d%u '%s' from %s: %llu MiB, %u vCPU%s\n", c.domid, md->name, md->image,
+           (unsigned long long)md->memory_mib, md->vcpus, md->vcpus == 1 ? "" : "s");
+    return 0;
+}
+
+int main(void)
+{
+    const struct runtime_module *mod = find_module("manifest");
+    static struct manifest m;
+    unsigned started = 0;
+
+    printf("builder: started as the root domain, %zu boot modules\n", runtime_module_count());
+    if (!mod) {
+        printf("builder: no boot module named 'manifest': nothing to build\n");
+        return 0;
+    }
+    manifest_parse(mod->data, mod->size, &m);
+    for (unsigned i = 0; i < m.count; i++)
+        if (m.dom[i].valid && build_domain(&m.dom[i]) == 0)
+            started++;
+    printf("builder: %u of %u domains started, %u manifest error%s\n", started, m.count, m.errors,
+           m.errors == 1 ? "" : "s");
+    return 0;
+}

@@ -1,0 +1,51 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The boot manifest: which image becomes which domain. Text, one section
+ * per domain:
+ *
+ *   # comment
+ *   [hello]
+ *   image = hello.elf      # a boot module, by its name
+ *   memory = 16            # MiB
+ *   vcpus = 2
+ *   weight = 256           # credit scheduler weight, 1..65535
+ *   cap = 0                # percent of one CPU, 0 = none
+ *   cpus = 0-1             # where the vCPUs may run: N, N-M, or all
+ *   cmdline = text to pass
+ *
+ * Every error names the line and the key; a domain with an error is not
+ * built, the others are.
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define MANIFEST_MAX_DOMAINS 16
+#define MANIFEST_NAME_MAX    32
+#define MANIFEST_TEXT_MAX    256
+
+struct manifest_domain {
+    char name[MANIFEST_NAME_MAX];
+    char image[MANIFEST_TEXT_MAX];
+    char cmdline[MANIFEST_TEXT_MAX];
+    uint64_t memory_mib;
+    unsigned vcpus;
+    unsigned weight;
+    unsigned cap;
+    uint64_t cpumask;
+    unsigned line;  /* where its section starts */
+    bool valid;     /* no error was found in its section */
+};
+
+struct manifest {
+    unsigned count;
+    struct manifest_domain dom[MANIFEST_MAX_DOMAINS];
+    unsigned errors;
+};
+
+/* manifest_parse: parse text (len bytes, need not be NUL-terminated).
+ * Errors are printed as "builder: manifest:LINE: ..." and counted; the
+ * sections they occur in are marked invalid. */
+void manifest_parse(const char *text, size_t len, struct manifest *m);

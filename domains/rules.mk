@@ -1,0 +1,88 @@
+# SPDX-License-Identifier: MIT
+# Service and test domains: newlib (built once per compiler into a cache
+# outside the tree by build/newlib.sh), the runtime every domain links
+# ($(OUT)/domains/runtime/libruntime.a) and one ELF image per domain
+# ($(OUT)/domains/<name>.elf). `make domains` builds them all.
+
+# A domain is a folder of .c/.S files with a main(); list it here.
+DOMAINS := hello builder
+
+NEWLIB_PREFIX := $(shell build/newlib.sh --prefix $(CC))
+NEWLIB        := $(NEWLIB_PREFIX)/x86_64-elf
+NEWLIB_STAMP  := $(NEWLIB_PREFIX)/.complete
+
+# newlib is compiled with SSE, so domains are too (no -mno-sse, unlike the
+# core); the entry code enables it. newlib's headers come before the
+# compiler's, which still supply stddef.h, stdarg.h and friends; its POSIX
+# and BSD declarations (sbrk, strdup, M_PI) are visible (_DEFAULT_SOURCE).
+DOMAIN_CFLAGS := -std=c11 -O2 -g $(WARN_FLAGS) -D_DEFAULT_SOURCE \
+                 -ffreestanding -fno-pic -fno-pie -mno-red-zone -fno-stack-protector \
+                 -fno-common -fno-asynchronous-unwind-tables -fno-omit-frame-pointer \
+                 -nostdinc -isystem $(NEWLIB)/include -isystem $(CC_INCLUDE) \
+                 -Idomains/runtime/include $(IDL_INCLUDE) -MMD -MP
+DOMAIN_ASFLAGS := -D__ASSEMBLY__ -fno-pic -fno-pie -MMD -MP
+DOMAIN_LDFLAGS := -nostdlib -static -z max-page-size=0x1000 -z noexecstack -u pvh_start
+DOMAIN_LDS     := domains/runtime/domain.ld
+# No libgcc: nothing in newlib or the runtime calls its helpers on x86_64,
+# and the link fails loudly if that ever changes. The newlib archives are
+# brought up to date through $(NEWLIB_STAMP), written after them.
+DOMAIN_LIBS    := $(OUT)/domains/runtime/libruntime.a $(NEWLIB)/lib/libc.a $(NEWLIB)/lib/libm.a
+
+RUNTIME_SRCS := $(sort $(wildcard domains/runtime/*.c domains/runtime/*.S))
+RUNTIME_OBJS := $(patsubst %,$(OUT)/%.o,$(RUNTIME_SRCS))
+RUNTIME_LIB  := $(OUT)/domains/runtime/libruntime.a
+DOMAIN_HDRS  := $(sort $(shell find domains/runtime $(addprefix domains/,$(DOMAINS)) -name '*.h'))
+DOMAIN_ELFS  := $(patsubst %,$(OUT)/domains/%.elf,$(DOMAINS))
+
+domains: $(RUNTIME_LIB) $(DOMAIN_ELFS) domain-headers
+
+$(NEWLIB_STAMP):
+	@build/newlib.sh $(CC)
+
+# newlib's headers are system headers to -MMD: order-only, so a cached
+# newlib never forces a rebuild and a missing one is built first.
+$(OUT)/domains/%.c.o: domains/%.c | $(NEWLIB_STAMP) $(IDL_HEADERS)
+	@mkdir -p $(dir $@)
+	@echo "  CC      $<"
+	@$(CC) $(DOMAIN_CFLAGS) -I$(dir $<) -c $< -o $@
+
+$(OUT)/domains/%.S.o: domains/%.S
+	@mkdir -p $(dir $@)
+	@echo "  AS      $<"
+	@$(CC) $(DOMAIN_ASFLAGS) -I$(dir $<) -c $< -o $@
+
+# Module boundaries (STYLE 15): a global symbol of runtime/NAME.c starts
+# with NAME's first word and "_", or is a name newlib or the PVH ABI fixes.
+RUNTIME_FIXED_NAMES := pvh_start _exit close fstat getpid isatty kill lseek read sbrk write
+
+$(RUNTIME_LIB): $(RUNTIME_OBJS)
+	@echo "  AR      $@"
+	@rm -f $@
+	@ar rcs $@ $^
+	@nm -g --defined-only $@ | awk -v fixed=" $(RUNTIME_FIXED_NAMES) " ' \
+		/\.o:$$/ { split($$1, w, "[._]"); prefix = w[1] "_" } \
+		NF == 3 && index($$3, prefix) != 1 && index(fixed, " " $$3 " ") == 0 { \
+			print "runtime: global " $$3 " does not start with " prefix > "/dev/stderr"; bad = 1 } \
+		END { exit bad }' || { rm -f $@; exit 1; }
+
+# domain_rule NAME: $(OUT)/domains/NAME.elf from domains/NAME/*.{c,S}.
+define domain_rule
+$(1)_OBJS := $$(patsubst %,$(OUT)/%.o,$$(sort $$(wildcard domains/$(1)/*.c domains/$(1)/*.S)))
+$(OUT)/domains/$(1).elf: $$($(1)_OBJS) $(RUNTIME_LIB) $(NEWLIB_STAMP) $(DOMAIN_LDS)
+	@echo "  LD      $$@"
+	@$(LD) $(DOMAIN_LDFLAGS) -T $(DOMAIN_LDS) -o $$@ $$($(1)_OBJS) --start-group $(DOMAIN_LIBS) --end-group
+	@size $$@ | awk 'NR==2 {printf "  SIZE    $(1): text %d B, data %d B, bss %d B\n", $$$$1, $$$$2, $$$$3}'
+-include $$($(1)_OBJS:.o=.d)
+endef
+$(foreach d,$(DOMAINS),$(eval $(call domain_rule,$(d))))
+
+# Every header compiles on its own (STYLE 14); private ones with their folder.
+DOMAIN_HDR_STAMPS := $(patsubst %,$(OUT)/hdrcheck/%.ok,$(DOMAIN_HDRS))
+domain-headers: $(DOMAIN_HDR_STAMPS)
+$(OUT)/hdrcheck/domains/%.h.ok: domains/%.h | $(NEWLIB_STAMP)
+	@mkdir -p $(dir $@)
+	@echo '#include "$(notdir $<)"' | $(CC) $(filter-out -MMD -MP,$(DOMAIN_CFLAGS)) -I$(dir $<) -x c -c - -o /dev/null
+	@touch $@
+
+-include $(RUNTIME_OBJS:.o=.d)
+.PHONY: domains domain-headers
