@@ -124,6 +124,7 @@ class Scenario:
         self.cmdline, self.modules, self.smp = "", [], [2]
         self.env, self.qemu, self.expects = {}, [], []
         self.forbid, self.exit, self.wx_check = list(DEFAULT_FORBID), None, False
+        self.captures, self.checks = [], []   # (name, regex), python expressions
         for lineno, raw in enumerate(path.read_text().splitlines(), 1):
             line = raw.strip()
             if not line or line.startswith("#"):
@@ -170,6 +171,17 @@ class Scenario:
             self.forbid.remove(rest)
         elif key == "exit":
             self.exit = int(rest)
+        elif key == "capture":
+            name, _, regex = rest.partition(" ")
+            if not name.isidentifier() or not regex.strip():
+                raise ValueError("usage: capture <name> <regex with one group>")
+            pat = re.compile(regex.strip())
+            if pat.groups != 1:
+                raise ValueError("capture %s: the regex needs exactly one group" % name)
+            self.captures.append((name, pat))
+        elif key == "check":
+            compile(rest, "check", "eval")
+            self.checks.append(rest)
         elif key == "monitor-check":
             if rest != "wx":
                 raise ValueError("unknown monitor-check %r (known: wx)" % rest)
@@ -366,7 +378,30 @@ class BootRun:
         failure = failure or self.feed(serial.read(final=True), time.monotonic())
         if not failure and any(not ok for _, ok, _ in self.guest_tests):
             failure = "in-guest tests failed"
+        if not failure and self.scn.checks:
+            failure, detail = self.evaluate_checks()
         return failure, detail, time.monotonic() - start
+
+    def evaluate_checks(self):
+        """capture/check: numbers from the log, judged here, not by the guest or core."""
+        values = {}
+        for line in tail(self.log, 100000):
+            for name, pat in self.scn.captures:
+                m = pat.search(line)
+                if m and name not in values:
+                    values[name] = float(m.group(1))
+        missing = [n for n, _ in self.scn.captures if n not in values]
+        if missing:
+            return "capture: no line matched for %s" % ", ".join(missing), []
+        shown = ["  captured " + ", ".join("%s=%g" % kv for kv in sorted(values.items()))]
+        for expr in self.scn.checks:
+            try:
+                ok = eval(expr, {"__builtins__": {"abs": abs, "min": min, "max": max}}, dict(values))
+            except Exception as e:  # a broken check is a failed check
+                return "check %r: %s" % (expr, e), shown
+            if not ok:
+                return "check failed: %s" % expr, shown
+        return None, []
 
 
 def tail(path, n):

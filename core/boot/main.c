@@ -36,7 +36,8 @@ extern const char core_image_start_phys[], core_image_end_phys[];
 extern char boot_stack_top[];
 
 static const char *const known_options[] = {
-    "loglevel", "maxcpus", "root.mem", "test.exit", "test.fault", "test.fault_cpu", "test.ap_hang", "test.mbi",
+    "loglevel",       "maxcpus",      "root.mem", "test.exit",         "test.fault",
+    "test.fault_cpu", "test.ap_hang", "test.mbi", "test.sched_report",
 };
 
 static struct mb2_info mbi;       /* boot CPU only, during boot */
@@ -218,6 +219,8 @@ static void bring_up_cpus(void)
 /* The second half of the boot, on the boot CPU's guarded stack. */
 static void core_main_late(void)
 {
+    uint64_t report_ms = 0;
+
     report_cpu();
     svm_detect(&svm);
     vcpu_cpu_init();
@@ -234,9 +237,11 @@ static void core_main_late(void)
     log_info("mm: free frames: %zu of %zu", frame_free_count(), frame_total_count());
     log_info("core: boot complete in %llu ms", (unsigned long long)(arch_time_ns() / 1000000u));
     test_fault_maybe(mbi.cmdline);
+    cmdline_uint(mbi.cmdline, "test.sched_report", &report_ms);
+    sched_init();
     if (mbi.module_count)
         root_domain_build(&mbi, mbi.cmdline);
-    sched_start(cmdline_find(mbi.cmdline, "test.exit", &(const char *){ 0 }, &(size_t){ 0 }));
+    sched_start(cmdline_find(mbi.cmdline, "test.exit", &(const char *){ 0 }, &(size_t){ 0 }), report_ms);
 }
 
 void core_main(uint32_t magic, uint32_t info_pa)

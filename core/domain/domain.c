@@ -8,6 +8,7 @@
 #include "core/arch.h"
 #include "core/errno.h"
 #include "core/log.h"
+#include "core/sched.h"
 #include "core/mm.h"
 #include "core/string.h"
 #include "core/vcpu.h"
@@ -108,7 +109,6 @@ int domain_create(const char *name, unsigned nr_vcpus, uint64_t max_pages, domid
     snprintf(d->name, sizeof(d->name), "%s", name);
     d->max_pages = max_pages;
     d->controller = controller;
-    d->weight = 256;
     if (npt_create(&d->npt) != 0) {
         slot_release(d);
         return -ERR_NOMEM;
@@ -123,6 +123,10 @@ int domain_create(const char *name, unsigned nr_vcpus, uint64_t max_pages, domid
             return -ERR_NOMEM;
         }
         d->nr_vcpus = i + 1;
+    }
+    if (sched_domain_add(d) != 0) {
+        domain_destroy(d);
+        return -ERR_NOMEM;
     }
     log_info("domain: d%u '%s' created: %u vCPU%s, up to %llu MiB", d->id, d->name, nr_vcpus, nr_vcpus == 1 ? "" : "s",
              (unsigned long long)(max_pages >> 8));
@@ -141,8 +145,8 @@ int domain_unpause(struct domain *d)
     }
     spin_unlock_irqrestore(&domain_lock, f);
     for (unsigned i = 0; r == 0 && i < d->nr_vcpus; i++)
-        if (d->vcpus[i].state == VCPU_RUNNABLE && d->vcpus[i].cpu != arch_cpu_index())
-            arch_kick_cpu(d->vcpus[i].cpu); /* it may be idle, waiting for work */
+        if (d->vcpus[i].state == VCPU_RUNNABLE)
+            sched_wake(&d->vcpus[i]);
     if (r == 0)
         log_info("domain: d%u '%s' running: %llu MiB", d->id, d->name, (unsigned long long)(d->nr_pages >> 8));
     return r;
@@ -241,6 +245,14 @@ static int domain_copy(struct domain *d, uint64_t gpa, void *buf, size_t n, bool
 int domain_copy_to_phys(struct domain *d, uint64_t gpa, const void *src, size_t n)
 {
     return domain_copy(d, gpa, (void *)(uintptr_t)src, n, true, false);
+}
+
+int domain_guest_write_ok(struct domain *d, uint64_t gpa)
+{
+    paddr_t mpa;
+    unsigned flags;
+
+    return npt_lookup(&d->npt, gpa, &mpa, &flags) == 0 && (flags & NPT_W) ? 0 : -ERR_FAULT;
 }
 
 int domain_guest_write(struct domain *d, uint64_t gpa, const void *src, size_t n)

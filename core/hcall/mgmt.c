@@ -77,8 +77,10 @@ static int op_create(struct vcpu *v, const uint64_t *a)
     if (!cap_has(v->dom->caps, CAP_DOMAIN_CREATE))
         return -ERR_PERM;
     if (!name_ok(c.name, sizeof(c.name)) || c.nr_vcpus == 0 || c.nr_vcpus > DOMAIN_MAX_VCPUS || c.reserved0 ||
-        c.max_pages == 0 || c.max_pages > frame_total_count())
+        c.max_pages == 0)
         return -ERR_INVAL;
+    if (c.max_pages > frame_total_count())
+        return -ERR_NOMEM; /* more than the machine has */
     r = domain_create(c.name, c.nr_vcpus, c.max_pages, v->dom->id, &d);
     if (r)
         return r;
@@ -112,8 +114,18 @@ static int op_copy(struct vcpu *v, const uint64_t *a)
         return r;
     if (d->state != DOMAIN_BUILDING)
         return -ERR_BUSY;
-    if (c.len > COPY_MAX || c.dst_gpa + c.len < c.dst_gpa)
+    if (c.len > COPY_MAX || c.dst_gpa + c.len < c.dst_gpa || c.src + c.len < c.src)
         return -ERR_INVAL;
+    /* Decode: every page of both ranges must be there (and the target
+     * writable) before a single byte moves. */
+    for (uint64_t off = 0; off < c.len; off = ALIGN_DOWN(off, PAGE_SIZE) + PAGE_SIZE) {
+        uint8_t probe;
+        if (vcpu_copy_from_guest(v, c.src + off, &probe, 1) || domain_guest_write_ok(d, c.dst_gpa + off) != 0)
+            return -ERR_FAULT;
+    }
+    if (c.len &&
+        (vcpu_copy_from_guest(v, c.src + c.len - 1, buf, 1) || domain_guest_write_ok(d, c.dst_gpa + c.len - 1) != 0))
+        return -ERR_FAULT;
     for (uint64_t done = 0; done < c.len; done += sizeof(buf)) {
         size_t n = (size_t)MIN(sizeof(buf), c.len - done);
         if (vcpu_copy_from_guest(v, c.src + done, buf, n) || domain_guest_write(d, c.dst_gpa + done, buf, n))
@@ -152,9 +164,7 @@ static int op_sched(struct vcpu *v, const uint64_t *a)
         return r;
     if (s.weight == 0 || s.cap > 100u * DOMAIN_MAX_VCPUS)
         return -ERR_INVAL;
-    d->weight = s.weight;
-    d->cap = s.cap;
-    return 0;
+    return sched_set_params(d, s.weight, s.cap);
 }
 
 static int op_affinity(struct vcpu *v, const uint64_t *a)
@@ -176,7 +186,7 @@ static int op_cap_grant(struct vcpu *v, const uint64_t *a)
     struct domain *d;
     int r = arg_in(v, a, &g, sizeof(g));
 
-    if (r || (r = controlled(v, g.domid, 0, &d)) != 0)
+    if (r || (r = controlled(v, g.domid, CAP_CAP_GRANT, &d)) != 0)
         return r;
     if ((r = cap_check_grant(v->dom->caps, g.caps)) != 0)
         return r;
@@ -223,7 +233,7 @@ static int op_info(struct vcpu *v, const uint64_t *a)
     i.nr_vcpus = d->nr_vcpus;
     i.nr_pages = d->nr_pages;
     i.caps = d->caps;
-    i.runtime_ns = 0;
+    i.runtime_ns = sched_runtime_ns(d);
     memset(i.name, 0, sizeof(i.name));
     memcpy(i.name, d->name, strnlen(d->name, sizeof(i.name) - 1));
     return arg_out(v, a, &i, sizeof(i));

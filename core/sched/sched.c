@@ -1,99 +1,222 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The per-CPU run loop: run every runnable vCPU placed on this CPU in
- * turn; reap domains that have shut down (the boot CPU does it, while no
- * vCPU of theirs runs); idle with interrupts on when nothing is runnable.
+ * The per-CPU run loop around the credit scheduler's policy (credit.c):
+ * pick under the scheduler lock, arm the slice timer, run the vCPU until
+ * an interrupt ends its turn, and tell the policy when it blocked. The
+ * boot CPU also reaps stopped domains once no CPU holds their vCPUs.
  */
 #include "core/arch.h"
 #include "core/errno.h"
 #include "core/log.h"
+#include "core/panic.h"
 #include "core/sched.h"
+#include "core/spinlock.h"
 #include "core/vcpu.h"
 
-/* A vCPU belongs to one CPU (v->cpu), so no two CPUs run the same vCPU. */
-static bool run_one_round(unsigned cpu)
-{
-    bool ran = false;
+static struct credit_sched cs;                     /* protected by sched_lock */
+static struct spinlock sched_lock = SPINLOCK_INIT; /* the credit state, vcpu.sched, domain.sched */
+static bool sched_ready;                           /* set once by sched_init */
+static uint64_t sched_start_ns;                    /* set once by sched_init */
 
-    for (unsigned i = 1; i < DOMAIN_MAX; i++) {
-        struct domain *d = domain_slot(i);
-        if (!d || __atomic_load_n(&d->state, __ATOMIC_ACQUIRE) != DOMAIN_RUNNING)
-            continue;
-        for (unsigned j = 0; j < d->nr_vcpus; j++) {
-            struct vcpu *v = &d->vcpus[j];
-            if (v->cpu != cpu || v->state != VCPU_RUNNABLE)
-                continue;
-            /* Announce first, then look: the reaper on CPU 0 marks the
-             * domain stopped first, then looks at running_on, so one of
-             * the two always sees the other (both sequentially consistent). */
-            __atomic_store_n(&v->running_on, (int)cpu, __ATOMIC_SEQ_CST);
-            if (__atomic_load_n(&d->state, __ATOMIC_SEQ_CST) == DOMAIN_RUNNING) {
-                vcpu_run(v);
-                ran = true;
-            }
-            __atomic_store_n(&v->running_on, -1, __ATOMIC_SEQ_CST);
-            if (cpu != 0 && __atomic_load_n(&d->state, __ATOMIC_SEQ_CST) == DOMAIN_SHUTDOWN)
-                arch_kick_cpu(0); /* the boot CPU reaps stopped domains */
-        }
-    }
-    return ran;
+#define VCPU_OF(cv) ((struct vcpu *)(void *)((char *)(cv)-offsetof(struct vcpu, sched)))
+
+void sched_init(void)
+{
+    sched_start_ns = arch_time_ns();
+    if (credit_init(&cs, arch_online_cpu_mask(), sched_start_ns) != 0)
+        panic("sched: no online CPU to schedule on");
+    __atomic_store_n(&sched_ready, true, __ATOMIC_RELEASE);
+    for (unsigned cpu = 1; cpu < 64; cpu++)
+        if (arch_online_cpu_mask() & (1ull << cpu))
+            arch_kick_cpu(cpu);
 }
 
-static bool vcpus_stopped(const struct domain *d)
+int sched_domain_add(struct domain *d)
 {
-    for (unsigned i = 0; i < d->nr_vcpus; i++)
-        if (__atomic_load_n(&d->vcpus[i].running_on, __ATOMIC_SEQ_CST) >= 0)
-            return false;
-    return true;
+    uint64_t f = spin_lock_irqsave(&sched_lock);
+    int r = credit_dom_init(&d->sched, CREDIT_WEIGHT_DEFAULT, 0);
+
+    for (unsigned i = 0; r == 0 && i < d->nr_vcpus; i++) {
+        struct vcpu *v = &d->vcpus[i];
+        v->sched.dom = &d->sched;
+        v->sched.affinity = cs.online;
+        r = credit_vcpu_add(&cs, &v->sched, arch_time_ns());
+        v->in_sched = r == 0;
+    }
+    spin_unlock_irqrestore(&sched_lock, f);
+    return r;
+}
+
+int sched_domain_remove(struct domain *d)
+{
+    uint64_t f = spin_lock_irqsave(&sched_lock);
+    int r = 0;
+
+    for (unsigned i = 0; i < d->nr_vcpus; i++) {
+        struct vcpu *v = &d->vcpus[i];
+        if (!v->in_sched)
+            continue;
+        if (credit_vcpu_remove(&cs, &v->sched) == 0)
+            v->in_sched = false;
+        else
+            r = -ERR_BUSY;
+    }
+    spin_unlock_irqrestore(&sched_lock, f);
+    return r;
+}
+
+void sched_wake(struct vcpu *v)
+{
+    uint64_t f = spin_lock_irqsave(&sched_lock);
+    int cpu = v->in_sched ? credit_vcpu_wake(&cs, &v->sched, arch_time_ns()) : -1;
+
+    spin_unlock_irqrestore(&sched_lock, f);
+    if (cpu >= 0 && (unsigned)cpu != arch_cpu_index())
+        arch_kick_cpu((unsigned)cpu);
+}
+
+int sched_set_affinity(struct vcpu *v, uint64_t mask)
+{
+    uint64_t f = spin_lock_irqsave(&sched_lock);
+    int r = credit_set_affinity(&cs, &v->sched, mask & cs.online), cpu = credit_vcpu_cpu(&v->sched);
+
+    spin_unlock_irqrestore(&sched_lock, f);
+    if (r == 0 && cpu >= 0 && !(mask & (1ull << cpu)))
+        arch_kick_cpu((unsigned)cpu); /* it is running where it may no longer be */
+    return r;
+}
+
+int sched_set_params(struct domain *d, uint32_t weight, uint32_t cap)
+{
+    uint64_t f = spin_lock_irqsave(&sched_lock);
+    int r = credit_dom_set(&cs, &d->sched, weight, cap);
+
+    spin_unlock_irqrestore(&sched_lock, f);
+    return r;
+}
+
+uint64_t sched_runtime_ns(struct domain *d)
+{
+    uint64_t f = spin_lock_irqsave(&sched_lock);
+    uint64_t ns = credit_dom_runtime_ns(&d->sched);
+
+    spin_unlock_irqrestore(&sched_lock, f);
+    return ns;
+}
+
+/* Runs v for one slice on this CPU and tells the policy if it blocked. */
+static void run_slice(struct vcpu *v, unsigned cpu, uint64_t slice_ns)
+{
+    struct domain *d = v->dom;
+    bool stopped;
+
+    /* Announce first, then look: the reaper marks the domain stopped
+     * first, then looks at running_on (both sequentially consistent). */
+    if (!(v->sched.affinity & (1ull << cpu)))
+        panic("sched: d%u vCPU %u picked on cpu%u outside its affinity 0x%llx", d->id, v->id, cpu,
+              (unsigned long long)v->sched.affinity);
+    __atomic_store_n(&v->running_on, (int)cpu, __ATOMIC_SEQ_CST);
+    if (__atomic_load_n(&d->state, __ATOMIC_SEQ_CST) == DOMAIN_RUNNING && v->state == VCPU_RUNNABLE) {
+        arch_take_resched(); /* what came before this turn is handled by picking it */
+        arch_timer_oneshot(slice_ns);
+        vcpu_run(v);
+        arch_timer_oneshot(0);
+    }
+    v->yielded = false;
+    stopped = v->state != VCPU_RUNNABLE || __atomic_load_n(&d->state, __ATOMIC_SEQ_CST) != DOMAIN_RUNNING;
+    if (stopped) {
+        uint64_t f = spin_lock_irqsave(&sched_lock);
+        credit_vcpu_block(&cs, &v->sched);
+        spin_unlock_irqrestore(&sched_lock, f);
+    }
+    __atomic_store_n(&v->running_on, -1, __ATOMIC_SEQ_CST);
+    if (stopped && cpu != 0 && __atomic_load_n(&d->state, __ATOMIC_SEQ_CST) == DOMAIN_SHUTDOWN)
+        arch_kick_cpu(0); /* the boot CPU reaps stopped domains */
 }
 
 /* Destroys stopped domains that nobody controls (the root) or whose
- * controller asked for it; others wait for their controller's word. */
+ * controller asked for it, once no CPU holds their vCPUs. */
+static bool reapable(const struct domain *d)
+{
+    return d->state == DOMAIN_SHUTDOWN && (d->controller == DOMID_NONE || d->destroy_requested);
+}
+
 static void reap(void)
 {
     for (unsigned i = 1; i < DOMAIN_MAX; i++) {
         struct domain *d = domain_slot(i);
-        if (d && d->state == DOMAIN_SHUTDOWN && (d->controller == DOMID_NONE || d->destroy_requested) &&
-            vcpus_stopped(d))
+        if (d && reapable(d) && sched_domain_remove(d) == 0)
             domain_destroy(d);
     }
 }
 
-static bool any_domain_active(void)
+/* Something is still running, being built, or waiting to be reaped. */
+static bool any_domain_busy(void)
 {
     for (unsigned i = 1; i < DOMAIN_MAX; i++) {
         struct domain *d = domain_slot(i);
-        if (d && d->state != DOMAIN_SHUTDOWN)
+        if (d && (d->state != DOMAIN_SHUTDOWN || reapable(d)))
             return true;
     }
     return false;
 }
 
-int sched_set_affinity(struct vcpu *v, uint64_t mask)
+/* test.sched_report: CPU time charged per domain between a mark taken a
+ * quarter of the way in (so start-up is left out) and the end. Boot CPU. */
+static uint64_t mark_ns, mark_runtime[DOMAIN_MAX];
+
+static void report_mark(void)
 {
-    mask &= arch_online_cpu_mask();
-    if (!mask)
-        return -ERR_INVAL;
-    v->cpu = (unsigned)__builtin_ctzll(mask);
-    if (v->running_on >= 0)
-        arch_kick_cpu((unsigned)v->running_on);
-    return 0;
+    mark_ns = arch_time_ns();
+    for (unsigned i = 1; i < DOMAIN_MAX; i++)
+        mark_runtime[i] = domain_slot(i) ? sched_runtime_ns(domain_slot(i)) : 0;
 }
 
-void sched_start(bool exit_when_idle)
+static void report_and_exit(void)
+{
+    uint64_t window_us = (arch_time_ns() - mark_ns) / 1000u;
+
+    for (unsigned i = 1; i < DOMAIN_MAX; i++) {
+        struct domain *d = domain_slot(i);
+        uint64_t us;
+        if (!d)
+            continue;
+        us = (sched_runtime_ns(d) - mark_runtime[i]) / 1000u;
+        log_info("sched: d%u '%s' ran %llu us of %llu us (%llu.%llu%% of one CPU)", d->id, d->name,
+                 (unsigned long long)us, (unsigned long long)window_us, (unsigned long long)(us * 100 / window_us),
+                 (unsigned long long)(us * 1000 / window_us % 10));
+    }
+    log_info("core: test.sched_report: ending the run");
+    arch_platform_exit(PLATFORM_EXIT_DONE);
+}
+
+void sched_start(bool exit_when_idle, uint64_t report_at_ms)
 {
     unsigned cpu = arch_cpu_index();
 
+    while (!__atomic_load_n(&sched_ready, __ATOMIC_ACQUIRE))
+        arch_wait_for_interrupt();
     for (;;) {
-        bool ran = run_one_round(cpu);
+        uint64_t slice = 0, f = spin_lock_irqsave(&sched_lock);
+        struct credit_vcpu *cv = credit_pick(&cs, cpu, arch_time_ns(), &slice);
+
+        spin_unlock_irqrestore(&sched_lock, f);
+        if (cv)
+            run_slice(VCPU_OF(cv), cpu, slice);
         if (cpu == 0) {
+            if (report_at_ms && !mark_ns && arch_time_ns() - sched_start_ns >= report_at_ms * 250000u)
+                report_mark();
+            if (report_at_ms && arch_time_ns() - sched_start_ns >= report_at_ms * 1000000u)
+                report_and_exit();
             reap();
-            if (exit_when_idle && !any_domain_active()) {
+            if (exit_when_idle && !any_domain_busy()) {
                 log_info("core: no domains left running; test.exit: ending the run");
                 arch_platform_exit(PLATFORM_EXIT_DONE);
             }
         }
-        if (!ran)
+        if (!cv) {
+            arch_timer_oneshot(slice ? slice : CREDIT_PERIOD_NS);
             arch_wait_for_interrupt();
+        }
     }
 }

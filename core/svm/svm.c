@@ -191,6 +191,12 @@ bool vcpu_run(struct vcpu *v)
 
     while (v->state == VCPU_RUNNABLE && v->dom->state == DOMAIN_RUNNING) {
         irq_disable();
+        /* A timer or kick taken in the host since the last exit ends the
+         * turn; one arriving after this check exits the guest at once. */
+        if (arch_take_resched()) {
+            irq_enable();
+            break;
+        }
         __asm__ volatile("fxrstor64 %0" ::"m"(a->fpu));
         /* Flush this ASID's TLB on every entry: vCPUs share ASIDs for now. */
         a->vmcb->control.tlb_control = 1;

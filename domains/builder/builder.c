@@ -133,6 +133,7 @@ static const char *build_steps(uint16_t domid, const struct manifest_domain *md,
 static int build_domain(const struct manifest_domain *md)
 {
     const struct runtime_module *mod = find_module(md->image);
+    char what[MANIFEST_NAME_MAX + MANIFEST_TEXT_MAX + 16];
     struct mgmt_domain_create c;
     struct mgmt_domain_destroy x;
     struct image img;
@@ -143,7 +144,8 @@ static int build_domain(const struct manifest_domain *md)
         printf("builder: %s: no boot module named '%s'\n", md->name, md->image);
         return -1;
     }
-    if (image_parse(md->image, mod->data, mod->size, &img) != 0)
+    snprintf(what, sizeof(what), "%s: image '%s'", md->name, md->image); /* which domain, which image */
+    if (image_parse(what, mod->data, mod->size, &img) != 0)
         return -1;
     if (img.paddr_end > md->memory_mib << 20) {
         printf("builder: %s: image '%s' needs %llu KiB of memory, the domain has %llu MiB\n", md->name, md->image,
@@ -155,7 +157,8 @@ static int build_domain(const struct manifest_domain *md)
     c.nr_vcpus = md->vcpus;
     c.max_pages = md->memory_mib << 8;
     if ((r = mgmt(MGMT_DOMAIN_CREATE, &c, sizeof(c))) != 0) {
-        printf("builder: %s: create refused: %s\n", md->name, errname(r));
+        printf("builder: %s: create refused for %llu MiB, %u vCPU%s: %s\n", md->name,
+               (unsigned long long)md->memory_mib, md->vcpus, md->vcpus == 1 ? "" : "s", errname(r));
         return -1;
     }
     step = build_steps(c.domid, md, &img, mod->data, &r);
@@ -176,7 +179,8 @@ int main(void)
     static struct manifest m;
     unsigned started = 0;
 
-    printf("builder: started as the root domain, %zu boot modules\n", runtime_module_count());
+    printf("builder: started as the root domain, %zu boot module%s\n", runtime_module_count(),
+           runtime_module_count() == 1 ? "" : "s");
     if (!mod) {
         printf("builder: no boot module named 'manifest': nothing to build\n");
         return 0;

@@ -11,9 +11,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#define PT_LOAD 1
-#define PT_NOTE 4
-#define PF_X    1
+#define PT_LOAD                  1
+#define PT_NOTE                  4
+#define PF_X                     1
 #define XEN_ELFNOTE_PHYS32_ENTRY 18
 
 struct elf64_ehdr {
@@ -82,9 +82,22 @@ static int read_segments(const char *name, const uint8_t *data, size_t size, con
             return fail(name, "too many loadable segments");
         if (!within(ph.offset, ph.filesz, size) || ph.filesz > ph.memsz || ph.paddr + ph.memsz < ph.paddr)
             return fail(name, "a loadable segment lies outside the file or wraps");
-        out->seg[out->nsegments++] = (struct image_segment){ ph.offset, ph.filesz, ph.memsz, ph.paddr };
+        out->seg[out->nsegments++] = (struct image_segment){
+            .offset = ph.offset, .filesz = ph.filesz, .memsz = ph.memsz, .paddr = ph.paddr, .flags = ph.flags
+        };
         if (ph.paddr + ph.memsz > out->paddr_end)
             out->paddr_end = ph.paddr + ph.memsz;
+    }
+    return 0;
+}
+
+/* The entry is a guest-physical address: PVH starts with paging off. */
+static int entry_executable(const struct image *img)
+{
+    for (unsigned i = 0; i < img->nsegments; i++) {
+        const struct image_segment *s = &img->seg[i];
+        if ((s->flags & PF_X) && img->pvh_entry >= s->paddr && img->pvh_entry - s->paddr < s->memsz)
+            return 1;
     }
     return 0;
 }
@@ -110,5 +123,7 @@ int image_parse(const char *name, const uint8_t *data, size_t size, struct image
         return fail(name, "no loadable segment");
     if (!found)
         return fail(name, "no Xen PVH entry note (XEN_ELFNOTE_PHYS32_ENTRY): not a PVH image");
+    if (!entry_executable(out))
+        return fail(name, "the PVH entry is not inside an executable loadable segment");
     return 0;
 }

@@ -9,6 +9,7 @@
 
 struct image_segment {
     uint64_t offset, filesz, memsz, paddr;
+    uint32_t flags; /* PF_X, PF_W, PF_R */
 };
 
 struct image {
@@ -19,5 +20,7 @@ struct image {
 };
 
 /* image_parse: validate an ELF64 x86-64 executable with the Xen PVH entry
- * note. 0, or -1 with one line "builder: NAME: why" printed. */
+ * note, the entry inside an executable loadable segment. 0, or -1 with one
+ * line "builder: NAME: why" printed (NAME as given: it says which domain
+ * and image). */
 int image_parse(const char *name, const uint8_t *data, size_t size, struct image *out);

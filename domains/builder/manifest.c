@@ -121,14 +121,18 @@ static void start_section(struct manifest *m, unsigned line, char *s)
     size_t n = strlen(s);
     struct manifest_domain *d;
 
+    /* A refused header starts no domain: the keys below it must not reach
+     * the previous one, nor a refusal mark that one invalid. */
+    m->skipping = true;
     if (n < 3 || s[n - 1] != ']' || n - 2 >= MANIFEST_NAME_MAX) {
-        error(m, line, "bad section header (want [name], name under 32 characters)", s);
+        report(m, line, "bad section header (want [name], name under 32 characters), section skipped", s);
         return;
     }
     if (m->count == MANIFEST_MAX_DOMAINS) {
-        report(m, line, "too many domains", "");
+        report(m, line, "too many domains, section skipped", s);
         return;
     }
+    m->skipping = false;
     d = &m->dom[m->count++];
     memset(d, 0, sizeof(*d));
     memcpy(d->name, s + 1, n - 2);
@@ -155,6 +159,8 @@ static void parse_line(struct manifest *m, unsigned line, char *s)
         start_section(m, line, s);
         return;
     }
+    if (m->skipping)
+        return;
     if (!m->count) {
         report(m, line, "a key outside any [domain] section", s);
         return;

@@ -14,7 +14,8 @@
  *   cmdline = text to pass
  *
  * Every error names the line and the key; a domain with an error is not
- * built, the others are.
+ * built, the others are. The keys under a refused section header (bad,
+ * or one domain too many) belong to no domain and are skipped.
  */
 #pragma once
 
@@ -35,14 +36,15 @@ struct manifest_domain {
     unsigned weight;
     unsigned cap;
     uint64_t cpumask;
-    unsigned line;  /* where its section starts */
-    bool valid;     /* no error was found in its section */
+    unsigned line; /* where its section starts */
+    bool valid;    /* no error was found in its section */
 };
 
 struct manifest {
     unsigned count;
     struct manifest_domain dom[MANIFEST_MAX_DOMAINS];
     unsigned errors;
+    bool skipping; /* while parsing: after a section header that was refused */
 };
 
 /* manifest_parse: parse text (len bytes, need not be NUL-terminated).

@@ -10,6 +10,8 @@
  *   TINY_OOB     writes to guest-physical 1 GiB, outside its RAM
  *   TINY_TRIPLE  raises an exception with no IDT: a triple fault
  *   TINY_IO      reads port 0x60 (nobody's): must see 0xff and go on
+ *   TINY_SPIN    prints, then spins forever (scheduling tests)
+ *   TINY_BLOCK   prints, then halts with interrupts off: blocked for good
  */
 #define HYPERVISOR_console_io 18
 #define HYPERVISOR_sched_op   29
@@ -50,6 +52,13 @@ pvh_entry:
 1:  movl $HYPERVISOR_console_io, %eax
     movl $CONSOLEIO_write, %ebx
     vmmcall
+#if defined(TINY_SPIN)
+4:  jmp 4b
+#elif defined(TINY_BLOCK)
+5:  cli
+    hlt
+    jmp 5b
+#endif
     movl $HYPERVISOR_sched_op, %eax
     movl $SCHEDOP_shutdown, %ebx
     movl $reason, %ecx

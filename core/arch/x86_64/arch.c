@@ -40,6 +40,15 @@ void arch_wait_for_interrupt(void)
     irq_disable();
 }
 
+bool arch_take_resched(void)
+{
+    struct percpu *pc = this_cpu();
+    bool pending = pc->resched != 0;
+
+    pc->resched = 0;
+    return pending;
+}
+
 void arch_halt_forever(void)
 {
     for (;;)

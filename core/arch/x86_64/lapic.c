@@ -108,6 +108,7 @@ static void timer_irq(struct trap_frame *f)
 {
     (void)f;
     this_cpu()->timer_fired++;
+    this_cpu()->resched = 1;
 }
 
 /* Enables this CPU's APIC in the chosen mode with every LVT masked. */
@@ -185,6 +186,18 @@ int lapic_init_boot(const struct acpi_info *acpi)
 void lapic_init_ap(void)
 {
     lapic_enable_local();
+}
+
+void arch_timer_oneshot(uint64_t ns)
+{
+    uint64_t count = ns ? ns * timer_khz / 1000000u : 0;
+
+    if (ns && count == 0)
+        count = 1;
+    if (count > 0xffffffffu)
+        count = 0xffffffffu;
+    lapic_write(APIC_LVT_TIMER, VEC_TIMER); /* one-shot, unmasked */
+    lapic_write(APIC_TIMER_INIT, (uint32_t)count);
 }
 
 int lapic_timer_selftest(uint64_t us)

@@ -43,6 +43,7 @@ struct percpu {
     vaddr_t stack_base;  /* [base, top): this CPU's kernel stack */
     vaddr_t stack_top;
     uint64_t timer_fired; /* LAPIC timer interrupts seen: this CPU only */
+    uint32_t resched;     /* a timer or kick arrived: this CPU only */
     struct cpu_call call; /* protected by call_lock */
     uint32_t call_lock;
     uint64_t gdt[GDT_ENTRIES] __attribute__((aligned(16)));

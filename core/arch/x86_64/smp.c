@@ -143,7 +143,7 @@ void smp_ap_main(struct percpu *pc)
     __atomic_fetch_add(&online, 1, __ATOMIC_ACQ_REL);
     __atomic_store_n(&pc->state, CPU_ONLINE, __ATOMIC_RELEASE);
     log_debug("smp: cpu%u (APIC id %u) online", pc->index, pc->apic_id);
-    sched_start(false);
+    sched_start(false, 0);
 }
 
 void arch_idle_loop(void)

@@ -106,7 +106,8 @@ void trap_dispatch(struct trap_frame *f)
     }
     if (vec == VEC_SPURIOUS)
         return;
-    if (vec == VEC_KICK) { /* its work is done by interrupting the guest */
+    if (vec == VEC_KICK) { /* leave the guest and look at the work again */
+        this_cpu()->resched = 1;
         lapic_eoi();
         return;
     }

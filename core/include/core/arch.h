@@ -20,6 +20,13 @@ void arch_cpu_relax(void);
  * handled before this returns. */
 void arch_wait_for_interrupt(void);
 
+/* arch_timer_oneshot: interrupt this CPU once, ns from now (0: cancel). */
+void arch_timer_oneshot(uint64_t ns);
+
+/* arch_take_resched: whether a timer interrupt or a kick reached this CPU
+ * since the last call (and forget it). Interrupts off or on. */
+bool arch_take_resched(void);
+
 /* arch_online_cpu_mask: bit i set for every CPU index i that is online. */
 uint64_t arch_online_cpu_mask(void);
 

@@ -8,6 +8,7 @@
 #pragma once
 
 #include "core/cap.h"
+#include "core/credit.h"
 #include "core/npt.h"
 #include "core/spinlock.h"
 #include "core/types.h"
@@ -40,9 +41,12 @@ struct domain;
 struct vcpu {
     struct domain *dom;
     unsigned id;
-    enum vcpu_state state; /* written by the CPU running it */
-    unsigned cpu;          /* where it runs (pinned for now) */
-    int running_on;        /* CPU inside vcpu_run for it, -1 when none (atomic) */
+    enum vcpu_state state;    /* written by the CPU running it */
+    unsigned cpu;             /* where it runs (pinned for now) */
+    int running_on;           /* CPU inside vcpu_run for it, -1 when none (atomic) */
+    bool yielded;             /* asked to give up its slice: cleared by the run loop */
+    bool in_sched;            /* known to the scheduler: protected by the scheduler lock */
+    struct credit_vcpu sched; /* protected by the scheduler lock */
     struct vcpu_arch arch;
 };
 
@@ -60,14 +64,13 @@ struct domain {
     enum domain_state state;     /* protected by domain_lock */
     enum shutdown_reason reason; /* valid in DOMAIN_SHUTDOWN */
     char name[DOMAIN_NAME_MAX];
-    domid_t controller;     /* the domain that created it; DOMID_NONE for the root */
-    cap_t caps;             /* what it may ask of the core (cap.h) */
-    uint64_t max_pages;     /* RAM quota, set at creation */
-    uint64_t nr_pages;      /* RAM populated: protected by lock */
-    uint16_t weight;        /* credit scheduler weight (default 256) */
-    uint32_t cap;           /* percent of one CPU, 0 = none */
-    bool destroy_requested; /* its controller asked: reap when stopped */
-    struct npt npt;         /* protected by lock */
+    domid_t controller;      /* the domain that created it; DOMID_NONE for the root */
+    cap_t caps;              /* what it may ask of the core (cap.h) */
+    uint64_t max_pages;      /* RAM quota, set at creation */
+    uint64_t nr_pages;       /* RAM populated: protected by lock */
+    struct credit_dom sched; /* weight, cap, runtime: protected by the scheduler lock */
+    bool destroy_requested;  /* its controller asked: reap when stopped */
+    struct npt npt;          /* protected by lock */
     struct spinlock lock;
     unsigned nr_vcpus;
     struct vcpu vcpus[DOMAIN_MAX_VCPUS];
@@ -121,3 +124,6 @@ int domain_copy_from_phys(struct domain *d, uint64_t gpa, void *dst, size_t n);
 /* domain_guest_write: a write made on the guest's behalf: refused with
  * -ERR_FAULT where the guest itself may not write (read-only mappings). */
 int domain_guest_write(struct domain *d, uint64_t gpa, const void *src, size_t n);
+/* domain_guest_write_ok: 0 when the guest may write the byte at gpa,
+ * else -ERR_FAULT. */
+int domain_guest_write_ok(struct domain *d, uint64_t gpa);
