@@ -109,7 +109,9 @@ int domain_create(const char *name, unsigned nr_vcpus, uint64_t max_pages, domid
     snprintf(d->name, sizeof(d->name), "%s", name);
     d->max_pages = max_pages;
     d->controller = controller;
-    if (npt_create(&d->npt) != 0) {
+    d->shared_info_gfn = ~0ull;
+    if (npt_create(&d->npt) != 0 || frame_alloc_zeroed(&d->shared_info) != 0) {
+        npt_destroy(&d->npt);
         slot_release(d);
         return -ERR_NOMEM;
     }
@@ -167,11 +169,14 @@ static void orphan_children(const struct domain *d)
 void domain_destroy(struct domain *d)
 {
     size_t before = frame_free_count();
-    size_t held = d->npt.owned + d->npt.tables + d->nr_vcpus, returned;
+    size_t held = d->npt.owned + d->npt.tables + d->nr_vcpus + (d->shared_info ? 1 : 0), returned;
 
     for (unsigned i = 0; i < d->nr_vcpus; i++)
         vcpu_arch_destroy(&d->vcpus[i]);
     npt_destroy(&d->npt);
+    if (d->shared_info)
+        frame_free(d->shared_info);
+    d->shared_info = 0;
     returned = frame_free_count() - before;
     orphan_children(d);
     if (returned == held)

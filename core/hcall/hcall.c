@@ -6,15 +6,32 @@
  */
 #include "core/errno.h"
 #include "core/hcall.h"
+#include "core/arch.h"
 #include "core/log.h"
+#include "core/mm.h"
 #include "core/nospec.h"
 #include "core/string.h"
 #include "core/vcpu.h"
+#include "core/vtime.h"
 
 #define HYPERVISOR_console_io  18
 #define HYPERVISOR_xen_version 17
 #define HYPERVISOR_sched_op    29
+#define HYPERVISOR_memory_op   12
+#define HYPERVISOR_vcpu_op     24
 #define HYPERVISOR_mosaic_mgmt 60 /* idl/mgmt.idl: MOSAIC_HYPERCALL_MGMT */
+
+#define XENMEM_add_to_physmap   7
+#define XENMEM_memory_map       10
+#define XENMAPSPACE_shared_info 0
+#define DOMID_SELF              0x7ff0u
+#define E820_RAM                1
+
+#define VCPUOP_stop_periodic_timer   7
+#define VCPUOP_set_singleshot_timer  8
+#define VCPUOP_stop_singleshot_timer 9
+#define VCPU_SSHOTTMR_future         1u
+#define ERR_TIME                     62 /* Xen's ETIME */
 
 #define XENVER_version      0
 #define XENVER_extraversion 1
@@ -120,11 +137,111 @@ static int64_t do_sched_op(struct vcpu *v, const uint64_t *a)
     }
 }
 
+struct xen_add_to_physmap {
+    uint16_t domid;
+    uint16_t size;
+    uint32_t space;
+    uint64_t idx;
+    uint64_t gpfn;
+};
+_Static_assert(sizeof(struct xen_add_to_physmap) == 24, "xen_add_to_physmap layout (Xen public ABI)");
+
+struct xen_memory_map {
+    uint32_t nr_entries;
+    uint32_t pad;
+    uint64_t buffer;
+};
+
+struct e820_entry {
+    uint64_t addr, size;
+    uint32_t type;
+} __attribute__((packed));
+_Static_assert(sizeof(struct e820_entry) == 20, "e820 entry layout");
+
+/* Puts the domain's shared-info frame at gpfn, in place of what was there
+ * (RAM there is given back, as on Xen); a second call moves it. */
+static int64_t map_shared_info(struct vcpu *v, uint64_t gpfn)
+{
+    struct domain *d = v->dom;
+    uint64_t f;
+    paddr_t old;
+    unsigned flags;
+    int r;
+
+    if (gpfn >= (1ull << 36))
+        return -ERR_INVAL;
+    f = spin_lock_irqsave(&d->lock);
+    if (d->shared_info_gfn != ~0ull && npt_unmap(&d->npt, d->shared_info_gfn << PAGE_SHIFT, &old) == 0)
+        d->shared_info_gfn = ~0ull;
+    if (npt_lookup(&d->npt, gpfn << PAGE_SHIFT, &old, &flags) == 0 &&
+        npt_unmap(&d->npt, gpfn << PAGE_SHIFT, &old) == 0 && (flags & NPT_OWNED)) {
+        frame_free(old);
+        d->nr_pages--;
+    }
+    r = npt_map(&d->npt, gpfn << PAGE_SHIFT, d->shared_info, NPT_W);
+    if (r == 0)
+        d->shared_info_gfn = gpfn;
+    spin_unlock_irqrestore(&d->lock, f);
+    for (unsigned i = 0; r == 0 && i < d->nr_vcpus; i++)
+        vtime_update(&d->vcpus[i]);
+    return r;
+}
+
+static int64_t do_memory_op(struct vcpu *v, const uint64_t *a)
+{
+    struct xen_add_to_physmap x;
+    struct xen_memory_map m;
+    struct e820_entry ram;
+
+    switch (a[0]) {
+    case XENMEM_add_to_physmap:
+        if (vcpu_copy_from_guest(v, a[1], &x, sizeof(x)))
+            return -ERR_FAULT;
+        if ((x.domid != DOMID_SELF && x.domid != v->dom->id) || x.space != XENMAPSPACE_shared_info || x.idx)
+            return -ERR_INVAL; /* grant-table frames come with grant tables */
+        return map_shared_info(v, x.gpfn);
+    case XENMEM_memory_map:
+        if (vcpu_copy_from_guest(v, a[1], &m, sizeof(m)))
+            return -ERR_FAULT;
+        if (m.nr_entries < 1)
+            return -ERR_INVAL;
+        ram = (struct e820_entry){ 0, v->dom->nr_pages << PAGE_SHIFT, E820_RAM };
+        m.nr_entries = 1;
+        if (vcpu_copy_to_guest(v, m.buffer, &ram, sizeof(ram)) || vcpu_copy_to_guest(v, a[1], &m, sizeof(m)))
+            return -ERR_FAULT;
+        return 0;
+    default: return -ERR_NOSYS;
+    }
+}
+
+static int64_t do_vcpu_op(struct vcpu *v, const uint64_t *a)
+{
+    struct {
+        uint64_t timeout_abs_ns;
+        uint32_t flags;
+        uint32_t pad;
+    } t;
+
+    if (a[1] != v->id) /* timers of the calling vCPU only */
+        return a[1] < v->dom->nr_vcpus ? -ERR_INVAL : -ERR_NOENT;
+    switch (a[0]) {
+    case VCPUOP_set_singleshot_timer:
+        if (vcpu_copy_from_guest(v, a[2], &t, sizeof(t)))
+            return -ERR_FAULT;
+        if ((t.flags & VCPU_SSHOTTMR_future) && t.timeout_abs_ns < arch_time_ns())
+            return -ERR_TIME;
+        vtime_set_timer(v, t.timeout_abs_ns ? t.timeout_abs_ns : 1);
+        return 0;
+    case VCPUOP_stop_singleshot_timer: vtime_set_timer(v, 0); return 0;
+    case VCPUOP_stop_periodic_timer: return 0; /* there is no periodic timer to stop */
+    default: return -ERR_NOSYS;
+    }
+}
+
 static const hcall_fn hcall_table[] = {
-    [HYPERVISOR_xen_version] = do_xen_version,
-    [HYPERVISOR_console_io] = do_console_io,
-    [HYPERVISOR_sched_op] = do_sched_op,
-    [HYPERVISOR_mosaic_mgmt] = hcall_mgmt,
+    [HYPERVISOR_xen_version] = do_xen_version, [HYPERVISOR_console_io] = do_console_io,
+    [HYPERVISOR_sched_op] = do_sched_op,       [HYPERVISOR_memory_op] = do_memory_op,
+    [HYPERVISOR_vcpu_op] = do_vcpu_op,         [HYPERVISOR_mosaic_mgmt] = hcall_mgmt,
 };
 
 int64_t hcall_dispatch(struct vcpu *v, uint64_t nr, const uint64_t args[HCALL_ARGS])

@@ -12,6 +12,7 @@
 #include "core/sched.h"
 #include "core/spinlock.h"
 #include "core/vcpu.h"
+#include "core/vtime.h"
 
 static struct credit_sched cs;                     /* protected by sched_lock */
 static struct spinlock sched_lock = SPINLOCK_INIT; /* the credit state, vcpu.sched, domain.sched */
@@ -118,6 +119,7 @@ static void run_slice(struct vcpu *v, unsigned cpu, uint64_t slice_ns)
     __atomic_store_n(&v->running_on, (int)cpu, __ATOMIC_SEQ_CST);
     if (__atomic_load_n(&d->state, __ATOMIC_SEQ_CST) == DOMAIN_RUNNING && v->state == VCPU_RUNNABLE) {
         arch_take_resched(); /* what came before this turn is handled by picking it */
+        vtime_update(v);
         arch_timer_oneshot(slice_ns);
         vcpu_run(v);
         arch_timer_oneshot(0);
@@ -197,7 +199,7 @@ void sched_start(bool exit_when_idle, uint64_t report_at_ms)
     while (!__atomic_load_n(&sched_ready, __ATOMIC_ACQUIRE))
         arch_wait_for_interrupt();
     for (;;) {
-        uint64_t slice = 0, f = spin_lock_irqsave(&sched_lock);
+        uint64_t slice = 0, next_timer, f = spin_lock_irqsave(&sched_lock);
         struct credit_vcpu *cv = credit_pick(&cs, cpu, arch_time_ns(), &slice);
 
         spin_unlock_irqrestore(&sched_lock, f);
@@ -214,8 +216,12 @@ void sched_start(bool exit_when_idle, uint64_t report_at_ms)
                 arch_platform_exit(PLATFORM_EXIT_DONE);
             }
         }
+        next_timer = vtime_expire(arch_time_ns());
         if (!cv) {
-            arch_timer_oneshot(slice ? slice : CREDIT_PERIOD_NS);
+            uint64_t sleep = slice ? slice : CREDIT_PERIOD_NS, now = arch_time_ns();
+            if (next_timer && next_timer > now && next_timer - now < sleep)
+                sleep = next_timer - now; /* wake for the next guest timer */
+            arch_timer_oneshot(sleep);
             arch_wait_for_interrupt();
         }
     }

@@ -13,6 +13,7 @@
 #include "core/mm.h"
 #include "core/string.h"
 #include "core/vcpu.h"
+#include "core/vtime.h"
 #include "svm_priv.h"
 
 #define MSR_XEN_HYPERCALL 0x40000000u
@@ -172,8 +173,8 @@ bool svm_exit_handle(struct vcpu *v)
     case VMEXIT_VMMCALL: exit_vmmcall(v); return v->state == VCPU_RUNNABLE;
     case VMEXIT_HLT:
         advance(v, 1);
-        v->state = VCPU_BLOCKED;
-        return false;
+        vtime_block(v);
+        return v->state == VCPU_RUNNABLE;
     case VMEXIT_IOIO: exit_ioio(v); return true;
     case VMEXIT_MSR: exit_msr(v); return true;
     case VMEXIT_NPF: exit_npf(v); return false;

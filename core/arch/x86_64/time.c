@@ -43,3 +43,33 @@ void time_delay_us(uint64_t us)
     while ((int64_t)(rdtsc() - end) < 0)
         cpu_relax();
 }
+
+/* The pvclock factors for tsc_khz: mul in [2^31, 2^32) with the shift
+ * that makes mul * 2^shift / 2^32 equal ns per TSC tick (1e6 / khz). */
+static void pvclock_scale(uint32_t *mul, int8_t *shift)
+{
+    unsigned __int128 m = ((unsigned __int128)1000000u << 32) / tsc_khz;
+    int s = 0;
+
+    while (m >= ((unsigned __int128)1 << 32)) {
+        m >>= 1;
+        s++;
+    }
+    while (m < ((unsigned __int128)1 << 31)) {
+        m <<= 1;
+        s--;
+    }
+    *mul = (uint32_t)m;
+    *shift = (int8_t)s;
+}
+
+void arch_clock_snapshot(struct arch_clock *c)
+{
+    uint64_t d;
+
+    c->tsc = rdtsc();
+    d = c->tsc - tsc_base;
+    c->ns = tsc_khz ? (d / tsc_khz) * 1000000u + (d % tsc_khz) * 1000000u / tsc_khz : 0;
+    if (tsc_khz)
+        pvclock_scale(&c->mul, &c->shift);
+}

@@ -20,6 +20,17 @@ void arch_cpu_relax(void);
  * handled before this returns. */
 void arch_wait_for_interrupt(void);
 
+/* arch_clock_snapshot: a TSC reading, the core time (ns) it stands for,
+ * and Xen pvclock scale factors turning TSC deltas into ns:
+ * ns = (shift >= 0 ? d << shift : d >> -shift) * mul >> 32. */
+struct arch_clock {
+    uint64_t tsc;
+    uint64_t ns;
+    uint32_t mul;
+    int8_t shift;
+};
+void arch_clock_snapshot(struct arch_clock *c);
+
 /* arch_timer_oneshot: interrupt this CPU once, ns from now (0: cancel). */
 void arch_timer_oneshot(uint64_t ns);
 

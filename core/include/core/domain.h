@@ -47,6 +47,8 @@ struct vcpu {
     bool yielded;             /* asked to give up its slice: cleared by the run loop */
     bool in_sched;            /* known to the scheduler: protected by the scheduler lock */
     struct credit_vcpu sched; /* protected by the scheduler lock */
+    uint64_t timer_deadline;  /* single-shot timer, core ns; 0 = none (atomic) */
+    uint32_t timer_fired;     /* it expired since it was set (atomic) */
     struct vcpu_arch arch;
 };
 
@@ -64,13 +66,15 @@ struct domain {
     enum domain_state state;     /* protected by domain_lock */
     enum shutdown_reason reason; /* valid in DOMAIN_SHUTDOWN */
     char name[DOMAIN_NAME_MAX];
-    domid_t controller;      /* the domain that created it; DOMID_NONE for the root */
-    cap_t caps;              /* what it may ask of the core (cap.h) */
-    uint64_t max_pages;      /* RAM quota, set at creation */
-    uint64_t nr_pages;       /* RAM populated: protected by lock */
-    struct credit_dom sched; /* weight, cap, runtime: protected by the scheduler lock */
-    bool destroy_requested;  /* its controller asked: reap when stopped */
-    struct npt npt;          /* protected by lock */
+    domid_t controller;       /* the domain that created it; DOMID_NONE for the root */
+    cap_t caps;               /* what it may ask of the core (cap.h) */
+    uint64_t max_pages;       /* RAM quota, set at creation */
+    uint64_t nr_pages;        /* RAM populated: protected by lock */
+    struct credit_dom sched;  /* weight, cap, runtime: protected by the scheduler lock */
+    bool destroy_requested;   /* its controller asked: reap when stopped */
+    paddr_t shared_info;      /* its shared-info frame (owned by the core) */
+    uint64_t shared_info_gfn; /* where the guest mapped it; ~0 = nowhere: protected by lock */
+    struct npt npt;           /* protected by lock */
     struct spinlock lock;
     unsigned nr_vcpus;
     struct vcpu vcpus[DOMAIN_MAX_VCPUS];

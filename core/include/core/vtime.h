@@ -1,0 +1,24 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Guest time, Xen style: each vCPU's pvclock record in its domain's
+ * shared-info page (public/xen.h struct vcpu_time_info), and single-shot
+ * timers that wake blocked vCPUs (public/vcpu.h).
+ */
+#pragma once
+
+#include "core/domain.h"
+
+/* vtime_update: refresh v's pvclock record (if its domain mapped the
+ * shared-info page). Called before v runs, on the CPU about to run it. */
+void vtime_update(struct vcpu *v);
+
+/* vtime_block: v asks to block (SCHEDOP_block, HLT). It stays runnable
+ * if its timer already fired; never loses a wake-up racing with expiry. */
+void vtime_block(struct vcpu *v);
+
+/* vtime_set_timer: arm v's single-shot timer at deadline_ns (core time). */
+void vtime_set_timer(struct vcpu *v, uint64_t deadline_ns);
+
+/* vtime_expire: fire every timer due at now; returns the earliest
+ * deadline still pending (0 = none). Any CPU, any time. */
+uint64_t vtime_expire(uint64_t now);
