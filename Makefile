@@ -44,6 +44,7 @@ test: deps
 bench: deps
 	@$(MAKE) --no-print-directory all
 	@$(PYTHON) tests/bench/boot.py --out $(OUT)
+	@$(PYTHON) tests/bench/domains.py --out $(OUT)
 
 # Formatting is checked, not just suggested (.clang-format).
 FORMAT_FILES = $(shell git ls-files '*.c' '*.h' 2>/dev/null || find core tests -name '*.[ch]')
