@@ -54,8 +54,7 @@ static void wake_if_blocked(struct vcpu *v)
 {
     enum vcpu_state blocked = VCPU_BLOCKED;
 
-    if (__atomic_compare_exchange_n(&v->state, &blocked, VCPU_RUNNABLE, false, __ATOMIC_SEQ_CST,
-                                    __ATOMIC_SEQ_CST)) {
+    if (__atomic_compare_exchange_n(&v->state, &blocked, VCPU_RUNNABLE, false, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST)) {
         __atomic_store_n(&v->timer_fired, 0, __ATOMIC_SEQ_CST); /* this wake consumed it */
         sched_wake(v);
     }
@@ -66,8 +65,7 @@ void vtime_block(struct vcpu *v)
     __atomic_store_n(&v->state, VCPU_BLOCKED, __ATOMIC_SEQ_CST);
     if (__atomic_exchange_n(&v->timer_fired, 0, __ATOMIC_SEQ_CST)) {
         enum vcpu_state blocked = VCPU_BLOCKED;
-        __atomic_compare_exchange_n(&v->state, &blocked, VCPU_RUNNABLE, false, __ATOMIC_SEQ_CST,
-                                    __ATOMIC_SEQ_CST);
+        __atomic_compare_exchange_n(&v->state, &blocked, VCPU_RUNNABLE, false, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);
     }
 }
 
