@@ -165,11 +165,14 @@ static bool any_domain_busy(void)
 
 /* test.sched_report: CPU time charged per domain between a mark taken a
  * quarter of the way in (so start-up is left out) and the end. Boot CPU. */
-static uint64_t mark_ns, mark_runtime[DOMAIN_MAX];
+static uint64_t mark_ns, mark_runtime[DOMAIN_MAX], mark_idle[64];
+static uint64_t idle_ns[64]; /* time each CPU slept with nothing to run: its own slot */
 
 static void report_mark(void)
 {
     mark_ns = arch_time_ns();
+    for (unsigned c = 0; c < 64; c++)
+        mark_idle[c] = __atomic_load_n(&idle_ns[c], __ATOMIC_RELAXED);
     for (unsigned i = 1; i < DOMAIN_MAX; i++)
         mark_runtime[i] = domain_slot(i) ? sched_runtime_ns(domain_slot(i)) : 0;
 }
@@ -188,6 +191,11 @@ static void report_and_exit(void)
                  (unsigned long long)us, (unsigned long long)window_us, (unsigned long long)(us * 100 / window_us),
                  (unsigned long long)(us * 1000 / window_us % 10));
     }
+    for (unsigned c = 0; c < 64; c++)
+        if (arch_online_cpu_mask() & (1ull << c))
+            log_info("sched: cpu%u idle %llu us of %llu us", c,
+                     (unsigned long long)((__atomic_load_n(&idle_ns[c], __ATOMIC_RELAXED) - mark_idle[c]) / 1000u),
+                     (unsigned long long)window_us);
     log_info("core: test.sched_report: ending the run");
     arch_platform_exit(PLATFORM_EXIT_DONE);
 }
@@ -222,7 +230,9 @@ void sched_start(bool exit_when_idle, uint64_t report_at_ms)
             if (next_timer && next_timer > now && next_timer - now < sleep)
                 sleep = next_timer - now; /* wake for the next guest timer */
             arch_timer_oneshot(sleep);
+            now = arch_time_ns();
             arch_wait_for_interrupt();
+            __atomic_fetch_add(&idle_ns[cpu], arch_time_ns() - now, __ATOMIC_RELAXED);
         }
     }
 }
