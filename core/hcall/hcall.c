@@ -9,6 +9,7 @@
 #include "core/arch.h"
 #include "core/log.h"
 #include "core/mm.h"
+#include "core/sched.h"
 #include "core/nospec.h"
 #include "core/string.h"
 #include "core/vcpu.h"
@@ -27,6 +28,10 @@
 #define DOMID_SELF              0x7ff0u
 #define E820_RAM                1
 
+#define VCPUOP_initialise            0
+#define VCPUOP_up                    1
+#define VCPUOP_down                  2
+#define VCPUOP_is_up                 3
 #define VCPUOP_stop_periodic_timer   7
 #define VCPUOP_set_singleshot_timer  8
 #define VCPUOP_stop_singleshot_timer 9
@@ -214,16 +219,51 @@ static int64_t do_memory_op(struct vcpu *v, const uint64_t *a)
     }
 }
 
+/* Commands on any vCPU of the caller's domain: start, stop, query. */
+static int64_t vcpu_op_sibling(struct vcpu *v, unsigned cmd, struct vcpu *t, uint64_t arg)
+{
+    struct vcpu_hvm_context ctx;
+
+    switch (cmd) {
+    case VCPUOP_initialise:
+        if (t->initialised)
+            return -ERR_EXIST;
+        if (vcpu_copy_from_guest(v, arg, &ctx, sizeof(ctx)))
+            return -ERR_FAULT;
+        return vcpu_set_hvm_context(t, &ctx);
+    case VCPUOP_up:
+        if (!t->initialised)
+            return -ERR_INVAL;
+        if (t->state == VCPU_DOWN) {
+            t->state = VCPU_RUNNABLE;
+            sched_wake(t);
+        }
+        return 0;
+    case VCPUOP_down:
+        t->state = VCPU_DOWN; /* it stops at its next exit */
+        if (t->running_on >= 0 && (unsigned)t->running_on != arch_cpu_index())
+            arch_kick_cpu((unsigned)t->running_on);
+        return 0;
+    case VCPUOP_is_up: return t->state != VCPU_DOWN;
+    default: return -ERR_NOSYS;
+    }
+}
+
 static int64_t do_vcpu_op(struct vcpu *v, const uint64_t *a)
 {
+    struct domain *d = v->dom;
     struct {
         uint64_t timeout_abs_ns;
         uint32_t flags;
         uint32_t pad;
     } t;
 
+    if (a[1] >= d->nr_vcpus)
+        return -ERR_NOENT;
+    if (a[0] <= VCPUOP_is_up)
+        return vcpu_op_sibling(v, (unsigned)a[0], &d->vcpus[index_nospec((size_t)a[1], d->nr_vcpus)], a[2]);
     if (a[1] != v->id) /* timers of the calling vCPU only */
-        return a[1] < v->dom->nr_vcpus ? -ERR_INVAL : -ERR_NOENT;
+        return -ERR_INVAL;
     switch (a[0]) {
     case VCPUOP_set_singleshot_timer:
         if (vcpu_copy_from_guest(v, a[2], &t, sizeof(t)))

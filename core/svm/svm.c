@@ -156,6 +156,77 @@ void vcpu_set_pvh_entry(struct vcpu *v, uint32_t entry, uint32_t start_info)
     memset(&v->arch.regs, 0, sizeof(v->arch.regs));
     v->arch.regs.rbx = start_info;
     v->state = VCPU_RUNNABLE;
+    v->initialised = true;
+}
+
+#define CR0_PE       (1ull << 0)
+#define CR0_PG       (1ull << 31)
+#define CR4_PAE      (1ull << 5)
+#define EFER_LME_LMA ((1ull << 8) | (1ull << 10))
+
+/* Control registers a context may carry: no reserved bits, paging only
+ * with protection, long mode only with PAE paging. */
+static bool hvm_cr_ok(uint64_t cr0, uint64_t cr4, uint64_t efer)
+{
+    if ((cr0 >> 32) || (cr4 >> 32) || !(cr0 & CR0_PE) || (efer & ~EFER_GUEST_BITS))
+        return false;
+    if ((efer & EFER_LME_LMA) && !((cr0 & CR0_PG) && (cr4 & CR4_PAE)))
+        return false;
+    return true;
+}
+
+static void set_seg32(struct vmcb_seg *s, uint32_t base, uint32_t limit, uint16_t ar, uint16_t sel)
+{
+    s->selector = sel;
+    s->attrib = ar;
+    s->limit = limit;
+    s->base = base;
+}
+
+int vcpu_set_hvm_context(struct vcpu *v, const struct vcpu_hvm_context *c)
+{
+    struct vmcb_state *s = &v->arch.vmcb->state;
+    struct vcpu_regs *r = &v->arch.regs;
+
+    if (c->mode == 0) {
+        const struct vcpu_hvm_x86_32 *x = &c->regs.x86_32;
+        if (!hvm_cr_ok(x->cr0, x->cr4, x->efer) || (x->efer & EFER_LME_LMA))
+            return -ERR_INVAL;
+        vcpu_set_pvh_entry(v, x->eip, x->ebx);
+        set_seg32(&s->cs, x->cs_base, x->cs_limit, x->cs_ar, 0x08);
+        set_seg32(&s->ds, x->ds_base, x->ds_limit, x->ds_ar, 0x10);
+        set_seg32(&s->ss, x->ss_base, x->ss_limit, x->ss_ar, 0x10);
+        set_seg32(&s->es, x->es_base, x->es_limit, x->es_ar, 0x10);
+        set_seg32(&s->tr, x->tr_base, x->tr_limit, x->tr_ar, 0x18);
+        s->cr0 = x->cr0 | 0x10; /* ET is fixed to 1 */
+        s->cr3 = x->cr3;
+        s->cr4 = x->cr4;
+        s->efer = x->efer | EFER_SVME;
+        s->rflags = (x->eflags & 0x3f7fd7u) | 0x2;
+        s->rsp = x->esp;
+        s->rax = x->eax;
+        r->rcx = x->ecx, r->rdx = x->edx, r->rbp = x->ebp, r->rsi = x->esi, r->rdi = x->edi;
+    } else if (c->mode == 1) {
+        const struct vcpu_hvm_x86_64 *x = &c->regs.x86_64;
+        if (!hvm_cr_ok(x->cr0, x->cr4, x->efer) || (x->efer & EFER_LME_LMA) != EFER_LME_LMA)
+            return -ERR_INVAL;
+        vcpu_set_pvh_entry(v, 0, (uint32_t)x->rbx);
+        set_seg(&s->cs, 0x08, 0x29b, 0xffffffff); /* flat 64-bit code */
+        s->cr0 = x->cr0 | 0x10;
+        s->cr3 = x->cr3;
+        s->cr4 = x->cr4;
+        s->efer = x->efer | EFER_SVME;
+        s->rflags = (x->rflags & 0x3f7fd7u) | 0x2;
+        s->rip = x->rip;
+        s->rsp = x->rsp;
+        s->rax = x->rax;
+        r->rbx = x->rbx, r->rcx = x->rcx, r->rdx = x->rdx, r->rbp = x->rbp, r->rsi = x->rsi, r->rdi = x->rdi;
+    } else {
+        return -ERR_INVAL;
+    }
+    v->state = VCPU_DOWN; /* VCPUOP_up starts it */
+    v->initialised = true;
+    return 0;
 }
 
 bool svm_guest_long_mode(const struct vcpu *v)

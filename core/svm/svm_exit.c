@@ -17,7 +17,6 @@
 #include "svm_priv.h"
 
 #define MSR_XEN_HYPERCALL 0x40000000u
-#define EFER_GUEST_BITS   ((1ull << 0) | (1ull << 8) | (1ull << 10) | (1ull << 11)) /* SCE LME LMA NXE */
 #define EXC_UD            6
 #define EXC_GP            13
 

@@ -7,6 +7,9 @@
 
 struct cpuid_regs;
 
+/* EFER bits a guest may own: SCE, LME, LMA, NXE (SVME is the core's). */
+#define EFER_GUEST_BITS ((1ull << 0) | (1ull << 8) | (1ull << 10) | (1ull << 11))
+
 /* svm_entry.S */
 void svm_vmrun(struct vcpu_regs *regs, paddr_t vmcb, paddr_t host_area);
 

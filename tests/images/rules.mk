@@ -6,7 +6,15 @@
 IMG := $(OUT)/tests/images
 TINY_VARIANTS := oob triple io spin block
 test-images: $(IMG)/tiny_pvh.elf $(IMG)/tiny_pvh_truncated.elf $(IMG)/not_elf.bin \
-	$(patsubst %,$(IMG)/tiny_pvh_%.elf,$(TINY_VARIANTS)) $(IMG)/tiny_no_note.elf $(IMG)/tiny_noexec.elf
+	$(patsubst %,$(IMG)/tiny_pvh_%.elf,$(TINY_VARIANTS)) $(IMG)/tiny_no_note.elf $(IMG)/tiny_noexec.elf \
+	$(IMG)/two_vcpu.elf
+
+# A domain that starts its second vCPU (tests/images/two_vcpu.S).
+$(IMG)/two_vcpu.elf: tests/images/two_vcpu.S tests/images/tiny_pvh.ld
+	@mkdir -p $(dir $@)
+	@echo "  IMAGE   $@"
+	@$(CC) -c -fno-pic -o $@.o $<
+	@$(LD) -nostdlib -z max-page-size=0x1000 -z noexecstack -T tests/images/tiny_pvh.ld -o $@ $@.o
 
 # tiny_pvh.elf, and tiny_pvh_<variant>.elf built with -DTINY_<VARIANT>.
 $(IMG)/tiny_pvh%.elf: tests/images/tiny_pvh.S tests/images/tiny_pvh.ld

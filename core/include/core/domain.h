@@ -46,6 +46,7 @@ struct vcpu {
     int running_on;           /* CPU inside vcpu_run for it, -1 when none (atomic) */
     bool yielded;             /* asked to give up its slice: cleared by the run loop */
     bool in_sched;            /* known to the scheduler: protected by the scheduler lock */
+    bool initialised;         /* has a start state (VCPUOP_initialise or the builder) */
     struct credit_vcpu sched; /* protected by the scheduler lock */
     uint64_t timer_deadline;  /* single-shot timer, core ns; 0 = none (atomic) */
     uint32_t timer_fired;     /* it expired since it was set (atomic) */
