@@ -34,32 +34,35 @@ void panic_end(enum platform_exit code)
     arch_halt_forever();
 }
 
-void panic(const char *fmt, ...)
+/* Claims the panic and logs "<prefix><formatted message>" once. */
+static void claim_and_say(const char *prefix, const char *fmt, va_list ap)
 {
     char msg[200];
-    va_list ap;
 
     if (!panic_begin())
         arch_halt_forever();
-    va_start(ap, fmt);
     vsnprintf(msg, sizeof(msg), fmt, ap);
+    log_err("%s%s", prefix, msg);
+}
+
+void panic(const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    claim_and_say("PANIC: ", fmt, ap);
     va_end(ap);
-    log_err("PANIC: %s", msg);
     arch_backtrace(0, 0);
     panic_end(PLATFORM_EXIT_PANIC);
 }
 
 void panic_refuse(const char *fmt, ...)
 {
-    char msg[200];
     va_list ap;
 
-    if (!panic_begin())
-        arch_halt_forever();
     va_start(ap, fmt);
-    vsnprintf(msg, sizeof(msg), fmt, ap);
+    claim_and_say("core: refusing to boot: ", fmt, ap);
     va_end(ap);
-    log_err("core: refusing to boot: %s", msg);
     arch_stop_other_cpus();
     arch_platform_exit(PLATFORM_EXIT_REFUSED);
     arch_halt_forever();
