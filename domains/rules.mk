@@ -53,7 +53,7 @@ $(OUT)/domains/%.S.o: domains/%.S
 
 # Module boundaries (STYLE 15): a global symbol of runtime/NAME.c starts
 # with NAME's first word and "_", or is a name newlib or the PVH ABI fixes.
-RUNTIME_FIXED_NAMES := pvh_start _exit close fstat getpid isatty kill lseek read sbrk write
+RUNTIME_FIXED_NAMES := pvh_start _exit close fstat getpid gettimeofday isatty kill lseek read sbrk sleep usleep write
 
 $(RUNTIME_LIB): $(RUNTIME_OBJS)
 	@echo "  AR      $@"

@@ -168,22 +168,27 @@ static void orphan_children(const struct domain *d)
 
 void domain_destroy(struct domain *d)
 {
-    size_t before = frame_free_count();
-    size_t held = d->npt.owned + d->npt.tables + d->nr_vcpus + (d->shared_info ? 1 : 0), returned;
+    /* What the domain's books say it holds, against what is freed: the
+     * two must agree (other CPUs may allocate meanwhile, so the global
+     * free count cannot tell; the boot scenarios compare it at the end). */
+    size_t held = d->npt.owned + d->npt.tables + d->nr_vcpus + (d->shared_info ? 1 : 0), freed = 0;
 
-    for (unsigned i = 0; i < d->nr_vcpus; i++)
+    for (unsigned i = 0; i < d->nr_vcpus; i++) {
+        freed += d->vcpus[i].arch.vmcb_pa != 0;
         vcpu_arch_destroy(&d->vcpus[i]);
-    npt_destroy(&d->npt);
-    if (d->shared_info)
+    }
+    freed += npt_destroy(&d->npt);
+    if (d->shared_info) {
         frame_free(d->shared_info);
+        freed++;
+    }
     d->shared_info = 0;
-    returned = frame_free_count() - before;
     orphan_children(d);
-    if (returned == held)
+    if (freed == held)
         log_info("domain: d%u '%s' destroyed: all %zu of its frames returned; free frames: %zu of %zu", d->id, d->name,
-                 returned, frame_free_count(), frame_total_count());
+                 freed, frame_free_count(), frame_total_count());
     else
-        log_err("domain: d%u '%s' destroyed: LEAK: held %zu frames, %zu returned", d->id, d->name, held, returned);
+        log_err("domain: d%u '%s' destroyed: LEAK: held %zu frames, %zu returned", d->id, d->name, held, freed);
     slot_release(d);
 }
 

@@ -35,8 +35,9 @@ void vtime_update(struct vcpu *v)
 
     if (d->shared_info_gfn == ~0ull || v->id >= SHARED_VCPUS)
         return;
-    t = (volatile struct vcpu_time_info *)((uint8_t *)phys_to_virt(d->shared_info) + v->id * VCPU_INFO_SIZE +
-                                           VCPU_TIME_OFFSET);
+    /* 64-byte slots at a page boundary: the record is 32-byte aligned. */
+    t = (volatile struct vcpu_time_info *)(void *)((uint8_t *)phys_to_virt(d->shared_info) + v->id * VCPU_INFO_SIZE +
+                                                   VCPU_TIME_OFFSET);
     arch_clock_snapshot(&c);
     t->version = t->version + 1; /* odd: being written */
     __atomic_thread_fence(__ATOMIC_SEQ_CST);

@@ -130,7 +130,9 @@ static int64_t do_sched_op(struct vcpu *v, const uint64_t *a)
 
     switch (a[0]) {
     case SCHEDOP_yield: return 0;
-    case SCHEDOP_block: v->state = VCPU_BLOCKED; return 0;
+    case SCHEDOP_block:
+        vtime_block(v); /* until its timer fires (event channels come later) */
+        return 0;
     case SCHEDOP_shutdown:
         if (vcpu_copy_from_guest(v, a[1], &reason, sizeof(reason)))
             return -ERR_FAULT;

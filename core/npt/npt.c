@@ -102,27 +102,31 @@ int npt_lookup(const struct npt *n, uint64_t gpa, paddr_t *mpa, unsigned *flags)
     return 0;
 }
 
-static void npt_free_table(struct npt *n, paddr_t table, unsigned level)
+static size_t npt_free_table(struct npt *n, paddr_t table, unsigned level)
 {
     uint64_t *t = phys_to_virt(table);
+    size_t freed = 1;
 
     for (unsigned i = 0; i < 512; i++) {
         if (!(t[i] & E_P))
             continue;
-        if (level > 1)
-            npt_free_table(n, t[i] & E_ADDR, level - 1);
-        else if (t[i] & E_OWNED) {
+        if (level > 1) {
+            freed += npt_free_table(n, t[i] & E_ADDR, level - 1);
+        } else if (t[i] & E_OWNED) {
             frame_free(t[i] & E_ADDR);
             n->owned--;
+            freed++;
         }
     }
     frame_free(table);
     n->tables--;
+    return freed;
 }
 
-void npt_destroy(struct npt *n)
+size_t npt_destroy(struct npt *n)
 {
-    if (n->root)
-        npt_free_table(n, n->root, 4);
+    size_t freed = n->root ? npt_free_table(n, n->root, 4) : 0;
+
     n->root = 0;
+    return freed;
 }

@@ -8,6 +8,7 @@
 #include "core/arch.h"
 #include "core/errno.h"
 #include "core/log.h"
+#include "core/mm.h"
 #include "core/panic.h"
 #include "core/sched.h"
 #include "core/spinlock.h"
@@ -18,6 +19,7 @@ static struct credit_sched cs;                     /* protected by sched_lock */
 static struct spinlock sched_lock = SPINLOCK_INIT; /* the credit state, vcpu.sched, domain.sched */
 static bool sched_ready;                           /* set once by sched_init */
 static uint64_t sched_start_ns;                    /* set once by sched_init */
+static bool repick[64]; /* a wake on this CPU came from this CPU: pick again before sleeping (own slot) */
 
 #define VCPU_OF(cv) ((struct vcpu *)(void *)((char *)(cv)-offsetof(struct vcpu, sched)))
 
@@ -74,6 +76,8 @@ void sched_wake(struct vcpu *v)
     spin_unlock_irqrestore(&sched_lock, f);
     if (cpu >= 0 && (unsigned)cpu != arch_cpu_index())
         arch_kick_cpu((unsigned)cpu);
+    else if (cpu >= 0)
+        repick[cpu] = true; /* no interrupt will tell this CPU: it must look again */
 }
 
 int sched_set_affinity(struct vcpu *v, uint64_t mask)
@@ -220,11 +224,16 @@ void sched_start(bool exit_when_idle, uint64_t report_at_ms)
                 report_and_exit();
             reap();
             if (exit_when_idle && !any_domain_busy()) {
-                log_info("core: no domains left running; test.exit: ending the run");
+                log_info("core: no domains left running (free frames: %zu of %zu); test.exit: ending the run",
+                         frame_free_count(), frame_total_count());
                 arch_platform_exit(PLATFORM_EXIT_DONE);
             }
         }
         next_timer = vtime_expire(arch_time_ns());
+        if (repick[cpu]) {
+            repick[cpu] = false;
+            continue;
+        }
         if (!cv) {
             uint64_t sleep = slice ? slice : CREDIT_PERIOD_NS, now = arch_time_ns();
             if (next_timer && next_timer > now && next_timer - now < sleep)

@@ -16,6 +16,7 @@
 #include "mosaic/hypercall.h"
 #include "mosaic/runtime.h"
 #include "mosaic/start_info.h"
+#include "mosaic/time.h"
 
 #define START_INFO_GPA 0x1000u
 #define CMDLINE_GPA    0x2000u
@@ -130,6 +131,7 @@ static const char *build_steps(uint16_t domid, const struct manifest_domain *md,
     return NULL;
 }
 
+/* Builds md; returns its domain id, or -1 (with the reason printed). */
 static int build_domain(const struct manifest_domain *md)
 {
     const struct runtime_module *mod = find_module(md->image);
@@ -170,14 +172,77 @@ static int build_domain(const struct manifest_domain *md)
     }
     printf("builder: started d%u '%s' from %s: %llu MiB, %u vCPU%s\n", c.domid, md->name, md->image,
            (unsigned long long)md->memory_mib, md->vcpus, md->vcpus == 1 ? "" : "s");
-    return 0;
+    return c.domid;
+}
+
+#define RESTART_LIMIT   3
+#define WATCH_PERIOD_NS (50 * TIME_NS_PER_MS)
+
+struct watched {
+    const struct manifest_domain *md;
+    int domid; /* -1: no longer watched */
+    unsigned restarts;
+};
+
+static void destroy(int domid)
+{
+    struct mgmt_domain_destroy x = { .domid = (uint16_t)domid };
+
+    mgmt(MGMT_DOMAIN_DESTROY, &x, sizeof(x));
+}
+
+/* One look at a watched domain: act on its shutdown as on_crash says. */
+static void check_domain(struct watched *w)
+{
+    struct mgmt_domain_info i = { .domid = (uint16_t)w->domid };
+
+    if (mgmt(MGMT_DOMAIN_INFO, &i, sizeof(i)) != 0 || i.state != MGMT_STATE_SHUTDOWN)
+        return;
+    if (i.shutdown_reason != SHUTDOWN_CRASH) { /* it ended on purpose */
+        destroy(w->domid);
+        w->domid = -1;
+        return;
+    }
+    if (w->md->on_crash == ON_CRASH_PRESERVE) {
+        printf("builder: d%d '%s' crashed; preserved for inspection\n", w->domid, w->md->name);
+        w->domid = -1;
+        return;
+    }
+    destroy(w->domid);
+    if (w->restarts == RESTART_LIMIT) {
+        printf("builder: '%s' crashed %u times; giving up\n", w->md->name, w->restarts + 1);
+        w->domid = -1;
+        return;
+    }
+    w->restarts++;
+    printf("builder: d%d '%s' crashed; restarting it (%u of %u)\n", w->domid, w->md->name, w->restarts, RESTART_LIMIT);
+    w->domid = build_domain(w->md);
+}
+
+/* Stays the controller of domains that want on_crash handled, until
+ * none is left to watch. */
+static void supervise(struct watched *w, unsigned n)
+{
+    unsigned left = n;
+
+    printf("builder: watching %u domain%s for crashes\n", n, n == 1 ? "" : "s");
+    while (left) {
+        runtime_sleep_ns(WATCH_PERIOD_NS);
+        left = 0;
+        for (unsigned i = 0; i < n; i++) {
+            if (w[i].domid >= 0)
+                check_domain(&w[i]);
+            left += w[i].domid >= 0;
+        }
+    }
 }
 
 int main(void)
 {
     const struct runtime_module *mod = find_module("manifest");
     static struct manifest m;
-    unsigned started = 0;
+    static struct watched watch[MANIFEST_MAX_DOMAINS];
+    unsigned started = 0, nwatch = 0;
 
     printf("builder: started as the root domain, %zu boot module%s\n", runtime_module_count(),
            runtime_module_count() == 1 ? "" : "s");
@@ -186,10 +251,17 @@ int main(void)
         return 0;
     }
     manifest_parse(mod->data, mod->size, &m);
-    for (unsigned i = 0; i < m.count; i++)
-        if (m.dom[i].valid && build_domain(&m.dom[i]) == 0)
-            started++;
+    for (unsigned i = 0; i < m.count; i++) {
+        int domid = m.dom[i].valid ? build_domain(&m.dom[i]) : -1;
+        if (domid < 0)
+            continue;
+        started++;
+        if (m.dom[i].on_crash != ON_CRASH_DESTROY)
+            watch[nwatch++] = (struct watched){ &m.dom[i], domid, 0 };
+    }
     printf("builder: %u of %u domains started, %u manifest error%s\n", started, m.count, m.errors,
            m.errors == 1 ? "" : "s");
+    if (nwatch)
+        supervise(watch, nwatch); /* others are let go: the core reaps them */
     return 0;
 }

@@ -105,7 +105,17 @@ static void parse_key(struct manifest *m, unsigned line, const char *key, const 
         ok = parse_uint(val, 800, &n) && (d->cap = (unsigned)n, true);
     else if (!strcmp(key, "cpus"))
         ok = parse_cpus(val, &d->cpumask);
-    else {
+    else if (!strcmp(key, "on_crash")) {
+        ok = true;
+        if (!strcmp(val, "destroy"))
+            d->on_crash = ON_CRASH_DESTROY;
+        else if (!strcmp(val, "restart"))
+            d->on_crash = ON_CRASH_RESTART;
+        else if (!strcmp(val, "preserve"))
+            d->on_crash = ON_CRASH_PRESERVE;
+        else
+            ok = false;
+    } else {
         error(m, line, "unknown key", key);
         return;
     }

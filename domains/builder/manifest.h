@@ -12,6 +12,7 @@
  *   cap = 0                # percent of one CPU, 0 = none
  *   cpus = 0-1             # where the vCPUs may run: N, N-M, or all
  *   cmdline = text to pass
+ *   on_crash = destroy     # destroy (default), restart, or preserve
  *
  * Every error names the line and the key; a domain with an error is not
  * built, the others are. The keys under a refused section header (bad,
@@ -36,6 +37,7 @@ struct manifest_domain {
     unsigned weight;
     unsigned cap;
     uint64_t cpumask;
+    enum { ON_CRASH_DESTROY, ON_CRASH_RESTART, ON_CRASH_PRESERVE } on_crash;
     unsigned line; /* where its section starts */
     bool valid;    /* no error was found in its section */
 };

@@ -2,11 +2,13 @@
 /*
  * The runtime's test domain: checks that newlib and the runtime work in a
  * real domain (formatting, the heap, libc routines, libm, constructors,
- * start_info, threads). Each check prints one `TEST PASS <name>` or
- * `TEST FAIL <name>: <why>` line; then `hello: done` and exit status 0
- * (1 if a check failed).
+ * start_info, threads) and the guest clock, timers and sleeping (time.c).
+ * Each check prints one `TEST PASS <name>` or `TEST FAIL <name>: <why>`
+ * line; then `hello: done` and exit status 0 (1 if a check failed).
+ * Without a clock (bare QEMU) the time checks are not run, and one line
+ * that is not a TEST line says so.
  * `fault=pf|ud|stack|abort` on the command line ends it with that crash
- * instead, to show the crash reports. It tests no hypervisor services.
+ * instead, to show the crash reports.
  */
 #include <errno.h>
 #include <limits.h>
@@ -20,6 +22,7 @@
 #include "mosaic/platform.h"
 #include "mosaic/runtime.h"
 #include "mosaic/thread.h"
+#include "mosaic/time.h"
 
 static int failures;
 
@@ -304,6 +307,18 @@ int main(int argc, char **argv)
     check("start_info", test_start_info());
     check("args", test_args(argc, argv));
     check("threads", hello_test_threads());
+    if (runtime_time_available()) {
+        check("time_monotonic", hello_test_time_monotonic());
+        check("time_sleep", hello_test_time_sleep());
+        check("time_timer_not_early", hello_test_time_timer());
+        check("time_threads", hello_test_time_threads());
+        check("time_libc", hello_test_time_libc());
+        hello_time_report();
+    } else {
+        printf("hello: time checks not run: no clock (%s)\n", platform_is_xen()
+                                                                  ? "the hypervisor refused the shared-info page"
+                                                                  : "bare QEMU has no hypervisor to read time from");
+    }
     printf("hello: done\n");
     return failures == 0 ? 0 : 1;
 }

@@ -216,6 +216,7 @@ void runtime_entry(uint64_t start_info_paddr)
     copy_modules();
     unmap_page0();
     thread_init();
+    runtime_time_init();
 
     words = strdup(cmdline);
     if (words == NULL)

@@ -70,3 +70,14 @@ const char *heap_init(const struct hvm_memmap_table_entry *map, size_t n, const 
 
 /* thread_init: make the boot context the thread "main". */
 void thread_init(void);
+
+/* runtime_time_init: under the Xen ABI, ask the hypervisor for its
+ * shared-info page and start the clock (mosaic/time.h); on a refusal,
+ * print why and leave the domain without a clock. Needs stdio (so the
+ * heap); before any other time call. */
+void runtime_time_init(void);
+
+/* runtime_block_until_ns: block the vCPU until the clock reaches deadline
+ * (ns since the hypervisor started); returns at once if it already has.
+ * Returns 0, or -ENOSYS when there is no clock. */
+int runtime_block_until_ns(uint64_t deadline);

@@ -5,17 +5,25 @@
  * A domain has no files: descriptors 0-2 are the console (reads see end
  * of file, writes go to platform_console_write), every other descriptor is
  * EBADF. sbrk lives in heap.c. The domain is one process, pid 1.
+ * Time (gettimeofday, behind time(); usleep and sleep, which newlib
+ * declares and leaves to the platform) comes from mosaic/time.h: there is
+ * no wall clock yet, so the time of day counts from the hypervisor's
+ * start, and without a clock (bare QEMU) these fail with ENOSYS.
  */
 #include <errno.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdio.h>
+#include <string.h>
 #include <sys/stat.h>
+#include <sys/time.h>
 #include <sys/types.h>
 #include <unistd.h>
 
 #include "mosaic/hypercall.h"
 #include "mosaic/platform.h"
+#include "mosaic/thread.h"
+#include "mosaic/time.h"
 #include "runtime_priv.h"
 
 #define RUNTIME_PID 1
@@ -105,4 +113,42 @@ int kill(pid_t pid, int sig)
 void _exit(int status)
 {
     platform_exit(status);
+}
+
+/* The epoch is the hypervisor's start (no wall clock yet); newlib's time()
+ * ends here through _gettimeofday_r. The time zone, if asked for, is UTC. */
+int gettimeofday(struct timeval *restrict tv, void *restrict tz)
+{
+    uint64_t ns;
+
+    if (!runtime_time_available()) {
+        errno = ENOSYS;
+        return -1;
+    }
+    ns = runtime_time_ns();
+    if (tv != NULL) {
+        tv->tv_sec = (time_t)(ns / TIME_NS_PER_S);
+        tv->tv_usec = (suseconds_t)(ns % TIME_NS_PER_S / TIME_NS_PER_US);
+    }
+    if (tz != NULL)
+        memset(tz, 0, sizeof(struct timezone));
+    return 0;
+}
+
+/* Both sleep the calling thread only; the others run meanwhile. */
+int usleep(useconds_t us)
+{
+    int rc = thread_sleep_ns((uint64_t)us * TIME_NS_PER_US);
+
+    if (rc != 0) {
+        errno = -rc;
+        return -1;
+    }
+    return 0;
+}
+
+/* Returns the seconds not slept: all of them without a clock. */
+unsigned sleep(unsigned seconds)
+{
+    return thread_sleep_ns((uint64_t)seconds * TIME_NS_PER_S) == 0 ? 0 : seconds;
 }

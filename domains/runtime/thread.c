@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Cooperative threads on one vCPU: a ring of runnable threads, entered in
- * order by thread_yield. A thread that exits is unlinked at once and freed
- * by the next thread to run (it cannot free the stack it stands on). No
- * sleeping or blocking yet: those wait for timers and event channels
- * (README.md).
+ * order by thread_yield, and a list of sleeping ones ordered by deadline,
+ * moved back to the ring's end once the clock passes it. When no thread
+ * is runnable the vCPU blocks until the earliest deadline. A thread that
+ * exits is unlinked at once and freed by the next thread to run (it cannot
+ * free the stack it stands on). Waiting on events comes with event
+ * channels (README.md).
  */
 #include <assert.h>
 #include <errno.h>
@@ -14,6 +16,7 @@
 #include <string.h>
 
 #include "mosaic/thread.h"
+#include "mosaic/time.h"
 #include "runtime_priv.h"
 #include "thread_frame.h"
 
@@ -26,6 +29,8 @@
 
 struct thread {
     struct thread *next, *prev; /* the run ring; only runnable threads are in it */
+    struct thread *sleep_next;  /* the sleepers list, while sleeping */
+    uint64_t deadline;          /* while sleeping: runnable again once the clock reaches it */
     uint64_t rsp;               /* saved stack pointer while suspended */
     void (*fn)(void *);
     void *arg;
@@ -60,8 +65,11 @@ void thread_trampoline(void);
 _Noreturn void thread_run(void);
 
 static struct thread main_thread RUNTIME_STATE;
-static struct thread *current RUNTIME_STATE; /* the running thread; always in the ring */
-static struct thread *zombie RUNTIME_STATE;  /* exited, unlinked, waiting to be freed */
+/* The running thread: in the ring, except between unlinking itself to
+ * sleep or exit and the switch away (during which the vCPU may block). */
+static struct thread *current RUNTIME_STATE;
+static struct thread *zombie RUNTIME_STATE;   /* exited, unlinked, waiting to be freed */
+static struct thread *sleepers RUNTIME_STATE; /* by deadline, earliest first; equal ones in sleep order */
 
 static uint64_t canary_value(const uint64_t *where)
 {
@@ -118,6 +126,78 @@ static void switch_to(struct thread *next, uint64_t *save_rsp)
     reap();
 }
 
+/* ring_unlink: take t out of the ring. Returns the thread that ran after
+ * it, or NULL if the ring is now empty. */
+static struct thread *ring_unlink(struct thread *t)
+{
+    struct thread *next = t->next;
+
+    if (next == t)
+        return NULL;
+    t->prev->next = next;
+    next->prev = t->prev;
+    return next;
+}
+
+/* ring_add: put t into the ring last, just before head, the thread to run
+ * next (or make it the whole ring when head is NULL). Returns the head. */
+static struct thread *ring_add(struct thread *head, struct thread *t)
+{
+    if (head == NULL) {
+        t->next = t->prev = t;
+        return t;
+    }
+    t->next = head;
+    t->prev = head->prev;
+    head->prev->next = t;
+    head->prev = t;
+    return head;
+}
+
+static void sleepers_add(struct thread *t)
+{
+    struct thread **at = &sleepers;
+
+    while (*at != NULL && (*at)->deadline <= t->deadline)
+        at = &(*at)->sleep_next;
+    t->sleep_next = *at;
+    *at = t;
+}
+
+/* wake_due: move every sleeper whose deadline the clock has passed to the
+ * ring, last, earliest deadline first. Returns the ring's head. */
+static struct thread *wake_due(struct thread *head)
+{
+    uint64_t now;
+
+    if (sleepers == NULL)
+        return head;
+    now = runtime_time_ns();
+    while (sleepers != NULL && sleepers->deadline <= now) {
+        struct thread *t = sleepers;
+
+        sleepers = t->sleep_next;
+        head = ring_add(head, t);
+    }
+    return head;
+}
+
+/* pick_next: the thread to run after current, which has left the ring
+ * (head: the ring without it, NULL if empty). Blocks the vCPU while no
+ * thread is runnable; some must sleep then. */
+static struct thread *pick_next(struct thread *head)
+{
+    for (;;) {
+        head = wake_due(head);
+        if (head != NULL)
+            return head;
+        /* Callers leave a sleeper here, and sleepers exist only where there
+         * is a clock (thread_sleep_ns): neither check can fail. */
+        if (sleepers == NULL || runtime_block_until_ns(sleepers->deadline) != 0)
+            runtime_fatal("no thread can ever run again");
+    }
+}
+
 /* Where a new thread starts, on its own stack (via thread_trampoline). */
 void thread_run(void)
 {
@@ -165,21 +245,37 @@ struct thread *thread_create(const char *name, void (*fn)(void *), void *arg)
 
 void thread_yield(void)
 {
+    wake_due(current);
     if (current->next != current)
         switch_to(current->next, &current->rsp);
 }
 
+int thread_sleep_ns(uint64_t ns)
+{
+    struct thread *self = current, *next;
+    uint64_t now = runtime_time_ns();
+
+    if (!runtime_time_available())
+        return -ENOSYS;
+    self->deadline = ns > UINT64_MAX - now ? UINT64_MAX : now + ns;
+    sleepers_add(self);
+    next = pick_next(ring_unlink(self));
+    /* Woken before any other thread became runnable: it is still running. */
+    if (next != self)
+        switch_to(next, &self->rsp);
+    return 0;
+}
+
 void thread_exit(void)
 {
-    struct thread *self = current, *next = self->next;
+    struct thread *self = current, *head;
     uint64_t discard;
 
-    if (next == self)
+    if (self->next == self && sleepers == NULL)
         exit(0); /* the last thread: the domain is done */
-    self->prev->next = next;
-    next->prev = self->prev;
+    head = ring_unlink(self);
     zombie = self;
-    switch_to(next, &discard);
+    switch_to(pick_next(head), &discard);
     runtime_fatal("an exited thread was resumed");
 }
 

@@ -33,5 +33,6 @@ int npt_unmap(struct npt *n, uint64_t gpa, paddr_t *mpa);
 /* npt_lookup: machine address and flags of gpa's page; -ERR_NOENT if unmapped. */
 int npt_lookup(const struct npt *n, uint64_t gpa, paddr_t *mpa, unsigned *flags);
 
-/* npt_destroy: free every NPT_OWNED frame and every table. */
-void npt_destroy(struct npt *n);
+/* npt_destroy: free every NPT_OWNED frame and every table; returns how
+ * many frames that was. */
+size_t npt_destroy(struct npt *n);

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Xen hypercalls as Mosaic serves them to every domain (Xen public ABI:
- * xen.h, sched.h, version.h). Issued with VMMCALL directly, in the x86_64
+ * xen.h, sched.h, version.h, memory.h, vcpu.h, errno.h). Issued with VMMCALL directly, in the x86_64
  * register convention: the number in %rax, arguments in %rdi, %rsi, %rdx,
  * %r10, %r8, the result in %rax (0 or a negative Xen errno). Buffers are
  * guest addresses; the runtime identity-maps, so a pointer is one.
@@ -16,9 +16,17 @@
 #include <stdint.h>
 
 /* Hypercall numbers (xen.h: __HYPERVISOR_*). */
+#define HYPERCALL_MEMORY_OP   12
 #define HYPERCALL_XEN_VERSION 17
 #define HYPERCALL_CONSOLE_IO  18
+#define HYPERCALL_VCPU_OP     24
 #define HYPERCALL_SCHED_OP    29
+
+/* The errors a domain acts on (errno.h: Xen's numbers, not newlib's). */
+#define XEN_ENOSYS 38 /* the hypervisor has no such operation */
+#define XEN_ETIME  62 /* a timer's deadline has already passed */
+
+#define DOMID_SELF 0x7ff0u /* xen.h: the calling domain */
 
 #define CONSOLEIO_WRITE 0 /* (cmd, count, buffer) */
 
@@ -34,10 +42,48 @@
 
 #define XENVER_VERSION 0 /* returns major << 16 | minor */
 
+#define XENMEM_ADD_TO_PHYSMAP   7 /* argument: struct xen_add_to_physmap * */
+#define XENMAPSPACE_SHARED_INFO 0
+
+/* vcpu_op commands (vcpu.h: VCPUOP_*), called with (cmd, vcpu id, arg). */
+#define VCPUOP_STOP_PERIODIC_TIMER   7 /* arg NULL */
+#define VCPUOP_SET_SINGLESHOT_TIMER  8 /* arg: struct vcpu_set_singleshot_timer * */
+#define VCPUOP_STOP_SINGLESHOT_TIMER 9 /* arg NULL */
+
+/* vcpu_set_singleshot_timer.flags: fail with -XEN_ETIME, arming nothing,
+ * when the deadline has already passed. */
+#define VCPU_SSHOTTMR_FUTURE 0x1u
+
 struct sched_shutdown {
     uint32_t reason; /* 0x00: SHUTDOWN_* */
 };
 _Static_assert(sizeof(struct sched_shutdown) == 4, "sched_shutdown");
+
+/* Put a hypervisor-owned frame at a frame of the caller's memory; the RAM
+ * that was at gpfn is gone. Read by the hypervisor only. */
+struct xen_add_to_physmap {
+    uint16_t domid; /* 0x00: DOMID_SELF */
+    uint16_t size;  /* 0x02: 0 (only for the gmfn_range space) */
+    uint32_t space; /* 0x04: XENMAPSPACE_* */
+    uint64_t idx;   /* 0x08: which frame of the space: 0 for shared info */
+    uint64_t gpfn;  /* 0x10: guest frame number to put it at */
+};
+_Static_assert(sizeof(struct xen_add_to_physmap) == 24, "xen_add_to_physmap");
+_Static_assert(offsetof(struct xen_add_to_physmap, domid) == 0x00, "xen_add_to_physmap");
+_Static_assert(offsetof(struct xen_add_to_physmap, size) == 0x02, "xen_add_to_physmap");
+_Static_assert(offsetof(struct xen_add_to_physmap, space) == 0x04, "xen_add_to_physmap");
+_Static_assert(offsetof(struct xen_add_to_physmap, idx) == 0x08, "xen_add_to_physmap");
+_Static_assert(offsetof(struct xen_add_to_physmap, gpfn) == 0x10, "xen_add_to_physmap");
+
+struct vcpu_set_singleshot_timer {
+    uint64_t timeout_abs_ns; /* 0x00: system time (ns since the hypervisor started) */
+    uint32_t flags;          /* 0x08: VCPU_SSHOTTMR_* */
+    uint32_t _pad0;          /* 0x0c */
+};
+_Static_assert(sizeof(struct vcpu_set_singleshot_timer) == 16, "vcpu_set_singleshot_timer");
+_Static_assert(offsetof(struct vcpu_set_singleshot_timer, timeout_abs_ns) == 0x00, "vcpu_set_singleshot_timer");
+_Static_assert(offsetof(struct vcpu_set_singleshot_timer, flags) == 0x08, "vcpu_set_singleshot_timer");
+_Static_assert(offsetof(struct vcpu_set_singleshot_timer, _pad0) == 0x0c, "vcpu_set_singleshot_timer");
 
 /*
  * hypercall3: the raw call. Every argument register is an in/out operand
@@ -67,7 +113,9 @@ static inline long hypercall_sched_yield(void)
     return hypercall3(HYPERCALL_SCHED_OP, SCHEDOP_YIELD, 0, 0);
 }
 
-/* hypercall_sched_block: sleep until an event is pending for this vCPU. */
+/* hypercall_sched_block: sleep until an event is pending for this vCPU.
+ * With no event channels yet, that is its single-shot timer having fired
+ * since it was set (at once if it already has). */
 static inline long hypercall_sched_block(void)
 {
     return hypercall3(HYPERCALL_SCHED_OP, SCHEDOP_BLOCK, 0, 0);
@@ -86,4 +134,37 @@ static inline long hypercall_sched_shutdown(unsigned reason)
 static inline long hypercall_xen_version(void)
 {
     return hypercall3(HYPERCALL_XEN_VERSION, XENVER_VERSION, 0, 0);
+}
+
+/* hypercall_add_to_physmap: memory_op XENMEM_add_to_physmap. Returns 0 or
+ * a negative Xen errno (-XEN_ENOSYS: the hypervisor has no memory_op). */
+static inline long hypercall_add_to_physmap(const struct xen_add_to_physmap *arg)
+{
+    return hypercall3(HYPERCALL_MEMORY_OP, XENMEM_ADD_TO_PHYSMAP, (unsigned long)arg, 0);
+}
+
+/* hypercall_set_singleshot_timer: arm vCPU vcpu's timer for system time
+ * deadline_ns, replacing any armed one. Returns 0, -XEN_ETIME when flags
+ * hold VCPU_SSHOTTMR_FUTURE and the deadline has passed, or another
+ * negative Xen errno. */
+static inline long hypercall_set_singleshot_timer(unsigned vcpu, uint64_t deadline_ns, uint32_t flags)
+{
+    struct vcpu_set_singleshot_timer arg = { .timeout_abs_ns = deadline_ns, .flags = flags };
+
+    return hypercall3(HYPERCALL_VCPU_OP, VCPUOP_SET_SINGLESHOT_TIMER, vcpu, (unsigned long)&arg);
+}
+
+/* hypercall_stop_singleshot_timer: disarm vCPU vcpu's single-shot timer.
+ * Returns 0 or a negative Xen errno. */
+static inline long hypercall_stop_singleshot_timer(unsigned vcpu)
+{
+    return hypercall3(HYPERCALL_VCPU_OP, VCPUOP_STOP_SINGLESHOT_TIMER, vcpu, 0);
+}
+
+/* hypercall_stop_periodic_timer: stop vCPU vcpu's periodic timer, so that
+ * only its single-shot timer ends a block. Returns 0 or a negative Xen
+ * errno. */
+static inline long hypercall_stop_periodic_timer(unsigned vcpu)
+{
+    return hypercall3(HYPERCALL_VCPU_OP, VCPUOP_STOP_PERIODIC_TIMER, vcpu, 0);
 }

@@ -1,0 +1,165 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Guest time under the Xen ABI: at start-up the hypervisor puts its
+ * shared-info page over a page of the image, and every read follows Xen's
+ * pvclock protocol on vCPU 0's time record. Blocking arms the vCPU's
+ * single-shot timer and calls sched_op(block) until the clock passes the
+ * deadline. On bare QEMU there is no clock: nothing here calibrates the
+ * TSC, so a domain there can tell that it has no time rather than get a
+ * guessed one. The runtime runs on vCPU 0 only.
+ */
+#include <assert.h>
+#include <errno.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "mosaic/hypercall.h"
+#include "mosaic/platform.h"
+#include "mosaic/time.h"
+#include "runtime_priv.h"
+#include "shared_info.h"
+
+#define TIME_VCPU 0
+
+/* The frame the hypervisor's shared-info page replaces: a page of its own,
+ * since the RAM there is gone once it is mapped. Never touched before. */
+static uint8_t shared_info_page[RUNTIME_PAGE_SIZE] __attribute__((aligned(RUNTIME_PAGE_SIZE)));
+static_assert(sizeof(struct shared_info_vcpus) <= sizeof(shared_info_page), "shared_info");
+
+/* Set once by runtime_time_init; NULL while there is no clock. */
+static const volatile struct vcpu_time_info *time_record;
+
+/* The monotonic guard. One vCPU and no interrupts: no lock needed. */
+static uint64_t time_last_ns, time_held_back;
+
+void runtime_time_init(void)
+{
+    struct xen_add_to_physmap map = {
+        .domid = DOMID_SELF,
+        .space = XENMAPSPACE_SHARED_INFO,
+        .idx = 0,
+        .gpfn = (uint64_t)(uintptr_t)shared_info_page / RUNTIME_PAGE_SIZE,
+    };
+    const volatile struct shared_info_vcpus *si;
+    char msg[96];
+    long rc;
+
+    if (!platform_is_xen())
+        return;
+    rc = hypercall_add_to_physmap(&map);
+    if (rc != 0) {
+        snprintf(msg, sizeof(msg), "runtime: no clock: memory_op add_to_physmap(shared_info) returned %ld\n", rc);
+        platform_console_write(msg, strlen(msg));
+        return;
+    }
+    /* A PVH vCPU should start without one; make sure that only the timers
+     * the runtime arms end a block. Failing to stop what is not running
+     * changes nothing, so the result does not matter. */
+    (void)hypercall_stop_periodic_timer(TIME_VCPU);
+    si = (const volatile struct shared_info_vcpus *)(const volatile void *)shared_info_page;
+    time_record = &si->vcpu_info[TIME_VCPU].time;
+}
+
+/* rdtsc_ordered: the TSC, read after every earlier load has completed
+ * (LFENCE is dispatch-serializing on AMD), so that it belongs to the
+ * record version read before it. */
+static uint64_t rdtsc_ordered(void)
+{
+    uint32_t lo, hi;
+
+    __asm__ volatile("lfence; rdtsc" : "=a"(lo), "=d"(hi) : : "memory");
+    return (uint64_t)hi << 32 | lo;
+}
+
+/* pvclock_scale: TSC ticks to ns, as Xen defines it: shift first, then a
+ * 32.32 fixed-point multiply. Shifts beyond 63 bits leave nothing. */
+static uint64_t pvclock_scale(uint64_t ticks, uint32_t mul, int8_t shift)
+{
+    if (shift >= 0)
+        ticks = shift < 64 ? ticks << shift : 0;
+    else
+        ticks = shift > -64 ? ticks >> -shift : 0;
+    return (uint64_t)(((unsigned __int128)ticks * mul) >> 32);
+}
+
+/* pvclock_read: one consistent reading of the record (Xen's protocol:
+ * version, fields, TSC, version again; retried while the hypervisor is
+ * updating it, i.e. the version is odd or changed). */
+static uint64_t pvclock_read(const volatile struct vcpu_time_info *r)
+{
+    uint32_t version, mul;
+    uint64_t stamp, system, tsc;
+    int8_t shift;
+
+    do {
+        version = r->version;
+        stamp = r->tsc_timestamp;
+        system = r->system_time;
+        mul = r->tsc_to_system_mul;
+        shift = r->tsc_shift;
+        tsc = rdtsc_ordered();
+    } while ((version & 1) != 0 || version != r->version);
+
+    /* A TSC behind the stamp (another CPU's, not quite in step) counts as
+     * no time at all rather than 2^64 ticks. */
+    return system + (tsc > stamp ? pvclock_scale(tsc - stamp, mul, shift) : 0);
+}
+
+bool runtime_time_available(void)
+{
+    return time_record != NULL;
+}
+
+uint64_t runtime_time_ns(void)
+{
+    uint64_t now;
+
+    if (time_record == NULL)
+        return 0;
+    now = pvclock_read(time_record);
+    if (now < time_last_ns) {
+        time_held_back++;
+        return time_last_ns;
+    }
+    time_last_ns = now;
+    return now;
+}
+
+uint64_t runtime_time_held_back(void)
+{
+    return time_held_back;
+}
+
+int runtime_block_until_ns(uint64_t deadline)
+{
+    char msg[96];
+    long rc;
+
+    if (time_record == NULL)
+        return -ENOSYS;
+    while (runtime_time_ns() < deadline) {
+        rc = hypercall_set_singleshot_timer(TIME_VCPU, deadline, VCPU_SSHOTTMR_FUTURE);
+        /* Passed by the hypervisor's reckoning: this clock, a few ns
+         * behind, is about to pass it too. */
+        if (rc == -XEN_ETIME)
+            continue;
+        if (rc == 0)
+            rc = hypercall_sched_block();
+        if (rc != 0) {
+            snprintf(msg, sizeof(msg), "cannot sleep: set_singleshot_timer or block returned %ld", rc);
+            runtime_fatal(msg);
+        }
+    }
+    return 0;
+}
+
+int runtime_sleep_ns(uint64_t ns)
+{
+    uint64_t now = runtime_time_ns();
+
+    if (time_record == NULL)
+        return -ENOSYS;
+    return runtime_block_until_ns(ns > UINT64_MAX - now ? UINT64_MAX : now + ns);
+}
