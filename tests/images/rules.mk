@@ -16,12 +16,21 @@ $(IMG)/two_vcpu.elf: tests/images/two_vcpu.S tests/images/tiny_pvh.ld
 	@$(CC) -c -fno-pic -o $@.o $<
 	@$(LD) -nostdlib -z max-page-size=0x1000 -z noexecstack -T tests/images/tiny_pvh.ld -o $@ $@.o
 
-# tiny_pvh.elf, and tiny_pvh_<variant>.elf built with -DTINY_<VARIANT>.
-$(IMG)/tiny_pvh%.elf: tests/images/tiny_pvh.S tests/images/tiny_pvh.ld
+# tiny_pvh.elf, and tiny_pvh_<variant>.elf built with -DTINY_<VARIANT>
+# (a pattern's % never matches an empty stem, so the plain image has its
+# own rule).
+define tiny_image
 	@mkdir -p $(dir $@)
 	@echo "  IMAGE   $@"
-	@$(CC) -c -fno-pic $(if $(*:_%=%),-DTINY_$(shell echo '$(*:_%=%)' | tr a-z A-Z)) -o $@.o $<
+	@$(CC) -c -fno-pic $(1) -o $@.o $<
 	@$(LD) -nostdlib -z max-page-size=0x1000 -z noexecstack -T tests/images/tiny_pvh.ld -o $@ $@.o
+endef
+
+$(IMG)/tiny_pvh.elf: tests/images/tiny_pvh.S tests/images/tiny_pvh.ld
+	$(call tiny_image,)
+
+$(patsubst %,$(IMG)/tiny_pvh_%.elf,$(TINY_VARIANTS)): $(IMG)/tiny_pvh_%.elf: tests/images/tiny_pvh.S tests/images/tiny_pvh.ld
+	$(call tiny_image,-DTINY_$(shell echo '$*' | tr a-z A-Z))
 
 # Ends inside the data segment's file contents.
 $(IMG)/tiny_pvh_truncated.elf: $(IMG)/tiny_pvh.elf

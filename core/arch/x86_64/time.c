@@ -48,14 +48,15 @@ void time_delay_us(uint64_t us)
  * that makes mul * 2^shift / 2^32 equal ns per TSC tick (1e6 / khz). */
 static void pvclock_scale(uint32_t *mul, int8_t *shift)
 {
-    unsigned __int128 m = ((unsigned __int128)1000000u << 32) / tsc_khz;
+    /* 1e6 * 2^32 < 2^64: no 128-bit arithmetic (and no libgcc) needed. */
+    uint64_t m = (1000000ull << 32) / tsc_khz;
     int s = 0;
 
-    while (m >= ((unsigned __int128)1 << 32)) {
+    while (m >= (1ull << 32)) {
         m >>= 1;
         s++;
     }
-    while (m < ((unsigned __int128)1 << 31)) {
+    while (m < (1ull << 31)) {
         m <<= 1;
         s--;
     }
