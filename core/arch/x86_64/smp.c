@@ -18,7 +18,7 @@
 #include "trap.h"
 #include "x86.h"
 
-#define AP_START_TIMEOUT_US 1000000u
+#define AP_START_TIMEOUT_US 5000000u /* generous: emulated CPUs on a loaded host start late */
 #define CALL_TIMEOUT_US     1000000u
 
 struct trampoline_params {
