@@ -158,9 +158,10 @@ struct domain *root_domain_build(const struct mb2_info *mbi, const char *core_cm
         panic_refuse("boot: module 0 '%s' does not fit a %llu MiB root domain", m->cmdline, (unsigned long long)mib);
     }
     vcpu_set_pvh_entry(&d->vcpus[0], img.pvh_entry, START_INFO_GPA);
-    if (domain_unpause(d) != 0)
-        panic("boot: the root domain did not start");
+    /* Said before it runs: another CPU may run it at once. */
     log_info("boot: root domain d%u '%s' built from '%s': entry 0x%x, %u module%s lent read-only", d->id, d->name,
              m->cmdline, img.pvh_entry, mbi->module_count - 1, mbi->module_count == 2 ? "" : "s");
+    if (domain_unpause(d) != 0)
+        panic("boot: the root domain did not start");
     return d;
 }

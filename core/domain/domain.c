@@ -146,11 +146,12 @@ int domain_unpause(struct domain *d)
         r = 0;
     }
     spin_unlock_irqrestore(&domain_lock, f);
+    /* Said before any vCPU is woken, so it precedes anything the domain does. */
+    if (r == 0)
+        log_info("domain: d%u '%s' running: %llu MiB", d->id, d->name, (unsigned long long)(d->nr_pages >> 8));
     for (unsigned i = 0; r == 0 && i < d->nr_vcpus; i++)
         if (d->vcpus[i].state == VCPU_RUNNABLE)
             sched_wake(&d->vcpus[i]);
-    if (r == 0)
-        log_info("domain: d%u '%s' running: %llu MiB", d->id, d->name, (unsigned long long)(d->nr_pages >> 8));
     return r;
 }
 
