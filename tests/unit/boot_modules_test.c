@@ -39,13 +39,7 @@ static int check(void)
     return boot_modules_check(&info, &ram, regions, ARRAY_SIZE(regions));
 }
 
-#define EXPECT_REJECT(needle)           \
-    do {                                \
-        log_clear();                    \
-        EXPECT_EQ(check(), -ERR_INVAL); \
-        EXPECT_EQ(log_count(), 1);      \
-        EXPECT_LOG(needle);             \
-    } while (0)
+#define EXPECT_REJECT(needle) EXPECT_ONE_ERROR(check(), -ERR_INVAL, "%s", needle)
 
 TEST(good_layout_passes)
 {

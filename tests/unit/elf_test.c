@@ -127,21 +127,8 @@ static int parse(void)
     return elf_parse(img, img_size, &out);
 }
 
-#define EXPECT_LOGF(...)                                 \
-    do {                                                 \
-        char _needle[200];                               \
-        snprintf(_needle, sizeof(_needle), __VA_ARGS__); \
-        EXPECT_LOG(_needle);                             \
-    } while (0)
-
 /* Expects rejection with exactly one log line containing the formatted text. */
-#define EXPECT_REJECT(...)              \
-    do {                                \
-        log_clear();                    \
-        EXPECT_EQ(parse(), -ERR_INVAL); \
-        EXPECT_EQ(log_count(), 1);      \
-        EXPECT_LOGF(__VA_ARGS__);       \
-    } while (0)
+#define EXPECT_REJECT(...) EXPECT_ONE_ERROR(parse(), -ERR_INVAL, __VA_ARGS__)
 
 TEST(valid_image_parses)
 {

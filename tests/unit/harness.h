@@ -15,6 +15,7 @@
 #pragma once
 
 #include <setjmp.h>
+#include <stdio.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -72,6 +73,25 @@ extern char test_panic_msg[256];
         if (!log_contains(needle))                                                \
             test_fail(__FILE__, __LINE__, "no log line contains \"%s\"", needle); \
     } while (0)
+/* EXPECT_LOG with a printf-formatted needle. */
+#define EXPECT_LOGF(...)                                 \
+    do {                                                 \
+        char _needle[200];                               \
+        snprintf(_needle, sizeof(_needle), __VA_ARGS__); \
+        EXPECT_LOG(_needle);                             \
+    } while (0)
+
+/* Expects call (run after the captured log is cleared) to return err and
+ * to log exactly one line, containing the formatted needle: the "one
+ * clear line per defect" rule. */
+#define EXPECT_ONE_ERROR(call, err, ...) \
+    do {                                 \
+        log_clear();                     \
+        EXPECT_EQ((call), (err));        \
+        EXPECT_EQ(log_count(), 1);       \
+        EXPECT_LOGF(__VA_ARGS__);        \
+    } while (0)
+
 /* Evaluates stmt and expects it to call panic(). It uses setjmp: locals
  * of the calling function that change between setjmp and the panic may be
  * clobbered (gcc -Wclobbered at -O2), so keep such calls in a small helper
