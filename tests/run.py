@@ -62,13 +62,17 @@ def indent(lines):
 
 class Totals:
     def __init__(self):
-        self.passed = self.failed = 0
+        self.passed = self.failed = self.flaky = 0
         self.lock = threading.Lock()
 
     def add(self, passed, failed):
         with self.lock:
             self.passed += passed
             self.failed += failed
+
+    def add_flaky(self):
+        with self.lock:
+            self.flaky += 1
 
 
 # ---------------------------------------------------------------- unit tests
@@ -411,11 +415,33 @@ def tail(path, n):
         return []
 
 
+def failure_report(run, failure, detail):
+    lines = ["FAIL %s: %s" % (run.name, failure)] + detail
+    lines.append("  last %d serial lines (%s):" % (TAIL, run.log))
+    lines += indent(tail(run.log, TAIL) or ["(nothing)"])
+    said = [l for l in tail(run.qemu_err, TAIL) if not QEMU_NOISE_RE.search(l)]
+    if said:
+        lines.append("  QEMU said:")
+        lines += indent(said)
+    return lines
+
+
 def run_boot(run, totals, running, iso_error):
     if iso_error:
         failure, detail, secs = iso_error, [], 0.0
     else:
         failure, detail, secs = run.execute(running)
+        if failure and not stopping.is_set():
+            # One more boot, in the open: the first failure is printed in
+            # full and counted as flaky, and a second failure fails the run.
+            first = failure_report(run, failure, detail)
+            first[0] = "FLAKY " + first[0][len("FAIL "):] + " (booting it once more)"
+            say(*first)
+            run.guest_tests = []
+            run.next_expect = 0
+            failure, detail, secs = run.execute(running)
+            if not failure:
+                totals.add_flaky()
     if stopping.is_set():
         return
     lines = []
@@ -426,15 +452,7 @@ def run_boot(run, totals, running, iso_error):
     totals.add(guest_passed + (0 if failure else 1),
                len(run.guest_tests) - guest_passed + (1 if failure else 0))
     if failure:
-        lines.append("FAIL %s: %s" % (run.name, failure))
-        lines += detail
-        if not iso_error:
-            lines.append("  last %d serial lines (%s):" % (TAIL, run.log))
-            lines += indent(tail(run.log, TAIL) or ["(nothing)"])
-            said = [l for l in tail(run.qemu_err, TAIL) if not QEMU_NOISE_RE.search(l)]
-            if said:
-                lines.append("  QEMU said:")
-                lines += indent(said)
+        lines += failure_report(run, failure, detail) if not iso_error else ["FAIL %s: %s" % (run.name, failure)]
     else:
         extra = ", %d in-guest tests" % len(run.guest_tests) if run.guest_tests else ""
         lines.append("PASS %s (%.1fs%s)" % (run.name, secs, extra))
@@ -542,6 +560,9 @@ def main():
             return 130
         pool.shutdown()
 
+    if totals.flaky:
+        say("%d boot run%s failed once and passed when booted again (see the FLAKY lines above)"
+            % (totals.flaky, "" if totals.flaky == 1 else "s"))
     say("%d passed, %d failed" % (totals.passed, totals.failed))
     return 0 if totals.failed == 0 and totals.passed > 0 else 1
 
