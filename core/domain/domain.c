@@ -10,6 +10,7 @@
 #include "core/log.h"
 #include "core/sched.h"
 #include "core/mm.h"
+#include "core/panic.h"
 #include "core/string.h"
 #include "core/vcpu.h"
 
@@ -174,6 +175,12 @@ void domain_destroy(struct domain *d)
      * free count cannot tell; the boot scenarios compare it at the end). */
     size_t held = d->npt.owned + d->npt.tables + d->nr_vcpus + (d->shared_info ? 1 : 0), freed = 0;
 
+    /* Every path that frees a domain takes its vCPUs out of the scheduler
+     * here, so none can leave the run queues pointing into a freed slot.
+     * Callers guarantee no CPU holds one (it never ran, or the reaper saw
+     * them all stopped), so this cannot be refused. */
+    if (sched_domain_remove(d) != 0)
+        panic("domain: d%u destroyed while a CPU still holds one of its vCPUs", d->id);
     for (unsigned i = 0; i < d->nr_vcpus; i++) {
         freed += d->vcpus[i].arch.vmcb_pa != 0;
         vcpu_arch_destroy(&d->vcpus[i]);

@@ -152,7 +152,7 @@ static void reap(void)
     for (unsigned i = 1; i < DOMAIN_MAX; i++) {
         struct domain *d = domain_slot(i);
         if (d && reapable(d) && sched_domain_remove(d) == 0)
-            domain_destroy(d);
+            domain_destroy(d); /* its vCPUs are out of the scheduler now */
     }
 }
 

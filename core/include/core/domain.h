@@ -106,8 +106,9 @@ int domain_unpause(struct domain *d);
 /* domain_find: the domain with this id, or NULL. */
 struct domain *domain_find(domid_t id);
 
-/* domain_destroy: free the domain's frames, tables and slot. The domain
- * must not be running on any CPU. Logs the frames returned. */
+/* domain_destroy: take d's vCPUs out of the scheduler and free its
+ * frames, tables and slot. No CPU may hold one of its vCPUs (panics
+ * otherwise: a core bug). Logs the frames returned. */
 void domain_destroy(struct domain *d);
 
 /* domain_shutdown: stop every vCPU of d, log the reason once. */
