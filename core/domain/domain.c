@@ -7,6 +7,8 @@
 #include "core/domain.h"
 #include "core/arch.h"
 #include "core/errno.h"
+#include "core/evtchn_domain.h"
+#include "core/gnttab_domain.h"
 #include "core/log.h"
 #include "core/sched.h"
 #include "core/mm.h"
@@ -127,7 +129,8 @@ int domain_create(const char *name, unsigned nr_vcpus, uint64_t max_pages, domid
         }
         d->nr_vcpus = i + 1;
     }
-    if (sched_domain_add(d) != 0) {
+    gnttab_domain_create(d);
+    if (evtchn_domain_create(d) != 0 || sched_domain_add(d) != 0) {
         domain_destroy(d);
         return -ERR_NOMEM;
     }
@@ -173,7 +176,10 @@ void domain_destroy(struct domain *d)
     /* What the domain's books say it holds, against what is freed: the
      * two must agree (other CPUs may allocate meanwhile, so the global
      * free count cannot tell; the boot scenarios compare it at the end). */
-    size_t held = d->npt.owned + d->npt.tables + d->nr_vcpus + (d->shared_info ? 1 : 0), freed = 0;
+    size_t held = d->npt.owned + d->npt.tables + d->nr_vcpus + (d->shared_info ? 1 : 0) +
+                  (d->evtchn_frames ? evtchn_domain_frames() : 0) + 2u * d->gnttab.nr_frames +
+                  d->gnttab.nr_maptrack_frames,
+           freed = 0, orphaned;
 
     /* Every path that frees a domain takes its vCPUs out of the scheduler
      * here, so none can leave the run queues pointing into a freed slot.
@@ -185,6 +191,10 @@ void domain_destroy(struct domain *d)
         freed += d->vcpus[i].arch.vmcb_pa != 0;
         vcpu_arch_destroy(&d->vcpus[i]);
     }
+    /* Before the nested page tables go: frames others still map from its
+     * grants are taken out of them, to be freed by the last unmapping. */
+    freed += gnttab_domain_destroy(d, &orphaned);
+    freed += evtchn_domain_destroy(d); /* before shared info: it clears bits there */
     freed += npt_destroy(&d->npt);
     if (d->shared_info) {
         frame_free(d->shared_info);
@@ -192,7 +202,11 @@ void domain_destroy(struct domain *d)
     }
     d->shared_info = 0;
     orphan_children(d);
-    if (freed == held)
+    if (freed == held && orphaned)
+        log_info("domain: d%u '%s' destroyed: all %zu of its frames returned; %zu still mapped by other domains, "
+                 "freed at their last unmapping; free frames: %zu of %zu",
+                 d->id, d->name, freed, orphaned, frame_free_count(), frame_total_count());
+    else if (freed == held)
         log_info("domain: d%u '%s' destroyed: all %zu of its frames returned; free frames: %zu of %zu", d->id, d->name,
                  freed, frame_free_count(), frame_total_count());
     else
@@ -223,8 +237,26 @@ void domain_shutdown(struct domain *d, enum shutdown_reason reason)
         if (cpu >= 0 && (unsigned)cpu != arch_cpu_index())
             arch_kick_cpu((unsigned)cpu); /* out of the guest, to see it stopped */
     }
-    if (first)
+    if (first) {
+        struct domain *c = d->controller != DOMID_NONE ? domain_find(d->controller) : NULL;
         log_info("domain: d%u '%s' shut down: %s", d->id, d->name, domain_reason_name(reason));
+        if (c)
+            evtchn_domain_virq(c, 0, EVTCHN_VIRQ_DOM_EXC); /* its controller hears of it */
+    }
+}
+
+void domain_flush_guest_tlb(struct domain *d)
+{
+    for (unsigned i = 0; i < d->nr_vcpus; i++) {
+        struct vcpu *v = &d->vcpus[i];
+        int cpu = __atomic_load_n(&v->running_on, __ATOMIC_SEQ_CST);
+        uint64_t exits = __atomic_load_n(&v->exits, __ATOMIC_SEQ_CST);
+        if (cpu < 0 || (unsigned)cpu == arch_cpu_index() || !__atomic_load_n(&v->in_guest, __ATOMIC_SEQ_CST))
+            continue; /* its next VMRUN comes after our change and flushes */
+        arch_kick_cpu((unsigned)cpu);
+        while (__atomic_load_n(&v->in_guest, __ATOMIC_SEQ_CST) && __atomic_load_n(&v->exits, __ATOMIC_SEQ_CST) == exits)
+            arch_cpu_relax();
+    }
 }
 
 unsigned domain_count(void)

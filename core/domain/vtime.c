@@ -7,6 +7,7 @@
  * compare-and-swap makes sure exactly one of them makes it runnable.
  */
 #include "core/arch.h"
+#include "core/evtchn_domain.h"
 #include "core/mm.h"
 #include "core/sched.h"
 #include "core/vtime.h"
@@ -61,10 +62,21 @@ static void wake_if_blocked(struct vcpu *v)
     }
 }
 
+void vtime_kick(struct vcpu *v)
+{
+    int cpu;
+
+    wake_if_blocked(v);
+    cpu = __atomic_load_n(&v->running_on, __ATOMIC_SEQ_CST);
+    if (cpu >= 0 && (unsigned)cpu != arch_cpu_index())
+        arch_kick_cpu((unsigned)cpu);
+}
+
 void vtime_block(struct vcpu *v)
 {
     __atomic_store_n(&v->state, VCPU_BLOCKED, __ATOMIC_SEQ_CST);
-    if (__atomic_exchange_n(&v->timer_fired, 0, __ATOMIC_SEQ_CST)) {
+    /* The sender raises the upcall flag before it looks at the state. */
+    if (__atomic_exchange_n(&v->timer_fired, 0, __ATOMIC_SEQ_CST) || evtchn_upcall_pending(&v->dom->evtchn, v->id)) {
         enum vcpu_state blocked = VCPU_BLOCKED;
         __atomic_compare_exchange_n(&v->state, &blocked, VCPU_RUNNABLE, false, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);
     }
@@ -98,6 +110,7 @@ uint64_t vtime_expire(uint64_t now)
                 continue;
             __atomic_store_n(&v->timer_fired, 1, __ATOMIC_SEQ_CST);
             wake_if_blocked(v);
+            evtchn_domain_virq(d, j, EVTCHN_VIRQ_TIMER);
         }
     }
     return earliest;

@@ -14,17 +14,23 @@
 #include "core/string.h"
 #include "core/vcpu.h"
 #include "core/vtime.h"
+#include "core/gnttab_domain.h"
+#include "hcall_priv.h"
 
-#define HYPERVISOR_console_io  18
-#define HYPERVISOR_xen_version 17
-#define HYPERVISOR_sched_op    29
-#define HYPERVISOR_memory_op   12
-#define HYPERVISOR_vcpu_op     24
-#define HYPERVISOR_mosaic_mgmt 60 /* idl/mgmt.idl: MOSAIC_HYPERCALL_MGMT */
+#define HYPERVISOR_console_io       18
+#define HYPERVISOR_xen_version      17
+#define HYPERVISOR_sched_op         29
+#define HYPERVISOR_memory_op        12
+#define HYPERVISOR_vcpu_op          24
+#define HYPERVISOR_grant_table_op   20
+#define HYPERVISOR_event_channel_op 32
+#define HYPERVISOR_hvm_op           34
+#define HYPERVISOR_mosaic_mgmt      60 /* idl/mgmt.idl: MOSAIC_HYPERCALL_MGMT */
 
 #define XENMEM_add_to_physmap   7
 #define XENMEM_memory_map       10
 #define XENMAPSPACE_shared_info 0
+#define XENMAPSPACE_grant_table 1
 #define DOMID_SELF              0x7ff0u
 #define E820_RAM                1
 
@@ -77,7 +83,9 @@ static int64_t do_xen_version(struct vcpu *v, const uint64_t *a)
     case XENVER_get_features:
         if (vcpu_copy_from_guest(v, a[1], &f, sizeof(f)))
             return -ERR_FAULT;
-        f.submap = 0; /* no optional features advertised yet */
+        /* Submap 0: XENFEAT_hvm_callback_vector (8): events arrive as an
+         * interrupt at the vector set with HVM_PARAM_CALLBACK_IRQ. */
+        f.submap = f.submap_idx == 0 ? 1u << 8 : 0;
         return vcpu_copy_to_guest(v, a[1], &f, sizeof(f)) ? -ERR_FAULT : 0;
     default: return -ERR_NOSYS;
     }
@@ -165,33 +173,71 @@ struct e820_entry {
 } __attribute__((packed));
 _Static_assert(sizeof(struct e820_entry) == 20, "e820 entry layout");
 
-/* Puts the domain's shared-info frame at gpfn, in place of what was there
- * (RAM there is given back, as on Xen); a second call moves it. */
-static int64_t map_shared_info(struct vcpu *v, uint64_t gpfn)
+/* Puts a core-owned frame (shared info, a grant-table frame) at gpfn in
+ * place of what was there, as Xen does: RAM there is given back, unless a
+ * grant pins it (-EBUSY); a foreign mapping or another core frame is
+ * never replaced (-EBUSY). *where tracks the frame; a second call moves
+ * it. Lock order: the grant lock, then d->lock. */
+static int64_t place_frame(struct domain *d, paddr_t pa, uint64_t *where, uint64_t gpfn)
 {
-    struct domain *d = v->dom;
-    uint64_t f;
+    uint64_t fg, f;
     paddr_t old;
     unsigned flags;
-    int r;
+    int r = 0;
 
     if (gpfn >= (1ull << 36))
         return -ERR_INVAL;
+    fg = gnttab_lock_all();
     f = spin_lock_irqsave(&d->lock);
-    if (d->shared_info_gfn != ~0ull && npt_unmap(&d->npt, d->shared_info_gfn << PAGE_SHIFT, &old) == 0)
-        d->shared_info_gfn = ~0ull;
-    if (npt_lookup(&d->npt, gpfn << PAGE_SHIFT, &old, &flags) == 0 &&
-        npt_unmap(&d->npt, gpfn << PAGE_SHIFT, &old) == 0 && (flags & NPT_OWNED)) {
-        frame_free(old);
+    if (npt_lookup(&d->npt, gpfn << PAGE_SHIFT, &old, &flags) == 0) {
+        if (old == pa)
+            r = 1; /* already there */
+        else if (!(flags & NPT_OWNED) || gnttab_frame_pinned(&d->gnttab, gpfn))
+            r = -ERR_BUSY;
+    }
+    if (r == 0 && *where != ~0ull && npt_unmap(&d->npt, *where << PAGE_SHIFT, &old) == 0)
+        *where = ~0ull;
+    if (r == 0 && npt_lookup(&d->npt, gpfn << PAGE_SHIFT, &old, &flags) == 0 &&
+        npt_unmap(&d->npt, gpfn << PAGE_SHIFT, &old) == 0) {
+        frame_free(old); /* owned RAM, checked above */
         d->nr_pages--;
     }
-    r = npt_map(&d->npt, gpfn << PAGE_SHIFT, d->shared_info, NPT_W);
     if (r == 0)
-        d->shared_info_gfn = gpfn;
+        r = npt_map(&d->npt, gpfn << PAGE_SHIFT, pa, NPT_W);
+    if (r >= 0)
+        *where = gpfn;
     spin_unlock_irqrestore(&d->lock, f);
+    gnttab_unlock_all(fg);
+    domain_flush_guest_tlb(d); /* the old page may be gone */
+    return r > 0 ? 0 : r;
+}
+
+static int64_t map_shared_info(struct vcpu *v, uint64_t gpfn)
+{
+    struct domain *d = v->dom;
+    int64_t r = place_frame(d, d->shared_info, &d->shared_info_gfn, gpfn);
+
     for (unsigned i = 0; r == 0 && i < d->nr_vcpus; i++)
         vtime_update(&d->vcpus[i]);
     return r;
+}
+
+/* Grant-table frame idx at gpfn; the table grows to idx + 1 frames. */
+static int64_t map_grant_frame(struct vcpu *v, uint64_t idx, uint64_t gpfn)
+{
+    struct domain *d = v->dom;
+    uint64_t f;
+    paddr_t pa = 0;
+    int r;
+
+    if (idx >= GNTTAB_MAX_FRAMES)
+        return -ERR_INVAL; /* also a version-2 status frame (bit 31) */
+    f = gnttab_lock_all();
+    r = gnttab_domain_grow(d, (unsigned)idx + 1);
+    if (r == 0)
+        pa = gnttab_domain_frame(d, (unsigned)idx);
+    gnttab_unlock_all(f);
+    return r ? r : place_frame(d, pa, &d->gnttab_gfn[idx], gpfn);
 }
 
 static int64_t do_memory_op(struct vcpu *v, const uint64_t *a)
@@ -204,8 +250,12 @@ static int64_t do_memory_op(struct vcpu *v, const uint64_t *a)
     case XENMEM_add_to_physmap:
         if (vcpu_copy_from_guest(v, a[1], &x, sizeof(x)))
             return -ERR_FAULT;
-        if ((x.domid != DOMID_SELF && x.domid != v->dom->id) || x.space != XENMAPSPACE_shared_info || x.idx)
-            return -ERR_INVAL; /* grant-table frames come with grant tables */
+        if (x.domid != DOMID_SELF && x.domid != v->dom->id)
+            return -ERR_INVAL;
+        if (x.space == XENMAPSPACE_grant_table)
+            return map_grant_frame(v, x.idx, x.gpfn);
+        if (x.space != XENMAPSPACE_shared_info || x.idx)
+            return -ERR_INVAL;
         return map_shared_info(v, x.gpfn);
     case XENMEM_memory_map:
         if (vcpu_copy_from_guest(v, a[1], &m, sizeof(m)))
@@ -281,9 +331,15 @@ static int64_t do_vcpu_op(struct vcpu *v, const uint64_t *a)
 }
 
 static const hcall_fn hcall_table[] = {
-    [HYPERVISOR_xen_version] = do_xen_version, [HYPERVISOR_console_io] = do_console_io,
-    [HYPERVISOR_sched_op] = do_sched_op,       [HYPERVISOR_memory_op] = do_memory_op,
-    [HYPERVISOR_vcpu_op] = do_vcpu_op,         [HYPERVISOR_mosaic_mgmt] = hcall_mgmt,
+    [HYPERVISOR_xen_version] = do_xen_version,
+    [HYPERVISOR_console_io] = do_console_io,
+    [HYPERVISOR_sched_op] = do_sched_op,
+    [HYPERVISOR_memory_op] = do_memory_op,
+    [HYPERVISOR_vcpu_op] = do_vcpu_op,
+    [HYPERVISOR_hvm_op] = hcall_hvm_op,
+    [HYPERVISOR_grant_table_op] = hcall_grant_table_op,
+    [HYPERVISOR_event_channel_op] = hcall_event_channel_op,
+    [HYPERVISOR_mosaic_mgmt] = hcall_mgmt,
 };
 
 int64_t hcall_dispatch(struct vcpu *v, uint64_t nr, const uint64_t args[HCALL_ARGS])

@@ -255,6 +255,20 @@ void svm_kill(struct vcpu *v, const char *why_fmt, ...)
     domain_shutdown(v->dom, SHUTDOWN_CRASH);
 }
 
+/* The event-channel upcall as a virtual interrupt: pending while the
+ * vCPU's upcall flag is up (Xen's HVM callback vector is level-like);
+ * the CPU delivers it once the guest's RFLAGS.IF allows. */
+static void svm_set_upcall(struct vcpu *v)
+{
+    uint32_t vector = __atomic_load_n(&v->dom->evtchn.upcall_vector, __ATOMIC_RELAXED);
+    uint64_t ic = v->arch.vmcb->control.int_control &
+                  ~(VMCB_INT_V_IRQ | VMCB_INT_V_INTR_PRIO(0xf) | VMCB_INT_V_INTR_VECTOR(0xff) | VMCB_INT_V_IGN_TPR);
+
+    if (vector && evtchn_upcall_pending(&v->dom->evtchn, v->id))
+        ic |= VMCB_INT_V_IRQ | VMCB_INT_V_INTR_PRIO(0xf) | VMCB_INT_V_IGN_TPR | VMCB_INT_V_INTR_VECTOR(vector);
+    v->arch.vmcb->control.int_control = ic;
+}
+
 bool vcpu_run(struct vcpu *v)
 {
     struct vcpu_arch *a = &v->arch;
@@ -269,9 +283,13 @@ bool vcpu_run(struct vcpu *v)
             break;
         }
         __asm__ volatile("fxrstor64 %0" ::"m"(a->fpu));
+        svm_set_upcall(v);
         /* Flush this ASID's TLB on every entry: vCPUs share ASIDs for now. */
         a->vmcb->control.tlb_control = 1;
+        __atomic_store_n(&v->in_guest, 1, __ATOMIC_SEQ_CST); /* before VMRUN: see domain_flush_guest_tlb */
         svm_vmrun(&a->regs, a->vmcb_pa, host);
+        __atomic_store_n(&v->exits, v->exits + 1, __ATOMIC_SEQ_CST);
+        __atomic_store_n(&v->in_guest, 0, __ATOMIC_SEQ_CST);
         __asm__ volatile("fxsave64 %0" : "=m"(a->fpu));
         irq_enable(); /* take the interrupt that ended the guest, if any */
         if (!svm_exit_handle(v))

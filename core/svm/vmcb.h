@@ -141,7 +141,11 @@ _Static_assert(sizeof(struct vmcb) <= 4096, "a VMCB is one page");
 #define VMCB_I2_MWAIT   (1u << 11)
 #define VMCB_I2_XSETBV  (1u << 13)
 
-#define VMCB_INT_V_INTR_MASKING (1ull << 24)
+#define VMCB_INT_V_IRQ            (1ull << 8)
+#define VMCB_INT_V_INTR_PRIO(p)   ((uint64_t)(p) << 16)
+#define VMCB_INT_V_IGN_TPR        (1ull << 20)
+#define VMCB_INT_V_INTR_MASKING   (1ull << 24)
+#define VMCB_INT_V_INTR_VECTOR(v) ((uint64_t)(v) << 32)
 
 /* Exit codes (APM vol. 2, appendix C). */
 #define VMEXIT_EXCP_BASE 0x40

@@ -9,6 +9,8 @@
 
 #include "core/cap.h"
 #include "core/credit.h"
+#include "core/evtchn.h"
+#include "core/gnttab.h"
 #include "core/npt.h"
 #include "core/spinlock.h"
 #include "core/types.h"
@@ -50,6 +52,8 @@ struct vcpu {
     struct credit_vcpu sched; /* protected by the scheduler lock */
     uint64_t timer_deadline;  /* single-shot timer, core ns; 0 = none (atomic) */
     uint32_t timer_fired;     /* it expired since it was set (atomic) */
+    uint32_t in_guest;        /* between VMRUN and its #VMEXIT (atomic; the CPU running it) */
+    uint64_t exits;           /* #VMEXITs taken (atomic; the CPU running it) */
     struct vcpu_arch arch;
 };
 
@@ -67,15 +71,25 @@ struct domain {
     enum domain_state state;     /* protected by domain_lock */
     enum shutdown_reason reason; /* valid in DOMAIN_SHUTDOWN */
     char name[DOMAIN_NAME_MAX];
-    domid_t controller;       /* the domain that created it; DOMID_NONE for the root */
-    cap_t caps;               /* what it may ask of the core (cap.h) */
-    uint64_t max_pages;       /* RAM quota, set at creation */
-    uint64_t nr_pages;        /* RAM populated: protected by lock */
-    struct credit_dom sched;  /* weight, cap, runtime: protected by the scheduler lock */
-    bool destroy_requested;   /* its controller asked: reap when stopped */
-    paddr_t shared_info;      /* its shared-info frame (owned by the core) */
-    uint64_t shared_info_gfn; /* where the guest mapped it; ~0 = nowhere: protected by lock */
-    struct npt npt;           /* protected by lock */
+    domid_t controller;         /* the domain that created it; DOMID_NONE for the root */
+    cap_t caps;                 /* what it may ask of the core (cap.h) */
+    uint64_t max_pages;         /* RAM quota, set at creation */
+    uint64_t nr_pages;          /* RAM populated: protected by lock */
+    struct credit_dom sched;    /* weight, cap, runtime: protected by the scheduler lock */
+    bool destroy_requested;     /* its controller asked: reap when stopped */
+    paddr_t shared_info;        /* its shared-info frame (owned by the core) */
+    uint64_t shared_info_gfn;   /* where the guest mapped it; ~0 = nowhere: protected by lock */
+    struct npt npt;             /* protected by lock */
+    struct evtchn_table evtchn; /* protected by evtchn_lock (evtchn_domain.c) */
+    paddr_t evtchn_frames;      /* the port table's frames; 0 before creation */
+    /* Grant table (gnttab_domain.c): all protected by its lock. */
+    struct gnttab_table gnttab;
+    bool gnttab_live;                                /* others may find it */
+    paddr_t gnttab_frames[GNTTAB_MAX_FRAMES];        /* entry frames, shared with the guest */
+    paddr_t gnttab_active[GNTTAB_MAX_FRAMES];        /* active entries (core only) */
+    paddr_t gnttab_maptrack[GNTTAB_MAPTRACK_FRAMES]; /* its mappings (core only) */
+    uint64_t gnttab_gfn[GNTTAB_MAX_FRAMES];          /* where the guest placed each entry frame; ~0 = nowhere */
+    size_t gnttab_orphaned;                          /* RAM frames left to mappings when it died */
     struct spinlock lock;
     unsigned nr_vcpus;
     struct vcpu vcpus[DOMAIN_MAX_VCPUS];
@@ -116,6 +130,13 @@ void domain_shutdown(struct domain *d, enum shutdown_reason reason);
 
 /* domain_slot: the domain in slot i, or NULL when the slot is free. */
 struct domain *domain_slot(unsigned i);
+
+/* domain_flush_guest_tlb: after a change to d's nested page tables that
+ * removed or narrowed a mapping, make sure no vCPU of d still uses the old
+ * translation: every vCPU in guest mode on another CPU is made to exit
+ * (each VMRUN flushes the guest TLB). Does not wait for CPUs outside the
+ * guest, so it is safe with locks held. */
+void domain_flush_guest_tlb(struct domain *d);
 
 /* domain_count: domains that exist (running or shut down). */
 unsigned domain_count(void);

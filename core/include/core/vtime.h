@@ -16,6 +16,10 @@ void vtime_update(struct vcpu *v);
  * if its timer already fired; never loses a wake-up racing with expiry. */
 void vtime_block(struct vcpu *v);
 
+/* vtime_kick: an event is pending for v: wake it if blocked, and make
+ * it leave the guest if another CPU runs it (to take the upcall). */
+void vtime_kick(struct vcpu *v);
+
 /* vtime_set_timer: arm v's single-shot timer at deadline_ns (core time). */
 void vtime_set_timer(struct vcpu *v, uint64_t deadline_ns);
 

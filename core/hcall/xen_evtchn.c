@@ -1,0 +1,134 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * event_channel_op (public/event_channel.h): decodes the guest's argument
+ * struct once, runs the operation on the caller's own table under the
+ * event-channel lock, and copies the result back. Only the 2-level ABI:
+ * the FIFO ABI's init_control is -ENOSYS, so guests stay on 2-level.
+ */
+#include "core/errno.h"
+#include "core/evtchn_domain.h"
+#include "core/log.h"
+#include "core/vcpu.h"
+#include "hcall_priv.h"
+
+#define EVTCHNOP_bind_interdomain 0
+#define EVTCHNOP_bind_virq        1
+#define EVTCHNOP_close            3
+#define EVTCHNOP_send             4
+#define EVTCHNOP_status           5
+#define EVTCHNOP_alloc_unbound    6
+#define EVTCHNOP_bind_ipi         7
+#define EVTCHNOP_bind_vcpu        8
+#define EVTCHNOP_unmask           9
+
+/* One buffer for every command's struct (Xen's layouts, sizes below). */
+union evtchn_arg {
+    struct {
+        uint16_t dom, remote_dom;
+        uint32_t port;
+    } alloc_unbound;
+    struct {
+        uint16_t remote_dom, pad;
+        uint32_t remote_port, local_port;
+    } bind_interdomain;
+    struct {
+        uint32_t virq, vcpu, port;
+    } bind_virq;
+    struct {
+        uint32_t vcpu, port;
+    } bind_ipi;
+    struct {
+        uint32_t port;
+    } port_only; /* close, send, unmask */
+    struct {
+        uint16_t dom, pad;
+        uint32_t port, status, vcpu;
+        uint16_t remote_dom, pad2;
+        uint32_t remote_or_virq; /* interdomain: the peer's port; virq: the VIRQ */
+    } status;
+    struct {
+        uint32_t port, vcpu;
+    } bind_vcpu;
+};
+_Static_assert(sizeof(union evtchn_arg) == 24, "evtchn_status is the largest (Xen public ABI: 24 bytes)");
+
+static const uint8_t arg_size[] = {
+    [EVTCHNOP_bind_interdomain] = 12,
+    [EVTCHNOP_bind_virq] = 12,
+    [EVTCHNOP_close] = 4,
+    [EVTCHNOP_send] = 4,
+    [EVTCHNOP_status] = 24,
+    [EVTCHNOP_alloc_unbound] = 8,
+    [EVTCHNOP_bind_ipi] = 8,
+    [EVTCHNOP_bind_vcpu] = 8,
+    [EVTCHNOP_unmask] = 4,
+};
+
+static bool is_self(const struct vcpu *v, uint16_t dom)
+{
+    return dom == EVTCHN_DOMID_SELF || dom == v->dom->id;
+}
+
+/* Runs cmd on the caller's table with the lock held. Returns 0 or -ERR_*;
+ * fills the out fields of x. */
+static int perform(struct vcpu *v, unsigned cmd, union evtchn_arg *x)
+{
+    struct evtchn_table *t = &v->dom->evtchn;
+    struct evtchn_info info;
+    int r;
+
+    switch (cmd) {
+    case EVTCHNOP_alloc_unbound:
+        /* Allocating in another domain's table is a toolstack power Xen
+         * gives privileged domains; Mosaic has no such capability yet. */
+        if (!is_self(v, x->alloc_unbound.dom))
+            return -ERR_PERM;
+        return evtchn_alloc_unbound(t, x->alloc_unbound.remote_dom, &x->alloc_unbound.port);
+    case EVTCHNOP_bind_interdomain:
+        return evtchn_bind_interdomain(t, x->bind_interdomain.remote_dom, x->bind_interdomain.remote_port,
+                                       &x->bind_interdomain.local_port);
+    case EVTCHNOP_bind_virq: return evtchn_bind_virq(t, x->bind_virq.virq, x->bind_virq.vcpu, &x->bind_virq.port);
+    case EVTCHNOP_bind_ipi: return evtchn_bind_ipi(t, x->bind_ipi.vcpu, &x->bind_ipi.port);
+    case EVTCHNOP_close: return evtchn_close(t, x->port_only.port);
+    case EVTCHNOP_send: return evtchn_send(t, x->port_only.port);
+    case EVTCHNOP_unmask: return evtchn_unmask(t, x->port_only.port);
+    case EVTCHNOP_bind_vcpu: return evtchn_bind_vcpu(t, x->bind_vcpu.port, x->bind_vcpu.vcpu);
+    case EVTCHNOP_status:
+        if (!is_self(v, x->status.dom))
+            return -ERR_PERM;
+        r = evtchn_status(t, x->status.port, &info);
+        if (r == 0) {
+            x->status.status = info.status;
+            x->status.vcpu = info.vcpu;
+            x->status.remote_dom = info.remote_dom;
+            x->status.pad2 = 0;
+            x->status.remote_or_virq = info.remote_or_virq;
+        }
+        return r;
+    default: return -ERR_NOSYS;
+    }
+}
+
+int64_t hcall_event_channel_op(struct vcpu *v, const uint64_t *a)
+{
+    union evtchn_arg x;
+    size_t size;
+    uint64_t f;
+    int r;
+
+    if (a[0] >= ARRAY_SIZE(arg_size) || !arg_size[a[0]])
+        return -ERR_NOSYS; /* the FIFO ABI, pirqs, reset: not provided */
+    size = arg_size[a[0]];
+    if (vcpu_copy_from_guest(v, a[1], &x, size))
+        return -ERR_FAULT;
+    f = evtchn_lock_all();
+    r = perform(v, (unsigned)a[0], &x);
+    evtchn_unlock_all(f);
+    if (r != 0) {
+        log_debug("hcall: d%u event_channel_op %llu refused: %s", v->dom->id, (unsigned long long)a[0], err_name(-r));
+        return r;
+    }
+    /* The out fields go back; a guest that made its buffer unwritable
+     * sees -EFAULT, as on Xen, and the operation stands. */
+    return vcpu_copy_to_guest(v, a[1], &x, size) ? -ERR_FAULT : 0;
+}

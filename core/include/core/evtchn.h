@@ -1,0 +1,131 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Event channels, Xen's 2-level ABI (public/event_channel.h, xen.h): each
+ * domain has a table of ports; a port is unbound (offered to one domain),
+ * bound to a port of another domain (or its own), to a virtual IRQ of one
+ * of its vCPUs, or to an IPI. Raising a port sets its bit in the pending
+ * bitmap of the domain's shared-info page and, unless masked, the vCPU's
+ * selector bit and upcall flag; the vCPU is then notified.
+ *
+ * Portable bookkeeping (STYLE 18): no lock, no hardware, no allocation.
+ * Every function expects the caller to hold the one lock that protects
+ * all tables (kernel: evtchn_lock in evtchn_domain.c). The environment
+ * supplies two hooks: evtchn_env_table (a domain's table by id) and
+ * evtchn_env_notify (tell a vCPU its upcall flag went up), both called
+ * with that lock held.
+ */
+#pragma once
+
+#include "core/types.h"
+
+typedef uint32_t evtchn_port_t;
+
+#define EVTCHN_PORTS      1024 /* per domain; Xen's default limit is 1023 usable */
+#define EVTCHN_NR_VIRQS   24   /* public/xen.h NR_VIRQS */
+#define EVTCHN_MAX_VCPUS  8
+#define EVTCHN_DOMID_SELF 0x7ff0u
+
+/* public/xen.h VIRQ_* that Mosaic raises. */
+#define EVTCHN_VIRQ_TIMER   0 /* per vCPU: its single-shot timer expired */
+#define EVTCHN_VIRQ_DOM_EXC 3 /* global: a domain this one controls shut down */
+
+/* public/event_channel.h EVTCHNSTAT_*. */
+#define EVTCHN_STAT_CLOSED      0
+#define EVTCHN_STAT_UNBOUND     1
+#define EVTCHN_STAT_INTERDOMAIN 2
+#define EVTCHN_STAT_PIRQ        3
+#define EVTCHN_STAT_VIRQ        4
+#define EVTCHN_STAT_IPI         5
+
+enum evtchn_state {
+    EVTCHN_FREE = 0,
+    EVTCHN_RESERVED, /* port 0: never handed out, as on Xen */
+    EVTCHN_UNBOUND,
+    EVTCHN_INTERDOMAIN,
+    EVTCHN_VIRQ,
+    EVTCHN_IPI,
+};
+
+/* One port: 8 bytes, so a table of EVTCHN_PORTS fills two frames. */
+struct evtchn_port {
+    uint8_t state;        /* enum evtchn_state */
+    uint8_t virq;         /* EVTCHN_VIRQ: which */
+    uint16_t vcpu;        /* the vCPU notified when it is raised */
+    uint16_t remote_dom;  /* UNBOUND: who may bind; INTERDOMAIN: the peer */
+    uint16_t remote_port; /* INTERDOMAIN: the peer's port */
+};
+_Static_assert(sizeof(struct evtchn_port) == 8, "evtchn_port packs into 8 bytes");
+
+struct evtchn_table {
+    uint16_t dom;                                          /* the owning domain */
+    uint16_t nr_vcpus;                                     /* 1..EVTCHN_MAX_VCPUS */
+    uint32_t in_use;                                       /* ports not free, port 0 included */
+    uint32_t upcall_vector;                                /* HVM callback vector, 0 = none set */
+    struct evtchn_port *ports;                             /* EVTCHN_PORTS entries */
+    uint8_t *shared;                                       /* the domain's shared-info page (guest-writable) */
+    uint16_t virq_port[EVTCHN_MAX_VCPUS][EVTCHN_NR_VIRQS]; /* 0 = not bound */
+};
+
+/* What EVTCHNOP_status reports (public/event_channel.h evtchn_status). */
+struct evtchn_info {
+    uint32_t status; /* EVTCHN_STAT_* */
+    uint32_t vcpu;
+    uint16_t remote_dom;     /* UNBOUND, INTERDOMAIN */
+    uint32_t remote_or_virq; /* INTERDOMAIN: peer port; VIRQ: the VIRQ */
+};
+
+/* Supplied by the environment; called with the tables' lock held. */
+struct evtchn_table *evtchn_env_table(uint16_t dom); /* NULL: no such domain */
+void evtchn_env_notify(struct evtchn_table *t, unsigned vcpu);
+
+/* evtchn_table_init: an empty table for domain dom over ports (zeroed,
+ * EVTCHN_PORTS entries) and its shared-info page; port 0 is reserved. */
+void evtchn_table_init(struct evtchn_table *t, uint16_t dom, unsigned nr_vcpus, struct evtchn_port *ports,
+                       uint8_t *shared);
+
+/*
+ * The operations, each Xen's EVTCHNOP_* for the table's own domain. They
+ * check everything before changing anything. Errors: -ERR_INVAL (port
+ * not valid for the operation, VIRQ number, global VIRQ on a vCPU other
+ * than 0), -ERR_NOENT (no such vCPU), -ERR_EXIST (VIRQ already bound on
+ * that vCPU), -ERR_SRCH (no such domain), -ERR_NOSPC (no free port).
+ */
+int evtchn_alloc_unbound(struct evtchn_table *t, uint16_t remote_dom, evtchn_port_t *port)
+    __attribute__((warn_unused_result));
+int evtchn_bind_interdomain(struct evtchn_table *t, uint16_t remote_dom, evtchn_port_t remote_port, evtchn_port_t *port)
+    __attribute__((warn_unused_result));
+int evtchn_bind_virq(struct evtchn_table *t, uint32_t virq, uint32_t vcpu, evtchn_port_t *port)
+    __attribute__((warn_unused_result));
+int evtchn_bind_ipi(struct evtchn_table *t, uint32_t vcpu, evtchn_port_t *port) __attribute__((warn_unused_result));
+/* evtchn_close: frees port; an interdomain peer goes back to unbound,
+ * offered to this domain again (Xen's rule). */
+int evtchn_close(struct evtchn_table *t, evtchn_port_t port) __attribute__((warn_unused_result));
+/* evtchn_send: raises the peer (interdomain) or the port itself (IPI); a
+ * send on an unbound port is dropped and succeeds, as on Xen. */
+int evtchn_send(struct evtchn_table *t, evtchn_port_t port) __attribute__((warn_unused_result));
+int evtchn_status(const struct evtchn_table *t, evtchn_port_t port, struct evtchn_info *out)
+    __attribute__((warn_unused_result));
+int evtchn_unmask(struct evtchn_table *t, evtchn_port_t port) __attribute__((warn_unused_result));
+/* evtchn_bind_vcpu: notify another vCPU (interdomain, unbound, global
+ * VIRQ ports only, as on Xen). */
+int evtchn_bind_vcpu(struct evtchn_table *t, evtchn_port_t port, uint32_t vcpu) __attribute__((warn_unused_result));
+
+/* evtchn_raise_virq: raise VIRQ virq of vCPU vcpu (vCPU 0 for global
+ * ones) if the domain bound it; nothing otherwise. */
+void evtchn_raise_virq(struct evtchn_table *t, unsigned vcpu, unsigned virq);
+
+/* evtchn_close_all: close every port (peers go to unbound), for a domain
+ * being destroyed. */
+void evtchn_close_all(struct evtchn_table *t);
+
+/* evtchn_upcall_pending: the vCPU's upcall flag in shared info is up.
+ * Reads guest memory once; needs no lock. */
+bool evtchn_upcall_pending(const struct evtchn_table *t, unsigned vcpu);
+
+/* Shared-info offsets of the 2-level ABI (public/xen.h, x86_64). */
+#define EVTCHN_SHARED_VCPU_SIZE   64   /* struct vcpu_info */
+#define EVTCHN_SHARED_UPCALL      0    /* vcpu_info.evtchn_upcall_pending */
+#define EVTCHN_SHARED_UPCALL_MASK 1    /* vcpu_info.evtchn_upcall_mask */
+#define EVTCHN_SHARED_PENDING_SEL 8    /* vcpu_info.evtchn_pending_sel */
+#define EVTCHN_SHARED_PENDING     2048 /* shared_info.evtchn_pending[64] */
+#define EVTCHN_SHARED_MASK        2560 /* shared_info.evtchn_mask[64] */

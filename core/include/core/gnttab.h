@@ -1,0 +1,143 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Grant tables, Xen's version 1 (public/grant_table.h): a domain writes
+ * grant entries (flags, the domain allowed, its frame) into table frames
+ * it shares with the core; another domain maps the granted frame into its
+ * own guest-physical space or copies to or from it. The core keeps, per
+ * granting domain, an active entry for each ref in use (pin counts: the
+ * GTF_reading/GTF_writing flags stay up while it is pinned, so the granter
+ * cannot end access under a mapping), and per mapping domain a maptrack
+ * table of handles. When a granter dies with frames still mapped, those
+ * frames become orphans owned by the mappings: they go back to the
+ * allocator when the last of them is unmapped, never before.
+ *
+ * Portable bookkeeping (STYLE 18): no lock, no hardware. Every function
+ * expects the caller to hold the one lock over all grant tables; the
+ * environment supplies the gnttab_env_* hooks (guest memory and frames).
+ */
+#pragma once
+
+#include "core/types.h"
+
+typedef uint32_t grant_ref_t;
+typedef uint32_t grant_handle_t;
+
+#define GNTTAB_MAX_FRAMES        32  /* table frames per domain (Xen's default max_grant_frames: 64) */
+#define GNTTAB_ENTRIES_PER_FRAME 512 /* 8-byte v1 entries per 4 KiB */
+#define GNTTAB_MAPTRACK_FRAMES   8   /* maptrack frames per domain */
+#define GNTTAB_MAPS_PER_FRAME    256 /* 16-byte handles per 4 KiB */
+#define GNTTAB_MAX_MAPS          (GNTTAB_MAPTRACK_FRAMES * GNTTAB_MAPS_PER_FRAME)
+#define GNTTAB_DOMID_SELF        0x7ff0u
+
+/* grant_entry_v1.flags (public/grant_table.h GTF_*). */
+#define GTF_TYPE_MASK     3u
+#define GTF_PERMIT_ACCESS 1u
+#define GTF_READONLY      (1u << 2)
+#define GTF_READING       (1u << 3)
+#define GTF_WRITING       (1u << 4)
+
+/* gnttab_map_grant_ref.flags (GNTMAP_*). */
+#define GNTMAP_DEVICE_MAP      (1u << 0)
+#define GNTMAP_HOST_MAP        (1u << 1)
+#define GNTMAP_READONLY        (1u << 2)
+#define GNTMAP_APPLICATION_MAP (1u << 3)
+#define GNTMAP_CONTAINS_PTE    (1u << 4)
+
+/* Per-operation status codes (GNTST_*), written into each request. */
+#define GNTST_OKAY              0
+#define GNTST_GENERAL_ERROR     (-1)
+#define GNTST_BAD_DOMAIN        (-2)
+#define GNTST_BAD_GNTREF        (-3)
+#define GNTST_BAD_HANDLE        (-4)
+#define GNTST_BAD_VIRT_ADDR     (-5)
+#define GNTST_BAD_DEV_ADDR      (-6)
+#define GNTST_NO_DEVICE_SPACE   (-7)
+#define GNTST_PERMISSION_DENIED (-8)
+#define GNTST_BAD_PAGE          (-9)
+#define GNTST_BAD_COPY_ARG      (-10)
+#define GNTST_ADDRESS_TOO_BIG   (-11)
+#define GNTST_EAGAIN            (-12)
+#define GNTST_NO_SPACE          (-13)
+
+/* Core state of one ref with pins: 8 bytes, a frame of them per table frame. */
+struct gnttab_active {
+    uint16_t pin_ro; /* read-only mappings and copies in progress */
+    uint16_t pin_rw; /* writable ones */
+    uint32_t gfn;    /* the granter's frame, read once at the first pin */
+};
+
+/* One mapping made by this domain: 16 bytes. */
+struct gnttab_map {
+    uint16_t granter; /* the granting domain */
+    uint16_t flags;   /* GNTTAB_MAP_* */
+    grant_ref_t ref;
+    uint32_t gfn; /* where it is mapped in this domain */
+    uint32_t mfn; /* the machine frame */
+};
+#define GNTTAB_MAP_USED     (1u << 0)
+#define GNTTAB_MAP_READONLY (1u << 1)
+#define GNTTAB_MAP_ORPHAN   (1u << 2) /* the granter died: the frame is this mapping's to free */
+
+struct gnttab_table {
+    uint16_t dom;
+    uint16_t nr_frames;          /* table frames set up */
+    uint16_t nr_maptrack_frames; /* maptrack frames set up */
+    uint16_t _pad;
+    uint32_t nr_maps;                                /* handles in use */
+    uint32_t nr_pinned;                              /* active entries with pins (of this domain's grants) */
+    uint8_t *shared[GNTTAB_MAX_FRAMES];              /* grant entries, guest-writable */
+    struct gnttab_active *active[GNTTAB_MAX_FRAMES]; /* core only */
+    struct gnttab_map *maptrack[GNTTAB_MAPTRACK_FRAMES];
+};
+
+/* What the environment provides, called with the lock held. */
+struct gnttab_table *gnttab_env_table(uint16_t dom); /* NULL: no such domain */
+/* gnttab_env_ram: the frame of t's own RAM at gfn (not a foreign mapping,
+ * not shared info); 0 or -ERR_FAULT. */
+int gnttab_env_ram(struct gnttab_table *t, uint64_t gfn, uint64_t *mfn);
+/* gnttab_env_map: map mfn at gfn in t's guest-physical space, read-only
+ * when ro; -ERR_EXIST when something is there, -ERR_NOMEM. */
+int gnttab_env_map(struct gnttab_table *t, uint64_t gfn, uint64_t mfn, bool ro);
+void gnttab_env_unmap(struct gnttab_table *t, uint64_t gfn);
+/* gnttab_env_detach: take the RAM frame at gfn out of dying t without
+ * freeing it (a mapping elsewhere keeps it). */
+void gnttab_env_detach(struct gnttab_table *t, uint64_t gfn);
+void *gnttab_env_frame(uint64_t mfn); /* the core's pointer to a frame */
+void gnttab_env_free(uint64_t mfn);
+
+/* gnttab_table_init: an empty table (no frames) for domain dom. */
+void gnttab_table_init(struct gnttab_table *t, uint16_t dom);
+
+/* gnttab_add_frame: grows the table by one zeroed table frame and its
+ * active frame (both from the environment). -ERR_NOSPC at the limit. */
+int gnttab_add_frame(struct gnttab_table *t, void *shared, void *active) __attribute__((warn_unused_result));
+/* gnttab_add_maptrack: one more maptrack frame (zeroed). -ERR_NOSPC. */
+int gnttab_add_maptrack(struct gnttab_table *t, void *frame) __attribute__((warn_unused_result));
+/* gnttab_maptrack_full: a new mapping needs another maptrack frame. */
+bool gnttab_maptrack_full(const struct gnttab_table *t);
+
+/* gnttab_map: t maps ref of domain dom at gfn (GNTMAP_* flags). Returns a
+ * GNTST_* status; on GNTST_OKAY *handle names the mapping. */
+int gnttab_map(struct gnttab_table *t, uint16_t dom, grant_ref_t ref, uint32_t flags, uint64_t gfn,
+               grant_handle_t *handle) __attribute__((warn_unused_result));
+/* gnttab_unmap: undo handle, which must be mapped at gfn. GNTST_*. */
+int gnttab_unmap(struct gnttab_table *t, grant_handle_t handle, uint64_t gfn) __attribute__((warn_unused_result));
+
+/* One side of a copy: a grant ref of dom, or (no gref) a frame of t itself. */
+struct gnttab_copy_side {
+    bool gref;
+    uint16_t dom;
+    uint64_t ref_or_gfn;
+    uint16_t offset;
+};
+/* gnttab_copy: len bytes from src to dst. GNTST_*. */
+int gnttab_copy(struct gnttab_table *t, const struct gnttab_copy_side *src, const struct gnttab_copy_side *dst,
+                uint16_t len) __attribute__((warn_unused_result));
+
+/* gnttab_frame_pinned: some active entry of t pins its RAM frame at gfn
+ * (it must not be freed or replaced). */
+bool gnttab_frame_pinned(const struct gnttab_table *t, uint64_t gfn);
+
+/* gnttab_release: for a dying domain: unmap everything it mapped, and turn
+ * frames others still map from its grants into orphans. */
+void gnttab_release(struct gnttab_table *t);
