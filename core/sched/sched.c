@@ -129,12 +129,17 @@ static void run_slice(struct vcpu *v, unsigned cpu, uint64_t slice_ns)
         arch_timer_oneshot(0);
     }
     v->yielded = false;
-    stopped = v->state != VCPU_RUNNABLE || __atomic_load_n(&d->state, __ATOMIC_SEQ_CST) != DOMAIN_RUNNING;
-    if (stopped) {
-        uint64_t f = spin_lock_irqsave(&sched_lock);
+    /* Look at the state under the lock a wake takes: a waker moves the
+     * state to runnable first and then tells the policy under this lock,
+     * so either we see it runnable here, or its wake finds the vCPU
+     * blocking and keeps it current. Reading the state before taking the
+     * lock lost wake-ups (policy blocked, state runnable: never run again). */
+    uint64_t f = spin_lock_irqsave(&sched_lock);
+    stopped = __atomic_load_n(&v->state, __ATOMIC_SEQ_CST) != VCPU_RUNNABLE ||
+              __atomic_load_n(&d->state, __ATOMIC_SEQ_CST) != DOMAIN_RUNNING;
+    if (stopped)
         credit_vcpu_block(&cs, &v->sched);
-        spin_unlock_irqrestore(&sched_lock, f);
-    }
+    spin_unlock_irqrestore(&sched_lock, f);
     __atomic_store_n(&v->running_on, -1, __ATOMIC_SEQ_CST);
     if (stopped && cpu != 0 && __atomic_load_n(&d->state, __ATOMIC_SEQ_CST) == DOMAIN_SHUTDOWN)
         arch_kick_cpu(0); /* the boot CPU reaps stopped domains */
