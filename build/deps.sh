@@ -64,6 +64,8 @@ check() {
     # newlib for the domains is built from this tarball (build/newlib.sh).
     ls /usr/src/newlib/newlib-*.tar.* >/dev/null 2>&1 || need newlib-source
     have xz || need xz-utils
+    # Xen's public headers: the Xen ABI test compares idl/ with them.
+    [ -f /usr/include/xen/io/ring.h ] || need libxen-dev
     sanitizers_ok gcc || need libasan8 libubsan1 libgcc-12-dev
     # A CC other than plain gcc gets the same compile-and-run check; for
     # clang a failure means its runtime package, otherwise we cannot guess.

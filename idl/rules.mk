@@ -27,6 +27,13 @@ $(OUT)/include/idl/%.h: idl/%.idl $(IDLGEN)
 	@echo "  IDL     $<"
 	@$(IDLGEN) $< $@
 
+# A header is also rebuilt when a file its IDL imports changes ("import NAME;"
+# lines, read here as FILE:NAME pairs).
+IDL_IMPORT_PAIRS := $(shell grep -H '^import' $(IDL_SRCS) /dev/null | \
+	sed -n 's/^\([^:]*\):import[[:space:]]*\([A-Za-z0-9_]*\).*/\1:\2/p')
+$(foreach p,$(IDL_IMPORT_PAIRS),$(eval \
+	$(patsubst idl/%.idl,$(OUT)/include/idl/%.h,$(word 1,$(subst :, ,$(p)))): idl/$(word 2,$(subst :, ,$(p))).idl))
+
 # The test runs a second build of the generator, under the sanitizers, on
 # tests/idl/*.idl, and compiles what it writes (tests/idl/idl_test.c).
 IDLGEN_SAN := $(OUT)/tests/idl/idlgen
@@ -42,8 +49,37 @@ $(IDL_TEST): tests/idl/idl_test.c tests/unit/harness.c $(wildcard tests/unit/*.h
 	@echo "  HOSTCC  $@"
 	@$(CC) $(filter-out -MMD -MP,$(HOST_CFLAGS)) -D_POSIX_C_SOURCE=200809L -Itests/unit/include -Icore/include \
 		-Itests/unit -DIDL_TOP='"$(CURDIR)"' -DIDLGEN='"$(IDLGEN_SAN)"' -DIDL_BUILT='"$(OUT)/include/idl"' \
-		-DIDL_CC='"$(CC)"' -o $@ tests/idl/idl_test.c tests/unit/harness.c
+		-DIDL_CC='"$(CC)"' -DIDL_CORE_CFLAGS='"$(filter-out -MMD -MP,$(CORE_CFLAGS))"' \
+		-DIDL_WARN_FLAGS='"$(WARN_FLAGS)"' -o $@ tests/idl/idl_test.c tests/unit/harness.c
 
-test-build: $(IDL_TEST) $(IDLGEN_SAN) $(IDL_HEADERS)
+# Host tests of the generated headers, run by `make test` like every
+# $(OUT)/tests/unit/*_test. ring_test drives the ring helpers; xen_abi_test
+# compares the Xen protocols with Xen's own headers (libxen-dev, installed
+# by build/deps.sh; without them it does not build, and `make test` fails).
+RING_TEST     := $(OUT)/tests/unit/ring_test
+XEN_ABI_TEST  := $(OUT)/tests/unit/xen_abi_test
+XEN_ERRNOS_H  := $(OUT)/tests/idl/xen_errnos.h
+IDL_UNIT_FLAGS = $(filter-out -MMD -MP,$(HOST_CFLAGS)) -D_POSIX_C_SOURCE=200809L -Itests/unit/include -Icore/include \
+	-Itests/unit $(IDL_INCLUDE)
+
+$(RING_TEST): tests/unit/ring_test.c tests/unit/harness.c $(wildcard tests/unit/*.h) $(IDL_HEADERS)
+	@mkdir -p $(dir $@)
+	@echo "  HOSTCC  $@"
+	@$(CC) $(IDL_UNIT_FLAGS) -pthread -o $@ tests/unit/ring_test.c tests/unit/harness.c
+
+$(XEN_ERRNOS_H): tests/idl/xen_errnos.idl $(IDLGEN)
+	@mkdir -p $(dir $@)
+	@echo "  IDL     $<"
+	@$(IDLGEN) $< $@
+
+$(XEN_ABI_TEST): tests/unit/xen_abi_test.c tests/idl/xen_abi_xen.c tests/idl/xen_abi_list.h tests/unit/harness.c \
+		$(wildcard tests/unit/*.h) $(IDL_HEADERS) $(XEN_ERRNOS_H)
+	@mkdir -p $(dir $@)
+	@echo "  HOSTCC  $@"
+	@$(CC) $(IDL_UNIT_FLAGS) -Itests/idl -I$(dir $(XEN_ERRNOS_H)) \
+		-D__XEN_INTERFACE_VERSION__=__XEN_LATEST_INTERFACE_VERSION__ -o $@ \
+		tests/unit/xen_abi_test.c tests/idl/xen_abi_xen.c tests/unit/harness.c
+
+test-build: $(IDL_TEST) $(IDLGEN_SAN) $(IDL_HEADERS) $(RING_TEST) $(XEN_ABI_TEST)
 
 .PHONY: idl

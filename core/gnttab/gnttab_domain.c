@@ -74,7 +74,7 @@ void gnttab_env_unmap(struct gnttab_table *t, uint64_t gfn)
     paddr_t pa;
 
     if (npt_unmap(&d->npt, gfn << PAGE_SHIFT, &pa) != 0)
-        ASSERT(!"a grant mapping vanished from the nested page tables");
+        panic("a grant mapping vanished from the nested page tables");
     spin_unlock_irqrestore(&d->lock, f);
     /* No vCPU of d may keep the old translation once this returns: the
      * frame goes back to its granter, who may reuse it. */
@@ -133,7 +133,7 @@ int gnttab_domain_grow(struct domain *d, unsigned nr)
             return -ERR_NOMEM;
         }
         if (gnttab_add_frame(&d->gnttab, phys_to_virt(d->gnttab_frames[i]), phys_to_virt(d->gnttab_active[i])) != 0)
-            ASSERT(!"a table below its limit refused a frame");
+            panic("a table below its limit refused a frame");
     }
     return 0;
 }
@@ -149,7 +149,7 @@ int gnttab_domain_maptrack_reserve(struct domain *d)
         return -ERR_NOMEM;
     d->gnttab_maptrack[d->gnttab.nr_maptrack_frames] = pa;
     if (gnttab_add_maptrack(&d->gnttab, phys_to_virt(pa)) != 0)
-        ASSERT(!"a maptrack below its limit refused a frame");
+        panic("a maptrack below its limit refused a frame");
     return 0;
 }
 

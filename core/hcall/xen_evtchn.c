@@ -8,61 +8,40 @@
 #include "core/errno.h"
 #include "core/evtchn_domain.h"
 #include "core/log.h"
+#include "core/string.h"
 #include "core/vcpu.h"
+#include "idl/evtchn.h"
 #include "hcall_priv.h"
 
-#define EVTCHNOP_bind_interdomain 0
-#define EVTCHNOP_bind_virq        1
-#define EVTCHNOP_close            3
-#define EVTCHNOP_send             4
-#define EVTCHNOP_status           5
-#define EVTCHNOP_alloc_unbound    6
-#define EVTCHNOP_bind_ipi         7
-#define EVTCHNOP_bind_vcpu        8
-#define EVTCHNOP_unmask           9
-
-/* One buffer for every command's struct (Xen's layouts, sizes below). */
+/* One buffer for every command's struct (idl/evtchn.idl: Xen's layouts). */
 union evtchn_arg {
-    struct {
-        uint16_t dom, remote_dom;
-        uint32_t port;
-    } alloc_unbound;
-    struct {
-        uint16_t remote_dom, pad;
-        uint32_t remote_port, local_port;
-    } bind_interdomain;
-    struct {
-        uint32_t virq, vcpu, port;
-    } bind_virq;
-    struct {
-        uint32_t vcpu, port;
-    } bind_ipi;
-    struct {
-        uint32_t port;
-    } port_only; /* close, send, unmask */
-    struct {
-        uint16_t dom, pad;
-        uint32_t port, status, vcpu;
-        uint16_t remote_dom, pad2;
-        uint32_t remote_or_virq; /* interdomain: the peer's port; virq: the VIRQ */
-    } status;
-    struct {
-        uint32_t port, vcpu;
-    } bind_vcpu;
+    struct evtchn_alloc_unbound alloc_unbound;
+    struct evtchn_bind_interdomain bind_interdomain;
+    struct evtchn_bind_virq bind_virq;
+    struct evtchn_bind_ipi bind_ipi;
+    struct evtchn_close close;
+    struct evtchn_send send;
+    struct evtchn_unmask unmask;
+    struct evtchn_status status;
+    struct evtchn_bind_vcpu bind_vcpu;
 };
-_Static_assert(sizeof(union evtchn_arg) == 24, "evtchn_status is the largest (Xen public ABI: 24 bytes)");
 
 static const uint8_t arg_size[] = {
-    [EVTCHNOP_bind_interdomain] = 12,
-    [EVTCHNOP_bind_virq] = 12,
-    [EVTCHNOP_close] = 4,
-    [EVTCHNOP_send] = 4,
-    [EVTCHNOP_status] = 24,
-    [EVTCHNOP_alloc_unbound] = 8,
-    [EVTCHNOP_bind_ipi] = 8,
-    [EVTCHNOP_bind_vcpu] = 8,
-    [EVTCHNOP_unmask] = 4,
+    [EVTCHNOP_bind_interdomain] = sizeof(struct evtchn_bind_interdomain),
+    [EVTCHNOP_bind_virq] = sizeof(struct evtchn_bind_virq),
+    [EVTCHNOP_close] = sizeof(struct evtchn_close),
+    [EVTCHNOP_send] = sizeof(struct evtchn_send),
+    [EVTCHNOP_status] = sizeof(struct evtchn_status),
+    [EVTCHNOP_alloc_unbound] = sizeof(struct evtchn_alloc_unbound),
+    [EVTCHNOP_bind_ipi] = sizeof(struct evtchn_bind_ipi),
+    [EVTCHNOP_bind_vcpu] = sizeof(struct evtchn_bind_vcpu),
+    [EVTCHNOP_unmask] = sizeof(struct evtchn_unmask),
 };
+
+/* The bookkeeping's numbers are the ABI's. */
+_Static_assert(EVTCHN_STAT_INTERDOMAIN == EVTCHNSTAT_interdomain && EVTCHN_STAT_IPI == EVTCHNSTAT_ipi &&
+                   EVTCHN_STAT_VIRQ == EVTCHNSTAT_virq && EVTCHN_STAT_UNBOUND == EVTCHNSTAT_unbound,
+               "evtchn.h status numbers (idl/evtchn.idl)");
 
 static bool is_self(const struct vcpu *v, uint16_t dom)
 {
@@ -89,9 +68,9 @@ static int perform(struct vcpu *v, unsigned cmd, union evtchn_arg *x)
                                        &x->bind_interdomain.local_port);
     case EVTCHNOP_bind_virq: return evtchn_bind_virq(t, x->bind_virq.virq, x->bind_virq.vcpu, &x->bind_virq.port);
     case EVTCHNOP_bind_ipi: return evtchn_bind_ipi(t, x->bind_ipi.vcpu, &x->bind_ipi.port);
-    case EVTCHNOP_close: return evtchn_close(t, x->port_only.port);
-    case EVTCHNOP_send: return evtchn_send(t, x->port_only.port);
-    case EVTCHNOP_unmask: return evtchn_unmask(t, x->port_only.port);
+    case EVTCHNOP_close: return evtchn_close(t, x->close.port);
+    case EVTCHNOP_send: return evtchn_send(t, x->send.port);
+    case EVTCHNOP_unmask: return evtchn_unmask(t, x->unmask.port);
     case EVTCHNOP_bind_vcpu: return evtchn_bind_vcpu(t, x->bind_vcpu.port, x->bind_vcpu.vcpu);
     case EVTCHNOP_status:
         if (!is_self(v, x->status.dom))
@@ -100,9 +79,13 @@ static int perform(struct vcpu *v, unsigned cmd, union evtchn_arg *x)
         if (r == 0) {
             x->status.status = info.status;
             x->status.vcpu = info.vcpu;
-            x->status.remote_dom = info.remote_dom;
-            x->status.pad2 = 0;
-            x->status.remote_or_virq = info.remote_or_virq;
+            memset(&x->status.u, 0, sizeof(x->status.u));
+            if (info.status == EVTCHNSTAT_virq) {
+                x->status.u.virq = info.remote_or_virq;
+            } else {
+                x->status.u.interdomain.dom = info.remote_dom; /* unbound.dom is the same field */
+                x->status.u.interdomain.port = info.remote_or_virq;
+            }
         }
         return r;
     default: return -ERR_NOSYS;

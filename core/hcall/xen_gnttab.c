@@ -12,74 +12,20 @@
 #include "core/log.h"
 #include "core/mm.h"
 #include "core/vcpu.h"
+#include "idl/gnttab.h"
 #include "hcall_priv.h"
 
-#define GNTTABOP_map_grant_ref   0
-#define GNTTABOP_unmap_grant_ref 1
-#define GNTTABOP_setup_table     2
-#define GNTTABOP_copy            5
-#define GNTTABOP_query_size      6
-#define GNTTABOP_set_version     8
-#define GNTTABOP_get_version     10
-#define GNTCOPY_source_gref      1u
-#define GNTCOPY_dest_gref        2u
-#define HCALL_GNTTAB_BATCH       1024
-#define INVALID_GFN              (~0ull)
+#define HCALL_GNTTAB_BATCH 1024
+#define INVALID_GFN        (~0ull)
 
-struct gnttab_map_grant_ref {
-    uint64_t host_addr;
-    uint32_t flags;
-    uint32_t ref;
-    uint16_t dom;
-    int16_t status;
-    uint32_t handle;
-    uint64_t dev_bus_addr;
-};
-_Static_assert(sizeof(struct gnttab_map_grant_ref) == 32, "gnttab_map_grant_ref layout (Xen public ABI)");
-
-struct gnttab_unmap_grant_ref {
-    uint64_t host_addr;
-    uint64_t dev_bus_addr;
-    uint32_t handle;
-    int16_t status;
-    uint16_t pad;
-};
-_Static_assert(sizeof(struct gnttab_unmap_grant_ref) == 24, "gnttab_unmap_grant_ref layout (Xen public ABI)");
-
-struct gnttab_setup_table {
-    uint16_t dom;
-    uint16_t pad0;
-    uint32_t nr_frames;
-    int16_t status;
-    uint16_t pad1[3];
-    uint64_t frame_list; /* guest address of nr_frames xen_pfn_t */
-};
-_Static_assert(sizeof(struct gnttab_setup_table) == 24, "gnttab_setup_table layout (Xen public ABI)");
-
-struct gnttab_query_size {
-    uint16_t dom;
-    uint16_t pad0;
-    uint32_t nr_frames;
-    uint32_t max_nr_frames;
-    int16_t status;
-    uint16_t pad1;
-};
-_Static_assert(sizeof(struct gnttab_query_size) == 16, "gnttab_query_size layout (Xen public ABI)");
-
-struct gnttab_copy_ptr {
-    uint64_t ref_or_gmfn;
-    uint16_t domid;
-    uint16_t offset;
-    uint32_t pad;
-};
-struct gnttab_copy_op {
-    struct gnttab_copy_ptr source, dest;
-    uint16_t len;
-    uint16_t flags;
-    int16_t status;
-    uint16_t pad;
-};
-_Static_assert(sizeof(struct gnttab_copy_op) == 40, "gnttab_copy layout (Xen public ABI)");
+/* The bookkeeping's numbers are the ABI's (idl/gnttab.idl). */
+_Static_assert(GNTST_OKAY == GNTST_okay && GNTST_BAD_GNTREF == GNTST_bad_gntref &&
+                   GNTST_PERMISSION_DENIED == GNTST_permission_denied && GNTST_NO_SPACE == GNTST_no_space &&
+                   GNTST_BAD_COPY_ARG == GNTST_bad_copy_arg && GNTST_BAD_HANDLE == GNTST_bad_handle,
+               "gnttab.h status codes");
+_Static_assert(GNTMAP_HOST_MAP == GNTMAP_host_map && GNTMAP_READONLY == GNTMAP_readonly && GTF_READING == GTF_reading &&
+                   GTF_WRITING == GTF_writing && GTF_READONLY == GTF_readonly,
+               "gnttab.h flags");
 
 static bool is_self(const struct vcpu *v, uint16_t dom)
 {
@@ -106,11 +52,11 @@ static int16_t do_unmap(struct vcpu *v, const struct gnttab_unmap_grant_ref *u)
     return (int16_t)st;
 }
 
-static int16_t do_copy(struct vcpu *v, const struct gnttab_copy_op *c)
+static int16_t do_copy(struct vcpu *v, const struct gnttab_copy *c)
 {
-    struct gnttab_copy_side src = { c->flags & GNTCOPY_source_gref, c->source.domid, c->source.ref_or_gmfn,
-                                    c->source.offset };
-    struct gnttab_copy_side dst = { c->flags & GNTCOPY_dest_gref, c->dest.domid, c->dest.ref_or_gmfn, c->dest.offset };
+    bool sg = c->flags & GNTCOPY_source_gref, dg = c->flags & GNTCOPY_dest_gref;
+    struct gnttab_copy_side src = { sg, c->source.domid, sg ? c->source.u.ref : c->source.u.gmfn, c->source.offset };
+    struct gnttab_copy_side dst = { dg, c->dest.domid, dg ? c->dest.u.ref : c->dest.u.gmfn, c->dest.offset };
     uint64_t f;
     int st;
 
@@ -167,7 +113,7 @@ static int64_t do_batch(struct vcpu *v, unsigned cmd, uint64_t gva, uint64_t cou
     union {
         struct gnttab_map_grant_ref map;
         struct gnttab_unmap_grant_ref unmap;
-        struct gnttab_copy_op copy;
+        struct gnttab_copy copy;
     } x;
     size_t size = cmd == GNTTABOP_map_grant_ref     ? sizeof(x.map)
                   : cmd == GNTTABOP_unmap_grant_ref ? sizeof(x.unmap)
@@ -196,11 +142,8 @@ static int64_t do_batch(struct vcpu *v, unsigned cmd, uint64_t gva, uint64_t cou
 
 int64_t hcall_grant_table_op(struct vcpu *v, const uint64_t *a)
 {
-    struct {
-        uint16_t dom, pad;
-        uint32_t version;
-    } gv;
-    uint32_t version;
+    struct gnttab_get_version gv;
+    struct gnttab_set_version sv;
 
     switch (a[0]) {
     case GNTTABOP_map_grant_ref:
@@ -209,9 +152,9 @@ int64_t hcall_grant_table_op(struct vcpu *v, const uint64_t *a)
     case GNTTABOP_setup_table: return a[2] == 1 ? do_setup_table(v, a[1]) : -ERR_INVAL;
     case GNTTABOP_query_size: return a[2] == 1 ? do_query_size(v, a[1]) : -ERR_INVAL;
     case GNTTABOP_set_version:
-        if (vcpu_copy_from_guest(v, a[1], &version, sizeof(version)))
+        if (vcpu_copy_from_guest(v, a[1], &sv, sizeof(sv)))
             return -ERR_FAULT;
-        return version == 1 ? 0 : -ERR_INVAL; /* version 2 is not provided */
+        return sv.version == 1 ? 0 : -ERR_INVAL; /* version 2 is not provided */
     case GNTTABOP_get_version:
         if (vcpu_copy_from_guest(v, a[1], &gv, sizeof(gv)))
             return -ERR_FAULT;

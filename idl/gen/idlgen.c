@@ -98,7 +98,7 @@ void idl_fatal(const char *fmt, ...)
     fail();
 }
 
-static char *read_input(const char *path, size_t *len)
+char *idl_read_file(const char *path, size_t *len)
 {
     FILE *f = fopen(path, "rb");
     char *buf;
@@ -147,7 +147,7 @@ int main(int argc, char **argv)
         fputs("usage: idlgen INPUT.idl OUTPUT.h\n", stderr);
         return 2;
     }
-    src = read_input(argv[1], &len);
+    src = idl_read_file(argv[1], &len);
     idl_path = argv[1];
     idl_parse(src, len, &file);
     write_output(argv[2], &file, argv[1]);

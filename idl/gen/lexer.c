@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The IDL lexer: identifiers, decimal and 0x numbers, the punctuation
- * { } [ ] ; : = , and '#' comments, each with its line and column (both
+ * { } [ ] ; : = , - and '#' comments, each with its line and column (both
  * from 1, columns in bytes). Comments are tokens, not whitespace: the
  * parser decides what they are attached to. It knows no keywords.
  */
@@ -155,7 +155,7 @@ struct token lex_next(struct lexer *lx)
         tok.text = idl_strndup(lx->src + start, lx->pos - start);
     } else if (is_digit(c)) {
         lex_number(lx, &tok);
-    } else if (c != 0 && strchr("{}[];:=,", c)) {
+    } else if (c != 0 && strchr("{}[];:=,-", c)) {
         tok.kind = TOK_PUNCT;
         tok.punct = (char)c;
         advance(lx);

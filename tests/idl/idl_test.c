@@ -1,14 +1,16 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Tests of the IDL generator, run as a program: each test runs a build of
- * idlgen (made under the sanitizers) on an input from tests/idl/ and checks
- * its exit status and its one line of diagnostics, or compiles what it
- * wrote. Error inputs carry the expected message in a "# expect:" line.
- * The compilers are run with -Werror -Wpadded, so a header that compiles
- * proves its asserts hold and that the layout has no implicit padding.
+ * idlgen (made under the sanitizers) on an input from tests/idl/ or idl/
+ * and checks its exit status and its one line of diagnostics, or compiles
+ * what it wrote. Error inputs carry the expected message in a "# expect:"
+ * line. The compilers are run with -Werror -Wpadded, so a header that
+ * compiles proves its asserts hold and that the layout has no implicit
+ * padding; ring helpers are also compiled with the core's own flags.
  */
 #include "harness.h"
 
+#include <glob.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,8 +18,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#if !defined(IDL_TOP) || !defined(IDLGEN) || !defined(IDL_BUILT) || !defined(IDL_CC)
-#error "build with -DIDL_TOP, -DIDLGEN, -DIDL_BUILT and -DIDL_CC (idl/rules.mk)"
+#if !defined(IDL_TOP) || !defined(IDLGEN) || !defined(IDL_BUILT) || !defined(IDL_CC) || !defined(IDL_CORE_CFLAGS) || \
+    !defined(IDL_WARN_FLAGS)
+#error "build with -DIDL_TOP, -DIDLGEN, -DIDL_BUILT, -DIDL_CC, -DIDL_CORE_CFLAGS and -DIDL_WARN_FLAGS (idl/rules.mk)"
 #endif
 
 #define OUTPUT_MAX 16384
@@ -32,7 +35,7 @@ static char output[OUTPUT_MAX];
 static int run(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static int run(const char *fmt, ...)
 {
-    char cmd[2048];
+    char cmd[4096];
     size_t len = 0;
     va_list ap;
     FILE *p;
@@ -157,42 +160,162 @@ static void expect_header_compiles(const char *cc, const char *flags, const char
     expect_compiles(cc, flags, src);
 }
 
-/* ---- The management interface ---- */
+/* ---- The descriptions in idl/ ---- */
 
-TEST(mgmt_generates)
+#define IDL_FILES_MAX 64
+
+/* The names (without .idl) of every .idl file in idl/, sorted; their number. */
+static size_t idl_files(char names[][64])
 {
+    glob_t g;
+    size_t n = 0;
+
+    if (glob("idl/*.idl", 0, NULL, &g) != 0)
+        return 0;
+    for (size_t i = 0; i < g.gl_pathc && n < IDL_FILES_MAX; i++) {
+        const char *base = g.gl_pathv[i] + strlen("idl/");
+        snprintf(names[n++], 64, "%.*s", (int)(strlen(base) - strlen(".idl")), base);
+    }
+    globfree(&g);
+    return n;
+}
+
+/* Generates each idl/X.idl into the temporary directory as X.h; true if all did, silently. */
+static bool generate_all(char names[][64], size_t *count)
+{
+    bool ok = true;
+
+    *count = idl_files(names);
+    for (size_t i = 0; i < *count; i++) {
+        char input[128], header[80];
+        snprintf(input, sizeof(input), "idl/%.60s.idl", names[i]);
+        snprintf(header, sizeof(header), "%.60s.h", names[i]);
+        if (generate(input, header) != 0 || output[0] != '\0') {
+            test_fail(__FILE__, __LINE__, "%s: %s", input, output);
+            ok = false;
+        }
+    }
+    return ok;
+}
+
+TEST(idl_files_generate)
+{
+    char names[IDL_FILES_MAX][64];
+    size_t n;
+
+    EXPECT_TRUE(generate_all(names, &n));
+    /* mgmt, ring, blkif, netif, console, xenstore, evtchn, gnttab at least. */
+    EXPECT_TRUE(n >= 8);
+}
+
+/* Each header alone, freestanding, with both compilers. */
+TEST(idl_headers_freestanding)
+{
+    char names[IDL_FILES_MAX][64], header[80];
+    size_t n;
+
+    if (!generate_all(names, &n))
+        return;
+    for (size_t i = 0; i < n; i++) {
+        snprintf(header, sizeof(header), "%.60s.h", names[i]);
+        expect_header_compiles("gcc", STRICT_FLAGS, header);
+        expect_header_compiles("clang", STRICT_FLAGS, header);
+    }
+}
+
+/* Each header alone, with the core's own flags (no system headers but the compiler's). */
+TEST(idl_headers_core_flags)
+{
+    char names[IDL_FILES_MAX][64], header[80];
+    size_t n;
+
+    if (!generate_all(names, &n))
+        return;
+    for (size_t i = 0; i < n; i++) {
+        snprintf(header, sizeof(header), "%.60s.h", names[i]);
+        expect_header_compiles(IDL_CC, IDL_CORE_CFLAGS " -Wpadded -Wpedantic", header);
+    }
+}
+
+/* All headers in one file: no two of them declare the same name differently. */
+TEST(idl_headers_together)
+{
+    char names[IDL_FILES_MAX][64], src[256];
+    size_t n;
+    FILE *f;
+
+    if (!generate_all(names, &n))
+        return;
+    tmp_path(src, sizeof(src), "all_headers.c");
+    f = fopen(src, "w");
+    if (!f) {
+        test_fail(__FILE__, __LINE__, "cannot create %s", src);
+        return;
+    }
+    for (size_t i = 0; i < n; i++)
+        fprintf(f, "#include \"%s.h\"\n", names[i]);
+    fclose(f);
+    expect_compiles("gcc", STRICT_FLAGS, src);
+    expect_compiles("clang", STRICT_FLAGS, src);
+}
+
+/* The generator make ran (-O2, no sanitizers) wrote the same headers. */
+TEST(idl_headers_match_build)
+{
+    char names[IDL_FILES_MAX][64], mine[256], built[256];
+    size_t n;
+
+    if (!generate_all(names, &n))
+        return;
+    for (size_t i = 0; i < n; i++) {
+        snprintf(mine, sizeof(mine), "%s/%.60s.h", tmp_dir, names[i]);
+        snprintf(built, sizeof(built), "%.120s/%.60s.h", IDL_BUILT, names[i]);
+        if (!same_files(built, mine))
+            test_fail(__FILE__, __LINE__, "%s differs from %s", built, mine);
+    }
+}
+
+/* The ring helpers' bodies meet the core's flags and the host's warnings, with both compilers. */
+TEST(ring_helpers_compile)
+{
+    char names[IDL_FILES_MAX][64];
+    size_t n;
+
+    if (!generate_all(names, &n))
+        return;
+    expect_compiles(IDL_CC, IDL_CORE_CFLAGS " -Wpadded -Wpedantic", "tests/idl/ring_use.c");
+    expect_compiles("gcc", "-std=c11 -O2 " IDL_WARN_FLAGS " -Wpadded -Wpedantic", "tests/idl/ring_use.c");
+    expect_compiles("clang", "-std=c11 -O2 " IDL_WARN_FLAGS " -Wpadded -Wpedantic", "tests/idl/ring_use.c");
+}
+
+/* Every management command (a value of enum mgmt_cmd) has an errors block. */
+TEST(mgmt_every_command_lists_errors)
+{
+    char path[256], name[128], macro[160];
+    char *h, *p;
+    unsigned commands = 0;
+
     EXPECT_EQ(generate("idl/mgmt.idl", "mgmt.h"), 0);
-    EXPECT_EQ(output[0], '\0');
-}
-
-TEST(mgmt_freestanding_gcc)
-{
-    expect_header_compiles("gcc", STRICT_FLAGS, "mgmt.h");
-}
-
-TEST(mgmt_freestanding_clang)
-{
-    expect_header_compiles("clang", STRICT_FLAGS, "mgmt.h");
-}
-
-/* The core's own include setup: no system headers, the compiler's only. */
-TEST(mgmt_core_flags)
-{
-    char flags[1024];
-
-    EXPECT_EQ(run("%s -print-file-name=include", IDL_CC), 0);
-    output[strcspn(output, "\n")] = '\0';
-    snprintf(flags, sizeof(flags), "%s -nostdinc -isystem %.512s", STRICT_FLAGS, output);
-    expect_header_compiles(IDL_CC, flags, "mgmt.h");
-}
-
-/* The generator make ran (-O2, no sanitizers) wrote the same header. */
-TEST(mgmt_matches_build)
-{
-    char mine[256];
-
-    tmp_path(mine, sizeof(mine), "mgmt.h");
-    EXPECT_TRUE(same_files(IDL_BUILT "/mgmt.h", mine));
+    tmp_path(path, sizeof(path), "mgmt.h");
+    h = read_file(path);
+    p = h ? strstr(h, "enum mgmt_cmd, stored as uint32_t") : NULL;
+    EXPECT_TRUE(p != NULL);
+    if (!p) {
+        free(h);
+        return;
+    }
+    p = strchr(p, '\n') + 1;
+    while (sscanf(p, "#define %127s", name) == 1) {
+        snprintf(macro, sizeof(macro), "#define %s_ERRORS(X) X(", name);
+        if (!strstr(h, macro))
+            test_fail(__FILE__, __LINE__, "mgmt.h has no %s_ERRORS", name);
+        commands++;
+        p = strchr(p, '\n') + 1;
+    }
+    EXPECT_EQ(commands, 10);
+    EXPECT_TRUE(strstr(h, " * MGMT_DOMAIN_POPULATE returns 0 or one of these errors, negated (Xen's errno values):\n"));
+    EXPECT_TRUE(strstr(h, "#define MGMT_DOMAIN_INFO_ERRORS(X) X(EINVAL, 22) X(EFAULT, 14) X(EPERM, 1) X(ESRCH, 3)\n"));
+    free(h);
 }
 
 /* ---- A valid input using every construct ---- */
@@ -238,6 +361,78 @@ TEST(layout_header_text)
     EXPECT_TRUE(strstr(h, "_Static_assert(sizeof(struct layout_all) == 64, "));
     EXPECT_TRUE(strstr(h, "_Static_assert(offsetof(struct layout_all, reserved2) == 0x3c, "));
     free(h);
+}
+
+/* ---- Imports, unions, signed enums, errors blocks, rings ---- */
+
+TEST(constructs_values_and_layout)
+{
+    EXPECT_EQ(generate("tests/idl/constructs.idl", "constructs.h"), 0);
+    EXPECT_EQ(output[0], '\0');
+    expect_compiles("gcc", STRICT_FLAGS, "tests/idl/constructs_check.c");
+    expect_compiles("clang", STRICT_FLAGS, "tests/idl/constructs_check.c");
+    expect_compiles(IDL_CC, IDL_CORE_CFLAGS " -Wpadded -Wpedantic", "tests/idl/constructs_check.c");
+}
+
+TEST(constructs_header_text)
+{
+    char path[256];
+    char *h;
+    unsigned includes = 0;
+
+    EXPECT_EQ(generate("tests/idl/constructs.idl", "constructs.h"), 0);
+    tmp_path(path, sizeof(path), "constructs.h");
+    h = read_file(path);
+    EXPECT_TRUE(h != NULL);
+    if (!h)
+        return;
+    /* An import includes nothing: what is used is written out. */
+    for (const char *p = strstr(h, "#include"); p; p = strstr(p + 1, "#include"))
+        includes++;
+    EXPECT_EQ(includes, 2);
+    EXPECT_FALSE(strstr(h, "#define FEAT_AREA"));
+    EXPECT_FALSE(strstr(h, "struct feat_header"));
+    EXPECT_TRUE(strstr(h, "#define FEAT_LEN 256u /* an imported const, written out */\n"));
+    EXPECT_TRUE(strstr(h, "#define FEAT_BAD   (-1)\n"));
+    EXPECT_TRUE(strstr(h, "    uint64_t big;     /* 0x00: the union takes the largest member */\n"));
+    EXPECT_TRUE(strstr(h, " * What FEAT_OP_GET can return.\n"
+                          " * FEAT_OP_GET returns 0 or one of these errors, negated (Xen's errno values):\n"
+                          " *   EPERM       1  not allowed\n"
+                          " *     No such thing.\n"
+                          " *   ENOENT      2\n"));
+    EXPECT_TRUE(strstr(h, "#define FEAT_OP_GET_ERRORS(X) X(EPERM, 1) X(ENOENT, 2) X(EOVERFLOW, 75)\n"));
+    EXPECT_TRUE(strstr(h, "#define FEAT_RING_SIZE  16u /* (256 - 24) / 8 = 29, rounded down */\n"));
+    EXPECT_TRUE(strstr(h, "    struct feat_req req; /* 0x00: a request */\n"));
+    EXPECT_TRUE(strstr(
+        h, "    uint64_t extra;                              /* 0x10: [FRONT] copied into the page struct */\n"));
+    EXPECT_TRUE(strstr(h, "static inline int feat_back_get_request(struct feat_back *back, struct feat_req *req)\n"));
+    EXPECT_TRUE(strstr(h, "#define IDL_RING_BROKEN (-74)\n"));
+    free(h);
+}
+
+/* Two rings in one file (netif): one definition of the broken-ring code. */
+TEST(ring_broken_defined_once)
+{
+    char path[256];
+    const char *first;
+    char *h;
+
+    EXPECT_EQ(generate("idl/netif.idl", "netif.h"), 0);
+    tmp_path(path, sizeof(path), "netif.h");
+    h = read_file(path);
+    first = h ? strstr(h, "#define IDL_RING_BROKEN") : NULL;
+    EXPECT_TRUE(first != NULL);
+    EXPECT_TRUE(first && !strstr(first + 1, "#define IDL_RING_BROKEN"));
+    EXPECT_TRUE(h && strstr(h, "struct netif_tx_front {") && strstr(h, "struct netif_rx_back {"));
+    free(h);
+}
+
+/* An error inside an imported file names that file. */
+TEST(err_import_chain)
+{
+    EXPECT_EQ(generate("tests/idl/err_import_chain.idl", "error.h"), 1);
+    EXPECT_EQ(
+        strcmp(output, "tests/idl/import_chains.idl:3:1: an imported file cannot import (imports do not chain)\n"), 0);
 }
 
 TEST(output_is_deterministic)
@@ -321,6 +516,28 @@ ERROR_TEST(err_bad_char)
 ERROR_TEST(err_number_suffix)
 ERROR_TEST(err_number_octal)
 ERROR_TEST(err_number_overflow)
+ERROR_TEST(err_import_missing)
+ERROR_TEST(err_import_twice)
+ERROR_TEST(err_import_self)
+ERROR_TEST(err_import_struct)
+ERROR_TEST(err_negative_const)
+ERROR_TEST(err_negative_unsigned)
+ERROR_TEST(err_signed_range)
+ERROR_TEST(err_union_tail)
+ERROR_TEST(err_errors_unknown)
+ERROR_TEST(err_errors_duplicate)
+ERROR_TEST(err_errors_op)
+ERROR_TEST(err_errors_twice)
+ERROR_TEST(err_errors_empty)
+ERROR_TEST(err_errors_macro)
+ERROR_TEST(err_ring_entries)
+ERROR_TEST(err_ring_small)
+ERROR_TEST(err_ring_header)
+ERROR_TEST(err_ring_syntax)
+ERROR_TEST(err_ring_word)
+ERROR_TEST(err_ring_name)
+ERROR_TEST(err_ring_imported)
+ERROR_TEST(err_ring_macro)
 
 int main(void)
 {
@@ -331,13 +548,19 @@ int main(void)
         return 1;
     }
     failed = test_run((const struct test[]){
-        TEST_ENTRY(mgmt_generates),
-        TEST_ENTRY(mgmt_freestanding_gcc),
-        TEST_ENTRY(mgmt_freestanding_clang),
-        TEST_ENTRY(mgmt_core_flags),
-        TEST_ENTRY(mgmt_matches_build),
+        TEST_ENTRY(idl_files_generate),
+        TEST_ENTRY(idl_headers_freestanding),
+        TEST_ENTRY(idl_headers_core_flags),
+        TEST_ENTRY(idl_headers_together),
+        TEST_ENTRY(idl_headers_match_build),
+        TEST_ENTRY(ring_helpers_compile),
+        TEST_ENTRY(mgmt_every_command_lists_errors),
         TEST_ENTRY(layout_values_and_offsets),
         TEST_ENTRY(layout_header_text),
+        TEST_ENTRY(constructs_values_and_layout),
+        TEST_ENTRY(constructs_header_text),
+        TEST_ENTRY(ring_broken_defined_once),
+        TEST_ENTRY(err_import_chain),
         TEST_ENTRY(output_is_deterministic),
         TEST_ENTRY(usage),
         TEST_ENTRY(missing_input),
@@ -369,6 +592,28 @@ int main(void)
         TEST_ENTRY(err_number_suffix),
         TEST_ENTRY(err_number_octal),
         TEST_ENTRY(err_number_overflow),
+        TEST_ENTRY(err_import_missing),
+        TEST_ENTRY(err_import_twice),
+        TEST_ENTRY(err_import_self),
+        TEST_ENTRY(err_import_struct),
+        TEST_ENTRY(err_negative_const),
+        TEST_ENTRY(err_negative_unsigned),
+        TEST_ENTRY(err_signed_range),
+        TEST_ENTRY(err_union_tail),
+        TEST_ENTRY(err_errors_unknown),
+        TEST_ENTRY(err_errors_duplicate),
+        TEST_ENTRY(err_errors_op),
+        TEST_ENTRY(err_errors_twice),
+        TEST_ENTRY(err_errors_empty),
+        TEST_ENTRY(err_errors_macro),
+        TEST_ENTRY(err_ring_entries),
+        TEST_ENTRY(err_ring_small),
+        TEST_ENTRY(err_ring_header),
+        TEST_ENTRY(err_ring_syntax),
+        TEST_ENTRY(err_ring_word),
+        TEST_ENTRY(err_ring_name),
+        TEST_ENTRY(err_ring_imported),
+        TEST_ENTRY(err_ring_macro),
         TEST_END,
     });
     run("rm -rf %s", tmp_dir);
