@@ -43,6 +43,11 @@ static void bit_clear(uint64_t *w, unsigned bit)
     __atomic_fetch_and(w, ~(1ull << bit), __ATOMIC_SEQ_CST);
 }
 
+static bool bit_test_and_clear(uint64_t *w, unsigned bit)
+{
+    return __atomic_fetch_and(w, ~(1ull << bit), __ATOMIC_SEQ_CST) & (1ull << bit);
+}
+
 static uint8_t *vcpu_byte(const struct evtchn_table *t, unsigned vcpu, unsigned offset)
 {
     return t->shared + vcpu * EVTCHN_SHARED_VCPU_SIZE + offset;
@@ -141,14 +146,16 @@ int evtchn_bind_interdomain(struct evtchn_table *t, uint16_t remote_dom, evtchn_
     struct evtchn_port *rp;
     evtchn_port_t p;
 
+    /* Xen's order: the remote domain, then a free local port (so a full
+     * table is ENOSPC whatever the remote port), then the remote port. */
     if (!rt)
         return -ERR_SRCH;
-    rp = port_get(rt, remote_port);
-    if (!rp || rp->state != EVTCHN_UNBOUND || rp->remote_dom != t->dom)
-        return -ERR_INVAL; /* not offered to us */
     p = find_free(t);
     if (!p)
         return -ERR_NOSPC;
+    rp = port_get(rt, remote_port);
+    if (!rp || rp->state != EVTCHN_UNBOUND || rp->remote_dom != t->dom)
+        return -ERR_INVAL; /* not offered to us */
     remote_port = (evtchn_port_t)index_nospec(remote_port, EVTCHN_PORTS);
     port_take(t, p,
               (struct evtchn_port){
@@ -167,12 +174,15 @@ int evtchn_bind_virq(struct evtchn_table *t, uint32_t virq, uint32_t vcpu, evtch
 {
     evtchn_port_t p;
 
+    /* Xen's order: the VIRQ, a global one on a vCPU other than 0 (even
+     * one that does not exist), the vCPU, a binding already there, a
+     * free port. */
     if (virq >= EVTCHN_NR_VIRQS)
+        return -ERR_INVAL;
+    if (virq_is_global(virq) && vcpu != 0)
         return -ERR_INVAL;
     if (vcpu >= t->nr_vcpus)
         return -ERR_NOENT;
-    if (virq_is_global(virq) && vcpu != 0)
-        return -ERR_INVAL;
     virq = (uint32_t)index_nospec(virq, EVTCHN_NR_VIRQS);
     vcpu = (uint32_t)index_nospec(vcpu, t->nr_vcpus);
     if (t->virq_port[vcpu][virq])
@@ -272,10 +282,11 @@ int evtchn_unmask(struct evtchn_table *t, evtchn_port_t port)
     if (port >= EVTCHN_PORTS)
         return -ERR_INVAL;
     port = (evtchn_port_t)index_nospec(port, EVTCHN_PORTS);
-    /* As Xen's 2-level unmask: a port that went pending while masked
-     * reaches its vCPU now. */
-    bit_clear(shared_word(t, EVTCHN_SHARED_MASK, port), port % 64);
-    if (bit_test(shared_word(t, EVTCHN_SHARED_PENDING, port), port % 64))
+    /* As Xen's 2-level unmask: only a port whose mask bit this clears
+     * and which is pending (it went pending while masked) reaches its
+     * vCPU now; unmasking a port that was not masked raises nothing. */
+    if (bit_test_and_clear(shared_word(t, EVTCHN_SHARED_MASK, port), port % 64) &&
+        bit_test(shared_word(t, EVTCHN_SHARED_PENDING, port), port % 64))
         mark_vcpu(t, port, t->ports[port].vcpu);
     return 0;
 }
@@ -311,7 +322,7 @@ void evtchn_close_all(struct evtchn_table *t)
 {
     for (evtchn_port_t p = 1; p < EVTCHN_PORTS; p++)
         if (t->ports[p].state != EVTCHN_FREE && evtchn_close(t, p) != 0)
-            ASSERT(!"a port in use refused to close");
+            panic("a port in use refused to close");
 }
 
 bool evtchn_upcall_pending(const struct evtchn_table *t, unsigned vcpu)

@@ -64,7 +64,10 @@ static struct gnttab_map *map_of(const struct gnttab_table *t, grant_handle_t h)
  * Pins ref of granter gt for domain mapper: the entry must permit access
  * to mapper (and writing unless ro); GTF_reading (and GTF_writing) go up
  * in the same compare-and-swap that checks it. The frame is read once, at
- * the first pin. GNTST_*; on success *mfn is the machine frame.
+ * the first pin. GNTST_*; on success *mfn is the machine frame. An entry
+ * of another type or for another domain, a writable pin of a read-only
+ * one, and an entry that keeps changing are GNTST_general_error, as Xen's
+ * _set_status_v1 has them (for mapping and copying alike).
  */
 static int acquire(struct gnttab_table *gt, uint16_t mapper, grant_ref_t ref, bool ro, uint64_t *mfn)
 {
@@ -82,9 +85,9 @@ static int acquire(struct gnttab_table *gt, uint16_t mapper, grant_ref_t ref, bo
     for (;;) {
         old = __atomic_load_n(w, __ATOMIC_SEQ_CST);
         if ((old & GTF_TYPE_MASK) != GTF_PERMIT_ACCESS || (old >> 16) != mapper)
-            return GNTST_PERMISSION_DENIED;
+            return GNTST_GENERAL_ERROR;
         if (!ro && (old & GTF_READONLY))
-            return GNTST_PERMISSION_DENIED;
+            return GNTST_GENERAL_ERROR;
         if (__atomic_compare_exchange_n(w, &old, old | set, false, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST))
             break;
         if (++tries == ACQUIRE_TRIES)
@@ -145,13 +148,18 @@ int gnttab_map(struct gnttab_table *t, uint16_t dom, grant_ref_t ref, uint32_t f
     uint64_t mfn;
     int st;
 
-    /* A PVH mapping goes into the guest-physical space (host_map); the
-     * PV forms (PTE updates, application maps) do not exist here. */
-    if (!(flags & GNTMAP_HOST_MAP) || (flags & (GNTMAP_CONTAINS_PTE | GNTMAP_APPLICATION_MAP)))
+    /* Xen's checks for a translated (PVH) mapper: a request for neither a
+     * host nor a device mapping is a bad ref; a device mapping (with
+     * host_map or without), an application map or a PTE update (IOMMU and
+     * PV forms, none of which exist here) is a general error. */
+    if (!(flags & (GNTMAP_HOST_MAP | GNTMAP_DEVICE_MAP)))
+        return GNTST_BAD_GNTREF;
+    if (flags & (GNTMAP_DEVICE_MAP | GNTMAP_APPLICATION_MAP | GNTMAP_CONTAINS_PTE))
         return GNTST_GENERAL_ERROR;
     if (gfn > UINT32_MAX)
         return GNTST_BAD_VIRT_ADDR;
-    gt = gnttab_env_table(dom == GNTTAB_DOMID_SELF ? t->dom : dom);
+    /* Xen looks the granter up by id only: DOMID_SELF names no domain. */
+    gt = dom == GNTTAB_DOMID_SELF ? NULL : gnttab_env_table(dom);
     if (!gt)
         return GNTST_BAD_DOMAIN;
     h = free_handle(t);
@@ -214,52 +222,68 @@ int gnttab_unmap(struct gnttab_table *t, grant_handle_t handle, uint64_t gfn)
     return GNTST_OKAY;
 }
 
-/* One side of a copy, pinned if it is a grant. GNTST_*. */
-static int copy_side(struct gnttab_table *t, const struct gnttab_copy_side *s, bool ro, uint64_t *mfn)
+/* The domain of one side of a copy, as Xen locks it: a frame by number
+ * (no gref) only by DOMID_SELF, the copier's own id included; a grant's
+ * domain by id or DOMID_SELF. GNTST_*; *gt is the table to claim from. */
+static int copy_domain(struct gnttab_table *t, const struct gnttab_copy_side *s, struct gnttab_table **gt)
 {
-    struct gnttab_table *gt;
-
     if (!s->gref) {
-        if (s->dom != GNTTAB_DOMID_SELF && s->dom != t->dom)
-            return GNTST_PERMISSION_DENIED; /* a foreign frame by number needs a grant */
-        return gnttab_env_ram(t, s->ref_or_gfn, mfn) == 0 ? GNTST_OKAY : GNTST_BAD_PAGE;
+        *gt = t;
+        return s->dom == GNTTAB_DOMID_SELF ? GNTST_OKAY : GNTST_PERMISSION_DENIED;
     }
-    gt = gnttab_env_table(s->dom == GNTTAB_DOMID_SELF ? t->dom : s->dom);
-    if (!gt)
-        return GNTST_BAD_DOMAIN;
+    *gt = gnttab_env_table(s->dom == GNTTAB_DOMID_SELF ? t->dom : s->dom);
+    return *gt ? GNTST_OKAY : GNTST_BAD_DOMAIN;
+}
+
+/* Claims one side of a copy in gt (from copy_domain): pins a grant, finds
+ * a frame of t's own RAM. GNTST_*. */
+static int copy_claim(struct gnttab_table *t, struct gnttab_table *gt, const struct gnttab_copy_side *s, bool ro,
+                      uint64_t *mfn)
+{
+    if (!s->gref)
+        return gnttab_env_ram(t, s->ref_or_gfn, mfn) == 0 ? GNTST_OKAY : GNTST_BAD_PAGE;
     if (s->ref_or_gfn > UINT32_MAX)
         return GNTST_BAD_GNTREF;
     return acquire(gt, t->dom, (grant_ref_t)s->ref_or_gfn, ro, mfn);
 }
 
-static void copy_unpin(struct gnttab_table *t, const struct gnttab_copy_side *s, bool ro)
+static void copy_unpin(struct gnttab_table *gt, const struct gnttab_copy_side *s, bool ro)
 {
     if (s->gref)
-        release(gnttab_env_table(s->dom == GNTTAB_DOMID_SELF ? t->dom : s->dom), (grant_ref_t)s->ref_or_gfn, ro);
+        release(gt, (grant_ref_t)s->ref_or_gfn, ro);
 }
 
 int gnttab_copy(struct gnttab_table *t, const struct gnttab_copy_side *src, const struct gnttab_copy_side *dst,
                 uint16_t len)
 {
+    struct gnttab_table *sgt, *dgt;
     uint64_t smfn, dmfn;
     int st;
 
-    if (src->offset > GNT_PAGE_SIZE || len > GNT_PAGE_SIZE - src->offset || dst->offset > GNT_PAGE_SIZE ||
-        len > GNT_PAGE_SIZE - dst->offset)
-        return GNTST_BAD_COPY_ARG; /* crosses the end of a page */
-    st = copy_side(t, src, true, &smfn);
+    /* Xen's order (gnttab_copy_one): both domains, then the source, then
+     * the destination, and the lengths last, with both sides claimed. */
+    st = copy_domain(t, src, &sgt);
+    if (st == GNTST_OKAY)
+        st = copy_domain(t, dst, &dgt);
     if (st != GNTST_OKAY)
         return st;
-    st = copy_side(t, dst, false, &dmfn);
+    st = copy_claim(t, sgt, src, true, &smfn);
+    if (st != GNTST_OKAY)
+        return st;
+    st = copy_claim(t, dgt, dst, false, &dmfn);
     if (st != GNTST_OKAY) {
-        copy_unpin(t, src, true);
+        copy_unpin(sgt, src, true);
         return st;
     }
-    memmove((uint8_t *)gnttab_env_frame(dmfn) + dst->offset, (const uint8_t *)gnttab_env_frame(smfn) + src->offset,
-            len);
-    copy_unpin(t, dst, false);
-    copy_unpin(t, src, true);
-    return GNTST_OKAY;
+    if (src->offset > GNT_PAGE_SIZE || len > GNT_PAGE_SIZE - src->offset || dst->offset > GNT_PAGE_SIZE ||
+        len > GNT_PAGE_SIZE - dst->offset)
+        st = GNTST_BAD_COPY_ARG; /* crosses the end of a page */
+    else
+        memmove((uint8_t *)gnttab_env_frame(dmfn) + dst->offset, (const uint8_t *)gnttab_env_frame(smfn) + src->offset,
+                len);
+    copy_unpin(dgt, dst, false);
+    copy_unpin(sgt, src, true);
+    return st;
 }
 
 bool gnttab_frame_pinned(const struct gnttab_table *t, uint64_t gfn)
@@ -294,7 +318,7 @@ void gnttab_release(struct gnttab_table *t)
     for (grant_handle_t h = 0; h < (uint32_t)t->nr_maptrack_frames * GNTTAB_MAPS_PER_FRAME; h++) {
         struct gnttab_map *m = map_of(t, h);
         if ((m->flags & GNTTAB_MAP_USED) && gnttab_unmap(t, h, m->gfn) != GNTST_OKAY)
-            ASSERT(!"a mapping in use refused to go");
+            panic("a mapping in use refused to go");
     }
     for (grant_ref_t r = 0; t->nr_pinned && r < (uint32_t)t->nr_frames * GNTTAB_ENTRIES_PER_FRAME; r++) {
         struct gnttab_active *a = active_of(t, r);

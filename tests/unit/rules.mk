@@ -9,3 +9,6 @@ unit_acpi_SRCS := core/boot/acpi.c
 unit_dmar_SRCS := core/iommu/dmar.c
 UNIT_TESTS += credit
 unit_credit_SRCS := core/sched/credit.c
+UNIT_TESTS += evtchn gnttab
+unit_evtchn_SRCS := core/evtchn/evtchn.c
+unit_gnttab_SRCS := core/gnttab/gnttab.c

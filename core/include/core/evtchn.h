@@ -85,10 +85,20 @@ void evtchn_table_init(struct evtchn_table *t, uint16_t dom, unsigned nr_vcpus, 
 
 /*
  * The operations, each Xen's EVTCHNOP_* for the table's own domain. They
- * check everything before changing anything. Errors: -ERR_INVAL (port
- * not valid for the operation, VIRQ number, global VIRQ on a vCPU other
- * than 0), -ERR_NOENT (no such vCPU), -ERR_EXIST (VIRQ already bound on
- * that vCPU), -ERR_SRCH (no such domain), -ERR_NOSPC (no free port).
+ * check everything before changing anything, and return the first check
+ * that fails in Xen's order:
+ *   alloc_unbound     -ERR_NOSPC (no free port)
+ *   bind_interdomain  -ERR_SRCH (no such remote domain), -ERR_NOSPC,
+ *                     -ERR_INVAL (remote port not unbound and offered to
+ *                     this domain)
+ *   bind_virq         -ERR_INVAL (VIRQ number), -ERR_INVAL (global VIRQ on
+ *                     a vCPU other than 0), -ERR_NOENT (no such vCPU),
+ *                     -ERR_EXIST (VIRQ already bound there), -ERR_NOSPC
+ *   bind_ipi          -ERR_NOENT, -ERR_NOSPC
+ *   close, send       -ERR_INVAL (port not in use, or not of a kind that
+ *                     allows it)
+ *   status, unmask    -ERR_INVAL (port out of range)
+ *   bind_vcpu         -ERR_NOENT, then -ERR_INVAL
  */
 int evtchn_alloc_unbound(struct evtchn_table *t, uint16_t remote_dom, evtchn_port_t *port)
     __attribute__((warn_unused_result));
@@ -105,6 +115,8 @@ int evtchn_close(struct evtchn_table *t, evtchn_port_t port) __attribute__((warn
 int evtchn_send(struct evtchn_table *t, evtchn_port_t port) __attribute__((warn_unused_result));
 int evtchn_status(const struct evtchn_table *t, evtchn_port_t port, struct evtchn_info *out)
     __attribute__((warn_unused_result));
+/* evtchn_unmask: clears port's mask bit; if it was set and the port is
+ * pending, its vCPU is marked and notified (Xen's 2-level unmask). */
 int evtchn_unmask(struct evtchn_table *t, evtchn_port_t port) __attribute__((warn_unused_result));
 /* evtchn_bind_vcpu: notify another vCPU (interdomain, unbound, global
  * VIRQ ports only, as on Xen). */

@@ -116,21 +116,49 @@ int gnttab_add_maptrack(struct gnttab_table *t, void *frame) __attribute__((warn
 /* gnttab_maptrack_full: a new mapping needs another maptrack frame. */
 bool gnttab_maptrack_full(const struct gnttab_table *t);
 
-/* gnttab_map: t maps ref of domain dom at gfn (GNTMAP_* flags). Returns a
- * GNTST_* status; on GNTST_OKAY *handle names the mapping. */
+/*
+ * gnttab_map: t maps ref of domain dom at gfn (GNTMAP_* flags). Returns a
+ * GNTST_* status; on GNTST_OKAY *handle names the mapping. Refusals, the
+ * first that applies (Xen's order for a PVH mapper, then Mosaic's own
+ * address checks):
+ *   GNTST_BAD_GNTREF        neither GNTMAP_HOST_MAP nor GNTMAP_DEVICE_MAP
+ *   GNTST_GENERAL_ERROR     GNTMAP_DEVICE_MAP, _APPLICATION_MAP or
+ *                           _CONTAINS_PTE (with host_map or without)
+ *   GNTST_BAD_VIRT_ADDR     gfn beyond 32 bits
+ *   GNTST_BAD_DOMAIN        no such domain; DOMID_SELF too (by id only)
+ *   GNTST_NO_SPACE          no free handle
+ *   GNTST_BAD_GNTREF        ref beyond dom's table
+ *   GNTST_NO_SPACE          the ref's pin count is at its limit
+ *   GNTST_GENERAL_ERROR     entry not GTF_permit_access for t's domain, a
+ *                           writable map of a GTF_readonly entry, or an
+ *                           entry the granter keeps changing
+ *   GNTST_BAD_PAGE          the granted frame is not dom's RAM
+ *   GNTST_BAD_VIRT_ADDR     something is mapped at gfn already
+ */
 int gnttab_map(struct gnttab_table *t, uint16_t dom, grant_ref_t ref, uint32_t flags, uint64_t gfn,
                grant_handle_t *handle) __attribute__((warn_unused_result));
 /* gnttab_unmap: undo handle, which must be mapped at gfn. GNTST_*. */
 int gnttab_unmap(struct gnttab_table *t, grant_handle_t handle, uint64_t gfn) __attribute__((warn_unused_result));
 
-/* One side of a copy: a grant ref of dom, or (no gref) a frame of t itself. */
+/* One side of a copy: a grant ref of dom (by id or DOMID_SELF), or (no
+ * gref) a frame of t itself, which dom must name as DOMID_SELF. */
 struct gnttab_copy_side {
     bool gref;
     uint16_t dom;
     uint64_t ref_or_gfn;
     uint16_t offset;
 };
-/* gnttab_copy: len bytes from src to dst. GNTST_*. */
+/*
+ * gnttab_copy: len bytes from src to dst. GNTST_*, the first that applies
+ * (Xen's order): for src, then dst, GNTST_PERMISSION_DENIED (a frame by
+ * number with a dom other than DOMID_SELF, even t's own id) or
+ * GNTST_BAD_DOMAIN (a grant's domain does not exist); then src read-only,
+ * then dst writable: GNTST_BAD_GNTREF, GNTST_NO_SPACE (pin limit),
+ * GNTST_GENERAL_ERROR (entry not granted to t, writing into a GTF_readonly
+ * entry, unstable entry), GNTST_BAD_PAGE (not RAM); last
+ * GNTST_BAD_COPY_ARG (crosses the end of a page). Pins last only while it
+ * runs; a refused copy writes nothing.
+ */
 int gnttab_copy(struct gnttab_table *t, const struct gnttab_copy_side *src, const struct gnttab_copy_side *dst,
                 uint16_t len) __attribute__((warn_unused_result));
 
