@@ -54,6 +54,18 @@ static int controlled(struct vcpu *v, uint16_t id, cap_t need, struct domain **o
     return 0;
 }
 
+/* Reserved fields must be zero, so that a later ABI version can give them
+ * a meaning without old callers' garbage being taken for it. */
+static bool zero(const void *p, size_t n)
+{
+    const uint8_t *b = p;
+
+    for (size_t i = 0; i < n; i++)
+        if (b[i])
+            return false;
+    return true;
+}
+
 static bool name_ok(const char *name, size_t max)
 {
     size_t n = strnlen(name, max);
@@ -98,6 +110,8 @@ static int op_populate(struct vcpu *v, const uint64_t *a)
 
     if (r || (r = controlled(v, p.domid, CAP_DOMAIN_BUILD, &d)) != 0)
         return r;
+    if (!zero(p.reserved, sizeof(p.reserved)))
+        return -ERR_INVAL;
     if (d->state != DOMAIN_BUILDING)
         return -ERR_BUSY;
     return domain_populate(d, p.gfn, p.nr_pages);
@@ -112,6 +126,8 @@ static int op_copy(struct vcpu *v, const uint64_t *a)
 
     if (r || (r = controlled(v, c.domid, CAP_DOMAIN_BUILD, &d)) != 0)
         return r;
+    if (!zero(c.reserved, sizeof(c.reserved)))
+        return -ERR_INVAL;
     if (d->state != DOMAIN_BUILDING)
         return -ERR_BUSY;
     if (c.len > COPY_MAX || c.dst_gpa + c.len < c.dst_gpa || c.src + c.len < c.src)
@@ -188,6 +204,8 @@ static int op_cap_grant(struct vcpu *v, const uint64_t *a)
 
     if (r || (r = controlled(v, g.domid, CAP_CAP_GRANT, &d)) != 0)
         return r;
+    if (!zero(g.reserved, sizeof(g.reserved)))
+        return -ERR_INVAL;
     if ((r = cap_check_grant(v->dom->caps, g.caps)) != 0)
         return r;
     d->caps = g.caps;
@@ -203,6 +221,8 @@ static int op_unpause(struct vcpu *v, const uint64_t *a)
 
     if (r || (r = controlled(v, u.domid, CAP_DOMAIN_CONTROL, &d)) != 0)
         return r;
+    if (!zero(u.reserved, sizeof(u.reserved)))
+        return -ERR_INVAL;
     return domain_unpause(d);
 }
 
@@ -214,6 +234,8 @@ static int op_destroy(struct vcpu *v, const uint64_t *a)
 
     if (r || (r = controlled(v, x.domid, CAP_DOMAIN_CONTROL, &d)) != 0)
         return r;
+    if (!zero(x.reserved, sizeof(x.reserved)))
+        return -ERR_INVAL;
     domain_shutdown(d, SHUTDOWN_POWEROFF);
     d->destroy_requested = true; /* reaped once none of its vCPUs runs */
     return 0;
@@ -228,6 +250,8 @@ static int op_info(struct vcpu *v, const uint64_t *a)
 
     if (r || (i.domid != MGMT_DOMID_SELF && (r = controlled(v, i.domid, CAP_DOMAIN_CONTROL, &d)) != 0))
         return r;
+    if (i.reserved0)
+        return -ERR_INVAL;
     i.state = states[d->state];
     i.shutdown_reason = d->reason;
     i.nr_vcpus = d->nr_vcpus;
