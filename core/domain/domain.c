@@ -37,6 +37,7 @@ static struct domain *slot_claim(void)
             d->id = (domid_t)i;
             d->state = DOMAIN_BUILDING;
             d->lock = (struct spinlock)SPINLOCK_INIT;
+            d->con_lock = (struct spinlock)SPINLOCK_INIT;
         }
     }
     spin_unlock_irqrestore(&domain_lock, f);

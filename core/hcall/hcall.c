@@ -96,9 +96,11 @@ static int64_t do_xen_version(struct vcpu *v, const uint64_t *a)
  * cannot drive the operator's terminal. */
 static void console_put(struct domain *d, const char *buf, size_t n)
 {
+    uint64_t f = spin_lock_irqsave(&d->con_lock); /* vCPUs of d may write at once */
+
     for (size_t i = 0; i < n; i++) {
         char c = buf[i];
-        if (c == '\n' || d->con_len == DOMAIN_CON_LINE - 1) {
+        if (c == '\n' || d->con_len >= DOMAIN_CON_LINE - 1) {
             d->con_line[d->con_len] = '\0';
             log_printf(LOG_ERR, "d%u %s: %s", d->id, d->name, d->con_line);
             d->con_len = 0;
@@ -109,6 +111,7 @@ static void console_put(struct domain *d, const char *buf, size_t n)
             continue;
         d->con_line[d->con_len++] = (c >= 0x20 && c < 0x7f) || c == '\t' ? c : '?';
     }
+    spin_unlock_irqrestore(&d->con_lock, f);
 }
 
 static int64_t do_console_io(struct vcpu *v, const uint64_t *a)

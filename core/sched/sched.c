@@ -243,10 +243,18 @@ void sched_start(bool exit_when_idle, uint64_t report_at_ms)
             uint64_t sleep = slice ? slice : CREDIT_PERIOD_NS, now = arch_time_ns();
             if (next_timer && next_timer > now && next_timer - now < sleep)
                 sleep = next_timer - now; /* wake for the next guest timer */
+            /* Interrupts off from arming the timer to the halt (sti; hlt):
+             * a timer taken in between would only set the resched flag,
+             * and the CPU would halt with no timer left. A kick or timer
+             * that already came means: pick again, do not sleep. */
+            uint64_t irq = arch_irq_save();
             arch_timer_oneshot(sleep);
-            now = arch_time_ns();
-            arch_wait_for_interrupt();
-            __atomic_fetch_add(&idle_ns[cpu], arch_time_ns() - now, __ATOMIC_RELAXED);
+            if (!arch_take_resched()) {
+                now = arch_time_ns();
+                arch_wait_for_interrupt();
+                __atomic_fetch_add(&idle_ns[cpu], arch_time_ns() - now, __ATOMIC_RELAXED);
+            }
+            arch_irq_restore(irq);
         }
     }
 }

@@ -93,6 +93,7 @@ struct domain {
     struct spinlock lock;
     unsigned nr_vcpus;
     struct vcpu vcpus[DOMAIN_MAX_VCPUS];
+    struct spinlock con_lock;       /* con_line and con_len: vCPUs of the domain write at once */
     char con_line[DOMAIN_CON_LINE]; /* console_io output waiting for '\n' */
     unsigned con_len;
 };
