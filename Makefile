@@ -45,6 +45,7 @@ bench: deps
 	@$(MAKE) --no-print-directory all
 	@$(PYTHON) tests/bench/boot.py --out $(OUT)
 	@$(PYTHON) tests/bench/domains.py --out $(OUT)
+	@$(PYTHON) tests/bench/ipc.py --out $(OUT)
 
 # Formatting is checked, not just suggested (.clang-format).
 FORMAT_FILES = $(shell git ls-files '*.c' '*.h' 2>/dev/null || find core tests -name '*.[ch]')

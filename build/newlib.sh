@@ -11,9 +11,13 @@
 #        build/newlib.sh --prefix CC   print the install prefix, build nothing
 #
 # The library lands in PREFIX/x86_64-elf/{include,lib}, PREFIX being
-#   ${MOSAIC_CACHE:-$HOME/.cache/mosaic}/newlib-<version>-<gcc|clang>
-# and PREFIX/.complete is written last, so an interrupted build is redone.
-# Configuration: see PLATFORM.md, "newlib".
+#   ${MOSAIC_CACHE:-$HOME/.cache/mosaic}/newlib-<version>-<gcc|clang>-<config>
+# <config> is a hash of the configure options and target flags below, so
+# changing them builds a new library next to the old one instead of reusing
+# it. PREFIX/.complete is written last, so an interrupted build is redone.
+# Configuration: see PLATFORM.md, "newlib". Retargetable locking is on: the
+# runtime supplies the locks (domains/runtime/lock.c), which makes malloc
+# and stdio safe from several vCPUs.
 set -euo pipefail
 
 die() {
@@ -45,8 +49,17 @@ case $($cc -dM -E -x c /dev/null 2>/dev/null) in
     target_cc=$cc
     ;;
 esac
+# What goes into the library besides the compiler; the cache key hashes
+# it (the compiler's include directory, added at build time, is not part of
+# the key: it only names where the compiler keeps its own headers).
+configure_options=(--target=x86_64-elf --disable-multilib --disable-newlib-supplied-syscalls
+    --enable-newlib-io-long-long --enable-newlib-io-c99-formats
+    --enable-newlib-retargetable-locking)
+target_cflags="-O2 -ffreestanding -fno-stack-protector -mno-red-zone -fno-pic -fno-pie"
+config=$(printf '%s\n' "${configure_options[@]}" "$target_cflags" | sha256sum | cut -c1-8)
+
 cache=${MOSAIC_CACHE:-$HOME/.cache/mosaic}
-prefix=$cache/newlib-$version-$kind
+prefix=$cache/newlib-$version-$kind-$config
 
 if [ $prefix_only -eq 1 ]; then
     echo "$prefix"
@@ -84,7 +97,6 @@ echo "  NEWLIB  $version for $kind (once; cached in $prefix)"
 mkdir -p "$work/src" "$work/obj"
 tar -xf "$tarball" -C "$work/src" --strip-components=1 || die "cannot unpack $tarball"
 
-target_cflags="-O2 -ffreestanding -fno-stack-protector -mno-red-zone -fno-pic -fno-pie"
 target_cflags+=" -nostdinc -isystem $include_dir"
 
 cd "$work/obj"
@@ -93,9 +105,7 @@ cd "$work/obj"
 unset MAKEFLAGS MFLAGS MAKEOVERRIDES MAKELEVEL
 # The host's binutils serve the x86_64-elf target; naming them keeps
 # configure from looking for x86_64-elf-ar and friends.
-"$work/src/configure" --target=x86_64-elf --prefix="$prefix" \
-    --disable-multilib --disable-newlib-supplied-syscalls \
-    --enable-newlib-io-long-long --enable-newlib-io-c99-formats \
+"$work/src/configure" "${configure_options[@]}" --prefix="$prefix" \
     CC_FOR_TARGET="$target_cc" CFLAGS_FOR_TARGET="$target_cflags" \
     AR_FOR_TARGET=ar AS_FOR_TARGET=as LD_FOR_TARGET=ld NM_FOR_TARGET=nm \
     RANLIB_FOR_TARGET=ranlib OBJDUMP_FOR_TARGET=objdump \
@@ -107,4 +117,6 @@ make install-target-newlib >>"$log" 2>&1 || fail "make install-target-newlib"
 for f in x86_64-elf/lib/libc.a x86_64-elf/lib/libm.a x86_64-elf/include/stdio.h; do
     [ -f "$prefix/$f" ] || fail "install (no $f)"
 done
+grep -q '^#define _RETARGETABLE_LOCKING 1' "$prefix/x86_64-elf/include/newlib.h" ||
+    fail "install (newlib.h does not define _RETARGETABLE_LOCKING)"
 touch "$prefix/.complete"

@@ -5,7 +5,7 @@
 # ($(OUT)/domains/<name>.elf). `make domains` builds them all.
 
 # A domain is a folder of .c/.S files with a main(); list it here.
-DOMAINS := hello builder mgtest hcbench
+DOMAINS := hello builder mgtest hcbench ipctest
 
 NEWLIB_PREFIX := $(shell build/newlib.sh --prefix $(CC))
 NEWLIB        := $(NEWLIB_PREFIX)/x86_64-elf
@@ -39,9 +39,10 @@ domains: $(RUNTIME_LIB) $(DOMAIN_ELFS) domain-headers
 $(NEWLIB_STAMP):
 	@build/newlib.sh $(CC)
 
-# newlib's headers are system headers to -MMD: order-only, so a cached
-# newlib never forces a rebuild and a missing one is built first.
-$(OUT)/domains/%.c.o: domains/%.c | $(NEWLIB_STAMP) $(IDL_HEADERS)
+# newlib's headers are system headers to -MMD, so the stamp stands for
+# them: a newlib built after an object (a new configuration, hence a new
+# prefix) rebuilds it, a cached one older than the object does not.
+$(OUT)/domains/%.c.o: domains/%.c $(NEWLIB_STAMP) | $(IDL_HEADERS)
 	@mkdir -p $(dir $@)
 	@echo "  CC      $<"
 	@$(CC) $(DOMAIN_CFLAGS) -I$(dir $<) -c $< -o $@
@@ -53,7 +54,11 @@ $(OUT)/domains/%.S.o: domains/%.S
 
 # Module boundaries (STYLE 15): a global symbol of runtime/NAME.c starts
 # with NAME's first word and "_", or is a name newlib or the PVH ABI fixes.
-RUNTIME_FIXED_NAMES := pvh_start _exit close fstat getpid gettimeofday isatty kill lseek read sbrk sleep usleep write
+RUNTIME_FIXED_NAMES := pvh_start _exit close fstat getpid gettimeofday isatty kill lseek read sbrk sleep usleep write \
+	$(addprefix __retarget_lock_,init init_recursive close close_recursive acquire acquire_recursive \
+		try_acquire try_acquire_recursive release release_recursive) \
+	$(addprefix __lock___,sinit_recursive_mutex sfp_recursive_mutex atexit_recursive_mutex at_quick_exit_mutex \
+		malloc_recursive_mutex env_recursive_mutex tz_mutex dd_hash_mutex arc4random_mutex)
 
 $(RUNTIME_LIB): $(RUNTIME_OBJS)
 	@echo "  AR      $@"

@@ -110,6 +110,7 @@ static const char *build_steps(uint16_t domid, const struct manifest_domain *md,
     struct mgmt_vcpu_set_pvh pvh = { .domid = domid, .vcpu = 0, .entry = img->pvh_entry, .start_info = START_INFO_GPA };
     struct mgmt_domain_sched s = { .domid = domid, .weight = (uint16_t)md->weight, .cap = md->cap };
     struct mgmt_domain_unpause u = { .domid = domid };
+    struct mgmt_cap_grant g = { .domid = domid, .caps = md->caps };
 
     if ((*r = mgmt(MGMT_DOMAIN_POPULATE, &p, sizeof(p))) != 0)
         return "populate";
@@ -122,10 +123,14 @@ static const char *build_steps(uint16_t domid, const struct manifest_domain *md,
     if ((*r = mgmt(MGMT_DOMAIN_SCHED, &s, sizeof(s))) != 0)
         return "scheduling parameters";
     for (unsigned v = 0; v < md->vcpus; v++) {
-        struct mgmt_vcpu_affinity a = { .domid = domid, .vcpu = v, .cpumask = md->cpumask };
+        struct mgmt_vcpu_affinity a = { .domid = domid, .vcpu = v, .cpumask = manifest_vcpu_cpus(md, v) };
         if ((*r = mgmt(MGMT_VCPU_AFFINITY, &a, sizeof(a))) != 0)
             return "cpus";
     }
+    /* Before it runs, so it never sees itself without them. A new domain
+     * holds none, so "none" needs no call. */
+    if (md->caps && (*r = mgmt(MGMT_CAP_GRANT, &g, sizeof(g))) != 0)
+        return "caps";
     if ((*r = mgmt(MGMT_DOMAIN_UNPAUSE, &u, sizeof(u))) != 0)
         return "unpause";
     return NULL;

@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "idl/mgmt.h"
+
 #define LINE_MAX_LEN 512
 
 static void trim(char *s)
@@ -38,12 +40,21 @@ static bool parse_uint(const char *v, uint64_t max, uint64_t *out)
     return true;
 }
 
-/* "all", "N" or "N-M" (CPU indexes below 64). */
-static bool parse_cpus(const char *v, uint64_t *mask)
+/* "all", "N" or "N-M" (CPU indexes below 64), quoted or not. */
+static bool parse_cpus(const char *quoted, uint64_t *mask)
 {
     uint64_t lo, hi;
-    char a[16], b[16];
-    const char *dash = strchr(v, '-');
+    char a[16], b[16], v[40];
+    size_t n = strlen(quoted);
+    const char *dash;
+
+    if (n >= 2 && (quoted[0] == '"' || quoted[0] == '\'') && quoted[n - 1] == quoted[0])
+        quoted++, n -= 2;
+    if (n >= sizeof(v))
+        return false;
+    memcpy(v, quoted, n);
+    v[n] = '\0';
+    dash = strchr(v, '-');
 
     if (!strcmp(v, "all")) {
         *mask = ~0ull;
@@ -62,6 +73,37 @@ static bool parse_cpus(const char *v, uint64_t *mask)
     return true;
 }
 
+/* xl's per-vCPU form: [ENTRY, ENTRY, ...], each entry as parse_cpus
+ * takes it, at most MANIFEST_MAX_VCPUS. */
+static bool parse_cpu_list(const char *v, struct manifest_domain *d)
+{
+    size_t n = strlen(v);
+    char list[LINE_MAX_LEN], *entry, *next;
+    unsigned count = 0;
+
+    if (n < 2 || v[0] != '[' || v[n - 1] != ']' || n - 2 >= sizeof(list))
+        return false;
+    memcpy(list, v + 1, n - 2);
+    list[n - 2] = '\0';
+    for (entry = list; entry != NULL; entry = next) {
+        next = strchr(entry, ',');
+        if (next != NULL)
+            *next++ = '\0';
+        trim(entry);
+        if (count == MANIFEST_MAX_VCPUS || !parse_cpus(entry, &d->vcpu_cpumask[count]))
+            return false;
+        count++;
+    }
+    d->nr_vcpu_cpumasks = count;
+    d->cpumask = ~0ull;
+    return true;
+}
+
+uint64_t manifest_vcpu_cpus(const struct manifest_domain *d, unsigned vcpu)
+{
+    return vcpu < d->nr_vcpu_cpumasks ? d->vcpu_cpumask[vcpu] : d->cpumask;
+}
+
 static void report(struct manifest *m, unsigned line, const char *what, const char *detail)
 {
     printf("builder: manifest:%u: %s%s%s\n", line, what, *detail ? ": " : "", detail);
@@ -74,6 +116,59 @@ static void error(struct manifest *m, unsigned line, const char *what, const cha
     report(m, line, what, detail);
     if (m->count)
         m->dom[m->count - 1].valid = false;
+}
+
+/* The words of the 'caps' key: idl/mgmt.idl's capability bits. */
+static const struct {
+    const char *name;
+    uint64_t bit;
+} cap_names[] = {
+    { "create", MGMT_CAP_DOMAIN_CREATE },
+    { "build", MGMT_CAP_DOMAIN_BUILD },
+    { "control", MGMT_CAP_DOMAIN_CONTROL },
+    { "grant", MGMT_CAP_CAP_GRANT },
+};
+
+/* The bit a capability's name stands for; 0 for no capability. */
+static uint64_t cap_bit(const char *word)
+{
+    for (size_t i = 0; i < sizeof(cap_names) / sizeof(cap_names[0]); i++)
+        if (!strcmp(word, cap_names[i].name))
+            return cap_names[i].bit;
+    return 0;
+}
+
+/* "none", or capability names separated by commas (repeats are harmless).
+ * A bad word is named on its own, so that a typo in a long list is found
+ * at a glance; the domain is then not built. */
+static void parse_caps(struct manifest *m, unsigned line, const char *v, uint64_t *caps)
+{
+    char word[LINE_MAX_LEN], detail[LINE_MAX_LEN + 96];
+    uint64_t set = 0;
+
+    if (!strcmp(v, "none")) {
+        *caps = 0;
+        return;
+    }
+    for (;;) {
+        size_t len = strcspn(v, ",");
+        uint64_t bit;
+        memcpy(word, v, len); /* v is a part of one line: len < LINE_MAX_LEN */
+        word[len] = '\0';
+        trim(word);
+        bit = cap_bit(word);
+        if (!bit) {
+            snprintf(detail, sizeof(detail),
+                     "'%s' (want none alone, or some of create, build, control, grant separated by commas)", word);
+            error(m, line, "unknown capability in 'caps'", detail);
+            return;
+        }
+        set |= bit;
+        if (!v[len])
+            break;
+        v += len + 1;
+    }
+    *caps = set;
 }
 
 static bool copy_text(char *dst, size_t n, const char *v)
@@ -91,6 +186,10 @@ static void parse_key(struct manifest *m, unsigned line, const char *key, const 
     uint64_t n = 0;
     bool ok;
 
+    if (!strcmp(key, "caps")) {
+        parse_caps(m, line, val, &d->caps); /* names the bad word itself */
+        return;
+    }
     if (!strcmp(key, "image"))
         ok = *val && copy_text(d->image, sizeof(d->image), val);
     else if (!strcmp(key, "cmdline"))
@@ -98,13 +197,13 @@ static void parse_key(struct manifest *m, unsigned line, const char *key, const 
     else if (!strcmp(key, "memory"))
         ok = parse_uint(val, 1u << 20, &n) && n >= 1 && (d->memory_mib = n, true);
     else if (!strcmp(key, "vcpus"))
-        ok = parse_uint(val, 8, &n) && n >= 1 && (d->vcpus = (unsigned)n, true);
+        ok = parse_uint(val, MANIFEST_MAX_VCPUS, &n) && n >= 1 && (d->vcpus = (unsigned)n, true);
     else if (!strcmp(key, "weight"))
         ok = parse_uint(val, 65535, &n) && n >= 1 && (d->weight = (unsigned)n, true);
     else if (!strcmp(key, "cap"))
         ok = parse_uint(val, 800, &n) && (d->cap = (unsigned)n, true);
     else if (!strcmp(key, "cpus"))
-        ok = parse_cpus(val, &d->cpumask);
+        ok = *val == '[' ? parse_cpu_list(val, d) : (d->nr_vcpu_cpumasks = 0, parse_cpus(val, &d->cpumask));
     else if (!strcmp(key, "on_crash")) {
         ok = true;
         if (!strcmp(val, "destroy"))
@@ -196,6 +295,10 @@ static void check_complete(struct manifest *m)
         }
         if (d->valid && !d->memory_mib) {
             report(m, d->line, "domain has no 'memory'", d->name);
+            d->valid = false;
+        }
+        if (d->valid && d->nr_vcpu_cpumasks > d->vcpus) {
+            report(m, d->line, "the 'cpus' list has more entries than the domain has vCPUs", d->name);
             d->valid = false;
         }
     }

@@ -10,9 +10,17 @@
  *   vcpus = 2
  *   weight = 256           # credit scheduler weight, 1..65535
  *   cap = 0                # percent of one CPU, 0 = none
- *   cpus = 0-1             # where the vCPUs may run: N, N-M, or all
+ *   cpus = 0-1             # where the vCPUs may run: N, N-M, or all (quotes
+ *                          # optional), for every vCPU; or xl's list with
+ *                          # one entry per vCPU, cpus = ["0", "1"]: vCPU 0
+ *                          # on CPU 0, vCPU 1 on CPU 1 (vCPUs past the end
+ *                          # of the list run anywhere)
  *   cmdline = text to pass
  *   on_crash = destroy     # destroy (default), restart, or preserve
+ *   caps = create, build   # capabilities the builder grants it (MGMT_CAP_GRANT,
+ *                          # so only a subset of the builder's own): none
+ *                          # (default), or some of create, build, control
+ *                          # and grant (idl/mgmt.idl), separated by commas
  *
  * Every error names the line and the key; a domain with an error is not
  * built, the others are. The keys under a refused section header (bad,
@@ -27,6 +35,7 @@
 #define MANIFEST_MAX_DOMAINS 16
 #define MANIFEST_NAME_MAX    32
 #define MANIFEST_TEXT_MAX    256
+#define MANIFEST_MAX_VCPUS   8
 
 struct manifest_domain {
     char name[MANIFEST_NAME_MAX];
@@ -36,8 +45,11 @@ struct manifest_domain {
     unsigned vcpus;
     unsigned weight;
     unsigned cap;
-    uint64_t cpumask;
+    uint64_t cpumask;                          /* every vCPU's, unless a cpus list names it */
+    uint64_t vcpu_cpumask[MANIFEST_MAX_VCPUS]; /* from a cpus list: vCPU i's */
+    unsigned nr_vcpu_cpumasks;                 /* entries in that list; 0 without one */
     enum { ON_CRASH_DESTROY, ON_CRASH_RESTART, ON_CRASH_PRESERVE } on_crash;
+    uint64_t caps; /* MGMT_CAP_* bits to grant; 0 = none */
     unsigned line; /* where its section starts */
     bool valid;    /* no error was found in its section */
 };
@@ -53,3 +65,7 @@ struct manifest {
  * Errors are printed as "builder: manifest:LINE: ..." and counted; the
  * sections they occur in are marked invalid. */
 void manifest_parse(const char *text, size_t len, struct manifest *m);
+
+/* manifest_vcpu_cpus: the CPUs vCPU vcpu of d may run on: its entry in a
+ * cpus list, else the domain's cpumask. */
+uint64_t manifest_vcpu_cpus(const struct manifest_domain *d, unsigned vcpu);

@@ -6,7 +6,8 @@
  * Each check prints one `TEST PASS <name>` or `TEST FAIL <name>: <why>`
  * line; then `hello: done` and exit status 0 (1 if a check failed).
  * Without a clock (bare QEMU) the time checks are not run, and one line
- * that is not a TEST line says so.
+ * that is not a TEST line says so. With `smp` on the command line it runs
+ * the checks of a domain with two vCPUs instead (smp.c).
  * `fault=pf|ud|stack|abort` on the command line ends it with that crash
  * instead, to show the crash reports.
  */
@@ -26,8 +27,12 @@
 
 static int failures;
 
-/* check: one TEST line; why is NULL on success. */
-static void check(const char *name, const char *why)
+int hello_failures(void)
+{
+    return failures;
+}
+
+void hello_check(const char *name, const char *why)
 {
     if (why == NULL) {
         printf("TEST PASS %s\n", name);
@@ -271,6 +276,15 @@ static void overflow_stack(void *depth)
     frame[1] = frame[0];
 }
 
+static int has_word(int argc, char **argv, const char *word)
+{
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], word) == 0)
+            return 1;
+    }
+    return 0;
+}
+
 static void maybe_fault(int argc, char **argv)
 {
     for (int i = 1; i < argc; i++) {
@@ -296,23 +310,29 @@ int main(int argc, char **argv)
     printf("hello: %s, command line \"%s\", %zu module(s)\n", platform_is_xen() ? "on the Xen ABI" : "on bare QEMU",
            runtime_cmdline(), runtime_module_count());
     maybe_fault(argc, argv);
-    check("printf", test_printf());
-    check("snprintf", test_snprintf());
-    check("malloc", test_malloc());
-    check("malloc_limit", test_malloc_limit());
-    check("heap_bounds", test_heap_bounds());
-    check("strtol", test_strtol());
-    check("qsort", test_qsort());
-    check("libm", test_libm());
-    check("start_info", test_start_info());
-    check("args", test_args(argc, argv));
-    check("threads", hello_test_threads());
+    if (has_word(argc, argv, "smp")) {
+        hello_smp();
+        printf("hello: done\n");
+        return failures == 0 ? 0 : 1;
+    }
+    hello_check("printf", test_printf());
+    hello_check("snprintf", test_snprintf());
+    hello_check("malloc", test_malloc());
+    hello_check("malloc_limit", test_malloc_limit());
+    hello_check("heap_bounds", test_heap_bounds());
+    hello_check("strtol", test_strtol());
+    hello_check("qsort", test_qsort());
+    hello_check("libm", test_libm());
+    hello_check("start_info", test_start_info());
+    hello_check("args", test_args(argc, argv));
+    hello_check("threads", hello_test_threads());
     if (runtime_time_available()) {
-        check("time_monotonic", hello_test_time_monotonic());
-        check("time_sleep", hello_test_time_sleep());
-        check("time_timer_not_early", hello_test_time_timer());
-        check("time_threads", hello_test_time_threads());
-        check("time_libc", hello_test_time_libc());
+        hello_check("time_monotonic", hello_test_time_monotonic());
+        hello_check("time_sleep", hello_test_time_sleep());
+        hello_check("time_timer_not_early", hello_test_time_timer());
+        hello_check("time_threads", hello_test_time_threads());
+        hello_check("time_libc", hello_test_time_libc());
+        hello_check("time_agrees_core", hello_test_time_agrees_core());
         hello_time_report();
     } else {
         printf("hello: time checks not run: no clock (%s)\n", platform_is_xen()

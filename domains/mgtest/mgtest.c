@@ -1,70 +1,43 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * A test domain that probes the management hypercall (idl/mgmt.idl) from
- * the outside, as a domain holding no capabilities (the builder grants
- * none). Every command must be refused with the exact error the core's
- * decode order gives (the size, then copying the argument in, then the
- * capability), must leave the argument as it was, and must change nothing
- * about the domain. Each check prints one `TEST PASS <name>` or
- * `TEST FAIL <name>: <why>` line; then `mgtest: done` and exit status 0
- * (1 if a check failed). It never needs a capability to pass.
+ * the outside. Each check prints one `TEST PASS <name>` or
+ * `TEST FAIL <name>: <why>` line, the name ending in the Xen errno name
+ * expected when a refusal is (`_EINVAL`); then `mgtest: done` and exit
+ * status 0 (1 if a check failed).
+ *
+ * Modes (`mode=` on the command line):
+ * - denied (default): it holds no capabilities (the builder grants none).
+ *   Every command must be refused with the exact error the core's decode
+ *   order gives (the size, then copying the argument in, then the
+ *   capability), must leave the argument as it was, and must change
+ *   nothing about the domain.
+ * - capable, narrow: it holds capabilities (the manifest's `caps`) and
+ *   creates a child to feed bad input to (capable.c).
  *
  * Command line: `domid=N`, its own domain id (no hypercall it may make
- * tells it), and optionally `name=NAME`, its name in the manifest
- * (default "mgtest").
+ * tells it; needed in every mode but narrow), `name=NAME`, its name in the
+ * manifest (default "mgtest"), and `mode=`.
  */
+#include "mgtest.h"
+
 #include <stdarg.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "idl/mgmt.h"
 #include "mosaic/hypercall.h"
 #include "mosaic/runtime.h"
 #include "mosaic/time.h"
 
-/* Xen's errno values (public/errno.h), which the core returns negated;
- * newlib's numbering differs for some, so they are spelt out here. */
-#define XEN_EPERM  1
-#define XEN_EFAULT 14
-#define XEN_EINVAL 22
-#define XEN_ENOSYS 38
+uint16_t mgtest_domid;
+uint64_t mgtest_ram_end;
 
-#define PAGE_SIZE 4096u
-#define NO_DOMAIN 63 /* a valid slot number that the scenarios never fill */
-
-/* Every command's argument, with room for sizes past the largest. */
-union mgmt_arg {
-    struct mgmt_domain_create create;
-    struct mgmt_domain_populate populate;
-    struct mgmt_domain_copy copy;
-    struct mgmt_vcpu_set_pvh set_pvh;
-    struct mgmt_domain_sched sched;
-    struct mgmt_vcpu_affinity affinity;
-    struct mgmt_cap_grant cap_grant;
-    struct mgmt_domain_unpause unpause;
-    struct mgmt_domain_destroy destroy;
-    struct mgmt_domain_info info;
-    uint8_t bytes[128];
-};
-
-struct command {
-    const char *name;
-    uint32_t cmd;
-    size_t size;
-    /* fill: a request that would succeed with the capability, aimed at
-     * this domain itself (by number: it exists, nobody else controls it). */
-    void (*fill)(union mgmt_arg *a);
-};
-
-static uint16_t self_domid;
 static const char *self_name = "mgtest";
-static uint64_t ram_end; /* end of the RAM the builder gave us */
 static int checks, failures;
-static char why_buf[160];
+static char why_buf[192];
 
-static void check(const char *name, const char *why)
+void mgtest_check(const char *name, const char *why)
 {
     checks++;
     if (why == NULL) {
@@ -75,8 +48,35 @@ static void check(const char *name, const char *why)
     }
 }
 
-static const char *why(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static const char *why(const char *fmt, ...)
+static const char *errno_name(long e)
+{
+    switch (e) {
+    case 0: return "ok";
+    case XEN_EPERM: return "EPERM";
+    case XEN_ESRCH: return "ESRCH";
+    case XEN_ENOMEM: return "ENOMEM";
+    case XEN_EFAULT: return "EFAULT";
+    case XEN_EBUSY: return "EBUSY";
+    case XEN_EEXIST: return "EEXIST";
+    case XEN_EINVAL: return "EINVAL";
+    case XEN_ENOSYS: return "ENOSYS";
+    case XEN_EOVERFLOW: return "EOVERFLOW";
+    default: return "?";
+    }
+}
+
+void mgtest_expect(const char *name, long want, const char *why)
+{
+    char full[96];
+
+    if (want == 0)
+        snprintf(full, sizeof(full), "%s", name);
+    else
+        snprintf(full, sizeof(full), "%s_%s", name, errno_name(want));
+    mgtest_check(full, why);
+}
+
+const char *mgtest_why(const char *fmt, ...)
 {
     va_list ap;
 
@@ -86,22 +86,46 @@ static const char *why(const char *fmt, ...)
     return why_buf;
 }
 
-static long mgmt(uint64_t cmd, uint64_t addr, uint64_t size)
+const char *mgtest_errno(long r)
+{
+    static char buf[2][32];
+    static unsigned turn;
+    char *b = buf[turn++ % 2];
+
+    snprintf(b, sizeof(buf[0]), "%ld (%s)", r, errno_name(-r));
+    return b;
+}
+
+long mgtest_mgmt(uint64_t cmd, uint64_t addr, uint64_t size)
 {
     return hypercall3(MOSAIC_HYPERCALL_MGMT, cmd, addr, size);
 }
 
+const char *mgtest_call(uint32_t cmd, void *a, size_t size, long want)
+{
+    union mgmt_arg copy;
+    long r;
+
+    memcpy(&copy, a, size);
+    r = mgtest_mgmt(cmd, (uint64_t)(uintptr_t)a, size);
+    if (r != -want)
+        return mgtest_why("returned %s, want %s", mgtest_errno(r), mgtest_errno(-want));
+    if (want && memcmp(&copy, a, size) != 0)
+        return "refused, yet the argument changed";
+    return NULL;
+}
+
 static void fill_create(union mgmt_arg *a)
 {
-    strcpy(a->create.name, "mgtest-probe"); /* the scenario forbids this name in the log */
+    strcpy(a->create.name, "mgtest-probe"); /* the scenarios forbid this name in the log */
     a->create.nr_vcpus = 1;
     a->create.max_pages = 256;
 }
 
 static void fill_populate(union mgmt_arg *a)
 {
-    a->populate.domid = self_domid;
-    a->populate.gfn = ram_end / PAGE_SIZE; /* just above our RAM: free */
+    a->populate.domid = mgtest_domid;
+    a->populate.gfn = mgtest_ram_end / MGTEST_PAGE_SIZE; /* just above our RAM: free */
     a->populate.nr_pages = 1;
 }
 
@@ -109,7 +133,7 @@ static void fill_copy(union mgmt_arg *a)
 {
     static const char text[] = "not to be copied";
 
-    a->copy.domid = self_domid;
+    a->copy.domid = mgtest_domid;
     a->copy.dst_gpa = 0x100000;
     a->copy.src = (uint64_t)(uintptr_t)text;
     a->copy.len = sizeof(text);
@@ -117,38 +141,38 @@ static void fill_copy(union mgmt_arg *a)
 
 static void fill_set_pvh(union mgmt_arg *a)
 {
-    a->set_pvh.domid = self_domid;
+    a->set_pvh.domid = mgtest_domid;
     a->set_pvh.entry = 0x100000;
     a->set_pvh.start_info = 0x1000;
 }
 
 static void fill_sched(union mgmt_arg *a)
 {
-    a->sched.domid = self_domid;
+    a->sched.domid = mgtest_domid;
     a->sched.weight = 65535;
     a->sched.cap = 0;
 }
 
 static void fill_affinity(union mgmt_arg *a)
 {
-    a->affinity.domid = self_domid;
+    a->affinity.domid = mgtest_domid;
     a->affinity.cpumask = 1;
 }
 
 static void fill_cap_grant(union mgmt_arg *a)
 {
-    a->cap_grant.domid = self_domid;
+    a->cap_grant.domid = mgtest_domid;
     a->cap_grant.caps = MGMT_CAP_DOMAIN_CREATE | MGMT_CAP_DOMAIN_BUILD | MGMT_CAP_DOMAIN_CONTROL | MGMT_CAP_CAP_GRANT;
 }
 
 static void fill_unpause(union mgmt_arg *a)
 {
-    a->unpause.domid = self_domid;
+    a->unpause.domid = mgtest_domid;
 }
 
 static void fill_destroy(union mgmt_arg *a)
 {
-    a->destroy.domid = self_domid;
+    a->destroy.domid = mgtest_domid;
 }
 
 static void fill_info(union mgmt_arg *a)
@@ -156,7 +180,7 @@ static void fill_info(union mgmt_arg *a)
     a->info.domid = MGMT_DOMID_SELF;
 }
 
-static const struct command commands[] = {
+const struct mgtest_command mgtest_commands[] = {
     { "domain_create", MGMT_DOMAIN_CREATE, sizeof(struct mgmt_domain_create), fill_create },
     { "domain_populate", MGMT_DOMAIN_POPULATE, sizeof(struct mgmt_domain_populate), fill_populate },
     { "domain_copy", MGMT_DOMAIN_COPY, sizeof(struct mgmt_domain_copy), fill_copy },
@@ -168,12 +192,21 @@ static const struct command commands[] = {
     { "domain_destroy", MGMT_DOMAIN_DESTROY, sizeof(struct mgmt_domain_destroy), fill_destroy },
     { "domain_info", MGMT_DOMAIN_INFO, sizeof(struct mgmt_domain_info), fill_info },
 };
+const size_t mgtest_nr_commands = sizeof(mgtest_commands) / sizeof(mgtest_commands[0]);
+
+const struct mgtest_command *mgtest_command(uint32_t cmd)
+{
+    for (size_t i = 0; i < mgtest_nr_commands; i++)
+        if (mgtest_commands[i].cmd == cmd)
+            return &mgtest_commands[i];
+    return NULL;
+}
 
 static union mgmt_arg arg __attribute__((aligned(64)));
 static union mgmt_arg before;
 
 /* The argument filled with a byte pattern, then the command's request. */
-static void arg_prepare(const struct command *c)
+static void arg_prepare(const struct mgtest_command *c)
 {
     memset(&arg, 0xa5, sizeof(arg));
     memset(&arg, 0, c->size);
@@ -183,22 +216,22 @@ static void arg_prepare(const struct command *c)
 
 /* One call on the prepared argument: NULL if it returned -want and left
  * every byte of the argument (and past it) alone. */
-static const char *call_expect(const struct command *c, uint64_t addr, uint64_t size, long want)
+static const char *call_expect(const struct mgtest_command *c, uint64_t addr, uint64_t size, long want)
 {
-    long r = mgmt(c->cmd, addr, size);
+    long r = mgtest_mgmt(c->cmd, addr, size);
 
     if (r != -want)
-        return why("address %#llx size %llu: returned %ld, want %ld", (unsigned long long)addr,
-                   (unsigned long long)size, r, -want);
+        return mgtest_why("address %#llx size %llu: returned %s, want %s", (unsigned long long)addr,
+                          (unsigned long long)size, mgtest_errno(r), mgtest_errno(-want));
     if (memcmp(&arg, &before, sizeof(arg)) != 0)
-        return why("address %#llx size %llu: refused, yet the argument changed", (unsigned long long)addr,
-                   (unsigned long long)size);
+        return mgtest_why("address %#llx size %llu: refused, yet the argument changed", (unsigned long long)addr,
+                          (unsigned long long)size);
     return NULL;
 }
 
 /* The size is checked first: one byte short or long, or 0, is -EINVAL,
  * even when the address is bad as well. */
-static const char *test_size(const struct command *c)
+const char *mgtest_size(const struct mgtest_command *c)
 {
     const uint64_t sizes[] = { c->size - 1, c->size + 1, 0, UINT64_MAX };
     const char *w = NULL;
@@ -214,15 +247,15 @@ static const char *test_size(const struct command *c)
 
 /* The right size at an address the domain cannot name is -EFAULT, before
  * the capability is looked at. */
-static const char *test_fault(const struct command *c)
+const char *mgtest_fault(const struct mgtest_command *c)
 {
     const uint64_t addrs[] = {
-        0,                     /* page 0: the runtime unmaps it */
-        ram_end - c->size / 2, /* straddles the end of RAM */
-        ram_end,               /* mapped by our page tables, no RAM behind it */
-        0xc0000000,            /* the same, 3 GiB */
-        0x7fff00000000,        /* not in our page tables */
-        1ull << 63,            /* not canonical */
+        0,                            /* page 0: the runtime unmaps it */
+        mgtest_ram_end - c->size / 2, /* straddles the end of RAM */
+        mgtest_ram_end,               /* mapped by our page tables, no RAM behind it */
+        0xc0000000,                   /* the same, 3 GiB */
+        0x7fff00000000,               /* not in our page tables */
+        1ull << 63,                   /* not canonical */
     };
     const char *w = NULL;
 
@@ -233,42 +266,34 @@ static const char *test_fault(const struct command *c)
 }
 
 /* A well-formed request without the capability is -EPERM. */
-static const char *test_denied(const struct command *c)
+static const char *test_denied(const struct mgtest_command *c)
 {
     arg_prepare(c);
     return call_expect(c, (uint64_t)(uintptr_t)&arg, c->size, XEN_EPERM);
-}
-
-static const struct command *command(uint32_t cmd)
-{
-    for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-        if (commands[i].cmd == cmd)
-            return &commands[i];
-    return NULL;
 }
 
 static void test_commands(void)
 {
     char name[48];
 
-    for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
-        const struct command *c = &commands[i];
+    for (size_t i = 0; i < mgtest_nr_commands; i++) {
+        const struct mgtest_command *c = &mgtest_commands[i];
 
         snprintf(name, sizeof(name), "mgmt_size_%s", c->name);
-        check(name, test_size(c));
+        mgtest_expect(name, XEN_EINVAL, mgtest_size(c));
         snprintf(name, sizeof(name), "mgmt_fault_%s", c->name);
-        check(name, test_fault(c));
+        mgtest_expect(name, XEN_EFAULT, mgtest_fault(c));
         if (c->cmd == MGMT_DOMAIN_INFO)
             continue; /* about itself it may ask: test_info_self */
         snprintf(name, sizeof(name), "mgmt_denied_%s", c->name);
-        check(name, test_denied(c));
+        mgtest_expect(name, XEN_EPERM, test_denied(c));
     }
 }
 
 /* A grant of nothing at all still needs MGMT_CAP_CAP_GRANT. */
 static const char *test_grant_nothing(void)
 {
-    const struct command *c = command(MGMT_CAP_GRANT);
+    const struct mgtest_command *c = mgtest_command(MGMT_CAP_GRANT);
 
     arg_prepare(c);
     arg.cap_grant.caps = 0;
@@ -276,20 +301,20 @@ static const char *test_grant_nothing(void)
     return call_expect(c, (uint64_t)(uintptr_t)&arg, c->size, XEN_EPERM);
 }
 
-/* MGMT_DOMAIN_INFO about itself, every out field overwritten. */
-static const char *info_self(struct mgmt_domain_info *out)
+const char *mgtest_info_self(struct mgmt_domain_info *out)
 {
     long r;
 
     memset(out, 0xa5, sizeof(*out));
     out->domid = MGMT_DOMID_SELF;
-    r = mgmt(MGMT_DOMAIN_INFO, (uint64_t)(uintptr_t)out, sizeof(*out));
-    return r == 0 ? NULL : why("returned %ld", r);
+    out->reserved0 = 0; /* the core refuses anything else */
+    r = mgtest_mgmt(MGMT_DOMAIN_INFO, (uint64_t)(uintptr_t)out, sizeof(*out));
+    return r == 0 ? NULL : mgtest_why("returned %s", mgtest_errno(r));
 }
 
-static const char *test_info_self(struct mgmt_domain_info *first)
+static const char *test_info_self(struct mgmt_domain_info *first, uint64_t want_caps)
 {
-    const char *w = info_self(first);
+    const char *w = mgtest_info_self(first);
     size_t len;
 
     if (w)
@@ -298,21 +323,23 @@ static const char *test_info_self(struct mgmt_domain_info *first)
            first->nr_vcpus, (unsigned long long)first->nr_pages, (unsigned long long)first->caps,
            (unsigned long long)first->runtime_ns, first->name);
     if (first->domid != MGMT_DOMID_SELF)
-        return why("domid changed to %u", first->domid);
+        return mgtest_why("domid changed to %u", first->domid);
     if (first->state != MGMT_STATE_RUNNING)
-        return why("state %u, want %u (running)", first->state, MGMT_STATE_RUNNING);
+        return mgtest_why("state %u, want %u (running)", first->state, MGMT_STATE_RUNNING);
     if (first->nr_vcpus != 1)
-        return why("%u vCPUs, want 1", first->nr_vcpus);
+        return mgtest_why("%u vCPUs, want 1", first->nr_vcpus);
     /* The runtime put the shared-info frame over one RAM page, which the
      * core then took back (as Xen does): one page fewer when time works. */
-    if (first->nr_pages != ram_end / PAGE_SIZE - (runtime_time_available() ? 1 : 0))
-        return why("%llu pages, want %llu (our RAM, less the shared-info page)", (unsigned long long)first->nr_pages,
-                   (unsigned long long)(ram_end / PAGE_SIZE - (runtime_time_available() ? 1 : 0)));
-    if (first->caps != 0)
-        return why("caps %#llx, want none", (unsigned long long)first->caps);
+    if (first->nr_pages != mgtest_ram_end / MGTEST_PAGE_SIZE - (runtime_time_available() ? 1 : 0))
+        return mgtest_why("%llu pages, want %llu (our RAM, less the shared-info page)",
+                          (unsigned long long)first->nr_pages,
+                          (unsigned long long)(mgtest_ram_end / MGTEST_PAGE_SIZE - (runtime_time_available() ? 1 : 0)));
+    if (first->caps != want_caps)
+        return mgtest_why("caps %#llx, want %#llx (the manifest's)", (unsigned long long)first->caps,
+                          (unsigned long long)want_caps);
     len = strnlen(first->name, sizeof(first->name));
     if (len == sizeof(first->name) || strcmp(first->name, self_name) != 0)
-        return why("name '%.32s', want '%s'", first->name, self_name);
+        return mgtest_why("name '%.32s', want '%s'", first->name, self_name);
     for (size_t i = len; i < sizeof(first->name); i++)
         if (first->name[i] != '\0')
             return "the name is not padded with NULs";
@@ -322,16 +349,16 @@ static const char *test_info_self(struct mgmt_domain_info *first)
 /* Other domains, existing or not, need MGMT_CAP_DOMAIN_CONTROL first. */
 static void test_info_other(void)
 {
-    const uint16_t ids[] = { 0, 1, self_domid, NO_DOMAIN, 64, MGMT_DOMID_SELF + 1, UINT16_MAX };
-    const struct command *c = command(MGMT_DOMAIN_INFO);
+    const uint16_t ids[] = { 0, 1, mgtest_domid, MGTEST_NO_DOMAIN, 64, MGMT_DOMID_SELF + 1, UINT16_MAX };
+    const struct mgtest_command *c = mgtest_command(MGMT_DOMAIN_INFO);
     char name[48];
 
     for (size_t i = 0; i < sizeof(ids) / sizeof(ids[0]); i++) {
-        snprintf(name, sizeof(name), "mgmt_info_domid_%u%s", ids[i], ids[i] == self_domid ? "_self" : "");
+        snprintf(name, sizeof(name), "mgmt_info_domid_%u%s", ids[i], ids[i] == mgtest_domid ? "_self" : "");
         arg_prepare(c);
         arg.info.domid = ids[i];
         before = arg;
-        check(name, call_expect(c, (uint64_t)(uintptr_t)&arg, c->size, XEN_EPERM));
+        mgtest_expect(name, XEN_EPERM, call_expect(c, (uint64_t)(uintptr_t)&arg, c->size, XEN_EPERM));
     }
 }
 
@@ -340,20 +367,22 @@ static void test_info_other(void)
 static void test_nosys_commands(void)
 {
     const uint64_t cmds[] = { 0, 11, 1000, (1ull << 32) + 1, (1ull << 32) + MGMT_DOMAIN_INFO, UINT64_MAX };
-    const struct command *info = command(MGMT_DOMAIN_INFO);
+    const struct mgtest_command *info = mgtest_command(MGMT_DOMAIN_INFO);
     char name[48];
 
     for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
-        const struct command c = { info->name, 0, info->size, info->fill };
+        const struct mgtest_command c = { info->name, 0, info->size, info->fill };
         long r;
 
         snprintf(name, sizeof(name), "mgmt_nosys_cmd_%#llx", (unsigned long long)cmds[i]);
         arg_prepare(&c);
-        r = mgmt(cmds[i], (uint64_t)(uintptr_t)&arg, c.size);
+        r = mgtest_mgmt(cmds[i], (uint64_t)(uintptr_t)&arg, c.size);
         if (r != -XEN_ENOSYS)
-            check(name, why("returned %ld, want %d", r, -XEN_ENOSYS));
+            mgtest_expect(name, XEN_ENOSYS,
+                          mgtest_why("returned %s, want %s", mgtest_errno(r), mgtest_errno(-XEN_ENOSYS)));
         else
-            check(name, memcmp(&arg, &before, sizeof(arg)) != 0 ? "refused, yet the argument changed" : NULL);
+            mgtest_expect(name, XEN_ENOSYS,
+                          memcmp(&arg, &before, sizeof(arg)) != 0 ? "refused, yet the argument changed" : NULL);
     }
 }
 
@@ -372,50 +401,81 @@ static void test_nosys_hypercalls(void)
         memset(&info, 0, sizeof(info));
         info.domid = MGMT_DOMID_SELF;
         r = hypercall3(nrs[i], MGMT_DOMAIN_INFO, (uint64_t)(uintptr_t)&info, sizeof(info));
-        check(name, r == -XEN_ENOSYS ? NULL : why("returned %ld, want %d", r, -XEN_ENOSYS));
+        mgtest_expect(
+            name, XEN_ENOSYS,
+            r == -XEN_ENOSYS ? NULL : mgtest_why("returned %s, want %s", mgtest_errno(r), mgtest_errno(-XEN_ENOSYS)));
     }
 }
 
-/* After every refusal, the domain is as it was. */
+void mgtest_nosys(void)
+{
+    test_nosys_commands();
+    test_nosys_hypercalls();
+}
+
+/* After every refusal (and, in the capable modes, a child's life and
+ * death), the domain is as it was: state, vCPUs, pages, caps, name. */
 static const char *test_unchanged(const struct mgmt_domain_info *first)
 {
     struct mgmt_domain_info now;
-    const char *w = info_self(&now);
+    const char *w = mgtest_info_self(&now);
 
     if (w)
         return w;
     if (now.state != first->state || now.shutdown_reason != first->shutdown_reason || now.nr_vcpus != first->nr_vcpus ||
         now.nr_pages != first->nr_pages || now.caps != first->caps ||
         memcmp(now.name, first->name, sizeof(now.name)) != 0)
-        return why("now state %u, %u vCPU, %llu pages, caps %#llx, name '%.32s'", now.state, now.nr_vcpus,
-                   (unsigned long long)now.nr_pages, (unsigned long long)now.caps, now.name);
+        return mgtest_why("now state %u, %u vCPU, %llu pages (was %llu), caps %#llx, name '%.32s'", now.state,
+                          now.nr_vcpus, (unsigned long long)now.nr_pages, (unsigned long long)first->nr_pages,
+                          (unsigned long long)now.caps, now.name);
     if (now.runtime_ns < first->runtime_ns)
-        return why("runtime went back from %llu to %llu ns", (unsigned long long)first->runtime_ns,
-                   (unsigned long long)now.runtime_ns);
+        return mgtest_why("runtime went back from %llu to %llu ns", (unsigned long long)first->runtime_ns,
+                          (unsigned long long)now.runtime_ns);
     return NULL;
 }
 
-/* domid=N and name=NAME from the command line; the end of our RAM. */
-static const char *setup(int argc, char **argv)
+enum mode { MODE_DENIED, MODE_CAPABLE, MODE_NARROW };
+
+/* The capabilities each mode's manifest grants. */
+static const uint64_t mode_caps[] = {
+    [MODE_DENIED] = 0,
+    [MODE_CAPABLE] = MGMT_CAP_DOMAIN_CREATE | MGMT_CAP_DOMAIN_BUILD | MGMT_CAP_DOMAIN_CONTROL | MGMT_CAP_CAP_GRANT,
+    [MODE_NARROW] = MGMT_CAP_DOMAIN_CREATE | MGMT_CAP_DOMAIN_CONTROL | MGMT_CAP_CAP_GRANT,
+};
+
+/* domid=N, name=NAME and mode=M from the command line; the end of our RAM. */
+static const char *setup(int argc, char **argv, enum mode *mode)
 {
     const struct hvm_start_info *si = runtime_start_info();
     const struct hvm_memmap_table_entry *map = (const void *)(uintptr_t)si->memmap_paddr;
-    const char *w = "no domid=N on the command line";
+    const char *w = NULL;
 
+    *mode = MODE_DENIED;
     for (int i = 1; i < argc; i++) {
         if (strncmp(argv[i], "domid=", 6) == 0) {
             char *end;
             unsigned long id = strtoul(argv[i] + 6, &end, 10);
-            w = *end || id == 0 || id >= MGMT_DOMID_SELF ? "bad domid=N on the command line" : NULL;
-            self_domid = (uint16_t)id;
+            if (*end || id == 0 || id >= MGMT_DOMID_SELF)
+                w = "bad domid=N on the command line";
+            mgtest_domid = (uint16_t)id;
         } else if (strncmp(argv[i], "name=", 5) == 0) {
             self_name = argv[i] + 5;
+        } else if (strcmp(argv[i], "mode=denied") == 0) {
+            *mode = MODE_DENIED;
+        } else if (strcmp(argv[i], "mode=capable") == 0) {
+            *mode = MODE_CAPABLE;
+        } else if (strcmp(argv[i], "mode=narrow") == 0) {
+            *mode = MODE_NARROW;
+        } else {
+            w = "unknown word on the command line (want domid=N, name=NAME, mode=denied|capable|narrow)";
         }
     }
+    if (!w && !mgtest_domid && *mode != MODE_NARROW)
+        w = "no domid=N on the command line";
     for (uint32_t i = 0; i < si->memmap_entries; i++)
-        if (map[i].type == HVM_MEMMAP_TYPE_RAM && map[i].addr + map[i].size > ram_end)
-            ram_end = map[i].addr + map[i].size;
-    if (ram_end == 0 || ram_end % PAGE_SIZE)
+        if (map[i].type == HVM_MEMMAP_TYPE_RAM && map[i].addr + map[i].size > mgtest_ram_end)
+            mgtest_ram_end = map[i].addr + map[i].size;
+    if (mgtest_ram_end == 0 || mgtest_ram_end % MGTEST_PAGE_SIZE)
         return "no page-aligned RAM in the memory map";
     return w;
 }
@@ -423,20 +483,36 @@ static const char *setup(int argc, char **argv)
 int main(int argc, char **argv)
 {
     struct mgmt_domain_info first;
-    const char *w = setup(argc, argv);
+    enum mode mode;
+    const char *w = setup(argc, argv, &mode);
+    char id[8] = "?"; /* narrow mode is not told its id */
 
-    printf("mgtest: domain %u '%s', %llu KiB of RAM, command line \"%s\"\n", self_domid, self_name,
-           (unsigned long long)(ram_end >> 10), runtime_cmdline());
-    check("mgtest_args", w);
+    if (mgtest_domid)
+        snprintf(id, sizeof(id), "%u", mgtest_domid);
+    printf("mgtest: domain %s '%s', %llu KiB of RAM, command line \"%s\"\n", id, self_name,
+           (unsigned long long)(mgtest_ram_end >> 10), runtime_cmdline());
+    mgtest_check("mgtest_args", w);
     if (w)
         return 1;
-    check("mgmt_info_self", test_info_self(&first));
-    test_commands();
-    check("mgmt_denied_cap_grant_nothing", test_grant_nothing());
-    test_info_other();
-    test_nosys_commands();
-    test_nosys_hypercalls();
-    check("mgmt_unchanged", test_unchanged(&first));
+    w = test_info_self(&first, mode_caps[mode]);
+    mgtest_check("mgmt_info_self", w);
+    if (w && mode != MODE_DENIED) {
+        /* Without the capabilities it was meant to have, the checks of
+         * its mode would fail for that one reason. */
+        printf("mgtest: %d checks, %d failed\n", checks, failures);
+        return 1;
+    }
+    if (mode == MODE_DENIED) {
+        test_commands();
+        mgtest_expect("mgmt_denied_cap_grant_nothing", XEN_EPERM, test_grant_nothing());
+        test_info_other();
+        mgtest_nosys();
+    } else if (mode == MODE_CAPABLE) {
+        mgtest_capable();
+    } else {
+        mgtest_narrow();
+    }
+    mgtest_check("mgmt_unchanged", test_unchanged(&first));
     printf("mgtest: %d checks, %d failed\n", checks, failures);
     printf("mgtest: done\n");
     return failures == 0 ? 0 : 1;

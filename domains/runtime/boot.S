@@ -7,6 +7,9 @@
  * a NULL access faults), enters long mode with SSE enabled and calls
  * runtime_entry(start_info) on the boot stack.
  * It reads nothing from start_info: runtime.c validates it.
+ * boot_vcpu_entry is where the other vCPUs start (runtime_vcpu.c), already
+ * in 64-bit mode on these page tables: it loads the GDT and the segments
+ * and resets x87 and SSE, as vCPU 0 did here.
  *
  * Every mapping is present, writable and executable (no NX bit set): a
  * domain is one protection domain, isolated by the core's nested paging.
@@ -145,6 +148,31 @@ start64:
     hlt
     jmp 5b
 
+/* A started vCPU: %rsp = the top of its stack, %rdi = its struct
+ * runtime_cpu; paging, PAE, SSE and long mode set by its start context.
+ * The hypervisor gave it no GDT (base 0, limit 0): load the runtime's
+ * before anything can reload a segment (an exception does). */
+    .global boot_vcpu_entry
+boot_vcpu_entry:
+    lgdt boot_gdt_desc
+    mov $GDT_DATA, %eax
+    mov %eax, %ds
+    mov %eax, %es
+    mov %eax, %ss
+    mov %eax, %fs
+    mov %eax, %gs           /* runtime_vcpu_entry sets the GS base after this */
+    pushq $GDT_CODE64       /* CS from the GDT too, by a far return */
+    lea 6f(%rip), %rax
+    pushq %rax
+    lretq
+6:  xor %ebp, %ebp          /* the end of every backtrace */
+    fninit
+    ldmxcsr boot_mxcsr
+    call runtime_vcpu_entry
+7:  cli                     /* runtime_vcpu_entry does not return */
+    hlt
+    jmp 7b
+
     .section .rodata
     .balign 4
 boot_mxcsr:
@@ -167,6 +195,7 @@ boot_gdt_desc: /* limit, base; 32-bit lgdt reads the low half of the base */
 
     .section .bss.runtime, "aw", @nobits
     .balign 4096
+    .global boot_pml4
 boot_pml4:
     .skip 4096
 boot_pdpt:

@@ -4,7 +4,9 @@
  * break through. It starts at the end of the image and ends at the end of
  * the RAM region holding the image, or earlier where the builder left
  * something the domain still needs (start_info, command lines, modules,
- * the memory map). It never grows into another RAM region.
+ * the memory map). It never grows into another RAM region. Only malloc
+ * calls sbrk, under newlib's malloc lock (lock.c): that lock is what keeps
+ * two vCPUs from moving the break at once.
  */
 #include <errno.h>
 #include <stddef.h>

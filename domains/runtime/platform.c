@@ -2,8 +2,10 @@
 /*
  * Platform detection and the raw console and shutdown paths: Xen
  * hypercalls under Mosaic, QEMU's debug ports on bare QEMU. Detection runs
- * once, before any output; nothing here allocates, buffers or takes locks,
- * so the trap handler may use it.
+ * once, before any output; nothing here allocates or buffers, so the trap
+ * handler may use it. One lock, held per vCPU and only around a write (or
+ * a whole fault report), keeps two vCPUs' bytes apart: the hypervisor
+ * assembles a domain's console lines in one buffer for all its vCPUs.
  */
 #include <stdbool.h>
 #include <stdint.h>
@@ -11,11 +13,13 @@
 
 #include "mosaic/hypercall.h"
 #include "mosaic/platform.h"
+#include "mosaic/vcpu.h"
 #include "runtime_priv.h"
 
 #define CPUID_HYPERVISOR_BASE 0x40000000u
 
 static bool platform_xen RUNTIME_STATE; /* written once by platform_init */
+static struct lock_recursive console_lock RUNTIME_STATE;
 
 static void cpuid(uint32_t leaf, uint32_t *a, uint32_t *b, uint32_t *c, uint32_t *d)
 {
@@ -40,14 +44,27 @@ bool platform_is_xen(void)
     return platform_xen;
 }
 
+/* The console's owner is a vCPU, never a thread: nothing switches
+ * threads while holding it. */
+static const void *console_owner(void)
+{
+    return (const void *)(uintptr_t)(runtime_vcpu_id() + 1);
+}
+
+void platform_console_lock(void)
+{
+    lock_acquire(&console_lock, console_owner(), false);
+}
+
 void platform_console_write(const char *buf, size_t len)
 {
-    if (platform_xen) {
+    lock_acquire(&console_lock, console_owner(), false);
+    if (platform_xen)
         (void)hypercall_console_write(buf, len); /* nowhere to report a failure */
-        return;
-    }
-    for (size_t i = 0; i < len; i++)
-        outb(PLATFORM_DEBUGCON_PORT, (uint8_t)buf[i]);
+    else
+        for (size_t i = 0; i < len; i++)
+            outb(PLATFORM_DEBUGCON_PORT, (uint8_t)buf[i]);
+    lock_release(&console_lock);
 }
 
 static _Noreturn void halt_forever(void)

@@ -207,7 +207,9 @@ void runtime_entry(uint64_t start_info_paddr)
     int argc;
 
     platform_init();
+    runtime_vcpu_init(); /* before any output: the console lock needs the vCPU id */
     trap_init();
+    thread_init_vcpu("main", boot_stack_bottom); /* before malloc: its lock needs the thread */
     why = check_start_info(start_info_paddr);
     if (why != NULL)
         runtime_fatal(why);
@@ -215,7 +217,6 @@ void runtime_entry(uint64_t start_info_paddr)
     start_heap();
     copy_modules();
     unmap_page0();
-    thread_init();
     runtime_time_init();
 
     words = strdup(cmdline);

@@ -2,11 +2,13 @@
 /*
  * Guest time under the Xen ABI: at start-up the hypervisor puts its
  * shared-info page over a page of the image, and every read follows Xen's
- * pvclock protocol on vCPU 0's time record. Blocking arms the vCPU's
- * single-shot timer and calls sched_op(block) until the clock passes the
- * deadline. On bare QEMU there is no clock: nothing here calibrates the
- * TSC, so a domain there can tell that it has no time rather than get a
- * guessed one. The runtime runs on vCPU 0 only.
+ * pvclock protocol on the time record of the vCPU that reads (the
+ * hypervisor rewrites a vCPU's record, bumping its version, whenever it
+ * runs it on a CPU, so a move between the reads is seen and retried).
+ * Blocking arms the vCPU's single-shot timer and calls sched_op(block)
+ * until the clock passes the deadline. On bare QEMU there is no clock:
+ * nothing here calibrates the TSC, so a domain there can tell that it has
+ * no time rather than get a guessed one.
  */
 #include <assert.h>
 #include <errno.h>
@@ -18,21 +20,28 @@
 #include "mosaic/hypercall.h"
 #include "mosaic/platform.h"
 #include "mosaic/time.h"
+#include "mosaic/vcpu.h"
 #include "runtime_priv.h"
 #include "shared_info.h"
 
-#define TIME_VCPU 0
+static_assert(RUNTIME_MAX_VCPUS <= SHARED_INFO_VCPUS, "a time record for every vCPU the runtime starts");
 
 /* The frame the hypervisor's shared-info page replaces: a page of its own,
  * since the RAM there is gone once it is mapped. Never touched before. */
 static uint8_t shared_info_page[RUNTIME_PAGE_SIZE] __attribute__((aligned(RUNTIME_PAGE_SIZE)));
 static_assert(sizeof(struct shared_info_vcpus) <= sizeof(shared_info_page), "shared_info");
 
-/* Set once by runtime_time_init; NULL while there is no clock. */
-static const volatile struct vcpu_time_info *time_record;
+/* Set once by runtime_time_init on vCPU 0, before any other vCPU starts;
+ * NULL while there is no clock. */
+static const volatile struct shared_info_vcpus *time_page;
 
-/* The monotonic guard. One vCPU and no interrupts: no lock needed. */
-static uint64_t time_last_ns, time_held_back;
+/* The monotonic guard of one vCPU, read and written by that vCPU only (no
+ * interrupts: no lock needed); a cache line each. */
+struct time_cpu {
+    uint64_t last_ns, held_back;
+} __attribute__((aligned(64)));
+
+static struct time_cpu time_cpus[RUNTIME_MAX_VCPUS];
 
 void runtime_time_init(void)
 {
@@ -42,7 +51,6 @@ void runtime_time_init(void)
         .idx = 0,
         .gpfn = (uint64_t)(uintptr_t)shared_info_page / RUNTIME_PAGE_SIZE,
     };
-    const volatile struct shared_info_vcpus *si;
     char msg[96];
     long rc;
 
@@ -57,9 +65,14 @@ void runtime_time_init(void)
     /* A PVH vCPU should start without one; make sure that only the timers
      * the runtime arms end a block. Failing to stop what is not running
      * changes nothing, so the result does not matter. */
-    (void)hypercall_stop_periodic_timer(TIME_VCPU);
-    si = (const volatile struct shared_info_vcpus *)(const volatile void *)shared_info_page;
-    time_record = &si->vcpu_info[TIME_VCPU].time;
+    runtime_time_init_vcpu();
+    time_page = (const volatile struct shared_info_vcpus *)(const volatile void *)shared_info_page;
+}
+
+void runtime_time_init_vcpu(void)
+{
+    if (platform_is_xen())
+        (void)hypercall_stop_periodic_timer(runtime_vcpu_id());
 }
 
 /* rdtsc_ordered: the TSC, read after every earlier load has completed
@@ -109,27 +122,29 @@ static uint64_t pvclock_read(const volatile struct vcpu_time_info *r)
 
 bool runtime_time_available(void)
 {
-    return time_record != NULL;
+    return time_page != NULL;
 }
 
 uint64_t runtime_time_ns(void)
 {
+    unsigned vcpu = runtime_vcpu_id();
+    struct time_cpu *c = &time_cpus[vcpu];
     uint64_t now;
 
-    if (time_record == NULL)
+    if (time_page == NULL)
         return 0;
-    now = pvclock_read(time_record);
-    if (now < time_last_ns) {
-        time_held_back++;
-        return time_last_ns;
+    now = pvclock_read(&time_page->vcpu_info[vcpu].time);
+    if (now < c->last_ns) {
+        c->held_back++;
+        return c->last_ns;
     }
-    time_last_ns = now;
+    c->last_ns = now;
     return now;
 }
 
 uint64_t runtime_time_held_back(void)
 {
-    return time_held_back;
+    return time_cpus[runtime_vcpu_id()].held_back;
 }
 
 int runtime_block_until_ns(uint64_t deadline)
@@ -137,10 +152,10 @@ int runtime_block_until_ns(uint64_t deadline)
     char msg[96];
     long rc;
 
-    if (time_record == NULL)
+    if (time_page == NULL)
         return -ENOSYS;
     while (runtime_time_ns() < deadline) {
-        rc = hypercall_set_singleshot_timer(TIME_VCPU, deadline, VCPU_SSHOTTMR_FUTURE);
+        rc = hypercall_set_singleshot_timer(runtime_vcpu_id(), deadline, VCPU_SSHOTTMR_FUTURE);
         /* Passed by the hypervisor's reckoning: this clock, a few ns
          * behind, is about to pass it too. */
         if (rc == -XEN_ETIME)
@@ -159,7 +174,12 @@ int runtime_sleep_ns(uint64_t ns)
 {
     uint64_t now = runtime_time_ns();
 
-    if (time_record == NULL)
+    if (time_page == NULL)
         return -ENOSYS;
     return runtime_block_until_ns(ns > UINT64_MAX - now ? UINT64_MAX : now + ns);
+}
+
+volatile uint8_t *runtime_shared_info(void)
+{
+    return time_page ? (volatile uint8_t *)(uintptr_t)shared_info_page : NULL;
 }

@@ -1,12 +1,13 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Cooperative threads on one vCPU: a ring of runnable threads, entered in
- * order by thread_yield, and a list of sleeping ones ordered by deadline,
- * moved back to the ring's end once the clock passes it. When no thread
- * is runnable the vCPU blocks until the earliest deadline. A thread that
- * exits is unlinked at once and freed by the next thread to run (it cannot
- * free the stack it stands on). Waiting on events comes with event
- * channels (README.md).
+ * Cooperative threads, per vCPU: each vCPU has a ring of runnable threads,
+ * entered in order by thread_yield, and a list of sleeping ones ordered by
+ * deadline, moved back to the ring's end once the clock passes it. When no
+ * thread is runnable the vCPU blocks until the earliest deadline. A thread
+ * never moves to another vCPU, so a vCPU's queues are touched by that vCPU
+ * only and need no lock. A thread that exits is unlinked at once and freed
+ * by the next thread to run (it cannot free the stack it stands on).
+ * Waiting on events comes with event channels (README.md).
  */
 #include <assert.h>
 #include <errno.h>
@@ -17,6 +18,7 @@
 
 #include "mosaic/thread.h"
 #include "mosaic/time.h"
+#include "mosaic/vcpu.h"
 #include "runtime_priv.h"
 #include "thread_frame.h"
 
@@ -34,7 +36,7 @@ struct thread {
     uint64_t rsp;               /* saved stack pointer while suspended */
     void (*fn)(void *);
     void *arg;
-    void *stack;      /* malloc'd THREAD_STACK_SIZE bytes holding this struct; NULL for main */
+    void *stack;      /* malloc'd THREAD_STACK_SIZE bytes holding this struct; NULL for a vCPU's first thread */
     uint64_t *canary; /* lowest word of the stack */
     char name[THREAD_NAME_MAX];
 };
@@ -64,12 +66,24 @@ void thread_switch(uint64_t *save_rsp, uint64_t next_rsp);
 void thread_trampoline(void);
 _Noreturn void thread_run(void);
 
-static struct thread main_thread RUNTIME_STATE;
-/* The running thread: in the ring, except between unlinking itself to
- * sleep or exit and the switch away (during which the vCPU may block). */
-static struct thread *current RUNTIME_STATE;
-static struct thread *zombie RUNTIME_STATE;   /* exited, unlinked, waiting to be freed */
-static struct thread *sleepers RUNTIME_STATE; /* by deadline, earliest first; equal ones in sleep order */
+/* One vCPU's threads; read and written by that vCPU only. A cache line
+ * each, so that two vCPUs switching threads do not share one. */
+struct thread_cpu {
+    struct thread first; /* the vCPU's first thread: "main" on vCPU 0, "vcpuN" on the others */
+    /* The running thread: in the ring, except between unlinking itself to
+     * sleep or exit and the switch away (during which the vCPU may block). */
+    struct thread *current;
+    struct thread *zombie;   /* exited, unlinked, waiting to be freed */
+    struct thread *sleepers; /* by deadline, earliest first; equal ones in sleep order */
+} __attribute__((aligned(64)));
+
+static struct thread_cpu thread_cpus[RUNTIME_MAX_VCPUS] RUNTIME_STATE;
+
+/* this_cpu: the calling vCPU's threads. */
+static struct thread_cpu *this_cpu(void)
+{
+    return &thread_cpus[runtime_vcpu_id()];
+}
 
 static uint64_t canary_value(const uint64_t *where)
 {
@@ -94,22 +108,26 @@ static void set_name(struct thread *t, const char *name)
     t->name[THREAD_NAME_MAX - 1] = '\0';
 }
 
-void thread_init(void)
+void thread_init_vcpu(const char *name, void *stack_bottom)
 {
-    main_thread.next = main_thread.prev = &main_thread;
-    main_thread.canary = (uint64_t *)(void *)boot_stack_bottom;
-    *main_thread.canary = canary_value(main_thread.canary);
-    set_name(&main_thread, "main");
-    current = &main_thread;
+    struct thread_cpu *c = this_cpu();
+    struct thread *t = &c->first;
+
+    t->next = t->prev = t;
+    t->canary = stack_bottom;
+    *t->canary = canary_value(t->canary);
+    set_name(t, name);
+    c->current = t;
 }
 
-/* reap: free the thread that exited before this one ran. */
+/* reap: free the thread that exited before this one ran on this vCPU. */
 static void reap(void)
 {
-    struct thread *t = zombie;
+    struct thread_cpu *c = this_cpu();
+    struct thread *t = c->zombie;
 
-    zombie = NULL;
-    if (t == NULL || t == &main_thread)
+    c->zombie = NULL;
+    if (t == NULL || t->stack == NULL) /* a first thread's stack is not ours to free */
         return;
     free(t->stack); /* and t, which lives at its top */
 }
@@ -117,11 +135,11 @@ static void reap(void)
 /* switch_to: suspend current, run next; returns when current runs again. */
 static void switch_to(struct thread *next, uint64_t *save_rsp)
 {
-    struct thread *prev = current;
+    struct thread_cpu *c = this_cpu();
 
-    canary_check(prev);
+    canary_check(c->current);
     canary_check(next);
-    current = next;
+    c->current = next;
     thread_switch(save_rsp, next->rsp);
     reap();
 }
@@ -154,9 +172,9 @@ static struct thread *ring_add(struct thread *head, struct thread *t)
     return head;
 }
 
-static void sleepers_add(struct thread *t)
+static void sleepers_add(struct thread_cpu *c, struct thread *t)
 {
-    struct thread **at = &sleepers;
+    struct thread **at = &c->sleepers;
 
     while (*at != NULL && (*at)->deadline <= t->deadline)
         at = &(*at)->sleep_next;
@@ -166,17 +184,17 @@ static void sleepers_add(struct thread *t)
 
 /* wake_due: move every sleeper whose deadline the clock has passed to the
  * ring, last, earliest deadline first. Returns the ring's head. */
-static struct thread *wake_due(struct thread *head)
+static struct thread *wake_due(struct thread_cpu *c, struct thread *head)
 {
     uint64_t now;
 
-    if (sleepers == NULL)
+    if (c->sleepers == NULL)
         return head;
     now = runtime_time_ns();
-    while (sleepers != NULL && sleepers->deadline <= now) {
-        struct thread *t = sleepers;
+    while (c->sleepers != NULL && c->sleepers->deadline <= now) {
+        struct thread *t = c->sleepers;
 
-        sleepers = t->sleep_next;
+        c->sleepers = t->sleep_next;
         head = ring_add(head, t);
     }
     return head;
@@ -185,15 +203,15 @@ static struct thread *wake_due(struct thread *head)
 /* pick_next: the thread to run after current, which has left the ring
  * (head: the ring without it, NULL if empty). Blocks the vCPU while no
  * thread is runnable; some must sleep then. */
-static struct thread *pick_next(struct thread *head)
+static struct thread *pick_next(struct thread_cpu *c, struct thread *head)
 {
     for (;;) {
-        head = wake_due(head);
+        head = wake_due(c, head);
         if (head != NULL)
             return head;
         /* Callers leave a sleeper here, and sleepers exist only where there
          * is a clock (thread_sleep_ns): neither check can fail. */
-        if (sleepers == NULL || runtime_block_until_ns(sleepers->deadline) != 0)
+        if (c->sleepers == NULL || runtime_block_until_ns(c->sleepers->deadline) != 0)
             runtime_fatal("no thread can ever run again");
     }
 }
@@ -201,8 +219,11 @@ static struct thread *pick_next(struct thread *head)
 /* Where a new thread starts, on its own stack (via thread_trampoline). */
 void thread_run(void)
 {
+    struct thread *self;
+
     reap();
-    current->fn(current->arg);
+    self = this_cpu()->current;
+    self->fn(self->arg);
     thread_exit();
 }
 
@@ -235,31 +256,33 @@ struct thread *thread_create(const char *name, void (*fn)(void *), void *arg)
     };
     t->rsp = (uint64_t)(uintptr_t)frame;
 
-    /* Queue it last: just before the running thread in the ring. */
-    t->next = current;
-    t->prev = current->prev;
-    current->prev->next = t;
-    current->prev = t;
+    /* Queue it last on the calling vCPU: just before the running thread
+     * in the ring. */
+    ring_add(this_cpu()->current, t);
     return t;
 }
 
 void thread_yield(void)
 {
-    wake_due(current);
-    if (current->next != current)
-        switch_to(current->next, &current->rsp);
+    struct thread_cpu *c = this_cpu();
+    struct thread *self = c->current;
+
+    wake_due(c, self);
+    if (self->next != self)
+        switch_to(self->next, &self->rsp);
 }
 
 int thread_sleep_ns(uint64_t ns)
 {
-    struct thread *self = current, *next;
+    struct thread_cpu *c = this_cpu();
+    struct thread *self = c->current, *next;
     uint64_t now = runtime_time_ns();
 
     if (!runtime_time_available())
         return -ENOSYS;
     self->deadline = ns > UINT64_MAX - now ? UINT64_MAX : now + ns;
-    sleepers_add(self);
-    next = pick_next(ring_unlink(self));
+    sleepers_add(c, self);
+    next = pick_next(c, ring_unlink(self));
     /* Woken before any other thread became runnable: it is still running. */
     if (next != self)
         switch_to(next, &self->rsp);
@@ -268,20 +291,26 @@ int thread_sleep_ns(uint64_t ns)
 
 void thread_exit(void)
 {
-    struct thread *self = current, *head;
+    struct thread_cpu *c = this_cpu();
+    struct thread *self = c->current, *head;
     uint64_t discard;
 
-    if (self->next == self && sleepers == NULL)
-        exit(0); /* the last thread: the domain is done */
+    if (self->next == self && c->sleepers == NULL) {
+        /* The vCPU's last thread: on vCPU 0 the domain is done; another
+         * vCPU stops, on the stack of this thread, which is never freed. */
+        if (runtime_vcpu_id() == 0)
+            exit(0);
+        runtime_vcpu_stop();
+    }
     head = ring_unlink(self);
-    zombie = self;
-    switch_to(pick_next(head), &discard);
+    c->zombie = self;
+    switch_to(pick_next(c, head), &discard);
     runtime_fatal("an exited thread was resumed");
 }
 
 struct thread *thread_current(void)
 {
-    return current;
+    return this_cpu()->current;
 }
 
 const char *thread_name(const struct thread *t)

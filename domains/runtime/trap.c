@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The IDT and the exception report. Every exception (vectors 0-31) is
- * fatal: the vector, error code, RIP, CR2 and all registers go to the
+ * fatal: the vCPU, vector, error code, RIP, CR2 and all registers go to the
  * console through the raw platform path (never stdio or malloc, whose
  * state may be what broke), then the domain shuts down with reason crash.
- * Interrupts stay disabled: no vector above 31 is installed.
+ * Interrupts stay disabled: no vector above 31 is installed. Every vCPU
+ * loads the same IDT, built once by vCPU 0.
  */
 #include <assert.h>
 #include <stddef.h>
@@ -12,6 +13,7 @@
 
 #include "mosaic/hypercall.h"
 #include "mosaic/platform.h"
+#include "mosaic/vcpu.h"
 #include "runtime_priv.h"
 #include "trap_frame.h"
 
@@ -74,7 +76,7 @@ extern const uint64_t trap_stubs[TRAP_VECTORS]; /* trap_entry.S */
 /* Called from trap_entry.S only. */
 _Noreturn void trap_report(const struct trap_frame *f);
 
-static struct idt_gate idt[TRAP_VECTORS] RUNTIME_STATE;
+static struct idt_gate idt[256] RUNTIME_STATE; /* 0-31 exceptions; interrupt vectors set by trap_set_irq */
 
 static const char *const trap_names[TRAP_VECTORS] = {
     "#DE divide error",
@@ -111,13 +113,33 @@ static const char *const trap_names[TRAP_VECTORS] = {
     "reserved",
 };
 
-void trap_init(void)
+void trap_load(void)
 {
     struct {
         uint16_t limit;
         uint64_t base;
     } __attribute__((packed)) idtr = { sizeof(idt) - 1, (uint64_t)(uintptr_t)idt };
 
+    __asm__ volatile("lidt %0" : : "m"(idtr));
+}
+
+void trap_set_irq(uint8_t vector, void (*entry)(void))
+{
+    uint64_t h = (uint64_t)(uintptr_t)entry;
+
+    if (vector < TRAP_VECTORS)
+        return; /* the exception vectors stay the reporter's */
+    idt[vector] = (struct idt_gate){
+        .offset_low = (uint16_t)h,
+        .selector = GDT_CODE64,
+        .type_attr = GATE_INTR64,
+        .offset_mid = (uint16_t)(h >> 16),
+        .offset_high = (uint32_t)(h >> 32),
+    };
+}
+
+void trap_init(void)
+{
     for (size_t v = 0; v < TRAP_VECTORS; v++) {
         uint64_t h = trap_stubs[v];
 
@@ -129,7 +151,7 @@ void trap_init(void)
             .offset_high = (uint32_t)(h >> 32),
         };
     }
-    __asm__ volatile("lidt %0" : : "m"(idtr));
+    trap_load();
 }
 
 static void put_str(const char *s)
@@ -185,13 +207,18 @@ static void put_registers(const struct trap_frame *f)
 
 void trap_report(const struct trap_frame *f)
 {
-    static int depth RUNTIME_STATE;
+    static int depth[RUNTIME_MAX_VCPUS] RUNTIME_STATE;
+    unsigned vcpu = runtime_vcpu_id();
     char vec[3] = { (char)('0' + f->vector / 10), (char)('0' + f->vector % 10), '\0' };
+    char cpu[3] = { (char)('0' + vcpu / 10 % 10), (char)('0' + vcpu % 10), '\0' };
 
     /* A fault while reporting one: say nothing more, just stop. */
-    if (depth++ > 0)
+    if (depth[vcpu % RUNTIME_MAX_VCPUS]++ > 0)
         platform_shutdown(SHUTDOWN_CRASH);
-    put_str("trap: vector ");
+    platform_console_lock();
+    put_str("trap: vcpu ");
+    put_str(vcpu < 10 ? cpu + 1 : cpu);
+    put_str(" vector ");
     put_str(vec);
     put_str(" (");
     put_str(trap_names[f->vector % TRAP_VECTORS]);

@@ -1,12 +1,15 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Cooperative threads: one vCPU, a round-robin run queue, a switch only in
- * thread_yield(), thread_sleep_ns() or thread_exit(). While every thread
- * sleeps, the vCPU blocks until the earliest deadline. No preemption, so
- * no locks are needed
- * between threads; newlib's state (errno, stdio) is shared, so read errno
- * before yielding. Each thread has a malloc'd stack whose lowest word holds
- * a canary, checked at every switch; a broken canary crashes the domain.
+ * Cooperative threads, per vCPU: each vCPU has a round-robin run queue,
+ * a switch only in thread_yield(), thread_sleep_ns() or thread_exit(). A
+ * thread runs on the vCPU that created it, never elsewhere (other vCPUs:
+ * mosaic/vcpu.h). While every thread of a vCPU sleeps, that vCPU blocks
+ * until the earliest deadline. No preemption, so threads of one vCPU need
+ * no locks among themselves; threads of different vCPUs run at once and
+ * do. newlib's locks make malloc and stdio safe everywhere, but errno is
+ * one variable for all: read it before yielding. Each thread has a
+ * malloc'd stack whose lowest word holds a canary, checked at every
+ * switch; a broken canary crashes the domain.
  */
 #pragma once
 
@@ -18,9 +21,9 @@
 
 struct thread;
 
-/* thread_create: a new runnable thread running fn(arg), queued behind every
- * existing thread. Returns it, or NULL with errno ENOMEM. When fn returns
- * the thread exits. */
+/* thread_create: a new runnable thread running fn(arg) on the calling
+ * vCPU, queued behind every thread there. Returns it, or NULL with errno
+ * ENOMEM. When fn returns the thread exits. */
 struct thread *thread_create(const char *name, void (*fn)(void *), void *arg);
 
 /* thread_yield: let every other runnable thread run once, in queue order,
@@ -35,11 +38,13 @@ void thread_yield(void);
 int thread_sleep_ns(uint64_t ns);
 
 /* thread_exit: end the calling thread; its stack is freed by the next one
- * to run. When the last thread exits and none sleeps, the domain exits
- * with status 0. */
+ * to run on its vCPU. When the last thread of vCPU 0 exits and none sleeps
+ * there, the domain exits with status 0; on another vCPU, that vCPU stops
+ * (mosaic/vcpu.h). */
 _Noreturn void thread_exit(void);
 
-/* thread_current: the running thread (main runs as thread "main"). */
+/* thread_current: the calling vCPU's running thread (main runs as thread
+ * "main", a started vCPU's first thread as "vcpuN"). */
 struct thread *thread_current(void);
 
 /* thread_name: the thread's name as given to thread_create. */

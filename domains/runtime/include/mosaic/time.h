@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Guest time: nanoseconds since the hypervisor started, read from the
- * pvclock record of the Xen shared-info page, the same clock for every
- * vCPU and domain. There is no wall clock yet, so newlib's gettimeofday()
+ * calling vCPU's pvclock record in the Xen shared-info page, the same
+ * clock for every vCPU and domain (and the one hvm_op HVMOP_get_time
+ * reads, mosaic/hypercall.h). There is no wall clock yet, so newlib's gettimeofday()
  * and time() count from the hypervisor's start too. On bare QEMU there is
  * no hypervisor and so no clock: runtime_time_available() is false and the
  * calls below say so rather than guess a time from the TSC.
@@ -30,12 +31,12 @@ bool runtime_time_available(void);
  * there is no clock. */
 uint64_t runtime_time_ns(void);
 
-/* runtime_time_held_back: how many runtime_time_ns() calls returned the
- * last value because the clock read less: a measure of the clock's
- * backward steps, for tests. */
+/* runtime_time_held_back: how many runtime_time_ns() calls on the calling
+ * vCPU returned its last value because the clock read less: a measure of
+ * the clock's backward steps, for tests. */
 uint64_t runtime_time_held_back(void);
 
-/* runtime_sleep_ns: block the vCPU, and so every thread, until at least
+/* runtime_sleep_ns: block the vCPU, and so every thread on it, until at least
  * ns from now (a wake-up before that blocks again). Returns 0, or -ENOSYS
  * when there is no clock (nothing slept). A hypervisor that refuses a
  * timer in the future crashes the domain: it could never sleep. */

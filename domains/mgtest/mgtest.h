@@ -1,0 +1,105 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * What mgtest's files share: the check and reporting helpers, the table
+ * of management commands with a well-formed request for each, and the
+ * probes every mode runs (sizes, addresses, unknown numbers). The modes
+ * themselves live in mgtest.c (denied) and capable.c (capable, narrow).
+ */
+#pragma once
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "idl/mgmt.h"
+
+/* Xen's errno values (public/errno.h), which the core returns negated;
+ * newlib's numbering differs for some, so they are spelt out here. */
+#define XEN_EPERM     1
+#define XEN_ESRCH     3
+#define XEN_ENOMEM    12
+#define XEN_EFAULT    14
+#define XEN_EBUSY     16
+#define XEN_EEXIST    17
+#define XEN_EINVAL    22
+#define XEN_ENOSYS    38
+#define XEN_EOVERFLOW 75
+
+#define MGTEST_PAGE_SIZE 4096u
+#define MGTEST_NO_DOMAIN 63 /* a valid slot number that the scenarios never fill */
+
+/* Every command's argument, with room for sizes past the largest. */
+union mgmt_arg {
+    struct mgmt_domain_create create;
+    struct mgmt_domain_populate populate;
+    struct mgmt_domain_copy copy;
+    struct mgmt_vcpu_set_pvh set_pvh;
+    struct mgmt_domain_sched sched;
+    struct mgmt_vcpu_affinity affinity;
+    struct mgmt_cap_grant cap_grant;
+    struct mgmt_domain_unpause unpause;
+    struct mgmt_domain_destroy destroy;
+    struct mgmt_domain_info info;
+    uint8_t bytes[128];
+};
+
+struct mgtest_command {
+    const char *name;
+    uint32_t cmd;
+    size_t size;
+    /* fill: a request that would succeed with the capability, aimed at
+     * this domain itself (by number: it exists, nobody else controls it). */
+    void (*fill)(union mgmt_arg *a);
+};
+
+extern const struct mgtest_command mgtest_commands[];
+extern const size_t mgtest_nr_commands;
+extern uint16_t mgtest_domid;   /* from domid=N; 0 when not given */
+extern uint64_t mgtest_ram_end; /* end of the RAM the builder gave us */
+
+/* mgtest_command: the table entry for cmd (never NULL for a known one). */
+const struct mgtest_command *mgtest_command(uint32_t cmd);
+
+/* mgtest_check: one TEST line; why is NULL for a pass. */
+void mgtest_check(const char *name, const char *why);
+
+/* mgtest_expect: mgtest_check with the expected error's Xen name appended
+ * to the name ("_EINVAL"; nothing when want is 0, a success). */
+void mgtest_expect(const char *name, long want, const char *why);
+
+/* mgtest_why: a reason, formatted into one buffer that the next call
+ * overwrites. */
+const char *mgtest_why(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* mgtest_errno: "-22 (EINVAL)" for a hypercall's result, "0 (ok)" for 0;
+ * one of two buffers used in turn, so two fit in one message. */
+const char *mgtest_errno(long r);
+
+/* mgtest_mgmt: the management hypercall, its result as is. */
+long mgtest_mgmt(uint64_t cmd, uint64_t addr, uint64_t size);
+
+/* mgtest_call: one request whose struct is at a, of size bytes: NULL if
+ * it returned -want (0: success) and, when refused, left every byte of
+ * the struct as it was; else why. */
+const char *mgtest_call(uint32_t cmd, void *a, size_t size, long want);
+
+/* mgtest_size: sizes one byte short and long, 0 and 2^64-1 are -EINVAL,
+ * even at an address that cannot be read. */
+const char *mgtest_size(const struct mgtest_command *c);
+
+/* mgtest_fault: the right size at an address the domain cannot name is
+ * -EFAULT. */
+const char *mgtest_fault(const struct mgtest_command *c);
+
+/* mgtest_nosys: unknown command and hypercall numbers are -ENOSYS (checks
+ * of their own). */
+void mgtest_nosys(void);
+
+/* mgtest_info_self: MGMT_DOMAIN_INFO about the caller, DOMID_SELF, every
+ * out field filled with a pattern first (the reserved field is 0). NULL,
+ * or why. */
+const char *mgtest_info_self(struct mgmt_domain_info *out);
+
+/* mgtest_capable, mgtest_narrow: the checks of the two capable modes
+ * (capable.c). */
+void mgtest_capable(void);
+void mgtest_narrow(void);

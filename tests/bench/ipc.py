@@ -1,0 +1,103 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
+"""IPC figures for BENCHMARKS.md, over several boots of two ISOs that run
+domains/ipctest (an echo ring between two domains, tests/boot/ipc.scn):
+one with the two domains on different CPUs, one with both on CPU 0.
+Per boot, ipctest prints the ring throughput (64-byte requests/s), the
+median event-channel round trip (cycles and us) next to the median null
+hypercall of the same run, and bulk transfer rates by grant copy and by
+grant map (4 KiB pages). The medians over the boots are reported.
+"""
+import argparse
+import os
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+sys.dont_write_bytecode = True
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from boot import REPO, boot_once  # noqa: E402
+
+FIGURES = [
+    ("req_per_s", re.compile(r"ring_exchange: \d+ requests, every response matched: (\d+) requests/s")),
+    ("rt_cycles", re.compile(r"event round trip: median (\d+) cycles")),
+    ("rt_us", re.compile(r"event round trip: median \d+ cycles \(([\d.]+) us\)")),
+    ("null_cycles", re.compile(r"null hypercall median (\d+) cycles")),
+    ("copy_kbs", re.compile(r"bulk_copy: 2000 pages by grant copy, every checksum right: (\d+) KB/s")),
+    ("map_kbs", re.compile(r"bulk_map: 2000 pages by grant map, every checksum right: (\d+) KB/s")),
+]
+DONE = [("done", re.compile(r"no domains left running"))]
+
+MANIFEST = """[ipcfront]
+image = ipctest.elf
+memory = 16
+cpus = 0
+cmdline = role=front self=2 peer=3 port=1 count=%d
+
+[ipcback]
+image = ipctest.elf
+memory = 16
+cpus = %d
+cmdline = role=back self=3 peer=2 port=1 upcall=1
+"""
+
+
+def run_config(out, bench, name, back_cpu, count, runs, tmp):
+    manifest = bench / ("ipc_%s.manifest" % name)
+    manifest.write_text(MANIFEST % (count, back_cpu))
+    iso = bench / ("ipc_%s.iso" % name)
+    mods = ["%s::builder.elf" % (out / "domains/builder.elf"), "%s::ipctest.elf" % (out / "domains/ipctest.elf"),
+            "%s::manifest" % manifest]
+    if subprocess.run([str(REPO / "build/mkiso.sh"), str(iso), str(out / "core/mosaic.elf"), "test.exit"]
+                      + mods).returncode:
+        return None
+    env = dict(os.environ, MOSAIC_SMP="2")
+    got = {n: [] for n, _ in FIGURES}
+    for i in range(runs):
+        log = bench / ("ipc_%s-%d.log" % (name, i))
+        boot_once(iso, log, Path(tmp) / "mon.sock", env, [], DONE)
+        text = log.read_bytes().decode(errors="replace") if log.exists() else ""
+        for n, regex in FIGURES:
+            m = regex.search(text)
+            if not m:
+                print("%s run %d: no '%s' figure; log tail:" % (name, i + 1, n))
+                print("\n".join("    " + l for l in text.replace("\r", "").splitlines()[-30:]))
+                return None
+            got[n].append(float(m.group(1)))
+    return {n: statistics.median(v) for n, v in got.items()}
+
+
+def main():
+    ap = argparse.ArgumentParser(description="Measure event-channel, ring and grant figures.")
+    ap.add_argument("--out", required=True)
+    ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--count", type=int, default=1000000)
+    args = ap.parse_args()
+    out = Path(args.out).resolve()
+    bench = out / "tests/bench"
+    bench.mkdir(parents=True, exist_ok=True)
+    results = {}
+    with tempfile.TemporaryDirectory(prefix="mosaic-bench.") as tmp:
+        for name, cpu in (("2cpu", 1), ("1cpu", 0)):
+            r = run_config(out, bench, name, cpu, args.count, args.runs, tmp)
+            if r is None:
+                return 1
+            results[name] = r
+    print("command: python3 tests/bench/ipc.py --out %s --runs %d --count %d  (2 CPUs; front end on CPU 0,"
+          % (os.path.relpath(out, REPO), args.runs, args.count))
+    print("         back end on CPU 1 ('different CPUs') or CPU 0 ('same CPU'), taking events by upcall interrupt)")
+    for name, label in (("2cpu", "different CPUs"), ("1cpu", "same CPU")):
+        r = results[name]
+        print("%-14s event round trip: median %d cycles (%.1f us); null hypercall %d cycles; ratio %.1f"
+              % (label, r["rt_cycles"], r["rt_us"], r["null_cycles"], r["rt_cycles"] / r["null_cycles"]))
+        print("%-14s ring throughput: %d requests/s (64-byte requests, 32-slot ring)" % (label, r["req_per_s"]))
+        print("%-14s bulk 4 KiB pages: grant copy %.2f MB/s, grant map %.2f MB/s"
+              % (label, r["copy_kbs"] / 1024, r["map_kbs"] / 1024))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
