@@ -41,7 +41,7 @@ cmdline = role=front self=2 peer=3 port=1 count=%d
 image = ipctest.elf
 memory = 16
 cpus = %d
-cmdline = role=back self=3 peer=2 port=1 upcall=1
+cmdline = role=back self=3 peer=2 port=1 upcall=0
 """
 
 
@@ -88,7 +88,7 @@ def main():
             results[name] = r
     print("command: python3 tests/bench/ipc.py --out %s --runs %d --count %d  (2 CPUs; front end on CPU 0,"
           % (os.path.relpath(out, REPO), args.runs, args.count))
-    print("         back end on CPU 1 ('different CPUs') or CPU 0 ('same CPU'), taking events by upcall interrupt)")
+    print("         back end on CPU 1 ('different CPUs') or CPU 0 ('same CPU'), blocking and polling its ports)")
     for name, label in (("2cpu", "different CPUs"), ("1cpu", "same CPU")):
         r = results[name]
         print("%-14s event round trip: median %d cycles (%.1f us); null hypercall %d cycles; ratio %.1f"
