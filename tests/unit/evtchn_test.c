@@ -1134,61 +1134,34 @@ static const char *const rop_name[R_NR] = { "alloc_unbound", "bind_interdomain",
                                             "send",          "status",           "unmask",    "bind_vcpu", "raise_virq",
                                             "guest_mask",    "guest_ack",        "close_all", "destroy",   "create" };
 
-static uint64_t rng_state;
 static unsigned long long rstep;
 static unsigned long long op_ok[R_NR], op_err[R_NR];
 static bool rbroken;
-
-static uint64_t rng_next(void)
-{
-    rng_state ^= rng_state >> 12;
-    rng_state ^= rng_state << 25;
-    rng_state ^= rng_state >> 27;
-    return rng_state * 0x2545f4914f6cdd1dull;
-}
-
-static uint32_t rng_below(uint32_t n)
-{
-    return (uint32_t)(rng_next() % n);
-}
-
-/* UNIT_SEED and UNIT_STEPS override the fixed seed and length, for soak
- * runs by hand; the default run is always the same. */
 static unsigned long long random_steps;
-
-static void random_params(uint64_t seed, unsigned long long steps)
-{
-    const char *e = getenv("UNIT_SEED");
-
-    rng_state = e ? strtoull(e, NULL, 0) : seed;
-    rng_state = rng_state ? rng_state : 1; /* xorshift stays at 0 */
-    e = getenv("UNIT_STEPS");
-    random_steps = e ? strtoull(e, NULL, 0) : steps;
-}
 
 static uint16_t rand_dom_id(void)
 {
     static const uint16_t garbage[] = { 0, ID_NONE, 63, 64, 0x7fef, 0x7ff1, 0xffff };
-    uint32_t r = rng_below(100);
+    uint32_t r = test_rng_below(100);
 
     if (r < 75)
-        return dom_ids[rng_below(NDOMS)];
+        return dom_ids[test_rng_below(NDOMS)];
     if (r < 88)
         return EVTCHN_DOMID_SELF;
-    return garbage[rng_below(ARRAY_SIZE(garbage))];
+    return garbage[test_rng_below(ARRAY_SIZE(garbage))];
 }
 
 static uint32_t rand_garbage_port(void)
 {
     static const uint32_t garbage[] = { 0,       1,           EVTCHN_PORTS - 1, EVTCHN_PORTS, EVTCHN_PORTS + 1,
                                         0x10000, 0x8000ffffu, UINT32_MAX };
-    uint32_t r = rng_below(3);
+    uint32_t r = test_rng_below(3);
 
     if (r == 0)
-        return garbage[rng_below(ARRAY_SIZE(garbage))];
+        return garbage[test_rng_below(ARRAY_SIZE(garbage))];
     if (r == 1)
-        return rng_below(EVTCHN_PORTS);
-    return (uint32_t)rng_next();
+        return test_rng_below(EVTCHN_PORTS);
+    return (uint32_t)test_rng_next();
 }
 
 #define ANY_STATE 0xff
@@ -1198,8 +1171,8 @@ static uint32_t rand_garbage_port(void)
  * remote_dom offered unless ANYONE), sometimes garbage. */
 static evtchn_port_t rand_port(unsigned i, uint8_t want, uint32_t offered)
 {
-    if (doms[i].live && rng_below(100) < 80) {
-        evtchn_port_t start = 1 + rng_below(EVTCHN_PORTS - 1);
+    if (doms[i].live && test_rng_below(100) < 80) {
+        evtchn_port_t start = 1 + test_rng_below(EVTCHN_PORTS - 1);
 
         for (evtchn_port_t k = 0; k < EVTCHN_PORTS - 1; k++) {
             evtchn_port_t p = 1 + (start - 1 + k) % (EVTCHN_PORTS - 1);
@@ -1216,18 +1189,18 @@ static uint32_t rand_vcpu(unsigned i)
 {
     static const uint32_t garbage[] = { EVTCHN_MAX_VCPUS, 0xffff, 0x10000, UINT32_MAX };
 
-    if (rng_below(100) < 85)
-        return rng_below(doms[i].nr_vcpus + 1);
-    return garbage[rng_below(ARRAY_SIZE(garbage))];
+    if (test_rng_below(100) < 85)
+        return test_rng_below(doms[i].nr_vcpus + 1);
+    return garbage[test_rng_below(ARRAY_SIZE(garbage))];
 }
 
 static uint32_t rand_virq(void)
 {
     static const uint32_t garbage[] = { EVTCHN_NR_VIRQS, 255, 256, UINT32_MAX };
 
-    if (rng_below(100) < 90)
-        return rng_below(EVTCHN_NR_VIRQS + 2);
-    return garbage[rng_below(ARRAY_SIZE(garbage))];
+    if (test_rng_below(100) < 90)
+        return test_rng_below(EVTCHN_NR_VIRQS + 2);
+    return garbage[test_rng_below(ARRAY_SIZE(garbage))];
 }
 
 static void rbreak(const char *what, enum rop op, int rc)
@@ -1244,13 +1217,13 @@ static void rbreak(const char *what, enum rop op, int rc)
 /* One random operation, applied to the module and to the model alike. */
 static void random_step(bool flood, unsigned flood_dom)
 {
-    unsigned i = flood ? flood_dom : rng_below(NDOMS);
+    unsigned i = flood ? flood_dom : test_rng_below(NDOMS);
     struct fake_dom *d = &doms[i];
     struct evtchn_table *t = &d->t;
     struct expect e = { 0 };
     evtchn_port_t out = 0xdead, port = 0;
     struct evtchn_info st;
-    uint32_t a1 = 0, a2 = 0, x = rng_below(1000);
+    uint32_t a1 = 0, a2 = 0, x = test_rng_below(1000);
     uint16_t rdom = 0;
     unsigned touched = 1u << i;
     int rc = 0, r;
@@ -1260,7 +1233,7 @@ static void random_step(bool flood, unsigned flood_dom)
     const char *diff = NULL;
 
     if (!d->live) {
-        if (rng_below(50) != 0)
+        if (test_rng_below(50) != 0)
             return;
         op = R_CREATE;
     } else if (flood) {
@@ -1301,8 +1274,9 @@ static void random_step(bool flood, unsigned flood_dom)
 
         rdom = rand_dom_id();
         ri = m_index(&model, rdom == EVTCHN_DOMID_SELF ? d->id : rdom);
-        port = ri >= 0 && rng_below(2) ? rand_port((unsigned)ri, EVTCHN_UNBOUND, rng_below(4) ? d->id : ANYONE)
-                                       : rand_port(ri >= 0 ? (unsigned)ri : i, ANY_STATE, ANYONE);
+        port = ri >= 0 && test_rng_below(2)
+                   ? rand_port((unsigned)ri, EVTCHN_UNBOUND, test_rng_below(4) ? d->id : ANYONE)
+                   : rand_port(ri >= 0 ? (unsigned)ri : i, ANY_STATE, ANYONE);
         rc = evtchn_bind_interdomain(t, rdom, port, &out);
         fresh = rc == 0 && m_valid_new(&model, i, out);
         /* common/event_channel.c: the remote domain, a free local port,
@@ -1399,7 +1373,7 @@ static void random_step(bool flood, unsigned flood_dom)
     case R_STATUS: {
         const struct evtchn_port *p;
 
-        port = rng_below(2) ? rand_port(i, ANY_STATE, ANYONE) : rand_garbage_port();
+        port = test_rng_below(2) ? rand_port(i, ANY_STATE, ANYONE) : rand_garbage_port();
         memset(&st, 0x5a, sizeof(st));
         rc = evtchn_status(t, port, &st);
         if (port >= EVTCHN_PORTS) {
@@ -1441,7 +1415,7 @@ static void random_step(bool flood, unsigned flood_dom)
         unsigned v;
         bool was_masked;
 
-        port = rng_below(4) ? rand_port(i, ANY_STATE, ANYONE) : rand_garbage_port();
+        port = test_rng_below(4) ? rand_port(i, ANY_STATE, ANYONE) : rand_garbage_port();
         rc = evtchn_unmask(t, port);
         if (port >= EVTCHN_PORTS) {
             fail_with(&e, -ERR_INVAL);
@@ -1490,20 +1464,20 @@ static void random_step(bool flood, unsigned flood_dom)
         break;
     }
     case R_GUEST_MASK:
-        port = rng_below(EVTCHN_PORTS);
-        a1 = rng_below(2);
+        port = test_rng_below(EVTCHN_PORTS);
+        a1 = test_rng_below(2);
         guest_mask(i, port, a1);
         bit_put(model.d[i].shared, EVTCHN_SHARED_MASK, port, a1);
         break;
     case R_GUEST_ACK:
-        a2 = rng_below(d->nr_vcpus);
-        switch (rng_below(4)) {
+        a2 = test_rng_below(d->nr_vcpus);
+        switch (test_rng_below(4)) {
         case 0: /* caught between clearing the upcall flag and the selector */
             d->shared[a2 * EVTCHN_SHARED_VCPU_SIZE + EVTCHN_SHARED_UPCALL] = 0;
             model.d[i].shared[a2 * EVTCHN_SHARED_VCPU_SIZE + EVTCHN_SHARED_UPCALL] = 0;
             break;
         case 1: /* one selector word handled, the flag left up */
-            a1 = rng_below(EVTCHN_PORTS / 64);
+            a1 = test_rng_below(EVTCHN_PORTS / 64);
             bit_put(d->shared, sel_off(a2), a1, false);
             bit_put(model.d[i].shared, sel_off(a2), a1, false);
             break;
@@ -1579,9 +1553,9 @@ static void random_run(void)
     for (rstep = 0; rstep < random_steps && !rbroken; rstep++) {
         if (flood) {
             flood--;
-        } else if (rng_below(10000) == 0) {
+        } else if (test_rng_below(10000) == 0) {
             flood = EVTCHN_PORTS + 50; /* fill one table to the brim */
-            flood_dom = rng_below(NDOMS);
+            flood_dom = test_rng_below(NDOMS);
         }
         random_step(flood != 0, flood_dom);
     }
@@ -1595,7 +1569,7 @@ TEST(random_operations_follow_the_model)
 
     setup();
     world_save(&model);
-    random_params(0x5eed0f0e7c4a11ull, RANDOM_STEPS);
+    random_steps = test_random_init(0x5eed0f0e7c4a11ull, RANDOM_STEPS);
     rbroken = false;
     memset(op_ok, 0, sizeof(op_ok));
     memset(op_err, 0, sizeof(op_err));

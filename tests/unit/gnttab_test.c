@@ -1502,37 +1502,10 @@ static const char *const gop_name[O_NR] = { "grant",       "end_access", "hostil
 #define FLOOD_FULL   8    /* a flood ends after this many GNTST_no_space */
 #define NR_STATUS    14   /* GNTST_OKAY .. GNTST_NO_SPACE, negated */
 
-static uint64_t rng_state;
 static unsigned long long rstep, op_count[O_NR], status_seen[O_NR][NR_STATUS];
 static bool rbroken;
 static bool tampered[NDOMS][MAX_REFS];
-
-static uint64_t rng_next(void)
-{
-    rng_state ^= rng_state >> 12;
-    rng_state ^= rng_state << 25;
-    rng_state ^= rng_state >> 27;
-    return rng_state * 0x2545f4914f6cdd1dull;
-}
-
-static uint32_t rng_below(uint32_t n)
-{
-    return (uint32_t)(rng_next() % n);
-}
-
-/* UNIT_SEED and UNIT_STEPS override the fixed seed and length, for soak
- * runs by hand; the default run is always the same. */
 static unsigned long long random_steps;
-
-static void random_params(uint64_t seed, unsigned long long steps)
-{
-    const char *e = getenv("UNIT_SEED");
-
-    rng_state = e ? strtoull(e, NULL, 0) : seed;
-    rng_state = rng_state ? rng_state : 1; /* xorshift stays at 0 */
-    e = getenv("UNIT_STEPS");
-    random_steps = e ? strtoull(e, NULL, 0) : steps;
-}
 
 static void rbreak(enum gop op, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
@@ -1559,7 +1532,7 @@ static unsigned nr_live(void)
 
 static unsigned rand_live(void)
 {
-    unsigned i = rng_below(NDOMS);
+    unsigned i = test_rng_below(NDOMS);
 
     while (!doms[i].live)
         i = (i + 1) % NDOMS;
@@ -1569,13 +1542,13 @@ static unsigned rand_live(void)
 static uint16_t rand_id(void)
 {
     static const uint16_t garbage[] = { 0, ID_NONE, 64, 0x7ff1, 0xffff };
-    uint32_t r = rng_below(100);
+    uint32_t r = test_rng_below(100);
 
     if (r < 80)
-        return dom_ids[rng_below(NDOMS)];
+        return dom_ids[test_rng_below(NDOMS)];
     if (r < 85)
         return GNTTAB_DOMID_SELF;
-    return garbage[rng_below(ARRAY_SIZE(garbage))];
+    return garbage[test_rng_below(ARRAY_SIZE(garbage))];
 }
 
 static uint32_t nr_refs(unsigned i)
@@ -1586,22 +1559,22 @@ static uint32_t nr_refs(unsigned i)
 static uint64_t rand_ref(unsigned i)
 {
     static const uint64_t garbage[] = { 0x80000000u, UINT32_MAX, 1ull << 32, UINT64_MAX };
-    uint32_t r = rng_below(100);
+    uint32_t r = test_rng_below(100);
 
     if (r < 60)
-        return rng_below(RND_REFS);
+        return test_rng_below(RND_REFS);
     if (r < 75)
-        return rng_below(nr_refs(i));
+        return test_rng_below(nr_refs(i));
     if (r < 85)
-        return nr_refs(i) + rng_below(4);
-    return garbage[rng_below(ARRAY_SIZE(garbage))];
+        return nr_refs(i) + test_rng_below(4);
+    return garbage[test_rng_below(ARRAY_SIZE(garbage))];
 }
 
 /* Mostly a ref of granter gi that grants something to domain to. */
 static uint64_t granted_ref(unsigned gi, uint16_t to)
 {
-    if (doms[gi].live && rng_below(100) < 75) {
-        grant_ref_t start = rng_below(RND_REFS);
+    if (doms[gi].live && test_rng_below(100) < 75) {
+        grant_ref_t start = test_rng_below(RND_REFS);
 
         for (grant_ref_t k = 0; k < RND_REFS; k++) {
             grant_ref_t r = (start + k) % RND_REFS;
@@ -1616,27 +1589,27 @@ static uint64_t granted_ref(unsigned gi, uint16_t to)
 static uint64_t rand_map_gfn(void)
 {
     static const uint64_t garbage[] = { GFN_LIMIT, GFN_LIMIT + 5, 0xffffffffu, 1ull << 32, UINT64_MAX };
-    uint32_t r = rng_below(100);
+    uint32_t r = test_rng_below(100);
 
     if (r < 85)
-        return MAP_GFN + rng_below(RND_GFNS);
+        return MAP_GFN + test_rng_below(RND_GFNS);
     if (r < 92)
-        return rng_below(RAM_GFNS);
-    return garbage[rng_below(ARRAY_SIZE(garbage))];
+        return test_rng_below(RAM_GFNS);
+    return garbage[test_rng_below(ARRAY_SIZE(garbage))];
 }
 
 static uint16_t rand_offset(void)
 {
     static const uint16_t edge[] = { 0, 1, PAGE - 1, PAGE, PAGE + 1, UINT16_MAX };
-    uint32_t r = rng_below(100);
+    uint32_t r = test_rng_below(100);
 
     if (r < 50)
-        return (uint16_t)rng_below(PAGE / 4);
+        return (uint16_t)test_rng_below(PAGE / 4);
     if (r < 75)
-        return (uint16_t)rng_below(PAGE);
+        return (uint16_t)test_rng_below(PAGE);
     if (r < 90)
-        return edge[rng_below(ARRAY_SIZE(edge))];
-    return (uint16_t)rng_next();
+        return edge[test_rng_below(ARRAY_SIZE(edge))];
+    return (uint16_t)test_rng_next();
 }
 
 static int live_or_self(unsigned me, uint16_t id)
@@ -1685,7 +1658,7 @@ static void note_status(enum gop op, int st)
 /* A free gfn of domain mi where mappings go, or 0 if none. */
 static uint64_t free_map_gfn(unsigned mi)
 {
-    uint32_t start = rng_below(RND_GFNS);
+    uint32_t start = test_rng_below(RND_GFNS);
 
     for (uint32_t k = 0; k < RND_GFNS; k++) {
         uint64_t gfn = MAP_GFN + (start + k) % RND_GFNS;
@@ -1718,8 +1691,8 @@ static void step_map(void)
     int gi = id == GNTTAB_DOMID_SELF ? -1 : live_index(id); /* by id only, as Xen's map */
     grant_ref_t ref = (grant_ref_t)(gi >= 0 ? granted_ref((unsigned)gi, doms[mi].id) : rand_ref(mi));
     uint64_t gfn = flood.left ? free_map_gfn(mi) : rand_map_gfn();
-    uint32_t flags =
-        rng_below(100) < 90 ? (rng_below(10) < 4 ? HOST_RO : HOST_RW) : bad_flags[rng_below(ARRAY_SIZE(bad_flags))];
+    uint32_t flags = test_rng_below(100) < 90 ? (test_rng_below(10) < 4 ? HOST_RO : HOST_RW)
+                                              : bad_flags[test_rng_below(ARRAY_SIZE(bad_flags))];
     bool ro;
     struct gnttab_active before_act = { 0, 0, 0 };
     uint32_t before_word = 0, mfn = 0, nr_maps = doms[mi].t.nr_maps, nr_npt = doms[mi].nr_npt;
@@ -1791,8 +1764,8 @@ static grant_handle_t used_handle(unsigned mi)
 {
     uint32_t limit = doms[mi].t.nr_maptrack_frames * GNTTAB_MAPS_PER_FRAME;
 
-    if (limit && doms[mi].t.nr_maps && rng_below(100) < 85) {
-        grant_handle_t start = rng_below(limit);
+    if (limit && doms[mi].t.nr_maps && test_rng_below(100) < 85) {
+        grant_handle_t start = test_rng_below(limit);
 
         for (grant_handle_t k = 0; k < limit; k++) {
             grant_handle_t h = (start + k) % limit;
@@ -1800,11 +1773,11 @@ static grant_handle_t used_handle(unsigned mi)
                 return h;
         }
     }
-    switch (rng_below(4)) {
+    switch (test_rng_below(4)) {
     case 0: return limit;
     case 1: return UINT32_MAX;
-    case 2: return (grant_handle_t)rng_next();
-    default: return rng_below(limit + 1);
+    case 2: return (grant_handle_t)test_rng_next();
+    default: return test_rng_below(limit + 1);
     }
 }
 
@@ -1820,7 +1793,7 @@ static void step_unmap(void)
 
     if (h < limit)
         m = *map_at(mi, h);
-    gfn = rng_below(100) < 90 ? m.gfn : rand_map_gfn();
+    gfn = test_rng_below(100) < 90 ? m.gfn : rand_map_gfn();
     if (h >= limit || !(m.flags & GNTTAB_MAP_USED))
         want = GNTST_BAD_HANDLE;
     else if (gfn != m.gfn)
@@ -1856,7 +1829,7 @@ static struct gnttab_copy_side rand_side(unsigned me)
 {
     struct gnttab_copy_side s = { .offset = rand_offset() };
 
-    if (rng_below(2)) {
+    if (test_rng_below(2)) {
         int gi;
 
         s.gref = true;
@@ -1864,10 +1837,10 @@ static struct gnttab_copy_side rand_side(unsigned me)
         gi = live_or_self(me, s.dom);
         s.ref_or_gfn = gi >= 0 ? granted_ref((unsigned)gi, doms[me].id) : rand_ref(me);
     } else {
-        uint32_t r = rng_below(100);
+        uint32_t r = test_rng_below(100);
 
         s.dom = r < 75 ? GNTTAB_DOMID_SELF : r < 85 ? doms[me].id : rand_id();
-        s.ref_or_gfn = rng_below(100) < 85 ? rng_below(RAM_GFNS + 4) : rand_map_gfn();
+        s.ref_or_gfn = test_rng_below(100) < 85 ? test_rng_below(RAM_GFNS + 4) : rand_map_gfn();
     }
     return s;
 }
@@ -1899,7 +1872,7 @@ static void step_copy(void)
     static uint8_t src_bytes[PAGE], dst_before[PAGE];
     unsigned mi = rand_live();
     struct gnttab_copy_side src = rand_side(mi), dst = rand_side(mi);
-    uint16_t len = rng_below(100) < 75 ? (uint16_t)rng_below(PAGE / 4) : rand_offset();
+    uint16_t len = test_rng_below(100) < 75 ? (uint16_t)test_rng_below(PAGE / 4) : rand_offset();
     uint32_t smfn = 0, dmfn = 0;
     int want, st, sgi = -1, dgi = -1;
     bool wild,
@@ -1942,18 +1915,20 @@ static void step_copy(void)
 static void step_grant(void)
 {
     unsigned gi = rand_live();
-    grant_ref_t ref = rng_below(100) < 90 ? rng_below(RND_REFS) : rng_below(nr_refs(gi));
-    uint32_t r = rng_below(100), flags, frame;
+    grant_ref_t ref = test_rng_below(100) < 90 ? test_rng_below(RND_REFS) : test_rng_below(nr_refs(gi));
+    uint32_t r = test_rng_below(100), flags, frame;
     uint16_t to;
 
     if (gflags(gi, ref) & (GTF_READING | GTF_WRITING))
         return; /* in use: a well-behaved granter leaves it */
-    to = r < 70 ? dom_ids[rng_below(NDOMS)] : r < 80 ? doms[gi].id : rand_id();
-    r = rng_below(100);
-    frame = r < 80 ? rng_below(RAM_GFNS + 4) : r < 90 ? MAP_GFN + rng_below(RND_GFNS) : (uint32_t)rng_next();
-    flags = GTF_PERMIT_ACCESS | (rng_below(10) < 3 ? GTF_READONLY : 0);
-    if (rng_below(100) < 5)
-        flags = (flags & ~GTF_TYPE_MASK) | rng_below(4); /* invalid, transfer, ... */
+    to = r < 70 ? dom_ids[test_rng_below(NDOMS)] : r < 80 ? doms[gi].id : rand_id();
+    r = test_rng_below(100);
+    frame = r < 80   ? test_rng_below(RAM_GFNS + 4)
+            : r < 90 ? MAP_GFN + test_rng_below(RND_GFNS)
+                     : (uint32_t)test_rng_next();
+    flags = GTF_PERMIT_ACCESS | (test_rng_below(10) < 3 ? GTF_READONLY : 0);
+    if (test_rng_below(100) < 5)
+        flags = (flags & ~GTF_TYPE_MASK) | test_rng_below(4); /* invalid, transfer, ... */
     grant(gi, ref, to, frame, flags);
 }
 
@@ -1962,7 +1937,7 @@ static void step_grant(void)
 static void step_hostile(void)
 {
     unsigned gi = rand_live();
-    grant_ref_t start = rng_below(RND_REFS);
+    grant_ref_t start = test_rng_below(RND_REFS);
 
     for (grant_ref_t k = 0; k < RND_REFS; k++) {
         grant_ref_t r = (start + k) % RND_REFS;
@@ -1973,9 +1948,9 @@ static void step_hostile(void)
             continue;
         /* One draw per statement: the order of arguments' evaluation is
          * the compiler's, and gcc and clang must run the same steps. */
-        to = rng_below(2) ? dom_ids[rng_below(NDOMS)] : rand_id();
-        frame = rng_below(RAM_GFNS + 4);
-        ro = rng_below(2) ? GTF_READONLY : 0;
+        to = test_rng_below(2) ? dom_ids[test_rng_below(NDOMS)] : rand_id();
+        frame = test_rng_below(RAM_GFNS + 4);
+        ro = test_rng_below(2) ? GTF_READONLY : 0;
         grant(gi, r, to, frame, keep | GTF_PERMIT_ACCESS | ro);
         tampered[gi][r] = true;
         return;
@@ -2000,9 +1975,9 @@ static void flood_start(void)
     flood.full = 0;
     for (grant_ref_t r = 0; r < RND_REFS; r++)
         if (!(gflags(flood.gi, r) & (GTF_READING | GTF_WRITING))) {
-            uint32_t frame = rng_below(RAM_GFNS); /* drawn before the flags, by either compiler */
+            uint32_t frame = test_rng_below(RAM_GFNS); /* drawn before the flags, by either compiler */
 
-            grant(flood.gi, r, doms[flood.mi].id, frame, GTF_PERMIT_ACCESS | (rng_below(4) ? 0 : GTF_READONLY));
+            grant(flood.gi, r, doms[flood.mi].id, frame, GTF_PERMIT_ACCESS | (test_rng_below(4) ? 0 : GTF_READONLY));
         }
 }
 
@@ -2014,7 +1989,7 @@ static void random_step(void)
     } mix[] = { { O_GRANT, 180 },       { O_END, 60 },    { O_HOSTILE, 10 },     { O_MAP, 280 },
                 { O_UNMAP, 200 },       { O_COPY, 150 },  { O_BALLOON_OUT, 40 }, { O_BALLOON_IN, 40 },
                 { O_ADD_MAPTRACK, 10 }, { O_PINNED, 25 }, { O_DIE, 5 } };
-    uint32_t x = rng_below(1000);
+    uint32_t x = test_rng_below(1000);
     unsigned k = 0, i;
     enum gop op;
 
@@ -2023,9 +1998,9 @@ static void random_step(void)
         k++;
     }
     op = mix[k].op;
-    if (nr_live() < NDOMS && rng_below(200) == 0)
+    if (nr_live() < NDOMS && test_rng_below(200) == 0)
         op = O_REVIVE;
-    if (!flood.left && rng_below(FLOOD_EVERY) == 0)
+    if (!flood.left && test_rng_below(FLOOD_EVERY) == 0)
         flood_start();
     if (flood.left) {
         flood.left--;
@@ -2036,7 +2011,7 @@ static void random_step(void)
     case O_GRANT: step_grant(); break;
     case O_END:
         i = rand_live();
-        end_access(i, rng_below(RND_REFS));
+        end_access(i, test_rng_below(RND_REFS));
         break;
     case O_HOSTILE: step_hostile(); break;
     case O_MAP: step_map(); break;
@@ -2044,7 +2019,7 @@ static void random_step(void)
     case O_COPY: step_copy(); break;
     case O_BALLOON_OUT:
     case O_PINNED: {
-        uint64_t gfn = rng_below(100) < 90 ? rng_below(RAM_GFNS + 4) : rng_next();
+        uint64_t gfn = test_rng_below(100) < 90 ? test_rng_below(RAM_GFNS + 4) : test_rng_next();
         struct npt_entry *e;
         bool pinned;
 
@@ -2060,7 +2035,7 @@ static void random_step(void)
         break;
     }
     case O_BALLOON_IN: {
-        uint32_t gfn = rng_below(RAM_GFNS + 4);
+        uint32_t gfn = test_rng_below(RAM_GFNS + 4);
 
         i = rand_live();
         if (!npt_find(&doms[i], gfn))
@@ -2082,7 +2057,7 @@ static void random_step(void)
     case O_REVIVE:
         for (i = 0; doms[i].live; i++)
             ;
-        dom_create(i, 1 + rng_below(2), 1);
+        dom_create(i, 1 + test_rng_below(2), 1);
         break;
     default: break;
     }
@@ -2107,7 +2082,7 @@ TEST(random_operations_keep_invariants)
     jmp_buf jb;
 
     setup();
-    random_params(0x6e7474616221ull, RANDOM_STEPS);
+    random_steps = test_random_init(0x6e7474616221ull, RANDOM_STEPS);
     rbroken = false;
     memset(op_count, 0, sizeof(op_count));
     memset(status_seen, 0, sizeof(status_seen));

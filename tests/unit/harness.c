@@ -102,3 +102,28 @@ int test_run(const struct test *tests)
     printf("%u passed, %u failed\n", passed, failed);
     return failed ? 1 : 0;
 }
+
+static uint64_t rng_state = 1;
+
+unsigned long long test_random_init(uint64_t seed, unsigned long long steps)
+{
+    const char *e = getenv("UNIT_SEED");
+
+    rng_state = e ? strtoull(e, NULL, 0) : seed;
+    rng_state = rng_state ? rng_state : 1; /* xorshift stays at 0 */
+    e = getenv("UNIT_STEPS");
+    return e ? strtoull(e, NULL, 0) : steps;
+}
+
+uint64_t test_rng_next(void)
+{
+    rng_state ^= rng_state >> 12;
+    rng_state ^= rng_state << 25;
+    rng_state ^= rng_state >> 27;
+    return rng_state * 0x2545f4914f6cdd1dull;
+}
+
+uint32_t test_rng_below(uint32_t n)
+{
+    return (uint32_t)(test_rng_next() % n);
+}

@@ -107,3 +107,13 @@ extern char test_panic_msg[256];
         }                                                                      \
         test_panic_jmp = 0;                                                    \
     } while (0)
+
+/*
+ * A seeded xorshift generator for randomized tests. test_random_init seeds
+ * it and returns how many steps to run; the environment variables
+ * UNIT_SEED and UNIT_STEPS override both, for soak runs by hand (the
+ * default run is always the same).
+ */
+unsigned long long test_random_init(uint64_t seed, unsigned long long steps);
+uint64_t test_rng_next(void);
+uint32_t test_rng_below(uint32_t n);
