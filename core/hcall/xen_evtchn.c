@@ -111,7 +111,11 @@ int64_t hcall_event_channel_op(struct vcpu *v, const uint64_t *a)
         log_debug("hcall: d%u event_channel_op %llu refused: %s", v->dom->id, (unsigned long long)a[0], err_name(-r));
         return r;
     }
-    /* The out fields go back; a guest that made its buffer unwritable
-     * sees -EFAULT, as on Xen, and the operation stands. */
+    /* Only commands with out fields write back (send, close, unmask and
+     * bind_vcpu have none: a send from a read-only buffer succeeds, as
+     * on Xen, and the hot path does no second guest copy). A guest that
+     * made its buffer unwritable sees -EFAULT and the operation stands. */
+    if (a[0] == EVTCHNOP_send || a[0] == EVTCHNOP_close || a[0] == EVTCHNOP_unmask || a[0] == EVTCHNOP_bind_vcpu)
+        return 0;
     return vcpu_copy_to_guest(v, a[1], &x, size) ? -ERR_FAULT : 0;
 }
