@@ -13,7 +13,10 @@
 #        MONSOCK; QEMU replaces this script so the caller gets its status.
 #
 # Environment: MOSAIC_SMP (default 2), MOSAIC_MEM (default 2G),
-# MOSAIC_CPU (default EPYC,+svm,+npt,-rdtscp). EXTRA arguments go last, so
+# MOSAIC_CPU (default EPYC,+svm,+npt,-rdtscp), MOSAIC_ACCEL (default tcg:
+# one host thread per CPU; tcg,thread=single runs every CPU on one host
+# thread, which QEMU 7.2's nested SVM needs for long cross-CPU exchanges:
+# docs/known-bugs.md). EXTRA arguments go last, so
 # they may add devices; change the CPU through MOSAIC_CPU.
 #
 # Exit status in both modes: the guest ends QEMU by writing V to I/O port
@@ -39,7 +42,7 @@ shift 2
 
 # shellcheck disable=SC2054  # commas separate QEMU sub-options, not elements
 machine=(
-    -accel tcg -machine q35
+    -accel "${MOSAIC_ACCEL:-tcg}" -machine q35
     -cpu "${MOSAIC_CPU:-EPYC,+svm,+npt,-rdtscp}"
     -smp "${MOSAIC_SMP:-2}"
     -m "${MOSAIC_MEM:-2G}"

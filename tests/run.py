@@ -155,7 +155,7 @@ class Scenario:
             self.smp = [int(n) for n in rest.split()]
             if not self.smp or min(self.smp) < 1:
                 raise ValueError("smp needs positive CPU counts")
-        elif key in ("cpu", "mem"):
+        elif key in ("cpu", "mem", "accel"):
             if not rest:
                 raise ValueError("%s needs a value" % key)
             self.env["MOSAIC_" + key.upper()] = rest

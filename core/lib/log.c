@@ -78,3 +78,22 @@ void log_printf(enum log_level lvl, const char *fmt, ...)
         spin_unlock(&console_lock);
     arch_irq_restore(flags);
 }
+
+void log_regs(const struct log_reg *regs, unsigned n)
+{
+    char line[LOG_LINE_MAX];
+    size_t len = 0;
+
+    for (unsigned i = 0; i < n; i++) {
+        char *at = line + len;
+        size_t room = sizeof(line) - len;
+        int w = regs[i].digits == 4   ? snprintf(at, room, " %s=%04llx", regs[i].name, regs[i].value)
+                : regs[i].digits == 8 ? snprintf(at, room, " %s=%08llx", regs[i].name, regs[i].value)
+                                      : snprintf(at, room, " %s=%016llx", regs[i].name, regs[i].value);
+        len = w > 0 && (size_t)w < sizeof(line) - len ? len + (size_t)w : sizeof(line) - 1;
+        if (i % 4 == 3 || i == n - 1) {
+            log_err(" %s", line); /* indented under the line that says why */
+            len = 0;
+        }
+    }
+}

@@ -242,6 +242,32 @@ void svm_inject_exception(struct vcpu *v, unsigned vector, bool has_error, uint3
         vector | VMCB_EVENT_TYPE_EXC | VMCB_EVENT_VALID | (has_error ? VMCB_EVENT_ERR | ((uint64_t)error << 32) : 0);
 }
 
+/* The dead vCPU's state, for whoever debugs the guest (as Xen's domain
+ * crash dump): general registers, then the control state from the VMCB. */
+static void svm_dump_guest(const struct vcpu *v)
+{
+    const struct vmcb_state *s = &v->arch.vmcb->state;
+    const struct vmcb_control *c = &v->arch.vmcb->control;
+    const struct vcpu_regs *r = &v->arch.regs;
+    const struct log_reg regs[] = {
+        { "rax", s->rax, 16 },         { "rbx", r->rbx, 16 },
+        { "rcx", r->rcx, 16 },         { "rdx", r->rdx, 16 },
+        { "rsi", r->rsi, 16 },         { "rdi", r->rdi, 16 },
+        { "rbp", r->rbp, 16 },         { "rsp", s->rsp, 16 },
+        { "r8 ", r->r8, 16 },          { "r9 ", r->r9, 16 },
+        { "r10", r->r10, 16 },         { "r11", r->r11, 16 },
+        { "r12", r->r12, 16 },         { "r13", r->r13, 16 },
+        { "r14", r->r14, 16 },         { "r15", r->r15, 16 },
+        { "rflags", s->rflags, 8 },    { "efer", s->efer, 8 },
+        { "cr0", s->cr0, 8 },          { "cr4", s->cr4, 8 },
+        { "cr2", s->cr2, 16 },         { "cr3", s->cr3, 16 },
+        { "exit", c->exitcode, 8 },    { "info1", c->exitinfo1, 16 },
+        { "info2", c->exitinfo2, 16 }, { "intinfo", c->exitintinfo, 16 },
+    };
+
+    log_regs(regs, sizeof(regs) / sizeof(regs[0]));
+}
+
 void svm_kill(struct vcpu *v, const char *why_fmt, ...)
 {
     char why[160];
@@ -252,6 +278,7 @@ void svm_kill(struct vcpu *v, const char *why_fmt, ...)
     va_end(ap);
     log_err("domain: d%u '%s' vCPU %u killed: %s (rip 0x%llx)", v->dom->id, v->dom->name, v->id, why,
             (unsigned long long)v->arch.vmcb->state.rip);
+    svm_dump_guest(v);
     domain_shutdown(v->dom, SHUTDOWN_CRASH);
 }
 

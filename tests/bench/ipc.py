@@ -2,7 +2,11 @@
 # SPDX-License-Identifier: MIT
 """IPC figures for BENCHMARKS.md, over several boots of two ISOs that run
 domains/ipctest (an echo ring between two domains, tests/boot/ipc.scn):
-one with the two domains on different CPUs, one with both on CPU 0.
+one with the two domains on different CPUs, one with both on CPU 0. The
+different-CPU case is booted twice: with a host thread per emulated CPU
+(QEMU's default) and with both CPUs on one host thread, which QEMU 7.2's
+nested SVM needs for long exchanges (docs/known-bugs.md); boots that
+fail are counted, not averaged in.
 Per boot, ipctest prints the ring throughput (64-byte requests/s), the
 median event-channel round trip (cycles and us) next to the median null
 hypercall of the same run, and bulk transfer rates by grant copy and by
@@ -29,6 +33,9 @@ FIGURES = [
     ("copy_kbs", re.compile(r"bulk_copy: 2000 pages by grant copy, every checksum right: (\d+) KB/s")),
     ("map_kbs", re.compile(r"bulk_map: 2000 pages by grant map, every checksum right: (\d+) KB/s")),
 ]
+# name, the back end's CPU, QEMU's -accel; labels for the report.
+CONFIGS = [("2cpu", 1, "tcg"), ("2cpu1t", 1, "tcg,thread=single"), ("1cpu", 0, "tcg")]
+LABELS = [("2cpu", "different CPUs"), ("2cpu1t", "diff. CPUs, 1T"), ("1cpu", "same CPU")]
 DONE = [("done", re.compile(r"no domains left running"))]
 
 MANIFEST = """[ipcfront]
@@ -45,7 +52,7 @@ cmdline = role=back self=3 peer=2 port=1 upcall=0
 """
 
 
-def run_config(out, bench, name, back_cpu, count, runs, tmp):
+def run_config(out, bench, name, back_cpu, accel, count, runs, tmp):
     manifest = bench / ("ipc_%s.manifest" % name)
     manifest.write_text(MANIFEST % (count, back_cpu))
     iso = bench / ("ipc_%s.iso" % name)
@@ -54,7 +61,7 @@ def run_config(out, bench, name, back_cpu, count, runs, tmp):
     if subprocess.run([str(REPO / "build/mkiso.sh"), str(iso), str(out / "core/mosaic.elf"), "test.exit"]
                       + mods).returncode:
         return None
-    env = dict(os.environ, MOSAIC_SMP="2")
+    env = dict(os.environ, MOSAIC_SMP="2", MOSAIC_ACCEL=accel)
     got = {n: [] for n, _ in FIGURES}
     failed = 0
     for i in range(runs):
@@ -89,23 +96,24 @@ def main():
     bench.mkdir(parents=True, exist_ok=True)
     results = {}
     with tempfile.TemporaryDirectory(prefix="mosaic-bench.") as tmp:
-        for name, cpu in (("2cpu", 1), ("1cpu", 0)):
-            r = run_config(out, bench, name, cpu, args.count, args.runs, tmp)
-            if r is None:
-                return 1
-            results[name] = r
+        for name, cpu, accel in CONFIGS:
+            results[name] = run_config(out, bench, name, cpu, accel, args.count, args.runs, tmp)
     print("command: python3 tests/bench/ipc.py --out %s --runs %d --count %d  (2 CPUs; front end on CPU 0,"
           % (os.path.relpath(out, REPO), args.runs, args.count))
-    print("         back end on CPU 1 ('different CPUs') or CPU 0 ('same CPU'), blocking and polling its ports)")
-    for name, label in (("2cpu", "different CPUs"), ("1cpu", "same CPU")):
+    print("         back end on CPU 1 ('different CPUs') or CPU 0 ('same CPU'), blocking and polling its ports;")
+    print("         '1T': -accel tcg,thread=single, both emulated CPUs on one host thread)")
+    for name, label in LABELS:
         r = results[name]
+        if r is None:
+            print("%-14s every boot failed (%d of %d): no figures" % (label, args.runs, args.runs))
+            continue
         print("%-14s event round trip: median %d cycles (%.1f us); null hypercall %d cycles; ratio %.1f"
               % (label, r["rt_cycles"], r["rt_us"], r["null_cycles"], r["rt_cycles"] / r["null_cycles"]))
         print("%-14s ring throughput: %d requests/s (64-byte requests, 32-slot ring)" % (label, r["req_per_s"]))
         print("%-14s bulk 4 KiB pages: grant copy %.2f MB/s, grant map %.2f MB/s"
               % (label, r["copy_kbs"] / 1024, r["map_kbs"] / 1024))
         print("%-14s boots that failed (medians are over the others): %d of %d" % (label, r["failed"], args.runs))
-    return 0
+    return 0 if any(results.values()) else 1
 
 
 if __name__ == "__main__":

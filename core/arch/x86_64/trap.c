@@ -59,18 +59,16 @@ static void dump_page_fault(const struct trap_frame *f)
 
 static void dump_frame(const struct trap_frame *f)
 {
-    log_err("  rax=%016llx rbx=%016llx rcx=%016llx rdx=%016llx", (unsigned long long)f->rax, (unsigned long long)f->rbx,
-            (unsigned long long)f->rcx, (unsigned long long)f->rdx);
-    log_err("  rsi=%016llx rdi=%016llx rbp=%016llx rsp=%016llx", (unsigned long long)f->rsi, (unsigned long long)f->rdi,
-            (unsigned long long)f->rbp, (unsigned long long)f->rsp);
-    log_err("  r8 =%016llx r9 =%016llx r10=%016llx r11=%016llx", (unsigned long long)f->r8, (unsigned long long)f->r9,
-            (unsigned long long)f->r10, (unsigned long long)f->r11);
-    log_err("  r12=%016llx r13=%016llx r14=%016llx r15=%016llx", (unsigned long long)f->r12, (unsigned long long)f->r13,
-            (unsigned long long)f->r14, (unsigned long long)f->r15);
-    log_err("  rip=%016llx cs=%04llx rflags=%08llx ss=%04llx", (unsigned long long)f->rip, (unsigned long long)f->cs,
-            (unsigned long long)f->rflags, (unsigned long long)f->ss);
-    log_err("  cr0=%016llx cr2=%016llx cr3=%016llx cr4=%016llx", (unsigned long long)read_cr0(),
-            (unsigned long long)read_cr2(), (unsigned long long)read_cr3(), (unsigned long long)read_cr4());
+    const struct log_reg regs[] = {
+        { "rax", f->rax, 16 },     { "rbx", f->rbx, 16 },     { "rcx", f->rcx, 16 },      { "rdx", f->rdx, 16 },
+        { "rsi", f->rsi, 16 },     { "rdi", f->rdi, 16 },     { "rbp", f->rbp, 16 },      { "rsp", f->rsp, 16 },
+        { "r8 ", f->r8, 16 },      { "r9 ", f->r9, 16 },      { "r10", f->r10, 16 },      { "r11", f->r11, 16 },
+        { "r12", f->r12, 16 },     { "r13", f->r13, 16 },     { "r14", f->r14, 16 },      { "r15", f->r15, 16 },
+        { "rip", f->rip, 16 },     { "cs", f->cs, 4 },        { "rflags", f->rflags, 8 }, { "ss", f->ss, 4 },
+        { "cr0", read_cr0(), 16 }, { "cr2", read_cr2(), 16 }, { "cr3", read_cr3(), 16 },  { "cr4", read_cr4(), 16 },
+    };
+
+    log_regs(regs, sizeof(regs) / sizeof(regs[0]));
 }
 
 static void core_exception(const struct trap_frame *f)

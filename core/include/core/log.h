@@ -25,6 +25,18 @@ void log_set_level(enum log_level lvl);
 /* log_force_console: panic only: never wait long for the console lock. */
 void log_force_console(void);
 
+/* One register for log_regs: its name, value and hex digits (4, 8 or 16). */
+struct log_reg {
+    const char *name;
+    unsigned long long value;
+    unsigned digits;
+};
+
+/* log_regs: n registers at error level, four to a line, "name=value"
+ * (core fault dumps and dead guests' state). Same context rules as
+ * log_printf. */
+void log_regs(const struct log_reg *regs, unsigned n);
+
 #define log_err(...)   log_printf(LOG_ERR, __VA_ARGS__)
 #define log_warn(...)  log_printf(LOG_WARN, __VA_ARGS__)
 #define log_info(...)  log_printf(LOG_INFO, __VA_ARGS__)
