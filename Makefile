@@ -19,6 +19,7 @@ include idl/rules.mk
 include core/rules.mk
 include tests/rules.mk
 include domains/rules.mk
+include xenstore/rules.mk
 
 ISO := $(OUT)/mosaic.iso
 BOOT_CMDLINE ?=

@@ -20,6 +20,7 @@
 #include "core/mb2.h"
 #include "core/memmap.h"
 #include "fuzz.h"
+#include "idl/xenstore.h"
 
 struct buf {
     uint8_t b[8192];
@@ -831,6 +832,120 @@ static void seeds_boot_modules(void)
     save("boot_modules", "overlapping_long_names", &b);
 }
 
+/* ---- XenStore: records as xenstore_fuzz.c reads them ---- */
+
+/* Op byte: connection | action << 2 (actions of xenstore_fuzz.c). */
+#define XSF_FEED    0u
+#define XSF_TRICKLE 1u
+#define XSF_DRAIN   4u
+
+/* One wire message to connection conn, cut into feed records of at most 255 bytes. */
+static void xsf_msg(struct buf *b, unsigned conn, unsigned action, uint32_t type, uint32_t req, uint32_t tx,
+                    const char *payload, size_t len)
+{
+    struct buf m = { .n = 0 };
+
+    put32(&m, type);
+    put32(&m, req);
+    put32(&m, tx);
+    put32(&m, len);
+    put(&m, payload, len);
+    for (size_t off = 0; off < m.n; off += 255) {
+        size_t n = m.n - off < 255 ? m.n - off : 255;
+
+        put8(b, conn | action << 2);
+        put8(b, n);
+        put(b, m.b + off, n);
+    }
+}
+
+/* A request whose payload is a C string literal with embedded NULs (its last NUL included). */
+#define XSF(b, conn, type, req, tx, lit) xsf_msg((b), (conn), XSF_FEED, (type), (req), (tx), (lit), sizeof(lit))
+
+static void xsf_drain(struct buf *b, unsigned conn)
+{
+    put8(b, conn | XSF_DRAIN << 2);
+}
+
+static void seeds_xenstore(void)
+{
+    struct buf b = { .n = 0 };
+
+    /* A Linux guest coming up: reads, writes, a watch, a transaction. */
+    XSF(&b, 1, XS_READ, 1, 0, "name");
+    XSF(&b, 1, XS_WRITE, 2, 0, "data/x\0001");
+    XSF(&b, 1, XS_DIRECTORY, 3, 0, "/local/domain/1");
+    XSF(&b, 1, XS_WATCH, 4, 0, "device\0tok");
+    xsf_drain(&b, 1);
+    XSF(&b, 1, XS_TRANSACTION_START, 5, 0, "");
+    XSF(&b, 1, XS_WRITE, 6, 1, "device/vif/0/state\0004");
+    XSF(&b, 1, XS_READ, 7, 1, "device/vif/0/state");
+    XSF(&b, 1, XS_TRANSACTION_END, 8, 1, "T");
+    xsf_drain(&b, 1);
+    XSF(&b, 1, XS_RM, 9, 0, "device");
+    XSF(&b, 1, XS_UNWATCH, 10, 0, "device\0tok");
+    xsf_drain(&b, 1);
+    save("xenstore", "guest", &b);
+
+    /* The toolstack: a home, permissions, introduce and release. */
+    b.n = 0;
+    XSF(&b, 0, XS_WATCH, 1, 0, "@releaseDomain\0r");
+    XSF(&b, 0, XS_WATCH, 2, 0, "@introduceDomain\0i");
+    XSF(&b, 0, XS_MKDIR, 3, 0, "/local/domain/5");
+    XSF(&b, 0, XS_SET_PERMS, 4, 0, "/local/domain/5\0n0\0b5");
+    XSF(&b, 0, XS_INTRODUCE, 5, 0, "5\0004096\0007");
+    XSF(&b, 0, XS_IS_DOMAIN_INTRODUCED, 6, 0, "5");
+    XSF(&b, 0, XS_GET_DOMAIN_PATH, 7, 0, "5");
+    XSF(&b, 0, XS_GET_PERMS, 8, 0, "/local/domain/5");
+    XSF(&b, 0, XS_RESUME, 9, 0, "5");
+    XSF(&b, 0, XS_RELEASE, 10, 0, "5");
+    XSF(&b, 0, XS_RM, 11, 0, "/local/domain/5");
+    xsf_drain(&b, 0);
+    save("xenstore", "toolstack", &b);
+
+    /* Permissions changing under a watcher. */
+    b.n = 0;
+    XSF(&b, 0, XS_WRITE, 1, 0, "/p\0v");
+    XSF(&b, 0, XS_SET_PERMS, 2, 0, "/p\0n0\0r2");
+    XSF(&b, 2, XS_WATCH, 3, 0, "/p\0w");
+    XSF(&b, 0, XS_WRITE, 4, 0, "/p/q\0v");
+    XSF(&b, 0, XS_SET_PERMS, 5, 0, "/p\0n0");
+    XSF(&b, 0, XS_WRITE, 6, 0, "/p\0w");
+    xsf_drain(&b, 2);
+    XSF(&b, 2, XS_SET_PERMS, 7, 0, "/p\0b2");
+    XSF(&b, 2, XS_DIRECTORY_PART, 8, 0, "/local/domain/2\0000");
+    xsf_drain(&b, 2);
+    save("xenstore", "perms", &b);
+
+    /* Racing transactions, one removing what the other writes. */
+    b.n = 0;
+    XSF(&b, 1, XS_TRANSACTION_START, 1, 0, "");
+    XSF(&b, 2, XS_TRANSACTION_START, 1, 0, "");
+    XSF(&b, 1, XS_WRITE, 2, 1, "/local/domain/1/n/x\0001");
+    XSF(&b, 0, XS_RM, 2, 0, "/local/domain/1/n");
+    XSF(&b, 1, XS_TRANSACTION_END, 3, 1, "T");
+    XSF(&b, 2, XS_MKDIR, 2, 1, "a/b/c");
+    XSF(&b, 2, XS_RM, 3, 1, "a");
+    XSF(&b, 2, XS_TRANSACTION_END, 4, 1, "T");
+    xsf_drain(&b, 1);
+    xsf_drain(&b, 2);
+    save("xenstore", "transactions", &b);
+
+    /* Broken framing: a message trickled in, bad types, then an over-long header. */
+    b.n = 0;
+    xsf_msg(&b, 3, XSF_TRICKLE, XS_WRITE, 1, 0, "/x\0v", 4);
+    xsf_msg(&b, 3, XSF_FEED, 20, 2, 0, "", 0);
+    xsf_msg(&b, 3, XSF_FEED, XS_READ, 3, 0, "no-nul", 6);
+    xsf_drain(&b, 3);
+    put8(&b, 3 | XSF_FEED << 2);
+    put8(&b, 16);
+    put32(&b, XS_READ);
+    put32(&b, 4);
+    put32(&b, 0);
+    put32(&b, XENSTORE_PAYLOAD_MAX + 1);
+    save("xenstore", "broken", &b);
+}
+
 int main(int argc, char **argv)
 {
     if (argc != 2) {
@@ -846,5 +961,6 @@ int main(int argc, char **argv)
     seeds_memmap();
     seeds_cmdline();
     seeds_boot_modules();
+    seeds_xenstore();
     return 0;
 }

@@ -8,7 +8,7 @@
 # generator is an ordinary host program built with $(CC).
 
 FUZZ_CC := clang
-FUZZ_ALL := mb2 elf acpi dmar memmap cmdline boot_modules
+FUZZ_ALL := mb2 elf acpi dmar memmap cmdline boot_modules xenstore
 FUZZ_TARGETS ?= $(FUZZ_ALL)
 FUZZ_SECONDS ?= 30
 FUZZ_DIR := $(OUT)/tests/fuzz
@@ -20,6 +20,10 @@ fuzz_dmar_SRCS := core/iommu/dmar.c
 fuzz_memmap_SRCS := core/mm/memmap.c
 fuzz_cmdline_SRCS := core/boot/cmdline.c
 fuzz_boot_modules_SRCS := core/boot/boot_modules.c core/mm/memmap.c
+# The XenStore library: its own include path, the IDL headers before it builds.
+fuzz_xenstore_SRCS := $(sort $(wildcard xenstore/*.c))
+fuzz_xenstore_DEPS := $(wildcard xenstore/*.h xenstore/include/xenstore/*.h) | $(IDL_HEADERS)
+fuzz_xenstore_CFLAGS = -Ixenstore/include $(IDL_INCLUDE)
 
 FUZZ_CFLAGS := -std=c11 -g -O1 $(WARN_FLAGS) -fsanitize=fuzzer,address,undefined \
                -fno-sanitize-recover=all -fno-omit-frame-pointer \
@@ -33,18 +37,18 @@ fuzz-build: $(patsubst %,$(FUZZ_DIR)/%_fuzz,$(filter $(FUZZ_ALL),$(FUZZ_TARGETS)
 	@:
 
 define fuzz_rule
-$(FUZZ_DIR)/$(1)_fuzz: tests/fuzz/$(1)_fuzz.c $$(fuzz_$(1)_SRCS) $(FUZZ_COMMON) $$(FUZZ_HDRS)
+$(FUZZ_DIR)/$(1)_fuzz: tests/fuzz/$(1)_fuzz.c $$(fuzz_$(1)_SRCS) $(FUZZ_COMMON) $$(FUZZ_HDRS) $$(fuzz_$(1)_DEPS)
 	@mkdir -p $$(dir $$@)
 	@echo "  FUZZCC  $$@"
-	@$(FUZZ_CC) $(FUZZ_CFLAGS) -o $$@ tests/fuzz/$(1)_fuzz.c $$(fuzz_$(1)_SRCS) $(FUZZ_COMMON)
+	@$(FUZZ_CC) $(FUZZ_CFLAGS) $$(fuzz_$(1)_CFLAGS) -o $$@ tests/fuzz/$(1)_fuzz.c $$(fuzz_$(1)_SRCS) $(FUZZ_COMMON)
 endef
 $(foreach t,$(FUZZ_ALL),$(eval $(call fuzz_rule,$(t))))
 
 # Seeds are generated, not committed: rebuilt whenever the generator changes.
-$(FUZZ_DIR)/make_seeds: tests/fuzz/make_seeds.c $(FUZZ_HDRS)
+$(FUZZ_DIR)/make_seeds: tests/fuzz/make_seeds.c $(FUZZ_HDRS) | $(IDL_HEADERS)
 	@mkdir -p $(dir $@)
 	@echo "  HOSTCC  $@"
-	@$(CC) $(HOST_CFLAGS) -D_POSIX_C_SOURCE=200809L -Itests/unit/include -Icore/include -o $@ $<
+	@$(CC) $(HOST_CFLAGS) -D_POSIX_C_SOURCE=200809L -Itests/unit/include -Icore/include $(IDL_INCLUDE) -o $@ $<
 
 $(FUZZ_DIR)/seeds/.stamp: $(FUZZ_DIR)/make_seeds
 	@rm -rf $(FUZZ_DIR)/seeds
