@@ -84,7 +84,7 @@ $(foreach d,$(DOMAINS),$(eval $(call domain_rule,$(d))))
 # Every header compiles on its own (STYLE 14); private ones with their folder.
 DOMAIN_HDR_STAMPS := $(patsubst %,$(OUT)/hdrcheck/%.ok,$(DOMAIN_HDRS))
 domain-headers: $(DOMAIN_HDR_STAMPS)
-$(OUT)/hdrcheck/domains/%.h.ok: domains/%.h | $(NEWLIB_STAMP)
+$(OUT)/hdrcheck/domains/%.h.ok: domains/%.h | $(NEWLIB_STAMP) $(IDL_HEADERS)
 	@mkdir -p $(dir $@)
 	@echo '#include "$(notdir $<)"' | $(CC) $(filter-out -MMD -MP,$(DOMAIN_CFLAGS)) -I$(dir $<) -x c -c - -o /dev/null
 	@touch $@

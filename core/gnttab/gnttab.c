@@ -286,6 +286,24 @@ int gnttab_copy(struct gnttab_table *t, const struct gnttab_copy_side *src, cons
     return st;
 }
 
+int gnttab_seed(struct gnttab_table *t, grant_ref_t ref, uint16_t grantee, uint32_t gfn, bool ro)
+{
+    const struct gnttab_active *act;
+    uint32_t *w;
+
+    if (ref >= (uint32_t)t->nr_frames * GNTTAB_ENTRIES_PER_FRAME)
+        return -ERR_INVAL;
+    ref = (grant_ref_t)index_nospec(ref, (size_t)t->nr_frames * GNTTAB_ENTRIES_PER_FRAME);
+    act = active_of(t, ref);
+    if (act->pin_ro + act->pin_rw)
+        return -ERR_BUSY; /* its mapper keeps the entry it pinned */
+    w = entry_word(t, ref);
+    __atomic_store_n(w, 0, __ATOMIC_SEQ_CST);
+    __atomic_store_n(w + 1, gfn, __ATOMIC_SEQ_CST);
+    __atomic_store_n(w, (uint32_t)grantee << 16 | GTF_PERMIT_ACCESS | (ro ? GTF_READONLY : 0), __ATOMIC_SEQ_CST);
+    return 0;
+}
+
 bool gnttab_frame_pinned(const struct gnttab_table *t, uint64_t gfn)
 {
     if (t->nr_pinned == 0)

@@ -159,6 +159,22 @@ paddr_t gnttab_domain_frame(struct domain *d, unsigned idx)
     return d->gnttab_frames[idx];
 }
 
+int gnttab_domain_seed(struct domain *d, grant_ref_t ref, uint16_t grantee, uint64_t gfn, bool ro)
+{
+    uint64_t f = gnttab_lock_all(), mfn;
+    int r = !d->gnttab_live ? -ERR_SRCH : gnttab_env_ram(&d->gnttab, gfn, &mfn);
+
+    /* Growing is the only change before the seed's own checks, and it
+     * happens only to a table with no frame, hence no pins: a seed after
+     * it is never refused, so a refusal leaves everything as it was. */
+    if (r == 0)
+        r = gnttab_domain_grow(d, 1);
+    if (r == 0)
+        r = gnttab_seed(&d->gnttab, ref, grantee, (uint32_t)gfn, ro);
+    gnttab_unlock_all(f);
+    return r;
+}
+
 size_t gnttab_domain_destroy(struct domain *d, size_t *orphaned)
 {
     uint64_t f;

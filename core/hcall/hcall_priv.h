@@ -6,13 +6,27 @@
  */
 #pragma once
 
+#include "core/cap.h"
 #include "core/domain.h"
 
-/* hcall_event_channel_op: event_channel_op (32), the 2-level ABI. */
+/* hcall_controlled: the domain id names, when the caller holds need and
+ * is its controller: 0 and *out; -ERR_PERM without the capability (before
+ * looking the id up, so that a domain without it learns nothing about
+ * other domains), -ERR_SRCH for no such domain, -ERR_PERM for a domain
+ * someone else controls. Every power over another domain, management
+ * command or Xen toolstack operation alike, is checked here (mgmt.c). */
+int hcall_controlled(const struct vcpu *v, domid_t id, cap_t need, struct domain **out)
+    __attribute__((warn_unused_result));
+
+/* hcall_event_channel_op: event_channel_op (32), the 2-level ABI;
+ * alloc_unbound and status also in a domain the caller controls with
+ * CAP_DOMAIN_BUILD. */
 int64_t hcall_event_channel_op(struct vcpu *v, const uint64_t *a);
 
 /* hcall_grant_table_op: grant_table_op (20), version 1. */
 int64_t hcall_grant_table_op(struct vcpu *v, const uint64_t *a);
 
-/* hcall_hvm_op: hvm_op (34): HVMOP_get_time, the callback-vector param. */
+/* hcall_hvm_op: hvm_op (34): HVMOP_get_time; get/set_param for the
+ * callback vector and the store and console pfn and port, of the caller
+ * or (CAP_DOMAIN_BUILD) of a domain it controls. */
 int64_t hcall_hvm_op(struct vcpu *v, const uint64_t *a);

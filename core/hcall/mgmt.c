@@ -1,14 +1,16 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Mosaic's management hypercall (idl/mgmt.idl): create and build domains,
- * start, schedule, inspect and destroy them, delegate capabilities. Each
- * command decodes first (copies its struct in once, checks the caller's
- * capability, that it controls the target, every field and the target's
- * state) and only then performs, so a refused call changes nothing.
+ * Mosaic's management hypercall (idl/mgmt.idl): create and build domains
+ * (their reserved grant entries too), start, schedule, inspect and
+ * destroy them, delegate capabilities. Each command decodes first (copies
+ * its struct in once, checks the caller's capability, that it controls
+ * the target, every field and the target's state) and only then
+ * performs, so a refused call changes nothing.
  */
 #include "core/arch.h"
 #include "core/cap.h"
 #include "core/errno.h"
+#include "core/gnttab_domain.h"
 #include "core/hcall.h"
 #include "core/log.h"
 #include "core/mm.h"
@@ -16,7 +18,9 @@
 #include "core/sched.h"
 #include "core/string.h"
 #include "core/vcpu.h"
+#include "idl/gnttab.h"
 #include "idl/mgmt.h"
+#include "hcall_priv.h"
 
 #define COPY_MAX   MIB(16)
 #define COPY_CHUNK 512
@@ -24,6 +28,8 @@
 _Static_assert(MGMT_CAP_DOMAIN_CREATE == CAP_DOMAIN_CREATE && MGMT_CAP_DOMAIN_BUILD == CAP_DOMAIN_BUILD &&
                    MGMT_CAP_DOMAIN_CONTROL == CAP_DOMAIN_CONTROL && MGMT_CAP_CAP_GRANT == CAP_CAP_GRANT,
                "capability bits agree with idl/mgmt.idl");
+_Static_assert(MGMT_GNTTAB_SEED_REFS == GNTTAB_NR_RESERVED_ENTRIES,
+               "the refs a toolstack seeds are Xen's reserved ones");
 
 /* Copies the command's struct in; the size must be exact. */
 static int arg_in(struct vcpu *v, const uint64_t *a, void *buf, size_t size)
@@ -38,8 +44,7 @@ static int arg_out(struct vcpu *v, const uint64_t *a, const void *buf, size_t si
     return vcpu_copy_to_guest(v, a[1], buf, size) ? -ERR_FAULT : 0;
 }
 
-/* The domain id names, if the caller holds need and controls it. */
-static int controlled(struct vcpu *v, uint16_t id, cap_t need, struct domain **out)
+int hcall_controlled(const struct vcpu *v, domid_t id, cap_t need, struct domain **out)
 {
     struct domain *d;
 
@@ -108,7 +113,7 @@ static int op_populate(struct vcpu *v, const uint64_t *a)
     struct domain *d;
     int r = arg_in(v, a, &p, sizeof(p));
 
-    if (r || (r = controlled(v, p.domid, CAP_DOMAIN_BUILD, &d)) != 0)
+    if (r || (r = hcall_controlled(v, p.domid, CAP_DOMAIN_BUILD, &d)) != 0)
         return r;
     if (!zero(p.reserved, sizeof(p.reserved)))
         return -ERR_INVAL;
@@ -124,7 +129,7 @@ static int op_copy(struct vcpu *v, const uint64_t *a)
     uint8_t buf[COPY_CHUNK];
     int r = arg_in(v, a, &c, sizeof(c));
 
-    if (r || (r = controlled(v, c.domid, CAP_DOMAIN_BUILD, &d)) != 0)
+    if (r || (r = hcall_controlled(v, c.domid, CAP_DOMAIN_BUILD, &d)) != 0)
         return r;
     if (!zero(c.reserved, sizeof(c.reserved)))
         return -ERR_INVAL;
@@ -157,7 +162,7 @@ static int op_set_pvh(struct vcpu *v, const uint64_t *a)
     uint8_t probe;
     int r = arg_in(v, a, &p, sizeof(p));
 
-    if (r || (r = controlled(v, p.domid, CAP_DOMAIN_BUILD, &d)) != 0)
+    if (r || (r = hcall_controlled(v, p.domid, CAP_DOMAIN_BUILD, &d)) != 0)
         return r;
     if (d->state != DOMAIN_BUILDING)
         return -ERR_BUSY;
@@ -176,7 +181,7 @@ static int op_sched(struct vcpu *v, const uint64_t *a)
     struct domain *d;
     int r = arg_in(v, a, &s, sizeof(s));
 
-    if (r || (r = controlled(v, s.domid, CAP_DOMAIN_CONTROL, &d)) != 0)
+    if (r || (r = hcall_controlled(v, s.domid, CAP_DOMAIN_CONTROL, &d)) != 0)
         return r;
     if (s.weight == 0 || s.cap > 100u * DOMAIN_MAX_VCPUS)
         return -ERR_INVAL;
@@ -189,7 +194,7 @@ static int op_affinity(struct vcpu *v, const uint64_t *a)
     struct domain *d;
     int r = arg_in(v, a, &f, sizeof(f));
 
-    if (r || (r = controlled(v, f.domid, CAP_DOMAIN_CONTROL, &d)) != 0)
+    if (r || (r = hcall_controlled(v, f.domid, CAP_DOMAIN_CONTROL, &d)) != 0)
         return r;
     if (f.vcpu >= d->nr_vcpus || f.reserved0 || !(f.cpumask & arch_online_cpu_mask()))
         return -ERR_INVAL;
@@ -202,7 +207,7 @@ static int op_cap_grant(struct vcpu *v, const uint64_t *a)
     struct domain *d;
     int r = arg_in(v, a, &g, sizeof(g));
 
-    if (r || (r = controlled(v, g.domid, CAP_CAP_GRANT, &d)) != 0)
+    if (r || (r = hcall_controlled(v, g.domid, CAP_CAP_GRANT, &d)) != 0)
         return r;
     if (!zero(g.reserved, sizeof(g.reserved)))
         return -ERR_INVAL;
@@ -219,7 +224,7 @@ static int op_unpause(struct vcpu *v, const uint64_t *a)
     struct domain *d;
     int r = arg_in(v, a, &u, sizeof(u));
 
-    if (r || (r = controlled(v, u.domid, CAP_DOMAIN_CONTROL, &d)) != 0)
+    if (r || (r = hcall_controlled(v, u.domid, CAP_DOMAIN_CONTROL, &d)) != 0)
         return r;
     if (!zero(u.reserved, sizeof(u.reserved)))
         return -ERR_INVAL;
@@ -232,7 +237,7 @@ static int op_destroy(struct vcpu *v, const uint64_t *a)
     struct domain *d;
     int r = arg_in(v, a, &x, sizeof(x));
 
-    if (r || (r = controlled(v, x.domid, CAP_DOMAIN_CONTROL, &d)) != 0)
+    if (r || (r = hcall_controlled(v, x.domid, CAP_DOMAIN_CONTROL, &d)) != 0)
         return r;
     if (!zero(x.reserved, sizeof(x.reserved)))
         return -ERR_INVAL;
@@ -248,10 +253,11 @@ static int op_info(struct vcpu *v, const uint64_t *a)
     struct domain *d = v->dom;
     int r = arg_in(v, a, &i, sizeof(i));
 
-    if (r || (i.domid != MGMT_DOMID_SELF && (r = controlled(v, i.domid, CAP_DOMAIN_CONTROL, &d)) != 0))
+    if (r || (i.domid != MGMT_DOMID_SELF && (r = hcall_controlled(v, i.domid, CAP_DOMAIN_CONTROL, &d)) != 0))
         return r;
     if (i.reserved0)
         return -ERR_INVAL;
+    i.domid = d->id; /* answers "who am I" for MGMT_DOMID_SELF */
     i.state = states[d->state];
     i.shutdown_reason = d->reason;
     i.nr_vcpus = d->nr_vcpus;
@@ -263,13 +269,32 @@ static int op_info(struct vcpu *v, const uint64_t *a)
     return arg_out(v, a, &i, sizeof(i));
 }
 
+/* A reserved grant entry of a building domain (idl/mgmt.idl): only refs
+ * below Xen's reserved count, which the guest's own grant allocator never
+ * hands out, and only before it runs, while nobody else writes its table. */
+static int op_gnttab_seed(struct vcpu *v, const uint64_t *a)
+{
+    struct mgmt_gnttab_seed g;
+    struct domain *d;
+    int r = arg_in(v, a, &g, sizeof(g));
+
+    if (r || (r = hcall_controlled(v, g.domid, CAP_DOMAIN_BUILD, &d)) != 0)
+        return r;
+    if (g.ref >= MGMT_GNTTAB_SEED_REFS || (g.flags & ~(uint32_t)MGMT_GNTTAB_SEED_READONLY) || g.reserved0 ||
+        g.grantee >= MGMT_DOMID_SELF || g.gfn > UINT32_MAX)
+        return -ERR_INVAL;
+    if (d->state != DOMAIN_BUILDING)
+        return -ERR_BUSY;
+    return gnttab_domain_seed(d, g.ref, g.grantee, g.gfn, g.flags & MGMT_GNTTAB_SEED_READONLY);
+}
+
 typedef int (*mgmt_fn)(struct vcpu *v, const uint64_t *a);
 
 static const mgmt_fn mgmt_table[] = {
     [MGMT_DOMAIN_CREATE] = op_create, [MGMT_DOMAIN_POPULATE] = op_populate, [MGMT_DOMAIN_COPY] = op_copy,
     [MGMT_VCPU_SET_PVH] = op_set_pvh, [MGMT_DOMAIN_SCHED] = op_sched,       [MGMT_VCPU_AFFINITY] = op_affinity,
     [MGMT_CAP_GRANT] = op_cap_grant,  [MGMT_DOMAIN_UNPAUSE] = op_unpause,   [MGMT_DOMAIN_DESTROY] = op_destroy,
-    [MGMT_DOMAIN_INFO] = op_info,
+    [MGMT_DOMAIN_INFO] = op_info,     [MGMT_GNTTAB_SEED] = op_gnttab_seed,
 };
 
 int64_t hcall_mgmt(struct vcpu *v, const uint64_t *a)

@@ -1,10 +1,13 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * event_channel_op (public/event_channel.h): decodes the guest's argument
- * struct once, runs the operation on the caller's own table under the
- * event-channel lock, and copies the result back. Only the 2-level ABI:
- * the FIFO ABI's init_control is -ENOSYS, so guests stay on 2-level.
+ * struct once, runs the operation under the event-channel lock on the
+ * caller's own table (alloc_unbound and status also on the table of a
+ * domain it builds: Xen's toolstack power, here a capability), and copies
+ * the result back. Only the 2-level ABI: the FIFO ABI's init_control is
+ * -ENOSYS, so guests stay on 2-level.
  */
+#include "core/cap.h"
 #include "core/errno.h"
 #include "core/evtchn_domain.h"
 #include "core/log.h"
@@ -48,21 +51,44 @@ static bool is_self(const struct vcpu *v, uint16_t dom)
     return dom == EVTCHN_DOMID_SELF || dom == v->dom->id;
 }
 
-/* Runs cmd on the caller's table with the lock held. Returns 0 or -ERR_*;
- * fills the out fields of x. */
+/* The table dom names for alloc_unbound and status (lock held): the
+ * caller's own, or, as Xen lets a privileged toolstack, that of a domain
+ * the caller controls with CAP_DOMAIN_BUILD (so that a new domain's store
+ * and console ports exist before it runs; its state does not matter).
+ * Unlike Xen, -EPERM comes before -ESRCH (hcall_controlled): a domain
+ * without the capability learns nothing about which domains exist. */
+static int target_table(struct vcpu *v, uint16_t dom, struct evtchn_table **t)
+{
+    struct domain *d;
+    int r;
+
+    *t = &v->dom->evtchn;
+    if (is_self(v, dom))
+        return 0;
+    if ((r = hcall_controlled(v, dom, CAP_DOMAIN_BUILD, &d)) != 0)
+        return r;
+    *t = evtchn_env_table(d->id);
+    return *t ? 0 : -ERR_SRCH; /* being destroyed: its table is gone */
+}
+
+/* Runs cmd with the lock held. Returns 0 or -ERR_*; fills the out fields
+ * of x. */
 static int perform(struct vcpu *v, unsigned cmd, union evtchn_arg *x)
 {
     struct evtchn_table *t = &v->dom->evtchn;
     struct evtchn_info info;
+    uint16_t remote;
     int r;
 
     switch (cmd) {
     case EVTCHNOP_alloc_unbound:
-        /* Allocating in another domain's table is a toolstack power Xen
-         * gives privileged domains; Mosaic has no such capability yet. */
-        if (!is_self(v, x->alloc_unbound.dom))
-            return -ERR_PERM;
-        return evtchn_alloc_unbound(t, x->alloc_unbound.remote_dom, &x->alloc_unbound.port);
+        if ((r = target_table(v, x->alloc_unbound.dom, &t)) != 0)
+            return r;
+        /* remote_dom DOMID_SELF is the caller, not the table's owner (Xen
+         * resolves it to current->domain): a toolstack offers the new
+         * domain's port to itself this way. */
+        remote = x->alloc_unbound.remote_dom == EVTCHN_DOMID_SELF ? v->dom->id : x->alloc_unbound.remote_dom;
+        return evtchn_alloc_unbound(t, remote, &x->alloc_unbound.port);
     case EVTCHNOP_bind_interdomain:
         return evtchn_bind_interdomain(t, x->bind_interdomain.remote_dom, x->bind_interdomain.remote_port,
                                        &x->bind_interdomain.local_port);
@@ -73,8 +99,8 @@ static int perform(struct vcpu *v, unsigned cmd, union evtchn_arg *x)
     case EVTCHNOP_unmask: return evtchn_unmask(t, x->unmask.port);
     case EVTCHNOP_bind_vcpu: return evtchn_bind_vcpu(t, x->bind_vcpu.port, x->bind_vcpu.vcpu);
     case EVTCHNOP_status:
-        if (!is_self(v, x->status.dom))
-            return -ERR_PERM;
+        if ((r = target_table(v, x->status.dom, &t)) != 0)
+            return r;
         r = evtchn_status(t, x->status.port, &info);
         if (r == 0) {
             x->status.status = info.status;

@@ -1,21 +1,29 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * hvm_op (public/hvm/hvm_op.h): the operations a PVH guest makes on its
- * own HVM state. Only what Mosaic's guests need is here; everything else
- * is -ENOSYS, as on a Xen without the feature.
+ * own HVM state, and the params a toolstack sets for a domain it builds
+ * (where its XenStore and console rings are). Only what Mosaic's guests
+ * need is here; everything else is -ENOSYS, as on a Xen without the
+ * feature. The core never uses the store and console params itself.
  */
 #include "core/arch.h"
 #include "core/errno.h"
 #include "core/evtchn_domain.h"
 #include "core/log.h"
+#include "core/nospec.h"
 #include "core/vcpu.h"
 #include "hcall_priv.h"
 
-#define HVMOP_set_param        0
-#define HVMOP_get_param        1
-#define HVMOP_get_time         10
-#define HVM_PARAM_CALLBACK_IRQ 0
-#define HVM_NR_PARAMS          40
+#define HVMOP_set_param          0
+#define HVMOP_get_param          1
+#define HVMOP_get_time           10
+#define HVM_PARAM_CALLBACK_IRQ   0
+#define HVM_PARAM_STORE_PFN      1 /* public/hvm/params.h */
+#define HVM_PARAM_STORE_EVTCHN   2
+#define HVM_PARAM_CONSOLE_PFN    17
+#define HVM_PARAM_CONSOLE_EVTCHN 18
+#define HVM_NR_PARAMS            40
+#define DOMID_SELF               0x7ff0u
 /* HVM_PARAM_CALLBACK_IRQ value: type in bits 63:56; type 2 = a vector in
  * bits 7:0 (public/hvm/params.h). GSI and PCI INTx types need an
  * emulated IO-APIC, which Mosaic's PVH guests do not have. */
@@ -56,23 +64,68 @@ static int set_callback(struct domain *d, uint64_t value)
     return 0;
 }
 
+/* The slot of d->hvm_param an index uses, or -1 for an index without one.
+ * Which of them a guest may set on itself is Xen's rule (hvm.c,
+ * hvm_allow_set_param): the ports yes, the frames no; it may read all. */
+static int param_slot(uint32_t index, bool *self_may_set)
+{
+    *self_may_set = index == HVM_PARAM_STORE_EVTCHN || index == HVM_PARAM_CONSOLE_EVTCHN;
+    switch (index) {
+    case HVM_PARAM_STORE_PFN: return 0;
+    case HVM_PARAM_STORE_EVTCHN: return 1;
+    case HVM_PARAM_CONSOLE_PFN: return 2;
+    case HVM_PARAM_CONSOLE_EVTCHN: return 3;
+    default: return -1;
+    }
+}
+
+/* The domain whose params domid names: the caller's own, or (Xen's
+ * toolstack power, here a capability) one it controls with
+ * CAP_DOMAIN_BUILD, whatever its state: Xen's toolstack may change them
+ * at any time. */
+static int param_target(struct vcpu *v, uint16_t domid, struct domain **d)
+{
+    *d = v->dom;
+    if (domid == DOMID_SELF || domid == v->dom->id)
+        return 0;
+    return hcall_controlled(v, domid, CAP_DOMAIN_BUILD, d);
+}
+
+/* HVMOP_set_param and _get_param. Errors, in Xen's order: -EFAULT, an
+ * index past the bound (-EINVAL), another domain's params (param_target:
+ * -EPERM, -ESRCH), an index without a value here (-EINVAL), a domain
+ * setting its own frames (-EPERM), a callback set_callback refuses. */
 static int64_t hvm_param(struct vcpu *v, bool set, uint64_t gva)
 {
     struct xen_hvm_param p;
+    struct domain *d;
     uint32_t vector;
+    bool self_may_set;
+    int slot, r;
 
     if (vcpu_copy_from_guest(v, gva, &p, sizeof(p)))
         return -ERR_FAULT;
-    if (p.domid != 0x7ff0 && p.domid != v->dom->id)
-        return -ERR_PERM; /* another domain's params: a toolstack power not given yet */
     if (p.index >= HVM_NR_PARAMS)
         return -ERR_INVAL;
-    if (p.index != HVM_PARAM_CALLBACK_IRQ)
-        return -ERR_INVAL; /* the store and console params come with XenStore */
-    if (set)
-        return set_callback(v->dom, p.value);
-    vector = __atomic_load_n(&v->dom->evtchn.upcall_vector, __ATOMIC_RELAXED);
-    p.value = vector ? CALLBACK_TYPE_VECTOR << CALLBACK_TYPE_SHIFT | vector : 0;
+    if ((r = param_target(v, p.domid, &d)) != 0)
+        return r;
+    slot = param_slot(p.index, &self_may_set);
+    if (p.index == HVM_PARAM_CALLBACK_IRQ) {
+        if (set)
+            return set_callback(d, p.value);
+        vector = __atomic_load_n(&d->evtchn.upcall_vector, __ATOMIC_RELAXED);
+        p.value = vector ? CALLBACK_TYPE_VECTOR << CALLBACK_TYPE_SHIFT | vector : 0;
+    } else if (slot < 0) {
+        return -ERR_INVAL; /* not provided */
+    } else if (set && d == v->dom && !self_may_set) {
+        return -ERR_PERM; /* where its rings are is the toolstack's to say */
+    } else if (set) {
+        /* Stored as given, as Xen does: only the guest reads them back. */
+        __atomic_store_n(&d->hvm_param[index_nospec((size_t)slot, DOMAIN_HVM_PARAMS)], p.value, __ATOMIC_RELAXED);
+        return 0;
+    } else {
+        p.value = __atomic_load_n(&d->hvm_param[index_nospec((size_t)slot, DOMAIN_HVM_PARAMS)], __ATOMIC_RELAXED);
+    }
     return vcpu_copy_to_guest(v, gva, &p, sizeof(p)) ? -ERR_FAULT : 0;
 }
 

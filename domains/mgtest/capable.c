@@ -37,7 +37,8 @@ _Static_assert(offsetof(struct mgmt_domain_populate, domid) == 0 && offsetof(str
                    offsetof(struct mgmt_vcpu_set_pvh, domid) == 0 && offsetof(struct mgmt_domain_sched, domid) == 0 &&
                    offsetof(struct mgmt_vcpu_affinity, domid) == 0 && offsetof(struct mgmt_cap_grant, domid) == 0 &&
                    offsetof(struct mgmt_domain_unpause, domid) == 0 &&
-                   offsetof(struct mgmt_domain_destroy, domid) == 0 && offsetof(struct mgmt_domain_info, domid) == 0,
+                   offsetof(struct mgmt_domain_destroy, domid) == 0 && offsetof(struct mgmt_domain_info, domid) == 0 &&
+                   offsetof(struct mgmt_gnttab_seed, domid) == 0,
                "domid leads every command's struct but create's");
 
 static uint16_t child; /* the domain this mode created; 0 before */
@@ -495,13 +496,13 @@ static void test_reserved(void)
 
 /* ---- the end ---- */
 
-/* Waits until the destroyed child is reaped: DOMAIN_INFO says shut down
+/* Waits until the destroyed domain is reaped: DOMAIN_INFO says shut down
  * until the id has no domain (-ESRCH), or already holds one that is not
  * ours (-EPERM: reaped, and the slot taken again). */
-static const char *wait_gone(void)
+const char *mgtest_wait_gone(uint16_t domid)
 {
     for (unsigned n = 0; n < GONE_LOOKS; n++) {
-        struct mgmt_domain_info i = { .domid = child };
+        struct mgmt_domain_info i = { .domid = domid };
         long r = mgtest_mgmt(MGMT_DOMAIN_INFO, (uint64_t)(uintptr_t)&i, sizeof(i));
 
         if (r == -XEN_ESRCH || r == -XEN_EPERM)
@@ -525,7 +526,7 @@ static void destroy_child(const char *prefix)
     snprintf(name, sizeof(name), "%s_destroy_child", prefix);
     mgtest_check(name, w);
     snprintf(name, sizeof(name), "%s_child_gone", prefix);
-    mgtest_check(name, w ? "not destroyed" : wait_gone());
+    mgtest_check(name, w ? "not destroyed" : mgtest_wait_gone(child));
 }
 
 void mgtest_capable(void)
@@ -552,6 +553,8 @@ void mgtest_capable(void)
     test_sched();
     test_grant();
     test_reserved();
+    mgtest_hvm_self();
+    mgtest_toolstack(child);
     destroy_child("mgmt");
 }
 
@@ -572,5 +575,6 @@ void mgtest_narrow(void)
     grant("mgmt_narrow_grant_widen_all", child, CAP_ALL, XEN_EPERM);
     grant("mgmt_narrow_grant_unknown_bit", child, MGMT_CAP_DOMAIN_CREATE | CAP_UNKNOWN, XEN_EINVAL);
     grant("mgmt_narrow_grant_own", child, own, 0);
+    mgtest_toolstack_narrow(child);
     destroy_child("mgmt_narrow");
 }

@@ -11,7 +11,8 @@
  *   Every command must be refused with the exact error the core's decode
  *   order gives (the size, then copying the argument in, then the
  *   capability), must leave the argument as it was, and must change
- *   nothing about the domain.
+ *   nothing about the domain; so must the Xen toolstack powers over
+ *   another domain (toolstack.c).
  * - capable, narrow: it holds capabilities (the manifest's `caps`) and
  *   creates a child to feed bad input to (capable.c).
  *
@@ -180,6 +181,14 @@ static void fill_info(union mgmt_arg *a)
     a->info.domid = MGMT_DOMID_SELF;
 }
 
+static void fill_gnttab_seed(union mgmt_arg *a)
+{
+    a->gnttab_seed.domid = mgtest_domid;
+    a->gnttab_seed.grantee = MGTEST_NO_DOMAIN;
+    a->gnttab_seed.ref = 1;
+    a->gnttab_seed.gfn = 0x100; /* in our RAM */
+}
+
 const struct mgtest_command mgtest_commands[] = {
     { "domain_create", MGMT_DOMAIN_CREATE, sizeof(struct mgmt_domain_create), fill_create },
     { "domain_populate", MGMT_DOMAIN_POPULATE, sizeof(struct mgmt_domain_populate), fill_populate },
@@ -191,6 +200,7 @@ const struct mgtest_command mgtest_commands[] = {
     { "domain_unpause", MGMT_DOMAIN_UNPAUSE, sizeof(struct mgmt_domain_unpause), fill_unpause },
     { "domain_destroy", MGMT_DOMAIN_DESTROY, sizeof(struct mgmt_domain_destroy), fill_destroy },
     { "domain_info", MGMT_DOMAIN_INFO, sizeof(struct mgmt_domain_info), fill_info },
+    { "gnttab_seed", MGMT_GNTTAB_SEED, sizeof(struct mgmt_gnttab_seed), fill_gnttab_seed },
 };
 const size_t mgtest_nr_commands = sizeof(mgtest_commands) / sizeof(mgtest_commands[0]);
 
@@ -322,8 +332,9 @@ static const char *test_info_self(struct mgmt_domain_info *first, uint64_t want_
     printf("mgtest: info: state %u, %u vCPU, %llu pages, caps %#llx, runtime %llu ns, name '%.32s'\n", first->state,
            first->nr_vcpus, (unsigned long long)first->nr_pages, (unsigned long long)first->caps,
            (unsigned long long)first->runtime_ns, first->name);
-    if (first->domid != MGMT_DOMID_SELF)
-        return mgtest_why("domid changed to %u", first->domid);
+    /* The core answers with the caller's own id (management ABI 3). */
+    if (first->domid == MGMT_DOMID_SELF || first->domid == 0)
+        return mgtest_why("domid %u is not an id of a domain", first->domid);
     if (first->state != MGMT_STATE_RUNNING)
         return mgtest_why("state %u, want %u (running)", first->state, MGMT_STATE_RUNNING);
     if (first->nr_vcpus != 1)
@@ -366,7 +377,7 @@ static void test_info_other(void)
  * MGMT_DOMAIN_INFO: a valid DOMID_SELF request must not be answered. */
 static void test_nosys_commands(void)
 {
-    const uint64_t cmds[] = { 0, 11, 1000, (1ull << 32) + 1, (1ull << 32) + MGMT_DOMAIN_INFO, UINT64_MAX };
+    const uint64_t cmds[] = { 0, 12, 1000, (1ull << 32) + 1, (1ull << 32) + MGMT_DOMAIN_INFO, UINT64_MAX };
     const struct mgtest_command *info = mgtest_command(MGMT_DOMAIN_INFO);
     char name[48];
 
@@ -507,6 +518,8 @@ int main(int argc, char **argv)
         mgtest_expect("mgmt_denied_cap_grant_nothing", XEN_EPERM, test_grant_nothing());
         test_info_other();
         mgtest_nosys();
+        mgtest_hvm_self();
+        mgtest_toolstack_denied();
     } else if (mode == MODE_CAPABLE) {
         mgtest_capable();
     } else {

@@ -3,7 +3,8 @@
  * What mgtest's files share: the check and reporting helpers, the table
  * of management commands with a well-formed request for each, and the
  * probes every mode runs (sizes, addresses, unknown numbers). The modes
- * themselves live in mgtest.c (denied) and capable.c (capable, narrow).
+ * themselves live in mgtest.c (denied) and capable.c (capable, narrow);
+ * the Xen toolstack powers over other domains in toolstack.c.
  */
 #pragma once
 
@@ -39,6 +40,7 @@ union mgmt_arg {
     struct mgmt_domain_unpause unpause;
     struct mgmt_domain_destroy destroy;
     struct mgmt_domain_info info;
+    struct mgmt_gnttab_seed gnttab_seed;
     uint8_t bytes[128];
 };
 
@@ -103,3 +105,18 @@ const char *mgtest_info_self(struct mgmt_domain_info *out);
  * (capable.c). */
 void mgtest_capable(void);
 void mgtest_narrow(void);
+
+/* mgtest_wait_gone: NULL once the destroyed domain domid, which this
+ * domain controlled, is reaped (5 s at most), else why (capable.c). */
+const char *mgtest_wait_gone(uint16_t domid);
+
+/* The toolstack powers over another domain (toolstack.c): the rules for
+ * a domain's own HVM params (any mode); everything refused without the
+ * capability (denied) or without MGMT_CAP_DOMAIN_BUILD over the caller's
+ * own child (narrow); and, holding it, ports, params and grant seeds in
+ * child, which must be building with its first pages populated, and in a
+ * domain it starts itself (capable). */
+void mgtest_hvm_self(void);
+void mgtest_toolstack_denied(void);
+void mgtest_toolstack_narrow(uint16_t child);
+void mgtest_toolstack(uint16_t child);

@@ -55,7 +55,12 @@ static long evtchn_op(unsigned cmd, void *arg)
 
 long evtchn_alloc_unbound(uint16_t remote_dom, evtchn_port_t *port)
 {
-    struct evtchn_alloc_unbound a = { DOMID_SELF, remote_dom, 0 };
+    return evtchn_alloc_unbound_in(DOMID_SELF, remote_dom, port);
+}
+
+long evtchn_alloc_unbound_in(uint16_t dom, uint16_t remote_dom, evtchn_port_t *port)
+{
+    struct evtchn_alloc_unbound a = { dom, remote_dom, 0 };
     long r = evtchn_op(EVTCHNOP_alloc_unbound, &a);
 
     if (r == 0)

@@ -982,6 +982,34 @@ TEST(close_all_leaves_peers_unbound)
     teardown();
 }
 
+/* The toolstack's flow (Xen's EVTCHNOP_alloc_unbound with dom): B's
+ * toolstack makes a port in A's table offered to C, the store's domain
+ * (the hypercall layer resolves DOMID_SELF to the caller before this).
+ * Only C binds it; then A's port is C's peer, and a close by C offers it
+ * to C again, as any interdomain port. */
+TEST(port_made_in_another_table_for_a_third)
+{
+    evtchn_port_t pa, pb, pc;
+
+    setup();
+    EXPECT_EQ(evtchn_alloc_unbound(tbl(0), ID_C, &pa), 0);
+    EXPECT_STATUS(0, pa, EVTCHN_STAT_UNBOUND, 0, ID_C, 0);
+    EXPECT_EQ(evtchn_bind_interdomain(tbl(1), ID_A, pa, &pb), -ERR_INVAL); /* the toolstack itself: not offered */
+    EXPECT_EQ(tbl(1)->in_use, 1);
+    EXPECT_EQ(evtchn_bind_interdomain(tbl(2), ID_A, pa, &pc), 0);
+    EXPECT_STATUS(0, pa, EVTCHN_STAT_INTERDOMAIN, 0, ID_C, pc);
+    EXPECT_STATUS(2, pc, EVTCHN_STAT_INTERDOMAIN, 0, ID_A, pa);
+    guest_ack_all();
+    EXPECT_EQ(evtchn_send(tbl(0), pa), 0);
+    EXPECT_TRUE(pending(2, pc));
+    EXPECT_NOTES(1);
+    EXPECT_NOTE(0, ID_C, 0);
+    EXPECT_EQ(evtchn_close(tbl(2), pc), 0);
+    EXPECT_STATUS(0, pa, EVTCHN_STAT_UNBOUND, 0, ID_C, 0);
+    EXPECT_TRUE(check_tables());
+    teardown();
+}
+
 TEST(loopback_binds_own_port)
 {
     evtchn_port_t p, q, q2;
@@ -1607,6 +1635,7 @@ int main(void)
         TEST_ENTRY(bind_vcpu_moves_only_what_xen_allows),
         TEST_ENTRY(status_reports_each_state),
         TEST_ENTRY(close_all_leaves_peers_unbound),
+        TEST_ENTRY(port_made_in_another_table_for_a_third),
         TEST_ENTRY(loopback_binds_own_port),
         TEST_ENTRY(random_operations_follow_the_model),
         TEST_END,

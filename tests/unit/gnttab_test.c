@@ -1488,11 +1488,13 @@ enum gop {
     O_PINNED,
     O_DIE,
     O_REVIVE,
+    O_SEED,
     O_NR
 };
 
-static const char *const gop_name[O_NR] = { "grant",       "end_access", "hostile",      "map",    "unmap", "copy",
-                                            "balloon_out", "balloon_in", "add_maptrack", "pinned", "die",   "revive" };
+static const char *const gop_name[O_NR] = { "grant", "end_access",  "hostile",    "map",          "unmap",
+                                            "copy",  "balloon_out", "balloon_in", "add_maptrack", "pinned",
+                                            "die",   "revive",      "seed" };
 
 #define RANDOM_STEPS 40000
 #define RND_REFS     48  /* refs the granters mostly use */
@@ -1957,6 +1959,34 @@ static void step_hostile(void)
     }
 }
 
+/* A toolstack seeds a ref (gnttab_seed): refused, writing nothing,
+ * exactly when the ref is beyond the table or pinned; otherwise the entry
+ * is what it asked for, whatever the granter had there. */
+static void step_seed(void)
+{
+    unsigned gi = rand_live();
+    uint32_t pick = test_rng_below(100);
+    grant_ref_t ref = pick < 85   ? test_rng_below(RND_REFS)
+                      : pick < 92 ? test_rng_below(nr_refs(gi))
+                                  : nr_refs(gi) + test_rng_below(8);
+    uint16_t to = dom_ids[test_rng_below(NDOMS)];
+    uint32_t frame = test_rng_below(RAM_GFNS + 4);
+    bool ro = test_rng_below(4) == 0;
+    bool in = ref < nr_refs(gi), pinned = in && act(gi, ref)->pin_ro + act(gi, ref)->pin_rw;
+    uint32_t word = in ? entry_word(gi, ref) : 0, old_frame = in ? entry_frame(gi, ref) : 0;
+    int want = !in ? -ERR_INVAL : pinned ? -ERR_BUSY : 0, r = gnttab_seed(tbl(gi), ref, to, frame, ro);
+
+    if (r != want)
+        rbreak(O_SEED, "d%u ref %u: returned %d, want %d", doms[gi].id, ref, r, want);
+    else if (r && in && (entry_word(gi, ref) != word || entry_frame(gi, ref) != old_frame))
+        rbreak(O_SEED, "d%u ref %u: refused, yet the entry changed", doms[gi].id, ref);
+    else if (!r && (entry_word(gi, ref) != (GTF_PERMIT_ACCESS | (ro ? GTF_READONLY : 0) | (uint32_t)to << 16) ||
+                    entry_frame(gi, ref) != frame))
+        rbreak(O_SEED, "d%u ref %u: entry 0x%08x frame 0x%x is not what was seeded", doms[gi].id, ref,
+               entry_word(gi, ref), entry_frame(gi, ref));
+    note_status(O_SEED, r == -ERR_BUSY ? -1 : r == -ERR_INVAL ? -2 : 0);
+}
+
 static bool pinned_truth(unsigned gi, uint64_t gfn)
 {
     for (grant_ref_t r = 0; r < nr_refs(gi); r++)
@@ -1986,9 +2016,9 @@ static void random_step(void)
     static const struct {
         enum gop op;
         unsigned weight;
-    } mix[] = { { O_GRANT, 180 },       { O_END, 60 },    { O_HOSTILE, 10 },     { O_MAP, 280 },
+    } mix[] = { { O_GRANT, 160 },       { O_END, 60 },    { O_HOSTILE, 10 },     { O_MAP, 280 },
                 { O_UNMAP, 200 },       { O_COPY, 150 },  { O_BALLOON_OUT, 40 }, { O_BALLOON_IN, 40 },
-                { O_ADD_MAPTRACK, 10 }, { O_PINNED, 25 }, { O_DIE, 5 } };
+                { O_ADD_MAPTRACK, 10 }, { O_PINNED, 25 }, { O_DIE, 5 },          { O_SEED, 20 } };
     uint32_t x = test_rng_below(1000);
     unsigned k = 0, i;
     enum gop op;
@@ -2014,6 +2044,7 @@ static void random_step(void)
         end_access(i, test_rng_below(RND_REFS));
         break;
     case O_HOSTILE: step_hostile(); break;
+    case O_SEED: step_seed(); break;
     case O_MAP: step_map(); break;
     case O_UNMAP: step_unmap(); break;
     case O_COPY: step_copy(); break;
@@ -2116,8 +2147,57 @@ TEST(random_operations_keep_invariants)
         if (status_seen[O_UNMAP][-unmap_statuses[k]] < 5)
             test_fail(__FILE__, __LINE__, "unmap gave %d only %llu times", unmap_statuses[k],
                       status_seen[O_UNMAP][-unmap_statuses[k]]);
+    for (int k = 0; k < 3; k++) /* seeded, refused as pinned, refused as beyond the table */
+        if (status_seen[O_SEED][k] < 5)
+            test_fail(__FILE__, __LINE__, "seed gave outcome %d only %llu times", k, status_seen[O_SEED][k]);
     if (nr_orphans_freed < 5)
         test_fail(__FILE__, __LINE__, "only %llu orphan frames freed", nr_orphans_freed);
+    teardown();
+}
+
+/* A toolstack's seed (gnttab_seed): the v1 entry asked for, whatever was
+ * there, which its grantee (only) maps as if the granter had written it;
+ * refused while pinned or beyond the table, writing nothing; rewritten
+ * once the pins are gone. */
+TEST(seed_writes_entries_for_the_toolstack)
+{
+    grant_handle_t h = 0;
+
+    setup();
+    grant(G, 1, ID_X, 9, GTF_PERMIT_ACCESS | GTF_READONLY | GTF_READING); /* stale bits, no pins */
+    EXPECT_EQ(gnttab_seed(tbl(G), 1, ID_M, 5, false), 0);
+    EXPECT_EQ(entry_word(G, 1), GTF_PERMIT_ACCESS | (uint32_t)ID_M << 16);
+    EXPECT_EQ(entry_frame(G, 1), 5);
+    EXPECT_EQ(map(X, ID_G, 1, HOST_RO, MAP_GFN, &h), GNTST_GENERAL_ERROR); /* not X's */
+    EXPECT_EQ(map(M, ID_G, 1, HOST_RW, MAP_GFN, &h), GNTST_OKAY);
+    EXPECT_EQ(npt_find(&doms[M], MAP_GFN)->mfn, ram_mfn(G, 5));
+
+    /* Pinned: the mapper keeps the entry it pinned. */
+    EXPECT_EQ(gnttab_seed(tbl(G), 1, ID_X, 6, true), -ERR_BUSY);
+    EXPECT_EQ(entry_word(G, 1), GTF_PERMIT_ACCESS | GTF_READING | GTF_WRITING | (uint32_t)ID_M << 16);
+    EXPECT_EQ(entry_frame(G, 1), 5);
+    EXPECT_PINS(G, 1, 0, 1);
+    EXPECT_TRUE(check_world());
+    EXPECT_EQ(unmap(M, h, MAP_GFN), GNTST_OKAY);
+
+    /* Unpinned: rewritten, read-only this time, for X. */
+    EXPECT_EQ(gnttab_seed(tbl(G), 1, ID_X, 6, true), 0);
+    EXPECT_EQ(entry_word(G, 1), GTF_PERMIT_ACCESS | GTF_READONLY | (uint32_t)ID_X << 16);
+    EXPECT_EQ(entry_frame(G, 1), 6);
+    EXPECT_EQ(map(M, ID_G, 1, HOST_RO, MAP_GFN, &h), GNTST_GENERAL_ERROR);
+    EXPECT_EQ(map(X, ID_G, 1, HOST_RW, MAP_GFN, &h), GNTST_GENERAL_ERROR);
+    EXPECT_EQ(map(X, ID_G, 1, HOST_RO, MAP_GFN, &h), GNTST_OKAY);
+    EXPECT_EQ(npt_find(&doms[X], MAP_GFN)->mfn, ram_mfn(G, 6));
+    EXPECT_EQ(unmap(X, h, MAP_GFN), GNTST_OKAY);
+
+    /* Beyond the table (one frame), and a table with no frame at all. */
+    EXPECT_EQ(gnttab_seed(tbl(G), GNTTAB_ENTRIES_PER_FRAME, ID_M, 5, false), -ERR_INVAL);
+    EXPECT_EQ(gnttab_seed(tbl(G), UINT32_MAX, ID_M, 5, false), -ERR_INVAL);
+    dom_destroy(Z);
+    dom_create(Z, 0, 1);
+    EXPECT_EQ(gnttab_seed(tbl(Z), 0, ID_M, 5, false), -ERR_INVAL);
+    EXPECT_QUIET(G);
+    EXPECT_TRUE(check_world());
     teardown();
 }
 
@@ -2144,6 +2224,7 @@ int main(void)
         TEST_ENTRY(granter_death_orphans_live_mappings),
         TEST_ENTRY(granter_death_same_frame_under_two_refs),
         TEST_ENTRY(granter_maps_own_grant_and_dies),
+        TEST_ENTRY(seed_writes_entries_for_the_toolstack),
         TEST_ENTRY(random_operations_keep_invariants),
         TEST_END,
     });

@@ -18,10 +18,11 @@
 
 typedef uint16_t domid_t;
 
-#define DOMAIN_MAX       64
-#define DOMAIN_MAX_VCPUS 8
-#define DOMAIN_NAME_MAX  32
-#define DOMAIN_CON_LINE  160
+#define DOMAIN_MAX        64
+#define DOMAIN_MAX_VCPUS  8
+#define DOMAIN_NAME_MAX   32
+#define DOMAIN_CON_LINE   160
+#define DOMAIN_HVM_PARAMS 4 /* store and console pfn and port (xen_hvm.c) */
 
 /* Xen's shutdown reasons (public/sched.h SHUTDOWN_*). */
 enum shutdown_reason {
@@ -90,6 +91,9 @@ struct domain {
     paddr_t gnttab_maptrack[GNTTAB_MAPTRACK_FRAMES]; /* its mappings (core only) */
     uint64_t gnttab_gfn[GNTTAB_MAX_FRAMES];          /* where the guest placed each entry frame; ~0 = nowhere */
     size_t gnttab_orphaned;                          /* RAM frames left to mappings when it died */
+    /* HVM params its toolstack leaves for it to read (xen_hvm.c); 0 until
+     * set. Atomic: set by the domain or its controller, read by either. */
+    uint64_t hvm_param[DOMAIN_HVM_PARAMS];
     struct spinlock lock;
     unsigned nr_vcpus;
     struct vcpu vcpus[DOMAIN_MAX_VCPUS];

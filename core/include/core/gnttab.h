@@ -162,6 +162,17 @@ struct gnttab_copy_side {
 int gnttab_copy(struct gnttab_table *t, const struct gnttab_copy_side *src, const struct gnttab_copy_side *dst,
                 uint16_t len) __attribute__((warn_unused_result));
 
+/*
+ * gnttab_seed: writes entry ref of t on its domain's behalf, as Xen's
+ * toolstack seeds a new domain's reserved entries before it runs: access
+ * for domain grantee to frame gfn, read-only when ro. The entry is made
+ * invalid first and its flags written last, so no reader ever sees half
+ * of it valid. -ERR_INVAL for a ref beyond the table, -ERR_BUSY while a
+ * mapping or copy pins it (nothing is written then); 0 otherwise.
+ */
+int gnttab_seed(struct gnttab_table *t, grant_ref_t ref, uint16_t grantee, uint32_t gfn, bool ro)
+    __attribute__((warn_unused_result));
+
 /* gnttab_frame_pinned: some active entry of t pins its RAM frame at gfn
  * (it must not be freed or replaced). */
 bool gnttab_frame_pinned(const struct gnttab_table *t, uint64_t gfn);

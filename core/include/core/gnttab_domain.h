@@ -29,6 +29,15 @@ int gnttab_domain_maptrack_reserve(struct domain *d) __attribute__((warn_unused_
 /* gnttab_domain_frame: table frame idx of d (lock held, idx < nr_frames). */
 paddr_t gnttab_domain_frame(struct domain *d, unsigned idx);
 
+/* gnttab_domain_seed: entry ref of d grants its RAM frame gfn to grantee
+ * (read-only when ro), for d's toolstack (gnttab_seed); d's first table
+ * frame is made if it has none. Takes the lock. 0, or before anything
+ * changes: -ERR_SRCH (d is being destroyed), -ERR_FAULT (gfn is not d's
+ * RAM), -ERR_NOMEM, -ERR_INVAL (ref beyond the table), -ERR_BUSY (the
+ * ref is pinned). */
+int gnttab_domain_seed(struct domain *d, grant_ref_t ref, uint16_t grantee, uint64_t gfn, bool ro)
+    __attribute__((warn_unused_result));
+
 /* gnttab_domain_destroy: unmap what d mapped, orphan what others map of
  * its grants, free its table frames. Returns the frames it freed or
  * handed on; *orphaned gets the RAM frames others still map. */

@@ -35,6 +35,12 @@ struct evtchn_info {
 };
 
 long evtchn_alloc_unbound(uint16_t remote_dom, evtchn_port_t *port);
+/* evtchn_alloc_unbound_in: a port in domain dom's table offered to
+ * remote_dom (DOMID_SELF: the caller), as a toolstack makes a new
+ * domain's store and console ports; needs MGMT_CAP_DOMAIN_BUILD over dom
+ * (-EPERM otherwise, -ESRCH for no such domain). evtchn_status with that
+ * dom reads such a port back. */
+long evtchn_alloc_unbound_in(uint16_t dom, uint16_t remote_dom, evtchn_port_t *port);
 long evtchn_bind_interdomain(uint16_t remote_dom, evtchn_port_t remote_port, evtchn_port_t *port);
 long evtchn_bind_virq(uint32_t virq, uint32_t vcpu, evtchn_port_t *port);
 long evtchn_bind_ipi(uint32_t vcpu, evtchn_port_t *port);
