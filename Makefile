@@ -47,6 +47,7 @@ bench: deps
 	@$(PYTHON) tests/bench/boot.py --out $(OUT)
 	@$(PYTHON) tests/bench/domains.py --out $(OUT)
 	@$(PYTHON) tests/bench/ipc.py --out $(OUT)
+	@$(PYTHON) tests/bench/xenstore.py --out $(OUT)
 
 # Formatting is checked, not just suggested (.clang-format).
 FORMAT_FILES = $(shell git ls-files '*.c' '*.h' 2>/dev/null || find core tests -name '*.[ch]')

@@ -5,7 +5,7 @@
 # ($(OUT)/domains/<name>.elf). `make domains` builds them all.
 
 # A domain is a folder of .c/.S files with a main(); list it here.
-DOMAINS := hello builder mgtest hcbench ipctest
+DOMAINS := hello builder mgtest hcbench ipctest xenstored xstest
 
 NEWLIB_PREFIX := $(shell build/newlib.sh --prefix $(CC))
 NEWLIB        := $(NEWLIB_PREFIX)/x86_64-elf
@@ -19,7 +19,7 @@ DOMAIN_CFLAGS := -std=c11 -O2 -g $(WARN_FLAGS) -D_DEFAULT_SOURCE \
                  -ffreestanding -fno-pic -fno-pie -mno-red-zone -fno-stack-protector \
                  -fno-common -fno-asynchronous-unwind-tables -fno-omit-frame-pointer \
                  -nostdinc -isystem $(NEWLIB)/include -isystem $(CC_INCLUDE) \
-                 -Idomains/runtime/include $(IDL_INCLUDE) -MMD -MP
+                 -Idomains/runtime/include -Ixenstore/include $(IDL_INCLUDE) -MMD -MP
 DOMAIN_ASFLAGS := -D__ASSEMBLY__ -fno-pic -fno-pie -MMD -MP
 DOMAIN_LDFLAGS := -nostdlib -static -z max-page-size=0x1000 -z noexecstack -u pvh_start
 DOMAIN_LDS     := domains/runtime/domain.ld
@@ -70,12 +70,15 @@ $(RUNTIME_LIB): $(RUNTIME_OBJS)
 			print "runtime: global " $$3 " does not start with " prefix > "/dev/stderr"; bad = 1 } \
 		END { exit bad }' || { rm -f $@; exit 1; }
 
+# Libraries a domain links besides the runtime and newlib: NAME_LIBS.
+xenstored_LIBS := $(OUT)/xenstore/libxenstore.a
+
 # domain_rule NAME: $(OUT)/domains/NAME.elf from domains/NAME/*.{c,S}.
 define domain_rule
 $(1)_OBJS := $$(patsubst %,$(OUT)/%.o,$$(sort $$(wildcard domains/$(1)/*.c domains/$(1)/*.S)))
-$(OUT)/domains/$(1).elf: $$($(1)_OBJS) $(RUNTIME_LIB) $(NEWLIB_STAMP) $(DOMAIN_LDS)
+$(OUT)/domains/$(1).elf: $$($(1)_OBJS) $$($(1)_LIBS) $(RUNTIME_LIB) $(NEWLIB_STAMP) $(DOMAIN_LDS)
 	@echo "  LD      $$@"
-	@$(LD) $(DOMAIN_LDFLAGS) -T $(DOMAIN_LDS) -o $$@ $$($(1)_OBJS) --start-group $(DOMAIN_LIBS) --end-group
+	@$(LD) $(DOMAIN_LDFLAGS) -T $(DOMAIN_LDS) -o $$@ $$($(1)_OBJS) --start-group $$($(1)_LIBS) $(DOMAIN_LIBS) --end-group
 	@size $$@ | awk 'NR==2 {printf "  SIZE    $(1): text %d B, data %d B, bss %d B\n", $$$$1, $$$$2, $$$$3}'
 -include $$($(1)_OBJS:.o=.d)
 endef

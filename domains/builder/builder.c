@@ -5,6 +5,8 @@
  * core's management hypercall (create, populate, copy the image in, write
  * a PVH start_info, set the entry, schedule, unpause). A domain that
  * cannot be built is named with the reason and skipped; the others go on.
+ * A domain marked "service = xenstore" is built first; every other
+ * domain then gets a store ring and is introduced to it (store.c).
  * When it is done it lets go: it shuts itself down.
  */
 #include <stdio.h>
@@ -14,16 +16,18 @@
 #include "image.h"
 #include "manifest.h"
 #include "mosaic/hypercall.h"
+#include "mosaic/mgmt.h"
 #include "mosaic/runtime.h"
 #include "mosaic/start_info.h"
 #include "mosaic/time.h"
+#include "store.h"
 
 #define START_INFO_GPA 0x1000u
 #define CMDLINE_GPA    0x2000u
 
 static long mgmt(uint32_t cmd, void *arg, size_t size)
 {
-    return hypercall3(MOSAIC_HYPERCALL_MGMT, cmd, (unsigned long)arg, size);
+    return mgmt_call(cmd, arg, size);
 }
 
 /* Xen's errno values (not newlib's, which differ for some). */
@@ -59,7 +63,7 @@ static const struct runtime_module *find_module(const char *name)
     return NULL;
 }
 
-static long write_start_info(uint16_t domid, const struct manifest_domain *md)
+static long write_start_info(uint16_t domid, const struct manifest_domain *md, const char *cmdline)
 {
     struct {
         struct hvm_start_info si;
@@ -83,8 +87,8 @@ static long write_start_info(uint16_t domid, const struct manifest_domain *md)
     if ((r = mgmt(MGMT_DOMAIN_COPY, &c, sizeof(c))) != 0)
         return r;
     c.dst_gpa = CMDLINE_GPA;
-    c.src = (uint64_t)(uintptr_t)md->cmdline;
-    c.len = strlen(md->cmdline) + 1;
+    c.src = (uint64_t)(uintptr_t)cmdline;
+    c.len = strlen(cmdline) + 1;
     return mgmt(MGMT_DOMAIN_COPY, &c, sizeof(c));
 }
 
@@ -102,10 +106,22 @@ static long load_image(uint16_t domid, const struct image *img, const uint8_t *d
     return 0;
 }
 
+/* The command line and store ring of a new domain: xenstored learns of
+ * the builder's ring; every other domain gets its own ring while a store
+ * runs. */
+static long setup_store_ring(uint16_t domid, const struct manifest_domain *md, char *cmdline, size_t cap)
+{
+    snprintf(cmdline, cap, "%s", md->cmdline);
+    if (md->service == SERVICE_XENSTORE)
+        return store_service_args(domid, cmdline + strlen(cmdline), cap - strlen(cmdline));
+    return store_active() ? store_prepare(domid) : 0;
+}
+
 /* Every step after creation; on failure the caller destroys the domain. */
 static const char *build_steps(uint16_t domid, const struct manifest_domain *md, const struct image *img,
                                const uint8_t *data, long *r)
 {
+    static char cmdline[MANIFEST_TEXT_MAX + 64];
     struct mgmt_domain_populate p = { .domid = domid, .gfn = 0, .nr_pages = md->memory_mib << 8 };
     struct mgmt_vcpu_set_pvh pvh = { .domid = domid, .vcpu = 0, .entry = img->pvh_entry, .start_info = START_INFO_GPA };
     struct mgmt_domain_sched s = { .domid = domid, .weight = (uint16_t)md->weight, .cap = md->cap };
@@ -116,7 +132,9 @@ static const char *build_steps(uint16_t domid, const struct manifest_domain *md,
         return "populate";
     if ((*r = load_image(domid, img, data)) != 0)
         return "copy image";
-    if ((*r = write_start_info(domid, md)) != 0)
+    if ((*r = setup_store_ring(domid, md, cmdline, sizeof(cmdline))) != 0)
+        return md->service == SERVICE_XENSTORE ? "XenStore client ring" : "XenStore ring";
+    if ((*r = write_start_info(domid, md, cmdline)) != 0)
         return "write start_info";
     if ((*r = mgmt(MGMT_VCPU_SET_PVH, &pvh, sizeof(pvh))) != 0)
         return "set entry";
@@ -131,8 +149,14 @@ static const char *build_steps(uint16_t domid, const struct manifest_domain *md,
      * holds none, so "none" needs no call. */
     if (md->caps && (*r = mgmt(MGMT_CAP_GRANT, &g, sizeof(g))) != 0)
         return "caps";
+    if (store_active() && md->service != SERVICE_XENSTORE && (*r = store_introduce(domid, md->name)) != 0)
+        return "XenStore introduction";
+    if (store_active() && md->watch_release && (*r = store_allow_release_watch(domid)) != 0)
+        return "watch_release";
     if ((*r = mgmt(MGMT_DOMAIN_UNPAUSE, &u, sizeof(u))) != 0)
         return "unpause";
+    if (md->service == SERVICE_XENSTORE)
+        store_service_started();
     return NULL;
 }
 
@@ -256,6 +280,23 @@ int main(void)
         return 0;
     }
     manifest_parse(mod->data, mod->size, &m);
+    /* The store first, so that every other domain can be introduced. */
+    for (unsigned i = 0, stores = 0; i < m.count; i++) {
+        if (!m.dom[i].valid || m.dom[i].service != SERVICE_XENSTORE)
+            continue;
+        if (stores++) {
+            printf("builder: %s: a second XenStore domain; not built\n", m.dom[i].name);
+            m.dom[i].valid = false;
+            continue;
+        }
+        int domid = build_domain(&m.dom[i]);
+        m.dom[i].valid = false; /* not again below */
+        if (domid >= 0) {
+            started++;
+            if (m.dom[i].on_crash != ON_CRASH_DESTROY)
+                watch[nwatch++] = (struct watched){ &m.dom[i], domid, 0 };
+        }
+    }
     for (unsigned i = 0; i < m.count; i++) {
         int domid = m.dom[i].valid ? build_domain(&m.dom[i]) : -1;
         if (domid < 0)

@@ -21,6 +21,11 @@
  *                          # so only a subset of the builder's own): none
  *                          # (default), or some of create, build, control
  *                          # and grant (idl/mgmt.idl), separated by commas
+ *   service = xenstore     # this domain is the XenStore (domains/xenstored):
+ *                          # built first, whatever its place; every other
+ *                          # domain gets a store ring and is introduced to it
+ *   watch_release = yes    # it may watch XenStore's @releaseDomain (as Xen's
+ *                          # toolstack allows a driver domain); default no
  *
  * Every error names the line and the key; a domain with an error is not
  * built, the others are. The keys under a refused section header (bad,
@@ -50,8 +55,10 @@ struct manifest_domain {
     unsigned nr_vcpu_cpumasks;                 /* entries in that list; 0 without one */
     enum { ON_CRASH_DESTROY, ON_CRASH_RESTART, ON_CRASH_PRESERVE } on_crash;
     uint64_t caps; /* MGMT_CAP_* bits to grant; 0 = none */
-    unsigned line; /* where its section starts */
-    bool valid;    /* no error was found in its section */
+    enum { SERVICE_NONE, SERVICE_XENSTORE } service;
+    bool watch_release; /* may see @releaseDomain events */
+    unsigned line;      /* where its section starts */
+    bool valid;         /* no error was found in its section */
 };
 
 struct manifest {
