@@ -13,8 +13,9 @@
  * on its event channel (the core closes a dead domain's ports, so the
  * store's end goes back to unbound), not through VIRQ_DOM_EXC, which
  * goes to the dead domain's controller; the store then releases the
- * domain as RELEASE would. With "exit=idle" it shuts down once every
- * client is gone (tests).
+ * domain as RELEASE would. Ring reconnection (XENSTORE_RECONNECT) is
+ * not offered: server_features carries only XENSTORE_SERVER_FEATURE_ERROR.
+ * With "exit=idle" it shuts down once every client is gone (tests).
  */
 #include <stdio.h>
 #include <stdlib.h>
