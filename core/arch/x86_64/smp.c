@@ -19,6 +19,7 @@
 #include "x86.h"
 
 #define AP_START_TIMEOUT_US 5000000u /* generous: emulated CPUs on a loaded host start late */
+#define AP_SIPI_RETRY_US    250000u  /* a STARTUP IPI again after this long without the CPU */
 #define CALL_TIMEOUT_US     1000000u
 
 struct trampoline_params {
@@ -87,8 +88,18 @@ static void start_one(struct percpu *pc, struct trampoline_params *tp)
         lapic_send_ipi(pc->apic_id, ICR_STARTUP | (TRAMPOLINE_PADDR >> 12));
         time_delay_us(200);
     }
-    if (wait_state(pc, CPU_ONLINE, AP_START_TIMEOUT_US))
-        return;
+    /* STARTUP again while the CPU does not report in: QEMU running all
+     * CPUs on one host thread has been seen to drop the first INIT/SIPI
+     * sequence (about one boot in ten on a loaded host). A CPU already
+     * running ignores a STARTUP IPI; only one still waiting for it starts. */
+    for (unsigned waited = 0; waited < AP_START_TIMEOUT_US; waited += AP_SIPI_RETRY_US) {
+        if (wait_state(pc, CPU_ONLINE, AP_SIPI_RETRY_US))
+            return;
+        if (waited == 0)
+            log_warn("smp: cpu%u (APIC id %u) not up after %u ms; STARTUP again every %u ms", pc->index, pc->apic_id,
+                     AP_SIPI_RETRY_US / 1000u, AP_SIPI_RETRY_US / 1000u);
+        lapic_send_ipi(pc->apic_id, ICR_STARTUP | (TRAMPOLINE_PADDR >> 12));
+    }
     /* Put it back into wait-for-SIPI so it cannot run stale code later. */
     lapic_send_ipi(pc->apic_id, ICR_INIT | ICR_LEVEL_ASSERT);
     __atomic_store_n(&pc->state, CPU_FAILED, __ATOMIC_RELEASE);
