@@ -18,6 +18,13 @@
 
 static struct domain domains[DOMAIN_MAX];           /* slots: protected by domain_lock */
 static struct spinlock domain_lock = SPINLOCK_INIT; /* guards slot allocation and state */
+/* Per slot, outside struct domain so that claiming a slot (which clears
+ * the struct) never loses a count: hypercall references (atomic), and the
+ * reaper's claim (atomic; cleared when the slot is claimed again). Both
+ * sides publish first and look second (sequentially consistent), so a
+ * getter and the reaper cannot both go ahead. */
+static uint32_t slot_refs[DOMAIN_MAX];
+static uint32_t slot_dying[DOMAIN_MAX];
 
 struct domain *domain_slot(unsigned i)
 {
@@ -34,6 +41,7 @@ static struct domain *slot_claim(void)
         if (domains[i].state == DOMAIN_FREE) {
             d = &domains[i];
             memset(d, 0, sizeof(*d));
+            __atomic_store_n(&slot_dying[i], 0, __ATOMIC_SEQ_CST);
             d->id = (domid_t)i;
             d->state = DOMAIN_BUILDING;
             d->lock = (struct spinlock)SPINLOCK_INIT;
@@ -50,6 +58,43 @@ static void slot_release(struct domain *d)
 
     d->state = DOMAIN_FREE;
     spin_unlock_irqrestore(&domain_lock, f);
+}
+
+bool domain_get(struct domain *d)
+{
+    size_t i = (size_t)(d - domains);
+
+    __atomic_fetch_add(&slot_refs[i], 1, __ATOMIC_SEQ_CST);
+    if (__atomic_load_n(&slot_dying[i], __ATOMIC_SEQ_CST) ||
+        __atomic_load_n(&d->state, __ATOMIC_SEQ_CST) == DOMAIN_FREE) {
+        domain_put(d);
+        return false;
+    }
+    return true;
+}
+
+void domain_put(struct domain *d)
+{
+    uint32_t was = __atomic_fetch_sub(&slot_refs[d - domains], 1, __ATOMIC_SEQ_CST);
+
+    if (was == 0) /* a put without its get: kept in release builds too */
+        panic("domain: d%u's hypercall references went below zero", d->id);
+}
+
+bool domain_claim_destroy(struct domain *d)
+{
+    size_t i = (size_t)(d - domains);
+
+    __atomic_store_n(&slot_dying[i], 1, __ATOMIC_SEQ_CST);
+    if (__atomic_load_n(&slot_refs[i], __ATOMIC_SEQ_CST) == 0)
+        return true;
+    domain_unclaim(d); /* a hypercall is using it: the next reaper pass */
+    return false;
+}
+
+void domain_unclaim(struct domain *d)
+{
+    __atomic_store_n(&slot_dying[d - domains], 0, __ATOMIC_SEQ_CST);
 }
 
 struct domain *domain_find(domid_t id)

@@ -351,5 +351,12 @@ int64_t hcall_dispatch(struct vcpu *v, uint64_t nr, const uint64_t args[HCALL_AR
         log_debug("hcall: d%u vCPU %u: hypercall %llu not implemented", v->dom->id, v->id, (unsigned long long)nr);
         return -ERR_NOSYS;
     }
-    return hcall_table[index_nospec((size_t)nr, ARRAY_SIZE(hcall_table))](v, args);
+    int64_t r = hcall_table[index_nospec((size_t)nr, ARRAY_SIZE(hcall_table))](v, args);
+
+    for (unsigned i = 0; i < ARRAY_SIZE(v->held); i++)
+        if (v->held[i]) {
+            domain_put(v->held[i]); /* taken by hcall_controlled */
+            v->held[i] = NULL;
+        }
+    return r;
 }

@@ -13,10 +13,11 @@
  * is its controller: 0 and *out; -ERR_PERM without the capability (before
  * looking the id up, so that a domain without it learns nothing about
  * other domains), -ERR_SRCH for no such domain, -ERR_PERM for a domain
- * someone else controls. Every power over another domain, management
- * command or Xen toolstack operation alike, is checked here (mgmt.c). */
-int hcall_controlled(const struct vcpu *v, domid_t id, cap_t need, struct domain **out)
-    __attribute__((warn_unused_result));
+ * someone else controls (or one being destroyed: -ERR_SRCH). Every power
+ * over another domain, management command or Xen toolstack operation
+ * alike, is checked here (mgmt.c). On success the domain is held (see
+ * domain_get) until hcall_dispatch returns, at most two per hypercall. */
+int hcall_controlled(struct vcpu *v, domid_t id, cap_t need, struct domain **out) __attribute__((warn_unused_result));
 
 /* hcall_event_channel_op: event_channel_op (32), the 2-level ABI;
  * alloc_unbound and status also in a domain the caller controls with

@@ -44,17 +44,23 @@ static int arg_out(struct vcpu *v, const uint64_t *a, const void *buf, size_t si
     return vcpu_copy_to_guest(v, a[1], buf, size) ? -ERR_FAULT : 0;
 }
 
-int hcall_controlled(const struct vcpu *v, domid_t id, cap_t need, struct domain **out)
+int hcall_controlled(struct vcpu *v, domid_t id, cap_t need, struct domain **out)
 {
     struct domain *d;
+    unsigned slot = v->held[0] ? 1 : 0;
 
     if (!cap_has(v->dom->caps, need))
         return -ERR_PERM;
     d = domain_find(id);
-    if (!d)
+    /* Held until hcall_dispatch returns: the target cannot be reaped (its
+     * frames freed) while this hypercall works on it. */
+    if (!d || v->held[slot] || !domain_get(d))
         return -ERR_SRCH;
-    if (d->controller != v->dom->id)
+    if (d->controller != v->dom->id) {
+        domain_put(d);
         return -ERR_PERM;
+    }
+    v->held[slot] = d;
     *out = d;
     return 0;
 }

@@ -156,8 +156,16 @@ static void reap(void)
 {
     for (unsigned i = 1; i < DOMAIN_MAX; i++) {
         struct domain *d = domain_slot(i);
-        if (d && reapable(d) && sched_domain_remove(d) == 0)
+        if (!d || !reapable(d))
+            continue;
+        if (!domain_claim_destroy(d)) {
+            log_debug("domain: d%u's destruction waits for a hypercall of another domain", d->id);
+            continue; /* the next pass tries again */
+        }
+        if (sched_domain_remove(d) == 0)
             domain_destroy(d); /* its vCPUs are out of the scheduler now */
+        else
+            domain_unclaim(d);
     }
 }
 

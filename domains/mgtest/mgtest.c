@@ -15,6 +15,8 @@
  *   another domain (toolstack.c).
  * - capable, narrow: it holds capabilities (the manifest's `caps`) and
  *   creates a child to feed bad input to (capable.c).
+ * - race: two vCPUs; one copies into children the other destroys
+ *   (race.c).
  *
  * Command line: `domid=N`, its own domain id (no hypercall it may make
  * tells it; needed in every mode but narrow), `name=NAME`, its name in the
@@ -445,13 +447,14 @@ static const char *test_unchanged(const struct mgmt_domain_info *first)
     return NULL;
 }
 
-enum mode { MODE_DENIED, MODE_CAPABLE, MODE_NARROW };
+enum mode { MODE_DENIED, MODE_CAPABLE, MODE_NARROW, MODE_RACE };
 
 /* The capabilities each mode's manifest grants. */
 static const uint64_t mode_caps[] = {
     [MODE_DENIED] = 0,
     [MODE_CAPABLE] = MGMT_CAP_DOMAIN_CREATE | MGMT_CAP_DOMAIN_BUILD | MGMT_CAP_DOMAIN_CONTROL | MGMT_CAP_CAP_GRANT,
     [MODE_NARROW] = MGMT_CAP_DOMAIN_CREATE | MGMT_CAP_DOMAIN_CONTROL | MGMT_CAP_CAP_GRANT,
+    [MODE_RACE] = MGMT_CAP_DOMAIN_CREATE | MGMT_CAP_DOMAIN_BUILD | MGMT_CAP_DOMAIN_CONTROL,
 };
 
 /* domid=N, name=NAME and mode=M from the command line; the end of our RAM. */
@@ -477,8 +480,10 @@ static const char *setup(int argc, char **argv, enum mode *mode)
             *mode = MODE_CAPABLE;
         } else if (strcmp(argv[i], "mode=narrow") == 0) {
             *mode = MODE_NARROW;
+        } else if (strcmp(argv[i], "mode=race") == 0) {
+            *mode = MODE_RACE;
         } else {
-            w = "unknown word on the command line (want domid=N, name=NAME, mode=denied|capable|narrow)";
+            w = "unknown word on the command line (want domid=N, name=NAME, mode=denied|capable|narrow|race)";
         }
     }
     if (!w && !mgtest_domid && *mode != MODE_NARROW)
@@ -505,6 +510,12 @@ int main(int argc, char **argv)
     mgtest_check("mgtest_args", w);
     if (w)
         return 1;
+    if (mode == MODE_RACE) { /* two vCPUs: not the one-vCPU self checks below */
+        mgtest_race();
+        printf("mgtest: %d checks, %d failed\n", checks, failures);
+        printf("mgtest: done\n");
+        return failures ? 1 : 0;
+    }
     w = test_info_self(&first, mode_caps[mode]);
     mgtest_check("mgmt_info_self", w);
     if (w && mode != MODE_DENIED) {

@@ -105,6 +105,8 @@ const char *mgtest_info_self(struct mgmt_domain_info *out);
  * (capable.c). */
 void mgtest_capable(void);
 void mgtest_narrow(void);
+/* race.c: copies into a child racing its destruction (mode=race). */
+void mgtest_race(void);
 
 /* mgtest_wait_gone: NULL once the destroyed domain domid, which this
  * domain controlled, is reaped (5 s at most), else why (capable.c). */

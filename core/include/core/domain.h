@@ -55,6 +55,7 @@ struct vcpu {
     uint32_t timer_fired;     /* it expired since it was set (atomic) */
     uint32_t in_guest;        /* between VMRUN and its #VMEXIT (atomic; the CPU running it) */
     uint64_t exits;           /* #VMEXITs taken (atomic; the CPU running it) */
+    struct domain *held[2];   /* other domains its hypercall holds (domain_get): the CPU running it */
     struct vcpu_arch arch;
 };
 
@@ -132,6 +133,20 @@ void domain_destroy(struct domain *d);
 
 /* domain_shutdown: stop every vCPU of d, log the reason once. */
 void domain_shutdown(struct domain *d, enum shutdown_reason reason);
+
+/*
+ * domain_get / domain_put: a reference on d for the length of one
+ * hypercall of another domain, which keeps the reaper from freeing d
+ * meanwhile. get fails (false) once the reaper has claimed d, or when its
+ * slot is free. Any context; no lock held.
+ */
+bool domain_get(struct domain *d) __attribute__((warn_unused_result));
+void domain_put(struct domain *d);
+/* domain_claim_destroy: the reaper's side: true when no hypercall holds
+ * d, and none will get it from now on; domain_unclaim undoes it when the
+ * destruction cannot go ahead yet. */
+bool domain_claim_destroy(struct domain *d) __attribute__((warn_unused_result));
+void domain_unclaim(struct domain *d);
 
 /* domain_slot: the domain in slot i, or NULL when the slot is free. */
 struct domain *domain_slot(unsigned i);
