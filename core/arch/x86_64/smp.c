@@ -20,6 +20,7 @@
 
 #define AP_START_TIMEOUT_US 5000000u /* generous: emulated CPUs on a loaded host start late */
 #define AP_SIPI_RETRY_US    250000u  /* a STARTUP IPI again after this long without the CPU */
+#define AP_SIPI_RETRIES     3u       /* then only waiting: see start_one */
 #define CALL_TIMEOUT_US     1000000u
 
 struct trampoline_params {
@@ -91,16 +92,22 @@ static void start_one(struct percpu *pc, struct trampoline_params *tp)
     /* STARTUP again while the CPU does not report in: QEMU running all
      * CPUs on one host thread has been seen to drop the first INIT/SIPI
      * sequence (about one boot in ten on a loaded host). A CPU already
-     * running ignores a STARTUP IPI; only one still waiting for it starts. */
-    for (unsigned waited = 0; waited < AP_START_TIMEOUT_US; waited += AP_SIPI_RETRY_US) {
+     * running ignores a STARTUP IPI; only one still waiting for it starts.
+     * Only early on: a STARTUP still pending when the CPU is parked with
+     * INIT below would start it again (QEMU keeps a pending STARTUP across
+     * INIT), into the trampoline the next CPU is about to use. */
+    for (unsigned i = 0; i < AP_SIPI_RETRIES; i++) {
         if (wait_state(pc, CPU_ONLINE, AP_SIPI_RETRY_US))
             return;
-        if (waited == 0)
-            log_warn("smp: cpu%u (APIC id %u) not up after %u ms; STARTUP again every %u ms", pc->index, pc->apic_id,
-                     AP_SIPI_RETRY_US / 1000u, AP_SIPI_RETRY_US / 1000u);
+        if (i == 0)
+            log_warn("smp: cpu%u (APIC id %u) not up after %u ms; STARTUP again, %u times", pc->index, pc->apic_id,
+                     AP_SIPI_RETRY_US / 1000u, AP_SIPI_RETRIES);
         lapic_send_ipi(pc->apic_id, ICR_STARTUP | (TRAMPOLINE_PADDR >> 12));
     }
-    /* Put it back into wait-for-SIPI so it cannot run stale code later. */
+    if (wait_state(pc, CPU_ONLINE, AP_START_TIMEOUT_US - AP_SIPI_RETRIES * AP_SIPI_RETRY_US))
+        return;
+    /* Put it back into wait-for-SIPI so it cannot run stale code later
+     * (the last STARTUP went out over 4 s ago). */
     lapic_send_ipi(pc->apic_id, ICR_INIT | ICR_LEVEL_ASSERT);
     __atomic_store_n(&pc->state, CPU_FAILED, __ATOMIC_RELEASE);
     log_err("smp: cpu%u (APIC id %u) did not come up within %u ms; parked with INIT, continuing without it", pc->index,
