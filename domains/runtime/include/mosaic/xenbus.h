@@ -6,7 +6,9 @@
  * xenbus_wait_event. Every call returns 0 (or a length) or a negative
  * Xen errno: the store's own error (its XS_ERROR name, e.g. "EACCES" as
  * -13), -ETIMEDOUT (-110) when the store does not answer in time, -EIO
- * (-5) once the ring is broken. Not for use from event handlers.
+ * (-5) once the ring is broken. One caller at a time: threads or vCPUs
+ * sharing a struct xenbus must take turns; not for use from event
+ * handlers.
  */
 #pragma once
 
