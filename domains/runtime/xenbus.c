@@ -206,19 +206,24 @@ long xenbus_request(struct xenbus *xb, uint32_t type, uint32_t tx, const void *p
     return await_reply(xb, h.req_id, reply, cap, reply_len, deadline);
 }
 
-/* A request whose payload is the given strings, each with its NUL. */
-static long request_strings(struct xenbus *xb, uint32_t type, uint32_t tx, const char *a, const char *b, char *reply,
-                            uint32_t cap, uint32_t *reply_len)
+/* A request whose payload is la bytes of a, then lb bytes of b. */
+static long request_parts(struct xenbus *xb, uint32_t type, uint32_t tx, const void *a, size_t la, const void *b,
+                          size_t lb, char *reply, uint32_t cap, uint32_t *reply_len)
 {
     static char buf[XENSTORE_PAYLOAD_MAX];
-    size_t la = strlen(a) + 1, lb = b ? strlen(b) + 1 : 0;
 
     if (la + lb > sizeof(buf))
         return -XEN_EINVAL;
     memcpy(buf, a, la);
-    if (b)
-        memcpy(buf + la, b, lb);
+    memcpy(buf + la, b, lb);
     return xenbus_request(xb, type, tx, buf, (uint32_t)(la + lb), reply, cap, reply_len);
+}
+
+/* A request whose payload is the given strings, each with its NUL. */
+static long request_strings(struct xenbus *xb, uint32_t type, uint32_t tx, const char *a, const char *b, char *reply,
+                            uint32_t cap, uint32_t *reply_len)
+{
+    return request_parts(xb, type, tx, a, strlen(a) + 1, b ? b : "", b ? strlen(b) + 1 : 0, reply, cap, reply_len);
 }
 
 /* Replies with text: NUL-terminated into buf (cut at cap - 1); their full length. */
@@ -253,26 +258,13 @@ long xenbus_get_perms(struct xenbus *xb, uint32_t tx, const char *path, char *bu
 
 long xenbus_write(struct xenbus *xb, uint32_t tx, const char *path, const char *value)
 {
-    static char buf[XENSTORE_PAYLOAD_MAX];
-    size_t lp = strlen(path) + 1, lv = strlen(value); /* the value has no NUL on the wire */
-
-    if (lp + lv > sizeof(buf))
-        return -XEN_EINVAL;
-    memcpy(buf, path, lp);
-    memcpy(buf + lp, value, lv);
-    return xenbus_request(xb, XS_WRITE, tx, buf, (uint32_t)(lp + lv), NULL, 0, NULL);
+    /* The value has no NUL on the wire. */
+    return request_parts(xb, XS_WRITE, tx, path, strlen(path) + 1, value, strlen(value), NULL, 0, NULL);
 }
 
 long xenbus_set_perms(struct xenbus *xb, uint32_t tx, const char *path, const char *perms, size_t perms_len)
 {
-    static char buf[XENSTORE_PAYLOAD_MAX];
-    size_t lp = strlen(path) + 1;
-
-    if (lp + perms_len > sizeof(buf))
-        return -XEN_EINVAL;
-    memcpy(buf, path, lp);
-    memcpy(buf + lp, perms, perms_len);
-    return xenbus_request(xb, XS_SET_PERMS, tx, buf, (uint32_t)(lp + perms_len), NULL, 0, NULL);
+    return request_parts(xb, XS_SET_PERMS, tx, path, strlen(path) + 1, perms, perms_len, NULL, 0, NULL);
 }
 
 long xenbus_mkdir(struct xenbus *xb, uint32_t tx, const char *path)

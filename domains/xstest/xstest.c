@@ -86,7 +86,7 @@ static bool has_name(const char *list, long len, const char *name)
 
 static void basics(void)
 {
-    struct xenbus_event e;
+    struct xenbus_event e = { 0 };
     long r;
 
     r = xenbus_request(&xb, XS_GET_DOMAIN_PATH, 0, at(self, "") + 14, (uint32_t)strlen(at(self, "") + 14) + 1, buf,
@@ -213,7 +213,7 @@ static void benchmarks(void)
     /* Watch latency: b writes its clock into a's shared/ping; a takes the
      * event and reads the node: now minus the written time. */
     if (role_a) {
-        struct xenbus_event e;
+        struct xenbus_event e = { 0 };
         unsigned got = 0;
         (void)xenbus_write(&xb, 0, "shared/ping", "0");
         (void)xenbus_watch(&xb, "shared/ping", "ping");
@@ -281,7 +281,7 @@ static void malformed(void)
 
     barrier("malformed");
     if (!role_a) {
-        struct xenbus_event e;
+        struct xenbus_event e = { 0 };
         (void)xenbus_watch(&xb, "@releaseDomain", "rel");
         (void)xenbus_wait_event(&xb, &e, runtime_time_ns() + SEC); /* the initial event */
         (void)wait_for_node(at(peer, "shared/breaking"), 60 * SEC);
