@@ -2,7 +2,9 @@
 /*
  * Domain objects: a fixed table of slots (no general allocation in the
  * core), RAM from the frame allocator mapped through the domain's nested
- * page tables, and destruction that hands every owned frame back.
+ * page tables, and destruction that hands every owned frame back. Domain
+ * ids rotate, as Xen's do: a dead domain's id is not given again until
+ * the id space wraps, so a port or grant still naming it names nobody.
  */
 #include "core/domain.h"
 #include "core/arch.h"
@@ -15,6 +17,7 @@
 #include "core/panic.h"
 #include "core/string.h"
 #include "core/vcpu.h"
+#include "idl/mgmt.h"
 
 static struct domain domains[DOMAIN_MAX];           /* slots: protected by domain_lock */
 static struct spinlock domain_lock = SPINLOCK_INIT; /* guards slot allocation and state */
@@ -25,25 +28,59 @@ static struct spinlock domain_lock = SPINLOCK_INIT; /* guards slot allocation an
  * getter and the reaper cannot both go ahead. */
 static uint32_t slot_refs[DOMAIN_MAX];
 static uint32_t slot_dying[DOMAIN_MAX];
+static domid_t next_id = 1; /* the next id to try: protected by domain_lock */
+
+/* A domain others may see: created and not yet freed. */
+static bool visible(const struct domain *d)
+{
+    enum domain_state s = __atomic_load_n(&d->state, __ATOMIC_SEQ_CST);
+
+    return s != DOMAIN_FREE && s != DOMAIN_CREATING;
+}
 
 struct domain *domain_slot(unsigned i)
 {
-    return i < DOMAIN_MAX && domains[i].state != DOMAIN_FREE ? &domains[i] : NULL;
+    return i < DOMAIN_MAX && visible(&domains[i]) ? &domains[i] : NULL;
 }
 
+static bool id_in_use(domid_t id)
+{
+    ASSERT(spin_held_by_me(&domain_lock));
+    for (unsigned i = 0; i < DOMAIN_MAX; i++)
+        if (domains[i].state != DOMAIN_FREE && domains[i].id == id)
+            return true;
+    return false;
+}
+
+/* The next id after the last one given that no domain holds; ids run
+ * from 1 to below Xen's first reserved id, then wrap. There are more ids
+ * than slots, so one is always free. */
+static domid_t id_take(void)
+{
+    domid_t id;
+
+    ASSERT(spin_held_by_me(&domain_lock));
+    do {
+        id = next_id;
+        next_id = next_id + 1u >= MGMT_DOMID_SELF ? 1 : (domid_t)(next_id + 1u);
+    } while (id_in_use(id));
+    return id;
+}
+
+/* A free slot, cleared and in DOMAIN_CREATING: nobody finds it until
+ * domain_create publishes it, so its own error paths may free it at once. */
 static struct domain *slot_claim(void)
 {
     uint64_t f = spin_lock_irqsave(&domain_lock);
     struct domain *d = NULL;
 
-    /* Slot 0 is never used: domain IDs start at 1. */
-    for (unsigned i = 1; i < DOMAIN_MAX && !d; i++) {
+    for (unsigned i = 0; i < DOMAIN_MAX && !d; i++) {
         if (domains[i].state == DOMAIN_FREE) {
             d = &domains[i];
             memset(d, 0, sizeof(*d));
             __atomic_store_n(&slot_dying[i], 0, __ATOMIC_SEQ_CST);
-            d->id = (domid_t)i;
-            d->state = DOMAIN_BUILDING;
+            d->id = id_take();
+            d->state = DOMAIN_CREATING;
             d->lock = (struct spinlock)SPINLOCK_INIT;
             d->con_lock = (struct spinlock)SPINLOCK_INIT;
         }
@@ -65,8 +102,7 @@ bool domain_get(struct domain *d)
     size_t i = (size_t)(d - domains);
 
     __atomic_fetch_add(&slot_refs[i], 1, __ATOMIC_SEQ_CST);
-    if (__atomic_load_n(&slot_dying[i], __ATOMIC_SEQ_CST) ||
-        __atomic_load_n(&d->state, __ATOMIC_SEQ_CST) == DOMAIN_FREE) {
+    if (__atomic_load_n(&slot_dying[i], __ATOMIC_SEQ_CST) || !visible(d)) {
         domain_put(d);
         return false;
     }
@@ -99,7 +135,10 @@ void domain_unclaim(struct domain *d)
 
 struct domain *domain_find(domid_t id)
 {
-    return domain_slot(id);
+    for (unsigned i = 0; i < DOMAIN_MAX; i++)
+        if (visible(&domains[i]) && __atomic_load_n(&domains[i].id, __ATOMIC_RELAXED) == id)
+            return &domains[i];
+    return NULL;
 }
 
 /* Frees the frames this call mapped in [gfn, gfn + n) after a failure. */
@@ -182,6 +221,7 @@ int domain_create(const char *name, unsigned nr_vcpus, uint64_t max_pages, domid
     }
     log_info("domain: d%u '%s' created: %u vCPU%s, up to %llu MiB", d->id, d->name, nr_vcpus, nr_vcpus == 1 ? "" : "s",
              (unsigned long long)(max_pages >> 8));
+    __atomic_store_n(&d->state, DOMAIN_BUILDING, __ATOMIC_SEQ_CST); /* published: others may find it */
     *out = d;
     return 0;
 }
@@ -205,13 +245,21 @@ int domain_unpause(struct domain *d)
     return r;
 }
 
-/* Domains d controlled fall back to nobody: stopped, the core reaps them. */
+/* Domains d controlled fall back to nobody, and the core reaps them once
+ * they stop. One still being built can never run (only its controller
+ * could finish and start it), so it goes with its controller's intent:
+ * shut down now, reaped by the next pass. */
 static void orphan_children(const struct domain *d)
 {
-    for (unsigned i = 1; i < DOMAIN_MAX; i++) {
+    for (unsigned i = 0; i < DOMAIN_MAX; i++) {
         struct domain *c = domain_slot(i);
-        if (c && c != d && c->controller == d->id) {
-            c->controller = DOMID_NONE;
+        if (!c || c == d || c->controller != d->id)
+            continue;
+        c->controller = DOMID_NONE; /* first: its shutdown must not signal d */
+        if (__atomic_load_n(&c->state, __ATOMIC_SEQ_CST) == DOMAIN_BUILDING) {
+            log_info("domain: d%u '%s' was being built by d%u, which is gone: destroying it", c->id, c->name, d->id);
+            domain_kill(c);
+        } else {
             log_info("domain: d%u '%s' no longer has a controller (d%u is gone)", c->id, c->name, d->id);
         }
     }
@@ -291,6 +339,14 @@ void domain_shutdown(struct domain *d, enum shutdown_reason reason)
     }
 }
 
+void domain_kill(struct domain *d)
+{
+    domain_shutdown(d, SHUTDOWN_POWEROFF);
+    __atomic_store_n(&d->destroy_requested, true, __ATOMIC_SEQ_CST);
+    if (arch_cpu_index() != 0)
+        arch_kick_cpu(0); /* the boot CPU reaps */
+}
+
 void domain_flush_guest_tlb(struct domain *d)
 {
     for (unsigned i = 0; i < d->nr_vcpus; i++) {
@@ -309,8 +365,8 @@ unsigned domain_count(void)
 {
     unsigned n = 0;
 
-    for (unsigned i = 1; i < DOMAIN_MAX; i++)
-        n += domains[i].state != DOMAIN_FREE;
+    for (unsigned i = 0; i < DOMAIN_MAX; i++)
+        n += visible(&domains[i]);
     return n;
 }
 

@@ -92,7 +92,7 @@ uint64_t vtime_expire(uint64_t now)
 {
     uint64_t earliest = 0;
 
-    for (unsigned i = 1; i < DOMAIN_MAX; i++) {
+    for (unsigned i = 0; i < DOMAIN_MAX; i++) {
         struct domain *d = domain_slot(i);
         if (!d || __atomic_load_n(&d->state, __ATOMIC_ACQUIRE) != DOMAIN_RUNNING)
             continue;

@@ -32,7 +32,7 @@ void evtchn_unlock_all(uint64_t flags)
 
 struct evtchn_table *evtchn_env_table(uint16_t dom)
 {
-    struct domain *d = dom < DOMAIN_MAX ? domain_find(dom) : NULL;
+    struct domain *d = domain_find(dom);
 
     ASSERT(spin_held_by_me(&evtchn_lock));
     return d && d->evtchn.ports ? &d->evtchn : NULL;

@@ -12,8 +12,7 @@
 #include "core/nospec.h"
 
 #define GNT_PAGE_SIZE 4096u
-#define GNT_SCAN_DOMS 64 /* domain ids scanned for orphans: the core's DOMAIN_MAX */
-#define ACQUIRE_TRIES 4  /* a granter that keeps changing its entry loses, as on Xen */
+#define ACQUIRE_TRIES 4 /* a granter that keeps changing its entry loses, as on Xen */
 
 static uint32_t *entry_word(const struct gnttab_table *t, grant_ref_t ref)
 {
@@ -185,8 +184,8 @@ int gnttab_map(struct gnttab_table *t, uint16_t dom, grant_ref_t ref, uint32_t f
 /* Another mapping, anywhere, of the orphan frame mfn. */
 static bool orphan_still_mapped(uint64_t mfn)
 {
-    for (uint16_t d = 0; d < GNT_SCAN_DOMS; d++) {
-        const struct gnttab_table *t = gnttab_env_table(d);
+    for (size_t d = 0; d < gnttab_env_nr_slots(); d++) {
+        const struct gnttab_table *t = gnttab_env_slot(d);
         for (grant_handle_t h = 0; t && h < (uint32_t)t->nr_maptrack_frames * GNTTAB_MAPS_PER_FRAME; h++) {
             const struct gnttab_map *m = map_of(t, h);
             if ((m->flags & GNTTAB_MAP_USED) && (m->flags & GNTTAB_MAP_ORPHAN) && m->mfn == mfn)
@@ -319,8 +318,8 @@ bool gnttab_frame_pinned(const struct gnttab_table *t, uint64_t gfn)
 /* The dying granter t: every mapping of its grants ref becomes an orphan. */
 static void orphan_maps_of(const struct gnttab_table *t, grant_ref_t ref)
 {
-    for (uint16_t d = 0; d < GNT_SCAN_DOMS; d++) {
-        struct gnttab_table *mt = gnttab_env_table(d);
+    for (size_t d = 0; d < gnttab_env_nr_slots(); d++) {
+        struct gnttab_table *mt = gnttab_env_slot(d);
         for (grant_handle_t h = 0; mt && h < (uint32_t)mt->nr_maptrack_frames * GNTTAB_MAPS_PER_FRAME; h++) {
             struct gnttab_map *m = map_of(mt, h);
             if ((m->flags & GNTTAB_MAP_USED) && !(m->flags & GNTTAB_MAP_ORPHAN) && m->granter == t->dom &&

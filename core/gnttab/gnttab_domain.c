@@ -17,8 +17,6 @@ static struct spinlock gnttab_lock = SPINLOCK_INIT; /* every domain's grant tabl
 
 #define DOM_OF(t) ((struct domain *)(void *)((char *)(t)-offsetof(struct domain, gnttab)))
 
-_Static_assert(DOMAIN_MAX == 64, "gnttab.c scans 64 domain ids for orphans");
-
 uint64_t gnttab_lock_all(void)
 {
     return spin_lock_irqsave(&gnttab_lock);
@@ -31,7 +29,20 @@ void gnttab_unlock_all(uint64_t flags)
 
 struct gnttab_table *gnttab_env_table(uint16_t dom)
 {
-    struct domain *d = dom < DOMAIN_MAX ? domain_find(dom) : NULL;
+    struct domain *d = domain_find(dom);
+
+    ASSERT(spin_held_by_me(&gnttab_lock));
+    return d && d->gnttab_live ? &d->gnttab : NULL;
+}
+
+size_t gnttab_env_nr_slots(void)
+{
+    return DOMAIN_MAX;
+}
+
+struct gnttab_table *gnttab_env_slot(size_t slot)
+{
+    struct domain *d = domain_slot((unsigned)slot);
 
     ASSERT(spin_held_by_me(&gnttab_lock));
     return d && d->gnttab_live ? &d->gnttab : NULL;

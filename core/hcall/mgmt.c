@@ -108,8 +108,10 @@ static int op_create(struct vcpu *v, const uint64_t *a)
     if (r)
         return r;
     c.domid = d->id;
+    /* The caller could not learn its id: the domain goes. Others may have
+     * found it already (ids are predictable), so through the reaper. */
     if ((r = arg_out(v, a, &c, sizeof(c))) != 0)
-        domain_destroy(d); /* the caller could not learn its id */
+        domain_kill(d);
     return r;
 }
 
@@ -247,14 +249,17 @@ static int op_destroy(struct vcpu *v, const uint64_t *a)
         return r;
     if (!zero(x.reserved, sizeof(x.reserved)))
         return -ERR_INVAL;
-    domain_shutdown(d, SHUTDOWN_POWEROFF);
-    d->destroy_requested = true; /* reaped once none of its vCPUs runs */
+    domain_kill(d);
     return 0;
 }
 
 static int op_info(struct vcpu *v, const uint64_t *a)
 {
-    static const uint32_t states[] = { 0, MGMT_STATE_BUILDING, MGMT_STATE_RUNNING, MGMT_STATE_SHUTDOWN };
+    static const uint32_t states[] = {
+        [DOMAIN_BUILDING] = MGMT_STATE_BUILDING,
+        [DOMAIN_RUNNING] = MGMT_STATE_RUNNING,
+        [DOMAIN_SHUTDOWN] = MGMT_STATE_SHUTDOWN,
+    };
     struct mgmt_domain_info i;
     struct domain *d = v->dom;
     int r = arg_in(v, a, &i, sizeof(i));

@@ -154,7 +154,7 @@ static bool reapable(const struct domain *d)
 
 static void reap(void)
 {
-    for (unsigned i = 1; i < DOMAIN_MAX; i++) {
+    for (unsigned i = 0; i < DOMAIN_MAX; i++) {
         struct domain *d = domain_slot(i);
         if (!d || !reapable(d))
             continue;
@@ -172,7 +172,7 @@ static void reap(void)
 /* Something is still running, being built, or waiting to be reaped. */
 static bool any_domain_busy(void)
 {
-    for (unsigned i = 1; i < DOMAIN_MAX; i++) {
+    for (unsigned i = 0; i < DOMAIN_MAX; i++) {
         struct domain *d = domain_slot(i);
         if (d && (d->state != DOMAIN_SHUTDOWN || reapable(d)))
             return true;
@@ -190,7 +190,7 @@ static void report_mark(void)
     mark_ns = arch_time_ns();
     for (unsigned c = 0; c < 64; c++)
         mark_idle[c] = __atomic_load_n(&idle_ns[c], __ATOMIC_RELAXED);
-    for (unsigned i = 1; i < DOMAIN_MAX; i++)
+    for (unsigned i = 0; i < DOMAIN_MAX; i++)
         mark_runtime[i] = domain_slot(i) ? sched_runtime_ns(domain_slot(i)) : 0;
 }
 
@@ -198,7 +198,7 @@ static void report_and_exit(void)
 {
     uint64_t window_us = (arch_time_ns() - mark_ns) / 1000u;
 
-    for (unsigned i = 1; i < DOMAIN_MAX; i++) {
+    for (unsigned i = 0; i < DOMAIN_MAX; i++) {
         struct domain *d = domain_slot(i);
         uint64_t us;
         if (!d)

@@ -447,7 +447,7 @@ static const char *test_unchanged(const struct mgmt_domain_info *first)
     return NULL;
 }
 
-enum mode { MODE_DENIED, MODE_CAPABLE, MODE_NARROW, MODE_RACE };
+enum mode { MODE_DENIED, MODE_CAPABLE, MODE_NARROW, MODE_RACE, MODE_CREATE_RACE, MODE_ORPHAN };
 
 /* The capabilities each mode's manifest grants. */
 static const uint64_t mode_caps[] = {
@@ -455,6 +455,8 @@ static const uint64_t mode_caps[] = {
     [MODE_CAPABLE] = MGMT_CAP_DOMAIN_CREATE | MGMT_CAP_DOMAIN_BUILD | MGMT_CAP_DOMAIN_CONTROL | MGMT_CAP_CAP_GRANT,
     [MODE_NARROW] = MGMT_CAP_DOMAIN_CREATE | MGMT_CAP_DOMAIN_CONTROL | MGMT_CAP_CAP_GRANT,
     [MODE_RACE] = MGMT_CAP_DOMAIN_CREATE | MGMT_CAP_DOMAIN_BUILD | MGMT_CAP_DOMAIN_CONTROL,
+    [MODE_CREATE_RACE] = MGMT_CAP_DOMAIN_CREATE | MGMT_CAP_DOMAIN_BUILD | MGMT_CAP_DOMAIN_CONTROL,
+    [MODE_ORPHAN] = MGMT_CAP_DOMAIN_CREATE | MGMT_CAP_DOMAIN_BUILD,
 };
 
 /* domid=N, name=NAME and mode=M from the command line; the end of our RAM. */
@@ -482,11 +484,18 @@ static const char *setup(int argc, char **argv, enum mode *mode)
             *mode = MODE_NARROW;
         } else if (strcmp(argv[i], "mode=race") == 0) {
             *mode = MODE_RACE;
+        } else if (strcmp(argv[i], "mode=create_race") == 0) {
+            *mode = MODE_CREATE_RACE;
+        } else if (strcmp(argv[i], "mode=orphan") == 0) {
+            *mode = MODE_ORPHAN;
         } else {
-            w = "unknown word on the command line (want domid=N, name=NAME, mode=denied|capable|narrow|race)";
+            w = "unknown word on the command line (want domid=N, name=NAME, "
+                "mode=denied|capable|narrow|race|create_race|orphan)";
         }
     }
-    if (!w && !mgtest_domid && *mode != MODE_NARROW)
+    /* A domain restarted on crash has a new id, which its command line
+     * cannot know: orphan mode does not use one. */
+    if (!w && !mgtest_domid && *mode != MODE_NARROW && *mode != MODE_ORPHAN)
         w = "no domid=N on the command line";
     for (uint32_t i = 0; i < si->memmap_entries; i++)
         if (map[i].type == HVM_MEMMAP_TYPE_RAM && map[i].addr + map[i].size > mgtest_ram_end)
@@ -510,8 +519,14 @@ int main(int argc, char **argv)
     mgtest_check("mgtest_args", w);
     if (w)
         return 1;
-    if (mode == MODE_RACE) { /* two vCPUs: not the one-vCPU self checks below */
-        mgtest_race();
+    if (mode == MODE_RACE || mode == MODE_CREATE_RACE || mode == MODE_ORPHAN) {
+        /* Not the one-vCPU self checks below: two vCPUs, or a crash. */
+        if (mode == MODE_RACE)
+            mgtest_race();
+        else if (mode == MODE_CREATE_RACE)
+            mgtest_create_race();
+        else
+            mgtest_orphan();
         printf("mgtest: %d checks, %d failed\n", checks, failures);
         printf("mgtest: done\n");
         return failures ? 1 : 0;

@@ -105,8 +105,12 @@ const char *mgtest_info_self(struct mgmt_domain_info *out);
  * (capable.c). */
 void mgtest_capable(void);
 void mgtest_narrow(void);
-/* race.c: copies into a child racing its destruction (mode=race). */
+/* race.c: copies into a child racing its destruction (mode=race); calls
+ * on a domain the core ends because its creator could not learn its id
+ * (mode=create_race); a half-built child left by a crash (mode=orphan). */
 void mgtest_race(void);
+void mgtest_create_race(void);
+void mgtest_orphan(void);
 
 /* mgtest_wait_gone: NULL once the destroyed domain domid, which this
  * domain controlled, is reaped (5 s at most), else why (capable.c). */

@@ -34,11 +34,12 @@
 #define MAX_FRAMES 4       /* table frames a fake domain may have */
 #define MAX_REFS   (MAX_FRAMES * GNTTAB_ENTRIES_PER_FRAME)
 
-/* Domain ids: each below the 64 ids gnttab.c scans. */
+/* Domain ids: any below DOMID_SELF (the core's rotate); one far past the
+ * number of slots, since gnttab.c must find tables by slot, not by id. */
 #define ID_G    2 /* usually the granter */
 #define ID_M    5 /* usually the mapper */
 #define ID_X    9
-#define ID_Z    63
+#define ID_Z    4000
 #define ID_NONE 33 /* no such domain */
 #define G       0  /* their indexes */
 #define M       1
@@ -224,6 +225,16 @@ struct gnttab_table *gnttab_env_table(uint16_t dom)
         if (doms[i].live && doms[i].id == dom)
             return &doms[i].t;
     return NULL;
+}
+
+size_t gnttab_env_nr_slots(void)
+{
+    return NDOMS;
+}
+
+struct gnttab_table *gnttab_env_slot(size_t slot)
+{
+    return slot < NDOMS && doms[slot].live ? &doms[slot].t : NULL;
 }
 
 int gnttab_env_ram(struct gnttab_table *t, uint64_t gfn, uint64_t *mfn)

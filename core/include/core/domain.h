@@ -61,6 +61,7 @@ struct vcpu {
 
 enum domain_state {
     DOMAIN_FREE = 0,
+    DOMAIN_CREATING, /* slot taken, being set up by domain_create: nobody else finds it */
     DOMAIN_BUILDING, /* created, being given memory and start state; never ran */
     DOMAIN_RUNNING,
     DOMAIN_SHUTDOWN, /* stopped; its memory is still held */
@@ -105,7 +106,8 @@ struct domain {
 
 /*
  * domain_create: a new, empty domain in DOMAIN_BUILDING with nr_vcpus
- * vCPUs (all down), a RAM quota of max_pages and no capabilities.
+ * vCPUs (all down), a RAM quota of max_pages and no capabilities. Its id
+ * is one no domain has held since the id space last wrapped.
  * 0 and *out, or -ERR_INVAL (bad vCPU count), -ERR_NOSPC (no free slot),
  * -ERR_NOMEM.
  */
@@ -123,7 +125,8 @@ int domain_populate(struct domain *d, uint64_t gfn, uint64_t n);
  * vCPU 0 has a start state. */
 int domain_unpause(struct domain *d);
 
-/* domain_find: the domain with this id, or NULL. */
+/* domain_find: the domain with this id, or NULL (also while it is still
+ * being created). */
 struct domain *domain_find(domid_t id);
 
 /* domain_destroy: take d's vCPUs out of the scheduler and free its
@@ -133,6 +136,11 @@ void domain_destroy(struct domain *d);
 
 /* domain_shutdown: stop every vCPU of d, log the reason once. */
 void domain_shutdown(struct domain *d, enum shutdown_reason reason);
+
+/* domain_kill: stop d and have the reaper destroy it once no CPU runs it
+ * and no hypercall holds it. The one way to end a domain that others may
+ * already have found; any context, no lock held. */
+void domain_kill(struct domain *d);
 
 /*
  * domain_get / domain_put: a reference on d for the length of one
