@@ -372,7 +372,10 @@ unsigned domain_count(void)
 
 /* Copies page by page between core memory and guest frames. With
  * need_write, a page the guest may not write refuses the copy (before
- * anything is written to it). */
+ * anything is written to it). Each page is looked up and copied under
+ * d->lock: a sibling's add_to_physmap or a grant unmap takes the frame
+ * out under that lock, so the copy never touches a frame already given
+ * back. Callers hold no domain's lock. */
 static int domain_copy(struct domain *d, uint64_t gpa, void *buf, size_t n, bool to_guest, bool need_write)
 {
     uint8_t *p = buf;
@@ -381,12 +384,16 @@ static int domain_copy(struct domain *d, uint64_t gpa, void *buf, size_t n, bool
         size_t chunk = MIN(n, PAGE_SIZE - (gpa & (PAGE_SIZE - 1)));
         paddr_t mpa;
         unsigned flags;
-        if (npt_lookup(&d->npt, gpa, &mpa, &flags) != 0 || (need_write && !(flags & NPT_W)))
-            return -ERR_FAULT;
-        if (to_guest)
+        uint64_t f = spin_lock_irqsave(&d->lock);
+        int r = npt_lookup(&d->npt, gpa, &mpa, &flags) != 0 || (need_write && !(flags & NPT_W)) ? -ERR_FAULT : 0;
+
+        if (r == 0 && to_guest)
             memcpy(phys_to_virt(mpa), p, chunk);
-        else
+        else if (r == 0)
             memcpy(p, phys_to_virt(mpa), chunk);
+        spin_unlock_irqrestore(&d->lock, f);
+        if (r)
+            return r;
         gpa += chunk;
         p += chunk;
         n -= chunk;
@@ -403,8 +410,11 @@ int domain_guest_write_ok(struct domain *d, uint64_t gpa)
 {
     paddr_t mpa;
     unsigned flags;
+    uint64_t f = spin_lock_irqsave(&d->lock);
+    int r = npt_lookup(&d->npt, gpa, &mpa, &flags) == 0 && (flags & NPT_W) ? 0 : -ERR_FAULT;
 
-    return npt_lookup(&d->npt, gpa, &mpa, &flags) == 0 && (flags & NPT_W) ? 0 : -ERR_FAULT;
+    spin_unlock_irqrestore(&d->lock, f);
+    return r;
 }
 
 int domain_guest_write(struct domain *d, uint64_t gpa, const void *src, size_t n)

@@ -4,6 +4,7 @@
  * xen_version, console_io and sched_op. Numbers, commands and structures
  * are Xen's public ABI (public/xen.h, version.h, sched.h).
  */
+#include "core/env.h"
 #include "core/errno.h"
 #include "core/hcall.h"
 #include "core/arch.h"
@@ -55,7 +56,8 @@
 #define SCHEDOP_block    1
 #define SCHEDOP_shutdown 2
 
-#define CONSOLE_CHUNK 128
+#define CONSOLE_CHUNK    128
+#define CONSOLE_PER_CALL (32 * CONSOLE_CHUNK)
 
 typedef int64_t (*hcall_fn)(struct vcpu *v, const uint64_t *a);
 
@@ -114,6 +116,9 @@ static void console_put(struct domain *d, const char *buf, size_t n)
     spin_unlock_irqrestore(&d->con_lock, f);
 }
 
+/* A write takes at most CONSOLE_PER_CALL bytes in one go, then continues
+ * as a new call (Xen bounds and continues the same way), so a guest
+ * writing 2 GiB keeps its CPU no longer than any other hypercall. */
 static int64_t do_console_io(struct vcpu *v, const uint64_t *a)
 {
     char chunk[CONSOLE_CHUNK];
@@ -127,6 +132,11 @@ static int64_t do_console_io(struct vcpu *v, const uint64_t *a)
         return -ERR_INVAL;
     while (done < count) {
         size_t n = (size_t)MIN(count - done, sizeof(chunk));
+        if (done == CONSOLE_PER_CALL) {
+            hcall_continue(v, 1, count - done);
+            hcall_continue(v, 2, a[2] + done);
+            return 0;
+        }
         if (vcpu_copy_from_guest(v, a[2] + done, chunk, n))
             return -ERR_FAULT;
         console_put(v->dom, chunk, n);
@@ -184,7 +194,7 @@ _Static_assert(sizeof(struct e820_entry) == 20, "e820 entry layout");
 static int64_t place_frame(struct domain *d, paddr_t pa, uint64_t *where, uint64_t gpfn)
 {
     uint64_t fg, f;
-    paddr_t old;
+    paddr_t old, ram = 0;
     unsigned flags;
     int r = 0;
 
@@ -202,7 +212,7 @@ static int64_t place_frame(struct domain *d, paddr_t pa, uint64_t *where, uint64
         *where = ~0ull;
     if (r == 0 && npt_lookup(&d->npt, gpfn << PAGE_SHIFT, &old, &flags) == 0 &&
         npt_unmap(&d->npt, gpfn << PAGE_SHIFT, &old) == 0) {
-        frame_free(old); /* owned RAM, checked above */
+        ram = old; /* owned RAM, checked above: freed once no TLB holds it */
         d->nr_pages--;
     }
     if (r == 0)
@@ -211,7 +221,11 @@ static int64_t place_frame(struct domain *d, paddr_t pa, uint64_t *where, uint64
         *where = gpfn;
     spin_unlock_irqrestore(&d->lock, f);
     gnttab_unlock_all(fg);
-    domain_flush_guest_tlb(d); /* the old page may be gone */
+    /* Sibling vCPUs in the guest may still write the old page through
+     * their TLBs: it goes back to the allocator only after they exit. */
+    domain_flush_guest_tlb(d);
+    if (ram)
+        frame_free(ram);
     return r > 0 ? 0 : r;
 }
 
@@ -274,6 +288,17 @@ static int64_t do_memory_op(struct vcpu *v, const uint64_t *a)
     }
 }
 
+/* Two siblings may initialise t at once: one wins, the other gets
+ * -EEXIST, and nobody starts t before its winner has written it all. */
+static int64_t vcpu_initialise(struct vcpu *t, const struct vcpu_hvm_context *ctx)
+{
+    uint64_t f = spin_lock_irqsave(&t->dom->lock);
+    int r = t->initialised ? -ERR_EXIST : vcpu_set_hvm_context(t, ctx);
+
+    spin_unlock_irqrestore(&t->dom->lock, f);
+    return r;
+}
+
 /* Commands on any vCPU of the caller's domain: start, stop, query. */
 static int64_t vcpu_op_sibling(struct vcpu *v, unsigned cmd, struct vcpu *t, uint64_t arg)
 {
@@ -281,13 +306,13 @@ static int64_t vcpu_op_sibling(struct vcpu *v, unsigned cmd, struct vcpu *t, uin
 
     switch (cmd) {
     case VCPUOP_initialise:
-        if (t->initialised)
+        if (__atomic_load_n(&t->initialised, __ATOMIC_ACQUIRE))
             return -ERR_EXIST;
         if (vcpu_copy_from_guest(v, arg, &ctx, sizeof(ctx)))
             return -ERR_FAULT;
-        return vcpu_set_hvm_context(t, &ctx);
+        return vcpu_initialise(t, &ctx);
     case VCPUOP_up:
-        if (!t->initialised)
+        if (!__atomic_load_n(&t->initialised, __ATOMIC_ACQUIRE))
             return -ERR_INVAL;
         if (t->state == VCPU_DOWN) {
             t->state = VCPU_RUNNABLE;
@@ -345,13 +370,26 @@ static const hcall_fn hcall_table[] = {
     [HYPERVISOR_mosaic_mgmt] = hcall_mgmt,
 };
 
-int64_t hcall_dispatch(struct vcpu *v, uint64_t nr, const uint64_t args[HCALL_ARGS])
+void hcall_continue(struct vcpu *v, unsigned i, uint64_t value)
 {
+    ASSERT(v->hcall_args && i < HCALL_ARGS);
+    v->hcall_args[i] = value;
+    v->hcall_again = true;
+}
+
+int64_t hcall_dispatch(struct vcpu *v, uint64_t nr, uint64_t args[HCALL_ARGS], bool *again)
+{
+    *again = false;
     if (nr >= ARRAY_SIZE(hcall_table) || !hcall_table[nr]) {
         log_debug("hcall: d%u vCPU %u: hypercall %llu not implemented", v->dom->id, v->id, (unsigned long long)nr);
         return -ERR_NOSYS;
     }
+    v->hcall_args = args;
+    v->hcall_again = false;
     int64_t r = hcall_table[index_nospec((size_t)nr, ARRAY_SIZE(hcall_table))](v, args);
+
+    *again = v->hcall_again;
+    v->hcall_args = NULL;
 
     for (unsigned i = 0; i < ARRAY_SIZE(v->held); i++)
         if (v->held[i]) {

@@ -81,6 +81,24 @@ void vcpu_cpu_init(void)
     host_area_pa[pc->index] = host;
 }
 
+/*
+ * What a guest cannot do without the core seeing it (compared with Xen's
+ * and KVM's SVM intercept sets; APM vol. 2, 15.9-15.14):
+ * - interrupts, NMI, SMI, INIT: the host's, taken when the guest exits;
+ * - #DB and #AC: reflected to the guest; intercepted so that a guest
+ *   cannot hang the CPU delivering them (Xen's XSA-156);
+ * - CPUID, MSRs (all but msr_passthrough), I/O ports (all): emulated or
+ *   denied (svm_exit.c);
+ * - HLT: the vCPU blocks; VMMCALL: hypercalls;
+ * - INVD, WBINVD: no-ops (the caches are the host's; INVD would drop
+ *   other domains' dirty lines); RDPMC: #GP (no counters are offered);
+ * - RSM, RDPRU, RDTSCP (QEMU ignores this one: PLATFORM.md), the SVM
+ *   instructions, MONITOR/MWAIT, XSETBV, ICEBP (#DB), INVLPGA: #UD or
+ *   emulated, never run natively: they reach host state;
+ * - task switches and shutdown (triple fault): the domain is stopped.
+ * Not intercepted, as on Xen and KVM with nested paging: CR and DR
+ * accesses, INVLPG, PAUSE, RDTSC, IRET, INTn, descriptor-table accesses.
+ */
 int vcpu_arch_init(struct vcpu *v)
 {
     struct vcpu_arch *a = &v->arch;
@@ -90,11 +108,13 @@ int vcpu_arch_init(struct vcpu *v)
         return -ERR_NOMEM;
     a->vmcb = phys_to_virt(a->vmcb_pa);
     c = &a->vmcb->control;
-    c->intercept_misc1 = VMCB_I1_INTR | VMCB_I1_NMI | VMCB_I1_SMI | VMCB_I1_INIT | VMCB_I1_CPUID | VMCB_I1_HLT |
-                         VMCB_I1_INVLPGA | VMCB_I1_IOIO | VMCB_I1_MSR | VMCB_I1_TASKSW | VMCB_I1_SHUTDOWN;
+    c->intercept_exc = (1u << 1) /* #DB */ | (1u << 17) /* #AC */;
+    c->intercept_misc1 = VMCB_I1_INTR | VMCB_I1_NMI | VMCB_I1_SMI | VMCB_I1_INIT | VMCB_I1_RDPMC | VMCB_I1_CPUID |
+                         VMCB_I1_RSM | VMCB_I1_INVD | VMCB_I1_HLT | VMCB_I1_INVLPGA | VMCB_I1_IOIO | VMCB_I1_MSR |
+                         VMCB_I1_TASKSW | VMCB_I1_SHUTDOWN;
     c->intercept_misc2 = VMCB_I2_VMRUN | VMCB_I2_VMMCALL | VMCB_I2_VMLOAD | VMCB_I2_VMSAVE | VMCB_I2_STGI |
-                         VMCB_I2_CLGI | VMCB_I2_SKINIT | VMCB_I2_RDTSCP | VMCB_I2_ICEBP | VMCB_I2_MONITOR |
-                         VMCB_I2_MWAIT | VMCB_I2_XSETBV;
+                         VMCB_I2_CLGI | VMCB_I2_SKINIT | VMCB_I2_RDTSCP | VMCB_I2_ICEBP | VMCB_I2_WBINVD |
+                         VMCB_I2_MONITOR | VMCB_I2_MWAIT | VMCB_I2_XSETBV | VMCB_I2_RDPRU;
     c->iopm_base = iopm_pa;
     c->msrpm_base = msrpm_pa;
     c->asid = 1;
@@ -127,7 +147,9 @@ static void set_seg(struct vmcb_seg *s, uint16_t sel, uint16_t attrib, uint32_t 
     s->base = 0;
 }
 
-void vcpu_set_pvh_entry(struct vcpu *v, uint32_t entry, uint32_t start_info)
+/* The PVH start state (Xen's docs/misc/pvh.pandoc) in v's VMCB and
+ * registers; v's run state is left alone. */
+static void pvh_state(struct vcpu *v, uint32_t entry, uint32_t start_info)
 {
     struct vmcb_state *s = &v->arch.vmcb->state;
 
@@ -155,8 +177,14 @@ void vcpu_set_pvh_entry(struct vcpu *v, uint32_t entry, uint32_t start_info)
     s->dr7 = 0x400;
     memset(&v->arch.regs, 0, sizeof(v->arch.regs));
     v->arch.regs.rbx = start_info;
-    v->state = VCPU_RUNNABLE;
-    v->initialised = true;
+}
+
+void vcpu_set_pvh_entry(struct vcpu *v, uint32_t entry, uint32_t start_info)
+{
+    pvh_state(v, entry, start_info);
+    /* Published after the state it starts from. */
+    __atomic_store_n(&v->initialised, true, __ATOMIC_RELEASE);
+    __atomic_store_n(&v->state, VCPU_RUNNABLE, __ATOMIC_RELEASE);
 }
 
 #define CR0_PE       (1ull << 0)
@@ -192,7 +220,7 @@ int vcpu_set_hvm_context(struct vcpu *v, const struct vcpu_hvm_context *c)
         const struct vcpu_hvm_x86_32 *x = &c->regs.x86_32;
         if (!hvm_cr_ok(x->cr0, x->cr4, x->efer) || (x->efer & EFER_LME_LMA))
             return -ERR_INVAL;
-        vcpu_set_pvh_entry(v, x->eip, x->ebx);
+        pvh_state(v, x->eip, x->ebx);
         set_seg32(&s->cs, x->cs_base, x->cs_limit, x->cs_ar, 0x08);
         set_seg32(&s->ds, x->ds_base, x->ds_limit, x->ds_ar, 0x10);
         set_seg32(&s->ss, x->ss_base, x->ss_limit, x->ss_ar, 0x10);
@@ -210,7 +238,7 @@ int vcpu_set_hvm_context(struct vcpu *v, const struct vcpu_hvm_context *c)
         const struct vcpu_hvm_x86_64 *x = &c->regs.x86_64;
         if (!hvm_cr_ok(x->cr0, x->cr4, x->efer) || (x->efer & EFER_LME_LMA) != EFER_LME_LMA)
             return -ERR_INVAL;
-        vcpu_set_pvh_entry(v, 0, (uint32_t)x->rbx);
+        pvh_state(v, 0, (uint32_t)x->rbx);
         set_seg(&s->cs, 0x08, 0x29b, 0xffffffff); /* flat 64-bit code */
         s->cr0 = x->cr0 | 0x10;
         s->cr3 = x->cr3;
@@ -224,8 +252,9 @@ int vcpu_set_hvm_context(struct vcpu *v, const struct vcpu_hvm_context *c)
     } else {
         return -ERR_INVAL;
     }
-    v->state = VCPU_DOWN; /* VCPUOP_up starts it */
-    v->initialised = true;
+    /* Only now may VCPUOP_up start it: every register is written. It was
+     * down and stays down; its state was never runnable meanwhile. */
+    __atomic_store_n(&v->initialised, true, __ATOMIC_RELEASE);
     return 0;
 }
 

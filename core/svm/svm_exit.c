@@ -14,11 +14,14 @@
 #include "core/string.h"
 #include "core/vcpu.h"
 #include "core/vtime.h"
+#include "svm_event.h"
 #include "svm_priv.h"
 
 #define MSR_XEN_HYPERCALL 0x40000000u
+#define EXC_DB            1
 #define EXC_UD            6
 #define EXC_GP            13
+#define EXC_AC            17
 
 static void advance(struct vcpu *v, unsigned len)
 {
@@ -52,17 +55,23 @@ static void exit_vmmcall(struct vcpu *v)
         advance(v, 3);
         return;
     }
-    if (svm_guest_long_mode(v)) {
-        uint64_t a[HCALL_ARGS] = { r->rdi, r->rsi, r->rdx, r->r10, r->r8 };
-        memcpy(args, a, sizeof(args));
-    } else {
-        uint64_t a[HCALL_ARGS] = { (uint32_t)r->rbx, (uint32_t)r->rcx, (uint32_t)r->rdx, (uint32_t)r->rsi,
-                                   (uint32_t)r->rdi };
-        memcpy(args, a, sizeof(args));
+    /* The argument registers of each mode, in Xen's order. */
+    uint64_t *const regs64[HCALL_ARGS] = { &r->rdi, &r->rsi, &r->rdx, &r->r10, &r->r8 };
+    uint64_t *const regs32[HCALL_ARGS] = { &r->rbx, &r->rcx, &r->rdx, &r->rsi, &r->rdi };
+    bool long_mode = svm_guest_long_mode(v), again;
+
+    for (unsigned i = 0; i < HCALL_ARGS; i++)
+        args[i] = long_mode ? *regs64[i] : (uint32_t)*regs32[i];
+    ret = hcall_dispatch(v, long_mode ? s->rax : (uint32_t)s->rax, args, &again);
+    if (again) {
+        /* Continued: the guest runs the same VMMCALL again, with the
+         * arguments the handler left (RIP not advanced, rax kept). */
+        for (unsigned i = 0; i < HCALL_ARGS; i++)
+            *(long_mode ? regs64[i] : regs32[i]) = long_mode ? args[i] : (uint32_t)args[i];
+        return;
     }
     advance(v, 3);
-    ret = hcall_dispatch(v, svm_guest_long_mode(v) ? s->rax : (uint32_t)s->rax, args);
-    s->rax = svm_guest_long_mode(v) ? (uint64_t)ret : (uint32_t)ret;
+    s->rax = long_mode ? (uint64_t)ret : (uint32_t)ret;
 }
 
 static void exit_ioio(struct vcpu *v)
@@ -159,10 +168,26 @@ static void exit_npf(struct vcpu *v)
              e & 2 ? "write" : "read", e & 1 ? "protection" : "not mapped", e & 16 ? ", instruction fetch" : "");
 }
 
+/* An exception the guest raised that the core intercepts only so that it
+ * cannot hold the CPU in microcode (#AC, #DB: Xen's XSA-156): the guest
+ * gets it as it would have. */
+static void exit_reflect(struct vcpu *v, unsigned vector)
+{
+    if (vector == EXC_AC)
+        svm_inject_exception(v, vector, true, (uint32_t)v->arch.vmcb->control.exitinfo1);
+    else
+        svm_inject_exception(v, vector, false, 0);
+}
+
 bool svm_exit_handle(struct vcpu *v)
 {
-    uint64_t code = v->arch.vmcb->control.exitcode;
+    struct vmcb_control *c = &v->arch.vmcb->control;
+    uint64_t code = c->exitcode;
 
+    /* An event being delivered when the exit came goes again on the next
+     * entry; a handler below that injects its own replaces it (none of
+     * those exits can happen during a delivery). */
+    c->eventinj = svm_event_reinject(c->exitintinfo);
     switch (code) {
     case VMEXIT_INTR:
     case VMEXIT_NMI:
@@ -178,11 +203,25 @@ bool svm_exit_handle(struct vcpu *v)
     case VMEXIT_MSR: exit_msr(v); return true;
     case VMEXIT_NPF: exit_npf(v); return false;
     case VMEXIT_SHUTDOWN: svm_kill(v, "triple fault"); return false;
-    case VMEXIT_INVALID: svm_kill(v, "the CPU refused its state (VMEXIT_INVALID)"); return false;
+    case VMEXIT_EXCP_BASE + EXC_DB:
+    case VMEXIT_EXCP_BASE + EXC_AC: exit_reflect(v, (unsigned)(code - VMEXIT_EXCP_BASE)); return true;
+    case VMEXIT_INVD:
+    case VMEXIT_WBINVD: advance(v, 2); return true; /* caches are the core's: a no-op, as on Xen */
+    case VMEXIT_RDPMC: svm_inject_exception(v, EXC_GP, true, 0); return true; /* no counters are offered */
+    case VMEXIT_ICEBP:
+        advance(v, 1); /* a trap: #DB after the instruction, as on hardware */
+        svm_inject_exception(v, EXC_DB, false, 0);
+        return true;
+    case VMEXIT_RSM:
+    case VMEXIT_RDPRU: svm_inject_exception(v, EXC_UD, false, 0); return true;
     default:
-        if (code >= 0x80 && code <= 0x8d) { /* SVM and monitor instructions */
+        if (code >= VMEXIT_VMRUN && code <= VMEXIT_XSETBV) { /* SVM and monitor instructions */
             svm_inject_exception(v, EXC_UD, false, 0);
             return true;
+        }
+        if ((uint32_t)code == (uint32_t)VMEXIT_INVALID) { /* QEMU 7.2 stores it as 32 bits */
+            svm_kill(v, "the CPU refused its state (VMEXIT_INVALID)");
+            return false;
         }
         svm_kill(v, "unexpected exit code 0x%llx (info1 0x%llx, info2 0x%llx)", (unsigned long long)code,
                  (unsigned long long)v->arch.vmcb->control.exitinfo1,

@@ -119,7 +119,9 @@ _Static_assert(sizeof(struct vmcb) <= 4096, "a VMCB is one page");
 #define VMCB_I1_NMI      (1u << 1)
 #define VMCB_I1_SMI      (1u << 2)
 #define VMCB_I1_INIT     (1u << 3)
+#define VMCB_I1_RDPMC    (1u << 15)
 #define VMCB_I1_CPUID    (1u << 18)
+#define VMCB_I1_RSM      (1u << 19)
 #define VMCB_I1_INVD     (1u << 22)
 #define VMCB_I1_HLT      (1u << 24)
 #define VMCB_I1_INVLPGA  (1u << 26)
@@ -137,9 +139,11 @@ _Static_assert(sizeof(struct vmcb) <= 4096, "a VMCB is one page");
 #define VMCB_I2_SKINIT  (1u << 6)
 #define VMCB_I2_RDTSCP  (1u << 7)
 #define VMCB_I2_ICEBP   (1u << 8)
+#define VMCB_I2_WBINVD  (1u << 9)
 #define VMCB_I2_MONITOR (1u << 10)
 #define VMCB_I2_MWAIT   (1u << 11)
 #define VMCB_I2_XSETBV  (1u << 13)
+#define VMCB_I2_RDPRU   (1u << 14)
 
 #define VMCB_INT_V_IRQ            (1ull << 8)
 #define VMCB_INT_V_INTR_PRIO(p)   ((uint64_t)(p) << 16)
@@ -153,12 +157,20 @@ _Static_assert(sizeof(struct vmcb) <= 4096, "a VMCB is one page");
 #define VMEXIT_NMI       0x61
 #define VMEXIT_SMI       0x62
 #define VMEXIT_INIT      0x63
+#define VMEXIT_RDPMC     0x6f
 #define VMEXIT_CPUID     0x72
+#define VMEXIT_RSM       0x73
+#define VMEXIT_INVD      0x76
 #define VMEXIT_HLT       0x78
 #define VMEXIT_IOIO      0x7b
 #define VMEXIT_MSR       0x7c
 #define VMEXIT_SHUTDOWN  0x7f
+#define VMEXIT_VMRUN     0x80
 #define VMEXIT_VMMCALL   0x81
+#define VMEXIT_ICEBP     0x88
+#define VMEXIT_WBINVD    0x89
+#define VMEXIT_XSETBV    0x8d
+#define VMEXIT_RDPRU     0x8e
 #define VMEXIT_NPF       0x400
 #define VMEXIT_INVALID   0xffffffffffffffffull
 

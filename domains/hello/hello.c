@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "hello.h"
+#include "mosaic/hypercall.h"
 #include "mosaic/platform.h"
 #include "mosaic/runtime.h"
 #include "mosaic/thread.h"
@@ -285,6 +286,23 @@ static int has_word(int argc, char **argv, const char *word)
     return 0;
 }
 
+/* One console_io write of 200 numbered lines (20,000 bytes): the core
+ * takes it in bounded steps and must print every line once, in order. */
+static void console_long(void)
+{
+    static char buf[200 * 100];
+
+    for (unsigned i = 0; i < 200; i++) {
+        char *line = buf + i * 100;
+        memset(line, '.', 99);
+        snprintf(line, 99, "hello: long console write, line %03u ", i);
+        line[strlen(line)] = '.';
+        line[99] = '\n';
+    }
+    fflush(stdout);
+    printf("hello: long console write returned %ld\n", hypercall_console_write(buf, sizeof(buf)));
+}
+
 static void maybe_fault(int argc, char **argv)
 {
     for (int i = 1; i < argc; i++) {
@@ -301,6 +319,18 @@ static void maybe_fault(int argc, char **argv)
         } else if (strcmp(argv[i], "fault=abort") == 0) {
             printf("hello: calling abort\n");
             abort();
+        } else if (strcmp(argv[i], "fault=icebp") == 0) {
+            printf("hello: executing icebp\n"); /* #DB, as on Xen (not #UD) */
+            __asm__ volatile(".byte 0xf1");
+        } else if (strcmp(argv[i], "fault=rdpmc") == 0) {
+            printf("hello: executing rdpmc\n"); /* #GP: no counters are offered */
+            __asm__ volatile("rdpmc" : : "c"(0) : "rax", "rdx");
+        } else if (strcmp(argv[i], "caches") == 0) {
+            /* The core makes both no-ops; the domain goes on. */
+            __asm__ volatile("invd; wbinvd" : : : "memory");
+            printf("hello: invd and wbinvd retired\n");
+        } else if (strcmp(argv[i], "console=long") == 0) {
+            console_long();
         }
     }
 }

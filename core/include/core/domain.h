@@ -56,6 +56,8 @@ struct vcpu {
     uint32_t in_guest;        /* between VMRUN and its #VMEXIT (atomic; the CPU running it) */
     uint64_t exits;           /* #VMEXITs taken (atomic; the CPU running it) */
     struct domain *held[2];   /* other domains its hypercall holds (domain_get): the CPU running it */
+    uint64_t *hcall_args;     /* the running hypercall's arguments (hcall_continue): the CPU running it */
+    bool hcall_again;         /* that hypercall continues (hcall_continue): the CPU running it */
     struct vcpu_arch arch;
 };
 
@@ -96,7 +98,7 @@ struct domain {
     /* HVM params its toolstack leaves for it to read (xen_hvm.c); 0 until
      * set. Atomic: set by the domain or its controller, read by either. */
     uint64_t hvm_param[DOMAIN_HVM_PARAMS];
-    struct spinlock lock;
+    struct spinlock lock; /* npt, nr_pages, shared_info_gfn, and a vCPU being initialised (VCPUOP_initialise) */
     unsigned nr_vcpus;
     struct vcpu vcpus[DOMAIN_MAX_VCPUS];
     struct spinlock con_lock;       /* con_line and con_len: vCPUs of the domain write at once */
