@@ -282,8 +282,7 @@ void domain_destroy(struct domain *d)
     if (sched_domain_remove(d) != 0)
         panic("domain: d%u destroyed while a CPU still holds one of its vCPUs", d->id);
     for (unsigned i = 0; i < d->nr_vcpus; i++) {
-        freed += d->vcpus[i].arch.vmcb_pa != 0;
-        vcpu_arch_destroy(&d->vcpus[i]);
+        freed += vcpu_arch_destroy(&d->vcpus[i]);
     }
     /* Before the nested page tables go: frames others still map from its
      * grants are taken out of them, to be freed by the last unmapping. */

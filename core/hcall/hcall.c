@@ -61,17 +61,6 @@
 
 typedef int64_t (*hcall_fn)(struct vcpu *v, const uint64_t *a);
 
-void hcall_stub(uint8_t out[HCALL_STUB_SIZE], unsigned nr)
-{
-    memset(out, 0xcc, HCALL_STUB_SIZE);
-    out[0] = 0xb8; /* mov $nr, %eax */
-    memcpy(&out[1], &nr, 4);
-    out[5] = 0x0f; /* vmmcall */
-    out[6] = 0x01;
-    out[7] = 0xd9;
-    out[8] = 0xc3; /* ret */
-}
-
 static int64_t do_xen_version(struct vcpu *v, const uint64_t *a)
 {
     static const char extra[16] = ".0-mosaic";

@@ -4,7 +4,7 @@
  * each remapping unit's version and capability registers, or notes an
  * AMD IVRS table. Nothing is programmed yet.
  */
-#include "../arch/x86_64/arch_priv.h"
+#include "core/arch.h"
 #include "core/dmar.h"
 #include "core/iommu.h"
 #include "core/log.h"
@@ -19,7 +19,7 @@ static struct dmar_info dmar; /* written once at boot */
 static void vtd_report_unit(unsigned i, const struct dmar_unit *u)
 {
     /* Registers are naturally aligned 32/64-bit words (VT-d spec 10.4). */
-    const volatile uint64_t *regs = paging_map_mmio(u->base, PAGE_SIZE);
+    const volatile uint64_t *regs = arch_map_mmio(u->base, PAGE_SIZE);
     uint32_t ver = ((const volatile uint32_t *)regs)[VTD_VER_REG / 4];
     uint64_t cap = regs[VTD_CAP_REG / 8];
     uint64_t ecap = regs[VTD_ECAP_REG / 8];

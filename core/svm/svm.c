@@ -131,12 +131,17 @@ int vcpu_arch_init(struct vcpu *v)
     return 0;
 }
 
-void vcpu_arch_destroy(struct vcpu *v)
+size_t vcpu_arch_destroy(struct vcpu *v)
 {
-    if (v->arch.vmcb_pa)
+    size_t freed = 0;
+
+    if (v->arch.vmcb_pa) {
         frame_free(v->arch.vmcb_pa);
+        freed = 1;
+    }
     v->arch.vmcb_pa = 0;
     v->arch.vmcb = NULL;
+    return freed;
 }
 
 static void set_seg(struct vmcb_seg *s, uint16_t sel, uint16_t attrib, uint32_t limit)

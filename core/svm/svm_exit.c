@@ -91,6 +91,22 @@ static void exit_ioio(struct vcpu *v)
     v->arch.vmcb->state.rip = c->exitinfo2; /* next RIP: given for IOIO exits */
 }
 
+/* One entry of the hypercall page, as Xen lays it out for an AMD HVM
+ * guest (32 bytes per hypercall number): mov $nr, %eax; vmmcall; ret,
+ * then int3 padding. */
+#define HCALL_STUB_SIZE 32
+
+static void hcall_page_entry(uint8_t out[HCALL_STUB_SIZE], unsigned nr)
+{
+    memset(out, 0xcc, HCALL_STUB_SIZE);
+    out[0] = 0xb8; /* mov $nr, %eax */
+    memcpy(&out[1], &nr, 4);
+    out[5] = 0x0f; /* vmmcall */
+    out[6] = 0x01;
+    out[7] = 0xd9;
+    out[8] = 0xc3; /* ret */
+}
+
 static bool msr_write_hypercall_page(struct vcpu *v, uint64_t value)
 {
     uint8_t stub[HCALL_STUB_SIZE];
@@ -98,7 +114,7 @@ static bool msr_write_hypercall_page(struct vcpu *v, uint64_t value)
     if (value & 0xfff) /* only page index 0 exists */
         return false;
     for (unsigned nr = 0; nr < PAGE_SIZE / HCALL_STUB_SIZE; nr++) {
-        hcall_stub(stub, nr);
+        hcall_page_entry(stub, nr);
         if (domain_guest_write(v->dom, (value & ~0xfffull) + nr * HCALL_STUB_SIZE, stub, sizeof(stub)) != 0)
             return false;
     }

@@ -76,3 +76,39 @@ void arch_backtrace(uint64_t pc, uint64_t fp);
 /* arch_time_ns: nanoseconds since the core entered C (TSC-based; 0 until
  * the TSC is calibrated). */
 uint64_t arch_time_ns(void);
+
+/*
+ * The boot CPU's start-up steps, called by core_main in this order (the
+ * sequence and every check of the loader's input stay generic):
+ * arch_boot_early: per-CPU data, the console, descriptor tables; first.
+ * arch_boot_paging: the core's own page tables with a direct map of
+ *   [0, direct_map_top), loaded and checked W^X (panics otherwise).
+ * arch_boot_switch_stack: continue in late on a guarded stack; no return.
+ * arch_boot_report_cpu: log the CPU's vendor and model.
+ * arch_boot_timer: the interrupt controller and its timer, calibrated and
+ *   checked (refuses to boot when the timer interrupt does not arrive).
+ * arch_boot_cpus: start up to max_cpus CPUs (hang_cpu >= 0: a test makes
+ *   that one hang); returns how many are online.
+ * arch_boot_check_cpus: every other online CPU must answer a cross-CPU
+ *   call (panics otherwise); logs the answers.
+ */
+struct acpi_info;
+void arch_boot_early(void);
+void arch_boot_paging(paddr_t direct_map_top);
+void arch_boot_switch_stack(void (*late)(void)) __attribute__((noreturn));
+void arch_boot_report_cpu(void);
+void arch_boot_timer(const struct acpi_info *acpi);
+unsigned arch_boot_cpus(const struct acpi_info *acpi, unsigned max_cpus, int hang_cpu);
+void arch_boot_check_cpus(void);
+
+/* arch_map_mmio: an uncached core mapping of device registers
+ * [pa, pa + size); boot time only. */
+void *arch_map_mmio(paddr_t pa, size_t size);
+
+/*
+ * arch_test_fault_maybe: with test.fault=KIND on cmdline (pf, gp, ud, de,
+ * stack, panic; test.fault_cpu=N picks the CPU), raise that fault in the
+ * core on purpose, so boot scenarios prove a core fault on any CPU is
+ * dumped and stops the machine. Does nothing otherwise.
+ */
+void arch_test_fault_maybe(const char *cmdline);

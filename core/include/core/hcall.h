@@ -26,8 +26,3 @@ void hcall_continue(struct vcpu *v, unsigned i, uint64_t value);
 /* hcall_mgmt: Mosaic's management hypercall (idl/mgmt.idl): args are
  * (command, argument address, argument size). */
 int64_t hcall_mgmt(struct vcpu *v, const uint64_t *a);
-
-/* hcall_stub: the hypercall page's entry for hypercall nr, as Xen lays it
- * out for HVM guests: "mov $nr, %eax; vmmcall; ret", padded with int3. */
-#define HCALL_STUB_SIZE 32
-void hcall_stub(uint8_t out[HCALL_STUB_SIZE], unsigned nr);

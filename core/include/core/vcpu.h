@@ -12,9 +12,10 @@
  * once, before it runs a vCPU. Refuses to boot on failure. */
 void vcpu_cpu_init(void);
 
-/* vcpu_arch_init / vcpu_arch_destroy: the vCPU's control block; 0 or -ERR_NOMEM. */
+/* vcpu_arch_init / vcpu_arch_destroy: the vCPU's control block; init
+ * returns 0 or -ERR_NOMEM, destroy the number of frames it gave back. */
 int vcpu_arch_init(struct vcpu *v);
-void vcpu_arch_destroy(struct vcpu *v);
+size_t vcpu_arch_destroy(struct vcpu *v);
 
 /* vcpu_set_pvh_entry: the PVH start state (Xen's PVH boot ABI): 32-bit
  * flat protected mode, paging off, %ebx = start_info. Makes v runnable. */

@@ -7,12 +7,12 @@
  * be delivered on that stack, so the CPU raises a double fault, which runs
  * on its own IST stack.
  */
-#include "../arch/x86_64/arch_priv.h"
-#include "../arch/x86_64/x86.h"
+#include "core/arch.h"
 #include "core/cmdline.h"
 #include "core/log.h"
 #include "core/panic.h"
-#include "test_fault.h"
+#include "arch_priv.h"
+#include "x86.h"
 
 static char fault_kind[8]; /* written before the fault is raised */
 static volatile unsigned overflow_limit = ~0u;
@@ -49,7 +49,7 @@ static void raise_fault(void *arg)
     log_err("test: fault '%s' did not fault", fault_kind);
 }
 
-void test_fault_maybe(const char *cmdline)
+void arch_test_fault_maybe(const char *cmdline)
 {
     const char *v;
     size_t len;
