@@ -11,7 +11,10 @@ IDLGEN_HDRS   := $(sort $(wildcard idl/gen/*.h))
 IDLGEN_CFLAGS := -std=c11 -O2 $(WARN_FLAGS)
 
 IDL_SRCS    := $(sort $(wildcard idl/*.idl))
-IDL_HEADERS := $(patsubst idl/%.idl,$(OUT)/include/idl/%.h,$(IDL_SRCS))
+# The C headers, and for .S files the assembler's: only the numbers
+# (idlgen --asm), as "idl/asm/<name>.h".
+IDL_HEADERS := $(patsubst idl/%.idl,$(OUT)/include/idl/%.h,$(IDL_SRCS)) \
+	$(patsubst idl/%.idl,$(OUT)/include/idl/asm/%.h,$(IDL_SRCS))
 IDL_INCLUDE := -I$(OUT)/include
 
 idl: $(IDL_HEADERS)
@@ -27,12 +30,18 @@ $(OUT)/include/idl/%.h: idl/%.idl $(IDLGEN)
 	@echo "  IDL     $<"
 	@$(IDLGEN) $< $@
 
+$(OUT)/include/idl/asm/%.h: idl/%.idl $(IDLGEN)
+	@mkdir -p $(dir $@)
+	@echo "  IDL     $< (asm)"
+	@$(IDLGEN) --asm $< $@
+
 # A header is also rebuilt when a file its IDL imports changes ("import NAME;"
 # lines, read here as FILE:NAME pairs).
 IDL_IMPORT_PAIRS := $(shell grep -H '^import' $(IDL_SRCS) /dev/null | \
 	sed -n 's/^\([^:]*\):import[[:space:]]*\([A-Za-z0-9_]*\).*/\1:\2/p')
 $(foreach p,$(IDL_IMPORT_PAIRS),$(eval \
-	$(patsubst idl/%.idl,$(OUT)/include/idl/%.h,$(word 1,$(subst :, ,$(p)))): idl/$(word 2,$(subst :, ,$(p))).idl))
+	$(patsubst idl/%.idl,$(OUT)/include/idl/%.h,$(word 1,$(subst :, ,$(p)))) \
+	$(patsubst idl/%.idl,$(OUT)/include/idl/asm/%.h,$(word 1,$(subst :, ,$(p)))): idl/$(word 2,$(subst :, ,$(p))).idl))
 
 # The test runs a second build of the generator, under the sanitizers, on
 # tests/idl/*.idl, and compiles what it writes (tests/idl/idl_test.c).
@@ -58,7 +67,6 @@ $(IDL_TEST): tests/idl/idl_test.c tests/unit/harness.c $(wildcard tests/unit/*.h
 # by build/deps.sh; without them it does not build, and `make test` fails).
 RING_TEST     := $(OUT)/tests/unit/ring_test
 XEN_ABI_TEST  := $(OUT)/tests/unit/xen_abi_test
-XEN_ERRNOS_H  := $(OUT)/tests/idl/xen_errnos.h
 IDL_UNIT_FLAGS = $(filter-out -MMD -MP,$(HOST_CFLAGS)) -D_POSIX_C_SOURCE=200809L -Itests/unit/include -Icore/include \
 	-Itests/unit $(IDL_INCLUDE)
 
@@ -67,16 +75,11 @@ $(RING_TEST): tests/unit/ring_test.c tests/unit/harness.c $(wildcard tests/unit/
 	@echo "  HOSTCC  $@"
 	@$(CC) $(IDL_UNIT_FLAGS) -pthread -o $@ tests/unit/ring_test.c tests/unit/harness.c
 
-$(XEN_ERRNOS_H): tests/idl/xen_errnos.idl $(IDLGEN)
-	@mkdir -p $(dir $@)
-	@echo "  IDL     $<"
-	@$(IDLGEN) $< $@
-
 $(XEN_ABI_TEST): tests/unit/xen_abi_test.c tests/idl/xen_abi_xen.c tests/idl/xen_abi_list.h tests/unit/harness.c \
-		$(wildcard tests/unit/*.h) $(IDL_HEADERS) $(XEN_ERRNOS_H)
+		$(wildcard tests/unit/*.h) $(IDL_HEADERS)
 	@mkdir -p $(dir $@)
 	@echo "  HOSTCC  $@"
-	@$(CC) $(IDL_UNIT_FLAGS) -Itests/idl -I$(dir $(XEN_ERRNOS_H)) \
+	@$(CC) $(IDL_UNIT_FLAGS) -Itests/idl \
 		-D__XEN_INTERFACE_VERSION__=__XEN_LATEST_INTERFACE_VERSION__ -o $@ \
 		tests/unit/xen_abi_test.c tests/idl/xen_abi_xen.c tests/unit/harness.c
 

@@ -12,7 +12,7 @@
 #include "xs_priv.h"
 
 /* DOMID_SELF: IS_DOMAIN_INTRODUCED answers "T" for it, as Xen does. */
-#define XS_DOMID_SELF 0x7ff0u
+#define XS_DOMID_SELF DOMID_SELF
 
 static int xs_parse_domid(const char *str, uint32_t *domid)
 {

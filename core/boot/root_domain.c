@@ -16,32 +16,12 @@
 #include "core/string.h"
 #include "core/vcpu.h"
 #include "root_domain.h"
+#include "idl/start_info.h"
 
 #define START_INFO_GPA  0x1000u /* start_info, memory map, module list */
 #define STRINGS_GPA     0x2000u /* command lines */
 #define IMAGE_MIN_GPA   0x100000u
-#define HVM_START_MAGIC 0x336ec578u
-#define E820_RAM        1
-#define E820_RESERVED   2
 #define DEFAULT_MEM_MIB 64
-
-struct hvm_start_info {
-    uint32_t magic, version, flags, nr_modules;
-    uint64_t modlist_paddr, cmdline_paddr, rsdp_paddr, memmap_paddr;
-    uint32_t memmap_entries, reserved;
-};
-_Static_assert(sizeof(struct hvm_start_info) == 56, "hvm_start_info layout (Xen public ABI)");
-
-struct hvm_modlist_entry {
-    uint64_t paddr, size, cmdline_paddr, reserved;
-};
-_Static_assert(sizeof(struct hvm_modlist_entry) == 32, "hvm_modlist_entry layout");
-
-struct hvm_memmap_entry {
-    uint64_t addr, size;
-    uint32_t type, reserved;
-};
-_Static_assert(sizeof(struct hvm_memmap_entry) == 24, "hvm_memmap_entry layout");
 
 /* The name a domain gets from its module string: the first word's base name
  * without extension ("/boot/builder.elf x=1" gives "builder"). */
@@ -113,8 +93,8 @@ static int lend_modules(struct domain *d, const struct mb2_info *mbi, struct hvm
 
 static int write_start_info(struct domain *d, const struct mb2_info *mbi)
 {
-    struct hvm_start_info si = { .magic = HVM_START_MAGIC, .version = 1 };
-    struct hvm_memmap_entry map[2];
+    struct hvm_start_info si = { .magic = XEN_HVM_START_MAGIC_VALUE, .version = 1 };
+    struct hvm_memmap_table_entry map[2];
     uint64_t strings = STRINGS_GPA, top = 0;
     size_t len = strlen(mbi->modules[0].cmdline) + 1;
 
@@ -124,9 +104,10 @@ static int write_start_info(struct domain *d, const struct mb2_info *mbi)
     strings += len;
     if (lend_modules(d, mbi, &si, &strings, &top) != 0)
         return -ERR_NOSPC;
-    map[0] = (struct hvm_memmap_entry){ 0, (d->nr_pages << PAGE_SHIFT), E820_RAM, 0 };
-    map[1] = (struct hvm_memmap_entry){ ALIGN_UP((d->nr_pages << PAGE_SHIFT), MIB(2)),
-                                        top - ALIGN_UP((d->nr_pages << PAGE_SHIFT), MIB(2)), E820_RESERVED, 0 };
+    map[0] = (struct hvm_memmap_table_entry){ 0, (d->nr_pages << PAGE_SHIFT), XEN_HVM_MEMMAP_TYPE_RAM, 0 };
+    map[1] = (struct hvm_memmap_table_entry){ ALIGN_UP((d->nr_pages << PAGE_SHIFT), MIB(2)),
+                                              top - ALIGN_UP((d->nr_pages << PAGE_SHIFT), MIB(2)),
+                                              XEN_HVM_MEMMAP_TYPE_RESERVED, 0 };
     si.memmap_paddr = START_INFO_GPA + sizeof(si);
     si.memmap_entries = top > ALIGN_UP((d->nr_pages << PAGE_SHIFT), MIB(2)) ? 2 : 1;
     if (domain_copy_to_phys(d, si.memmap_paddr, map, si.memmap_entries * sizeof(map[0])) != 0)

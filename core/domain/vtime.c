@@ -11,22 +11,7 @@
 #include "core/mm.h"
 #include "core/sched.h"
 #include "core/vtime.h"
-
-#define VCPU_INFO_SIZE   64
-#define VCPU_TIME_OFFSET 32
-#define SHARED_VCPUS     32 /* vcpu_info slots in shared_info */
-
-struct vcpu_time_info {
-    uint32_t version;
-    uint32_t pad0;
-    uint64_t tsc_timestamp;
-    uint64_t system_time;
-    uint32_t tsc_to_system_mul;
-    int8_t tsc_shift;
-    uint8_t flags;
-    uint8_t pad1[2];
-};
-_Static_assert(sizeof(struct vcpu_time_info) == 32, "vcpu_time_info layout (Xen public ABI)");
+#include "idl/xen.h"
 
 void vtime_update(struct vcpu *v)
 {
@@ -34,11 +19,9 @@ void vtime_update(struct vcpu *v)
     volatile struct vcpu_time_info *t;
     struct arch_clock c;
 
-    if (d->shared_info_gfn == ~0ull || v->id >= SHARED_VCPUS)
+    if (d->shared_info_gfn == ~0ull || v->id >= XEN_LEGACY_MAX_VCPUS)
         return;
-    /* 64-byte slots at a page boundary: the record is 32-byte aligned. */
-    t = (volatile struct vcpu_time_info *)(void *)((uint8_t *)phys_to_virt(d->shared_info) + v->id * VCPU_INFO_SIZE +
-                                                   VCPU_TIME_OFFSET);
+    t = &((volatile struct shared_info *)phys_to_virt(d->shared_info))->vcpu_info[v->id].time;
     arch_clock_snapshot(&c);
     t->version = t->version + 1; /* odd: being written */
     __atomic_thread_fence(__ATOMIC_SEQ_CST);

@@ -17,44 +17,13 @@
 #include "core/vtime.h"
 #include "core/gnttab_domain.h"
 #include "hcall_priv.h"
-
-#define HYPERVISOR_console_io       18
-#define HYPERVISOR_xen_version      17
-#define HYPERVISOR_sched_op         29
-#define HYPERVISOR_memory_op        12
-#define HYPERVISOR_vcpu_op          24
-#define HYPERVISOR_grant_table_op   20
-#define HYPERVISOR_event_channel_op 32
-#define HYPERVISOR_hvm_op           34
-#define HYPERVISOR_mosaic_mgmt      60 /* idl/mgmt.idl: MOSAIC_HYPERCALL_MGMT */
-
-#define XENMEM_add_to_physmap   7
-#define XENMEM_memory_map       10
-#define XENMAPSPACE_shared_info 0
-#define XENMAPSPACE_grant_table 1
-#define DOMID_SELF              0x7ff0u
-#define E820_RAM                1
-
-#define VCPUOP_initialise            0
-#define VCPUOP_up                    1
-#define VCPUOP_down                  2
-#define VCPUOP_is_up                 3
-#define VCPUOP_stop_periodic_timer   7
-#define VCPUOP_set_singleshot_timer  8
-#define VCPUOP_stop_singleshot_timer 9
-#define VCPU_SSHOTTMR_future         1u
-#define ERR_TIME                     62 /* Xen's ETIME */
-
-#define XENVER_version      0
-#define XENVER_extraversion 1
-#define XENVER_get_features 6
-
-#define CONSOLEIO_write 0
-#define CONSOLEIO_read  1
-
-#define SCHEDOP_yield    0
-#define SCHEDOP_block    1
-#define SCHEDOP_shutdown 2
+#include "idl/xen.h"
+#include "idl/xen_version.h"
+#include "idl/memory.h"
+#include "idl/vcpu.h"
+#include "idl/sched.h"
+#include "idl/start_info.h"
+#include "idl/mgmt.h"
 
 #define CONSOLE_CHUNK    128
 #define CONSOLE_PER_CALL (32 * CONSOLE_CHUNK)
@@ -63,20 +32,18 @@ typedef int64_t (*hcall_fn)(struct vcpu *v, const uint64_t *a);
 
 static int64_t do_xen_version(struct vcpu *v, const uint64_t *a)
 {
-    static const char extra[16] = ".0-mosaic";
-    struct {
-        uint32_t submap_idx, submap;
-    } f;
+    static const char extra[XEN_EXTRAVERSION_LEN] = ".0-mosaic";
+    struct xen_feature_info f;
 
     switch (a[0]) {
-    case XENVER_version: return (4 << 16) | 17;
+    case XENVER_version: return (MOSAIC_XEN_VERSION_MAJOR << 16) | MOSAIC_XEN_VERSION_MINOR;
     case XENVER_extraversion: return vcpu_copy_to_guest(v, a[1], extra, sizeof(extra)) ? -ERR_FAULT : 0;
     case XENVER_get_features:
         if (vcpu_copy_from_guest(v, a[1], &f, sizeof(f)))
             return -ERR_FAULT;
         /* Submap 0: XENFEAT_hvm_callback_vector (8): events arrive as an
          * interrupt at the vector set with HVM_PARAM_CALLBACK_IRQ. */
-        f.submap = f.submap_idx == 0 ? 1u << 8 : 0;
+        f.submap = f.submap_idx == 0 ? 1u << XENFEAT_hvm_callback_vector : 0;
         return vcpu_copy_to_guest(v, a[1], &f, sizeof(f)) ? -ERR_FAULT : 0;
     default: return -ERR_NOSYS;
     }
@@ -146,34 +113,13 @@ static int64_t do_sched_op(struct vcpu *v, const uint64_t *a)
     case SCHEDOP_shutdown:
         if (vcpu_copy_from_guest(v, a[1], &reason, sizeof(reason)))
             return -ERR_FAULT;
-        if (reason > SHUTDOWN_WATCHDOG)
+        if (reason > SHUTDOWN_watchdog)
             return -ERR_INVAL;
         domain_shutdown(v->dom, (enum shutdown_reason)reason);
         return 0;
     default: return -ERR_NOSYS;
     }
 }
-
-struct xen_add_to_physmap {
-    uint16_t domid;
-    uint16_t size;
-    uint32_t space;
-    uint64_t idx;
-    uint64_t gpfn;
-};
-_Static_assert(sizeof(struct xen_add_to_physmap) == 24, "xen_add_to_physmap layout (Xen public ABI)");
-
-struct xen_memory_map {
-    uint32_t nr_entries;
-    uint32_t pad;
-    uint64_t buffer;
-};
-
-struct e820_entry {
-    uint64_t addr, size;
-    uint32_t type;
-} __attribute__((packed));
-_Static_assert(sizeof(struct e820_entry) == 20, "e820 entry layout");
 
 /* Puts a core-owned frame (shared info, a grant-table frame) at gpfn in
  * place of what was there, as Xen does: RAM there is given back, unless a
@@ -250,7 +196,8 @@ static int64_t do_memory_op(struct vcpu *v, const uint64_t *a)
 {
     struct xen_add_to_physmap x;
     struct xen_memory_map m;
-    struct e820_entry ram;
+    struct e820_entry ram = { 0 };
+    uint64_t bytes = v->dom->nr_pages << PAGE_SHIFT;
 
     switch (a[0]) {
     case XENMEM_add_to_physmap:
@@ -268,7 +215,9 @@ static int64_t do_memory_op(struct vcpu *v, const uint64_t *a)
             return -ERR_FAULT;
         if (m.nr_entries < 1)
             return -ERR_INVAL;
-        ram = (struct e820_entry){ 0, v->dom->nr_pages << PAGE_SHIFT, E820_RAM };
+        ram.size[0] = (uint32_t)bytes;
+        ram.size[1] = (uint32_t)(bytes >> 32);
+        ram.type = XEN_HVM_MEMMAP_TYPE_RAM;
         m.nr_entries = 1;
         if (vcpu_copy_to_guest(v, m.buffer, &ram, sizeof(ram)) || vcpu_copy_to_guest(v, a[1], &m, sizeof(m)))
             return -ERR_FAULT;
@@ -321,11 +270,7 @@ static int64_t vcpu_op_sibling(struct vcpu *v, unsigned cmd, struct vcpu *t, uin
 static int64_t do_vcpu_op(struct vcpu *v, const uint64_t *a)
 {
     struct domain *d = v->dom;
-    struct {
-        uint64_t timeout_abs_ns;
-        uint32_t flags;
-        uint32_t pad;
-    } t;
+    struct vcpu_set_singleshot_timer t;
 
     if (a[1] >= d->nr_vcpus)
         return -ERR_NOENT;
@@ -348,15 +293,15 @@ static int64_t do_vcpu_op(struct vcpu *v, const uint64_t *a)
 }
 
 static const hcall_fn hcall_table[] = {
-    [HYPERVISOR_xen_version] = do_xen_version,
-    [HYPERVISOR_console_io] = do_console_io,
-    [HYPERVISOR_sched_op] = do_sched_op,
-    [HYPERVISOR_memory_op] = do_memory_op,
-    [HYPERVISOR_vcpu_op] = do_vcpu_op,
-    [HYPERVISOR_hvm_op] = hcall_hvm_op,
-    [HYPERVISOR_grant_table_op] = hcall_grant_table_op,
-    [HYPERVISOR_event_channel_op] = hcall_event_channel_op,
-    [HYPERVISOR_mosaic_mgmt] = hcall_mgmt,
+    [__HYPERVISOR_xen_version] = do_xen_version,
+    [__HYPERVISOR_console_io] = do_console_io,
+    [__HYPERVISOR_sched_op] = do_sched_op,
+    [__HYPERVISOR_memory_op] = do_memory_op,
+    [__HYPERVISOR_vcpu_op] = do_vcpu_op,
+    [__HYPERVISOR_hvm_op] = hcall_hvm_op,
+    [__HYPERVISOR_grant_table_op] = hcall_grant_table_op,
+    [__HYPERVISOR_event_channel_op] = hcall_event_channel_op,
+    [MOSAIC_HYPERCALL_MGMT] = hcall_mgmt,
 };
 
 void hcall_continue(struct vcpu *v, unsigned i, uint64_t value)

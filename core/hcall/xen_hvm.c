@@ -13,37 +13,13 @@
 #include "core/nospec.h"
 #include "core/vcpu.h"
 #include "hcall_priv.h"
+#include "idl/hvm.h"
+#include "idl/xen.h"
 
-#define HVMOP_set_param          0
-#define HVMOP_get_param          1
-#define HVMOP_get_time           10
-#define HVM_PARAM_CALLBACK_IRQ   0
-#define HVM_PARAM_STORE_PFN      1 /* public/hvm/params.h */
-#define HVM_PARAM_STORE_EVTCHN   2
-#define HVM_PARAM_CONSOLE_PFN    17
-#define HVM_PARAM_CONSOLE_EVTCHN 18
-#define HVM_NR_PARAMS            40
-#define DOMID_SELF               0x7ff0u
-/* HVM_PARAM_CALLBACK_IRQ value: type in bits 63:56; type 2 = a vector in
- * bits 7:0 (public/hvm/params.h). GSI and PCI INTx types need an
- * emulated IO-APIC, which Mosaic's PVH guests do not have. */
-#define CALLBACK_TYPE_SHIFT  56
-#define CALLBACK_TYPE_VECTOR 2ull
-
-struct xen_hvm_param {
-    uint16_t domid;
-    uint16_t pad;
-    uint32_t index;
-    uint64_t value;
-};
-_Static_assert(sizeof(struct xen_hvm_param) == 16, "xen_hvm_param layout (Xen public ABI)");
-
-/* Xen's struct xen_hvm_get_time: the core's clock (ns since boot), the
- * same clock the shared-info time records describe. */
-struct xen_hvm_get_time {
-    uint64_t now;
-};
-_Static_assert(sizeof(struct xen_hvm_get_time) == 8, "xen_hvm_get_time layout (Xen public ABI)");
+/* HVM_PARAM_CALLBACK_IRQ's vector type: the others need an emulated
+ * IO-APIC or PCI, which Mosaic's PVH guests do not have. */
+#define CALLBACK_TYPE_SHIFT  HVM_PARAM_CALLBACK_IRQ_TYPE_SHIFT
+#define CALLBACK_TYPE_VECTOR ((uint64_t)HVM_PARAM_CALLBACK_TYPE_VECTOR)
 
 /* The callback vector: 0 turns it off; otherwise a vector type with a
  * vector the guest can take as an external interrupt (0x20..0xff). */

@@ -8,9 +8,9 @@
 #include "../arch/x86_64/x86.h"
 #include "core/string.h"
 #include "svm_priv.h"
+#include "idl/cpuid.h"
+#include "idl/xen_version.h"
 
-#define XEN_VERSION_MAJOR 4
-#define XEN_VERSION_MINOR 17
 #define XEN_MSR_HYPERCALL 0x40000000u
 
 /* Leaf 1 */
@@ -33,19 +33,19 @@ static void xen_leaf(const struct vcpu *v, uint32_t leaf, uint32_t out[4])
 {
     out[0] = out[1] = out[2] = out[3] = 0;
     switch (leaf) {
-    case 0x40000000:
-        out[0] = 0x40000004; /* highest Xen leaf */
-        memcpy(&out[1], "XenV", 4);
-        memcpy(&out[2], "MMXe", 4);
-        memcpy(&out[3], "nVMM", 4);
+    case XEN_CPUID_FIRST_LEAF:
+        out[0] = XEN_CPUID_FIRST_LEAF + 4; /* highest Xen leaf */
+        out[1] = XEN_CPUID_SIGNATURE_EBX;
+        out[2] = XEN_CPUID_SIGNATURE_ECX;
+        out[3] = XEN_CPUID_SIGNATURE_EDX;
         break;
-    case 0x40000001: out[0] = (XEN_VERSION_MAJOR << 16) | XEN_VERSION_MINOR; break;
-    case 0x40000002:
+    case XEN_CPUID_FIRST_LEAF + 1: out[0] = (MOSAIC_XEN_VERSION_MAJOR << 16) | MOSAIC_XEN_VERSION_MINOR; break;
+    case XEN_CPUID_FIRST_LEAF + 2:
         out[0] = 1; /* hypercall pages */
         out[1] = XEN_MSR_HYPERCALL;
         break;
-    case 0x40000004:
-        out[0] = 1u << 3; /* XEN_HVM_CPUID_VCPU_ID_PRESENT */
+    case XEN_CPUID_FIRST_LEAF + 4:
+        out[0] = XEN_HVM_CPUID_VCPU_ID_PRESENT;
         out[1] = v->id;
         break;
     default: break;
@@ -56,7 +56,7 @@ void svm_cpuid_guest(const struct vcpu *v, uint32_t leaf, uint32_t subleaf, uint
 {
     struct cpuid_regs r;
 
-    if ((leaf & 0xffffff00u) == 0x40000000u) {
+    if ((leaf & 0xffffff00u) == XEN_CPUID_FIRST_LEAF) {
         xen_leaf(v, leaf, out);
         return;
     }

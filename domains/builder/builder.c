@@ -73,14 +73,14 @@ static long write_start_info(uint16_t domid, const struct manifest_domain *md, c
     long r;
 
     memset(&b, 0, sizeof(b));
-    b.si.magic = HVM_START_MAGIC;
+    b.si.magic = XEN_HVM_START_MAGIC_VALUE;
     b.si.version = 1;
     b.si.cmdline_paddr = CMDLINE_GPA;
     b.si.memmap_paddr = START_INFO_GPA + sizeof(b.si);
     b.si.memmap_entries = 1;
     b.map[0].addr = 0;
     b.map[0].size = md->memory_mib << 20;
-    b.map[0].type = HVM_MEMMAP_TYPE_RAM;
+    b.map[0].type = XEN_HVM_MEMMAP_TYPE_RAM;
     c.dst_gpa = START_INFO_GPA;
     c.src = (uint64_t)(uintptr_t)&b;
     c.len = sizeof(b);
@@ -227,7 +227,7 @@ static void check_domain(struct watched *w)
 
     if (mgmt(MGMT_DOMAIN_INFO, &i, sizeof(i)) != 0 || i.state != MGMT_STATE_SHUTDOWN)
         return;
-    if (i.shutdown_reason != SHUTDOWN_CRASH) { /* it ended on purpose */
+    if (i.shutdown_reason != SHUTDOWN_crash) { /* it ended on purpose */
         destroy(w->domid);
         w->domid = -1;
         return;

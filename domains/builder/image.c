@@ -11,10 +11,11 @@
 #include <stdio.h>
 #include <string.h>
 
-#define PT_LOAD                  1
-#define PT_NOTE                  4
-#define PF_X                     1
-#define XEN_ELFNOTE_PHYS32_ENTRY 18
+#include "idl/elfnote.h"
+
+#define PT_LOAD 1
+#define PT_NOTE 4
+#define PF_X    1
 
 struct elf64_ehdr {
     uint8_t ident[16];

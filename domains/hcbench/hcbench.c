@@ -62,7 +62,7 @@ static uint64_t bench_hypercall(void)
 {
     for (int i = 0; i < SAMPLES; i++) {
         uint64_t t0 = tsc();
-        hypercall3(HYPERCALL_XEN_VERSION, XENVER_VERSION, 0, 0);
+        hypercall3(__HYPERVISOR_xen_version, XENVER_version, 0, 0);
         samples[i] = tsc() - t0;
     }
     return median();

@@ -234,7 +234,7 @@ static const char *test_start_info(void)
 {
     const struct hvm_start_info *si = runtime_start_info();
 
-    if (si == NULL || si->magic != HVM_START_MAGIC || si->memmap_entries == 0)
+    if (si == NULL || si->magic != XEN_HVM_START_MAGIC_VALUE || si->memmap_entries == 0)
         return "no valid start_info";
     if (runtime_module(runtime_module_count()) != NULL)
         return "a module past the end";

@@ -96,10 +96,10 @@ const char *hello_test_time_timer(void)
     long rc;
 
     /* A millisecond ago is in the past by any CPU's reckoning. */
-    rc = hypercall_set_singleshot_timer(0, now - TIME_NS_PER_MS, VCPU_SSHOTTMR_FUTURE);
+    rc = hypercall_set_singleshot_timer(0, now - TIME_NS_PER_MS, VCPU_SSHOTTMR_future);
     if (now > TIME_NS_PER_MS && rc != -XEN_ETIME)
         return fail("a timer in the past was not refused with -ETIME: %ld", rc);
-    rc = hypercall_set_singleshot_timer(0, deadline, VCPU_SSHOTTMR_FUTURE);
+    rc = hypercall_set_singleshot_timer(0, deadline, VCPU_SSHOTTMR_future);
     if (rc != 0)
         return fail("set_singleshot_timer returned %ld", rc);
     rc = hypercall_sched_block();

@@ -46,7 +46,7 @@ static void answer(uint16_t peer, const struct echo_request *q, struct echo_resp
         op.source.u.ref = (uint32_t)q->arg;
         op.source.domid = peer;
         op.dest.u.gmfn = (uint64_t)(uintptr_t)copy_page / 4096;
-        op.dest.domid = 0x7ff0;
+        op.dest.domid = DOMID_SELF;
         op.len = 4096;
         op.flags = GNTCOPY_source_gref;
         if (gnttab_copy_batch(&op, 1) != 0 || op.status != GNTST_okay)

@@ -86,7 +86,7 @@ static int back(const struct ipc_args *a, bool mapper_dies)
         ipc_check(all(p + 1, PATTERN_FRONT, 4095), "death_mapped", "the granted page reads as the granter wrote it");
         memset(c.page, PATTERN_BACK, 4096);
         printf("ipctest: back: crashing with d%u's page mapped\n", a->peer);
-        hypercall_sched_shutdown(SHUTDOWN_CRASH);
+        hypercall_sched_shutdown(SHUTDOWN_crash);
     }
     ipc_check(all(p, PATTERN_FRONT, 4096), "death_mapped", "the granted page reads as the granter wrote it");
     memset(c.page, PATTERN_BACK, 4096);

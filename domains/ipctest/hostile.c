@@ -12,11 +12,8 @@
 #include "ipctest.h"
 #include "mosaic/hypercall.h"
 
-#define XEN_EINVAL           22
-#define XEN_ENOSPC           28
-#define GNTTABOP_SETUP_TABLE 2
-#define MAX_MAPS             4096
-#define EXHAUST_BASE         0xc0000000ull
+#define MAX_MAPS     4096
+#define EXHAUST_BASE 0xc0000000ull
 
 static uint8_t self_page[4096] __attribute__((aligned(4096)));
 static grant_handle_t handles[MAX_MAPS];
@@ -62,14 +59,8 @@ static void ports(uint16_t self)
 
 static void grants(uint16_t self)
 {
-    struct {
-        uint16_t dom, pad0;
-        uint32_t nr_frames;
-        int16_t status;
-        uint16_t pad1[3];
-        uint64_t frame_list;
-    } setup = { 0x7ff0, 0, 33, 0, { 0 }, 0 };
-    struct xen_add_to_physmap xa = { .domid = DOMID_SELF, .space = XENMAPSPACE_GRANT_TABLE, .idx = 32, .gpfn = 0x7000 };
+    struct gnttab_setup_table setup = { .dom = DOMID_SELF, .nr_frames = 33 };
+    struct xen_add_to_physmap xa = { .domid = DOMID_SELF, .space = XENMAPSPACE_grant_table, .idx = 32, .gpfn = 0x7000 };
     struct gnttab_copy op = { 0 };
     grant_handle_t h, h2;
     grant_ref_t ref, other;
@@ -77,7 +68,7 @@ static void grants(uint16_t self)
     long r;
     int st;
 
-    r = gnttab_op(GNTTABOP_SETUP_TABLE, &setup, 1);
+    r = gnttab_op(GNTTABOP_setup_table, &setup, 1);
     ipc_check(r == 0 && setup.status == GNTST_general_error, "gnttab_setup_too_big",
               "33 table frames: %ld, status %d (GNTST_general_error)", r, setup.status);
     r = hypercall_add_to_physmap(&xa);
@@ -93,7 +84,7 @@ static void grants(uint16_t self)
     st = gnttab_map(self, ref, false, &(void *){ 0 }, &h);
     ipc_check(st == GNTST_general_error, "gnttab_map_ro_for_write",
               "a read-only grant mapped writable: %d (GNTST_general_error)", st);
-    st = gnttab_map(0x7ff0, ref, true, &(void *){ 0 }, &h);
+    st = gnttab_map(DOMID_SELF, ref, true, &(void *){ 0 }, &h);
     ipc_check(st == GNTST_bad_domain, "gnttab_map_domid_self", "granter DOMID_SELF: %d (GNTST_bad_domain)", st);
     st = gnttab_map(IPC_NOBODY, ref, true, &(void *){ 0 }, &h);
     ipc_check(st == GNTST_bad_domain, "gnttab_map_no_domain", "granter d%u: %d (GNTST_bad_domain)", IPC_NOBODY, st);
@@ -118,7 +109,7 @@ static void grants(uint16_t self)
     op.source.domid = self;
     op.source.offset = 4000;
     op.dest.u.gmfn = (uint64_t)(uintptr_t)self_page / 4096;
-    op.dest.domid = 0x7ff0;
+    op.dest.domid = DOMID_SELF;
     op.len = 200;
     op.flags = GNTCOPY_source_gref;
     r = gnttab_copy_batch(&op, 1);
@@ -147,7 +138,7 @@ static void grants(uint16_t self)
 
 void ipc_hostile_front(uint16_t self)
 {
-    ports(0x7ff0);
+    ports(DOMID_SELF);
     grants(self);
 }
 

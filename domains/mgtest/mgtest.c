@@ -51,19 +51,14 @@ void mgtest_check(const char *name, const char *why)
     }
 }
 
+/* "XEN_EINVAL" without its "XEN_". */
+#define ERRNO_CASE(name, value) \
+    case value: return &#name[sizeof("XEN_") - 1];
+
 static const char *errno_name(long e)
 {
     switch (e) {
-    case 0: return "ok";
-    case XEN_EPERM: return "EPERM";
-    case XEN_ESRCH: return "ESRCH";
-    case XEN_ENOMEM: return "ENOMEM";
-    case XEN_EFAULT: return "EFAULT";
-    case XEN_EBUSY: return "EBUSY";
-    case XEN_EEXIST: return "EEXIST";
-    case XEN_EINVAL: return "EINVAL";
-    case XEN_ENOSYS: return "ENOSYS";
-    case XEN_EOVERFLOW: return "EOVERFLOW";
+    case 0: return "ok"; XEN_ERRNO_VALUES(ERRNO_CASE)
     default: return "?";
     }
 }
@@ -498,7 +493,7 @@ static const char *setup(int argc, char **argv, enum mode *mode)
     if (!w && !mgtest_domid && *mode != MODE_NARROW && *mode != MODE_ORPHAN)
         w = "no domid=N on the command line";
     for (uint32_t i = 0; i < si->memmap_entries; i++)
-        if (map[i].type == HVM_MEMMAP_TYPE_RAM && map[i].addr + map[i].size > mgtest_ram_end)
+        if (map[i].type == XEN_HVM_MEMMAP_TYPE_RAM && map[i].addr + map[i].size > mgtest_ram_end)
             mgtest_ram_end = map[i].addr + map[i].size;
     if (mgtest_ram_end == 0 || mgtest_ram_end % MGTEST_PAGE_SIZE)
         return "no page-aligned RAM in the memory map";

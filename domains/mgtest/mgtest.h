@@ -12,18 +12,9 @@
 #include <stdint.h>
 
 #include "idl/mgmt.h"
-
-/* Xen's errno values (public/errno.h), which the core returns negated;
- * newlib's numbering differs for some, so they are spelt out here. */
-#define XEN_EPERM     1
-#define XEN_ESRCH     3
-#define XEN_ENOMEM    12
-#define XEN_EFAULT    14
-#define XEN_EBUSY     16
-#define XEN_EEXIST    17
-#define XEN_EINVAL    22
-#define XEN_ENOSYS    38
-#define XEN_EOVERFLOW 75
+/* Xen's errno values, which the core returns negated (newlib's numbering
+ * differs for some): XEN_EPERM, XEN_EINVAL, ... */
+#include "idl/xen_errno.h"
 
 #define MGTEST_PAGE_SIZE 4096u
 #define MGTEST_NO_DOMAIN 63 /* a valid slot number that the scenarios never fill */

@@ -25,9 +25,8 @@
  * scenario it stays alive while mgtest runs (it watches mgtest's on_crash),
  * so the id names it and no child of ours. */
 #define BUILDER        1
-#define HVM_NR_PARAMS  40 /* the core's bound on param indexes */
-#define PARAM_UNKEPT   5  /* HVM_PARAM_IOREQ_PFN: below the bound, not kept by Mosaic */
-#define SEED_GFN       3  /* a frame of the child's RAM that nothing else writes */
+#define PARAM_UNKEPT   HVM_PARAM_IOREQ_PFN /* below HVM_NR_PARAMS, not kept by Mosaic */
+#define SEED_GFN       3                   /* a frame of the child's RAM that nothing else writes */
 #define SEED_GFN_OTHER 4
 #define UNPOPULATED    0x100                 /* a gfn the child never has */
 #define CALLBACK       ((2ull << 56) | 0x40) /* HVM_PARAM_CALLBACK_IRQ: vector 0x40 */

@@ -16,9 +16,7 @@
 #include "runtime_priv.h"
 #include "shared_info.h"
 
-#define HANDLER_PORTS          1024 /* the core's limit per domain */
-#define HVMOP_SET_PARAM        0
-#define HVM_PARAM_CALLBACK_IRQ 0
+#define HANDLER_PORTS 1024 /* the core's limit per domain */
 
 static struct {
     evtchn_handler_t fn;
@@ -26,15 +24,15 @@ static struct {
 } handlers[HANDLER_PORTS];
 static uint64_t upcalls[RUNTIME_MAX_VCPUS];
 
-/* The shared-info bitmaps (xen.h: after the 32 vcpu_info records). */
+/* The shared-info bitmaps (after the 32 vcpu_info records). */
 static volatile uint64_t *pending_words(void)
 {
-    return (volatile uint64_t *)(volatile void *)(runtime_shared_info() + 2048);
+    return (volatile uint64_t *)(volatile void *)(runtime_shared_info() + offsetof(struct shared_info, evtchn_pending));
 }
 
 static volatile uint64_t *mask_words(void)
 {
-    return (volatile uint64_t *)(volatile void *)(runtime_shared_info() + 2560);
+    return (volatile uint64_t *)(volatile void *)(runtime_shared_info() + offsetof(struct shared_info, evtchn_mask));
 }
 
 static volatile struct vcpu_info *my_vcpu_info(void)
@@ -50,7 +48,7 @@ bool evtchn_ready(void)
 
 static long evtchn_op(unsigned cmd, void *arg)
 {
-    return hypercall3(HYPERCALL_EVENT_CHANNEL_OP, cmd, (unsigned long)(uintptr_t)arg, 0);
+    return hypercall3(__HYPERVISOR_event_channel_op, cmd, (unsigned long)(uintptr_t)arg, 0);
 }
 
 long evtchn_alloc_unbound(uint16_t remote_dom, evtchn_port_t *port)
@@ -209,16 +207,16 @@ void evtchn_upcall(void)
 
 long evtchn_upcall_enable(uint8_t vector)
 {
-    struct {
-        uint16_t domid, pad;
-        uint32_t index;
-        uint64_t value;
-    } p = { DOMID_SELF, 0, HVM_PARAM_CALLBACK_IRQ, (2ull << 56) | vector };
+    struct xen_hvm_param p = {
+        .domid = DOMID_SELF,
+        .index = HVM_PARAM_CALLBACK_IRQ,
+        .value = (uint64_t)HVM_PARAM_CALLBACK_TYPE_VECTOR << HVM_PARAM_CALLBACK_IRQ_TYPE_SHIFT | vector,
+    };
 
     if (vector < 0x20)
-        return -22;
+        return -XEN_EINVAL;
     trap_set_irq(vector, evtchn_upcall_entry);
-    return hypercall3(HYPERCALL_HVM_OP, HVMOP_SET_PARAM, (unsigned long)(uintptr_t)&p, 0);
+    return hypercall3(__HYPERVISOR_hvm_op, HVMOP_set_param, (unsigned long)(uintptr_t)&p, 0);
 }
 
 void evtchn_upcall_irq_on(void)

@@ -12,29 +12,12 @@
 #include "mosaic/hypercall.h"
 #include "mosaic/runtime.h"
 #include "runtime_priv.h"
+#include "idl/gnttab.h"
 
-#define GNTTABOP_MAP      0
-#define GNTTABOP_UNMAP    1
-#define GNTTABOP_COPY     5
-#define GNTMAP_HOST_MAP   2u
-#define GNTMAP_READONLY   4u
-#define GTF_PERMIT_ACCESS 1u
-#define GTF_READONLY      4u
-#define GTF_READING       8u
-#define GTF_WRITING       16u
-#define MAX_FRAMES        32
-#define REFS_PER_FRAME    512
-#define XEN_EBUSY         16
-#define XEN_ENOSPC        28
-#define XEN_EINVAL        22
+#define MAX_FRAMES     32
+#define REFS_PER_FRAME (RUNTIME_PAGE_SIZE / sizeof(struct grant_entry_v1))
 
-struct grant_entry {
-    uint16_t flags;
-    uint16_t domid;
-    uint32_t frame;
-};
-
-static volatile struct grant_entry *entries;
+static volatile struct grant_entry_v1 *entries;
 static unsigned nr_refs;
 static uint8_t ref_used[MAX_FRAMES * REFS_PER_FRAME];
 static uint64_t window; /* first frame of the mapping window */
@@ -42,7 +25,7 @@ static uint8_t slot_used[GNTTAB_MAP_SLOTS];
 
 long gnttab_op(unsigned cmd, void *arg, unsigned count)
 {
-    return hypercall3(HYPERCALL_GRANT_TABLE_OP, cmd, (unsigned long)(uintptr_t)arg, count);
+    return hypercall3(__HYPERVISOR_grant_table_op, cmd, (unsigned long)(uintptr_t)arg, count);
 }
 
 /* The end of RAM from the memory map, rounded up to 2 MiB. */
@@ -68,13 +51,13 @@ long gnttab_init(unsigned nr_frames)
         return -XEN_ENOSPC; /* no room below 4 GiB */
     for (unsigned i = 0; i < nr_frames; i++) {
         struct xen_add_to_physmap a = {
-            .domid = DOMID_SELF, .space = XENMAPSPACE_GRANT_TABLE, .idx = i, .gpfn = base + i
+            .domid = DOMID_SELF, .space = XENMAPSPACE_grant_table, .idx = i, .gpfn = base + i
         };
         long r = hypercall_add_to_physmap(&a);
         if (r)
             return r;
     }
-    entries = (volatile struct grant_entry *)(uintptr_t)(base * RUNTIME_PAGE_SIZE);
+    entries = (volatile struct grant_entry_v1 *)(uintptr_t)(base * RUNTIME_PAGE_SIZE);
     nr_refs = nr_frames * REFS_PER_FRAME;
     window = base + MAX_FRAMES;
     return 0;
@@ -87,7 +70,7 @@ long gnttab_grant_access_ref(grant_ref_t ref, uint16_t domid, const void *addr, 
     entries[ref].frame = (uint32_t)((uintptr_t)addr / RUNTIME_PAGE_SIZE);
     entries[ref].domid = domid;
     /* The core reads flags and domid together: the entry goes live last. */
-    __atomic_store_n(&entries[ref].flags, (uint16_t)(GTF_PERMIT_ACCESS | (readonly ? GTF_READONLY : 0)),
+    __atomic_store_n(&entries[ref].flags, (uint16_t)(GTF_permit_access | (readonly ? GTF_readonly : 0)),
                      __ATOMIC_RELEASE);
     ref_used[ref] = 1;
     return 0;
@@ -112,7 +95,7 @@ long gnttab_end_access(grant_ref_t ref)
         return -XEN_EINVAL;
     flags = __atomic_load_n(&entries[ref].flags, __ATOMIC_SEQ_CST);
     do {
-        if (flags & (GTF_READING | GTF_WRITING))
+        if (flags & (GTF_reading | GTF_writing))
             return -XEN_EBUSY; /* mapped or being copied: the grantee still uses it */
     } while (!__atomic_compare_exchange_n(&entries[ref].flags, &flags, 0, false, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST));
     ref_used[ref] = 0;
@@ -126,9 +109,9 @@ uint16_t gnttab_entry_flags(grant_ref_t ref)
 
 int gnttab_map_at(uint16_t domid, grant_ref_t ref, bool readonly, uint64_t gpa, grant_handle_t *handle)
 {
-    struct gnttab_map_grant_ref m = { gpa, GNTMAP_HOST_MAP | (readonly ? GNTMAP_READONLY : 0), ref, domid, 0, 0, 0 };
+    struct gnttab_map_grant_ref m = { gpa, GNTMAP_host_map | (readonly ? GNTMAP_readonly : 0), ref, domid, 0, 0, 0 };
 
-    if (gnttab_op(GNTTABOP_MAP, &m, 1) != 0)
+    if (gnttab_op(GNTTABOP_map_grant_ref, &m, 1) != 0)
         return GNTST_general_error;
     if (m.status == GNTST_okay)
         *handle = m.handle;
@@ -156,7 +139,7 @@ int gnttab_unmap(void *addr, grant_handle_t handle)
     uint64_t gpa = (uint64_t)(uintptr_t)addr;
     struct gnttab_unmap_grant_ref u = { gpa, 0, handle, 0, 0 };
 
-    if (gnttab_op(GNTTABOP_UNMAP, &u, 1) != 0)
+    if (gnttab_op(GNTTABOP_unmap_grant_ref, &u, 1) != 0)
         return GNTST_general_error;
     if (u.status == GNTST_okay && gpa / RUNTIME_PAGE_SIZE >= window &&
         gpa / RUNTIME_PAGE_SIZE < window + GNTTAB_MAP_SLOTS)
@@ -166,5 +149,5 @@ int gnttab_unmap(void *addr, grant_handle_t handle)
 
 long gnttab_copy_batch(struct gnttab_copy *ops, unsigned n)
 {
-    return gnttab_op(GNTTABOP_COPY, ops, n);
+    return gnttab_op(GNTTABOP_copy, ops, n);
 }

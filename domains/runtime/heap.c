@@ -28,7 +28,7 @@ static uint64_t find_ram(const struct hvm_memmap_table_entry *map, size_t n, uin
     for (size_t i = 0; i < n; i++) {
         uint64_t base = map[i].addr, size = map[i].size;
 
-        if (map[i].type != HVM_MEMMAP_TYPE_RAM || size > UINT64_MAX - base)
+        if (map[i].type != XEN_HVM_MEMMAP_TYPE_RAM || size > UINT64_MAX - base)
             continue;
         if (base <= start && end <= base + size)
             return base + size;

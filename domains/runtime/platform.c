@@ -78,14 +78,14 @@ void platform_shutdown(unsigned reason)
     if (platform_xen)
         (void)hypercall_sched_shutdown(reason);
     else
-        outb(PLATFORM_DEBUGEXIT_PORT, reason == SHUTDOWN_POWEROFF ? 0 : PLATFORM_DEBUGEXIT_CRASH);
+        outb(PLATFORM_DEBUGEXIT_PORT, reason == SHUTDOWN_poweroff ? 0 : PLATFORM_DEBUGEXIT_CRASH);
     halt_forever();
 }
 
 void platform_exit(int status)
 {
     if (platform_xen)
-        platform_shutdown(status == 0 ? SHUTDOWN_POWEROFF : SHUTDOWN_CRASH);
+        platform_shutdown(status == 0 ? SHUTDOWN_poweroff : SHUTDOWN_crash);
     if (status >= 0 && status < PLATFORM_DEBUGEXIT_CRASH)
         outb(PLATFORM_DEBUGEXIT_PORT, (uint8_t)status);
     else

@@ -6,17 +6,13 @@
  */
 #include <stddef.h>
 
+#include "idl/xen.h"
+#include "idl/xen_errno.h"
 #include "mosaic/ring.h"
 #include "mosaic/thread.h"
 #include "mosaic/time.h"
 
-#define XEN_EINVAL    22
-#define XEN_EPERM     1
-#define XEN_ENOSPC    28
-#define XEN_EBUSY     16
-#define XEN_ESRCH     3
-#define XEN_ETIMEDOUT 110
-#define POLL_NS       1000000ull /* 1 ms between looks while waiting for the other end */
+#define POLL_NS 1000000ull /* 1 ms between looks while waiting for the other end */
 
 static long from_gntst(int st)
 {
@@ -51,7 +47,7 @@ long ring_front_wait(struct ring_conn *c, uint64_t timeout_ns)
     struct evtchn_info info;
 
     for (;;) {
-        long r = evtchn_status(0x7ff0, c->port, &info);
+        long r = evtchn_status(DOMID_SELF, c->port, &info);
         if (r)
             return r;
         if (info.status == EVTCHN_INTERDOMAIN)

@@ -36,7 +36,7 @@ void runtime_fatal(const char *msg)
     platform_console_write("runtime: ", 9);
     platform_console_write(msg, strlen(msg));
     platform_console_write("\n", 1);
-    platform_shutdown(SHUTDOWN_CRASH);
+    platform_shutdown(SHUTDOWN_crash);
 }
 
 static const void *phys(uint64_t paddr)
@@ -91,7 +91,7 @@ static const char *check_start_info(uint64_t paddr)
 
     if (!runtime_phys_ok(paddr, sizeof(*si)))
         return "start_info lies outside mapped memory";
-    if (si->magic != HVM_START_MAGIC)
+    if (si->magic != XEN_HVM_START_MAGIC_VALUE)
         return "start_info has a bad magic (want 0x336ec578)";
     if (si->version < 1 || si->memmap_entries == 0)
         return "start_info has no memory map (version 1 needed)";

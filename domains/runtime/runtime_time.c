@@ -24,16 +24,16 @@
 #include "runtime_priv.h"
 #include "shared_info.h"
 
-static_assert(RUNTIME_MAX_VCPUS <= SHARED_INFO_VCPUS, "a time record for every vCPU the runtime starts");
+static_assert(RUNTIME_MAX_VCPUS <= XEN_LEGACY_MAX_VCPUS, "a time record for every vCPU the runtime starts");
 
 /* The frame the hypervisor's shared-info page replaces: a page of its own,
  * since the RAM there is gone once it is mapped. Never touched before. */
 static uint8_t shared_info_page[RUNTIME_PAGE_SIZE] __attribute__((aligned(RUNTIME_PAGE_SIZE)));
-static_assert(sizeof(struct shared_info_vcpus) <= sizeof(shared_info_page), "shared_info");
+static_assert(sizeof(struct shared_info) <= sizeof(shared_info_page), "shared_info");
 
 /* Set once by runtime_time_init on vCPU 0, before any other vCPU starts;
  * NULL while there is no clock. */
-static const volatile struct shared_info_vcpus *time_page;
+static const volatile struct shared_info *time_page;
 
 /* The monotonic guard of one vCPU, read and written by that vCPU only (no
  * interrupts: no lock needed); a cache line each. */
@@ -47,7 +47,7 @@ void runtime_time_init(void)
 {
     struct xen_add_to_physmap map = {
         .domid = DOMID_SELF,
-        .space = XENMAPSPACE_SHARED_INFO,
+        .space = XENMAPSPACE_shared_info,
         .idx = 0,
         .gpfn = (uint64_t)(uintptr_t)shared_info_page / RUNTIME_PAGE_SIZE,
     };
@@ -66,7 +66,7 @@ void runtime_time_init(void)
      * the runtime arms end a block. Failing to stop what is not running
      * changes nothing, so the result does not matter. */
     runtime_time_init_vcpu();
-    time_page = (const volatile struct shared_info_vcpus *)(const volatile void *)shared_info_page;
+    time_page = (const volatile struct shared_info *)(const volatile void *)shared_info_page;
 }
 
 void runtime_time_init_vcpu(void)
@@ -155,7 +155,7 @@ int runtime_block_until_ns(uint64_t deadline)
     if (time_page == NULL)
         return -ENOSYS;
     while (runtime_time_ns() < deadline) {
-        rc = hypercall_set_singleshot_timer(runtime_vcpu_id(), deadline, VCPU_SSHOTTMR_FUTURE);
+        rc = hypercall_set_singleshot_timer(runtime_vcpu_id(), deadline, VCPU_SSHOTTMR_future);
         /* Passed by the hypervisor's reckoning: this clock, a few ns
          * behind, is about to pass it too. */
         if (rc == -XEN_ETIME)

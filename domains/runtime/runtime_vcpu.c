@@ -117,7 +117,7 @@ static void start_context(struct vcpu_hvm_context *ctx, const struct runtime_cpu
 
     *ctx = (struct vcpu_hvm_context){
         .mode = VCPU_HVM_MODE_64B,
-        .x86_64 = {
+        .regs.x86_64 = {
             .rip = (uint64_t)(uintptr_t)boot_vcpu_entry,
             .rsp = top,
             .rdi = (uint64_t)(uintptr_t)cpu,

@@ -214,7 +214,7 @@ void trap_report(const struct trap_frame *f)
 
     /* A fault while reporting one: say nothing more, just stop. */
     if (depth[vcpu % RUNTIME_MAX_VCPUS]++ > 0)
-        platform_shutdown(SHUTDOWN_CRASH);
+        platform_shutdown(SHUTDOWN_crash);
     platform_console_lock();
     put_str("trap: vcpu ");
     put_str(vcpu < 10 ? cpu + 1 : cpu);
@@ -229,5 +229,5 @@ void trap_report(const struct trap_frame *f)
     put_str("\n");
     put_registers(f);
     put_str("trap: domain crashed\n");
-    platform_shutdown(SHUTDOWN_CRASH);
+    platform_shutdown(SHUTDOWN_crash);
 }

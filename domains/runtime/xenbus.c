@@ -11,23 +11,18 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "idl/xen_errno.h"
 #include "idl/xenstore.h"
 #include "mosaic/time.h"
 #include "mosaic/xenbus.h"
 
-#define XEN_EIO       5
-#define XEN_EINVAL    22
-#define XEN_ETIMEDOUT 110
-
-/* Xen's xsd_errors names with their errno values. */
+/* Xen's errno names with their values (idl/xen_errno.idl): an XS_ERROR
+ * payload names one of them ("XEN_EINVAL" without its "XEN_"). */
+#define XS_ERROR_ENTRY(name, value) { &#name[sizeof("XEN_") - 1], value },
 static const struct {
     const char *name;
     int value;
-} xs_errors[] = {
-    { "EINVAL", 22 }, { "EACCES", 13 },   { "EEXIST", 17 },    { "EISDIR", 21 }, { "ENOENT", 2 }, { "ENOMEM", 12 },
-    { "ENOSPC", 28 }, { "EIO", 5 },       { "ENOTEMPTY", 39 }, { "ENOSYS", 38 }, { "EROFS", 30 }, { "EBUSY", 16 },
-    { "EAGAIN", 11 }, { "EISCONN", 106 }, { "E2BIG", 7 },      { "EPERM", 1 },
-};
+} xs_errors[] = { XEN_ERRNO_VALUES(XS_ERROR_ENTRY) };
 
 static void on_event(evtchn_port_t port, void *arg)
 {

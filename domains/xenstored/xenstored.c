@@ -21,6 +21,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "idl/gnttab.h"
+#include "idl/xen_errno.h"
 #include "idl/xenstore.h"
 #include "mosaic/bytering.h"
 #include "mosaic/evtchn.h"
@@ -32,11 +34,9 @@
 #include "xenstore/xenstore.h"
 
 #define MAX_CLIENTS 64
-#define STORE_REF   1           /* GNTTAB_RESERVED_XENSTORE */
+#define STORE_REF   GNTTAB_RESERVED_XENSTORE
 #define LIVENESS_NS 50000000ull /* how often dead clients are looked for */
 #define CHUNK       1024        /* bytes moved per look at one ring */
-#define XEN_EINVAL  22
-#define XEN_ENOSPC  28
 
 struct client {
     struct xs_conn *conn;

@@ -22,14 +22,9 @@
 #include "mosaic/time.h"
 #include "mosaic/xenbus.h"
 
-#define XEN_EACCES 13
-#define XEN_EAGAIN 11
-#define XEN_EINVAL 22
-#define XEN_ENOSPC 28
-#define XEN_ENOENT 2
-#define SEC        1000000000ull
-#define BENCH_NS   (1 * SEC)
-#define PINGS      200
+#define SEC      1000000000ull
+#define BENCH_NS (1 * SEC)
+#define PINGS    200
 
 static struct xenbus xb;
 static unsigned self, peer, failures;

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * idlgen INPUT.idl OUTPUT.h: reads one interface description, checks it
+ * idlgen [--asm] INPUT.idl OUTPUT.h: reads one interface description, checks it
  * completely, and only then writes the C header, through a temporary file
  * renamed into place, so a failed run never leaves a partial header that
  * make would take as up to date. Diagnostics, memory and the driver live
@@ -115,7 +115,7 @@ char *idl_read_file(const char *path, size_t *len)
     return buf;
 }
 
-static void write_output(const char *path, const struct idl_file *file, const char *src_name)
+static void write_output(const char *path, const struct idl_file *file, const char *src_name, bool for_asm)
 {
     size_t len = strlen(path);
     char *tmp = idl_alloc(len + sizeof(".tmp"));
@@ -128,7 +128,7 @@ static void write_output(const char *path, const struct idl_file *file, const ch
     if (!f)
         idl_fatal("cannot create %s", tmp);
     tmp_path = tmp;
-    emit_c_header(f, file, src_name);
+    emit_c_header(f, file, src_name, for_asm);
     bad = ferror(f);
     if (fclose(f) != 0 || bad)
         idl_fatal("cannot write %s", tmp);
@@ -143,14 +143,17 @@ int main(int argc, char **argv)
     size_t len;
     char *src;
 
-    if (argc != 3) {
-        fputs("usage: idlgen INPUT.idl OUTPUT.h\n", stderr);
+    bool for_asm = argc == 4 && strcmp(argv[1], "--asm") == 0;
+
+    if (argc != 3 && !for_asm) {
+        fputs("usage: idlgen [--asm] INPUT.idl OUTPUT.h\n", stderr);
         return 2;
     }
+    argv += for_asm;
     src = idl_read_file(argv[1], &len);
     idl_path = argv[1];
     idl_parse(src, len, &file);
-    write_output(argv[2], &file, argv[1]);
+    write_output(argv[2], &file, argv[1], for_asm);
     free_arena();
     return 0;
 }

@@ -145,9 +145,6 @@ void idl_parse(const char *src, size_t len, struct idl_file *file);
 uint64_t idl_type_size(enum idl_type type);
 const char *idl_type_idl_name(enum idl_type type);
 
-/* Xen's public errno value of an upper-case name such as "EPERM", or 0. */
-unsigned idl_errno_value(const char *name);
-
 /* Names a ring declares besides its own, for the emitter and the checks. */
 #define IDL_NAME_MAX 128
 /* "NAME" + suffix, e.g. ring_name(buf, "blkif", "_sring"). */
@@ -156,11 +153,14 @@ const char *ring_name(char *buf, const char *ring, const char *suffix);
 const char *ring_size_macro(char *buf, const char *ring);
 /* The macro an errors block declares: the operation's name + "_ERRORS". */
 const char *errors_macro(char *buf, const char *op);
+/* The macro listing an enum's values: its name in upper case + "_VALUES". */
+const char *enum_values_macro(char *buf, const char *enum_name);
 
 /* ---- Output (emit_c.c) ---- */
 
-/* Writes the C header for file; src_name is the input as named in the banner. */
-void emit_c_header(FILE *out, const struct idl_file *file, const char *src_name);
+/* Writes the C header for file; src_name is the input as named in the banner.
+ * for_asm: only the consts and enum values, without suffixes, for .S files. */
+void emit_c_header(FILE *out, const struct idl_file *file, const char *src_name, bool for_asm);
 
 /* Helpers shared by emit_c.c and emit_ring.c. */
 void emit_comment_text(FILE *out, const char *s, size_t len);

@@ -2,56 +2,50 @@
 /*
  * Errors blocks: `errors OP { EPERM, EINVAL, ... }` lists what operation
  * OP (a const or enum value declared earlier) can return, by Xen's errno
- * names. The table below is Xen's public errno list (the values a guest
- * sees), without the two that Xen keeps internal (EINTR, ERESTART); the
- * Xen ABI test checks it against xen/errno.h.
+ * names. The numbers are not the generator's: each name E is the value
+ * XEN_E of the enum xen_errno the file declares or imports (Mosaic's is
+ * idl/xen_errno.idl, checked against xen/errno.h by the Xen ABI test).
  */
 #include "parse.h"
 
 #include <string.h>
 
-static const struct {
-    const char *name;
-    unsigned value;
-} xen_errnos[] = {
-    { "EPERM", 1 },          { "ENOENT", 2 },      { "ESRCH", 3 },         { "EIO", 5 },
-    { "ENXIO", 6 },          { "E2BIG", 7 },       { "ENOEXEC", 8 },       { "EBADF", 9 },
-    { "ECHILD", 10 },        { "EAGAIN", 11 },     { "EWOULDBLOCK", 11 },  { "ENOMEM", 12 },
-    { "EACCES", 13 },        { "EFAULT", 14 },     { "EBUSY", 16 },        { "EEXIST", 17 },
-    { "EXDEV", 18 },         { "ENODEV", 19 },     { "ENOTDIR", 20 },      { "EISDIR", 21 },
-    { "EINVAL", 22 },        { "ENFILE", 23 },     { "EMFILE", 24 },       { "ENOSPC", 28 },
-    { "EROFS", 30 },         { "EMLINK", 31 },     { "EDOM", 33 },         { "ERANGE", 34 },
-    { "EDEADLK", 35 },       { "EDEADLOCK", 35 },  { "ENAMETOOLONG", 36 }, { "ENOLCK", 37 },
-    { "ENOSYS", 38 },        { "ENOTEMPTY", 39 },  { "ENODATA", 61 },      { "ETIME", 62 },
-    { "EBADMSG", 74 },       { "EOVERFLOW", 75 },  { "EILSEQ", 84 },       { "ENOTSOCK", 88 },
-    { "EMSGSIZE", 90 },      { "EOPNOTSUPP", 95 }, { "EADDRINUSE", 98 },   { "EADDRNOTAVAIL", 99 },
-    { "ENOBUFS", 105 },      { "EISCONN", 106 },   { "ENOTCONN", 107 },    { "ETIMEDOUT", 110 },
-    { "ECONNREFUSED", 111 },
-};
-
-unsigned idl_errno_value(const char *name)
+/* The enum xen_errno in scope, or NULL. */
+static const struct idl_item *errno_enum(const struct parser *p)
 {
-    for (size_t i = 0; i < sizeof(xen_errnos) / sizeof(xen_errnos[0]); i++)
-        if (strcmp(name, xen_errnos[i].name) == 0)
-            return xen_errnos[i].value;
-    return 0;
+    for (const struct idl_item *it = p->file->first; it; it = it->next)
+        if (it->kind == ITEM_ENUM && strcmp(it->name, "xen_errno") == 0)
+            return it;
+    return NULL;
 }
 
-static void parse_error_entry(struct parser *p, struct idl_item *block, const char *doc)
+/* The value XEN_<name> of enum xen_errno, or NULL. */
+static const struct idl_item *errno_value(const struct idl_item *errnos, const char *name)
+{
+    for (const struct idl_item *v = errnos->first; v; v = v->next)
+        if (v->kind == ITEM_ENUM_VALUE && strncmp(v->name, "XEN_", 4) == 0 && strcmp(v->name + 4, name) == 0)
+            return v;
+    return NULL;
+}
+
+static void parse_error_entry(struct parser *p, struct idl_item *block, const struct idl_item *errnos, const char *doc)
 {
     struct token t = parse_next(p);
+    const struct idl_item *v;
     struct idl_item *e;
 
     if (t.kind != TOK_IDENT)
         idl_error_at(t.line, t.col, "expected an error name (EPERM, EINVAL, ...), found %s", parse_describe(&t));
-    if (idl_errno_value(t.text) == 0)
-        idl_error_at(t.line, t.col, "'%s' is not one of Xen's errno names", t.text);
+    v = errno_value(errnos, t.text);
+    if (!v || v->value.negative || v->value.value == 0)
+        idl_error_at(t.line, t.col, "'%s' is not one of Xen's errno names (no positive XEN_%s in enum xen_errno, %s)",
+                     t.text, t.text, parse_where(errnos));
     for (const struct idl_item *o = block->first; o; o = o->next)
         if (o->kind == ITEM_ERROR && strcmp(o->name, t.text) == 0)
             idl_error_at(t.line, t.col, "errors %s: %s is already listed (line %d)", block->op->name, t.text, o->line);
     e = parse_new_item(p, ITEM_ERROR, t.text, t.line, t.col);
     e->doc = doc;
-    e->value.value = idl_errno_value(t.text);
+    e->value.value = v->value.value;
     parse_append(p, e);
     parse_set_trail(p, e, t.line);
 }
@@ -60,9 +54,11 @@ void parse_errors(struct parser *p, const char *doc)
 {
     struct token t;
     struct idl_item *b;
-    const struct idl_item *op;
+    const struct idl_item *op, *errnos = errno_enum(p);
+    struct token kw = parse_next(p); /* errors */
 
-    parse_next(p); /* errors */
+    if (!errnos)
+        idl_error_at(kw.line, kw.col, "errors blocks need Xen's errno values: declare or import enum xen_errno");
     t = parse_next(p);
     if (t.kind != TOK_IDENT)
         idl_error_at(t.line, t.col, "expected the operation after 'errors', found %s", parse_describe(&t));
@@ -79,7 +75,7 @@ void parse_errors(struct parser *p, const char *doc)
     p->container = b;
     parse_set_trail(p, b, parse_expect_punct(p, '{', "to open the error list").line);
     while (!parse_peek_punct(p, '}')) {
-        parse_error_entry(p, b, parse_take_doc(p, parse_peek(p)->line));
+        parse_error_entry(p, b, errnos, parse_take_doc(p, parse_peek(p)->line));
         if (parse_peek_punct(p, ','))
             parse_next(p);
         else if (!parse_peek_punct(p, '}'))

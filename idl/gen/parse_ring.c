@@ -41,6 +41,11 @@ const char *errors_macro(char *buf, const char *op)
     return buf;
 }
 
+const char *enum_values_macro(char *buf, const char *enum_name)
+{
+    return upper_name(buf, enum_name, "_VALUES");
+}
+
 static const struct idl_item *find_field(const struct idl_item *s, const char *name)
 {
     for (const struct idl_item *f = s->first; f; f = f->next)
@@ -284,6 +289,8 @@ void parse_check_derived_names(const struct idl_file *file)
             continue;
         if (it->kind == ITEM_ERRORS)
             check_against(file, it, errors_macro(name, it->op->name), "the macro", true);
+        if (it->kind == ITEM_ENUM)
+            check_against(file, it, enum_values_macro(name, it->name), "the macro", true);
         if (it->kind != ITEM_RING)
             continue;
         for (size_t i = 0; ring_functions[i]; i++)

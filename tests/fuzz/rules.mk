@@ -22,12 +22,12 @@ fuzz_cmdline_SRCS := core/boot/cmdline.c
 fuzz_boot_modules_SRCS := core/boot/boot_modules.c core/mm/memmap.c
 # The XenStore library: its own include path, the IDL headers before it builds.
 fuzz_xenstore_SRCS := $(sort $(wildcard xenstore/*.c))
-fuzz_xenstore_DEPS := $(wildcard xenstore/*.h xenstore/include/xenstore/*.h) | $(IDL_HEADERS)
+fuzz_xenstore_DEPS := $(wildcard xenstore/*.h xenstore/include/xenstore/*.h)
 fuzz_xenstore_CFLAGS = -Ixenstore/include $(IDL_INCLUDE)
 
 FUZZ_CFLAGS := -std=c11 -g -O1 $(WARN_FLAGS) -fsanitize=fuzzer,address,undefined \
                -fno-sanitize-recover=all -fno-omit-frame-pointer \
-               -D_POSIX_C_SOURCE=200809L -Itests/unit/include -Icore/include
+               -D_POSIX_C_SOURCE=200809L -Itests/unit/include -Icore/include $(IDL_INCLUDE)
 FUZZ_COMMON := tests/fuzz/fuzz_env.c
 FUZZ_HDRS = $(wildcard tests/fuzz/*.h core/include/core/*.h tests/unit/include/core/*.h)
 FUZZ_UNKNOWN := $(filter-out $(FUZZ_ALL),$(FUZZ_TARGETS))
@@ -37,7 +37,8 @@ fuzz-build: $(patsubst %,$(FUZZ_DIR)/%_fuzz,$(filter $(FUZZ_ALL),$(FUZZ_TARGETS)
 	@:
 
 define fuzz_rule
-$(FUZZ_DIR)/$(1)_fuzz: tests/fuzz/$(1)_fuzz.c $$(fuzz_$(1)_SRCS) $(FUZZ_COMMON) $$(FUZZ_HDRS) $$(fuzz_$(1)_DEPS)
+$(FUZZ_DIR)/$(1)_fuzz: tests/fuzz/$(1)_fuzz.c $$(fuzz_$(1)_SRCS) $(FUZZ_COMMON) $$(FUZZ_HDRS) $$(fuzz_$(1)_DEPS) \
+		| $(IDL_HEADERS)
 	@mkdir -p $$(dir $$@)
 	@echo "  FUZZCC  $$@"
 	@$(FUZZ_CC) $(FUZZ_CFLAGS) $$(fuzz_$(1)_CFLAGS) -o $$@ tests/fuzz/$(1)_fuzz.c $$(fuzz_$(1)_SRCS) $(FUZZ_COMMON)

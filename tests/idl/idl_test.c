@@ -306,6 +306,8 @@ TEST(mgmt_every_command_lists_errors)
     }
     p = strchr(p, '\n') + 1;
     while (sscanf(p, "#define %127s", name) == 1) {
+        if (strstr(name, "_VALUES(X)")) /* the enum's list of values ends it */
+            break;
         snprintf(macro, sizeof(macro), "#define %s_ERRORS(X) X(", name);
         if (!strstr(h, macro))
             test_fail(__FILE__, __LINE__, "mgmt.h has no %s_ERRORS", name);
@@ -451,7 +453,49 @@ TEST(output_is_deterministic)
 TEST(usage)
 {
     EXPECT_EQ(run("%s", IDLGEN), 2);
-    EXPECT_TRUE(strstr(output, "usage: idlgen INPUT.idl OUTPUT.h"));
+    EXPECT_TRUE(strstr(output, "usage: idlgen [--asm] INPUT.idl OUTPUT.h"));
+}
+
+/* Every enum's X-macro of values, and every file's list of what it declares. */
+TEST(values_and_decls_macros)
+{
+    char path[256];
+    char *h;
+
+    EXPECT_EQ(generate("tests/idl/constructs.idl", "constructs.h"), 0);
+    tmp_path(path, sizeof(path), "constructs.h");
+    h = read_file(path);
+    EXPECT_TRUE(h != NULL);
+    if (!h)
+        return;
+    EXPECT_TRUE(strstr(h, "#define FEAT_STATUS_VALUES(X) X(FEAT_OK, 0) X(FEAT_BAD, (-1))"));
+    EXPECT_TRUE(strstr(h, "#define IDL_CONSTRUCTS_DECLS(CONST, AGGREGATE, FIELD) \\\n    CONST(FEAT_LEN)"));
+    EXPECT_TRUE(
+        strstr(h, "    AGGREGATE(union, feat_u) \\\n    FIELD(union, feat_u, word) \\\n    FIELD(union, feat_u, big)"));
+    /* Imported names are the importer's to list. */
+    EXPECT_FALSE(strstr(h, "CONST(FEAT_AREA)"));
+    EXPECT_FALSE(strstr(h, "CONST(XEN_EPERM)"));
+    free(h);
+}
+
+/* --asm: the numbers only, without C's suffixes, for .S files. */
+TEST(asm_header)
+{
+    char path[256];
+    char *h;
+
+    EXPECT_EQ(run("%s --asm tests/idl/constructs.idl %s/asm.h", IDLGEN, tmp_dir), 0);
+    tmp_path(path, sizeof(path), "asm.h");
+    h = read_file(path);
+    EXPECT_TRUE(h != NULL);
+    if (!h)
+        return;
+    EXPECT_TRUE(strstr(h, "#pragma once\n"));
+    EXPECT_TRUE(strstr(h, "#define FEAT_LEN 256\n"));
+    EXPECT_FALSE(strstr(h, "#include"));
+    EXPECT_FALSE(strstr(h, "struct feat"));
+    EXPECT_FALSE(strstr(h, "256u"));
+    free(h);
 }
 
 TEST(missing_input)
@@ -530,6 +574,8 @@ ERROR_TEST(err_errors_op)
 ERROR_TEST(err_errors_twice)
 ERROR_TEST(err_errors_empty)
 ERROR_TEST(err_errors_macro)
+ERROR_TEST(err_errors_no_errno)
+ERROR_TEST(err_enum_values_macro)
 ERROR_TEST(err_ring_entries)
 ERROR_TEST(err_ring_small)
 ERROR_TEST(err_ring_header)
@@ -563,6 +609,8 @@ int main(void)
         TEST_ENTRY(err_import_chain),
         TEST_ENTRY(output_is_deterministic),
         TEST_ENTRY(usage),
+        TEST_ENTRY(values_and_decls_macros),
+        TEST_ENTRY(asm_header),
         TEST_ENTRY(missing_input),
         TEST_ENTRY(error_keeps_old_output),
         TEST_ENTRY(err_syntax),
@@ -606,6 +654,8 @@ int main(void)
         TEST_ENTRY(err_errors_twice),
         TEST_ENTRY(err_errors_empty),
         TEST_ENTRY(err_errors_macro),
+        TEST_ENTRY(err_errors_no_errno),
+        TEST_ENTRY(err_enum_values_macro),
         TEST_ENTRY(err_ring_entries),
         TEST_ENTRY(err_ring_small),
         TEST_ENTRY(err_ring_header),

@@ -20,14 +20,6 @@ struct xen_abi_fact {
 extern const struct xen_abi_fact xen_abi_xen[];
 extern const size_t xen_abi_xen_count;
 
-/* Errno values by name: Xen's, and what idlgen writes in an errors list
- * (tests/idl/xen_errnos.idl lists every name idlgen knows). */
-struct xen_abi_errno {
-    const char *name;
-    long long xen, idl;
-};
-extern const struct xen_abi_errno xen_abi_errnos[];
-extern const size_t xen_abi_errnos_count;
 /* Every errno xen/errno.h gives guests, by name. */
 extern const struct xen_abi_fact xen_abi_xen_errno_list[];
 extern const size_t xen_abi_xen_errno_list_count;
@@ -464,11 +456,616 @@ extern const size_t xen_abi_xen_errno_list_count;
     FIELD(X, gnttab_cache_flush, length)                                        \
     FIELD(X, gnttab_cache_flush, op)
 
+/* A member of Xen's unnamed vcpu_hvm_context.cpu_regs union, Mosaic's union vcpu_hvm_regs. */
+#define REGS_MEMBER(X, m)                                                                          \
+    X("union vcpu_hvm_regs." #m,                                                                   \
+      offsetof(struct vcpu_hvm_context, cpu_regs.m) - offsetof(struct vcpu_hvm_context, cpu_regs), \
+      offsetof(union vcpu_hvm_regs, m))                                                            \
+    X("sizeof union vcpu_hvm_regs." #m, sizeof(((struct vcpu_hvm_context *)0)->cpu_regs.m),        \
+      sizeof(((union vcpu_hvm_regs *)0)->m))
+
+#define XEN_ABI_XEN_ERRNO(X)  \
+    NUM(X, XEN_EPERM)         \
+    NUM(X, XEN_ENOENT)        \
+    NUM(X, XEN_ESRCH)         \
+    NUM(X, XEN_EIO)           \
+    NUM(X, XEN_ENXIO)         \
+    NUM(X, XEN_E2BIG)         \
+    NUM(X, XEN_ENOEXEC)       \
+    NUM(X, XEN_EBADF)         \
+    NUM(X, XEN_ECHILD)        \
+    NUM(X, XEN_EAGAIN)        \
+    NUM(X, XEN_ENOMEM)        \
+    NUM(X, XEN_EACCES)        \
+    NUM(X, XEN_EFAULT)        \
+    NUM(X, XEN_EBUSY)         \
+    NUM(X, XEN_EEXIST)        \
+    NUM(X, XEN_EXDEV)         \
+    NUM(X, XEN_ENODEV)        \
+    NUM(X, XEN_ENOTDIR)       \
+    NUM(X, XEN_EISDIR)        \
+    NUM(X, XEN_EINVAL)        \
+    NUM(X, XEN_ENFILE)        \
+    NUM(X, XEN_EMFILE)        \
+    NUM(X, XEN_ENOSPC)        \
+    NUM(X, XEN_EROFS)         \
+    NUM(X, XEN_EMLINK)        \
+    NUM(X, XEN_EDOM)          \
+    NUM(X, XEN_ERANGE)        \
+    NUM(X, XEN_EDEADLK)       \
+    NUM(X, XEN_ENAMETOOLONG)  \
+    NUM(X, XEN_ENOLCK)        \
+    NUM(X, XEN_ENOSYS)        \
+    NUM(X, XEN_ENOTEMPTY)     \
+    NUM(X, XEN_ENODATA)       \
+    NUM(X, XEN_ETIME)         \
+    NUM(X, XEN_EBADMSG)       \
+    NUM(X, XEN_EOVERFLOW)     \
+    NUM(X, XEN_EILSEQ)        \
+    NUM(X, XEN_ENOTSOCK)      \
+    NUM(X, XEN_EMSGSIZE)      \
+    NUM(X, XEN_EOPNOTSUPP)    \
+    NUM(X, XEN_EADDRINUSE)    \
+    NUM(X, XEN_EADDRNOTAVAIL) \
+    NUM(X, XEN_ENOBUFS)       \
+    NUM(X, XEN_EISCONN)       \
+    NUM(X, XEN_ENOTCONN)      \
+    NUM(X, XEN_ETIMEDOUT)     \
+    NUM(X, XEN_ECONNREFUSED)  \
+    NUM(X, XEN_EWOULDBLOCK)   \
+    NUM(X, XEN_EDEADLOCK)
+
+#define XEN_ABI_XEN(X)                                     \
+    NUM(X, __HYPERVISOR_set_trap_table)                    \
+    NUM(X, __HYPERVISOR_mmu_update)                        \
+    NUM(X, __HYPERVISOR_set_gdt)                           \
+    NUM(X, __HYPERVISOR_stack_switch)                      \
+    NUM(X, __HYPERVISOR_set_callbacks)                     \
+    NUM(X, __HYPERVISOR_fpu_taskswitch)                    \
+    NUM(X, __HYPERVISOR_sched_op_compat)                   \
+    NUM(X, __HYPERVISOR_platform_op)                       \
+    NUM(X, __HYPERVISOR_set_debugreg)                      \
+    NUM(X, __HYPERVISOR_get_debugreg)                      \
+    NUM(X, __HYPERVISOR_update_descriptor)                 \
+    NUM(X, __HYPERVISOR_memory_op)                         \
+    NUM(X, __HYPERVISOR_multicall)                         \
+    NUM(X, __HYPERVISOR_update_va_mapping)                 \
+    NUM(X, __HYPERVISOR_set_timer_op)                      \
+    NUM(X, __HYPERVISOR_event_channel_op_compat)           \
+    NUM(X, __HYPERVISOR_xen_version)                       \
+    NUM(X, __HYPERVISOR_console_io)                        \
+    NUM(X, __HYPERVISOR_physdev_op_compat)                 \
+    NUM(X, __HYPERVISOR_grant_table_op)                    \
+    NUM(X, __HYPERVISOR_vm_assist)                         \
+    NUM(X, __HYPERVISOR_update_va_mapping_otherdomain)     \
+    NUM(X, __HYPERVISOR_iret)                              \
+    NUM(X, __HYPERVISOR_vcpu_op)                           \
+    NUM(X, __HYPERVISOR_set_segment_base)                  \
+    NUM(X, __HYPERVISOR_mmuext_op)                         \
+    NUM(X, __HYPERVISOR_xsm_op)                            \
+    NUM(X, __HYPERVISOR_nmi_op)                            \
+    NUM(X, __HYPERVISOR_sched_op)                          \
+    NUM(X, __HYPERVISOR_callback_op)                       \
+    NUM(X, __HYPERVISOR_xenoprof_op)                       \
+    NUM(X, __HYPERVISOR_event_channel_op)                  \
+    NUM(X, __HYPERVISOR_physdev_op)                        \
+    NUM(X, __HYPERVISOR_hvm_op)                            \
+    NUM(X, __HYPERVISOR_sysctl)                            \
+    NUM(X, __HYPERVISOR_domctl)                            \
+    NUM(X, __HYPERVISOR_kexec_op)                          \
+    NUM(X, __HYPERVISOR_tmem_op)                           \
+    NUM(X, __HYPERVISOR_argo_op)                           \
+    NUM(X, __HYPERVISOR_xenpmu_op)                         \
+    NUM(X, __HYPERVISOR_dm_op)                             \
+    NUM(X, __HYPERVISOR_hypfs_op)                          \
+    NUM(X, __HYPERVISOR_arch_0)                            \
+    NUM(X, __HYPERVISOR_arch_1)                            \
+    NUM(X, __HYPERVISOR_arch_2)                            \
+    NUM(X, __HYPERVISOR_arch_3)                            \
+    NUM(X, __HYPERVISOR_arch_4)                            \
+    NUM(X, __HYPERVISOR_arch_5)                            \
+    NUM(X, __HYPERVISOR_arch_6)                            \
+    NUM(X, __HYPERVISOR_arch_7)                            \
+    NUM(X, DOMID_FIRST_RESERVED)                           \
+    NUM(X, DOMID_SELF)                                     \
+    NUM(X, DOMID_IO)                                       \
+    NUM(X, DOMID_XEN)                                      \
+    NUM(X, DOMID_COW)                                      \
+    NUM(X, DOMID_INVALID)                                  \
+    NUM(X, DOMID_IDLE)                                     \
+    NUM(X, DOMID_MASK)                                     \
+    NUM(X, VIRQ_TIMER)                                     \
+    NUM(X, VIRQ_DEBUG)                                     \
+    NUM(X, VIRQ_CONSOLE)                                   \
+    NUM(X, VIRQ_DOM_EXC)                                   \
+    NUM(X, VIRQ_TBUF)                                      \
+    NUM(X, VIRQ_DEBUGGER)                                  \
+    NUM(X, VIRQ_XENOPROF)                                  \
+    NUM(X, VIRQ_CON_RING)                                  \
+    NUM(X, VIRQ_PCPU_STATE)                                \
+    NUM(X, VIRQ_MEM_EVENT)                                 \
+    NUM(X, VIRQ_ARGO)                                      \
+    NUM(X, VIRQ_ENOMEM)                                    \
+    NUM(X, VIRQ_XENPMU)                                    \
+    NUM(X, VIRQ_ARCH_0)                                    \
+    NUM(X, VIRQ_ARCH_1)                                    \
+    NUM(X, VIRQ_ARCH_2)                                    \
+    NUM(X, VIRQ_ARCH_3)                                    \
+    NUM(X, VIRQ_ARCH_4)                                    \
+    NUM(X, VIRQ_ARCH_5)                                    \
+    NUM(X, VIRQ_ARCH_6)                                    \
+    NUM(X, VIRQ_ARCH_7)                                    \
+    NUM(X, NR_VIRQS)                                       \
+    NUM(X, CONSOLEIO_write)                                \
+    NUM(X, CONSOLEIO_read)                                 \
+    NUM(X, XEN_LEGACY_MAX_VCPUS)                           \
+    NUM(X, XEN_PVCLOCK_TSC_STABLE_BIT)                     \
+    NUM(X, XEN_PVCLOCK_GUEST_STOPPED)                      \
+    SIZE(X, vcpu_time_info)                                \
+    FIELD(X, vcpu_time_info, version)                      \
+    FIELD(X, vcpu_time_info, pad0)                         \
+    FIELD(X, vcpu_time_info, tsc_timestamp)                \
+    FIELD(X, vcpu_time_info, system_time)                  \
+    FIELD(X, vcpu_time_info, tsc_to_system_mul)            \
+    FIELD(X, vcpu_time_info, tsc_shift)                    \
+    FIELD(X, vcpu_time_info, flags)                        \
+    FIELD(X, vcpu_time_info, pad1)                         \
+    SIZE(X, arch_vcpu_info)                                \
+    FIELD(X, arch_vcpu_info, cr2)                          \
+    FIELD(X, arch_vcpu_info, pad)                          \
+    SIZE(X, vcpu_info)                                     \
+    FIELD(X, vcpu_info, evtchn_upcall_pending)             \
+    FIELD(X, vcpu_info, evtchn_upcall_mask)                \
+    FIELD(X, vcpu_info, evtchn_pending_sel)                \
+    FIELD(X, vcpu_info, arch)                              \
+    FIELD(X, vcpu_info, time)                              \
+    SIZE(X, arch_shared_info)                              \
+    FIELD(X, arch_shared_info, max_pfn)                    \
+    FIELD(X, arch_shared_info, pfn_to_mfn_frame_list_list) \
+    FIELD(X, arch_shared_info, nmi_reason)                 \
+    FIELD(X, arch_shared_info, p2m_cr3)                    \
+    FIELD(X, arch_shared_info, p2m_vaddr)                  \
+    FIELD(X, arch_shared_info, p2m_generation)             \
+    SIZE(X, shared_info)                                   \
+    FIELD(X, shared_info, vcpu_info)                       \
+    FIELD(X, shared_info, evtchn_pending)                  \
+    FIELD(X, shared_info, evtchn_mask)                     \
+    FIELD(X, shared_info, wc_version)                      \
+    FIELD(X, shared_info, wc_sec)                          \
+    FIELD(X, shared_info, wc_nsec)                         \
+    FIELD(X, shared_info, wc_sec_hi)                       \
+    FIELD(X, shared_info, arch)
+
+#define XEN_ABI_XEN_VERSION(X)                                               \
+    NUM(X, XENVER_version)                                                   \
+    NUM(X, XENVER_extraversion)                                              \
+    NUM(X, XENVER_compile_info)                                              \
+    NUM(X, XENVER_capabilities)                                              \
+    NUM(X, XENVER_changeset)                                                 \
+    NUM(X, XENVER_platform_parameters)                                       \
+    NUM(X, XENVER_get_features)                                              \
+    NUM(X, XENVER_pagesize)                                                  \
+    NUM(X, XENVER_guest_handle)                                              \
+    NUM(X, XENVER_commandline)                                               \
+    NUM(X, XENVER_build_id)                                                  \
+    NUM(X, XEN_EXTRAVERSION_LEN)                                             \
+    NUM(X, XEN_CAPABILITIES_INFO_LEN)                                        \
+    NUM(X, XEN_CHANGESET_INFO_LEN)                                           \
+    X("XEN_COMMANDLINE_LEN", sizeof(xen_commandline_t), XEN_COMMANDLINE_LEN) \
+    SIZE(X, xen_compile_info)                                                \
+    FIELD(X, xen_compile_info, compiler)                                     \
+    FIELD(X, xen_compile_info, compile_by)                                   \
+    FIELD(X, xen_compile_info, compile_domain)                               \
+    FIELD(X, xen_compile_info, compile_date)                                 \
+    SIZE(X, xen_platform_parameters)                                         \
+    FIELD(X, xen_platform_parameters, virt_start)                            \
+    SIZE(X, xen_feature_info)                                                \
+    FIELD(X, xen_feature_info, submap_idx)                                   \
+    FIELD(X, xen_feature_info, submap)                                       \
+    NUM(X, XENFEAT_writable_page_tables)                                     \
+    NUM(X, XENFEAT_writable_descriptor_tables)                               \
+    NUM(X, XENFEAT_auto_translated_physmap)                                  \
+    NUM(X, XENFEAT_supervisor_mode_kernel)                                   \
+    NUM(X, XENFEAT_pae_pgdir_above_4gb)                                      \
+    NUM(X, XENFEAT_mmu_pt_update_preserve_ad)                                \
+    NUM(X, XENFEAT_highmem_assist)                                           \
+    NUM(X, XENFEAT_gnttab_map_avail_bits)                                    \
+    NUM(X, XENFEAT_hvm_callback_vector)                                      \
+    NUM(X, XENFEAT_hvm_safe_pvclock)                                         \
+    NUM(X, XENFEAT_hvm_pirqs)                                                \
+    NUM(X, XENFEAT_dom0)                                                     \
+    NUM(X, XENFEAT_memory_op_vnode_supported)                                \
+    NUM(X, XENFEAT_ARM_SMCCC_supported)                                      \
+    NUM(X, XENFEAT_linux_rsdp_unrestricted)                                  \
+    NUM(X, XENFEAT_not_direct_mapped)                                        \
+    NUM(X, XENFEAT_direct_mapped)                                            \
+    NUM(X, XENFEAT_NR_SUBMAPS)
+
+#define XEN_ABI_MEMORY(X)                          \
+    NUM(X, XENMEM_increase_reservation)            \
+    NUM(X, XENMEM_decrease_reservation)            \
+    NUM(X, XENMEM_maximum_ram_page)                \
+    NUM(X, XENMEM_current_reservation)             \
+    NUM(X, XENMEM_maximum_reservation)             \
+    NUM(X, XENMEM_machphys_mfn_list)               \
+    NUM(X, XENMEM_populate_physmap)                \
+    NUM(X, XENMEM_add_to_physmap)                  \
+    NUM(X, XENMEM_memory_map)                      \
+    NUM(X, XENMEM_machine_memory_map)              \
+    NUM(X, XENMEM_exchange)                        \
+    NUM(X, XENMEM_machphys_mapping)                \
+    NUM(X, XENMEM_set_memory_map)                  \
+    NUM(X, XENMEM_maximum_gpfn)                    \
+    NUM(X, XENMEM_remove_from_physmap)             \
+    NUM(X, XENMEM_set_pod_target)                  \
+    NUM(X, XENMEM_get_pod_target)                  \
+    NUM(X, XENMEM_add_to_physmap_batch)            \
+    NUM(X, XENMEM_machphys_compat_mfn_list)        \
+    SIZE(X, xen_memory_reservation)                \
+    FIELD(X, xen_memory_reservation, extent_start) \
+    FIELD(X, xen_memory_reservation, nr_extents)   \
+    FIELD(X, xen_memory_reservation, extent_order) \
+    FIELD(X, xen_memory_reservation, mem_flags)    \
+    FIELD(X, xen_memory_reservation, domid)        \
+    NUM(X, XENMAPSPACE_shared_info)                \
+    NUM(X, XENMAPSPACE_grant_table)                \
+    NUM(X, XENMAPSPACE_gmfn)                       \
+    NUM(X, XENMAPSPACE_gmfn_range)                 \
+    NUM(X, XENMAPSPACE_gmfn_foreign)               \
+    NUM(X, XENMAPSPACE_dev_mmio)                   \
+    NUM(X, XENMAPIDX_grant_table_status)           \
+    SIZE(X, xen_add_to_physmap)                    \
+    FIELD(X, xen_add_to_physmap, domid)            \
+    FIELD(X, xen_add_to_physmap, size)             \
+    FIELD(X, xen_add_to_physmap, space)            \
+    FIELD(X, xen_add_to_physmap, idx)              \
+    FIELD(X, xen_add_to_physmap, gpfn)             \
+    SIZE(X, xen_remove_from_physmap)               \
+    FIELD(X, xen_remove_from_physmap, domid)       \
+    FIELD(X, xen_remove_from_physmap, gpfn)        \
+    SIZE(X, xen_memory_map)                        \
+    FIELD(X, xen_memory_map, nr_entries)           \
+    FIELD(X, xen_memory_map, buffer)
+
+#define XEN_ABI_VCPU(X)                                 \
+    NUM(X, VCPUOP_initialise)                           \
+    NUM(X, VCPUOP_up)                                   \
+    NUM(X, VCPUOP_down)                                 \
+    NUM(X, VCPUOP_is_up)                                \
+    NUM(X, VCPUOP_get_runstate_info)                    \
+    NUM(X, VCPUOP_register_runstate_memory_area)        \
+    NUM(X, VCPUOP_set_periodic_timer)                   \
+    NUM(X, VCPUOP_stop_periodic_timer)                  \
+    NUM(X, VCPUOP_set_singleshot_timer)                 \
+    NUM(X, VCPUOP_stop_singleshot_timer)                \
+    NUM(X, VCPUOP_register_vcpu_info)                   \
+    NUM(X, VCPUOP_send_nmi)                             \
+    NUM(X, VCPUOP_get_physid)                           \
+    NUM(X, VCPUOP_register_vcpu_time_memory_area)       \
+    NUM(X, RUNSTATE_running)                            \
+    NUM(X, RUNSTATE_runnable)                           \
+    NUM(X, RUNSTATE_blocked)                            \
+    NUM(X, RUNSTATE_offline)                            \
+    SIZE(X, vcpu_runstate_info)                         \
+    FIELD(X, vcpu_runstate_info, state)                 \
+    FIELD(X, vcpu_runstate_info, state_entry_time)      \
+    FIELD(X, vcpu_runstate_info, time)                  \
+    NUM(X, XEN_RUNSTATE_UPDATE)                         \
+    SIZE(X, vcpu_register_runstate_memory_area)         \
+    FIELD(X, vcpu_register_runstate_memory_area, addr)  \
+    SIZE(X, vcpu_set_periodic_timer)                    \
+    FIELD(X, vcpu_set_periodic_timer, period_ns)        \
+    NUM(X, VCPU_SSHOTTMR_future)                        \
+    SIZE(X, vcpu_set_singleshot_timer)                  \
+    FIELD(X, vcpu_set_singleshot_timer, timeout_abs_ns) \
+    FIELD(X, vcpu_set_singleshot_timer, flags)          \
+    SIZE(X, vcpu_register_vcpu_info)                    \
+    FIELD(X, vcpu_register_vcpu_info, mfn)              \
+    FIELD(X, vcpu_register_vcpu_info, offset)           \
+    FIELD(X, vcpu_register_vcpu_info, rsvd)             \
+    SIZE(X, vcpu_get_physid)                            \
+    FIELD(X, vcpu_get_physid, phys_id)                  \
+    SIZE(X, vcpu_register_time_memory_area)             \
+    FIELD(X, vcpu_register_time_memory_area, addr)
+
+#define XEN_ABI_SCHED(X)                       \
+    NUM(X, SCHEDOP_yield)                      \
+    NUM(X, SCHEDOP_block)                      \
+    NUM(X, SCHEDOP_shutdown)                   \
+    NUM(X, SCHEDOP_poll)                       \
+    NUM(X, SCHEDOP_remote_shutdown)            \
+    NUM(X, SCHEDOP_shutdown_code)              \
+    NUM(X, SCHEDOP_watchdog)                   \
+    NUM(X, SCHEDOP_pin_override)               \
+    NUM(X, SHUTDOWN_poweroff)                  \
+    NUM(X, SHUTDOWN_reboot)                    \
+    NUM(X, SHUTDOWN_suspend)                   \
+    NUM(X, SHUTDOWN_crash)                     \
+    NUM(X, SHUTDOWN_watchdog)                  \
+    NUM(X, SHUTDOWN_soft_reset)                \
+    NUM(X, SHUTDOWN_MAX)                       \
+    SIZE(X, sched_shutdown)                    \
+    FIELD(X, sched_shutdown, reason)           \
+    SIZE(X, sched_poll)                        \
+    FIELD(X, sched_poll, ports)                \
+    FIELD(X, sched_poll, nr_ports)             \
+    FIELD(X, sched_poll, timeout)              \
+    SIZE(X, sched_remote_shutdown)             \
+    FIELD(X, sched_remote_shutdown, domain_id) \
+    FIELD(X, sched_remote_shutdown, reason)    \
+    SIZE(X, sched_watchdog)                    \
+    FIELD(X, sched_watchdog, id)               \
+    FIELD(X, sched_watchdog, timeout)          \
+    SIZE(X, sched_pin_override)                \
+    FIELD(X, sched_pin_override, pcpu)
+
+#define XEN_ABI_HVM(X)                                                                                             \
+    NUM(X, HVMOP_set_param)                                                                                        \
+    NUM(X, HVMOP_get_param)                                                                                        \
+    NUM(X, HVMOP_flush_tlbs)                                                                                       \
+    NUM(X, HVMOP_pagetable_dying)                                                                                  \
+    NUM(X, HVMOP_get_time)                                                                                         \
+    NUM(X, HVMOP_xentrace)                                                                                         \
+    NUM(X, HVMOP_get_mem_type)                                                                                     \
+    NUM(X, HVMOP_set_evtchn_upcall_vector)                                                                         \
+    NUM(X, HVMOP_guest_request_vm_event)                                                                           \
+    NUM(X, HVMOP_altp2m)                                                                                           \
+    SIZE(X, xen_hvm_param)                                                                                         \
+    FIELD(X, xen_hvm_param, domid)                                                                                 \
+    FIELD(X, xen_hvm_param, pad)                                                                                   \
+    FIELD(X, xen_hvm_param, index)                                                                                 \
+    FIELD(X, xen_hvm_param, value)                                                                                 \
+    SIZE(X, xen_hvm_get_time)                                                                                      \
+    FIELD(X, xen_hvm_get_time, now)                                                                                \
+    SIZE(X, xen_hvm_pagetable_dying)                                                                               \
+    FIELD(X, xen_hvm_pagetable_dying, domid)                                                                       \
+    FIELD(X, xen_hvm_pagetable_dying, pad)                                                                         \
+    FIELD(X, xen_hvm_pagetable_dying, gpa)                                                                         \
+    NUM(X, HVM_PARAM_CALLBACK_IRQ)                                                                                 \
+    NUM(X, HVM_PARAM_STORE_PFN)                                                                                    \
+    NUM(X, HVM_PARAM_STORE_EVTCHN)                                                                                 \
+    NUM(X, HVM_PARAM_IOREQ_PFN)                                                                                    \
+    NUM(X, HVM_PARAM_BUFIOREQ_PFN)                                                                                 \
+    NUM(X, HVM_PARAM_VIRIDIAN)                                                                                     \
+    NUM(X, HVM_PARAM_TIMER_MODE)                                                                                   \
+    NUM(X, HVM_PARAM_HPET_ENABLED)                                                                                 \
+    NUM(X, HVM_PARAM_IDENT_PT)                                                                                     \
+    NUM(X, HVM_PARAM_ACPI_S_STATE)                                                                                 \
+    NUM(X, HVM_PARAM_VM86_TSS)                                                                                     \
+    NUM(X, HVM_PARAM_VPT_ALIGN)                                                                                    \
+    NUM(X, HVM_PARAM_CONSOLE_PFN)                                                                                  \
+    NUM(X, HVM_PARAM_CONSOLE_EVTCHN)                                                                               \
+    NUM(X, HVM_PARAM_ACPI_IOPORTS_LOCATION)                                                                        \
+    NUM(X, HVM_PARAM_PAGING_RING_PFN)                                                                              \
+    NUM(X, HVM_PARAM_MONITOR_RING_PFN)                                                                             \
+    NUM(X, HVM_PARAM_SHARING_RING_PFN)                                                                             \
+    NUM(X, HVM_PARAM_TRIPLE_FAULT_REASON)                                                                          \
+    NUM(X, HVM_PARAM_IOREQ_SERVER_PFN)                                                                             \
+    NUM(X, HVM_PARAM_NR_IOREQ_SERVER_PAGES)                                                                        \
+    NUM(X, HVM_PARAM_VM_GENERATION_ID_ADDR)                                                                        \
+    NUM(X, HVM_PARAM_ALTP2M)                                                                                       \
+    NUM(X, HVM_PARAM_X87_FIP_WIDTH)                                                                                \
+    NUM(X, HVM_PARAM_VM86_TSS_SIZED)                                                                               \
+    NUM(X, HVM_PARAM_MCA_CAP)                                                                                      \
+    NUM(X, HVM_NR_PARAMS)                                                                                          \
+    NUM(X, HVM_PARAM_CALLBACK_IRQ_TYPE_MASK)                                                                       \
+    X("HVM_PARAM_CALLBACK_IRQ_TYPE_SHIFT", __builtin_ctzll(HVM_PARAM_CALLBACK_IRQ_TYPE_MASK),                      \
+      HVM_PARAM_CALLBACK_IRQ_TYPE_SHIFT)                                                                           \
+    NUM(X, HVM_PARAM_CALLBACK_TYPE_GSI)                                                                            \
+    NUM(X, HVM_PARAM_CALLBACK_TYPE_PCI_INTX)                                                                       \
+    NUM(X, HVM_PARAM_CALLBACK_TYPE_VECTOR)                                                                         \
+    NUM(X, VCPU_HVM_MODE_32B)                                                                                      \
+    NUM(X, VCPU_HVM_MODE_64B)                                                                                      \
+    SIZE(X, vcpu_hvm_x86_32)                                                                                       \
+    FIELD(X, vcpu_hvm_x86_32, eax)                                                                                 \
+    FIELD(X, vcpu_hvm_x86_32, ecx)                                                                                 \
+    FIELD(X, vcpu_hvm_x86_32, edx)                                                                                 \
+    FIELD(X, vcpu_hvm_x86_32, ebx)                                                                                 \
+    FIELD(X, vcpu_hvm_x86_32, esp)                                                                                 \
+    FIELD(X, vcpu_hvm_x86_32, ebp)                                                                                 \
+    FIELD(X, vcpu_hvm_x86_32, esi)                                                                                 \
+    FIELD(X, vcpu_hvm_x86_32, edi)                                                                                 \
+    FIELD(X, vcpu_hvm_x86_32, eip)                                                                                 \
+    FIELD(X, vcpu_hvm_x86_32, eflags)                                                                              \
+    FIELD(X, vcpu_hvm_x86_32, cr0)                                                                                 \
+    FIELD(X, vcpu_hvm_x86_32, cr3)                                                                                 \
+    FIELD(X, vcpu_hvm_x86_32, cr4)                                                                                 \
+    FIELD(X, vcpu_hvm_x86_32, pad1)                                                                                \
+    FIELD(X, vcpu_hvm_x86_32, efer)                                                                                \
+    FIELD(X, vcpu_hvm_x86_32, cs_base)                                                                             \
+    FIELD(X, vcpu_hvm_x86_32, ds_base)                                                                             \
+    FIELD(X, vcpu_hvm_x86_32, ss_base)                                                                             \
+    FIELD(X, vcpu_hvm_x86_32, es_base)                                                                             \
+    FIELD(X, vcpu_hvm_x86_32, tr_base)                                                                             \
+    FIELD(X, vcpu_hvm_x86_32, cs_limit)                                                                            \
+    FIELD(X, vcpu_hvm_x86_32, ds_limit)                                                                            \
+    FIELD(X, vcpu_hvm_x86_32, ss_limit)                                                                            \
+    FIELD(X, vcpu_hvm_x86_32, es_limit)                                                                            \
+    FIELD(X, vcpu_hvm_x86_32, tr_limit)                                                                            \
+    FIELD(X, vcpu_hvm_x86_32, cs_ar)                                                                               \
+    FIELD(X, vcpu_hvm_x86_32, ds_ar)                                                                               \
+    FIELD(X, vcpu_hvm_x86_32, ss_ar)                                                                               \
+    FIELD(X, vcpu_hvm_x86_32, es_ar)                                                                               \
+    FIELD(X, vcpu_hvm_x86_32, tr_ar)                                                                               \
+    FIELD(X, vcpu_hvm_x86_32, pad2)                                                                                \
+    SIZE(X, vcpu_hvm_x86_64)                                                                                       \
+    FIELD(X, vcpu_hvm_x86_64, rax)                                                                                 \
+    FIELD(X, vcpu_hvm_x86_64, rcx)                                                                                 \
+    FIELD(X, vcpu_hvm_x86_64, rdx)                                                                                 \
+    FIELD(X, vcpu_hvm_x86_64, rbx)                                                                                 \
+    FIELD(X, vcpu_hvm_x86_64, rsp)                                                                                 \
+    FIELD(X, vcpu_hvm_x86_64, rbp)                                                                                 \
+    FIELD(X, vcpu_hvm_x86_64, rsi)                                                                                 \
+    FIELD(X, vcpu_hvm_x86_64, rdi)                                                                                 \
+    FIELD(X, vcpu_hvm_x86_64, rip)                                                                                 \
+    FIELD(X, vcpu_hvm_x86_64, rflags)                                                                              \
+    FIELD(X, vcpu_hvm_x86_64, cr0)                                                                                 \
+    FIELD(X, vcpu_hvm_x86_64, cr3)                                                                                 \
+    FIELD(X, vcpu_hvm_x86_64, cr4)                                                                                 \
+    FIELD(X, vcpu_hvm_x86_64, efer)                                                                                \
+    X("sizeof union vcpu_hvm_regs", sizeof(((struct vcpu_hvm_context *)0)->cpu_regs), sizeof(union vcpu_hvm_regs)) \
+    REGS_MEMBER(X, x86_32)                                                                                         \
+    REGS_MEMBER(X, x86_64)                                                                                         \
+    SIZE(X, vcpu_hvm_context)                                                                                      \
+    FIELD(X, vcpu_hvm_context, mode)                                                                               \
+    FIELD(X, vcpu_hvm_context, pad)                                                                                \
+    FIELD2(X, struct vcpu_hvm_context, cpu_regs, struct vcpu_hvm_context, regs)
+
+#define XEN_ABI_START_INFO(X)                  \
+    NUM(X, XEN_HVM_START_MAGIC_VALUE)          \
+    NUM(X, XEN_HVM_MEMMAP_TYPE_RAM)            \
+    NUM(X, XEN_HVM_MEMMAP_TYPE_RESERVED)       \
+    NUM(X, XEN_HVM_MEMMAP_TYPE_ACPI)           \
+    NUM(X, XEN_HVM_MEMMAP_TYPE_NVS)            \
+    NUM(X, XEN_HVM_MEMMAP_TYPE_UNUSABLE)       \
+    NUM(X, XEN_HVM_MEMMAP_TYPE_DISABLED)       \
+    NUM(X, XEN_HVM_MEMMAP_TYPE_PMEM)           \
+    SIZE(X, hvm_start_info)                    \
+    FIELD(X, hvm_start_info, magic)            \
+    FIELD(X, hvm_start_info, version)          \
+    FIELD(X, hvm_start_info, flags)            \
+    FIELD(X, hvm_start_info, nr_modules)       \
+    FIELD(X, hvm_start_info, modlist_paddr)    \
+    FIELD(X, hvm_start_info, cmdline_paddr)    \
+    FIELD(X, hvm_start_info, rsdp_paddr)       \
+    FIELD(X, hvm_start_info, memmap_paddr)     \
+    FIELD(X, hvm_start_info, memmap_entries)   \
+    FIELD(X, hvm_start_info, reserved)         \
+    SIZE(X, hvm_modlist_entry)                 \
+    FIELD(X, hvm_modlist_entry, paddr)         \
+    FIELD(X, hvm_modlist_entry, size)          \
+    FIELD(X, hvm_modlist_entry, cmdline_paddr) \
+    FIELD(X, hvm_modlist_entry, reserved)      \
+    SIZE(X, hvm_memmap_table_entry)            \
+    FIELD(X, hvm_memmap_table_entry, addr)     \
+    FIELD(X, hvm_memmap_table_entry, size)     \
+    FIELD(X, hvm_memmap_table_entry, type)     \
+    FIELD(X, hvm_memmap_table_entry, reserved)
+
+#define XEN_ABI_ELFNOTE(X)                 \
+    NUM(X, XEN_ELFNOTE_INFO)               \
+    NUM(X, XEN_ELFNOTE_ENTRY)              \
+    NUM(X, XEN_ELFNOTE_HYPERCALL_PAGE)     \
+    NUM(X, XEN_ELFNOTE_VIRT_BASE)          \
+    NUM(X, XEN_ELFNOTE_PADDR_OFFSET)       \
+    NUM(X, XEN_ELFNOTE_XEN_VERSION)        \
+    NUM(X, XEN_ELFNOTE_GUEST_OS)           \
+    NUM(X, XEN_ELFNOTE_GUEST_VERSION)      \
+    NUM(X, XEN_ELFNOTE_LOADER)             \
+    NUM(X, XEN_ELFNOTE_PAE_MODE)           \
+    NUM(X, XEN_ELFNOTE_FEATURES)           \
+    NUM(X, XEN_ELFNOTE_BSD_SYMTAB)         \
+    NUM(X, XEN_ELFNOTE_HV_START_LOW)       \
+    NUM(X, XEN_ELFNOTE_L1_MFN_VALID)       \
+    NUM(X, XEN_ELFNOTE_SUSPEND_CANCEL)     \
+    NUM(X, XEN_ELFNOTE_INIT_P2M)           \
+    NUM(X, XEN_ELFNOTE_MOD_START_PFN)      \
+    NUM(X, XEN_ELFNOTE_SUPPORTED_FEATURES) \
+    NUM(X, XEN_ELFNOTE_PHYS32_ENTRY)       \
+    NUM(X, XEN_ELFNOTE_MAX)
+
+#define XEN_ABI_CPUID(X)                   \
+    NUM(X, XEN_CPUID_FIRST_LEAF)           \
+    NUM(X, XEN_CPUID_MAX_NUM_LEAVES)       \
+    NUM(X, XEN_CPUID_SIGNATURE_EBX)        \
+    NUM(X, XEN_CPUID_SIGNATURE_ECX)        \
+    NUM(X, XEN_CPUID_SIGNATURE_EDX)        \
+    NUM(X, XEN_HVM_CPUID_APIC_ACCESS_VIRT) \
+    NUM(X, XEN_HVM_CPUID_X2APIC_VIRT)      \
+    NUM(X, XEN_HVM_CPUID_IOMMU_MAPPINGS)   \
+    NUM(X, XEN_HVM_CPUID_VCPU_ID_PRESENT)  \
+    NUM(X, XEN_HVM_CPUID_DOMID_PRESENT)    \
+    NUM(X, XEN_HVM_CPUID_EXT_DEST_ID)      \
+    NUM(X, XEN_HVM_CPUID_UPCALL_VECTOR)
+
+/* A Mosaic struct or union that is an unnamed member (at path) of Xen's
+ * struct xt: its size, and each field's offset within it and size. */
+#define INNER_SIZE(X, mkind, mname, xt, path) \
+    X("sizeof " #mkind " " #mname, sizeof(((xt *)0)->path), sizeof(mkind mname))
+#define INNER(X, mkind, mname, field, xt, path)                                                                  \
+    X(#mkind " " #mname "." #field, offsetof(xt, path.field) - offsetof(xt, path), offsetof(mkind mname, field)) \
+    X("sizeof " #mkind " " #mname "." #field, sizeof(((xt *)0)->path.field), sizeof(((mkind mname *)0)->field))
+
+/* Sizes Xen writes as array bounds, and Mosaic's types for Xen's unnamed members. */
+#define XEN_ABI_NESTED(X)                                                                      \
+    X("XENCONS_IN_SIZE", sizeof(((struct xencons_interface *)0)->in), XENCONS_IN_SIZE)         \
+    X("XENCONS_OUT_SIZE", sizeof(((struct xencons_interface *)0)->out), XENCONS_OUT_SIZE)      \
+    INNER_SIZE(X, struct, netif_extra_gso, struct netif_extra_info, u.gso)                     \
+    INNER(X, struct, netif_extra_gso, size, struct netif_extra_info, u.gso)                    \
+    INNER(X, struct, netif_extra_gso, type, struct netif_extra_info, u.gso)                    \
+    INNER(X, struct, netif_extra_gso, features, struct netif_extra_info, u.gso)                \
+    INNER_SIZE(X, struct, netif_extra_mcast, struct netif_extra_info, u.mcast)                 \
+    INNER(X, struct, netif_extra_mcast, addr, struct netif_extra_info, u.mcast)                \
+    INNER_SIZE(X, struct, netif_extra_hash, struct netif_extra_info, u.hash)                   \
+    INNER(X, struct, netif_extra_hash, type, struct netif_extra_info, u.hash)                  \
+    INNER(X, struct, netif_extra_hash, algorithm, struct netif_extra_info, u.hash)             \
+    INNER(X, struct, netif_extra_hash, value, struct netif_extra_info, u.hash)                 \
+    INNER_SIZE(X, union, netif_extra_u, struct netif_extra_info, u)                            \
+    INNER(X, union, netif_extra_u, gso, struct netif_extra_info, u)                            \
+    INNER(X, union, netif_extra_u, mcast, struct netif_extra_info, u)                          \
+    INNER(X, union, netif_extra_u, hash, struct netif_extra_info, u)                           \
+    INNER(X, union, netif_extra_u, pad, struct netif_extra_info, u)                            \
+    INNER_SIZE(X, struct, evtchn_status_unbound, struct evtchn_status, u.unbound)              \
+    INNER(X, struct, evtchn_status_unbound, dom, struct evtchn_status, u.unbound)              \
+    INNER_SIZE(X, struct, evtchn_status_interdomain, struct evtchn_status, u.interdomain)      \
+    INNER(X, struct, evtchn_status_interdomain, dom, struct evtchn_status, u.interdomain)      \
+    INNER(X, struct, evtchn_status_interdomain, port, struct evtchn_status, u.interdomain)     \
+    INNER_SIZE(X, union, evtchn_status_u, struct evtchn_status, u)                             \
+    INNER(X, union, evtchn_status_u, unbound, struct evtchn_status, u)                         \
+    INNER(X, union, evtchn_status_u, interdomain, struct evtchn_status, u)                     \
+    INNER(X, union, evtchn_status_u, pirq, struct evtchn_status, u)                            \
+    INNER(X, union, evtchn_status_u, virq, struct evtchn_status, u)                            \
+    INNER_SIZE(X, union, evtchn_op_u, struct evtchn_op, u)                                     \
+    INNER(X, union, evtchn_op_u, alloc_unbound, struct evtchn_op, u)                           \
+    INNER(X, union, evtchn_op_u, bind_interdomain, struct evtchn_op, u)                        \
+    INNER(X, union, evtchn_op_u, bind_virq, struct evtchn_op, u)                               \
+    INNER(X, union, evtchn_op_u, bind_pirq, struct evtchn_op, u)                               \
+    INNER(X, union, evtchn_op_u, bind_ipi, struct evtchn_op, u)                                \
+    INNER(X, union, evtchn_op_u, close, struct evtchn_op, u)                                   \
+    INNER(X, union, evtchn_op_u, send, struct evtchn_op, u)                                    \
+    INNER(X, union, evtchn_op_u, status, struct evtchn_op, u)                                  \
+    INNER(X, union, evtchn_op_u, bind_vcpu, struct evtchn_op, u)                               \
+    INNER(X, union, evtchn_op_u, unmask, struct evtchn_op, u)                                  \
+    INNER_SIZE(X, struct, grant_entry_v2_full_page, union grant_entry_v2, full_page)           \
+    INNER(X, struct, grant_entry_v2_full_page, hdr, union grant_entry_v2, full_page)           \
+    INNER(X, struct, grant_entry_v2_full_page, frame, union grant_entry_v2, full_page)         \
+    INNER_SIZE(X, struct, grant_entry_v2_sub_page, union grant_entry_v2, sub_page)             \
+    INNER(X, struct, grant_entry_v2_sub_page, hdr, union grant_entry_v2, sub_page)             \
+    INNER(X, struct, grant_entry_v2_sub_page, page_off, union grant_entry_v2, sub_page)        \
+    INNER(X, struct, grant_entry_v2_sub_page, length, union grant_entry_v2, sub_page)          \
+    INNER(X, struct, grant_entry_v2_sub_page, frame, union grant_entry_v2, sub_page)           \
+    INNER_SIZE(X, struct, grant_entry_v2_transitive, union grant_entry_v2, transitive)         \
+    INNER(X, struct, grant_entry_v2_transitive, hdr, union grant_entry_v2, transitive)         \
+    INNER(X, struct, grant_entry_v2_transitive, trans_domid, union grant_entry_v2, transitive) \
+    INNER(X, struct, grant_entry_v2_transitive, gref, union grant_entry_v2, transitive)        \
+    UFIELD(X, grant_entry_v2, sub_page)                                                        \
+    UFIELD(X, grant_entry_v2, transitive)                                                      \
+    FIELD(X, gnttab_copy_ptr, u)                                                               \
+    FIELD(X, gnttab_copy_ptr, domid)                                                           \
+    FIELD(X, gnttab_copy_ptr, offset)                                                          \
+    INNER_SIZE(X, union, gnttab_copy_ptr_u, struct gnttab_copy_ptr, u)                         \
+    INNER(X, union, gnttab_copy_ptr_u, ref, struct gnttab_copy_ptr, u)                         \
+    INNER(X, union, gnttab_copy_ptr_u, gmfn, struct gnttab_copy_ptr, u)                        \
+    INNER_SIZE(X, union, gnttab_cache_flush_a, struct gnttab_cache_flush, a)                   \
+    INNER(X, union, gnttab_cache_flush_a, dev_bus_addr, struct gnttab_cache_flush, a)          \
+    INNER(X, union, gnttab_cache_flush_a, ref, struct gnttab_cache_flush, a)
+
 /* What a ring helper returns for a broken ring: -EBADMSG. */
 #define XEN_ABI_MISC(X) X("IDL_RING_BROKEN", -XEN_EBADMSG, IDL_RING_BROKEN)
 
 #define XEN_ABI_FACTS(X)        \
     XEN_ABI_MISC(X)             \
+    XEN_ABI_XEN_ERRNO(X)        \
+    XEN_ABI_XEN(X)              \
+    XEN_ABI_XEN_VERSION(X)      \
+    XEN_ABI_MEMORY(X)           \
+    XEN_ABI_VCPU(X)             \
+    XEN_ABI_SCHED(X)            \
+    XEN_ABI_HVM(X)              \
+    XEN_ABI_START_INFO(X)       \
+    XEN_ABI_ELFNOTE(X)          \
+    XEN_ABI_CPUID(X)            \
+    XEN_ABI_NESTED(X)           \
     XEN_ABI_BLKIF(X)            \
     XEN_ABI_NETIF(X)            \
     XEN_ABI_CONSOLE_XENSTORE(X) \

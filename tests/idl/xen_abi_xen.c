@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Xen's side of the Xen ABI test: the facts of tests/idl/xen_abi_list.h
- * as Xen's public headers (Debian's libxen-dev) give them, and Xen's errno
- * values next to those idlgen writes. The only file that includes Xen's
+ * as Xen's public headers (Debian's libxen-dev) give them, and Xen's whole
+ * list of guest-visible errno names. The only file that includes Xen's
  * headers; it is built with -D__XEN_INTERFACE_VERSION__=
  * __XEN_LATEST_INTERFACE_VERSION__. A missing /usr/include/xen is an
  * error, not a skip: build/deps.sh installs it.
@@ -18,23 +18,28 @@
 #include <xen/errno.h>
 #include <xen/event_channel.h>
 #include <xen/grant_table.h>
+#include <xen/version.h>
+#include <xen/features.h>
+#include <xen/memory.h>
+#include <xen/vcpu.h>
+#include <xen/sched.h>
+#include <xen/elfnote.h>
+#include <xen/hvm/hvm_op.h>
+#include <xen/hvm/params.h>
+#include <xen/hvm/hvm_vcpu.h>
+#include <xen/arch-x86/cpuid.h>
+#include <xen/arch-x86/hvm/start_info.h>
 #include <xen/io/ring.h>
 #include <xen/io/blkif.h>
 #include <xen/io/netif.h>
 #include <xen/io/console.h>
 #include <xen/io/xs_wire.h>
 
-/* Every Xen errno name idlgen knows, in an errors list (tests/idl/xen_errnos.idl). */
-#include "xen_errnos.h"
 #include "xen_abi_list.h"
 
 #define XEN_SIDE(name, xen, mosaic) { name, (long long)(xen) },
 const struct xen_abi_fact xen_abi_xen[] = { XEN_ABI_FACTS(XEN_SIDE) };
 const size_t xen_abi_xen_count = sizeof(xen_abi_xen) / sizeof(xen_abi_xen[0]);
-
-#define ERRNO_PAIR(name, value) { #name, (long long)XEN_##name, (long long)(value) },
-const struct xen_abi_errno xen_abi_errnos[] = { XEN_ERRNOS_ALL_ERRORS(ERRNO_PAIR) };
-const size_t xen_abi_errnos_count = sizeof(xen_abi_errnos) / sizeof(xen_abi_errnos[0]);
 
 /* Xen's whole guest-visible list: xen/errno.h expands XEN_ERRNO(name, value) once per errno when included with it
  * defined. */

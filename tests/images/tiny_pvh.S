@@ -13,16 +13,18 @@
  *   TINY_SPIN    prints, then spins forever (scheduling tests)
  *   TINY_BLOCK   prints, then halts with interrupts off: blocked for good
  */
-#define HYPERVISOR_console_io 18
-#define HYPERVISOR_sched_op   29
-#define CONSOLEIO_write       0
-#define SCHEDOP_shutdown      2
+#include "idl/asm/elfnote.h"
+#include "idl/asm/hvm.h"
+#include "idl/asm/sched.h"
+#include "idl/asm/start_info.h"
+#include "idl/asm/vcpu.h"
+#include "idl/asm/xen.h"
 
     .section .note.Xen, "a", @note
     .balign 4
     .long 4                 /* namesz: "Xen\0" */
     .long 4                 /* descsz */
-    .long 18                /* XEN_ELFNOTE_PHYS32_ENTRY */
+    .long XEN_ELFNOTE_PHYS32_ENTRY
     .asciz "Xen"
     .long pvh_entry
 
@@ -44,12 +46,12 @@ pvh_entry:
 #endif
     movl $msg_hello, %edx
     movl $(msg_hello_end - msg_hello), %ecx
-    cmpl $0x336ec578, (%ebx)            /* hvm_start_info magic */
+    cmpl $XEN_HVM_START_MAGIC_VALUE, (%ebx) /* hvm_start_info magic */
     je 1f
     movl $msg_bad, %edx
     movl $(msg_bad_end - msg_bad), %ecx
-    movl $3, reason                     /* crash */
-1:  movl $HYPERVISOR_console_io, %eax
+    movl $SHUTDOWN_crash, reason
+1:  movl $__HYPERVISOR_console_io, %eax
     movl $CONSOLEIO_write, %ebx
     vmmcall
 #if defined(TINY_SPIN)
@@ -59,19 +61,19 @@ pvh_entry:
     hlt
     jmp 5b
 #endif
-    movl $HYPERVISOR_sched_op, %eax
+    movl $__HYPERVISOR_sched_op, %eax
     movl $SCHEDOP_shutdown, %ebx
     movl $reason, %ecx
     vmmcall
 2:  hlt                                 /* not reached */
     jmp 2b
-3:  movl $3, reason                     /* TINY_IO: the port read gave data */
+3:  movl $SHUTDOWN_crash, reason        /* TINY_IO: the port read gave data */
     jmp 1b
 
     .data
     .balign 16
 reason:
-    .long 0                             /* poweroff */
+    .long SHUTDOWN_poweroff
 zero_idt:
     .word 0
     .long 0

@@ -6,21 +6,22 @@
  * powers the domain off. Each vCPU says where it is with console_io; the
  * core's log prefix tells which physical CPU handled the call.
  */
-#define HYPERVISOR_console_io 18
-#define HYPERVISOR_vcpu_op    24
-#define HYPERVISOR_sched_op   29
-#define VCPUOP_initialise     0
-#define VCPUOP_up             1
+#include "idl/asm/elfnote.h"
+#include "idl/asm/hvm.h"
+#include "idl/asm/sched.h"
+#include "idl/asm/start_info.h"
+#include "idl/asm/vcpu.h"
+#include "idl/asm/xen.h"
 
     .section .note.Xen, "a", @note
     .balign 4
-    .long 4, 4, 18          /* XEN_ELFNOTE_PHYS32_ENTRY */
+    .long 4, 4, XEN_ELFNOTE_PHYS32_ENTRY
     .asciz "Xen"
     .long pvh_entry
 
 /* print LABEL, LENGTH: console_io write (clobbers eax, ebx, ecx, edx) */
 .macro print msg, len
-    movl $HYPERVISOR_console_io, %eax
+    movl $__HYPERVISOR_console_io, %eax
     xorl %ebx, %ebx
     movl \len, %ecx
     movl \msg, %edx
@@ -33,14 +34,14 @@
 pvh_entry:
     movl $stack0_top, %esp
     print $msg0, $(msg0_end - msg0)
-    movl $HYPERVISOR_vcpu_op, %eax
+    movl $__HYPERVISOR_vcpu_op, %eax
     movl $VCPUOP_initialise, %ebx
     movl $1, %ecx
     movl $ctx, %edx
     vmmcall
     testl %eax, %eax
     jnz fail
-    movl $HYPERVISOR_vcpu_op, %eax
+    movl $__HYPERVISOR_vcpu_op, %eax
     movl $VCPUOP_up, %ebx
     movl $1, %ecx
     xorl %edx, %edx
@@ -51,10 +52,10 @@ pvh_entry:
     cmpl $0, flag
     je 1b
     print $msg2, $(msg2_end - msg2)
-    movl $0, reason
+    movl $SHUTDOWN_poweroff, reason
 shutdown:
-    movl $HYPERVISOR_sched_op, %eax
-    movl $2, %ebx                       /* SCHEDOP_shutdown */
+    movl $__HYPERVISOR_sched_op, %eax
+    movl $SCHEDOP_shutdown, %ebx
     movl $reason, %ecx
     vmmcall
 2:  cli
@@ -62,7 +63,7 @@ shutdown:
     jmp 2b
 fail:
     print $msg_fail, $(msg_fail_end - msg_fail)
-    movl $3, reason                     /* crash */
+    movl $SHUTDOWN_crash, reason
     jmp shutdown
 
 vcpu1_entry:
@@ -74,7 +75,7 @@ vcpu1_entry:
 
     .data
     .balign 16
-reason: .long 3
+reason: .long SHUTDOWN_crash
 flag:   .long 0
 msg0:   .ascii "two vcpus: vcpu 0 up, starting vcpu 1\n"
 msg0_end:
@@ -86,7 +87,7 @@ msg_fail: .ascii "two vcpus: a vcpu_op call failed\n"
 msg_fail_end:
     .balign 8
 ctx:                                    /* struct vcpu_hvm_context, mode 0 */
-    .long 0, 0                          /* mode (32-bit), pad */
+    .long VCPU_HVM_MODE_32B, 0          /* mode, pad */
     .long 0, 0, 0, 0                    /* eax ecx edx ebx */
     .long stack1_top, 0, 0, 0           /* esp ebp esi edi */
     .long vcpu1_entry, 2                /* eip eflags */

@@ -1169,7 +1169,7 @@ static unsigned long long random_steps;
 
 static uint16_t rand_dom_id(void)
 {
-    static const uint16_t garbage[] = { 0, ID_NONE, 63, 64, 0x7fef, 0x7ff1, 0xffff };
+    static const uint16_t garbage[] = { 0, ID_NONE, 63, 64, 0x7fef, DOMID_IO, 0xffff };
     uint32_t r = test_rng_below(100);
 
     if (r < 75)

@@ -844,7 +844,7 @@ TEST(map_refuses_missing_granter)
     EXPECT_EQ(map(M, ID_NONE, 0, HOST_RW, MAP_GFN, &h), GNTST_BAD_DOMAIN);
     EXPECT_EQ(map(M, 0, 0, HOST_RW, MAP_GFN, &h), GNTST_BAD_DOMAIN);
     EXPECT_EQ(map(M, 64, 0, HOST_RW, MAP_GFN, &h), GNTST_BAD_DOMAIN);
-    EXPECT_EQ(map(M, 0x7ff1, 0, HOST_RO, MAP_GFN, &h), GNTST_BAD_DOMAIN);
+    EXPECT_EQ(map(M, DOMID_IO, 0, HOST_RO, MAP_GFN, &h), GNTST_BAD_DOMAIN);
     EXPECT_EQ(map(M, 0xffff, 0, HOST_RO, MAP_GFN, &h), GNTST_BAD_DOMAIN);
     EXPECT_EQ(tbl(M)->nr_maps, 0);
     EXPECT_EQ(grant_maps(M), 0);
@@ -1554,7 +1554,7 @@ static unsigned rand_live(void)
 
 static uint16_t rand_id(void)
 {
-    static const uint16_t garbage[] = { 0, ID_NONE, 64, 0x7ff1, 0xffff };
+    static const uint16_t garbage[] = { 0, ID_NONE, 64, DOMID_IO, 0xffff };
     uint32_t r = test_rng_below(100);
 
     if (r < 80)

@@ -198,7 +198,7 @@ TEST(introduce_creates_a_connection_and_release_destroys_it)
     EXPECT_EQ(xt_log.last_port, 9);
     EXPECT_EQ(xt_domain_req(p, XS_IS_DOMAIN_INTRODUCED, 3, buf, sizeof(buf)), 0);
     EXPECT_TRUE(strcmp(buf, "T") == 0);
-    EXPECT_EQ(xt_domain_req(p, XS_IS_DOMAIN_INTRODUCED, 0x7ff0, buf, sizeof(buf)), 0); /* DOMID_SELF */
+    EXPECT_EQ(xt_domain_req(p, XS_IS_DOMAIN_INTRODUCED, DOMID_SELF, buf, sizeof(buf)), 0);
     EXPECT_TRUE(strcmp(buf, "T") == 0);
     d = xs_conn_find(s, 3);
     EXPECT_TRUE(d && !xs_conn_privileged(d));
@@ -209,7 +209,7 @@ TEST(introduce_creates_a_connection_and_release_destroys_it)
     EXPECT_TRUE(xs_conn_find(s, 3) == d);
     EXPECT_EQ(xt_unwatch(d, "/w", "t"), -XS_ENOENT);
     /* Bad arguments, the caller itself, the host's own connections. */
-    EXPECT_EQ(xt_introduce(p, 0x7ff0, "1", 1), -XS_EINVAL);
+    EXPECT_EQ(xt_introduce(p, DOMID_SELF, "1", 1), -XS_EINVAL);
     EXPECT_EQ(xt_introduce(p, 4, "1", 0), -XS_EINVAL);
     EXPECT_EQ(xt_introduce(p, 4, "x", 1), -XS_EINVAL);
     EXPECT_EQ(xt_introduce(p, 0, "1", 1), -XS_EINVAL);
@@ -317,7 +317,7 @@ TEST(connection_creation_rejects_duplicates_and_reserved_domids)
     xs_conn_set_priv(c, s);
     EXPECT_TRUE(xs_conn_priv(c) == s);
     EXPECT_EQ(xs_conn_create(s, 1, XS_CONN_PRIVILEGED, &c), -XS_EEXIST);
-    EXPECT_EQ(xs_conn_create(s, 0x7ff0, 0, &c), -XS_EINVAL);
+    EXPECT_EQ(xs_conn_create(s, DOMID_SELF, 0, &c), -XS_EINVAL);
     EXPECT_EQ(xs_conn_create(s, 2, 0x80, &c), -XS_EINVAL);
     xt_alloc_fail_at(1);
     EXPECT_EQ(xs_conn_create(s, 2, 0, &c), -XS_ENOMEM);

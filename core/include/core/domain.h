@@ -15,6 +15,7 @@
 #include "core/spinlock.h"
 #include "core/types.h"
 #include "core/vcpu_arch.h"
+#include "idl/sched.h"
 
 typedef uint16_t domid_t;
 
@@ -24,13 +25,13 @@ typedef uint16_t domid_t;
 #define DOMAIN_CON_LINE   160
 #define DOMAIN_HVM_PARAMS 4 /* store and console pfn and port (xen_hvm.c) */
 
-/* Xen's shutdown reasons (public/sched.h SHUTDOWN_*). */
+/* Xen's shutdown reasons (idl/sched.idl SHUTDOWN_*). */
 enum shutdown_reason {
-    SHUTDOWN_POWEROFF = 0,
-    SHUTDOWN_REBOOT = 1,
-    SHUTDOWN_SUSPEND = 2,
-    SHUTDOWN_CRASH = 3,
-    SHUTDOWN_WATCHDOG = 4,
+    SHUTDOWN_POWEROFF = SHUTDOWN_poweroff,
+    SHUTDOWN_REBOOT = SHUTDOWN_reboot,
+    SHUTDOWN_SUSPEND = SHUTDOWN_suspend,
+    SHUTDOWN_CRASH = SHUTDOWN_crash,
+    SHUTDOWN_WATCHDOG = SHUTDOWN_watchdog,
 };
 
 enum vcpu_state {

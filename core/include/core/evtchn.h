@@ -17,25 +17,27 @@
 #pragma once
 
 #include "core/types.h"
+#include "idl/evtchn.h"
+#include "idl/xen.h"
 
 typedef uint32_t evtchn_port_t;
 
 #define EVTCHN_PORTS      1024 /* per domain; Xen's default limit is 1023 usable */
-#define EVTCHN_NR_VIRQS   24   /* public/xen.h NR_VIRQS */
+#define EVTCHN_NR_VIRQS   NR_VIRQS
 #define EVTCHN_MAX_VCPUS  8
-#define EVTCHN_DOMID_SELF 0x7ff0u
+#define EVTCHN_DOMID_SELF DOMID_SELF
 
-/* public/xen.h VIRQ_* that Mosaic raises. */
-#define EVTCHN_VIRQ_TIMER   0 /* per vCPU: its single-shot timer expired */
-#define EVTCHN_VIRQ_DOM_EXC 3 /* global: a domain this one controls shut down */
+/* The VIRQs Mosaic raises (idl/xen.idl). */
+#define EVTCHN_VIRQ_TIMER   VIRQ_TIMER   /* per vCPU: its single-shot timer expired */
+#define EVTCHN_VIRQ_DOM_EXC VIRQ_DOM_EXC /* global: a domain this one controls shut down */
 
-/* public/event_channel.h EVTCHNSTAT_*. */
-#define EVTCHN_STAT_CLOSED      0
-#define EVTCHN_STAT_UNBOUND     1
-#define EVTCHN_STAT_INTERDOMAIN 2
-#define EVTCHN_STAT_PIRQ        3
-#define EVTCHN_STAT_VIRQ        4
-#define EVTCHN_STAT_IPI         5
+/* EVTCHNOP_status results (idl/evtchn.idl). */
+#define EVTCHN_STAT_CLOSED      EVTCHNSTAT_closed
+#define EVTCHN_STAT_UNBOUND     EVTCHNSTAT_unbound
+#define EVTCHN_STAT_INTERDOMAIN EVTCHNSTAT_interdomain
+#define EVTCHN_STAT_PIRQ        EVTCHNSTAT_pirq
+#define EVTCHN_STAT_VIRQ        EVTCHNSTAT_virq
+#define EVTCHN_STAT_IPI         EVTCHNSTAT_ipi
 
 enum evtchn_state {
     EVTCHN_FREE = 0,
@@ -134,10 +136,10 @@ void evtchn_close_all(struct evtchn_table *t);
  * Reads guest memory once; needs no lock. */
 bool evtchn_upcall_pending(const struct evtchn_table *t, unsigned vcpu);
 
-/* Shared-info offsets of the 2-level ABI (public/xen.h, x86_64). */
-#define EVTCHN_SHARED_VCPU_SIZE   64   /* struct vcpu_info */
-#define EVTCHN_SHARED_UPCALL      0    /* vcpu_info.evtchn_upcall_pending */
-#define EVTCHN_SHARED_UPCALL_MASK 1    /* vcpu_info.evtchn_upcall_mask */
-#define EVTCHN_SHARED_PENDING_SEL 8    /* vcpu_info.evtchn_pending_sel */
-#define EVTCHN_SHARED_PENDING     2048 /* shared_info.evtchn_pending[64] */
-#define EVTCHN_SHARED_MASK        2560 /* shared_info.evtchn_mask[64] */
+/* Shared-info offsets of the 2-level ABI (idl/xen.idl), as unsigned ints. */
+#define EVTCHN_SHARED_VCPU_SIZE   ((unsigned)sizeof(struct vcpu_info))
+#define EVTCHN_SHARED_UPCALL      ((unsigned)offsetof(struct vcpu_info, evtchn_upcall_pending))
+#define EVTCHN_SHARED_UPCALL_MASK ((unsigned)offsetof(struct vcpu_info, evtchn_upcall_mask))
+#define EVTCHN_SHARED_PENDING_SEL ((unsigned)offsetof(struct vcpu_info, evtchn_pending_sel))
+#define EVTCHN_SHARED_PENDING     ((unsigned)offsetof(struct shared_info, evtchn_pending))
+#define EVTCHN_SHARED_MASK        ((unsigned)offsetof(struct shared_info, evtchn_mask))

@@ -18,6 +18,8 @@
 #pragma once
 
 #include "core/types.h"
+#include "idl/gnttab.h"
+#include "idl/xen.h"
 
 typedef uint32_t grant_ref_t;
 typedef uint32_t grant_handle_t;
@@ -27,37 +29,37 @@ typedef uint32_t grant_handle_t;
 #define GNTTAB_MAPTRACK_FRAMES   8   /* maptrack frames per domain */
 #define GNTTAB_MAPS_PER_FRAME    256 /* 16-byte handles per 4 KiB */
 #define GNTTAB_MAX_MAPS          (GNTTAB_MAPTRACK_FRAMES * GNTTAB_MAPS_PER_FRAME)
-#define GNTTAB_DOMID_SELF        0x7ff0u
+#define GNTTAB_DOMID_SELF        DOMID_SELF
 
-/* grant_entry_v1.flags (public/grant_table.h GTF_*). */
-#define GTF_TYPE_MASK     3u
-#define GTF_PERMIT_ACCESS 1u
-#define GTF_READONLY      (1u << 2)
-#define GTF_READING       (1u << 3)
-#define GTF_WRITING       (1u << 4)
+/* grant_entry_v1.flags (idl/gnttab.idl GTF_*). */
+#define GTF_TYPE_MASK     GTF_type_mask
+#define GTF_PERMIT_ACCESS GTF_permit_access
+#define GTF_READONLY      GTF_readonly
+#define GTF_READING       GTF_reading
+#define GTF_WRITING       GTF_writing
 
 /* gnttab_map_grant_ref.flags (GNTMAP_*). */
-#define GNTMAP_DEVICE_MAP      (1u << 0)
-#define GNTMAP_HOST_MAP        (1u << 1)
-#define GNTMAP_READONLY        (1u << 2)
-#define GNTMAP_APPLICATION_MAP (1u << 3)
-#define GNTMAP_CONTAINS_PTE    (1u << 4)
+#define GNTMAP_DEVICE_MAP      GNTMAP_device_map
+#define GNTMAP_HOST_MAP        GNTMAP_host_map
+#define GNTMAP_READONLY        GNTMAP_readonly
+#define GNTMAP_APPLICATION_MAP GNTMAP_application_map
+#define GNTMAP_CONTAINS_PTE    GNTMAP_contains_pte
 
 /* Per-operation status codes (GNTST_*), written into each request. */
-#define GNTST_OKAY              0
-#define GNTST_GENERAL_ERROR     (-1)
-#define GNTST_BAD_DOMAIN        (-2)
-#define GNTST_BAD_GNTREF        (-3)
-#define GNTST_BAD_HANDLE        (-4)
-#define GNTST_BAD_VIRT_ADDR     (-5)
-#define GNTST_BAD_DEV_ADDR      (-6)
-#define GNTST_NO_DEVICE_SPACE   (-7)
-#define GNTST_PERMISSION_DENIED (-8)
-#define GNTST_BAD_PAGE          (-9)
-#define GNTST_BAD_COPY_ARG      (-10)
-#define GNTST_ADDRESS_TOO_BIG   (-11)
-#define GNTST_EAGAIN            (-12)
-#define GNTST_NO_SPACE          (-13)
+#define GNTST_OKAY              GNTST_okay
+#define GNTST_GENERAL_ERROR     GNTST_general_error
+#define GNTST_BAD_DOMAIN        GNTST_bad_domain
+#define GNTST_BAD_GNTREF        GNTST_bad_gntref
+#define GNTST_BAD_HANDLE        GNTST_bad_handle
+#define GNTST_BAD_VIRT_ADDR     GNTST_bad_virt_addr
+#define GNTST_BAD_DEV_ADDR      GNTST_bad_dev_addr
+#define GNTST_NO_DEVICE_SPACE   GNTST_no_device_space
+#define GNTST_PERMISSION_DENIED GNTST_permission_denied
+#define GNTST_BAD_PAGE          GNTST_bad_page
+#define GNTST_BAD_COPY_ARG      GNTST_bad_copy_arg
+#define GNTST_ADDRESS_TOO_BIG   GNTST_address_too_big
+#define GNTST_EAGAIN            GNTST_eagain
+#define GNTST_NO_SPACE          GNTST_no_space
 
 /* Core state of one ref with pins: 8 bytes, a frame of them per table frame. */
 struct gnttab_active {

@@ -7,6 +7,7 @@
 #pragma once
 
 #include "core/domain.h"
+#include "idl/hvm.h" /* struct vcpu_hvm_context: a vCPU's start state for VCPUOP_initialise */
 
 /* vcpu_cpu_init: enable virtualisation on the running CPU. Each CPU,
  * once, before it runs a vCPU. Refuses to boot on failure. */
@@ -20,30 +21,6 @@ size_t vcpu_arch_destroy(struct vcpu *v);
 /* vcpu_set_pvh_entry: the PVH start state (Xen's PVH boot ABI): 32-bit
  * flat protected mode, paging off, %ebx = start_info. Makes v runnable. */
 void vcpu_set_pvh_entry(struct vcpu *v, uint32_t entry, uint32_t start_info);
-
-/* Xen's public/hvm/hvm_vcpu.h: a vCPU's start state for VCPUOP_initialise. */
-struct vcpu_hvm_x86_32 {
-    uint32_t eax, ecx, edx, ebx, esp, ebp, esi, edi, eip, eflags;
-    uint32_t cr0, cr3, cr4, pad1;
-    uint64_t efer;
-    uint32_t cs_base, ds_base, ss_base, es_base, tr_base;
-    uint32_t cs_limit, ds_limit, ss_limit, es_limit, tr_limit;
-    uint16_t cs_ar, ds_ar, ss_ar, es_ar, tr_ar;
-    uint16_t pad2[3];
-};
-struct vcpu_hvm_x86_64 {
-    uint64_t rax, rcx, rdx, rbx, rsp, rbp, rsi, rdi, rip, rflags;
-    uint64_t cr0, cr3, cr4, efer;
-};
-struct vcpu_hvm_context {
-    uint32_t mode; /* 0: 32-bit, 1: 64-bit */
-    uint32_t pad;
-    union {
-        struct vcpu_hvm_x86_32 x86_32;
-        struct vcpu_hvm_x86_64 x86_64;
-    } regs;
-};
-_Static_assert(sizeof(struct vcpu_hvm_context) == 128, "vcpu_hvm_context layout (Xen public ABI)");
 
 /* vcpu_set_hvm_context: v's start state from a guest-supplied context.
  * Checks it first: -ERR_INVAL for an unknown mode or control-register

@@ -16,33 +16,35 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "idl/xen.h"
+#include "idl/xen_errno.h"
 #include "idl/xenstore.h"
 
-/* Error numbers: Xen's public errno values (xen/include/public/errno.h). */
-#define XS_EPERM     1
-#define XS_ENOENT    2
-#define XS_EIO       5
-#define XS_E2BIG     7
-#define XS_EAGAIN    11
-#define XS_ENOMEM    12
-#define XS_EACCES    13
-#define XS_EBUSY     16
-#define XS_EEXIST    17
-#define XS_EISDIR    21
-#define XS_EINVAL    22
-#define XS_ENOSPC    28
-#define XS_EROFS     30
-#define XS_ENOSYS    38
-#define XS_ENOTEMPTY 39
-#define XS_EMSGSIZE  90 /* xs_conn_input: a header announced more than XENSTORE_PAYLOAD_MAX */
-#define XS_EISCONN   106
-#define XS_ENOTCONN  107 /* xs_conn_input: the connection is broken until xs_conn_reset */
+/* Error numbers: Xen's public errno values (idl/xen_errno.idl). */
+#define XS_EPERM     XEN_EPERM
+#define XS_ENOENT    XEN_ENOENT
+#define XS_EIO       XEN_EIO
+#define XS_E2BIG     XEN_E2BIG
+#define XS_EAGAIN    XEN_EAGAIN
+#define XS_ENOMEM    XEN_ENOMEM
+#define XS_EACCES    XEN_EACCES
+#define XS_EBUSY     XEN_EBUSY
+#define XS_EEXIST    XEN_EEXIST
+#define XS_EISDIR    XEN_EISDIR
+#define XS_EINVAL    XEN_EINVAL
+#define XS_ENOSPC    XEN_ENOSPC
+#define XS_EROFS     XEN_EROFS
+#define XS_ENOSYS    XEN_ENOSYS
+#define XS_ENOTEMPTY XEN_ENOTEMPTY
+#define XS_EMSGSIZE  XEN_EMSGSIZE /* xs_conn_input: a header announced more than XENSTORE_PAYLOAD_MAX */
+#define XS_EISCONN   XEN_EISCONN
+#define XS_ENOTCONN  XEN_ENOTCONN /* xs_conn_input: the connection is broken until xs_conn_reset */
 
 /* The largest message either way: header plus XENSTORE_PAYLOAD_MAX. */
 #define XS_MSG_MAX (sizeof(struct xsd_sockmsg) + XENSTORE_PAYLOAD_MAX)
 
-/* The first domid Xen reserves (DOMID_FIRST_RESERVED); DOMID_SELF is 0x7ff0. */
-#define XS_DOMID_FIRST_RESERVED 0x7ff0u
+/* The first domid Xen reserves (DOMID_SELF is the first). */
+#define XS_DOMID_FIRST_RESERVED DOMID_FIRST_RESERVED
 
 /*
  * Per-domain limits. They bind unprivileged connections only, as in Xen's

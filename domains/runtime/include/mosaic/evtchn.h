@@ -13,19 +13,20 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "idl/evtchn.h"
+#include "idl/xen.h" /* VIRQ_*, DOMID_SELF */
+
 typedef uint32_t evtchn_port_t;
 typedef void (*evtchn_handler_t)(evtchn_port_t port, void *arg);
 
 #define EVTCHN_PORTS_2L 4096 /* ports the 2-level bitmaps can name (x86_64) */
-#define VIRQ_TIMER      0
-#define VIRQ_DOM_EXC    3
 
-/* EVTCHNSTAT_* */
-#define EVTCHN_CLOSED      0
-#define EVTCHN_UNBOUND     1
-#define EVTCHN_INTERDOMAIN 2
-#define EVTCHN_VIRQ        4
-#define EVTCHN_IPI         5
+/* evtchn_info.status: EVTCHNOP_status's EVTCHNSTAT_* (idl/evtchn.idl). */
+#define EVTCHN_CLOSED      EVTCHNSTAT_closed
+#define EVTCHN_UNBOUND     EVTCHNSTAT_unbound
+#define EVTCHN_INTERDOMAIN EVTCHNSTAT_interdomain
+#define EVTCHN_VIRQ        EVTCHNSTAT_virq
+#define EVTCHN_IPI         EVTCHNSTAT_ipi
 
 struct evtchn_info {
     uint32_t status;         /* EVTCHN_* */

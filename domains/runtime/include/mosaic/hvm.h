@@ -10,11 +10,7 @@
 
 #include <stdint.h>
 
-#define HVM_PARAM_CALLBACK_IRQ   0
-#define HVM_PARAM_STORE_PFN      1  /* the XenStore ring's frame */
-#define HVM_PARAM_STORE_EVTCHN   2  /* its port, in the domain itself */
-#define HVM_PARAM_CONSOLE_PFN    17 /* the console ring's frame */
-#define HVM_PARAM_CONSOLE_EVTCHN 18 /* its port */
+#include "idl/hvm.h" /* HVM_PARAM_*: STORE_PFN, STORE_EVTCHN, CONSOLE_PFN, CONSOLE_EVTCHN, ... */
 
 /* hvm_param_set: param index of domain domid (DOMID_SELF: the caller) is
  * value. -EPERM for the caller's own frames (Xen leaves those to the
