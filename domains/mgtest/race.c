@@ -233,5 +233,5 @@ void mgtest_orphan(void)
     }
     mgtest_check("orphan_child_built", w);
     printf("mgtest: orphan: d%u half built; crashing\n", c.domid);
-    (void)hypercall_sched_shutdown(SHUTDOWN_CRASH);
+    (void)hypercall_sched_shutdown(SHUTDOWN_crash);
 }
