@@ -12,3 +12,5 @@ unit_credit_SRCS := core/sched/credit.c
 UNIT_TESTS += evtchn gnttab
 unit_evtchn_SRCS := core/evtchn/evtchn.c
 unit_gnttab_SRCS := core/gnttab/gnttab.c
+UNIT_TESTS += guest_walk
+unit_guest_walk_SRCS := core/svm/guest_walk.c
