@@ -3,12 +3,12 @@
  * Nested page tables. A leaf remembers, in a bit the hardware ignores,
  * whether the domain owns the frame (its RAM) or only maps it (a boot
  * module lent read-only), so destroying the domain returns exactly the
- * frames that were its own.
+ * frames that were its own. Portable: frames come and go through the
+ * npt_env_* hooks (npt.h); no lock and no TLB flush here.
  */
-#include "core/errno.h"
-#include "core/mm.h"
 #include "core/npt.h"
-#include "core/string.h"
+#include "core/env.h"
+#include "core/errno.h"
 
 #define E_P     (1ull << 0)
 #define E_W     (1ull << 1)
@@ -25,26 +25,28 @@ static unsigned npt_index(uint64_t gpa, unsigned level)
 int npt_create(struct npt *n)
 {
     memset(n, 0, sizeof(*n));
-    if (frame_alloc_zeroed(&n->root) != 0)
+    if (npt_env_alloc(&n->root) != 0) {
+        n->root = 0;
         return -ERR_NOMEM;
+    }
     n->tables = 1;
     return 0;
 }
 
 static uint64_t *npt_leaf_slot(struct npt *n, uint64_t gpa, bool create)
 {
-    uint64_t *t = phys_to_virt(n->root);
+    uint64_t *t = npt_env_table(n->root);
 
     for (unsigned level = 4; level > 1; level--) {
         uint64_t *e = &t[npt_index(gpa, level)];
         if (!(*e & E_P)) {
             paddr_t pa;
-            if (!create || frame_alloc_zeroed(&pa) != 0)
+            if (!create || npt_env_alloc(&pa) != 0)
                 return NULL;
             n->tables++;
             *e = pa | E_P | E_W | E_U; /* leaves decide the rights */
         }
-        t = phys_to_virt(*e & E_ADDR);
+        t = npt_env_table(*e & E_ADDR);
     }
     return &t[npt_index(gpa, 1)];
 }
@@ -55,6 +57,8 @@ int npt_map(struct npt *n, uint64_t gpa, paddr_t mpa, unsigned flags)
 
     if (gpa >> 48)
         return -ERR_RANGE;
+    if (!n->root)
+        return -ERR_INVAL;
     e = npt_leaf_slot(n, gpa, true);
     if (!e)
         return -ERR_NOMEM;
@@ -69,7 +73,7 @@ int npt_map(struct npt *n, uint64_t gpa, paddr_t mpa, unsigned flags)
 
 int npt_unmap(struct npt *n, uint64_t gpa, paddr_t *mpa)
 {
-    uint64_t *e = gpa >> 48 ? NULL : npt_leaf_slot(n, gpa, false);
+    uint64_t *e = (gpa >> 48) || !n->root ? NULL : npt_leaf_slot(n, gpa, false);
 
     if (!e || !(*e & E_P))
         return -ERR_NOENT;
@@ -83,16 +87,17 @@ int npt_unmap(struct npt *n, uint64_t gpa, paddr_t *mpa)
 
 int npt_lookup(const struct npt *n, uint64_t gpa, paddr_t *mpa, unsigned *flags)
 {
-    const uint64_t *t = phys_to_virt(n->root);
+    const uint64_t *t;
     uint64_t e;
 
-    if (gpa >> 48)
+    if ((gpa >> 48) || !n->root)
         return -ERR_NOENT;
+    t = npt_env_table(n->root);
     for (unsigned level = 4; level > 1; level--) {
         e = t[npt_index(gpa, level)];
         if (!(e & E_P))
             return -ERR_NOENT;
-        t = phys_to_virt(e & E_ADDR);
+        t = npt_env_table(e & E_ADDR);
     }
     e = t[npt_index(gpa, 1)];
     if (!(e & E_P))
@@ -104,7 +109,7 @@ int npt_lookup(const struct npt *n, uint64_t gpa, paddr_t *mpa, unsigned *flags)
 
 static size_t npt_free_table(struct npt *n, paddr_t table, unsigned level)
 {
-    uint64_t *t = phys_to_virt(table);
+    uint64_t *t = npt_env_table(table);
     size_t freed = 1;
 
     for (unsigned i = 0; i < 512; i++) {
@@ -113,12 +118,12 @@ static size_t npt_free_table(struct npt *n, paddr_t table, unsigned level)
         if (level > 1) {
             freed += npt_free_table(n, t[i] & E_ADDR, level - 1);
         } else if (t[i] & E_OWNED) {
-            frame_free(t[i] & E_ADDR);
+            npt_env_free(t[i] & E_ADDR);
             n->owned--;
             freed++;
         }
     }
-    frame_free(table);
+    npt_env_free(table);
     n->tables--;
     return freed;
 }

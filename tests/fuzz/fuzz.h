@@ -47,6 +47,28 @@
  * region count (u8, modulo 5) and per region start u64, end u64.
  */
 
+/*
+ * guest_walk: CR0, CR3, CR4, EFER, RFLAGS (u64 each), the image's base
+ * (u32, rounded down to a page), a walk count (u8, modulo FUZZ_WALK_MAX +
+ * 1) and that many records: access (u8: bits 0..2 the GUEST_WALK_* kind,
+ * FUZZ_WALK_COPY for a guest_walk_copy), gva (u64), copy length (u16).
+ * The rest is guest-physical memory from the base (whole 8-byte words).
+ */
+#define FUZZ_WALK_MAX  16
+#define FUZZ_WALK_COPY 0x80u
+
+/*
+ * npt: the pool's frame limit (u16), then operations of an opcode byte
+ * and its operands. Opcode bits 0..2:
+ *   0 map (gpa, flags u8, mpa u64)   1 unmap (gpa)   2 lookup (gpa)
+ *   3 destroy, then create           4 pool limit (u16)
+ *   5 map again at mapping k (k u8, flags u8)
+ *   6 unmap mapping k (k u8)         7 lookup mapping k (k u8, offset u16)
+ * A gpa is a u64, or with opcode bit 3 a u16 shifted left by
+ * 12 + 9 * (opcode bits 4..5), so that mappings share tables.
+ */
+#define FUZZ_NPT_NEAR 0x08u
+
 struct fuzz_in {
     const uint8_t *p;
     size_t left;

@@ -17,8 +17,10 @@
 #include "core/acpi.h"
 #include "core/dmar.h"
 #include "core/elf.h"
+#include "core/guest_walk.h"
 #include "core/mb2.h"
 #include "core/memmap.h"
+#include "core/npt.h"
 #include "fuzz.h"
 #include "idl/xenstore.h"
 
@@ -946,6 +948,156 @@ static void seeds_xenstore(void)
     save("xenstore", "broken", &b);
 }
 
+/* ---- Guest page walk ---- */
+
+static void walk_head(struct buf *b, uint64_t cr0, uint64_t cr3, uint64_t cr4, uint64_t efer, uint32_t base)
+{
+    b->n = 0;
+    put64(b, cr0);
+    put64(b, cr3);
+    put64(b, cr4);
+    put64(b, efer);
+    put64(b, 0); /* RFLAGS */
+    put32(b, base);
+}
+
+static void walk_rec(struct buf *b, uint8_t access, uint64_t gva, uint16_t len)
+{
+    put8(b, access);
+    put64(b, gva);
+    put16(b, len);
+}
+
+/* An image at base (up to its last entry) of entries at chosen offsets:
+ * its two pages serve as each other's tables. */
+static void walk_image(struct buf *b, const uint64_t (*e)[2], size_t n)
+{
+    size_t at = b->n, end = 0;
+
+    for (size_t i = 0; i < n; i++)
+        end = MAX(end, e[i][0] + 8);
+    for (size_t i = 0; i < end / 8; i++)
+        put64(b, 0);
+    for (size_t i = 0; i < n; i++)
+        memcpy(b->b + at + e[i][0], &e[i][1], 8);
+}
+
+static void seeds_guest_walk(void)
+{
+    const uint64_t pg = GUEST_WALK_CR0_PG | GUEST_WALK_CR0_WP | 1, base = 0x10000;
+    const uint64_t pwu = 7, ps = 0x80, nx = 1ull << 63;
+    /* Long mode: PML4 in page 0, PDPT in page 1, PD in page 0, PT in page 1. */
+    const uint64_t lm[][2] = {
+        { 0, (base + 0x1000) | pwu },           /* PML4[0] */
+        { 0x1000 + 1 * 8, base | pwu },         /* PDPT[1] */
+        { 2 * 8, (base + 0x1000) | pwu },       /* PD[2] */
+        { 0x1000 + 3 * 8, 0x30000 | pwu },      /* PT[3] */
+        { 0x1000 + 4 * 8, 0x31000 | 3 | nx },   /* PT[4]: supervisor, no execute */
+        { 5 * 8, 0x400000 | ps | pwu },         /* PD[5]: 2 MiB */
+        { 0x1000 + 6 * 8, 0x40000000 | ps | 5 } /* PDPT[6]: 1 GiB, read-only */
+    };
+    const uint64_t gva = (1ull << 30) | (2ull << 21) | (3ull << 12);
+    /* PAE: PDPTEs at base + 0x20, PD in page 1, PT in page 0 (its slot 0x45). */
+    const uint64_t pae[][2] = { { 0x20 + 3 * 8, (base + 0x1000) | 1 },
+                                { 0x1000 + 1 * 8, base | pwu },
+                                { 0x45 * 8, 0x30000 | pwu | nx },
+                                { 0x1000 + 2 * 8, 0x600000 | ps | 3 } };
+    /* 32-bit: PD in page 0, PT in page 1 (4-byte entries packed in pairs). */
+    const uint64_t legacy[][2] = { { 0x300 * 4, (base + 0x1000) | pwu },
+                                   { 0x1000 + 2 * 4, (0x30000ull | pwu) | ((0x31000ull | 1) << 32) },
+                                   { 0x10 * 4, 0x800000 | (0x5aull << 13) | ps | pwu } };
+    struct buf b;
+
+    walk_head(&b, pg, base, GUEST_WALK_CR4_PAE, GUEST_WALK_EFER_LMA | GUEST_WALK_EFER_NXE | (1u << 8), base);
+    put8(&b, 8);
+    walk_rec(&b, 0, gva | 0x123, 0);
+    walk_rec(&b, GUEST_WALK_WRITE | GUEST_WALK_USER, gva, 0);
+    walk_rec(&b, GUEST_WALK_FETCH, gva + 0x1000, 0);
+    walk_rec(&b, 0, (1ull << 30) | (5ull << 21) | 0x12345, 0);
+    walk_rec(&b, GUEST_WALK_WRITE, 6ull << 30, 0);
+    walk_rec(&b, FUZZ_WALK_COPY, gva | 0xff0, 0x20);
+    walk_rec(&b, FUZZ_WALK_COPY | GUEST_WALK_WRITE, gva, 0x3000);
+    walk_rec(&b, 0, 0xffff800000000000ull | gva, 0);
+    walk_image(&b, lm, sizeof(lm) / sizeof(lm[0]));
+    save("guest_walk", "long_mode", &b);
+
+    walk_head(&b, pg, base + 0x20, GUEST_WALK_CR4_PAE, GUEST_WALK_EFER_NXE, base);
+    put8(&b, 4);
+    walk_rec(&b, GUEST_WALK_USER, 0xc0245abc, 0);
+    walk_rec(&b, GUEST_WALK_FETCH, 0xc0245abc, 0);
+    walk_rec(&b, GUEST_WALK_WRITE, 0xc0412345, 0);
+    walk_rec(&b, FUZZ_WALK_COPY, 0xc0245ff8, 0x10);
+    walk_image(&b, pae, sizeof(pae) / sizeof(pae[0]));
+    save("guest_walk", "pae", &b);
+
+    walk_head(&b, pg, base, GUEST_WALK_CR4_PSE | GUEST_WALK_CR4_SMEP, 0, base);
+    put8(&b, 4);
+    walk_rec(&b, 0, 0xc0002123, 0);
+    walk_rec(&b, GUEST_WALK_USER | GUEST_WALK_WRITE, 0xc0003123, 0);
+    walk_rec(&b, 0, 0x04123456, 0);
+    walk_rec(&b, FUZZ_WALK_COPY, 0xc0002ff0, 0x20);
+    walk_image(&b, legacy, sizeof(legacy) / sizeof(legacy[0]));
+    save("guest_walk", "legacy_32bit", &b);
+
+    walk_head(&b, 1, 0, 0, 0, 0);
+    put8(&b, 2);
+    walk_rec(&b, GUEST_WALK_WRITE, 0x123456789abcull, 0);
+    walk_rec(&b, FUZZ_WALK_COPY, 0xfffffff0ull, 0x20);
+    save("guest_walk", "paging_off", &b);
+}
+
+/* ---- Nested page tables ---- */
+
+static void npt_map_op(struct buf *b, uint64_t gpa, uint8_t flags, uint64_t mpa)
+{
+    put8(b, 0);
+    put64(b, gpa);
+    put8(b, flags);
+    put64(b, mpa);
+}
+
+static void seeds_npt(void)
+{
+    struct buf b = { .n = 0 };
+
+    /* A small guest: RAM in owned pages, a module lent read-only, lookups. */
+    put16(&b, 64);
+    for (unsigned i = 0; i < 8; i++)
+        npt_map_op(&b, (uint64_t)i << 12, NPT_W | NPT_X | NPT_OWNED, 0);
+    npt_map_op(&b, 0x100000, NPT_R, 0x7654000);
+    npt_map_op(&b, 0x3000, NPT_W, 0x1000);
+    for (unsigned k = 0; k < 4; k++) {
+        put8(&b, 7);
+        put8(&b, (uint8_t)k);
+        put16(&b, 0x123);
+    }
+    put8(&b, 6);
+    put8(&b, 2);
+    put8(&b, 3);
+    put8(&b, 5);
+    put8(&b, 1);
+    put8(&b, NPT_W);
+    save("npt", "guest_ram", &b);
+
+    /* Hostile addresses, a shrinking pool and a table destroyed with mappings. */
+    b.n = 0;
+    put16(&b, 6);
+    npt_map_op(&b, 1ull << 48, NPT_W, 0x5000);
+    npt_map_op(&b, 0xffffffffffffull, NPT_OWNED, 0);
+    npt_map_op(&b, 0x7fffffe00123ull, NPT_W, 0xfff0000000005fffull);
+    put8(&b, 0 | FUZZ_NPT_NEAR | 0x10);
+    put16(&b, 3);
+    put8(&b, NPT_OWNED);
+    put64(&b, 0);
+    put8(&b, 4);
+    put16(&b, 1);
+    npt_map_op(&b, 0x40000000000ull, NPT_W, 0x9000);
+    put8(&b, 3);
+    put8(&b, 2);
+    put64(&b, 0xfffffffff000ull);
+    save("npt", "hostile", &b);
+}
+
 int main(int argc, char **argv)
 {
     if (argc != 2) {
@@ -962,5 +1114,7 @@ int main(int argc, char **argv)
     seeds_cmdline();
     seeds_boot_modules();
     seeds_xenstore();
+    seeds_guest_walk();
+    seeds_npt();
     return 0;
 }

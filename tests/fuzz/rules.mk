@@ -8,7 +8,7 @@
 # generator is an ordinary host program built with $(CC).
 
 FUZZ_CC := clang
-FUZZ_ALL := mb2 elf acpi dmar memmap cmdline boot_modules xenstore
+FUZZ_ALL := mb2 elf acpi dmar memmap cmdline boot_modules xenstore guest_walk npt
 FUZZ_TARGETS ?= $(FUZZ_ALL)
 FUZZ_SECONDS ?= 30
 FUZZ_DIR := $(OUT)/tests/fuzz
@@ -20,6 +20,11 @@ fuzz_dmar_SRCS := core/iommu/dmar.c
 fuzz_memmap_SRCS := core/mm/memmap.c
 fuzz_cmdline_SRCS := core/boot/cmdline.c
 fuzz_boot_modules_SRCS := core/boot/boot_modules.c core/mm/memmap.c
+fuzz_guest_walk_SRCS := core/svm/guest_walk.c
+# The NPT against the reference model and fake frame pool of its unit test.
+fuzz_npt_SRCS := core/npt/npt.c tests/unit/npt_model.c
+fuzz_npt_DEPS := tests/unit/npt_model.h
+fuzz_npt_CFLAGS = -Itests/unit
 # The XenStore library: its own include path, the IDL headers before it builds.
 fuzz_xenstore_SRCS := $(sort $(wildcard xenstore/*.c))
 fuzz_xenstore_DEPS := $(wildcard xenstore/*.h xenstore/include/xenstore/*.h)

@@ -13,3 +13,6 @@ UNIT_TESTS += evtchn gnttab
 unit_evtchn_SRCS := core/evtchn/evtchn.c
 unit_gnttab_SRCS := core/gnttab/gnttab.c
 UNIT_TESTS += svm_event
+UNIT_TESTS += guest_walk npt
+unit_guest_walk_SRCS := core/svm/guest_walk.c
+unit_npt_SRCS := core/npt/npt.c tests/unit/npt_model.c
