@@ -4,7 +4,10 @@
 # Install, from Debian packages only, whatever the build, `make run` and
 # `make test` need and this machine lacks. Cheap checks first: when nothing
 # is missing it prints nothing and never calls apt-get. It installs; it does
-# not configure or build anything.
+# not configure or build anything, except that it has build/qemu-root.sh
+# make, once, the Debian 13 (trixie) root whose QEMU 10.0 Mosaic runs on
+# instead of the host's (docs/qemu.md), from deb.debian.org into a cache
+# outside the work tree.
 #
 # Usage: build/deps.sh [CC]
 #   CC: the compiler the build will use (default: gcc). Clang and its
@@ -21,13 +24,13 @@ need() {
     done
 }
 have() { command -v "$1" >/dev/null 2>&1; }
+here=$(dirname "${BASH_SOURCE[0]}")
 
-# QEMU boots the ISO through SeaBIOS; the default NIC's option ROM comes
-# from ipxe-qemu. Both are hard dependencies of qemu-system-x86 today, but
-# naming them keeps --no-install-recommends safe if that ever changes.
-qemu_firmware_ok() {
-    [ -f /usr/share/seabios/bios-256k.bin ] || [ -f /usr/share/qemu/bios-256k.bin ]
-}
+# QEMU and its firmware come from trixie, in the root build/qemu-root.sh
+# makes with debootstrap; the host needs neither. debootstrap checks
+# trixie's Release file against the archive keyring, which must know
+# trixie's keys.
+qemu_root_ok() { [ -d "$("$here/qemu-root.sh" --root)" ]; }
 
 # Compile and run a program under ASan+UBSan: proves the compiler, its
 # sanitizer runtime and the link all work, not just that files exist.
@@ -51,8 +54,10 @@ clang_rt_ok() {
 
 check() {
     pkgs=()
-    have qemu-system-x86_64 || need qemu-system-x86
-    qemu_firmware_ok || need qemu-system-x86 seabios ipxe-qemu
+    if ! qemu_root_ok; then
+        [ -x /usr/sbin/debootstrap ] || have debootstrap || need debootstrap
+        [ -f /usr/share/keyrings/debian-archive-trixie-automatic.gpg ] || need debian-archive-keyring
+    fi
     have grub-mkrescue || need grub-common
     [ -f /usr/lib/grub/i386-pc/moddep.lst ] || need grub-pc-bin
     have xorriso || need xorriso
@@ -76,27 +81,32 @@ check() {
     esac
 }
 
+# Installs the missing packages, then checks again, so a package that did
+# not provide what we check for is reported here rather than as a confusing
+# build or boot failure later.
+install_missing() {
+    local install sudo
+    install=(env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${pkgs[@]}")
+    if [ "$(id -u)" -eq 0 ]; then
+        sudo=()
+    elif have sudo && sudo -n true 2>/dev/null; then
+        sudo=(sudo -n)
+    else
+        echo "deps: missing packages; run: sudo apt-get update && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends ${pkgs[*]}" >&2
+        exit 1
+    fi
+
+    echo "deps: installing ${pkgs[*]}"
+    "${sudo[@]}" apt-get update -qq >/dev/null
+    "${sudo[@]}" "${install[@]}" >/dev/null
+
+    check
+    if [ ${#pkgs[@]} -ne 0 ]; then
+        echo "deps: still missing after install: ${pkgs[*]}" >&2
+        exit 1
+    fi
+}
+
 check
-[ ${#pkgs[@]} -eq 0 ] && exit 0
-
-install=(env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${pkgs[@]}")
-if [ "$(id -u)" -eq 0 ]; then
-    sudo=()
-elif have sudo && sudo -n true 2>/dev/null; then
-    sudo=(sudo -n)
-else
-    echo "deps: missing packages; run: sudo apt-get update && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends ${pkgs[*]}" >&2
-    exit 1
-fi
-
-echo "deps: installing ${pkgs[*]}"
-"${sudo[@]}" apt-get update -qq >/dev/null
-"${sudo[@]}" "${install[@]}" >/dev/null
-
-# Verify, so a package that did not provide what we check for is reported
-# here rather than as a confusing build or boot failure later.
-check
-if [ ${#pkgs[@]} -ne 0 ]; then
-    echo "deps: still missing after install: ${pkgs[*]}" >&2
-    exit 1
-fi
+[ ${#pkgs[@]} -eq 0 ] || install_missing
+qemu_root_ok || "$here/qemu-root.sh"

@@ -3,7 +3,9 @@
 #
 # The one definition of the emulated machine Mosaic runs on (DESIGN.md,
 # "The machine we build for"), shared by `make run`, the boot scenarios and
-# the benchmarks. It launches QEMU; it does not build anything.
+# the benchmarks. It launches QEMU; it does not build anything. The QEMU is
+# Debian 13's, from the root build/qemu-root.sh makes (build/deps.sh runs
+# it), not the host's.
 #
 # Usage: build/qemu.sh run ISO [EXTRA...]
 #        build/qemu.sh batch ISO LOGFILE MONSOCK [EXTRA...]
@@ -15,8 +17,8 @@
 # Environment: MOSAIC_SMP (default 2), MOSAIC_MEM (default 2G),
 # MOSAIC_CPU (default EPYC,+svm,+npt,-rdtscp), MOSAIC_ACCEL (default tcg:
 # one host thread per CPU; tcg,thread=single runs every CPU on one host
-# thread, which QEMU 7.2's nested SVM needs for long cross-CPU exchanges:
-# docs/known-bugs.md). EXTRA arguments go last, so
+# thread, which QEMU's nested SVM, 7.2 and 10.0 alike, needs for long
+# cross-CPU exchanges: docs/known-bugs.md). EXTRA arguments go last, so
 # they may add devices; change the CPU through MOSAIC_CPU.
 #
 # Exit status in both modes: the guest ends QEMU by writing V to I/O port
@@ -39,6 +41,7 @@ qarg() { printf '%s' "${1//,/,,}"; }
 mode=$1 iso=$2
 shift 2
 [ -f "$iso" ] || { echo "qemu.sh: ISO '$iso' not found" >&2; exit 2; }
+qemu=("$(dirname "${BASH_SOURCE[0]}")/qemu-root.sh" --exec)
 
 # shellcheck disable=SC2054  # commas separate QEMU sub-options, not elements
 machine=(
@@ -56,13 +59,13 @@ machine=(
 case $mode in
 run)
     echo "mosaic: booting $iso in QEMU (quit: Ctrl-A then X)"
-    exec qemu-system-x86_64 "${machine[@]}" -nographic "$@"
+    exec "${qemu[@]}" "${machine[@]}" -nographic "$@"
     ;;
 batch)
     [ $# -ge 2 ] || usage
     log=$1 sock=$2
     shift 2
-    exec qemu-system-x86_64 "${machine[@]}" -display none \
+    exec "${qemu[@]}" "${machine[@]}" -display none \
         -serial "file:$(qarg "$log")" \
         -monitor "unix:$(qarg "$sock"),server=on,wait=off" "$@"
     ;;

@@ -36,8 +36,12 @@ GUEST_TEST_RE = re.compile(r"(?:^|\s)TEST (PASS|FAIL) (\S+?)(?::\s*(.*))?$")
 # "VADDR: PADDR XGPDACTUW", a letter when the bit is set, '-' when clear
 # (X = no-execute, W = writable). Only the leaf entry's bits are shown.
 TLB_RE = re.compile(r"^([0-9a-f]{16}): ([0-9a-f]{16}) ([X-][G-][P-][D-][A-][C-][T-][U-][W-])$")
-# Warnings QEMU prints for every boot with the EPYC model under TCG.
-QEMU_NOISE_RE = re.compile(r"TCG doesn't support requested feature")
+# Warnings QEMU prints for every boot with the EPYC model under TCG, and
+# the trixie QEMU's refusal of a host QEMU's ui-opengl module, which it
+# finds at its compiled-in module path (build/qemu-root.sh).
+QEMU_NOISE_RE = re.compile(r"TCG doesn't support requested feature|"
+                           r"failed to initialize module: .*/ui-opengl\.so|"
+                           r"^Only modules from the same build can be loaded")
 
 print_lock = threading.Lock()
 stopping = threading.Event()
@@ -475,6 +479,19 @@ def parse_core_args(values, out):
     return cores or [("", out / "core/mosaic.elf")]
 
 
+def qemu_version():
+    """The QEMU every boot runs, as one line for the run's header, or None."""
+    root = REPO / "build/qemu-root.sh"
+    proc = subprocess.run([str(root), "--exec", "--version"], stdin=subprocess.DEVNULL,
+                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    lines = proc.stdout.decode(errors="replace").splitlines()
+    if proc.returncode or not lines:
+        say("qemu: %s" % (" / ".join(lines[-3:]) or "build/qemu-root.sh --exec --version failed"))
+        return None
+    where = subprocess.run([str(root), "--root"], stdout=subprocess.PIPE).stdout.decode().strip()
+    return "qemu: %s, from %s" % (lines[0], where)
+
+
 def build_iso(scn, core, iso):
     if not core.is_file():
         return "core image %s not found (build it first)" % core
@@ -520,6 +537,11 @@ def main():
     if not units and not runs and not broken:
         say("no tests match %r" % args.filter if args.filter else "no tests found")
         return 1
+    if runs:
+        version = qemu_version()
+        if not version:
+            return 1
+        say(version)
     for line in broken:
         say(line)
         totals.add(0, 1)

@@ -4,9 +4,9 @@
 domains/ipctest (an echo ring between two domains, tests/boot/ipc.scn):
 one with the two domains on different CPUs, one with both on CPU 0. The
 different-CPU case is booted twice: with a host thread per emulated CPU
-(QEMU's default) and with both CPUs on one host thread, which QEMU 7.2's
-nested SVM needs for long exchanges (docs/known-bugs.md); boots that
-fail are counted, not averaged in.
+(QEMU's default) and with both CPUs on one host thread, which QEMU's
+nested SVM (7.2 and 10.0) needs for long exchanges (docs/known-bugs.md);
+boots that fail are counted, not averaged in.
 Per boot, ipctest prints the ring throughput (64-byte requests/s), the
 median event-channel round trip (cycles and us) next to the median null
 hypercall of the same run, and bulk transfer rates by grant copy and by

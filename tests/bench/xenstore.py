@@ -32,7 +32,7 @@ FIGURES = [
 ]
 DONE = [("done", re.compile(r"no domains left running"))]
 # As tests/boot/xenstore.scn: both emulated CPUs on one host thread
-# (docs/known-bugs.md: QEMU 7.2's nested SVM with a thread per CPU).
+# (docs/known-bugs.md: QEMU's nested SVM with a thread per CPU).
 ACCEL = "tcg,thread=single"
 
 
