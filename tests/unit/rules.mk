@@ -13,3 +13,6 @@ UNIT_TESTS += evtchn gnttab
 unit_evtchn_SRCS := core/evtchn/evtchn.c
 unit_gnttab_SRCS := core/gnttab/gnttab.c
 UNIT_TESTS += svm_event
+UNIT_TESTS += epoch domain_ids
+unit_epoch_SRCS := core/mm/epoch.c
+unit_domain_ids_SRCS := core/domain/domain_ids.c
