@@ -46,6 +46,7 @@ bench: deps
 	@$(MAKE) --no-print-directory all
 	@$(PYTHON) tests/bench/boot.py --out $(OUT)
 	@$(PYTHON) tests/bench/domains.py --out $(OUT)
+	@$(PYTHON) tests/bench/many.py --out $(OUT)
 	@$(PYTHON) tests/bench/ipc.py --out $(OUT)
 	@$(PYTHON) tests/bench/xenstore.py --out $(OUT)
 

@@ -1,13 +1,19 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Domain objects: a fixed table of slots (no general allocation in the
- * core), RAM from the frame allocator mapped through the domain's nested
- * page tables, and destruction that hands every owned frame back. Domain
- * ids rotate, as Xen's do: a dead domain's id is not given again until
- * the id space wraps, so a port or grant still naming it names nobody.
+ * Domain objects: each domain and its vCPUs in frames of their own (no
+ * general allocation in the core: they are counted in the domain's books
+ * and checked when it goes), found by id in a two-level table
+ * (domain_ids.c) and walked in a list, both read without a lock; RAM
+ * from the frame allocator mapped through the domain's nested page
+ * tables, and destruction that hands every owned frame back. Ids rotate,
+ * as Xen's do, so a port or grant still naming a dead domain names
+ * nobody. A destroyed domain's own frames go back through the deferred
+ * free (docs/deferred-free.md), never while another CPU may read them.
+ * Lock order: domain_lock, then the frame lock or retire_lock.
  */
 #include "core/domain.h"
 #include "core/arch.h"
+#include "core/domain_ids.h"
 #include "core/errno.h"
 #include "core/evtchn_domain.h"
 #include "core/gnttab_domain.h"
@@ -15,94 +21,95 @@
 #include "core/sched.h"
 #include "core/mm.h"
 #include "core/panic.h"
+#include "core/retire.h"
 #include "core/string.h"
 #include "core/vcpu.h"
 #include "idl/mgmt.h"
 
-static struct domain domains[DOMAIN_MAX];           /* slots: protected by domain_lock */
-static struct spinlock domain_lock = SPINLOCK_INIT; /* guards slot allocation and state */
-/* Per slot, outside struct domain so that claiming a slot (which clears
- * the struct) never loses a count: hypercall references (atomic), and the
- * reaper's claim (atomic; cleared when the slot is claimed again). Both
- * sides publish first and look second (sequentially consistent), so a
- * getter and the reaper cannot both go ahead. */
-static uint32_t slot_refs[DOMAIN_MAX];
-static uint32_t slot_dying[DOMAIN_MAX];
-static domid_t next_id = 1; /* the next id to try: protected by domain_lock */
+_Static_assert(DOMAIN_IDS_END == MGMT_DOMID_SELF, "ids end below Xen's first reserved id");
 
-/* A domain others may see: created and not yet freed. */
+static struct spinlock domain_lock = SPINLOCK_INIT; /* the id table, the list, states */
+static struct domain_ids ids = { .next = 1 };       /* protected by domain_lock; read lock-free */
+static struct domain *list_first, *list_last;       /* protected by domain_lock; list_first read lock-free */
+
+/* A domain others may see: created and not yet destroyed. */
 static bool visible(const struct domain *d)
 {
     enum domain_state s = __atomic_load_n(&d->state, __ATOMIC_SEQ_CST);
 
-    return s != DOMAIN_FREE && s != DOMAIN_CREATING;
+    return s != DOMAIN_DEAD && s != DOMAIN_CREATING;
 }
 
-struct domain *domain_slot(unsigned i)
+/* d, or the first visible domain after it in the list. */
+static struct domain *visible_from(struct domain *d)
 {
-    return i < DOMAIN_MAX && visible(&domains[i]) ? &domains[i] : NULL;
-}
-
-static bool id_in_use(domid_t id)
-{
-    ASSERT(spin_held_by_me(&domain_lock));
-    for (unsigned i = 0; i < DOMAIN_MAX; i++)
-        if (domains[i].state != DOMAIN_FREE && domains[i].id == id)
-            return true;
-    return false;
-}
-
-/* The next id after the last one given that no domain holds; ids run
- * from 1 to below Xen's first reserved id, then wrap. There are more ids
- * than slots, so one is always free. */
-static domid_t id_take(void)
-{
-    domid_t id;
-
-    ASSERT(spin_held_by_me(&domain_lock));
-    do {
-        id = next_id;
-        next_id = next_id + 1u >= MGMT_DOMID_SELF ? 1 : (domid_t)(next_id + 1u);
-    } while (id_in_use(id));
-    return id;
-}
-
-/* A free slot, cleared and in DOMAIN_CREATING: nobody finds it until
- * domain_create publishes it, so its own error paths may free it at once. */
-static struct domain *slot_claim(void)
-{
-    uint64_t f = spin_lock_irqsave(&domain_lock);
-    struct domain *d = NULL;
-
-    for (unsigned i = 0; i < DOMAIN_MAX && !d; i++) {
-        if (domains[i].state == DOMAIN_FREE) {
-            d = &domains[i];
-            memset(d, 0, sizeof(*d));
-            __atomic_store_n(&slot_dying[i], 0, __ATOMIC_SEQ_CST);
-            d->id = id_take();
-            d->state = DOMAIN_CREATING;
-            d->lock = (struct spinlock)SPINLOCK_INIT;
-            d->con_lock = (struct spinlock)SPINLOCK_INIT;
-        }
-    }
-    spin_unlock_irqrestore(&domain_lock, f);
+    while (d && !visible(d))
+        d = __atomic_load_n(&d->next, __ATOMIC_ACQUIRE);
     return d;
 }
 
-static void slot_release(struct domain *d)
+struct domain *domain_first(void)
+{
+    return visible_from(__atomic_load_n(&list_first, __ATOMIC_ACQUIRE));
+}
+
+struct domain *domain_next(const struct domain *d)
+{
+    return visible_from(__atomic_load_n(&d->next, __ATOMIC_ACQUIRE));
+}
+
+struct domain_ids_leaf *domain_ids_env_leaf_alloc(void)
+{
+    paddr_t pa;
+
+    ASSERT(spin_held_by_me(&domain_lock));
+    return frame_alloc_zeroed(&pa) == 0 ? phys_to_virt(pa) : NULL;
+}
+
+void domain_ids_env_leaf_retire(struct domain_ids_leaf *leaf)
+{
+    ASSERT(spin_held_by_me(&domain_lock));
+    retire_frames(&leaf->retired, virt_to_phys(leaf), 1);
+}
+
+/* Gives d (CREATING: nobody finds it yet) an id and puts it at the end
+ * of the list; 0, -ERR_NOSPC or -ERR_NOMEM with nothing changed. */
+static int enlist(struct domain *d)
+{
+    uint64_t f = spin_lock_irqsave(&domain_lock);
+    int r = domain_ids_add(&ids, d, &d->id);
+
+    if (r == 0) {
+        d->prev = list_last;
+        /* Filled in before it is linked: a reader may reach it at once. */
+        __atomic_store_n(list_last ? &list_last->next : &list_first, d, __ATOMIC_RELEASE);
+        list_last = d;
+    }
+    spin_unlock_irqrestore(&domain_lock, f);
+    return r;
+}
+
+/* Takes d out of the table and the list, and retires its frames. Its own
+ * next pointer stays, so a reader standing on it walks on. */
+static void delist(struct domain *d)
 {
     uint64_t f = spin_lock_irqsave(&domain_lock);
 
-    d->state = DOMAIN_FREE;
+    __atomic_store_n(&d->state, DOMAIN_DEAD, __ATOMIC_SEQ_CST);
+    domain_ids_remove(&ids, d->id);
+    __atomic_store_n(d->prev ? &d->prev->next : &list_first, d->next, __ATOMIC_RELEASE);
+    if (d->next)
+        d->next->prev = d->prev;
+    else
+        list_last = d->prev;
+    retire_frames(&d->retired, virt_to_phys(d), d->frames);
     spin_unlock_irqrestore(&domain_lock, f);
 }
 
 bool domain_get(struct domain *d)
 {
-    size_t i = (size_t)(d - domains);
-
-    __atomic_fetch_add(&slot_refs[i], 1, __ATOMIC_SEQ_CST);
-    if (__atomic_load_n(&slot_dying[i], __ATOMIC_SEQ_CST) || !visible(d)) {
+    __atomic_fetch_add(&d->refs, 1, __ATOMIC_SEQ_CST);
+    if (__atomic_load_n(&d->dying, __ATOMIC_SEQ_CST) || !visible(d)) {
         domain_put(d);
         return false;
     }
@@ -111,18 +118,18 @@ bool domain_get(struct domain *d)
 
 void domain_put(struct domain *d)
 {
-    uint32_t was = __atomic_fetch_sub(&slot_refs[d - domains], 1, __ATOMIC_SEQ_CST);
+    uint32_t was = __atomic_fetch_sub(&d->refs, 1, __ATOMIC_SEQ_CST);
 
     if (was == 0) /* a put without its get: kept in release builds too */
         panic("domain: d%u's hypercall references went below zero", d->id);
 }
 
+/* Both sides publish first and look second (sequentially consistent), so
+ * a getter and the reaper cannot both go ahead. */
 bool domain_claim_destroy(struct domain *d)
 {
-    size_t i = (size_t)(d - domains);
-
-    __atomic_store_n(&slot_dying[i], 1, __ATOMIC_SEQ_CST);
-    if (__atomic_load_n(&slot_refs[i], __ATOMIC_SEQ_CST) == 0)
+    __atomic_store_n(&d->dying, 1, __ATOMIC_SEQ_CST);
+    if (__atomic_load_n(&d->refs, __ATOMIC_SEQ_CST) == 0)
         return true;
     domain_unclaim(d); /* a hypercall is using it: the next reaper pass */
     return false;
@@ -130,15 +137,14 @@ bool domain_claim_destroy(struct domain *d)
 
 void domain_unclaim(struct domain *d)
 {
-    __atomic_store_n(&slot_dying[d - domains], 0, __ATOMIC_SEQ_CST);
+    __atomic_store_n(&d->dying, 0, __ATOMIC_SEQ_CST);
 }
 
 struct domain *domain_find(domid_t id)
 {
-    for (unsigned i = 0; i < DOMAIN_MAX; i++)
-        if (visible(&domains[i]) && __atomic_load_n(&domains[i].id, __ATOMIC_RELAXED) == id)
-            return &domains[i];
-    return NULL;
+    struct domain *d = domain_ids_find(&ids, id);
+
+    return d && visible(d) ? d : NULL;
 }
 
 /* Frees the frames this call mapped in [gfn, gfn + n) after a failure. */
@@ -185,22 +191,59 @@ int domain_populate(struct domain *d, uint64_t gfn, uint64_t n)
     return r;
 }
 
+/* Frames holding a domain's struct with nr_vcpus vCPUs. */
+static size_t struct_frames(unsigned nr_vcpus)
+{
+    return (size_t)(ALIGN_UP(offsetof(struct domain, vcpus) + nr_vcpus * sizeof(struct vcpu), PAGE_SIZE) >> PAGE_SHIFT);
+}
+
+/* A zeroed domain in DOMAIN_CREATING (nobody finds it) with an id, in
+ * frames of its own. Reserves first: every frame domain_create will take
+ * must be free now, or it is refused before anything changes (another
+ * CPU may still take some meanwhile: domain_create's failures undo). */
+static int domain_alloc(unsigned nr_vcpus, struct domain **out)
+{
+    size_t frames = struct_frames(nr_vcpus);
+    paddr_t pa;
+    struct domain *d;
+    int r;
+
+    /* Its struct, the nested page table root, shared info, a VMCB per
+     * vCPU and the event-channel table. */
+    if (frame_free_count() < frames + 2 + nr_vcpus + evtchn_domain_frames())
+        return -ERR_NOMEM;
+    if ((frames == 1 ? frame_alloc(&pa) : frame_alloc_range(frames, 1, 0, &pa)) != 0)
+        return -ERR_NOMEM;
+    d = phys_to_virt(pa);
+    memset(d, 0, frames * PAGE_SIZE);
+    d->frames = frames;
+    d->state = DOMAIN_CREATING;
+    d->lock = (struct spinlock)SPINLOCK_INIT;
+    d->con_lock = (struct spinlock)SPINLOCK_INIT;
+    if ((r = enlist(d)) != 0) {
+        frame_free_range(pa, frames); /* never linked: nobody can have seen it */
+        return r;
+    }
+    *out = d;
+    return 0;
+}
+
 int domain_create(const char *name, unsigned nr_vcpus, uint64_t max_pages, domid_t controller, struct domain **out)
 {
     struct domain *d;
+    int r;
 
     if (nr_vcpus == 0 || nr_vcpus > DOMAIN_MAX_VCPUS)
         return -ERR_INVAL;
-    d = slot_claim();
-    if (!d)
-        return -ERR_NOSPC;
+    if ((r = domain_alloc(nr_vcpus, &d)) != 0)
+        return r;
     snprintf(d->name, sizeof(d->name), "%s", name);
     d->max_pages = max_pages;
     d->controller = controller;
     d->shared_info_gfn = ~0ull;
     if (npt_create(&d->npt) != 0 || frame_alloc_zeroed(&d->shared_info) != 0) {
-        npt_destroy(&d->npt);
-        slot_release(d);
+        d->shared_info = 0;
+        domain_destroy(d);
         return -ERR_NOMEM;
     }
     for (unsigned i = 0; i < nr_vcpus; i++) {
@@ -251,9 +294,8 @@ int domain_unpause(struct domain *d)
  * shut down now, reaped by the next pass. */
 static void orphan_children(const struct domain *d)
 {
-    for (unsigned i = 0; i < DOMAIN_MAX; i++) {
-        struct domain *c = domain_slot(i);
-        if (!c || c == d || c->controller != d->id)
+    for (struct domain *c = domain_first(); c; c = domain_next(c)) {
+        if (c == d || c->controller != d->id)
             continue;
         c->controller = DOMID_NONE; /* first: its shutdown must not signal d */
         if (__atomic_load_n(&c->state, __ATOMIC_SEQ_CST) == DOMAIN_BUILDING) {
@@ -270,13 +312,13 @@ void domain_destroy(struct domain *d)
     /* What the domain's books say it holds, against what is freed: the
      * two must agree (other CPUs may allocate meanwhile, so the global
      * free count cannot tell; the boot scenarios compare it at the end). */
-    size_t held = d->npt.owned + d->npt.tables + d->nr_vcpus + (d->shared_info ? 1 : 0) +
+    size_t held = d->frames + d->npt.owned + d->npt.tables + d->nr_vcpus + (d->shared_info ? 1 : 0) +
                   (d->evtchn_frames ? evtchn_domain_frames() : 0) + 2u * d->gnttab.nr_frames +
                   d->gnttab.nr_maptrack_frames,
-           freed = 0, orphaned;
+           freed = d->frames, orphaned; /* its struct's frames: retired by delist below */
 
     /* Every path that frees a domain takes its vCPUs out of the scheduler
-     * here, so none can leave the run queues pointing into a freed slot.
+     * here, so none can leave the run queues pointing into a freed domain.
      * Callers guarantee no CPU holds one (it never ran, or the reaper saw
      * them all stopped), so this cannot be refused. */
     if (sched_domain_remove(d) != 0)
@@ -304,7 +346,7 @@ void domain_destroy(struct domain *d)
                  freed, frame_free_count(), frame_total_count());
     else
         log_err("domain: d%u '%s' destroyed: LEAK: held %zu frames, %zu returned", d->id, d->name, held, freed);
-    slot_release(d);
+    delist(d);
 }
 
 const char *domain_reason_name(enum shutdown_reason r)
@@ -358,15 +400,6 @@ void domain_flush_guest_tlb(struct domain *d)
         while (__atomic_load_n(&v->in_guest, __ATOMIC_SEQ_CST) && __atomic_load_n(&v->exits, __ATOMIC_SEQ_CST) == exits)
             arch_cpu_relax();
     }
-}
-
-unsigned domain_count(void)
-{
-    unsigned n = 0;
-
-    for (unsigned i = 0; i < DOMAIN_MAX; i++)
-        n += visible(&domains[i]);
-    return n;
 }
 
 /* Copies page by page between core memory and guest frames. With

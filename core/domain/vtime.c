@@ -75,9 +75,8 @@ uint64_t vtime_expire(uint64_t now)
 {
     uint64_t earliest = 0;
 
-    for (unsigned i = 0; i < DOMAIN_MAX; i++) {
-        struct domain *d = domain_slot(i);
-        if (!d || __atomic_load_n(&d->state, __ATOMIC_ACQUIRE) != DOMAIN_RUNNING)
+    for (struct domain *d = domain_first(); d; d = domain_next(d)) {
+        if (__atomic_load_n(&d->state, __ATOMIC_ACQUIRE) != DOMAIN_RUNNING)
             continue;
         for (unsigned j = 0; j < d->nr_vcpus; j++) {
             struct vcpu *v = &d->vcpus[j];

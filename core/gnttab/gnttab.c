@@ -184,9 +184,8 @@ int gnttab_map(struct gnttab_table *t, uint16_t dom, grant_ref_t ref, uint32_t f
 /* Another mapping, anywhere, of the orphan frame mfn. */
 static bool orphan_still_mapped(uint64_t mfn)
 {
-    for (size_t d = 0; d < gnttab_env_nr_slots(); d++) {
-        const struct gnttab_table *t = gnttab_env_slot(d);
-        for (grant_handle_t h = 0; t && h < (uint32_t)t->nr_maptrack_frames * GNTTAB_MAPS_PER_FRAME; h++) {
+    for (const struct gnttab_table *t = gnttab_env_next(NULL); t; t = gnttab_env_next(t)) {
+        for (grant_handle_t h = 0; h < (uint32_t)t->nr_maptrack_frames * GNTTAB_MAPS_PER_FRAME; h++) {
             const struct gnttab_map *m = map_of(t, h);
             if ((m->flags & GNTTAB_MAP_USED) && (m->flags & GNTTAB_MAP_ORPHAN) && m->mfn == mfn)
                 return true;
@@ -318,9 +317,8 @@ bool gnttab_frame_pinned(const struct gnttab_table *t, uint64_t gfn)
 /* The dying granter t: every mapping of its grants ref becomes an orphan. */
 static void orphan_maps_of(const struct gnttab_table *t, grant_ref_t ref)
 {
-    for (size_t d = 0; d < gnttab_env_nr_slots(); d++) {
-        struct gnttab_table *mt = gnttab_env_slot(d);
-        for (grant_handle_t h = 0; mt && h < (uint32_t)mt->nr_maptrack_frames * GNTTAB_MAPS_PER_FRAME; h++) {
+    for (struct gnttab_table *mt = gnttab_env_next(NULL); mt; mt = gnttab_env_next(mt)) {
+        for (grant_handle_t h = 0; h < (uint32_t)mt->nr_maptrack_frames * GNTTAB_MAPS_PER_FRAME; h++) {
             struct gnttab_map *m = map_of(mt, h);
             if ((m->flags & GNTTAB_MAP_USED) && !(m->flags & GNTTAB_MAP_ORPHAN) && m->granter == t->dom &&
                 m->ref == ref)

@@ -15,7 +15,7 @@
 
 static struct spinlock gnttab_lock = SPINLOCK_INIT; /* every domain's grant table */
 
-#define DOM_OF(t) ((struct domain *)(void *)((char *)(t)-offsetof(struct domain, gnttab)))
+#define DOM_OF(t) ((struct domain *)(void *)((const char *)(t)-offsetof(struct domain, gnttab)))
 
 uint64_t gnttab_lock_all(void)
 {
@@ -35,17 +35,14 @@ struct gnttab_table *gnttab_env_table(uint16_t dom)
     return d && d->gnttab_live ? &d->gnttab : NULL;
 }
 
-size_t gnttab_env_nr_slots(void)
+struct gnttab_table *gnttab_env_next(const struct gnttab_table *prev)
 {
-    return DOMAIN_MAX;
-}
-
-struct gnttab_table *gnttab_env_slot(size_t slot)
-{
-    struct domain *d = domain_slot((unsigned)slot);
+    struct domain *d = prev ? domain_next(DOM_OF(prev)) : domain_first();
 
     ASSERT(spin_held_by_me(&gnttab_lock));
-    return d && d->gnttab_live ? &d->gnttab : NULL;
+    while (d && !d->gnttab_live)
+        d = domain_next(d);
+    return d ? &d->gnttab : NULL;
 }
 
 int gnttab_env_ram(struct gnttab_table *t, uint64_t gfn, uint64_t *mfn)

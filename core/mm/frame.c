@@ -79,6 +79,14 @@ void frame_free(paddr_t pa)
     spin_unlock_irqrestore(&frame_lock, f);
 }
 
+void frame_free_range(paddr_t pa, size_t count)
+{
+    uint64_t f = spin_lock_irqsave(&frame_lock);
+
+    frame_pool_free_range(&pool, pa, count);
+    spin_unlock_irqrestore(&frame_lock, f);
+}
+
 size_t frame_free_count(void)
 {
     uint64_t f = spin_lock_irqsave(&frame_lock);

@@ -197,7 +197,9 @@ int frame_pool_alloc_range(struct frame_pool *p, size_t count, size_t align_fram
     top = limit ? (size_t)MIN(limit >> PAGE_SHIFT, p->nframes) : p->nframes;
     if (count > top || count > p->free)
         return -ERR_NOMEM;
-    /* Each failed try resumes past the frame that blocked it. */
+    /* Each failed try resumes at the next free frame past the one that
+     * blocked it, skipping taken frames a word at a time: a long run of
+     * allocated memory below costs its words, not its frames. */
     while (f <= top - count) {
         size_t blocked = frame_find_set(p->unavail, f, f + count);
 
@@ -206,7 +208,7 @@ int frame_pool_alloc_range(struct frame_pool *p, size_t count, size_t align_fram
             *out = frame_addr(f);
             return 0;
         }
-        f = frame_align_up(blocked + 1, align_frames, top - count);
+        f = frame_align_up(frame_find_clear(p->unavail, blocked + 1, top), align_frames, top - count);
     }
     return -ERR_NOMEM;
 }

@@ -3,13 +3,16 @@
  * The per-CPU run loop around the credit scheduler's policy (credit.c):
  * pick under the scheduler lock, arm the slice timer, run the vCPU until
  * an interrupt ends its turn, and tell the policy when it blocked. The
- * boot CPU also reaps stopped domains once no CPU holds their vCPUs.
+ * boot CPU also reaps stopped domains once no CPU holds their vCPUs. The
+ * top of the loop is each CPU's quiescent point for the deferred free
+ * (docs/deferred-free.md): nothing found there before is held past it.
  */
 #include "core/arch.h"
 #include "core/errno.h"
 #include "core/log.h"
 #include "core/mm.h"
 #include "core/panic.h"
+#include "core/retire.h"
 #include "core/sched.h"
 #include "core/spinlock.h"
 #include "core/vcpu.h"
@@ -154,9 +157,8 @@ static bool reapable(const struct domain *d)
 
 static void reap(void)
 {
-    for (unsigned i = 0; i < DOMAIN_MAX; i++) {
-        struct domain *d = domain_slot(i);
-        if (!d || !reapable(d))
+    for (struct domain *d = domain_first(); d; d = domain_next(d)) {
+        if (!reapable(d))
             continue;
         if (!domain_claim_destroy(d)) {
             log_debug("domain: d%u's destruction waits for a hypercall of another domain", d->id);
@@ -169,41 +171,36 @@ static void reap(void)
     }
 }
 
-/* Something is still running, being built, or waiting to be reaped. */
+/* Something is still running, being built, or waiting to be reaped, or
+ * a reaped domain's frames have not gone back yet. */
 static bool any_domain_busy(void)
 {
-    for (unsigned i = 0; i < DOMAIN_MAX; i++) {
-        struct domain *d = domain_slot(i);
-        if (d && (d->state != DOMAIN_SHUTDOWN || reapable(d)))
+    for (struct domain *d = domain_first(); d; d = domain_next(d))
+        if (d->state != DOMAIN_SHUTDOWN || reapable(d))
             return true;
-    }
-    return false;
+    return retire_pending() != 0;
 }
 
 /* test.sched_report: CPU time charged per domain between a mark taken a
  * quarter of the way in (so start-up is left out) and the end. Boot CPU. */
-static uint64_t mark_ns, mark_runtime[DOMAIN_MAX], mark_idle[64];
-static uint64_t idle_ns[64]; /* time each CPU slept with nothing to run: its own slot */
+static uint64_t mark_ns, mark_idle[64]; /* and each domain's sched_mark_ns */
+static uint64_t idle_ns[64];            /* time each CPU slept with nothing to run: its own slot */
 
 static void report_mark(void)
 {
     mark_ns = arch_time_ns();
     for (unsigned c = 0; c < 64; c++)
         mark_idle[c] = __atomic_load_n(&idle_ns[c], __ATOMIC_RELAXED);
-    for (unsigned i = 0; i < DOMAIN_MAX; i++)
-        mark_runtime[i] = domain_slot(i) ? sched_runtime_ns(domain_slot(i)) : 0;
+    for (struct domain *d = domain_first(); d; d = domain_next(d))
+        d->sched_mark_ns = sched_runtime_ns(d);
 }
 
 static void report_and_exit(void)
 {
     uint64_t window_us = (arch_time_ns() - mark_ns) / 1000u;
 
-    for (unsigned i = 0; i < DOMAIN_MAX; i++) {
-        struct domain *d = domain_slot(i);
-        uint64_t us;
-        if (!d)
-            continue;
-        us = (sched_runtime_ns(d) - mark_runtime[i]) / 1000u;
+    for (struct domain *d = domain_first(); d; d = domain_next(d)) {
+        uint64_t us = (sched_runtime_ns(d) - d->sched_mark_ns) / 1000u; /* all of it for one made after the mark */
         log_info("sched: d%u '%s' ran %llu us of %llu us (%llu.%llu%% of one CPU)", d->id, d->name,
                  (unsigned long long)us, (unsigned long long)window_us, (unsigned long long)(us * 100 / window_us),
                  (unsigned long long)(us * 1000 / window_us % 10));
@@ -224,9 +221,12 @@ void sched_start(bool exit_when_idle, uint64_t report_at_ms)
     while (!__atomic_load_n(&sched_ready, __ATOMIC_ACQUIRE))
         arch_wait_for_interrupt();
     for (;;) {
-        uint64_t slice = 0, next_timer, f = spin_lock_irqsave(&sched_lock);
-        struct credit_vcpu *cv = credit_pick(&cs, cpu, arch_time_ns(), &slice);
+        uint64_t slice = 0, next_timer, f;
+        struct credit_vcpu *cv;
 
+        retire_quiescent();
+        f = spin_lock_irqsave(&sched_lock);
+        cv = credit_pick(&cs, cpu, arch_time_ns(), &slice);
         spin_unlock_irqrestore(&sched_lock, f);
         if (cv)
             run_slice(VCPU_OF(cv), cpu, slice);
@@ -259,6 +259,7 @@ void sched_start(bool exit_when_idle, uint64_t report_at_ms)
             arch_timer_oneshot(sleep);
             if (!arch_take_resched()) {
                 now = arch_time_ns();
+                retire_idle(); /* until the top of the loop: it holds nothing */
                 arch_wait_for_interrupt();
                 __atomic_fetch_add(&idle_ns[cpu], arch_time_ns() - now, __ATOMIC_RELAXED);
             }

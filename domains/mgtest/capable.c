@@ -129,7 +129,7 @@ static const char *create_child(const char *name, uint32_t nr_vcpus)
 
     if (w)
         return w;
-    if (c.domid == 0 || c.domid >= 64 || c.domid == MGTEST_NO_DOMAIN || c.domid == mgtest_domid)
+    if (c.domid == 0 || c.domid >= MGMT_DOMID_SELF || c.domid == MGTEST_NO_DOMAIN || c.domid == mgtest_domid)
         return mgtest_why("the new domain's id is %u", c.domid);
     child = c.domid;
     printf("mgtest: created child d%u '%s'\n", child, name);
@@ -173,8 +173,8 @@ static void aimed_at(const char *what, const uint16_t *ids, size_t n, long want)
     }
 }
 
-/* Ids with no domain behind them: slot 0 (never used), an empty slot,
- * past the table, far past it: -ESRCH. DOMID_SELF outside DOMAIN_INFO
+/* Ids with no domain behind them: 0 (never used), ids the scenario never
+ * reaches, past the id space: -ESRCH. DOMID_SELF outside DOMAIN_INFO
  * is not the caller (the IDL documents it for DOMAIN_INFO only): -ESRCH
  * as well. Its own id: it does not control itself, -EPERM. */
 static void test_not_ours(void)

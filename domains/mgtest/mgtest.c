@@ -17,6 +17,8 @@
  *   creates a child to feed bad input to (capable.c).
  * - race: two vCPUs; one copies into children the other destroys
  *   (race.c).
+ * - many: count=N tiny children alive at once, each run, timed and
+ *   destroyed (many.c).
  *
  * Command line: `domid=N`, its own domain id (no hypercall it may make
  * tells it; needed in every mode but narrow), `name=NAME`, its name in the
@@ -442,7 +444,9 @@ static const char *test_unchanged(const struct mgmt_domain_info *first)
     return NULL;
 }
 
-enum mode { MODE_DENIED, MODE_CAPABLE, MODE_NARROW, MODE_RACE, MODE_CREATE_RACE, MODE_ORPHAN };
+enum mode { MODE_DENIED, MODE_CAPABLE, MODE_NARROW, MODE_RACE, MODE_CREATE_RACE, MODE_ORPHAN, MODE_MANY };
+
+static unsigned many_count = 200; /* count=N, for mode=many */
 
 /* The capabilities each mode's manifest grants. */
 static const uint64_t mode_caps[] = {
@@ -452,6 +456,7 @@ static const uint64_t mode_caps[] = {
     [MODE_RACE] = MGMT_CAP_DOMAIN_CREATE | MGMT_CAP_DOMAIN_BUILD | MGMT_CAP_DOMAIN_CONTROL,
     [MODE_CREATE_RACE] = MGMT_CAP_DOMAIN_CREATE | MGMT_CAP_DOMAIN_BUILD | MGMT_CAP_DOMAIN_CONTROL,
     [MODE_ORPHAN] = MGMT_CAP_DOMAIN_CREATE | MGMT_CAP_DOMAIN_BUILD,
+    [MODE_MANY] = MGMT_CAP_DOMAIN_CREATE | MGMT_CAP_DOMAIN_BUILD | MGMT_CAP_DOMAIN_CONTROL,
 };
 
 /* domid=N, name=NAME and mode=M from the command line; the end of our RAM. */
@@ -483,14 +488,18 @@ static const char *setup(int argc, char **argv, enum mode *mode)
             *mode = MODE_CREATE_RACE;
         } else if (strcmp(argv[i], "mode=orphan") == 0) {
             *mode = MODE_ORPHAN;
+        } else if (strcmp(argv[i], "mode=many") == 0) {
+            *mode = MODE_MANY;
+        } else if (strncmp(argv[i], "count=", 6) == 0) {
+            many_count = (unsigned)strtoul(argv[i] + 6, NULL, 10);
         } else {
-            w = "unknown word on the command line (want domid=N, name=NAME, "
-                "mode=denied|capable|narrow|race|create_race|orphan)";
+            w = "unknown word on the command line (want domid=N, name=NAME, count=N, "
+                "mode=denied|capable|narrow|race|create_race|orphan|many)";
         }
     }
     /* A domain restarted on crash has a new id, which its command line
      * cannot know: orphan mode does not use one. */
-    if (!w && !mgtest_domid && *mode != MODE_NARROW && *mode != MODE_ORPHAN)
+    if (!w && !mgtest_domid && *mode != MODE_NARROW && *mode != MODE_ORPHAN && *mode != MODE_MANY)
         w = "no domid=N on the command line";
     for (uint32_t i = 0; i < si->memmap_entries; i++)
         if (map[i].type == XEN_HVM_MEMMAP_TYPE_RAM && map[i].addr + map[i].size > mgtest_ram_end)
@@ -514,14 +523,16 @@ int main(int argc, char **argv)
     mgtest_check("mgtest_args", w);
     if (w)
         return 1;
-    if (mode == MODE_RACE || mode == MODE_CREATE_RACE || mode == MODE_ORPHAN) {
+    if (mode == MODE_RACE || mode == MODE_CREATE_RACE || mode == MODE_ORPHAN || mode == MODE_MANY) {
         /* Not the one-vCPU self checks below: two vCPUs, or a crash. */
         if (mode == MODE_RACE)
             mgtest_race();
         else if (mode == MODE_CREATE_RACE)
             mgtest_create_race();
-        else
+        else if (mode == MODE_ORPHAN)
             mgtest_orphan();
+        else
+            mgtest_many(many_count);
         printf("mgtest: %d checks, %d failed\n", checks, failures);
         printf("mgtest: done\n");
         return failures ? 1 : 0;

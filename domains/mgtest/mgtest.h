@@ -17,7 +17,7 @@
 #include "idl/xen_errno.h"
 
 #define MGTEST_PAGE_SIZE 4096u
-#define MGTEST_NO_DOMAIN 63 /* a valid slot number that the scenarios never fill */
+#define MGTEST_NO_DOMAIN 63 /* a valid id that the scenarios never reach */
 
 /* Every command's argument, with room for sizes past the largest. */
 union mgmt_arg {
@@ -102,6 +102,9 @@ void mgtest_narrow(void);
 void mgtest_race(void);
 void mgtest_create_race(void);
 void mgtest_orphan(void);
+/* many.c: count tiny children alive at once, each run, timed, destroyed
+ * (mode=many count=N). */
+void mgtest_many(unsigned count);
 
 /* mgtest_wait_gone: NULL once the destroyed domain domid, which this
  * domain controlled, is reaped (5 s at most), else why (capable.c). */

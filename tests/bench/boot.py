@@ -36,6 +36,28 @@ MILESTONES = [
 RUN_TIMEOUT = 120
 
 
+def domain_bench_setup(description, name, images, manifest):
+    """What the domain benchmarks share: --out and --runs (default 3), and
+    <out>/tests/bench/<name>.iso of the core (command line test.exit),
+    the builder, the domain images (file names in <out>/domains) and
+    tests/images/<manifest>. Returns (args, out, bench dir, iso), or None
+    when the ISO could not be made."""
+    ap = argparse.ArgumentParser(description=description)
+    ap.add_argument("--out", required=True)
+    ap.add_argument("--runs", type=int, default=3)
+    args = ap.parse_args()
+    out = Path(args.out).resolve()
+    bench = out / "tests/bench"
+    bench.mkdir(parents=True, exist_ok=True)
+    iso = bench / ("%s.iso" % name)
+    mods = ["%s::%s" % (out / "domains" / img, img) for img in ["builder.elf"] + images]
+    mods.append("%s::manifest" % (REPO / "tests/images" / manifest))
+    if subprocess.run([str(REPO / "build/mkiso.sh"), str(iso), str(out / "core/mosaic.elf"), "test.exit"]
+                      + mods).returncode:
+        return None
+    return args, out, bench, iso
+
+
 def boot_once(iso, log, sock, env, argv_out, milestones=MILESTONES):
     """Boots once; returns {milestone: seconds} for the milestones seen."""
     for p in (log, sock):

@@ -8,18 +8,16 @@ builder, a 16 MiB hello domain and the hypercall benchmark domain):
   - boot time: from QEMU start to the builder's "all started" line;
   - the hypercall medians hcbench prints (TSC cycles, inside the guest).
 """
-import argparse
 import os
 import re
 import statistics
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
 sys.dont_write_bytecode = True
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from boot import REPO, boot_once  # noqa: E402
+from boot import REPO, boot_once, domain_bench_setup  # noqa: E402
 
 MILESTONES = [
     ("banner", re.compile(r"^\[cpu0\] core: Mosaic")),
@@ -36,20 +34,11 @@ FIGURES = [
 
 
 def main():
-    ap = argparse.ArgumentParser(description="Measure domain build, boot and hypercall figures.")
-    ap.add_argument("--out", required=True)
-    ap.add_argument("--runs", type=int, default=3)
-    args = ap.parse_args()
-    out = Path(args.out).resolve()
-    bench = out / "tests/bench"
-    bench.mkdir(parents=True, exist_ok=True)
-    iso = bench / "domains.iso"
-    mods = ["%s::builder.elf" % (out / "domains/builder.elf"), "%s::hello.elf" % (out / "domains/hello.elf"),
-            "%s::hcbench.elf" % (out / "domains/hcbench.elf"),
-            "%s::manifest" % (REPO / "tests/images/bench_domains.manifest")]
-    if subprocess.run([str(REPO / "build/mkiso.sh"), str(iso), str(out / "core/mosaic.elf"), "test.exit"]
-                      + mods).returncode:
+    setup = domain_bench_setup("Measure domain build, boot and hypercall figures.", "domains",
+                               ["hello.elf", "hcbench.elf"], "bench_domains.manifest")
+    if not setup:
         return 1
+    args, out, bench, iso = setup
     env = dict(os.environ, MOSAIC_SMP="2")
     build, boot, figures = [], [], {name: [] for name, _ in FIGURES}
     with tempfile.TemporaryDirectory(prefix="mosaic-bench.") as tmp:

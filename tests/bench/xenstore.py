@@ -7,18 +7,16 @@ from each of two clients at once, the latency from one domain's write to
 the watch event in another, and the null hypercall of the same boot as
 the baseline. Failed boots are counted, not averaged in.
 """
-import argparse
 import os
 import re
 import statistics
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
 sys.dont_write_bytecode = True
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from boot import REPO, boot_once  # noqa: E402
+from boot import REPO, boot_once, domain_bench_setup  # noqa: E402
 
 FIGURES = [
     ("null_ns", re.compile(r"xsa: xstest: null hypercall (\d+) ns")),
@@ -37,19 +35,11 @@ ACCEL = "tcg,thread=single"
 
 
 def main():
-    ap = argparse.ArgumentParser(description="Measure XenStore request rates and watch latency.")
-    ap.add_argument("--out", required=True)
-    ap.add_argument("--runs", type=int, default=3)
-    args = ap.parse_args()
-    out = Path(args.out).resolve()
-    bench = out / "tests/bench"
-    bench.mkdir(parents=True, exist_ok=True)
-    iso = bench / "xenstore.iso"
-    mods = ["%s::builder.elf" % (out / "domains/builder.elf"), "%s::xenstored.elf" % (out / "domains/xenstored.elf"),
-            "%s::xstest.elf" % (out / "domains/xstest.elf"), "%s::manifest" % (REPO / "tests/images/xenstore.manifest")]
-    if subprocess.run([str(REPO / "build/mkiso.sh"), str(iso), str(out / "core/mosaic.elf"), "test.exit"]
-                      + mods).returncode:
+    setup = domain_bench_setup("Measure XenStore request rates and watch latency.", "xenstore",
+                               ["xenstored.elf", "xstest.elf"], "xenstore.manifest")
+    if not setup:
         return 1
+    args, out, bench, iso = setup
     got = {n: [] for n, _ in FIGURES}
     failed = 0
     with tempfile.TemporaryDirectory(prefix="mosaic-bench.") as tmp:

@@ -23,8 +23,8 @@
 #define PAGE      4096
 #define MAX_NOTES 64
 
-/* Domain ids: each below the core's DOMAIN_MAX (64), none of them 0 (so a
- * field left zeroed never passes for a real peer). */
+/* Domain ids: none of them 0 (so a field left zeroed never passes for a
+ * real peer). */
 #define ID_A    1
 #define ID_B    7
 #define ID_C    42

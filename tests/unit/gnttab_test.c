@@ -227,14 +227,16 @@ struct gnttab_table *gnttab_env_table(uint16_t dom)
     return NULL;
 }
 
-size_t gnttab_env_nr_slots(void)
+struct gnttab_table *gnttab_env_next(const struct gnttab_table *prev)
 {
-    return NDOMS;
-}
+    unsigned i = 0;
 
-struct gnttab_table *gnttab_env_slot(size_t slot)
-{
-    return slot < NDOMS && doms[slot].live ? &doms[slot].t : NULL;
+    while (prev && i < NDOMS && &doms[i].t != prev)
+        i++;
+    for (i = prev ? i + 1 : 0; i < NDOMS; i++)
+        if (doms[i].live)
+            return &doms[i].t;
+    return NULL;
 }
 
 int gnttab_env_ram(struct gnttab_table *t, uint64_t gfn, uint64_t *mfn)

@@ -16,3 +16,6 @@ UNIT_TESTS += svm_event
 UNIT_TESTS += guest_walk npt
 unit_guest_walk_SRCS := core/svm/guest_walk.c
 unit_npt_SRCS := core/npt/npt.c tests/unit/npt_model.c
+UNIT_TESTS += epoch domain_ids
+unit_epoch_SRCS := core/mm/epoch.c
+unit_domain_ids_SRCS := core/domain/domain_ids.c

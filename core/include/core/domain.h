@@ -3,12 +3,15 @@
  * Domains and their vCPUs: creation with their memory, the life cycle
  * (running, shut down, destroyed), and the accounting that proves every
  * frame comes back. Who may create or destroy a domain is decided by
- * capabilities, not here.
+ * capabilities, not here. A domain and its vCPUs live in frames of their
+ * own, counted in its books: how many domains exist is bounded by memory
+ * (and the id space), not by a table in the core.
  */
 #pragma once
 
 #include "core/cap.h"
 #include "core/credit.h"
+#include "core/epoch.h"
 #include "core/evtchn.h"
 #include "core/gnttab.h"
 #include "core/npt.h"
@@ -19,7 +22,6 @@
 
 typedef uint16_t domid_t;
 
-#define DOMAIN_MAX        64
 #define DOMAIN_MAX_VCPUS  8
 #define DOMAIN_NAME_MAX   32
 #define DOMAIN_CON_LINE   160
@@ -63,8 +65,8 @@ struct vcpu {
 };
 
 enum domain_state {
-    DOMAIN_FREE = 0,
-    DOMAIN_CREATING, /* slot taken, being set up by domain_create: nobody else finds it */
+    DOMAIN_DEAD = 0, /* destroyed: waits for its deferred free (docs/deferred-free.md) */
+    DOMAIN_CREATING, /* id taken, being set up by domain_create: nobody else finds it */
     DOMAIN_BUILDING, /* created, being given memory and start state; never ran */
     DOMAIN_RUNNING,
     DOMAIN_SHUTDOWN, /* stopped; its memory is still held */
@@ -72,6 +74,13 @@ enum domain_state {
 
 #define DOMID_NONE 0 /* no domain: the controller of a domain the core built */
 
+/*
+ * Lifetime: from domain_create to the deferred free that follows
+ * domain_destroy. A pointer found without a lock (domain_find,
+ * domain_first/domain_next) stays readable until the finder's CPU next
+ * passes a quiescent point (retire.h), so the memory is never reused
+ * under it; the state says whether the domain is still there.
+ */
 struct domain {
     domid_t id;
     enum domain_state state;     /* protected by domain_lock */
@@ -99,20 +108,28 @@ struct domain {
     /* HVM params its toolstack leaves for it to read (xen_hvm.c); 0 until
      * set. Atomic: set by the domain or its controller, read by either. */
     uint64_t hvm_param[DOMAIN_HVM_PARAMS];
-    struct spinlock lock; /* npt, nr_pages, shared_info_gfn, and a vCPU being initialised (VCPUOP_initialise) */
-    unsigned nr_vcpus;
-    struct vcpu vcpus[DOMAIN_MAX_VCPUS];
-    struct spinlock con_lock;       /* con_line and con_len: vCPUs of the domain write at once */
+    struct spinlock lock;     /* npt, nr_pages, shared_info_gfn, and a vCPU being initialised (VCPUOP_initialise) */
+    unsigned nr_vcpus;        /* set at creation */
+    struct spinlock con_lock; /* con_line and con_len: vCPUs of the domain write at once */
     char con_line[DOMAIN_CON_LINE]; /* console_io output waiting for '\n' */
     unsigned con_len;
+    /* The domain list (domain.c), in creation order: written under
+     * domain_lock, next read lock-free with atomic loads. */
+    struct domain *next, *prev;
+    uint32_t refs;             /* hypercall references (domain_get; atomic) */
+    uint32_t dying;            /* the reaper claimed it (domain_claim_destroy; atomic) */
+    size_t frames;             /* frames holding this struct and its vCPUs: set at creation */
+    struct epoch_item retired; /* while those frames wait to be freed */
+    uint64_t sched_mark_ns;    /* test.sched_report's mark of its runtime: the boot CPU's */
+    struct vcpu vcpus[];       /* nr_vcpus of them, in the same frames */
 };
 
 /*
  * domain_create: a new, empty domain in DOMAIN_BUILDING with nr_vcpus
  * vCPUs (all down), a RAM quota of max_pages and no capabilities. Its id
  * is one no domain has held since the id space last wrapped.
- * 0 and *out, or -ERR_INVAL (bad vCPU count), -ERR_NOSPC (no free slot),
- * -ERR_NOMEM.
+ * 0 and *out, or -ERR_INVAL (bad vCPU count), -ERR_NOMEM (too few free
+ * frames for its structures), -ERR_NOSPC (every domain id is in use).
  */
 int domain_create(const char *name, unsigned nr_vcpus, uint64_t max_pages, domid_t controller, struct domain **out);
 
@@ -132,9 +149,10 @@ int domain_unpause(struct domain *d);
  * being created). */
 struct domain *domain_find(domid_t id);
 
-/* domain_destroy: take d's vCPUs out of the scheduler and free its
- * frames, tables and slot. No CPU may hold one of its vCPUs (panics
- * otherwise: a core bug). Logs the frames returned. */
+/* domain_destroy: take d's vCPUs out of the scheduler, free its frames
+ * and tables, and retire d itself (its id is free from now on; its
+ * frames go back once no CPU can be reading them). No CPU may hold one of
+ * its vCPUs (panics otherwise: a core bug). Logs the frames returned. */
 void domain_destroy(struct domain *d);
 
 /* domain_shutdown: stop every vCPU of d, log the reason once. */
@@ -148,8 +166,9 @@ void domain_kill(struct domain *d);
 /*
  * domain_get / domain_put: a reference on d for the length of one
  * hypercall of another domain, which keeps the reaper from freeing d
- * meanwhile. get fails (false) once the reaper has claimed d, or when its
- * slot is free. Any context; no lock held.
+ * meanwhile. get fails (false) once the reaper has claimed d, or once d
+ * is destroyed. Any context; no lock held; d found since the caller's
+ * last quiescent point.
  */
 bool domain_get(struct domain *d) __attribute__((warn_unused_result));
 void domain_put(struct domain *d);
@@ -159,8 +178,12 @@ void domain_put(struct domain *d);
 bool domain_claim_destroy(struct domain *d) __attribute__((warn_unused_result));
 void domain_unclaim(struct domain *d);
 
-/* domain_slot: the domain in slot i, or NULL when the slot is free. */
-struct domain *domain_slot(unsigned i);
+/* domain_first / domain_next: every domain that exists, in creation
+ * order (NULL at the end): the first, and the one after d. Lock-free:
+ * each stays readable until the caller's CPU next passes a quiescent
+ * point (retire.h); d may have been destroyed meanwhile. */
+struct domain *domain_first(void);
+struct domain *domain_next(const struct domain *d);
 
 /* domain_flush_guest_tlb: after a change to d's nested page tables that
  * removed or narrowed a mapping, make sure no vCPU of d still uses the old
@@ -168,9 +191,6 @@ struct domain *domain_slot(unsigned i);
  * (each VMRUN flushes the guest TLB). Does not wait for CPUs outside the
  * guest, so it is safe with locks held. */
 void domain_flush_guest_tlb(struct domain *d);
-
-/* domain_count: domains that exist (running or shut down). */
-unsigned domain_count(void);
 
 /* shutdown_reason_name: "poweroff", "reboot", ... */
 const char *domain_reason_name(enum shutdown_reason r);

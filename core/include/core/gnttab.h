@@ -94,11 +94,10 @@ struct gnttab_table {
 
 /* What the environment provides, called with the lock held. */
 struct gnttab_table *gnttab_env_table(uint16_t dom); /* NULL: no such domain */
-/* gnttab_env_nr_slots / gnttab_env_slot: every live table, found by
- * walking slots 0 to nr_slots - 1 (NULL for an empty one); the scans for
- * a dead granter's mappings use them, whatever the domains' ids. */
-size_t gnttab_env_nr_slots(void);
-struct gnttab_table *gnttab_env_slot(size_t slot);
+/* gnttab_env_next: every live table in turn, the first for NULL, NULL
+ * after the last; the scans for a dead granter's mappings use it,
+ * whatever the domains' ids. */
+struct gnttab_table *gnttab_env_next(const struct gnttab_table *prev);
 /* gnttab_env_ram: the frame of t's own RAM at gfn (not a foreign mapping,
  * not shared info); 0 or -ERR_FAULT. */
 int gnttab_env_ram(struct gnttab_table *t, uint64_t gfn, uint64_t *mfn);

@@ -41,6 +41,8 @@ int frame_alloc_zeroed(paddr_t *out);
 int frame_alloc_range(size_t count, size_t align, paddr_t limit, paddr_t *out);
 /* frame_free: give back one frame; panics on a double free. */
 void frame_free(paddr_t pa);
+/* frame_free_range: give back count contiguous frames from pa. */
+void frame_free_range(paddr_t pa, size_t count);
 /* frame_free_count / frame_total_count: frames free now / ever available. */
 size_t frame_free_count(void);
 size_t frame_total_count(void);
