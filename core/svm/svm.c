@@ -101,7 +101,7 @@ void vcpu_cpu_init(void)
  */
 int vcpu_arch_init(struct vcpu *v)
 {
-    struct vcpu_arch *a = &v->arch;
+    struct svm_vcpu *a = svm_vcpu(v);
     struct vmcb_control *c;
 
     if (frame_alloc_zeroed(&a->vmcb_pa) != 0)
@@ -135,12 +135,12 @@ size_t vcpu_arch_destroy(struct vcpu *v)
 {
     size_t freed = 0;
 
-    if (v->arch.vmcb_pa) {
-        frame_free(v->arch.vmcb_pa);
+    if (svm_vcpu(v)->vmcb_pa) {
+        frame_free(svm_vcpu(v)->vmcb_pa);
         freed = 1;
     }
-    v->arch.vmcb_pa = 0;
-    v->arch.vmcb = NULL;
+    svm_vcpu(v)->vmcb_pa = 0;
+    svm_vcpu(v)->vmcb = NULL;
     return freed;
 }
 
@@ -156,7 +156,7 @@ static void set_seg(struct vmcb_seg *s, uint16_t sel, uint16_t attrib, uint32_t 
  * registers; v's run state is left alone. */
 static void pvh_state(struct vcpu *v, uint32_t entry, uint32_t start_info)
 {
-    struct vmcb_state *s = &v->arch.vmcb->state;
+    struct vmcb_state *s = &svm_vcpu(v)->vmcb->state;
 
     /* Flat 4 GiB segments: code 32-bit RX, data RW (attrib = descriptor
      * type/S/DPL/P in bits 0-7, AVL/L/DB/G in bits 8-11). */
@@ -180,8 +180,8 @@ static void pvh_state(struct vcpu *v, uint32_t entry, uint32_t start_info)
     s->rax = 0;
     s->dr6 = 0xffff0ff0;
     s->dr7 = 0x400;
-    memset(&v->arch.regs, 0, sizeof(v->arch.regs));
-    v->arch.regs.rbx = start_info;
+    memset(&svm_vcpu(v)->regs, 0, sizeof(svm_vcpu(v)->regs));
+    svm_vcpu(v)->regs.rbx = start_info;
 }
 
 void vcpu_set_pvh_entry(struct vcpu *v, uint32_t entry, uint32_t start_info)
@@ -218,8 +218,8 @@ static void set_seg32(struct vmcb_seg *s, uint32_t base, uint32_t limit, uint16_
 
 int vcpu_set_hvm_context(struct vcpu *v, const struct vcpu_hvm_context *c)
 {
-    struct vmcb_state *s = &v->arch.vmcb->state;
-    struct vcpu_regs *r = &v->arch.regs;
+    struct vmcb_state *s = &svm_vcpu(v)->vmcb->state;
+    struct vcpu_regs *r = &svm_vcpu(v)->regs;
 
     if (c->mode == 0) {
         const struct vcpu_hvm_x86_32 *x = &c->regs.x86_32;
@@ -265,14 +265,14 @@ int vcpu_set_hvm_context(struct vcpu *v, const struct vcpu_hvm_context *c)
 
 bool svm_guest_long_mode(const struct vcpu *v)
 {
-    const struct vmcb_state *s = &v->arch.vmcb->state;
+    const struct vmcb_state *s = &svm_vcpu(v)->vmcb->state;
 
     return (s->efer & (1u << 10)) && (s->cs.attrib & 0x200); /* LMA and CS.L */
 }
 
 void svm_inject_exception(struct vcpu *v, unsigned vector, bool has_error, uint32_t error)
 {
-    v->arch.vmcb->control.eventinj =
+    svm_vcpu(v)->vmcb->control.eventinj =
         vector | VMCB_EVENT_TYPE_EXC | VMCB_EVENT_VALID | (has_error ? VMCB_EVENT_ERR | ((uint64_t)error << 32) : 0);
 }
 
@@ -280,9 +280,9 @@ void svm_inject_exception(struct vcpu *v, unsigned vector, bool has_error, uint3
  * crash dump): general registers, then the control state from the VMCB. */
 static void svm_dump_guest(const struct vcpu *v)
 {
-    const struct vmcb_state *s = &v->arch.vmcb->state;
-    const struct vmcb_control *c = &v->arch.vmcb->control;
-    const struct vcpu_regs *r = &v->arch.regs;
+    const struct vmcb_state *s = &svm_vcpu(v)->vmcb->state;
+    const struct vmcb_control *c = &svm_vcpu(v)->vmcb->control;
+    const struct vcpu_regs *r = &svm_vcpu(v)->regs;
     const struct log_reg regs[] = {
         { "rax", s->rax, 16 },         { "rbx", r->rbx, 16 },
         { "rcx", r->rcx, 16 },         { "rdx", r->rdx, 16 },
@@ -311,7 +311,7 @@ void svm_kill(struct vcpu *v, const char *why_fmt, ...)
     vsnprintf(why, sizeof(why), why_fmt, ap);
     va_end(ap);
     log_err("domain: d%u '%s' vCPU %u killed: %s (rip 0x%llx)", v->dom->id, v->dom->name, v->id, why,
-            (unsigned long long)v->arch.vmcb->state.rip);
+            (unsigned long long)svm_vcpu(v)->vmcb->state.rip);
     svm_dump_guest(v);
     domain_shutdown(v->dom, SHUTDOWN_CRASH);
 }
@@ -322,17 +322,17 @@ void svm_kill(struct vcpu *v, const char *why_fmt, ...)
 static void svm_set_upcall(struct vcpu *v)
 {
     uint32_t vector = __atomic_load_n(&v->dom->evtchn.upcall_vector, __ATOMIC_RELAXED);
-    uint64_t ic = v->arch.vmcb->control.int_control &
+    uint64_t ic = svm_vcpu(v)->vmcb->control.int_control &
                   ~(VMCB_INT_V_IRQ | VMCB_INT_V_INTR_PRIO(0xf) | VMCB_INT_V_INTR_VECTOR(0xff) | VMCB_INT_V_IGN_TPR);
 
     if (vector && evtchn_upcall_pending(&v->dom->evtchn, v->id))
         ic |= VMCB_INT_V_IRQ | VMCB_INT_V_INTR_PRIO(0xf) | VMCB_INT_V_IGN_TPR | VMCB_INT_V_INTR_VECTOR(vector);
-    v->arch.vmcb->control.int_control = ic;
+    svm_vcpu(v)->vmcb->control.int_control = ic;
 }
 
 bool vcpu_run(struct vcpu *v)
 {
-    struct vcpu_arch *a = &v->arch;
+    struct svm_vcpu *a = svm_vcpu(v);
     paddr_t host = svm_host_area();
 
     while (v->state == VCPU_RUNNABLE && v->dom->state == DOMAIN_RUNNING) {

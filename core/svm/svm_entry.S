@@ -8,20 +8,7 @@
  * host_area before interrupts (GIF) are enabled again. Called with
  * interrupts disabled; returns with them disabled.
  */
-#define R_RBX 0
-#define R_RCX 8
-#define R_RDX 16
-#define R_RSI 24
-#define R_RDI 32
-#define R_RBP 40
-#define R_R8  48
-#define R_R9  56
-#define R_R10 64
-#define R_R11 72
-#define R_R12 80
-#define R_R13 88
-#define R_R14 96
-#define R_R15 104
+#include "svm_vcpu.h"
 
     .text
     .global svm_vmrun
@@ -38,41 +25,41 @@ svm_vmrun:
     clgi
     sti                         /* physical interrupts now exit the guest */
     movq %rsi, %rax             /* VMCB */
-    movq R_RBX(%rdi), %rbx
-    movq R_RCX(%rdi), %rcx
-    movq R_RDX(%rdi), %rdx
-    movq R_RSI(%rdi), %rsi
-    movq R_RBP(%rdi), %rbp
-    movq R_R8(%rdi), %r8
-    movq R_R9(%rdi), %r9
-    movq R_R10(%rdi), %r10
-    movq R_R11(%rdi), %r11
-    movq R_R12(%rdi), %r12
-    movq R_R13(%rdi), %r13
-    movq R_R14(%rdi), %r14
-    movq R_R15(%rdi), %r15
-    movq R_RDI(%rdi), %rdi
+    movq SVM_REGS_RBX(%rdi), %rbx
+    movq SVM_REGS_RCX(%rdi), %rcx
+    movq SVM_REGS_RDX(%rdi), %rdx
+    movq SVM_REGS_RSI(%rdi), %rsi
+    movq SVM_REGS_RBP(%rdi), %rbp
+    movq SVM_REGS_R8(%rdi), %r8
+    movq SVM_REGS_R9(%rdi), %r9
+    movq SVM_REGS_R10(%rdi), %r10
+    movq SVM_REGS_R11(%rdi), %r11
+    movq SVM_REGS_R12(%rdi), %r12
+    movq SVM_REGS_R13(%rdi), %r13
+    movq SVM_REGS_R14(%rdi), %r14
+    movq SVM_REGS_R15(%rdi), %r15
+    movq SVM_REGS_RDI(%rdi), %rdi
     vmload %rax
     vmrun %rax
     vmsave %rax
 
     pushq %rdi                  /* guest rdi */
     movq 8(%rsp), %rdi          /* regs */
-    movq %rbx, R_RBX(%rdi)
-    movq %rcx, R_RCX(%rdi)
-    movq %rdx, R_RDX(%rdi)
-    movq %rsi, R_RSI(%rdi)
-    movq %rbp, R_RBP(%rdi)
-    movq %r8, R_R8(%rdi)
-    movq %r9, R_R9(%rdi)
-    movq %r10, R_R10(%rdi)
-    movq %r11, R_R11(%rdi)
-    movq %r12, R_R12(%rdi)
-    movq %r13, R_R13(%rdi)
-    movq %r14, R_R14(%rdi)
-    movq %r15, R_R15(%rdi)
+    movq %rbx, SVM_REGS_RBX(%rdi)
+    movq %rcx, SVM_REGS_RCX(%rdi)
+    movq %rdx, SVM_REGS_RDX(%rdi)
+    movq %rsi, SVM_REGS_RSI(%rdi)
+    movq %rbp, SVM_REGS_RBP(%rdi)
+    movq %r8, SVM_REGS_R8(%rdi)
+    movq %r9, SVM_REGS_R9(%rdi)
+    movq %r10, SVM_REGS_R10(%rdi)
+    movq %r11, SVM_REGS_R11(%rdi)
+    movq %r12, SVM_REGS_R12(%rdi)
+    movq %r13, SVM_REGS_R13(%rdi)
+    movq %r14, SVM_REGS_R14(%rdi)
+    movq %r15, SVM_REGS_R15(%rdi)
     popq %rax
-    movq %rax, R_RDI(%rdi)
+    movq %rax, SVM_REGS_RDI(%rdi)
 
     popq %rdi
     popq %rax                   /* host_area */

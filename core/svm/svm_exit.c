@@ -25,31 +25,31 @@
 
 static void advance(struct vcpu *v, unsigned len)
 {
-    v->arch.vmcb->state.rip += len;
-    v->arch.vmcb->control.int_state &= ~1ull; /* the instruction retired */
+    svm_vcpu(v)->vmcb->state.rip += len;
+    svm_vcpu(v)->vmcb->control.int_state &= ~1ull; /* the instruction retired */
 }
 
 static void exit_cpuid(struct vcpu *v)
 {
-    struct vmcb_state *s = &v->arch.vmcb->state;
+    struct vmcb_state *s = &svm_vcpu(v)->vmcb->state;
     uint32_t out[4];
 
-    svm_cpuid_guest(v, (uint32_t)s->rax, (uint32_t)v->arch.regs.rcx, out);
+    svm_cpuid_guest(v, (uint32_t)s->rax, (uint32_t)svm_vcpu(v)->regs.rcx, out);
     s->rax = out[0];
-    v->arch.regs.rbx = out[1];
-    v->arch.regs.rcx = out[2];
-    v->arch.regs.rdx = out[3];
+    svm_vcpu(v)->regs.rbx = out[1];
+    svm_vcpu(v)->regs.rcx = out[2];
+    svm_vcpu(v)->regs.rdx = out[3];
     advance(v, 2);
 }
 
 static void exit_vmmcall(struct vcpu *v)
 {
-    struct vcpu_regs *r = &v->arch.regs;
-    struct vmcb_state *s = &v->arch.vmcb->state;
+    struct vcpu_regs *r = &svm_vcpu(v)->regs;
+    struct vmcb_state *s = &svm_vcpu(v)->vmcb->state;
     uint64_t args[HCALL_ARGS];
     int64_t ret;
 
-    if (v->arch.vmcb->state.cpl != 0) {
+    if (svm_vcpu(v)->vmcb->state.cpl != 0) {
         /* Xen refuses hypercalls from guest user mode. */
         s->rax = (uint64_t)-ERR_PERM;
         advance(v, 3);
@@ -76,7 +76,7 @@ static void exit_vmmcall(struct vcpu *v)
 
 static void exit_ioio(struct vcpu *v)
 {
-    struct vmcb_control *c = &v->arch.vmcb->control;
+    struct vmcb_control *c = &svm_vcpu(v)->vmcb->control;
     bool in = c->exitinfo1 & 1, string = c->exitinfo1 & 4;
     unsigned size = (c->exitinfo1 >> 4) & 7; /* one-hot: 1, 2 or 4 bytes */
 
@@ -86,9 +86,9 @@ static void exit_ioio(struct vcpu *v)
     }
     if (in) {
         uint64_t mask = size == 1 ? 0xff : size == 2 ? 0xffff : 0xffffffff;
-        v->arch.vmcb->state.rax |= mask;
+        svm_vcpu(v)->vmcb->state.rax |= mask;
     }
-    v->arch.vmcb->state.rip = c->exitinfo2; /* next RIP: given for IOIO exits */
+    svm_vcpu(v)->vmcb->state.rip = c->exitinfo2; /* next RIP: given for IOIO exits */
 }
 
 /* One entry of the hypercall page, as Xen lays it out for an AMD HVM
@@ -124,8 +124,8 @@ static bool msr_write_hypercall_page(struct vcpu *v, uint64_t value)
 static bool msr_read(struct vcpu *v, uint32_t msr, uint64_t *val)
 {
     switch (msr) {
-    case MSR_EFER: *val = v->arch.vmcb->state.efer & ~(uint64_t)EFER_SVME; return true;
-    case 0x10: /* TSC */ *val = rdtsc() + v->arch.vmcb->control.tsc_offset; return true;
+    case MSR_EFER: *val = svm_vcpu(v)->vmcb->state.efer & ~(uint64_t)EFER_SVME; return true;
+    case 0x10: /* TSC */ *val = rdtsc() + svm_vcpu(v)->vmcb->control.tsc_offset; return true;
     case 0x1b: /* APIC base: the architectural default, enabled, BSP for vCPU 0 */
         *val = 0xfee00000u | (1u << 11) | (v->id == 0 ? 1u << 8 : 0);
         return true;
@@ -137,7 +137,7 @@ static bool msr_read(struct vcpu *v, uint32_t msr, uint64_t *val)
 
 static bool msr_write(struct vcpu *v, uint32_t msr, uint64_t val)
 {
-    struct vmcb_state *s = &v->arch.vmcb->state;
+    struct vmcb_state *s = &svm_vcpu(v)->vmcb->state;
 
     switch (msr) {
     case MSR_EFER:
@@ -152,18 +152,18 @@ static bool msr_write(struct vcpu *v, uint32_t msr, uint64_t val)
 
 static void exit_msr(struct vcpu *v)
 {
-    struct vmcb_state *s = &v->arch.vmcb->state;
-    uint32_t msr = (uint32_t)v->arch.regs.rcx;
-    bool write = v->arch.vmcb->control.exitinfo1 & 1, ok;
+    struct vmcb_state *s = &svm_vcpu(v)->vmcb->state;
+    uint32_t msr = (uint32_t)svm_vcpu(v)->regs.rcx;
+    bool write = svm_vcpu(v)->vmcb->control.exitinfo1 & 1, ok;
 
     if (write) {
-        ok = msr_write(v, msr, (s->rax & 0xffffffffu) | (v->arch.regs.rdx << 32));
+        ok = msr_write(v, msr, (s->rax & 0xffffffffu) | (svm_vcpu(v)->regs.rdx << 32));
     } else {
         uint64_t val = 0;
         ok = msr_read(v, msr, &val);
         if (ok) {
             s->rax = (uint32_t)val;
-            v->arch.regs.rdx = val >> 32;
+            svm_vcpu(v)->regs.rdx = val >> 32;
         }
     }
     if (!ok) {
@@ -177,7 +177,7 @@ static void exit_msr(struct vcpu *v)
 
 static void exit_npf(struct vcpu *v)
 {
-    const struct vmcb_control *c = &v->arch.vmcb->control;
+    const struct vmcb_control *c = &svm_vcpu(v)->vmcb->control;
     uint64_t e = c->exitinfo1;
 
     svm_kill(v, "access outside its memory: guest-physical 0x%llx (%s, %s%s)", (unsigned long long)c->exitinfo2,
@@ -190,14 +190,14 @@ static void exit_npf(struct vcpu *v)
 static void exit_reflect(struct vcpu *v, unsigned vector)
 {
     if (vector == EXC_AC)
-        svm_inject_exception(v, vector, true, (uint32_t)v->arch.vmcb->control.exitinfo1);
+        svm_inject_exception(v, vector, true, (uint32_t)svm_vcpu(v)->vmcb->control.exitinfo1);
     else
         svm_inject_exception(v, vector, false, 0);
 }
 
 bool svm_exit_handle(struct vcpu *v)
 {
-    struct vmcb_control *c = &v->arch.vmcb->control;
+    struct vmcb_control *c = &svm_vcpu(v)->vmcb->control;
     uint64_t code = c->exitcode;
 
     /* An event being delivered when the exit came goes again on the next
@@ -240,8 +240,8 @@ bool svm_exit_handle(struct vcpu *v)
             return false;
         }
         svm_kill(v, "unexpected exit code 0x%llx (info1 0x%llx, info2 0x%llx)", (unsigned long long)code,
-                 (unsigned long long)v->arch.vmcb->control.exitinfo1,
-                 (unsigned long long)v->arch.vmcb->control.exitinfo2);
+                 (unsigned long long)svm_vcpu(v)->vmcb->control.exitinfo1,
+                 (unsigned long long)svm_vcpu(v)->vmcb->control.exitinfo2);
         return false;
     }
 }

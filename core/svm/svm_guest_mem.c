@@ -36,7 +36,7 @@ static int copy_page(void *ctx, uint64_t gpa, size_t offset, size_t len)
 
 static int copy_guest(struct vcpu *v, uint64_t gva, void *buf, size_t n, bool to_guest)
 {
-    const struct vmcb_state *s = &v->arch.vmcb->state;
+    const struct vmcb_state *s = &svm_vcpu(v)->vmcb->state;
     struct guest_mem_ctx c = { v->dom, buf, to_guest };
     struct guest_walk w = {
         .cr0 = s->cr0,

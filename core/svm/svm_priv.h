@@ -3,6 +3,7 @@
 #pragma once
 
 #include "core/domain.h"
+#include "svm_vcpu.h"
 #include "vmcb.h"
 
 struct cpuid_regs;
