@@ -16,3 +16,5 @@ UNIT_TESTS += svm_event
 UNIT_TESTS += guest_walk npt
 unit_guest_walk_SRCS := core/svm/guest_walk.c
 unit_npt_SRCS := core/npt/npt.c tests/unit/npt_model.c
+UNIT_TESTS += hcall_decode
+unit_hcall_decode_SRCS := core/hcall/decode_xen.c core/hcall/decode_tables.c
