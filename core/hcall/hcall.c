@@ -2,7 +2,9 @@
 /*
  * The hypercall table and the Xen hypercalls every domain has:
  * xen_version, console_io and sched_op. Numbers, commands and structures
- * are Xen's public ABI (public/xen.h, version.h, sched.h).
+ * are Xen's public ABI (public/xen.h, version.h, sched.h). Every Xen
+ * family copies its argument in once (hcall_in), decodes it (decode_*.c)
+ * and only then performs.
  */
 #include "core/env.h"
 #include "core/errno.h"

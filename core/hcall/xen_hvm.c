@@ -5,6 +5,7 @@
  * (where its XenStore and console rings are). Only what Mosaic's guests
  * need is here; everything else is -ENOSYS, as on a Xen without the
  * feature. The core never uses the store and console params itself.
+ * decode_xen.c decodes; this file looks the target up and performs.
  */
 #include "core/arch.h"
 #include "core/errno.h"
@@ -24,10 +25,12 @@
  * at any time. */
 static int param_target(struct vcpu *v, const struct hcall_hvm_op *op, struct domain **d)
 {
-    *d = v->dom;
-    int r = op->foreign ? hcall_controlled(v, op->target, CAP_DOMAIN_BUILD, d) : 0;
+    int r = 0;
 
-    return r ? r : op->after_lookup;
+    *d = v->dom;
+    if (op->foreign)
+        r = hcall_controlled(v, op->target, CAP_DOMAIN_BUILD, d);
+    return r ? r : op->after_lookup; /* Xen's order: the checks after the lookup */
 }
 
 /* HVMOP_set_param and _get_param, decoded. */
