@@ -128,3 +128,10 @@ void fuzz_fail(const char *file, int line, const char *what) __attribute__((nore
 
 /* Every target defines this libFuzzer entry point. */
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+/*
+ * Targets that run a unit test's randomized model check (gnttab, evtchn)
+ * link fuzz_model.c: the input is the random stream (then zeros), which
+ * fuzz_rng_feed starts.
+ */
+void fuzz_rng_feed(const uint8_t *data, size_t size);
