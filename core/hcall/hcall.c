@@ -2,7 +2,9 @@
 /*
  * The hypercall table and the Xen hypercalls every domain has:
  * xen_version, console_io and sched_op. Numbers, commands and structures
- * are Xen's public ABI (public/xen.h, version.h, sched.h).
+ * are Xen's public ABI (public/xen.h, version.h, sched.h). Every Xen
+ * family copies its argument in once (hcall_in), decodes it (decode_*.c)
+ * and only then performs.
  */
 #include "core/env.h"
 #include "core/errno.h"
@@ -33,19 +35,20 @@ typedef int64_t (*hcall_fn)(struct vcpu *v, const uint64_t *a);
 static int64_t do_xen_version(struct vcpu *v, const uint64_t *a)
 {
     static const char extra[XEN_EXTRAVERSION_LEN] = ".0-mosaic";
+    struct hcall_xen_version op;
     struct xen_feature_info f;
+    struct hcall_ctx ctx;
+    union hcall_arg buf;
+    int r = hcall_decode_xen_version(a, hcall_in(v, __HYPERVISOR_xen_version, a, &buf, &ctx), &op);
 
-    switch (a[0]) {
+    if (r)
+        return r;
+    switch (op.cmd) {
     case XENVER_version: return (MOSAIC_XEN_VERSION_MAJOR << 16) | MOSAIC_XEN_VERSION_MINOR;
     case XENVER_extraversion: return vcpu_copy_to_guest(v, a[1], extra, sizeof(extra)) ? -ERR_FAULT : 0;
-    case XENVER_get_features:
-        if (vcpu_copy_from_guest(v, a[1], &f, sizeof(f)))
-            return -ERR_FAULT;
-        /* Submap 0: XENFEAT_hvm_callback_vector (8): events arrive as an
-         * interrupt at the vector set with HVM_PARAM_CALLBACK_IRQ. */
-        f.submap = f.submap_idx == 0 ? 1u << XENFEAT_hvm_callback_vector : 0;
+    default:
+        f = (struct xen_feature_info){ buf.feature.submap_idx, op.submap };
         return vcpu_copy_to_guest(v, a[1], &f, sizeof(f)) ? -ERR_FAULT : 0;
-    default: return -ERR_NOSYS;
     }
 }
 
@@ -78,22 +81,20 @@ static void console_put(struct domain *d, const char *buf, size_t n)
 static int64_t do_console_io(struct vcpu *v, const uint64_t *a)
 {
     char chunk[CONSOLE_CHUNK];
-    uint64_t count = a[1], done = 0;
+    struct hcall_console_io op;
+    uint64_t done = 0;
+    int r = hcall_decode_console_io(a, &op);
 
-    if (a[0] == CONSOLEIO_read)
-        return 0; /* no console input yet */
-    if (a[0] != CONSOLEIO_write)
-        return -ERR_NOSYS;
-    if (count > 0x7fffffff)
-        return -ERR_INVAL;
-    while (done < count) {
-        size_t n = (size_t)MIN(count - done, sizeof(chunk));
+    if (r || op.cmd == CONSOLEIO_read)
+        return r; /* no console input yet */
+    while (done < op.count) {
+        size_t n = (size_t)MIN(op.count - done, sizeof(chunk));
         if (done == CONSOLE_PER_CALL) {
-            hcall_continue(v, 1, count - done);
-            hcall_continue(v, 2, a[2] + done);
+            hcall_continue(v, 1, op.count - done);
+            hcall_continue(v, 2, op.buffer + done);
             return 0;
         }
-        if (vcpu_copy_from_guest(v, a[2] + done, chunk, n))
+        if (vcpu_copy_from_guest(v, op.buffer + done, chunk, n))
             return -ERR_FAULT;
         console_put(v->dom, chunk, n);
         done += n;
@@ -103,22 +104,18 @@ static int64_t do_console_io(struct vcpu *v, const uint64_t *a)
 
 static int64_t do_sched_op(struct vcpu *v, const uint64_t *a)
 {
-    uint32_t reason;
+    struct hcall_sched_op op;
+    struct hcall_ctx ctx;
+    union hcall_arg buf;
+    int r = hcall_decode_sched_op(a, hcall_in(v, __HYPERVISOR_sched_op, a, &buf, &ctx), &op);
 
-    switch (a[0]) {
-    case SCHEDOP_yield: return 0;
-    case SCHEDOP_block:
+    if (r)
+        return r;
+    if (op.cmd == SCHEDOP_block)
         vtime_block(v); /* until its timer fires (event channels come later) */
-        return 0;
-    case SCHEDOP_shutdown:
-        if (vcpu_copy_from_guest(v, a[1], &reason, sizeof(reason)))
-            return -ERR_FAULT;
-        if (reason > SHUTDOWN_watchdog)
-            return -ERR_INVAL;
-        domain_shutdown(v->dom, (enum shutdown_reason)reason);
-        return 0;
-    default: return -ERR_NOSYS;
-    }
+    else if (op.cmd == SCHEDOP_shutdown)
+        domain_shutdown(v->dom, (enum shutdown_reason)op.reason);
+    return 0;
 }
 
 /* Puts a core-owned frame (shared info, a grant-table frame) at gpfn in
@@ -133,8 +130,7 @@ static int64_t place_frame(struct domain *d, paddr_t pa, uint64_t *where, uint64
     unsigned flags;
     int r = 0;
 
-    if (gpfn >= (1ull << 36))
-        return -ERR_INVAL;
+    ASSERT(gpfn < HCALL_GPFN_LIMIT); /* decoded */
     fg = gnttab_lock_all();
     f = spin_lock_irqsave(&d->lock);
     if (npt_lookup(&d->npt, gpfn << PAGE_SHIFT, &old, &flags) == 0) {
@@ -174,56 +170,50 @@ static int64_t map_shared_info(struct vcpu *v, uint64_t gpfn)
     return r;
 }
 
-/* Grant-table frame idx at gpfn; the table grows to idx + 1 frames. */
+/* Grant-table frame idx (decoded: < GNTTAB_MAX_FRAMES) at gpfn; the
+ * table grows to idx + 1 frames. */
 static int64_t map_grant_frame(struct vcpu *v, uint64_t idx, uint64_t gpfn)
 {
     struct domain *d = v->dom;
-    uint64_t f;
+    unsigned i = (unsigned)index_nospec((size_t)idx, GNTTAB_MAX_FRAMES);
+    uint64_t f = gnttab_lock_all();
     paddr_t pa = 0;
-    int r;
+    int r = gnttab_domain_grow(d, i + 1);
 
-    if (idx >= GNTTAB_MAX_FRAMES)
-        return -ERR_INVAL; /* also a version-2 status frame (bit 31) */
-    f = gnttab_lock_all();
-    r = gnttab_domain_grow(d, (unsigned)idx + 1);
     if (r == 0)
-        pa = gnttab_domain_frame(d, (unsigned)idx);
+        pa = gnttab_domain_frame(d, i);
     gnttab_unlock_all(f);
-    return r ? r : place_frame(d, pa, &d->gnttab_gfn[idx], gpfn);
+    return r ? r : place_frame(d, pa, &d->gnttab_gfn[i], gpfn);
+}
+
+static int64_t memory_map(struct vcpu *v, const uint64_t *a, const struct hcall_memory_op *op, struct xen_memory_map m)
+{
+    struct e820_entry ram = { 0 };
+    uint64_t bytes = v->dom->nr_pages << PAGE_SHIFT;
+
+    ram.size[0] = (uint32_t)bytes;
+    ram.size[1] = (uint32_t)(bytes >> 32);
+    ram.type = XEN_HVM_MEMMAP_TYPE_RAM;
+    m.nr_entries = 1;
+    if (vcpu_copy_to_guest(v, op->buffer, &ram, sizeof(ram)) || vcpu_copy_to_guest(v, a[1], &m, sizeof(m)))
+        return -ERR_FAULT;
+    return 0;
 }
 
 static int64_t do_memory_op(struct vcpu *v, const uint64_t *a)
 {
-    struct xen_add_to_physmap x;
-    struct xen_memory_map m;
-    struct e820_entry ram = { 0 };
-    uint64_t bytes = v->dom->nr_pages << PAGE_SHIFT;
+    struct hcall_memory_op op;
+    struct hcall_ctx ctx;
+    union hcall_arg buf;
+    int r = hcall_decode_memory_op(&ctx, a, hcall_in(v, __HYPERVISOR_memory_op, a, &buf, &ctx), &op);
 
-    switch (a[0]) {
-    case XENMEM_add_to_physmap:
-        if (vcpu_copy_from_guest(v, a[1], &x, sizeof(x)))
-            return -ERR_FAULT;
-        if (x.domid != DOMID_SELF && x.domid != v->dom->id)
-            return -ERR_INVAL;
-        if (x.space == XENMAPSPACE_grant_table)
-            return map_grant_frame(v, x.idx, x.gpfn);
-        if (x.space != XENMAPSPACE_shared_info || x.idx)
-            return -ERR_INVAL;
-        return map_shared_info(v, x.gpfn);
-    case XENMEM_memory_map:
-        if (vcpu_copy_from_guest(v, a[1], &m, sizeof(m)))
-            return -ERR_FAULT;
-        if (m.nr_entries < 1)
-            return -ERR_INVAL;
-        ram.size[0] = (uint32_t)bytes;
-        ram.size[1] = (uint32_t)(bytes >> 32);
-        ram.type = XEN_HVM_MEMMAP_TYPE_RAM;
-        m.nr_entries = 1;
-        if (vcpu_copy_to_guest(v, m.buffer, &ram, sizeof(ram)) || vcpu_copy_to_guest(v, a[1], &m, sizeof(m)))
-            return -ERR_FAULT;
-        return 0;
-    default: return -ERR_NOSYS;
-    }
+    if (r)
+        return r;
+    if (op.cmd == XENMEM_memory_map)
+        return memory_map(v, a, &op, buf.memory_map);
+    if (op.space == XENMAPSPACE_grant_table)
+        return map_grant_frame(v, op.idx, op.gpfn);
+    return map_shared_info(v, op.gpfn);
 }
 
 /* Two siblings may initialise t at once: one wins, the other gets
@@ -238,20 +228,11 @@ static int64_t vcpu_initialise(struct vcpu *t, const struct vcpu_hvm_context *ct
 }
 
 /* Commands on any vCPU of the caller's domain: start, stop, query. */
-static int64_t vcpu_op_sibling(struct vcpu *v, unsigned cmd, struct vcpu *t, uint64_t arg)
+static int64_t vcpu_op_sibling(const struct hcall_vcpu_op *op, struct vcpu *t)
 {
-    struct vcpu_hvm_context ctx;
-
-    switch (cmd) {
-    case VCPUOP_initialise:
-        if (__atomic_load_n(&t->initialised, __ATOMIC_ACQUIRE))
-            return -ERR_EXIST;
-        if (vcpu_copy_from_guest(v, arg, &ctx, sizeof(ctx)))
-            return -ERR_FAULT;
-        return vcpu_initialise(t, &ctx);
+    switch (op->cmd) {
+    case VCPUOP_initialise: return vcpu_initialise(t, &op->context);
     case VCPUOP_up:
-        if (!__atomic_load_n(&t->initialised, __ATOMIC_ACQUIRE))
-            return -ERR_INVAL;
         if (t->state == VCPU_DOWN) {
             t->state = VCPU_RUNNABLE;
             sched_wake(t);
@@ -262,34 +243,25 @@ static int64_t vcpu_op_sibling(struct vcpu *v, unsigned cmd, struct vcpu *t, uin
         if (t->running_on >= 0 && (unsigned)t->running_on != arch_cpu_index())
             arch_kick_cpu((unsigned)t->running_on);
         return 0;
-    case VCPUOP_is_up: return t->state != VCPU_DOWN;
-    default: return -ERR_NOSYS;
+    default: return t->state != VCPU_DOWN; /* VCPUOP_is_up */
     }
 }
 
 static int64_t do_vcpu_op(struct vcpu *v, const uint64_t *a)
 {
     struct domain *d = v->dom;
-    struct vcpu_set_singleshot_timer t;
+    struct hcall_vcpu_op op;
+    struct hcall_ctx ctx;
+    union hcall_arg buf;
+    int r = hcall_decode_vcpu_op(&ctx, a, hcall_in(v, __HYPERVISOR_vcpu_op, a, &buf, &ctx), &op);
 
-    if (a[1] >= d->nr_vcpus)
-        return -ERR_NOENT;
-    if (a[0] <= VCPUOP_is_up)
-        return vcpu_op_sibling(v, (unsigned)a[0], &d->vcpus[index_nospec((size_t)a[1], d->nr_vcpus)], a[2]);
-    if (a[1] != v->id) /* timers of the calling vCPU only */
-        return -ERR_INVAL;
-    switch (a[0]) {
-    case VCPUOP_set_singleshot_timer:
-        if (vcpu_copy_from_guest(v, a[2], &t, sizeof(t)))
-            return -ERR_FAULT;
-        if ((t.flags & VCPU_SSHOTTMR_future) && t.timeout_abs_ns < arch_time_ns())
-            return -ERR_TIME;
-        vtime_set_timer(v, t.timeout_abs_ns ? t.timeout_abs_ns : 1);
-        return 0;
-    case VCPUOP_stop_singleshot_timer: vtime_set_timer(v, 0); return 0;
-    case VCPUOP_stop_periodic_timer: return 0; /* there is no periodic timer to stop */
-    default: return -ERR_NOSYS;
-    }
+    if (r)
+        return r;
+    if (op.cmd <= VCPUOP_is_up)
+        return vcpu_op_sibling(&op, &d->vcpus[index_nospec(op.vcpu, d->nr_vcpus)]);
+    /* the timers of the calling vCPU */
+    vtime_set_timer(v, op.cmd == VCPUOP_set_singleshot_timer ? op.timeout_ns : 0);
+    return 0;
 }
 
 static const hcall_fn hcall_table[] = {
@@ -303,6 +275,29 @@ static const hcall_fn hcall_table[] = {
     [__HYPERVISOR_event_channel_op] = hcall_event_channel_op,
     [MOSAIC_HYPERCALL_MGMT] = hcall_mgmt,
 };
+
+const union hcall_arg *hcall_in(struct vcpu *v, uint64_t nr, const uint64_t *a, union hcall_arg *buf,
+                                struct hcall_ctx *ctx)
+{
+    struct domain *d = v->dom;
+    uint64_t gva;
+    size_t size = hcall_decode_arg(nr, a, &gva);
+
+    *ctx = (struct hcall_ctx){
+        .domid = d->id,
+        .vcpu = (uint16_t)v->id,
+        .nr_vcpus = d->nr_vcpus,
+        .gnttab_max_frames = GNTTAB_MAX_FRAMES,
+        .now_ns = nr == __HYPERVISOR_vcpu_op ? arch_time_ns() : 0,
+    };
+    for (unsigned i = 0; i < d->nr_vcpus; i++)
+        if (__atomic_load_n(&d->vcpus[i].initialised, __ATOMIC_ACQUIRE))
+            ctx->vcpus_initialised |= 1u << i;
+    ASSERT(size <= sizeof(*buf));
+    if (size && vcpu_copy_from_guest(v, gva, buf, size))
+        return NULL;
+    return buf;
+}
 
 void hcall_continue(struct vcpu *v, unsigned i, uint64_t value)
 {

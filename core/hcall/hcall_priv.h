@@ -8,6 +8,13 @@
 
 #include "core/cap.h"
 #include "core/domain.h"
+#include "core/hcall_decode.h"
+
+/* hcall_in: the decode context of v's call of hypercall nr, and its
+ * argument struct (hcall_decode_arg) copied into *buf exactly once.
+ * Returns buf, or NULL when the copy faulted: the decoder says -EFAULT. */
+const union hcall_arg *hcall_in(struct vcpu *v, uint64_t nr, const uint64_t *a, union hcall_arg *buf,
+                                struct hcall_ctx *ctx) __attribute__((warn_unused_result));
 
 /* hcall_controlled: the domain id names, when the caller holds need and
  * is its controller: 0 and *out; -ERR_PERM without the capability (before

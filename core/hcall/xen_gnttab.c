@@ -15,8 +15,7 @@
 #include "idl/gnttab.h"
 #include "hcall_priv.h"
 
-#define HCALL_GNTTAB_BATCH 1024
-#define INVALID_GFN        (~0ull)
+#define INVALID_GFN (~0ull)
 
 /* The bookkeeping's numbers are the ABI's (idl/gnttab.idl). */
 _Static_assert(GNTST_OKAY == GNTST_okay && GNTST_BAD_GNTREF == GNTST_bad_gntref &&
@@ -26,11 +25,6 @@ _Static_assert(GNTST_OKAY == GNTST_okay && GNTST_BAD_GNTREF == GNTST_bad_gntref 
 _Static_assert(GNTMAP_HOST_MAP == GNTMAP_host_map && GNTMAP_READONLY == GNTMAP_readonly && GTF_READING == GTF_reading &&
                    GTF_WRITING == GTF_writing && GTF_READONLY == GTF_readonly,
                "gnttab.h flags");
-
-static bool is_self(const struct vcpu *v, uint16_t dom)
-{
-    return dom == GNTTAB_DOMID_SELF || dom == v->dom->id;
-}
 
 static int16_t do_map(struct vcpu *v, const struct gnttab_map_grant_ref *m, uint32_t *handle)
 {
@@ -54,57 +48,49 @@ static int16_t do_unmap(struct vcpu *v, const struct gnttab_unmap_grant_ref *u)
 
 static int16_t do_copy(struct vcpu *v, const struct gnttab_copy *c)
 {
-    bool sg = c->flags & GNTCOPY_source_gref, dg = c->flags & GNTCOPY_dest_gref;
-    struct gnttab_copy_side src = { sg, c->source.domid, sg ? c->source.u.ref : c->source.u.gmfn, c->source.offset };
-    struct gnttab_copy_side dst = { dg, c->dest.domid, dg ? c->dest.u.ref : c->dest.u.gmfn, c->dest.offset };
+    struct hcall_gnttab_side s, d;
+    struct gnttab_copy_side src, dst;
+    int16_t st = hcall_decode_gnttab_copy(c, &s, &d);
     uint64_t f;
-    int st;
 
-    if (c->flags & ~(GNTCOPY_source_gref | GNTCOPY_dest_gref))
-        return GNTST_BAD_COPY_ARG;
+    if (st != GNTST_okay)
+        return st;
+    src = (struct gnttab_copy_side){ s.gref, s.domid, s.frame, s.offset };
+    dst = (struct gnttab_copy_side){ d.gref, d.domid, d.frame, d.offset };
     f = gnttab_lock_all();
-    st = gnttab_copy(&v->dom->gnttab, &src, &dst, c->len);
+    st = (int16_t)gnttab_copy(&v->dom->gnttab, &src, &dst, c->len);
     gnttab_unlock_all(f);
-    return (int16_t)st;
+    return st;
 }
 
-/* Grows the caller's table to nr frames and lists where each one sits in
- * its physical space (INVALID_GFN until placed with add_to_physmap). */
-static int64_t do_setup_table(struct vcpu *v, uint64_t gva)
+/* Grows the caller's table to op->nr_frames and lists where each one sits
+ * in its physical space (INVALID_GFN until placed with add_to_physmap). */
+static int64_t do_setup_table(struct vcpu *v, const struct hcall_gnttab_op *op, struct gnttab_setup_table s)
 {
-    struct gnttab_setup_table s;
     uint64_t f, gfns[GNTTAB_MAX_FRAMES];
-    int r = 0;
+    unsigned n = (unsigned)MIN(op->nr_frames, GNTTAB_MAX_FRAMES);
+    int r;
 
-    if (vcpu_copy_from_guest(v, gva, &s, sizeof(s)))
-        return -ERR_FAULT;
-    if (!is_self(v, s.dom)) {
-        s.status = GNTST_PERMISSION_DENIED;
-    } else if (s.nr_frames > GNTTAB_MAX_FRAMES) {
-        s.status = GNTST_GENERAL_ERROR;
-    } else {
+    s.status = op->status;
+    if (op->status == GNTST_OKAY) {
         f = gnttab_lock_all();
-        r = gnttab_domain_grow(v->dom, s.nr_frames);
-        for (unsigned i = 0; i < s.nr_frames; i++)
+        r = gnttab_domain_grow(v->dom, n);
+        for (unsigned i = 0; i < n; i++)
             gfns[i] = v->dom->gnttab_gfn[i];
         gnttab_unlock_all(f);
         s.status = r == 0 ? GNTST_OKAY : GNTST_GENERAL_ERROR;
-        if (r == 0 && vcpu_copy_to_guest(v, s.frame_list, gfns, s.nr_frames * sizeof(gfns[0])))
+        if (r == 0 && vcpu_copy_to_guest(v, op->frame_list, gfns, n * sizeof(gfns[0])))
             return -ERR_FAULT;
     }
-    return vcpu_copy_to_guest(v, gva, &s, sizeof(s)) ? -ERR_FAULT : 0;
+    return vcpu_copy_to_guest(v, op->gva, &s, sizeof(s)) ? -ERR_FAULT : 0;
 }
 
-static int64_t do_query_size(struct vcpu *v, uint64_t gva)
+static int64_t do_query_size(struct vcpu *v, const struct hcall_gnttab_op *op, struct gnttab_query_size q)
 {
-    struct gnttab_query_size q;
-
-    if (vcpu_copy_from_guest(v, gva, &q, sizeof(q)))
-        return -ERR_FAULT;
-    q.status = is_self(v, q.dom) ? GNTST_OKAY : GNTST_PERMISSION_DENIED;
+    q.status = op->status;
     q.nr_frames = __atomic_load_n(&v->dom->gnttab.nr_frames, __ATOMIC_RELAXED);
     q.max_nr_frames = GNTTAB_MAX_FRAMES;
-    return vcpu_copy_to_guest(v, gva, &q, sizeof(q)) ? -ERR_FAULT : 0;
+    return vcpu_copy_to_guest(v, op->gva, &q, sizeof(q)) ? -ERR_FAULT : 0;
 }
 
 /* The batch commands: each element in, performed, status out. */
@@ -119,8 +105,6 @@ static int64_t do_batch(struct vcpu *v, unsigned cmd, uint64_t gva, uint64_t cou
                   : cmd == GNTTABOP_unmap_grant_ref ? sizeof(x.unmap)
                                                     : sizeof(x.copy);
 
-    if (count > HCALL_GNTTAB_BATCH)
-        return -ERR_INVAL;
     for (uint64_t i = 0; i < count; i++, gva += size) {
         if (vcpu_copy_from_guest(v, gva, &x, size))
             return -ERR_FAULT;
@@ -142,26 +126,20 @@ static int64_t do_batch(struct vcpu *v, unsigned cmd, uint64_t gva, uint64_t cou
 
 int64_t hcall_grant_table_op(struct vcpu *v, const uint64_t *a)
 {
-    struct gnttab_get_version gv;
-    struct gnttab_set_version sv;
+    struct hcall_gnttab_op op;
+    struct hcall_ctx ctx;
+    union hcall_arg buf;
+    int r = hcall_decode_gnttab_op(&ctx, a, hcall_in(v, __HYPERVISOR_grant_table_op, a, &buf, &ctx), &op);
 
-    switch (a[0]) {
-    case GNTTABOP_map_grant_ref:
-    case GNTTABOP_unmap_grant_ref:
-    case GNTTABOP_copy: return do_batch(v, (unsigned)a[0], a[1], a[2]);
-    case GNTTABOP_setup_table: return a[2] == 1 ? do_setup_table(v, a[1]) : -ERR_INVAL;
-    case GNTTABOP_query_size: return a[2] == 1 ? do_query_size(v, a[1]) : -ERR_INVAL;
-    case GNTTABOP_set_version:
-        if (vcpu_copy_from_guest(v, a[1], &sv, sizeof(sv)))
-            return -ERR_FAULT;
-        return sv.version == 1 ? 0 : -ERR_INVAL; /* version 2 is not provided */
+    if (r)
+        return r;
+    switch (op.cmd) {
+    case GNTTABOP_setup_table: return do_setup_table(v, &op, buf.setup_table);
+    case GNTTABOP_query_size: return do_query_size(v, &op, buf.query_size);
+    case GNTTABOP_set_version: return 0; /* version 1, the only one */
     case GNTTABOP_get_version:
-        if (vcpu_copy_from_guest(v, a[1], &gv, sizeof(gv)))
-            return -ERR_FAULT;
-        if (!is_self(v, gv.dom))
-            return -ERR_PERM;
-        gv.version = 1;
-        return vcpu_copy_to_guest(v, a[1], &gv, sizeof(gv)) ? -ERR_FAULT : 0;
-    default: return -ERR_NOSYS;
+        buf.get_version.version = 1;
+        return vcpu_copy_to_guest(v, op.gva, &buf.get_version, sizeof(buf.get_version)) ? -ERR_FAULT : 0;
+    default: return do_batch(v, op.cmd, op.gva, op.count);
     }
 }

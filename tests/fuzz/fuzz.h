@@ -69,6 +69,16 @@
  */
 #define FUZZ_NPT_NEAR 0x08u
 
+/*
+ * hcall_decode: family (u8, modulo 9: xen_version, console_io, sched_op,
+ * memory_op, vcpu_op, hvm_op, event_channel_op, grant_table_op, one
+ * grant-copy element), flags (u8: bit 0 the copy-in faulted; bits 1, 2, 3
+ * read a[0], a[1], a[2] as u64, else as u8 modulo 16, u8, u16), the
+ * context (domid u16, nr_vcpus u8 modulo 32 plus 1, vcpu u8 modulo
+ * nr_vcpus, initialised vCPUs u32, grant frame limit u8, time u64), the
+ * three arguments, then the argument struct (zero past the input).
+ */
+
 struct fuzz_in {
     const uint8_t *p;
     size_t left;
@@ -118,3 +128,10 @@ void fuzz_fail(const char *file, int line, const char *what) __attribute__((nore
 
 /* Every target defines this libFuzzer entry point. */
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+/*
+ * Targets that run a unit test's randomized model check (gnttab, evtchn)
+ * link fuzz_model.c: the input is the random stream (then zeros), which
+ * fuzz_rng_feed starts.
+ */
+void fuzz_rng_feed(const uint8_t *data, size_t size);

@@ -8,7 +8,7 @@
 # generator is an ordinary host program built with $(CC).
 
 FUZZ_CC := clang
-FUZZ_ALL := mb2 elf acpi dmar memmap cmdline boot_modules xenstore guest_walk npt
+FUZZ_ALL := mb2 elf acpi dmar memmap cmdline boot_modules xenstore guest_walk npt hcall_decode gnttab evtchn
 FUZZ_TARGETS ?= $(FUZZ_ALL)
 FUZZ_SECONDS ?= 30
 FUZZ_DIR := $(OUT)/tests/fuzz
@@ -21,6 +21,16 @@ fuzz_memmap_SRCS := core/mm/memmap.c
 fuzz_cmdline_SRCS := core/boot/cmdline.c
 fuzz_boot_modules_SRCS := core/boot/boot_modules.c core/mm/memmap.c
 fuzz_guest_walk_SRCS := core/svm/guest_walk.c
+# The decode step of every Xen hypercall family: generated headers only.
+fuzz_hcall_decode_SRCS := core/hcall/decode_xen.c core/hcall/decode_tables.c
+# The grant-table and event-channel bookkeeping under their unit tests'
+# randomized model checks, the input as the random stream (fuzz_model.c).
+fuzz_gnttab_SRCS := core/gnttab/gnttab.c tests/fuzz/fuzz_model.c
+fuzz_gnttab_DEPS := tests/unit/gnttab_test.c tests/unit/harness.h
+fuzz_gnttab_CFLAGS = -Itests/unit
+fuzz_evtchn_SRCS := core/evtchn/evtchn.c tests/fuzz/fuzz_model.c
+fuzz_evtchn_DEPS := tests/unit/evtchn_test.c tests/unit/harness.h
+fuzz_evtchn_CFLAGS = -Itests/unit
 # The NPT against the reference model and fake frame pool of its unit test.
 fuzz_npt_SRCS := core/npt/npt.c tests/unit/npt_model.c
 fuzz_npt_DEPS := tests/unit/npt_model.h

@@ -1,0 +1,390 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Fuzz target: the decode step of every Xen hypercall family
+ * (hcall_decode.h). The input picks a family, the caller's context, the
+ * argument registers and the argument struct (layout in fuzz.h). Each
+ * decode runs twice into differently filled outputs: the same answer, a
+ * refusal writes nothing, the answer equals that of plain reference rules
+ * below, a success keeps the header's ranges, and bytes past the struct
+ * size hcall_decode_arg gives never change the answer.
+ */
+#include <string.h>
+
+#include "core/hcall_decode.h"
+#include "idl/xen_errno.h"
+#include "fuzz.h"
+
+enum family { F_VERSION, F_CONSOLE, F_SCHED, F_MEMORY, F_VCPU, F_HVM, F_EVTCHN, F_GNTTAB, F_GNTCOPY, F_COUNT };
+
+static const uint64_t family_nr[] = {
+    __HYPERVISOR_xen_version,      __HYPERVISOR_console_io,     __HYPERVISOR_sched_op,
+    __HYPERVISOR_memory_op,        __HYPERVISOR_vcpu_op,        __HYPERVISOR_hvm_op,
+    __HYPERVISOR_event_channel_op, __HYPERVISOR_grant_table_op, __HYPERVISOR_grant_table_op,
+};
+
+struct input {
+    struct hcall_ctx ctx;
+    uint64_t a[3];
+    bool fault;          /* the copy-in failed: the decoder gets NULL */
+    union hcall_arg arg; /* the struct, zero past the input */
+    union hcall_arg alt; /* the same, bytes past the struct's size flipped */
+};
+
+FUZZ_ORACLE static bool untouched(const void *p, size_t n, uint8_t pattern)
+{
+    const uint8_t *b = p;
+
+    for (size_t i = 0; i < n; i++)
+        if (b[i] != pattern)
+            return false;
+    return true;
+}
+
+FUZZ_ORACLE static bool self(const struct hcall_ctx *c, uint16_t dom)
+{
+    return dom == DOMID_SELF || dom == c->domid;
+}
+
+/* Runs decode twice (outputs filled with 0xa5, then 0x5a) and once on the
+ * flipped struct; checks what every decoder promises. */
+#define RUN(type, r, o, call)                                         \
+    do {                                                              \
+        type o2, o3;                                                  \
+        int r2, r3;                                                   \
+        memset(&o, 0xa5, sizeof(o));                                  \
+        memset(&o2, 0x5a, sizeof(o2));                                \
+        memset(&o3, 0x5a, sizeof(o3));                                \
+        {                                                             \
+            type *out = &o;                                           \
+            const union hcall_arg *arg = in->fault ? NULL : &in->arg; \
+            r = call;                                                 \
+            out = &o2;                                                \
+            r2 = call;                                                \
+            out = &o3;                                                \
+            arg = in->fault ? NULL : &in->alt;                        \
+            r3 = call;                                                \
+            (void)arg;                                                \
+        }                                                             \
+        FUZZ_CHECK(r == r2 && r == r3);                               \
+        FUZZ_CHECK(r <= 0);                                           \
+        if (r) {                                                      \
+            FUZZ_CHECK(untouched(&o, sizeof(o), 0xa5));               \
+            FUZZ_CHECK(untouched(&o2, sizeof(o2), 0x5a));             \
+        }                                                             \
+    } while (0)
+
+FUZZ_ORACLE static void check_version(const struct input *in)
+{
+    struct hcall_xen_version o;
+    const uint64_t *a = in->a;
+    int r, want;
+
+    RUN(struct hcall_xen_version, r, o, hcall_decode_xen_version(a, arg, out));
+    want = a[0] > XENVER_get_features || a[0] == XENVER_compile_info || a[0] == XENVER_capabilities ||
+                   a[0] == XENVER_changeset || a[0] == XENVER_platform_parameters
+               ? -XEN_ENOSYS
+           : a[0] == XENVER_get_features && in->fault ? -XEN_EFAULT
+                                                      : 0;
+    FUZZ_CHECK(r == want);
+    if (r == 0 && a[0] == XENVER_get_features)
+        FUZZ_CHECK(o.submap == (in->arg.feature.submap_idx ? 0 : 1u << XENFEAT_hvm_callback_vector));
+}
+
+FUZZ_ORACLE static void check_console(const struct input *in)
+{
+    struct hcall_console_io o;
+    const uint64_t *a = in->a;
+    int r;
+
+    RUN(struct hcall_console_io, r, o, hcall_decode_console_io(a, out));
+    FUZZ_CHECK(r == (a[0] > CONSOLEIO_read                           ? -XEN_ENOSYS
+                     : a[0] == CONSOLEIO_write && a[1] >= 1ull << 31 ? -XEN_EINVAL
+                                                                     : 0));
+    if (r == 0)
+        FUZZ_CHECK(o.cmd == a[0] && o.buffer == a[2] && o.count == (a[0] == CONSOLEIO_write ? a[1] : 0));
+}
+
+FUZZ_ORACLE static void check_sched(const struct input *in)
+{
+    struct hcall_sched_op o;
+    const uint64_t *a = in->a;
+    int r, want = 0;
+
+    RUN(struct hcall_sched_op, r, o, hcall_decode_sched_op(a, arg, out));
+    if (a[0] > SCHEDOP_shutdown)
+        want = -XEN_ENOSYS;
+    else if (a[0] == SCHEDOP_shutdown)
+        want = in->fault ? -XEN_EFAULT : in->arg.shutdown_reason > SHUTDOWN_watchdog ? -XEN_EINVAL : 0;
+    FUZZ_CHECK(r == want);
+    if (r == 0)
+        FUZZ_CHECK(o.cmd == a[0] && o.reason <= SHUTDOWN_watchdog);
+}
+
+FUZZ_ORACLE static int ref_physmap(const struct hcall_ctx *c, const struct xen_add_to_physmap *x)
+{
+    if (!self(c, x->domid))
+        return -XEN_EINVAL;
+    if (x->space == XENMAPSPACE_grant_table && x->idx < c->gnttab_max_frames && x->gpfn < (1ull << 36))
+        return 0;
+    if (x->space == XENMAPSPACE_shared_info && x->idx == 0 && x->gpfn < (1ull << 36))
+        return 0;
+    return -XEN_EINVAL;
+}
+
+FUZZ_ORACLE static void check_memory(const struct input *in)
+{
+    struct hcall_memory_op o;
+    const struct hcall_ctx *c = &in->ctx;
+    const uint64_t *a = in->a;
+    int r, want;
+
+    RUN(struct hcall_memory_op, r, o, hcall_decode_memory_op(c, a, arg, out));
+    if (a[0] != XENMEM_add_to_physmap && a[0] != XENMEM_memory_map)
+        want = -XEN_ENOSYS;
+    else if (in->fault)
+        want = -XEN_EFAULT;
+    else if (a[0] == XENMEM_add_to_physmap)
+        want = ref_physmap(c, &in->arg.physmap);
+    else
+        want = in->arg.memory_map.nr_entries ? 0 : -XEN_EINVAL;
+    FUZZ_CHECK(r == want);
+    if (r == 0 && a[0] == XENMEM_add_to_physmap)
+        FUZZ_CHECK(o.gpfn == in->arg.physmap.gpfn && o.idx == in->arg.physmap.idx &&
+                   (o.space == XENMAPSPACE_shared_info ? o.idx == 0 : o.idx < c->gnttab_max_frames));
+    if (r == 0 && a[0] == XENMEM_memory_map)
+        FUZZ_CHECK(o.buffer == in->arg.memory_map.buffer);
+}
+
+FUZZ_ORACLE static int ref_vcpu(const struct input *in)
+{
+    const struct hcall_ctx *c = &in->ctx;
+    const uint64_t *a = in->a;
+    bool init = a[1] < 32 && ((c->vcpus_initialised >> a[1]) & 1);
+
+    if (a[1] >= c->nr_vcpus)
+        return -XEN_ENOENT;
+    if (a[0] == VCPUOP_initialise)
+        return init ? -XEN_EEXIST : in->fault ? -XEN_EFAULT : 0;
+    if (a[0] == VCPUOP_up)
+        return init ? 0 : -XEN_EINVAL;
+    if (a[0] == VCPUOP_down || a[0] == VCPUOP_is_up)
+        return 0;
+    if (a[1] != c->vcpu)
+        return -XEN_EINVAL;
+    if (a[0] == VCPUOP_stop_periodic_timer || a[0] == VCPUOP_stop_singleshot_timer)
+        return 0;
+    if (a[0] != VCPUOP_set_singleshot_timer)
+        return -XEN_ENOSYS;
+    if (in->fault)
+        return -XEN_EFAULT;
+    return (in->arg.timer.flags & 1) && in->arg.timer.timeout_abs_ns < c->now_ns ? -XEN_ETIME : 0;
+}
+
+FUZZ_ORACLE static void check_vcpu(const struct input *in)
+{
+    struct hcall_vcpu_op o;
+    const struct hcall_ctx *c = &in->ctx;
+    const uint64_t *a = in->a;
+    int r;
+
+    RUN(struct hcall_vcpu_op, r, o, hcall_decode_vcpu_op(c, a, arg, out));
+    FUZZ_CHECK(r == ref_vcpu(in));
+    if (r)
+        return;
+    FUZZ_CHECK(o.cmd == a[0] && o.vcpu == a[1] && o.vcpu < c->nr_vcpus);
+    if (o.cmd > VCPUOP_is_up)
+        FUZZ_CHECK(o.vcpu == c->vcpu);
+    if (o.cmd == VCPUOP_set_singleshot_timer)
+        FUZZ_CHECK(o.timeout_ns != 0 &&
+                   (in->arg.timer.timeout_abs_ns == 0 || o.timeout_ns == in->arg.timer.timeout_abs_ns));
+    if (o.cmd == VCPUOP_initialise)
+        FUZZ_CHECK(memcmp(&o.context, &in->arg.hvm_context, sizeof(o.context)) == 0);
+}
+
+FUZZ_ORACLE static int ref_hvm(const struct input *in)
+{
+    const struct xen_hvm_param *p = &in->arg.hvm_param;
+    uint64_t v = p->value;
+    bool set = in->a[0] == HVMOP_set_param;
+
+    if (in->a[0] != HVMOP_set_param && in->a[0] != HVMOP_get_param)
+        return in->a[0] == HVMOP_get_time ? 0 : -XEN_ENOSYS;
+    if (in->fault)
+        return -XEN_EFAULT;
+    if (p->index >= HVM_NR_PARAMS)
+        return -XEN_EINVAL;
+    if (p->index == HVM_PARAM_CALLBACK_IRQ)
+        return !set || v == 0 || (v >> 56 == 2 && (v & 0x00ffffffffffff00ull) == 0 && (v & 0xff) >= 0x20) ? 0
+                                                                                                          : -XEN_EINVAL;
+    if (p->index != HVM_PARAM_STORE_PFN && p->index != HVM_PARAM_STORE_EVTCHN && p->index != HVM_PARAM_CONSOLE_PFN &&
+        p->index != HVM_PARAM_CONSOLE_EVTCHN)
+        return -XEN_EINVAL;
+    if (set && self(&in->ctx, p->domid) && (p->index == HVM_PARAM_STORE_PFN || p->index == HVM_PARAM_CONSOLE_PFN))
+        return -XEN_EPERM;
+    return 0;
+}
+
+FUZZ_ORACLE static void check_hvm(const struct input *in)
+{
+    struct hcall_hvm_op o;
+    const struct hcall_ctx *c = &in->ctx;
+    const struct xen_hvm_param *p = &in->arg.hvm_param;
+    int r, want;
+
+    RUN(struct hcall_hvm_op, r, o, hcall_decode_hvm_op(c, in->a, arg, out));
+    want = ref_hvm(in);
+    /* Another domain's: refusals past the index bound wait for the lookup. */
+    if (want && want != -XEN_ENOSYS && want != -XEN_EFAULT && p->index < HVM_NR_PARAMS && !self(c, p->domid)) {
+        FUZZ_CHECK(r == 0 && o.foreign && o.after_lookup == want);
+        return;
+    }
+    FUZZ_CHECK(r == want);
+    if (r || o.cmd == HVMOP_get_time)
+        return;
+    FUZZ_CHECK(o.after_lookup == 0);
+    FUZZ_CHECK(o.slot <= HCALL_HVM_CALLBACK && o.foreign == !self(c, p->domid));
+    FUZZ_CHECK(o.target == (o.foreign ? p->domid : c->domid));
+    FUZZ_CHECK((o.slot == HCALL_HVM_CALLBACK) == (p->index == HVM_PARAM_CALLBACK_IRQ));
+    if (o.cmd == HVMOP_set_param && o.slot == HCALL_HVM_CALLBACK)
+        FUZZ_CHECK(o.value == 0 || (o.value >= 0x20 && o.value <= 0xff));
+}
+
+FUZZ_ORACLE static void check_evtchn(const struct input *in)
+{
+    struct hcall_evtchn_op o;
+    const struct hcall_ctx *c = &in->ctx;
+    const uint64_t *a = in->a;
+    uint64_t gva;
+    size_t size = hcall_decode_arg(__HYPERVISOR_event_channel_op, a, &gva);
+    bool known = a[0] <= EVTCHNOP_unmask && a[0] != EVTCHNOP_bind_pirq;
+    uint16_t dom;
+    int r;
+
+    RUN(struct hcall_evtchn_op, r, o, hcall_decode_evtchn_op(c, a, arg, out));
+    FUZZ_CHECK(known == (size != 0));
+    FUZZ_CHECK(r == (!known ? -XEN_ENOSYS : in->fault ? -XEN_EFAULT : 0));
+    if (r)
+        return;
+    FUZZ_CHECK(o.cmd == a[0] && memcmp(&o.arg, &in->arg, size) == 0);
+    dom = a[0] == EVTCHNOP_alloc_unbound ? in->arg.alloc_unbound.dom
+          : a[0] == EVTCHNOP_status      ? in->arg.status.dom
+                                         : DOMID_SELF;
+    FUZZ_CHECK(o.foreign == !self(c, dom) && o.target == (o.foreign ? dom : c->domid));
+    if (a[0] == EVTCHNOP_alloc_unbound)
+        FUZZ_CHECK(o.remote_dom ==
+                   (in->arg.alloc_unbound.remote_dom == DOMID_SELF ? c->domid : in->arg.alloc_unbound.remote_dom));
+}
+
+FUZZ_ORACLE static int ref_gnttab(const struct input *in)
+{
+    const struct hcall_ctx *c = &in->ctx;
+    const uint64_t *a = in->a;
+
+    switch (a[0]) {
+    case GNTTABOP_map_grant_ref:
+    case GNTTABOP_unmap_grant_ref:
+    case GNTTABOP_copy: return a[2] > 1024 ? -XEN_EINVAL : 0;
+    case GNTTABOP_setup_table:
+    case GNTTABOP_query_size: return a[2] != 1 ? -XEN_EINVAL : in->fault ? -XEN_EFAULT : 0;
+    case GNTTABOP_set_version: return in->fault ? -XEN_EFAULT : in->arg.set_version.version != 1 ? -XEN_EINVAL : 0;
+    case GNTTABOP_get_version: return in->fault ? -XEN_EFAULT : self(c, in->arg.get_version.dom) ? 0 : -XEN_EPERM;
+    default: return -XEN_ENOSYS;
+    }
+}
+
+FUZZ_ORACLE static void check_gnttab(const struct input *in)
+{
+    struct hcall_gnttab_op o;
+    const struct hcall_ctx *c = &in->ctx;
+    const uint64_t *a = in->a;
+    int r;
+
+    RUN(struct hcall_gnttab_op, r, o, hcall_decode_gnttab_op(c, a, arg, out));
+    FUZZ_CHECK(r == ref_gnttab(in));
+    if (r)
+        return;
+    FUZZ_CHECK(o.cmd == a[0] && o.gva == a[1] && o.count <= HCALL_GNTTAB_BATCH);
+    if (a[0] == GNTTABOP_setup_table) {
+        const struct gnttab_setup_table *s = &in->arg.setup_table;
+        int16_t want = !self(c, s->dom)                      ? GNTST_permission_denied
+                       : s->nr_frames > c->gnttab_max_frames ? GNTST_general_error
+                                                             : GNTST_okay;
+        FUZZ_CHECK(o.status == want);
+        if (want == GNTST_okay)
+            FUZZ_CHECK(o.nr_frames == s->nr_frames && o.nr_frames <= c->gnttab_max_frames);
+    }
+    if (a[0] == GNTTABOP_query_size)
+        FUZZ_CHECK(o.status == (self(c, in->arg.query_size.dom) ? GNTST_okay : GNTST_permission_denied));
+}
+
+FUZZ_ORACLE static void check_gntcopy(const struct gnttab_copy *cp)
+{
+    struct hcall_gnttab_side s, d;
+    int16_t st;
+
+    memset(&s, 0xa5, sizeof(s));
+    memset(&d, 0xa5, sizeof(d));
+    st = hcall_decode_gnttab_copy(cp, &s, &d);
+    FUZZ_CHECK(st == (cp->flags & ~3u ? GNTST_bad_copy_arg : GNTST_okay));
+    if (st != GNTST_okay) {
+        FUZZ_CHECK(untouched(&s, sizeof(s), 0xa5) && untouched(&d, sizeof(d), 0xa5));
+        return;
+    }
+    FUZZ_CHECK(s.gref == !!(cp->flags & GNTCOPY_source_gref) && d.gref == !!(cp->flags & GNTCOPY_dest_gref));
+    FUZZ_CHECK(s.domid == cp->source.domid && s.offset == cp->source.offset && d.domid == cp->dest.domid &&
+               d.offset == cp->dest.offset);
+    FUZZ_CHECK(s.frame == (s.gref ? cp->source.u.ref : cp->source.u.gmfn));
+    FUZZ_CHECK(d.frame == (d.gref ? cp->dest.u.ref : cp->dest.u.gmfn));
+}
+
+FUZZ_ORACLE static void read_input(struct fuzz_in *fin, struct input *in, enum family f)
+{
+    uint64_t gva;
+    size_t size, n;
+    uint8_t flags = fuzz_u8(fin);
+
+    in->ctx.domid = (uint16_t)fuzz_uint(fin, 2);
+    in->ctx.nr_vcpus = 1u + fuzz_u8(fin) % 32u;
+    in->ctx.vcpu = (uint16_t)(fuzz_u8(fin) % in->ctx.nr_vcpus);
+    in->ctx.vcpus_initialised = fuzz_u32(fin);
+    in->ctx.gnttab_max_frames = fuzz_u8(fin);
+    in->ctx.now_ns = fuzz_u64(fin);
+    /* Small commands most of the time: flag bit 1 reads a whole u64. */
+    in->a[0] = flags & 2 ? fuzz_u64(fin) : fuzz_u8(fin) % 16u;
+    in->a[1] = flags & 4 ? fuzz_u64(fin) : fuzz_u8(fin);
+    in->a[2] = flags & 8 ? fuzz_u64(fin) : fuzz_uint(fin, 2);
+    in->fault = flags & 1;
+    size = hcall_decode_arg(family_nr[f], in->a, &gva);
+    FUZZ_CHECK(size <= sizeof(in->arg) && gva == in->a[f == F_VCPU ? 2 : 1]);
+    n = fin->left < sizeof(in->arg) ? fin->left : sizeof(in->arg);
+    memcpy(&in->arg, fin->p, n);
+    in->alt = in->arg;
+    for (size_t i = size; i < sizeof(in->alt); i++)
+        ((uint8_t *)&in->alt)[i] ^= 0xff;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    struct fuzz_in fin = { data, size };
+    struct input in;
+    enum family f = (enum family)(fuzz_u8(&fin) % F_COUNT);
+    struct gnttab_copy cp;
+
+    memset(&in, 0, sizeof(in));
+    read_input(&fin, &in, f);
+    switch (f) {
+    case F_VERSION: check_version(&in); break;
+    case F_CONSOLE: check_console(&in); break;
+    case F_SCHED: check_sched(&in); break;
+    case F_MEMORY: check_memory(&in); break;
+    case F_VCPU: check_vcpu(&in); break;
+    case F_HVM: check_hvm(&in); break;
+    case F_EVTCHN: check_evtchn(&in); break;
+    case F_GNTTAB: check_gnttab(&in); break;
+    default:
+        memcpy(&cp, &in.arg, sizeof(cp));
+        check_gntcopy(&cp);
+        break;
+    }
+    return 0;
+}

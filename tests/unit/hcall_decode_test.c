@@ -1,0 +1,256 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Host tests of the hypercall decoders (hcall_decode.h): per family, the
+ * errors in the order Xen checks them, what a success decodes to, and that
+ * a refusal writes nothing. The fuzz target hcall_decode covers the rest.
+ */
+#include "core/hcall_decode.h"
+
+#include <string.h>
+
+#include "harness.h"
+#include "idl/xen_errno.h"
+
+static const struct hcall_ctx ctx = {
+    .domid = 5,
+    .vcpu = 1,
+    .nr_vcpus = 3,
+    .vcpus_initialised = 0x3,
+    .gnttab_max_frames = 32,
+    .now_ns = 1000,
+};
+
+static bool untouched(const void *p, size_t n)
+{
+    const uint8_t *b = p;
+
+    for (size_t i = 0; i < n; i++)
+        if (b[i] != 0xa5)
+            return false;
+    return true;
+}
+
+TEST(arg_sizes)
+{
+    uint64_t gva;
+
+    EXPECT_EQ(hcall_decode_arg(__HYPERVISOR_vcpu_op, (const uint64_t[]){ VCPUOP_initialise, 1, 0x2000 }, &gva),
+              sizeof(struct vcpu_hvm_context));
+    EXPECT_EQ(gva, 0x2000);
+    EXPECT_EQ(hcall_decode_arg(__HYPERVISOR_event_channel_op, (const uint64_t[]){ EVTCHNOP_status, 0x1000, 0 }, &gva),
+              sizeof(struct evtchn_status));
+    EXPECT_EQ(gva, 0x1000);
+    EXPECT_EQ(hcall_decode_arg(__HYPERVISOR_event_channel_op, (const uint64_t[]){ EVTCHNOP_init_control, 1, 0 }, &gva),
+              0);
+    EXPECT_EQ(hcall_decode_arg(__HYPERVISOR_grant_table_op, (const uint64_t[]){ GNTTABOP_copy, 1, 1 }, &gva), 0);
+    EXPECT_EQ(hcall_decode_arg(__HYPERVISOR_sched_op, (const uint64_t[]){ SCHEDOP_shutdown, 1, 0 }, &gva), 4);
+}
+
+TEST(xen_version_console_sched)
+{
+    union hcall_arg arg = { .feature = { 0, 0 } };
+    struct hcall_xen_version v;
+    struct hcall_console_io c;
+    struct hcall_sched_op s;
+
+    memset(&v, 0xa5, sizeof(v));
+    EXPECT_EQ(hcall_decode_xen_version((const uint64_t[]){ XENVER_compile_info, 0, 0 }, &arg, &v), -XEN_ENOSYS);
+    EXPECT_EQ(hcall_decode_xen_version((const uint64_t[]){ XENVER_get_features, 0, 0 }, NULL, &v), -XEN_EFAULT);
+    EXPECT_TRUE(untouched(&v, sizeof(v)));
+    EXPECT_EQ(hcall_decode_xen_version((const uint64_t[]){ XENVER_get_features, 0, 0 }, &arg, &v), 0);
+    EXPECT_EQ(v.submap, 1u << XENFEAT_hvm_callback_vector);
+
+    EXPECT_EQ(hcall_decode_console_io((const uint64_t[]){ 2, 1, 0 }, &c), -XEN_ENOSYS);
+    EXPECT_EQ(hcall_decode_console_io((const uint64_t[]){ CONSOLEIO_write, 0x80000000ull, 0 }, &c), -XEN_EINVAL);
+    EXPECT_EQ(hcall_decode_console_io((const uint64_t[]){ CONSOLEIO_read, 0x80000000ull, 0 }, &c), 0);
+    EXPECT_EQ(hcall_decode_console_io((const uint64_t[]){ CONSOLEIO_write, 0x7fffffff, 0x40 }, &c), 0);
+    EXPECT_EQ(c.count, 0x7fffffff);
+
+    arg.shutdown_reason = SHUTDOWN_soft_reset;
+    EXPECT_EQ(hcall_decode_sched_op((const uint64_t[]){ SCHEDOP_poll, 0, 0 }, &arg, &s), -XEN_ENOSYS);
+    EXPECT_EQ(hcall_decode_sched_op((const uint64_t[]){ SCHEDOP_shutdown, 0, 0 }, NULL, &s), -XEN_EFAULT);
+    EXPECT_EQ(hcall_decode_sched_op((const uint64_t[]){ SCHEDOP_shutdown, 0, 0 }, &arg, &s), -XEN_EINVAL);
+    arg.shutdown_reason = SHUTDOWN_crash;
+    EXPECT_EQ(hcall_decode_sched_op((const uint64_t[]){ SCHEDOP_shutdown, 0, 0 }, &arg, &s), 0);
+    EXPECT_EQ(s.reason, SHUTDOWN_crash);
+}
+
+TEST(memory_op_order)
+{
+    const uint64_t add[] = { XENMEM_add_to_physmap, 0x1000, 0 };
+    union hcall_arg arg = { .physmap = { 7, 0, XENMAPSPACE_grant_table, 32, 1ull << 36 } };
+    struct hcall_memory_op o;
+
+    memset(&o, 0xa5, sizeof(o));
+    EXPECT_EQ(hcall_decode_memory_op(&ctx, (const uint64_t[]){ XENMEM_current_reservation, 0, 0 }, NULL, &o),
+              -XEN_ENOSYS);
+    EXPECT_EQ(hcall_decode_memory_op(&ctx, add, NULL, &o), -XEN_EFAULT);
+    EXPECT_EQ(hcall_decode_memory_op(&ctx, add, &arg, &o), -XEN_EINVAL); /* another domain */
+    arg.physmap.domid = DOMID_SELF;
+    EXPECT_EQ(hcall_decode_memory_op(&ctx, add, &arg, &o), -XEN_EINVAL); /* frame past the limit */
+    arg.physmap.idx = 31;
+    EXPECT_EQ(hcall_decode_memory_op(&ctx, add, &arg, &o), -XEN_EINVAL); /* gpfn past 2^36 */
+    arg.physmap.idx = XENMAPIDX_grant_table_status;
+    arg.physmap.gpfn = 0x100;
+    EXPECT_EQ(hcall_decode_memory_op(&ctx, add, &arg, &o), -XEN_EINVAL); /* a version-2 status frame */
+    arg.physmap.space = XENMAPSPACE_gmfn;
+    EXPECT_EQ(hcall_decode_memory_op(&ctx, add, &arg, &o), -XEN_EINVAL);
+    EXPECT_TRUE(untouched(&o, sizeof(o)));
+    arg.physmap = (struct xen_add_to_physmap){ 5, 0, XENMAPSPACE_shared_info, 0, 0x200 };
+    EXPECT_EQ(hcall_decode_memory_op(&ctx, add, &arg, &o), 0);
+    EXPECT_EQ(o.gpfn, 0x200);
+    arg.memory_map = (struct xen_memory_map){ 0, 0, 0x3000 };
+    EXPECT_EQ(hcall_decode_memory_op(&ctx, (const uint64_t[]){ XENMEM_memory_map, 0, 0 }, &arg, &o), -XEN_EINVAL);
+}
+
+TEST(vcpu_op_order)
+{
+    union hcall_arg arg = { .timer = { 999, VCPU_SSHOTTMR_future, 0 } };
+    struct hcall_vcpu_op o;
+
+    memset(&o, 0xa5, sizeof(o));
+    EXPECT_EQ(hcall_decode_vcpu_op(&ctx, (const uint64_t[]){ VCPUOP_initialise, 3, 0 }, NULL, &o), -XEN_ENOENT);
+    EXPECT_EQ(hcall_decode_vcpu_op(&ctx, (const uint64_t[]){ VCPUOP_initialise, 1, 0 }, NULL, &o), -XEN_EEXIST);
+    EXPECT_EQ(hcall_decode_vcpu_op(&ctx, (const uint64_t[]){ VCPUOP_initialise, 2, 0 }, NULL, &o), -XEN_EFAULT);
+    EXPECT_EQ(hcall_decode_vcpu_op(&ctx, (const uint64_t[]){ VCPUOP_up, 2, 0 }, NULL, &o), -XEN_EINVAL);
+    EXPECT_EQ(hcall_decode_vcpu_op(&ctx, (const uint64_t[]){ VCPUOP_get_physid, 0, 0 }, &arg, &o), -XEN_EINVAL);
+    EXPECT_EQ(hcall_decode_vcpu_op(&ctx, (const uint64_t[]){ VCPUOP_get_physid, 1, 0 }, &arg, &o), -XEN_ENOSYS);
+    EXPECT_EQ(hcall_decode_vcpu_op(&ctx, (const uint64_t[]){ VCPUOP_set_singleshot_timer, 1, 0 }, NULL, &o),
+              -XEN_EFAULT);
+    EXPECT_EQ(hcall_decode_vcpu_op(&ctx, (const uint64_t[]){ VCPUOP_set_singleshot_timer, 1, 0 }, &arg, &o),
+              -XEN_ETIME);
+    EXPECT_TRUE(untouched(&o, sizeof(o)));
+    arg.timer = (struct vcpu_set_singleshot_timer){ 0, 0, 0 };
+    EXPECT_EQ(hcall_decode_vcpu_op(&ctx, (const uint64_t[]){ VCPUOP_set_singleshot_timer, 1, 0 }, &arg, &o), 0);
+    EXPECT_EQ(o.timeout_ns, 1); /* 0 would mean no timer */
+    EXPECT_EQ(hcall_decode_vcpu_op(&ctx, (const uint64_t[]){ VCPUOP_up, 1, 0 }, NULL, &o), 0);
+}
+
+/* Regression: a command above 32 bits must not alias a timer command. */
+TEST(vcpu_op_wide_command)
+{
+    struct hcall_vcpu_op o;
+    uint64_t a[] = { (1ull << 32) | VCPUOP_stop_singleshot_timer, 1, 0 };
+
+    EXPECT_EQ(hcall_decode_vcpu_op(&ctx, a, NULL, &o), -XEN_ENOSYS);
+    a[0] = (1ull << 32) | VCPUOP_up;
+    EXPECT_EQ(hcall_decode_vcpu_op(&ctx, a, NULL, &o), -XEN_ENOSYS);
+}
+
+TEST(hvm_op_order)
+{
+    const uint64_t set[] = { HVMOP_set_param, 0, 0 };
+    union hcall_arg arg = { .hvm_param = { DOMID_SELF, 0, HVM_NR_PARAMS, 0 } };
+    struct hcall_hvm_op o;
+
+    memset(&o, 0xa5, sizeof(o));
+    EXPECT_EQ(hcall_decode_hvm_op(&ctx, (const uint64_t[]){ HVMOP_flush_tlbs, 0, 0 }, NULL, &o), -XEN_ENOSYS);
+    EXPECT_EQ(hcall_decode_hvm_op(&ctx, set, NULL, &o), -XEN_EFAULT);
+    EXPECT_EQ(hcall_decode_hvm_op(&ctx, set, &arg, &o), -XEN_EINVAL);
+    arg.hvm_param.index = HVM_PARAM_TIMER_MODE;
+    EXPECT_EQ(hcall_decode_hvm_op(&ctx, set, &arg, &o), -XEN_EINVAL);
+    arg.hvm_param.index = HVM_PARAM_STORE_PFN;
+    EXPECT_EQ(hcall_decode_hvm_op(&ctx, set, &arg, &o), -XEN_EPERM);
+    arg.hvm_param.index = HVM_PARAM_CALLBACK_IRQ;
+    arg.hvm_param.value = 0x1f | (uint64_t)HVM_PARAM_CALLBACK_TYPE_VECTOR << 56;
+    EXPECT_EQ(hcall_decode_hvm_op(&ctx, set, &arg, &o), -XEN_EINVAL);
+    arg.hvm_param.value = 0x20 | (uint64_t)HVM_PARAM_CALLBACK_TYPE_GSI << 56;
+    EXPECT_EQ(hcall_decode_hvm_op(&ctx, set, &arg, &o), -XEN_EINVAL);
+    EXPECT_TRUE(untouched(&o, sizeof(o)));
+    arg.hvm_param.value = 0xf3 | (uint64_t)HVM_PARAM_CALLBACK_TYPE_VECTOR << 56;
+    EXPECT_EQ(hcall_decode_hvm_op(&ctx, set, &arg, &o), 0);
+    EXPECT_EQ(o.value, 0xf3);
+    EXPECT_EQ(o.slot, HCALL_HVM_CALLBACK);
+    /* A domain it builds: its frames may be set; the lookup is perform's. */
+    arg.hvm_param = (struct xen_hvm_param){ 9, 0, HVM_PARAM_STORE_PFN, 0x77 };
+    EXPECT_EQ(hcall_decode_hvm_op(&ctx, set, &arg, &o), 0);
+    EXPECT_TRUE(o.foreign);
+    EXPECT_EQ(o.target, 9);
+    EXPECT_EQ(o.slot, 0);
+    EXPECT_EQ(o.after_lookup, 0);
+    /* Xen's order: a refusal that follows the lookup waits for it, so a
+     * caller without rights over d9 hears -EPERM or -ESRCH first. */
+    arg.hvm_param.index = HVM_PARAM_TIMER_MODE;
+    EXPECT_EQ(hcall_decode_hvm_op(&ctx, set, &arg, &o), 0);
+    EXPECT_EQ(o.after_lookup, -XEN_EINVAL);
+    arg.hvm_param.index = HVM_NR_PARAMS;
+    EXPECT_EQ(hcall_decode_hvm_op(&ctx, set, &arg, &o), -XEN_EINVAL);
+}
+
+TEST(evtchn_op)
+{
+    union hcall_arg arg = { .alloc_unbound = { DOMID_SELF, DOMID_SELF, 0 } };
+    struct hcall_evtchn_op o;
+
+    EXPECT_EQ(hcall_decode_evtchn_op(&ctx, (const uint64_t[]){ EVTCHNOP_init_control, 0, 0 }, &arg, &o), -XEN_ENOSYS);
+    EXPECT_EQ(hcall_decode_evtchn_op(&ctx, (const uint64_t[]){ EVTCHNOP_bind_pirq, 0, 0 }, &arg, &o), -XEN_ENOSYS);
+    EXPECT_EQ(hcall_decode_evtchn_op(&ctx, (const uint64_t[]){ EVTCHNOP_send, 0, 0 }, NULL, &o), -XEN_EFAULT);
+    EXPECT_EQ(hcall_decode_evtchn_op(&ctx, (const uint64_t[]){ EVTCHNOP_alloc_unbound, 0, 0 }, &arg, &o), 0);
+    EXPECT_FALSE(o.foreign);
+    EXPECT_EQ(o.remote_dom, 5); /* DOMID_SELF: the caller */
+    arg.alloc_unbound = (struct evtchn_alloc_unbound){ 9, DOMID_SELF, 0 };
+    EXPECT_EQ(hcall_decode_evtchn_op(&ctx, (const uint64_t[]){ EVTCHNOP_alloc_unbound, 0, 0 }, &arg, &o), 0);
+    EXPECT_TRUE(o.foreign);
+    EXPECT_EQ(o.target, 9);
+    EXPECT_EQ(o.remote_dom, 5); /* still the caller, not the table's owner */
+}
+
+TEST(gnttab_op_order)
+{
+    union hcall_arg arg = { .setup_table = { 9, 0, 4, 0, 0, 0, 0x5000 } };
+    struct hcall_gnttab_op o;
+
+    memset(&o, 0xa5, sizeof(o));
+    EXPECT_EQ(hcall_decode_gnttab_op(&ctx, (const uint64_t[]){ GNTTABOP_transfer, 0, 1 }, &arg, &o), -XEN_ENOSYS);
+    EXPECT_EQ(hcall_decode_gnttab_op(&ctx, (const uint64_t[]){ GNTTABOP_copy, 0, 1025 }, &arg, &o), -XEN_EINVAL);
+    EXPECT_EQ(hcall_decode_gnttab_op(&ctx, (const uint64_t[]){ GNTTABOP_setup_table, 0, 2 }, NULL, &o), -XEN_EINVAL);
+    EXPECT_EQ(hcall_decode_gnttab_op(&ctx, (const uint64_t[]){ GNTTABOP_setup_table, 0, 1 }, NULL, &o), -XEN_EFAULT);
+    EXPECT_EQ(hcall_decode_gnttab_op(&ctx, (const uint64_t[]){ GNTTABOP_get_version, 0, 1 }, &arg, &o), -XEN_EPERM);
+    arg.set_version.version = 2;
+    EXPECT_EQ(hcall_decode_gnttab_op(&ctx, (const uint64_t[]){ GNTTABOP_set_version, 0, 1 }, &arg, &o), -XEN_EINVAL);
+    EXPECT_TRUE(untouched(&o, sizeof(o)));
+    arg.setup_table = (struct gnttab_setup_table){ 9, 0, 4, 0, 0, 0, 0x5000 };
+    EXPECT_EQ(hcall_decode_gnttab_op(&ctx, (const uint64_t[]){ GNTTABOP_setup_table, 0, 1 }, &arg, &o), 0);
+    EXPECT_EQ(o.status, GNTST_permission_denied);
+    arg.setup_table.dom = DOMID_SELF;
+    arg.setup_table.nr_frames = 33;
+    EXPECT_EQ(hcall_decode_gnttab_op(&ctx, (const uint64_t[]){ GNTTABOP_setup_table, 0, 1 }, &arg, &o), 0);
+    EXPECT_EQ(o.status, GNTST_general_error);
+    arg.setup_table.nr_frames = 32;
+    EXPECT_EQ(hcall_decode_gnttab_op(&ctx, (const uint64_t[]){ GNTTABOP_setup_table, 0, 1 }, &arg, &o), 0);
+    EXPECT_EQ(o.status, GNTST_okay);
+    EXPECT_EQ(o.nr_frames, 32);
+}
+
+TEST(gnttab_copy_element)
+{
+    struct gnttab_copy c = { .source = { .u.ref = 7, .domid = 3, .offset = 8 }, .dest = { .u.gmfn = 0x1234 } };
+    struct hcall_gnttab_side s, d;
+
+    c.flags = 4;
+    memset(&s, 0xa5, sizeof(s));
+    EXPECT_EQ(hcall_decode_gnttab_copy(&c, &s, &d), GNTST_bad_copy_arg);
+    EXPECT_TRUE(untouched(&s, sizeof(s)));
+    c.flags = GNTCOPY_source_gref;
+    EXPECT_EQ(hcall_decode_gnttab_copy(&c, &s, &d), GNTST_okay);
+    EXPECT_TRUE(s.gref);
+    EXPECT_EQ(s.frame, 7);
+    EXPECT_FALSE(d.gref);
+    EXPECT_EQ(d.frame, 0x1234);
+}
+
+int main(void)
+{
+    return test_run((const struct test[]){
+        TEST_ENTRY(arg_sizes),
+        TEST_ENTRY(xen_version_console_sched),
+        TEST_ENTRY(memory_op_order),
+        TEST_ENTRY(vcpu_op_order),
+        TEST_ENTRY(vcpu_op_wide_command),
+        TEST_ENTRY(hvm_op_order),
+        TEST_ENTRY(evtchn_op),
+        TEST_ENTRY(gnttab_op_order),
+        TEST_ENTRY(gnttab_copy_element),
+        TEST_END,
+    });
+}
