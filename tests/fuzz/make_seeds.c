@@ -1135,6 +1135,8 @@ static void seeds_mgmt_decode(void)
             arg.sched.weight = 256;
         if (cmd == MGMT_VCPU_AFFINITY)
             arg.affinity.cpumask = 1;
+        if (cmd == MGMT_DOMAIN_INFO)
+            arg.info.domid = MGMT_DOMID_SELF; /* the caller's own: no lookup */
         b.n = 0;
         put8(&b, 0);
         put8(&b, 8);   /* max_vcpus */
