@@ -7,6 +7,7 @@
  */
 #pragma once
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -78,6 +79,14 @@
  * nr_vcpus, initialised vCPUs u32, grant frame limit u8, time u64), the
  * three arguments, then the argument struct (zero past the input).
  */
+/*
+ * mgmt_decode: flags (u8: bit 0 the copy-in faulted; bit 1 the command
+ * is a u64, else a u8 modulo 16; bit 2 a size (u16) follows the address,
+ * else the size is the command's own; bit 3 the online mask is a u64,
+ * else a u8), the vCPU limit (u8 modulo 64), the online mask, the
+ * command, the address (u64), [the size], then the argument struct
+ * (zero past the input).
+ */
 
 struct fuzz_in {
     const uint8_t *p;
@@ -125,6 +134,10 @@ void fuzz_fail(const char *file, int line, const char *what) __attribute__((nore
         if (!(cond))                              \
             fuzz_fail(__FILE__, __LINE__, #cond); \
     } while (0)
+
+/* fuzz_filled: every one of the n bytes at p is pattern (an output that
+ * was filled before a call and that the call must not have written). */
+bool fuzz_filled(const void *p, size_t n, uint8_t pattern);
 
 /* Every target defines this libFuzzer entry point. */
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

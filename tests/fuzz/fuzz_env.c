@@ -45,3 +45,13 @@ void fuzz_fail(const char *file, int line, const char *what)
     fprintf(stderr, "INVARIANT VIOLATED at %s:%d: %s\n", file, line, what);
     abort();
 }
+
+FUZZ_ORACLE bool fuzz_filled(const void *p, size_t n, uint8_t pattern)
+{
+    const uint8_t *b = p;
+
+    for (size_t i = 0; i < n; i++)
+        if (b[i] != pattern)
+            return false;
+    return true;
+}

@@ -30,16 +30,6 @@ struct input {
     union hcall_arg alt; /* the same, bytes past the struct's size flipped */
 };
 
-FUZZ_ORACLE static bool untouched(const void *p, size_t n, uint8_t pattern)
-{
-    const uint8_t *b = p;
-
-    for (size_t i = 0; i < n; i++)
-        if (b[i] != pattern)
-            return false;
-    return true;
-}
-
 FUZZ_ORACLE static bool self(const struct hcall_ctx *c, uint16_t dom)
 {
     return dom == DOMID_SELF || dom == c->domid;
@@ -68,8 +58,8 @@ FUZZ_ORACLE static bool self(const struct hcall_ctx *c, uint16_t dom)
         FUZZ_CHECK(r == r2 && r == r3);                               \
         FUZZ_CHECK(r <= 0);                                           \
         if (r) {                                                      \
-            FUZZ_CHECK(untouched(&o, sizeof(o), 0xa5));               \
-            FUZZ_CHECK(untouched(&o2, sizeof(o2), 0x5a));             \
+            FUZZ_CHECK(fuzz_filled(&o, sizeof(o), 0xa5));             \
+            FUZZ_CHECK(fuzz_filled(&o2, sizeof(o2), 0x5a));           \
         }                                                             \
     } while (0)
 
@@ -327,7 +317,7 @@ FUZZ_ORACLE static void check_gntcopy(const struct gnttab_copy *cp)
     st = hcall_decode_gnttab_copy(cp, &s, &d);
     FUZZ_CHECK(st == (cp->flags & ~3u ? GNTST_bad_copy_arg : GNTST_okay));
     if (st != GNTST_okay) {
-        FUZZ_CHECK(untouched(&s, sizeof(s), 0xa5) && untouched(&d, sizeof(d), 0xa5));
+        FUZZ_CHECK(fuzz_filled(&s, sizeof(s), 0xa5) && fuzz_filled(&d, sizeof(d), 0xa5));
         return;
     }
     FUZZ_CHECK(s.gref == !!(cp->flags & GNTCOPY_source_gref) && d.gref == !!(cp->flags & GNTCOPY_dest_gref));

@@ -20,6 +20,7 @@
 #include "core/guest_walk.h"
 #include "core/mb2.h"
 #include "core/memmap.h"
+#include "core/mgmt_decode.h"
 #include "core/npt.h"
 #include "fuzz.h"
 #include "idl/xenstore.h"
@@ -1098,6 +1099,55 @@ static void seeds_npt(void)
     save("npt", "hostile", &b);
 }
 
+/* One well-formed request per management command, so that runs start on
+ * the path past the size and copy checks. */
+static void seeds_mgmt_decode(void)
+{
+    static const char *const names[] = { "",         "create", "populate", "copy",    "set_pvh", "sched",
+                                         "affinity", "grant",  "unpause",  "destroy", "info",    "gnttab_seed" };
+    static const size_t sizes[] = {
+        0,
+        sizeof(struct mgmt_domain_create),
+        sizeof(struct mgmt_domain_populate),
+        sizeof(struct mgmt_domain_copy),
+        sizeof(struct mgmt_vcpu_set_pvh),
+        sizeof(struct mgmt_domain_sched),
+        sizeof(struct mgmt_vcpu_affinity),
+        sizeof(struct mgmt_cap_grant),
+        sizeof(struct mgmt_domain_unpause),
+        sizeof(struct mgmt_domain_destroy),
+        sizeof(struct mgmt_domain_info),
+        sizeof(struct mgmt_gnttab_seed),
+    };
+    union hcall_mgmt_arg arg;
+    struct buf b;
+
+    for (uint32_t cmd = MGMT_DOMAIN_CREATE; cmd <= MGMT_GNTTAB_SEED; cmd++) {
+        memset(&arg, 0, sizeof(arg));
+        arg.populate.domid = 2; /* every target's domid comes first */
+        if (cmd == MGMT_DOMAIN_CREATE)
+            arg.create = (struct mgmt_domain_create){ .name = "seed", .nr_vcpus = 1, .max_pages = 256 };
+        if (cmd == MGMT_DOMAIN_POPULATE)
+            arg.populate.nr_pages = 16;
+        if (cmd == MGMT_DOMAIN_COPY)
+            arg.copy.len = 4096;
+        if (cmd == MGMT_DOMAIN_SCHED)
+            arg.sched.weight = 256;
+        if (cmd == MGMT_VCPU_AFFINITY)
+            arg.affinity.cpumask = 1;
+        if (cmd == MGMT_DOMAIN_INFO)
+            arg.info.domid = MGMT_DOMID_SELF; /* the caller's own: no lookup */
+        b.n = 0;
+        put8(&b, 0);
+        put8(&b, 8);   /* max_vcpus */
+        put8(&b, 0x3); /* online CPUs */
+        put8(&b, cmd);
+        put64(&b, 0x10000);
+        put(&b, &arg, sizes[cmd]);
+        save("mgmt_decode", names[cmd], &b);
+    }
+}
+
 int main(int argc, char **argv)
 {
     if (argc != 2) {
@@ -1116,5 +1166,6 @@ int main(int argc, char **argv)
     seeds_xenstore();
     seeds_guest_walk();
     seeds_npt();
+    seeds_mgmt_decode();
     return 0;
 }

@@ -8,7 +8,8 @@
 # generator is an ordinary host program built with $(CC).
 
 FUZZ_CC := clang
-FUZZ_ALL := mb2 elf acpi dmar memmap cmdline boot_modules xenstore guest_walk npt hcall_decode gnttab evtchn
+FUZZ_ALL := mb2 elf acpi dmar memmap cmdline boot_modules xenstore guest_walk npt hcall_decode gnttab evtchn \
+            mgmt_decode
 FUZZ_TARGETS ?= $(FUZZ_ALL)
 FUZZ_SECONDS ?= 30
 FUZZ_DIR := $(OUT)/tests/fuzz
@@ -23,6 +24,8 @@ fuzz_boot_modules_SRCS := core/boot/boot_modules.c core/mm/memmap.c
 fuzz_guest_walk_SRCS := core/svm/guest_walk.c
 # The decode step of every Xen hypercall family: generated headers only.
 fuzz_hcall_decode_SRCS := core/hcall/decode_xen.c core/hcall/decode_tables.c
+# The decode step of the management hypercall: generated headers only.
+fuzz_mgmt_decode_SRCS := core/hcall/decode_mgmt.c
 # The grant-table and event-channel bookkeeping under their unit tests'
 # randomized model checks, the input as the random stream (fuzz_model.c).
 fuzz_gnttab_SRCS := core/gnttab/gnttab.c tests/fuzz/fuzz_model.c

@@ -1,12 +1,15 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Host tests of the hypercall decoders (hcall_decode.h): per family, the
- * errors in the order Xen checks them, what a success decodes to, and that
- * a refusal writes nothing. The fuzz target hcall_decode covers the rest.
+ * Host tests of the hypercall decoders (hcall_decode.h, mgmt_decode.h):
+ * per family, the errors in the order Xen (or idl/mgmt.idl) lists them,
+ * what a success decodes to, and that a refusal writes nothing. The fuzz
+ * targets hcall_decode and mgmt_decode cover the rest.
  */
 #include "core/hcall_decode.h"
 
 #include <string.h>
+
+#include "core/mgmt_decode.h"
 
 #include "harness.h"
 #include "idl/xen_errno.h"
@@ -239,6 +242,242 @@ TEST(gnttab_copy_element)
     EXPECT_EQ(d.frame, 0x1234);
 }
 
+/* The management hypercall (mgmt_decode.h): per command, the errors in
+ * idl/mgmt.idl's order and which of them wait for the lookup or the
+ * state check. */
+static const struct hcall_mgmt_ctx mctx = { .max_vcpus = 8, .online_cpus = 0x3 };
+
+/* Decodes cmd with arg at its own size; the op in *o. */
+static int mgmt_decode(uint32_t cmd, const union hcall_mgmt_arg *arg, struct hcall_mgmt_op *o)
+{
+    const uint64_t a[] = { cmd, 0x1000, hcall_mgmt_arg_size(cmd) };
+
+    return hcall_decode_mgmt(&mctx, a, arg, o);
+}
+
+/* Size, then copy: refused before any lookup, *out untouched. */
+TEST(mgmt_size_then_fault)
+{
+    union hcall_mgmt_arg arg = { .unpause = { 2, { 0, 0, 0 } } };
+    struct hcall_mgmt_op o;
+
+    memset(&o, 0xa5, sizeof(o));
+    EXPECT_EQ(hcall_mgmt_arg_size(0), 0);
+    EXPECT_EQ(hcall_mgmt_arg_size(MGMT_GNTTAB_SEED + 1), 0);
+    EXPECT_EQ(hcall_mgmt_arg_size(MGMT_DOMAIN_INFO), sizeof(struct mgmt_domain_info));
+    EXPECT_EQ(hcall_decode_mgmt(&mctx, (const uint64_t[]){ 0, 0, 8 }, &arg, &o), -XEN_ENOSYS);
+    EXPECT_EQ(hcall_decode_mgmt(&mctx, (const uint64_t[]){ (1ull << 32) | MGMT_DOMAIN_UNPAUSE, 0, 8 }, &arg, &o),
+              -XEN_ENOSYS);
+    EXPECT_EQ(hcall_decode_mgmt(&mctx, (const uint64_t[]){ MGMT_DOMAIN_UNPAUSE, 0, 7 }, NULL, &o), -XEN_EINVAL);
+    EXPECT_EQ(hcall_decode_mgmt(&mctx, (const uint64_t[]){ MGMT_DOMAIN_UNPAUSE, 0, 9 }, &arg, &o), -XEN_EINVAL);
+    EXPECT_EQ(hcall_decode_mgmt(&mctx, (const uint64_t[]){ MGMT_DOMAIN_UNPAUSE, 0, 8 }, NULL, &o), -XEN_EFAULT);
+    EXPECT_TRUE(untouched(&o, sizeof(o)));
+    EXPECT_EQ(mgmt_decode(MGMT_DOMAIN_UNPAUSE, &arg, &o), 0);
+    EXPECT_EQ(o.check, HCALL_MGMT_CHECK_CONTROL);
+    EXPECT_EQ(o.need, MGMT_CAP_DOMAIN_CONTROL);
+    EXPECT_EQ(o.domid, 2);
+    EXPECT_EQ(o.after_lookup, 0);
+}
+
+TEST(mgmt_create_fields_after_capability)
+{
+    union hcall_mgmt_arg arg = { .create = { .name = "child", .nr_vcpus = 8, .max_pages = 1 } };
+    struct hcall_mgmt_op o;
+
+    EXPECT_EQ(mgmt_decode(MGMT_DOMAIN_CREATE, &arg, &o), 0);
+    EXPECT_EQ(o.check, HCALL_MGMT_CHECK_CAP);
+    EXPECT_EQ(o.need, MGMT_CAP_DOMAIN_CREATE);
+    EXPECT_EQ(o.after_lookup, 0);
+    EXPECT_TRUE(strcmp(o.arg.create.name, "child") == 0);
+    /* Each bad field: the capability is checked first, then -EINVAL. */
+    arg.create.nr_vcpus = 9;
+    EXPECT_EQ(mgmt_decode(MGMT_DOMAIN_CREATE, &arg, &o), 0);
+    EXPECT_EQ(o.after_lookup, -XEN_EINVAL);
+    arg.create.nr_vcpus = 0;
+    EXPECT_EQ(mgmt_decode(MGMT_DOMAIN_CREATE, &arg, &o), 0);
+    EXPECT_EQ(o.after_lookup, -XEN_EINVAL);
+    arg.create.nr_vcpus = 1;
+    arg.create.max_pages = 0;
+    EXPECT_EQ(mgmt_decode(MGMT_DOMAIN_CREATE, &arg, &o), 0);
+    EXPECT_EQ(o.after_lookup, -XEN_EINVAL);
+    arg.create.max_pages = 1;
+    arg.create.reserved0 = 1;
+    EXPECT_EQ(mgmt_decode(MGMT_DOMAIN_CREATE, &arg, &o), 0);
+    EXPECT_EQ(o.after_lookup, -XEN_EINVAL);
+    arg.create.reserved0 = 0;
+    EXPECT_EQ(o.after_state, 0);
+}
+
+TEST(mgmt_create_names)
+{
+    static const char *const bad[] = { "", "two words", "tab\there", "del\x7f", "high\x80" };
+    union hcall_mgmt_arg arg = { .create = { .nr_vcpus = 1, .max_pages = 1 } };
+    struct hcall_mgmt_op o;
+
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        memset(arg.create.name, 0, sizeof(arg.create.name));
+        memcpy(arg.create.name, bad[i], strlen(bad[i]));
+        EXPECT_EQ(mgmt_decode(MGMT_DOMAIN_CREATE, &arg, &o), 0);
+        EXPECT_EQ(o.after_lookup, -XEN_EINVAL);
+    }
+    memset(arg.create.name, 'x', sizeof(arg.create.name)); /* unterminated */
+    EXPECT_EQ(mgmt_decode(MGMT_DOMAIN_CREATE, &arg, &o), 0);
+    EXPECT_EQ(o.after_lookup, -XEN_EINVAL);
+    arg.create.name[31] = 0; /* 31 bytes and the NUL: the longest */
+    EXPECT_EQ(mgmt_decode(MGMT_DOMAIN_CREATE, &arg, &o), 0);
+    EXPECT_EQ(o.after_lookup, 0);
+    arg.create.name[0] = '~';
+    arg.create.name[1] = '!';
+    EXPECT_EQ(mgmt_decode(MGMT_DOMAIN_CREATE, &arg, &o), 0);
+    EXPECT_EQ(o.after_lookup, 0);
+}
+
+/* Reserved after the lookup, the range after the state (-EBUSY first). */
+TEST(mgmt_populate_order)
+{
+    union hcall_mgmt_arg arg = { .populate = { 3, { 0, 1, 0 }, (1ull << 36) - 1, 2 } };
+    struct hcall_mgmt_op o;
+
+    EXPECT_EQ(mgmt_decode(MGMT_DOMAIN_POPULATE, &arg, &o), 0);
+    EXPECT_EQ(o.need, MGMT_CAP_DOMAIN_BUILD);
+    EXPECT_EQ(o.after_lookup, -XEN_EINVAL);
+    EXPECT_EQ(o.after_state, -XEN_EOVERFLOW);
+    arg.populate.reserved[1] = 0;
+    EXPECT_EQ(mgmt_decode(MGMT_DOMAIN_POPULATE, &arg, &o), 0);
+    EXPECT_EQ(o.after_lookup, 0);
+    EXPECT_EQ(o.after_state, -XEN_EOVERFLOW);
+    arg.populate.nr_pages = 1; /* ends exactly at 2^36 */
+    EXPECT_EQ(mgmt_decode(MGMT_DOMAIN_POPULATE, &arg, &o), 0);
+    EXPECT_EQ(o.after_state, 0);
+    arg.populate.nr_pages = 0;
+    EXPECT_EQ(mgmt_decode(MGMT_DOMAIN_POPULATE, &arg, &o), 0);
+    EXPECT_EQ(o.after_state, -XEN_EOVERFLOW);
+    arg.populate.gfn = ~0ull;
+    arg.populate.nr_pages = 2; /* wraps below the limit */
+    EXPECT_EQ(mgmt_decode(MGMT_DOMAIN_POPULATE, &arg, &o), 0);
+    EXPECT_EQ(o.after_state, -XEN_EOVERFLOW);
+}
+
+TEST(mgmt_copy_order)
+{
+    union hcall_mgmt_arg arg = { .copy = { 3, { 0, 0, 7 }, 0x1000, 0x2000, (16ull << 20) + 1 } };
+    struct hcall_mgmt_op o;
+
+    EXPECT_EQ(mgmt_decode(MGMT_DOMAIN_COPY, &arg, &o), 0);
+    EXPECT_EQ(o.after_lookup, -XEN_EINVAL);
+    EXPECT_EQ(o.after_state, -XEN_EINVAL);
+    arg.copy.reserved[2] = 0;
+    arg.copy.len = 16ull << 20;
+    EXPECT_EQ(mgmt_decode(MGMT_DOMAIN_COPY, &arg, &o), 0);
+    EXPECT_EQ(o.after_lookup, 0);
+    EXPECT_EQ(o.after_state, 0);
+    arg.copy.dst_gpa = ~0ull - 10;
+    EXPECT_EQ(mgmt_decode(MGMT_DOMAIN_COPY, &arg, &o), 0);
+    EXPECT_EQ(o.after_state, -XEN_EINVAL);
+    arg.copy.dst_gpa = 0;
+    arg.copy.src = ~0ull;
+    arg.copy.len = 1;
+    EXPECT_EQ(mgmt_decode(MGMT_DOMAIN_COPY, &arg, &o), 0);
+    EXPECT_EQ(o.after_state, -XEN_EINVAL);
+    arg.copy.len = 0; /* an empty copy anywhere */
+    EXPECT_EQ(mgmt_decode(MGMT_DOMAIN_COPY, &arg, &o), 0);
+    EXPECT_EQ(o.after_state, 0);
+}
+
+TEST(mgmt_set_pvh_reserved_after_state)
+{
+    union hcall_mgmt_arg arg = { .set_pvh = { 3, 1, 0, 0x100000, 0x2000 } };
+    struct hcall_mgmt_op o;
+
+    EXPECT_EQ(mgmt_decode(MGMT_VCPU_SET_PVH, &arg, &o), 0);
+    EXPECT_EQ(o.need, MGMT_CAP_DOMAIN_BUILD);
+    EXPECT_EQ(o.after_lookup, 0);
+    EXPECT_EQ(o.after_state, -XEN_EINVAL);
+}
+
+TEST(mgmt_sched_and_affinity)
+{
+    union hcall_mgmt_arg arg = { .sched = { 3, 0, 100 } };
+    struct hcall_mgmt_op o;
+
+    EXPECT_EQ(mgmt_decode(MGMT_DOMAIN_SCHED, &arg, &o), 0);
+    EXPECT_EQ(o.after_lookup, -XEN_EINVAL); /* weight 0 */
+    arg.sched.weight = 1;
+    arg.sched.cap = 801;
+    EXPECT_EQ(mgmt_decode(MGMT_DOMAIN_SCHED, &arg, &o), 0);
+    EXPECT_EQ(o.after_lookup, -XEN_EINVAL);
+    arg.sched.cap = 800;
+    EXPECT_EQ(mgmt_decode(MGMT_DOMAIN_SCHED, &arg, &o), 0);
+    EXPECT_EQ(o.after_lookup, 0);
+
+    arg.affinity = (struct mgmt_vcpu_affinity){ 3, 0, 7, 0x4 }; /* CPU 2 is offline */
+    EXPECT_EQ(mgmt_decode(MGMT_VCPU_AFFINITY, &arg, &o), 0);
+    EXPECT_EQ(o.after_lookup, -XEN_EINVAL);
+    arg.affinity.cpumask = 0x6;
+    EXPECT_EQ(mgmt_decode(MGMT_VCPU_AFFINITY, &arg, &o), 0);
+    EXPECT_EQ(o.after_lookup, 0); /* vCPU 7 is mgmt.c's to check */
+    arg.affinity.reserved0 = 1;
+    EXPECT_EQ(mgmt_decode(MGMT_VCPU_AFFINITY, &arg, &o), 0);
+    EXPECT_EQ(o.after_lookup, -XEN_EINVAL);
+}
+
+TEST(mgmt_reserved_of_grant_unpause_destroy_info)
+{
+    union hcall_mgmt_arg arg = { .cap_grant = { 3, { 0, 0, 1 }, 0x1 } };
+    struct hcall_mgmt_op o;
+
+    EXPECT_EQ(mgmt_decode(MGMT_CAP_GRANT, &arg, &o), 0);
+    EXPECT_EQ(o.need, MGMT_CAP_CAP_GRANT);
+    EXPECT_EQ(o.after_lookup, -XEN_EINVAL);
+    arg.unpause = (struct mgmt_domain_unpause){ 3, { 1, 0, 0 } };
+    EXPECT_EQ(mgmt_decode(MGMT_DOMAIN_UNPAUSE, &arg, &o), 0);
+    EXPECT_EQ(o.after_lookup, -XEN_EINVAL);
+    arg.destroy = (struct mgmt_domain_destroy){ 3, { 0, 1, 0 } };
+    EXPECT_EQ(mgmt_decode(MGMT_DOMAIN_DESTROY, &arg, &o), 0);
+    EXPECT_EQ(o.after_lookup, -XEN_EINVAL);
+    memset(&arg, 0, sizeof(arg));
+    arg.info.domid = MGMT_DOMID_SELF;
+    arg.info.reserved0 = 1;
+    EXPECT_EQ(mgmt_decode(MGMT_DOMAIN_INFO, &arg, &o), 0);
+    EXPECT_EQ(o.check, HCALL_MGMT_CHECK_NONE); /* its own: no lookup */
+    EXPECT_EQ(o.after_lookup, -XEN_EINVAL);
+    arg.info.domid = 3;
+    EXPECT_EQ(mgmt_decode(MGMT_DOMAIN_INFO, &arg, &o), 0);
+    EXPECT_EQ(o.check, HCALL_MGMT_CHECK_CONTROL);
+    EXPECT_EQ(o.after_lookup, -XEN_EINVAL);
+}
+
+TEST(mgmt_gnttab_seed_fields)
+{
+    const struct mgmt_gnttab_seed good = { 3, 1, 7, MGMT_GNTTAB_SEED_READONLY, 0, 0xffffffffull };
+    union hcall_mgmt_arg arg = { .gnttab_seed = good };
+    struct hcall_mgmt_op o;
+
+    EXPECT_EQ(mgmt_decode(MGMT_GNTTAB_SEED, &arg, &o), 0);
+    EXPECT_EQ(o.need, MGMT_CAP_DOMAIN_BUILD);
+    EXPECT_EQ(o.after_lookup, 0);
+    arg.gnttab_seed.ref = MGMT_GNTTAB_SEED_REFS;
+    EXPECT_EQ(mgmt_decode(MGMT_GNTTAB_SEED, &arg, &o), 0);
+    EXPECT_EQ(o.after_lookup, -XEN_EINVAL);
+    arg.gnttab_seed = good;
+    arg.gnttab_seed.flags = 2;
+    EXPECT_EQ(mgmt_decode(MGMT_GNTTAB_SEED, &arg, &o), 0);
+    EXPECT_EQ(o.after_lookup, -XEN_EINVAL);
+    arg.gnttab_seed = good;
+    arg.gnttab_seed.reserved0 = 1;
+    EXPECT_EQ(mgmt_decode(MGMT_GNTTAB_SEED, &arg, &o), 0);
+    EXPECT_EQ(o.after_lookup, -XEN_EINVAL);
+    arg.gnttab_seed = good;
+    arg.gnttab_seed.grantee = MGMT_DOMID_SELF;
+    EXPECT_EQ(mgmt_decode(MGMT_GNTTAB_SEED, &arg, &o), 0);
+    EXPECT_EQ(o.after_lookup, -XEN_EINVAL);
+    arg.gnttab_seed = good;
+    arg.gnttab_seed.gfn = 1ull << 32;
+    EXPECT_EQ(mgmt_decode(MGMT_GNTTAB_SEED, &arg, &o), 0);
+    EXPECT_EQ(o.after_lookup, -XEN_EINVAL);
+    EXPECT_EQ(o.after_state, 0);
+}
+
 int main(void)
 {
     return test_run((const struct test[]){
@@ -251,6 +490,15 @@ int main(void)
         TEST_ENTRY(evtchn_op),
         TEST_ENTRY(gnttab_op_order),
         TEST_ENTRY(gnttab_copy_element),
+        TEST_ENTRY(mgmt_size_then_fault),
+        TEST_ENTRY(mgmt_create_fields_after_capability),
+        TEST_ENTRY(mgmt_create_names),
+        TEST_ENTRY(mgmt_populate_order),
+        TEST_ENTRY(mgmt_copy_order),
+        TEST_ENTRY(mgmt_set_pvh_reserved_after_state),
+        TEST_ENTRY(mgmt_sched_and_affinity),
+        TEST_ENTRY(mgmt_reserved_of_grant_unpause_destroy_info),
+        TEST_ENTRY(mgmt_gnttab_seed_fields),
         TEST_END,
     });
 }
