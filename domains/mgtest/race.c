@@ -163,6 +163,7 @@ static const char *next_id(uint16_t *out)
 static const char *create_round(const struct mgmt_domain_create *ro, uint16_t id, unsigned round)
 {
     struct mgmt_domain_create *c = (void *)create_page;
+    const char *w;
     long r;
 
     *c = (struct mgmt_domain_create){ .nr_vcpus = 1, .max_pages = RACE_PAGES };
@@ -171,9 +172,9 @@ static const char *create_round(const struct mgmt_domain_create *ro, uint16_t id
     r = mgtest_mgmt(MGMT_DOMAIN_CREATE, (uint64_t)(uintptr_t)ro, sizeof(*ro));
     if (r != -XEN_EFAULT)
         return mgtest_why("create with a read-only request returned %s, want EFAULT", mgtest_errno(r));
-    r = (long)(mgtest_wait_gone(id) != NULL);
+    w = mgtest_wait_gone(id);
     target = 0;
-    return r ? mgtest_why("d%u, created with no way to learn its id, was never destroyed", id) : NULL;
+    return w ? mgtest_why("d%u, created with no way to learn its id: %s", id, w) : NULL;
 }
 
 void mgtest_create_race(void)
@@ -232,6 +233,7 @@ void mgtest_orphan(void)
         w = mgtest_call(MGMT_DOMAIN_POPULATE, &p, sizeof(p), 0);
     }
     mgtest_check("orphan_child_built", w);
-    printf("mgtest: orphan: d%u half built; crashing\n", c.domid);
+    if (!w)
+        printf("mgtest: orphan: d%u half built; crashing\n", c.domid);
     (void)hypercall_sched_shutdown(SHUTDOWN_crash);
 }

@@ -35,7 +35,8 @@
 #define MAX_REFS   (MAX_FRAMES * GNTTAB_ENTRIES_PER_FRAME)
 
 /* Domain ids: any below DOMID_SELF (the core's rotate); one far past the
- * number of slots, since gnttab.c must find tables by slot, not by id. */
+ * number of domains, since gnttab.c must walk the live tables
+ * (gnttab_env_next), never scan a range of ids. */
 #define ID_G    2 /* usually the granter */
 #define ID_M    5 /* usually the mapper */
 #define ID_X    9
