@@ -15,6 +15,7 @@
 #include "idl/mgmt.h"
 #include "image.h"
 #include "manifest.h"
+#include "mosaic/evtchn.h"
 #include "mosaic/hypercall.h"
 #include "mosaic/mgmt.h"
 #include "mosaic/runtime.h"
@@ -204,13 +205,13 @@ static int build_domain(const struct manifest_domain *md)
     return c.domid;
 }
 
-#define RESTART_LIMIT   3
-#define WATCH_PERIOD_NS (50 * TIME_NS_PER_MS)
+#define RESTART_LIMIT   3                       /* crashes before the builder gives up */
+#define WATCH_PERIOD_NS (1000 * TIME_NS_PER_MS) /* a look even with no event */
 
 struct watched {
     const struct manifest_domain *md;
     int domid; /* -1: no longer watched */
-    unsigned restarts;
+    unsigned crashes;
 };
 
 static void destroy(int domid)
@@ -220,43 +221,87 @@ static void destroy(int domid)
     mgmt(MGMT_DOMAIN_DESTROY, &x, sizeof(x));
 }
 
-/* One look at a watched domain: act on its shutdown as on_crash says. */
+/* What the manifest says to do for a shutdown reason, and how to say it.
+ * Nothing here saves a suspended domain or resets one in place yet: those
+ * are left shut down, as preserve. */
+static enum manifest_action action_for(const struct manifest_domain *md, uint32_t reason, const char **what)
+{
+    switch (reason) {
+    case SHUTDOWN_poweroff: *what = "powered off"; return md->on_poweroff;
+    case SHUTDOWN_reboot: *what = "rebooted"; return md->on_reboot;
+    case SHUTDOWN_crash:
+    case SHUTDOWN_watchdog: *what = "crashed"; return md->on_crash;
+    default: *what = "suspended or asked for a soft reset"; return ACTION_PRESERVE;
+    }
+}
+
+/* One look at a watched domain: act on its shutdown as the manifest says
+ * (xl's on_poweroff, on_reboot, on_crash). A restart builds it again from
+ * the same image under a new id, as xl does. */
 static void check_domain(struct watched *w)
 {
     struct mgmt_domain_info i = { .domid = (uint16_t)w->domid };
+    const char *what;
+    enum manifest_action act;
+    bool crash;
 
-    if (mgmt(MGMT_DOMAIN_INFO, &i, sizeof(i)) != 0 || i.state != MGMT_STATE_SHUTDOWN)
-        return;
-    if (i.shutdown_reason != SHUTDOWN_crash) { /* it ended on purpose */
-        destroy(w->domid);
-        w->domid = -1;
+    if (mgmt(MGMT_DOMAIN_INFO, &i, sizeof(i)) != 0) {
+        w->domid = -1; /* gone: someone else destroyed it */
         return;
     }
-    if (w->md->on_crash == ON_CRASH_PRESERVE) {
-        printf("builder: d%d '%s' crashed; preserved for inspection\n", w->domid, w->md->name);
+    if (i.state != MGMT_STATE_SHUTDOWN)
+        return;
+    act = action_for(w->md, i.shutdown_reason, &what);
+    crash = i.shutdown_reason == SHUTDOWN_crash || i.shutdown_reason == SHUTDOWN_watchdog;
+    if (act == ACTION_PRESERVE) {
+        printf("builder: d%d '%s' %s; preserved for inspection\n", w->domid, w->md->name, what);
         w->domid = -1;
         return;
     }
     destroy(w->domid);
-    if (w->restarts == RESTART_LIMIT) {
-        printf("builder: '%s' crashed %u times; giving up\n", w->md->name, w->restarts + 1);
+    if (act == ACTION_DESTROY) {
+        printf("builder: d%d '%s' %s; destroyed\n", w->domid, w->md->name, what);
         w->domid = -1;
         return;
     }
-    w->restarts++;
-    printf("builder: d%d '%s' crashed; restarting it (%u of %u)\n", w->domid, w->md->name, w->restarts, RESTART_LIMIT);
+    if (crash && w->crashes == RESTART_LIMIT) {
+        printf("builder: '%s' crashed %u times; giving up\n", w->md->name, w->crashes + 1);
+        w->domid = -1;
+        return;
+    }
+    if (crash)
+        printf("builder: d%d '%s' crashed; restarting it (%u of %u)\n", w->domid, w->md->name, ++w->crashes,
+               RESTART_LIMIT);
+    else
+        printf("builder: d%d '%s' %s; restarting it\n", w->domid, w->md->name, what);
     w->domid = build_domain(w->md);
 }
 
-/* Stays the controller of domains that want on_crash handled, until
- * none is left to watch. */
+/* A domain whose every shutdown ends in destroy needs no controller: the
+ * core reaps it once the builder has let go. */
+static bool needs_watching(const struct manifest_domain *md)
+{
+    return md->on_poweroff != ACTION_DESTROY || md->on_reboot != ACTION_DESTROY || md->on_crash != ACTION_DESTROY;
+}
+
+/* Stays the controller of the domains it built, acting on their
+ * shutdowns, until none is left to watch. The core tells a controller of
+ * each shutdown with VIRQ_DOM_EXC; a slow periodic look covers a domain
+ * that disappears without one. */
 static void supervise(struct watched *w, unsigned n)
 {
+    evtchn_port_t port;
     unsigned left = n;
+    bool have_virq = evtchn_ready() && evtchn_bind_virq(VIRQ_DOM_EXC, 0, &port) == 0;
 
-    printf("builder: watching %u domain%s for crashes\n", n, n == 1 ? "" : "s");
+    printf("builder: watching %u domain%s for shutdowns\n", n, n == 1 ? "" : "s");
     while (left) {
-        runtime_sleep_ns(WATCH_PERIOD_NS);
+        if (have_virq)
+            evtchn_wait(runtime_time_ns() + WATCH_PERIOD_NS);
+        else
+            runtime_sleep_ns(WATCH_PERIOD_NS / 20);
+        if (have_virq)
+            evtchn_test_and_clear(port);
         left = 0;
         for (unsigned i = 0; i < n; i++) {
             if (w[i].domid >= 0)
@@ -264,6 +309,18 @@ static void supervise(struct watched *w, unsigned n)
             left += w[i].domid >= 0;
         }
     }
+}
+
+/* Builds md and, if its shutdowns need a controller, watches it. */
+static void start(const struct manifest_domain *md, struct watched *watch, unsigned *nwatch, unsigned *started)
+{
+    int domid = build_domain(md);
+
+    if (domid < 0)
+        return;
+    (*started)++;
+    if (needs_watching(md))
+        watch[(*nwatch)++] = (struct watched){ md, domid, 0 };
 }
 
 int main(void)
@@ -289,25 +346,15 @@ int main(void)
             m.dom[i].valid = false;
             continue;
         }
-        int domid = build_domain(&m.dom[i]);
+        start(&m.dom[i], watch, &nwatch, &started);
         m.dom[i].valid = false; /* not again below */
-        if (domid >= 0) {
-            started++;
-            if (m.dom[i].on_crash != ON_CRASH_DESTROY)
-                watch[nwatch++] = (struct watched){ &m.dom[i], domid, 0 };
-        }
     }
-    for (unsigned i = 0; i < m.count; i++) {
-        int domid = m.dom[i].valid ? build_domain(&m.dom[i]) : -1;
-        if (domid < 0)
-            continue;
-        started++;
-        if (m.dom[i].on_crash != ON_CRASH_DESTROY)
-            watch[nwatch++] = (struct watched){ &m.dom[i], domid, 0 };
-    }
+    for (unsigned i = 0; i < m.count; i++)
+        if (m.dom[i].valid)
+            start(&m.dom[i], watch, &nwatch, &started);
     printf("builder: %u of %u domains started, %u manifest error%s\n", started, m.count, m.errors,
            m.errors == 1 ? "" : "s");
     if (nwatch)
-        supervise(watch, nwatch); /* others are let go: the core reaps them */
+        supervise(watch, nwatch);
     return 0;
 }

@@ -179,6 +179,22 @@ static bool copy_text(char *dst, size_t n, const char *v)
     return true;
 }
 
+/* xl's actions on a domain's shutdown that Mosaic's builder carries out
+ * (xl's rename-restart, coredump-* and soft-reset are refused). */
+static bool parse_action(const char *val, enum manifest_action *out)
+{
+    static const char *const names[] = {
+        [ACTION_DESTROY] = "destroy", [ACTION_RESTART] = "restart", [ACTION_PRESERVE] = "preserve"
+    };
+
+    for (unsigned i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+        if (!strcmp(val, names[i])) {
+            *out = (enum manifest_action)i;
+            return true;
+        }
+    return false;
+}
+
 /* One "key = value" line inside a section. */
 static void parse_key(struct manifest *m, unsigned line, const char *key, const char *val)
 {
@@ -209,17 +225,13 @@ static void parse_key(struct manifest *m, unsigned line, const char *key, const 
              (!strcmp(val, "no") && (d->watch_release = false, true));
     else if (!strcmp(key, "service"))
         ok = !strcmp(val, "xenstore") && (d->service = SERVICE_XENSTORE, true);
-    else if (!strcmp(key, "on_crash")) {
-        ok = true;
-        if (!strcmp(val, "destroy"))
-            d->on_crash = ON_CRASH_DESTROY;
-        else if (!strcmp(val, "restart"))
-            d->on_crash = ON_CRASH_RESTART;
-        else if (!strcmp(val, "preserve"))
-            d->on_crash = ON_CRASH_PRESERVE;
-        else
-            ok = false;
-    } else {
+    else if (!strcmp(key, "on_poweroff"))
+        ok = parse_action(val, &d->on_poweroff);
+    else if (!strcmp(key, "on_reboot"))
+        ok = parse_action(val, &d->on_reboot);
+    else if (!strcmp(key, "on_crash"))
+        ok = parse_action(val, &d->on_crash);
+    else {
         error(m, line, "unknown key", key);
         return;
     }
@@ -252,6 +264,7 @@ static void start_section(struct manifest *m, unsigned line, char *s)
     memcpy(d->name, s + 1, n - 2);
     d->vcpus = 1;
     d->weight = 256;
+    d->on_reboot = ACTION_RESTART; /* xl's defaults: the other two destroy */
     d->cpumask = ~0ull;
     d->line = line;
     d->valid = true;

@@ -16,7 +16,10 @@
  *                          # on CPU 0, vCPU 1 on CPU 1 (vCPUs past the end
  *                          # of the list run anywhere)
  *   cmdline = text to pass
- *   on_crash = destroy     # destroy (default), restart, or preserve
+ *   on_poweroff = destroy  # what the builder does when the domain shuts
+ *   on_reboot = restart    # down for that reason (xl's keys and defaults):
+ *   on_crash = destroy     # destroy, restart (rebuild it from its image) or
+ *                          # preserve (leave it shut down for inspection)
  *   caps = create, build   # capabilities the builder grants it (MGMT_CAP_GRANT,
  *                          # so only a subset of the builder's own): none
  *                          # (default), or some of create, build, control
@@ -42,6 +45,8 @@
 #define MANIFEST_TEXT_MAX    256
 #define MANIFEST_MAX_VCPUS   8
 
+enum manifest_action { ACTION_DESTROY, ACTION_RESTART, ACTION_PRESERVE };
+
 struct manifest_domain {
     char name[MANIFEST_NAME_MAX];
     char image[MANIFEST_TEXT_MAX];
@@ -53,7 +58,7 @@ struct manifest_domain {
     uint64_t cpumask;                          /* every vCPU's, unless a cpus list names it */
     uint64_t vcpu_cpumask[MANIFEST_MAX_VCPUS]; /* from a cpus list: vCPU i's */
     unsigned nr_vcpu_cpumasks;                 /* entries in that list; 0 without one */
-    enum { ON_CRASH_DESTROY, ON_CRASH_RESTART, ON_CRASH_PRESERVE } on_crash;
+    enum manifest_action on_poweroff, on_reboot, on_crash;
     uint64_t caps; /* MGMT_CAP_* bits to grant; 0 = none */
     enum { SERVICE_NONE, SERVICE_XENSTORE } service;
     bool watch_release; /* may see @releaseDomain events */

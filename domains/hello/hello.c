@@ -331,6 +331,10 @@ static void maybe_fault(int argc, char **argv)
             printf("hello: invd and wbinvd retired\n");
         } else if (strcmp(argv[i], "console=long") == 0) {
             console_long();
+        } else if (strcmp(argv[i], "shutdown=reboot") == 0) {
+            printf("hello: asking to be rebooted\n"); /* the builder's on_reboot decides */
+            fflush(stdout);
+            platform_shutdown(SHUTDOWN_reboot);
         }
     }
 }
