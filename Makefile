@@ -4,6 +4,7 @@
 #   make run        install what is missing, build, boot in QEMU (quit: Ctrl-A X)
 #   make test       install what is missing, build, run every test (T=PATTERN: a subset)
 #   make bench      boot-time benchmark
+#   make guest      the Linux guest's kernel and initramfs (from Debian packages)
 #   make CC=clang   the same with Clang
 #   make DEBUG=1    an unoptimised core logging at debug level (own build/out/<cc>-debug)
 # Non-recursive: each directory contributes a rules.mk fragment.
@@ -20,6 +21,7 @@ include core/rules.mk
 include tests/rules.mk
 include domains/rules.mk
 include xenstore/rules.mk
+include build/guest/rules.mk
 
 ISO := $(OUT)/mosaic.iso
 BOOT_CMDLINE ?=
@@ -32,12 +34,12 @@ deps:
 	@build/deps.sh $(CC)
 
 run: deps
-	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory all guest
 	@build/qemu.sh run $(ISO)
 
 # Every scenario boots the release core and the debug core (STYLE 23).
 test: deps
-	@$(MAKE) --no-print-directory all test-build format-check xen-abi-check
+	@$(MAKE) --no-print-directory all guest test-build format-check xen-abi-check
 	@$(MAKE) --no-print-directory DEBUG=1 core
 	@$(PYTHON) tests/run.py --out $(OUT) --core =$(OUT)/core/mosaic.elf \
 		--core debug=$(DEBUG_OUT)/core/mosaic.elf $(if $(T),--filter '$(T)')
@@ -69,4 +71,4 @@ clean:
 	rm -rf $(OUT)
 
 FORCE:
-.PHONY: all core iso deps run test test-build bench clean format format-check xen-abi-check FORCE
+.PHONY: all core iso guest deps run test test-build bench clean format format-check xen-abi-check FORCE

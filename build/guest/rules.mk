@@ -1,0 +1,32 @@
+# SPDX-License-Identifier: MIT
+# The Linux guest images: Debian's kernel, unchanged, and an initramfs made
+# from Debian packages (build/guest/fetch.sh fetches and unpacks them into
+# the cache once; build/guest/initramfs.py assembles). Scenarios name them
+# out/guest/vmlinuz and out/guest/initrd.img.
+
+GUEST := $(OUT)/guest
+GUEST_IMAGES := $(GUEST)/vmlinuz $(GUEST)/initrd.img
+GUEST_FETCH := build/guest/fetch.sh build/guest/versions
+# What /init loads on Xen; initramfs.py adds what they depend on and
+# leaves out any this kernel has built in.
+GUEST_MODULES := xenfs xen-privcmd xen-evtchn xen-gntdev xen-blkfront xen-netfront
+GUEST_TESTS := $(wildcard tests/guest/*.sh)
+
+guest: $(GUEST_IMAGES)
+
+$(GUEST)/vmlinuz: $(GUEST_FETCH)
+	@build/guest/fetch.sh
+	@mkdir -p $(dir $@)
+	@echo "  GUEST   $@"
+	@cp "$$(build/guest/fetch.sh --dir)"/root/boot/vmlinuz-* $@.tmp && mv $@.tmp $@
+
+# tests/guest itself too: its time changes when a test is added or removed.
+$(GUEST)/initrd.img: $(GUEST_FETCH) build/guest/initramfs.py build/guest/init build/guest/rules.mk \
+		tests/guest $(GUEST_TESTS)
+	@build/guest/fetch.sh
+	@mkdir -p $(dir $@)
+	@echo "  GUEST   $@"
+	@$(PYTHON) build/guest/initramfs.py --root "$$(build/guest/fetch.sh --dir)/root" --init build/guest/init \
+		$(addprefix --test ,$(GUEST_TESTS)) $(addprefix --module ,$(GUEST_MODULES)) --out $@
+
+.PHONY: guest
