@@ -8,11 +8,11 @@
  */
 #pragma once
 
-#define HAVE_STDINT_H  1
+#define HAVE_STDINT_H   1
 #define HAVE_INTTYPES_H 1
-#define HAVE_STDBOOL_H 1
-#define HAVE__BOOL     1
-#define SIZEOF_SIZE_T  8
+#define HAVE_STDBOOL_H  1
+#define HAVE__BOOL      1
+#define SIZEOF_SIZE_T   8
 
 /* x86-64 reads unaligned words cheaply; liblzma then uses them. */
 #define TUKLIB_FAST_UNALIGNED_ACCESS 1
