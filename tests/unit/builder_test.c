@@ -306,7 +306,8 @@ TEST(elf_every_truncation)
 
 /* elf compressed as Linux's build does (x86 BCJ, LZMA2, CRC32), with the
  * ELF's size appended, inside a boot protocol 2.15 header. */
-static uint8_t *make_bzimage(const uint8_t *elf, size_t elf_size, size_t *size, size_t *payload_len)
+static uint8_t *make_bzimage_declaring(const uint8_t *elf, size_t elf_size, uint32_t declared, size_t *size,
+                                       size_t *payload_len)
 {
     lzma_options_lzma opt;
     lzma_filter filters[3];
@@ -328,9 +329,14 @@ static uint8_t *make_bzimage(const uint8_t *elf, size_t elf_size, size_t *size, 
     w32(bz + 0x248, (uint32_t)poff);
     w32(bz + 0x24c, (uint32_t)*payload_len);
     memcpy(bz + pm + poff, xz, out);
-    w32(bz + pm + poff + out, (uint32_t)elf_size);
+    w32(bz + pm + poff + out, declared);
     free(xz);
     return bz;
+}
+
+static uint8_t *make_bzimage(const uint8_t *elf, size_t elf_size, size_t *size, size_t *payload_len)
+{
+    return make_bzimage_declaring(elf, elf_size, (uint32_t)elf_size, size, payload_len);
 }
 
 /* The segments span several decompressed chunks: all land, in order. */
@@ -388,6 +394,23 @@ TEST(bzimage_refusals)
 #undef MUTATE
     free(c);
     free(bz);
+    free(e);
+}
+
+/* Bytes past the declared size, after the first chunk: refused once
+ * they pass, whatever the segments say. */
+TEST(bzimage_longer_than_declared)
+{
+    static const struct seg_spec segs[] = { { 0x1000000, (1u << 20) + 99, (2u << 20), 5 } };
+    size_t elf_size, size, plen;
+    uint8_t *e = make_elf(1, segs, 1, 0x1000000, &elf_size);
+    uint8_t *big = calloc(1, elf_size + (3u << 20)), *bz;
+
+    memcpy(big, e, elf_size);
+    bz = make_bzimage_declaring(big, elf_size + (3u << 20), (uint32_t)elf_size + (1u << 20), &size, &plen);
+    expect_refused(bz, size, "longer than the size it declares");
+    free(bz);
+    free(big);
     free(e);
 }
 
@@ -592,7 +615,7 @@ int main(void)
     return test_run((const struct test[]){
         TEST_ENTRY(elf64_loads), TEST_ENTRY(elf32_loads), TEST_ENTRY(elf_large_segment_split),
         TEST_ENTRY(elf_copy_error_returned), TEST_ENTRY(elf_refusals), TEST_ENTRY(elf_every_truncation),
-        TEST_ENTRY(bzimage_loads), TEST_ENTRY(bzimage_refusals), TEST_ENTRY(bzimage_headers_past_first_chunk),
-        TEST_ENTRY(acpi_1_2_4_vcpus), TEST_ENTRY(acpi_limits), TEST_ENTRY(layout_with_ramdisk),
-        TEST_ENTRY(layout_refusals), TEST_ENTRY(manifest_kernel_keys), TEST_END });
+        TEST_ENTRY(bzimage_loads), TEST_ENTRY(bzimage_refusals), TEST_ENTRY(bzimage_longer_than_declared),
+        TEST_ENTRY(bzimage_headers_past_first_chunk), TEST_ENTRY(acpi_1_2_4_vcpus), TEST_ENTRY(acpi_limits),
+        TEST_ENTRY(layout_with_ramdisk), TEST_ENTRY(layout_refusals), TEST_ENTRY(manifest_kernel_keys), TEST_END });
 }
