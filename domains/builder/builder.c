@@ -131,7 +131,7 @@ static const char *load_kernel(uint16_t domid, const struct manifest_domain *md,
     size_t n;
 
     if ((*r = image_load(&kp->img, copy_to_domain, &domid)) != 0) {
-        if (*r == -1) { /* the image, not the copy, was wrong */
+        if (kp->img.why) { /* the image, not the copy, was wrong (a copy's -1 is EPERM) */
             printf("builder: %s: image '%s': %s\n", md->name, md->image, kp->img.why);
             *r = -22;
         }

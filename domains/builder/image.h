@@ -78,7 +78,7 @@ int image_open(struct image *img, const uint8_t *data, size_t size);
  * segment's file part to copy (in file order, each call within one
  * segment); memory past a segment's file part is left alone (the
  * domain's fresh frames are zero). Then find the PVH entry note. 0; -1
- * with why set; or copy's error. */
+ * with why set (the image is wrong); or copy's error, why left NULL. */
 long image_load(struct image *img, image_copy_fn copy, void *ctx);
 
 /* image_close: free the decoder, if any. Safe to call twice. */

@@ -20,7 +20,7 @@ struct image_xz {
 static const char *lzma_why(lzma_ret r)
 {
     switch (r) {
-    case LZMA_MEM_ERROR: return "out of memory while decompressing";
+    case LZMA_MEM_ERROR: return "out of memory for the xz decoder (its dictionary: give the builder more root.mem)";
     case LZMA_MEMLIMIT_ERROR: return "the xz stream needs more decoder memory than the builder allows";
     case LZMA_FORMAT_ERROR: return "the payload is not an xz stream";
     case LZMA_OPTIONS_ERROR: return "the xz stream uses a filter other than LZMA2 and x86 BCJ";

@@ -238,6 +238,10 @@ TEST(elf_copy_error_returned)
     guest_reset();
     fail_after = 1;
     EXPECT_EQ(open_and_load(e, size, &img), -14);
+    EXPECT_TRUE(img.why == NULL); /* how the builder tells it from a bad image */
+    guest_reset();
+    fail_after = 0;
+    EXPECT_EQ(open_and_load(e, size, &img), -14);
     free(e);
 }
 
