@@ -16,6 +16,7 @@
 #include "idl/mgmt.h"
 #include "acpi.h"
 #include "image.h"
+#include "idl/xen_errno.h"
 #include "layout.h"
 #include "manifest.h"
 #include "mosaic/hypercall.h"
@@ -133,7 +134,7 @@ static const char *load_kernel(uint16_t domid, const struct manifest_domain *md,
     if ((*r = image_load(&kp->img, copy_to_domain, &domid)) != 0) {
         if (kp->img.why) { /* the image, not the copy, was wrong (a copy's -1 is EPERM) */
             printf("builder: %s: image '%s': %s\n", md->name, md->image, kp->img.why);
-            *r = -22;
+            *r = -XEN_EINVAL;
         }
         return "load kernel";
     }
@@ -143,7 +144,7 @@ static const char *load_kernel(uint16_t domid, const struct manifest_domain *md,
         return "copy ramdisk";
     n = acpi_build(acpi, sizeof(acpi), kp->layout.acpi_base, md->vcpus);
     if (!n) {
-        *r = -22;
+        *r = -XEN_EINVAL;
         return "ACPI tables";
     }
     if ((*r = copy_all(domid, kp->layout.acpi_base, acpi, n)) != 0)
@@ -205,6 +206,7 @@ static const char *build_steps(uint16_t domid, const struct manifest_domain *md,
         return "populate";
     if ((step = load_kernel(domid, md, kp, r)) != NULL)
         return step;
+    report_kernel(md, kp);         /* before it runs: its own lines come after */
     pvh.entry = kp->img.pvh_entry; /* known once the whole ELF has passed */
     if ((*r = setup_store_ring(domid, md, cmdline, sizeof(cmdline))) != 0)
         return md->service == SERVICE_XENSTORE ? "XenStore client ring" : "XenStore ring";
@@ -268,7 +270,6 @@ static int build_domain(const struct manifest_domain *md)
         mgmt(MGMT_DOMAIN_DESTROY, &x, sizeof(x));
         return -1;
     }
-    report_kernel(md, &kp);
     printf("builder: started d%u '%s' from %s: %llu MiB, %u vCPU%s\n", c.domid, md->name, md->image,
            (unsigned long long)md->memory_mib, md->vcpus, md->vcpus == 1 ? "" : "s");
     return c.domid;
