@@ -72,6 +72,11 @@ check() {
     # newlib for the domains is built from this tarball (build/newlib.sh).
     ls /usr/src/newlib/newlib-*.tar.* >/dev/null 2>&1 || need newlib-source
     have xz || need xz-utils
+    # liblzma: the builder's is built from Debian's xz-utils source, which
+    # build/liblzma.sh fetches with apt-get against Debian's keyring; host
+    # tests of the builder link Debian's own.
+    [ -f /usr/include/lzma.h ] || need liblzma-dev
+    [ -f /usr/share/keyrings/debian-archive-keyring.gpg ] || need debian-archive-keyring
     # Xen's public headers: the Xen ABI test compares idl/ with them.
     [ -f /usr/include/xen/io/ring.h ] || need libxen-dev
     sanitizers_ok gcc || need libasan8 libubsan1 libgcc-12-dev

@@ -73,6 +73,17 @@ $(RUNTIME_LIB): $(RUNTIME_OBJS)
 # Libraries a domain links besides the runtime and newlib: NAME_LIBS.
 xenstored_LIBS := $(OUT)/xenstore/libxenstore.a
 
+# liblzma's .xz decoder (build/liblzma.sh, cached like newlib): the builder
+# decompresses Linux's bzImage payload with it, and nothing else links it.
+LIBLZMA_PREFIX := $(shell build/liblzma.sh --prefix $(CC))
+LIBLZMA_STAMP  := $(LIBLZMA_PREFIX)/.complete
+builder_LIBS   := $(LIBLZMA_PREFIX)/lib/liblzma.a
+$(LIBLZMA_STAMP): $(NEWLIB_STAMP) build/liblzma.sh build/liblzma/config.h
+	@build/liblzma.sh $(CC)
+$(LIBLZMA_PREFIX)/lib/liblzma.a: $(LIBLZMA_STAMP)
+$(OUT)/domains/builder/%.c.o: DOMAIN_CFLAGS += -isystem $(LIBLZMA_PREFIX)/include
+$(OUT)/domains/builder/image_xz.c.o: $(LIBLZMA_STAMP)
+
 # domain_rule NAME: $(OUT)/domains/NAME.elf from domains/NAME/*.{c,S}.
 define domain_rule
 $(1)_OBJS := $$(patsubst %,$(OUT)/%.o,$$(sort $$(wildcard domains/$(1)/*.c domains/$(1)/*.S)))

@@ -17,11 +17,11 @@ test-build: $(UNIT_BINS) test-images
 
 define unit_rule
 $(OUT)/tests/unit/$(1)_test: tests/unit/$(1)_test.c $$(unit_$(1)_SRCS) $(UNIT_COMMON) $$(wildcard tests/unit/*.h) \
-		$(IDL_HEADERS)
+		$(IDL_HEADERS) $$(unit_$(1)_DEPS)
 	@mkdir -p $$(dir $$@)
 	@echo "  HOSTCC  $$@"
-	@$(CC) $(HOST_CFLAGS) -D_POSIX_C_SOURCE=200809L -Itests/unit/include -Icore/include -Itests/unit $(IDL_INCLUDE) -o $$@ \
-		tests/unit/$(1)_test.c $$(unit_$(1)_SRCS) $(UNIT_COMMON)
+	@$(CC) $(HOST_CFLAGS) -D_POSIX_C_SOURCE=200809L -Itests/unit/include -Icore/include -Itests/unit $(IDL_INCLUDE) \
+		$$(unit_$(1)_CFLAGS) -o $$@ tests/unit/$(1)_test.c $$(unit_$(1)_SRCS) $(UNIT_COMMON) $$(unit_$(1)_LIBS)
 endef
 $(foreach t,$(UNIT_TESTS),$(eval $(call unit_rule,$(t))))
 

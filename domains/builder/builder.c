@@ -11,9 +11,13 @@
  */
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "idl/mgmt.h"
+#include "acpi.h"
 #include "image.h"
+#include "idl/xen_errno.h"
+#include "layout.h"
 #include "manifest.h"
 #include "mosaic/evtchn.h"
 #include "mosaic/hypercall.h"
@@ -22,9 +26,6 @@
 #include "mosaic/start_info.h"
 #include "mosaic/time.h"
 #include "store.h"
-
-#define START_INFO_GPA 0x1000u
-#define CMDLINE_GPA    0x2000u
 
 static long mgmt(uint32_t cmd, void *arg, size_t size)
 {
@@ -64,47 +65,120 @@ static const struct runtime_module *find_module(const char *name)
     return NULL;
 }
 
-static long write_start_info(uint16_t domid, const struct manifest_domain *md, const char *cmdline)
-{
-    struct {
-        struct hvm_start_info si;
-        struct hvm_memmap_table_entry map[1];
-    } b;
-    struct mgmt_domain_copy c = { .domid = domid };
-    long r;
+static uintptr_t heap_base; /* the break when main starts */
 
-    memset(&b, 0, sizeof(b));
-    b.si.magic = XEN_HVM_START_MAGIC_VALUE;
-    b.si.version = 1;
-    b.si.cmdline_paddr = CMDLINE_GPA;
-    b.si.memmap_paddr = START_INFO_GPA + sizeof(b.si);
-    b.si.memmap_entries = 1;
-    b.map[0].addr = 0;
-    b.map[0].size = md->memory_mib << 20;
-    b.map[0].type = XEN_HVM_MEMMAP_TYPE_RAM;
-    c.dst_gpa = START_INFO_GPA;
-    c.src = (uint64_t)(uintptr_t)&b;
-    c.len = sizeof(b);
-    if ((r = mgmt(MGMT_DOMAIN_COPY, &c, sizeof(c))) != 0)
-        return r;
-    c.dst_gpa = CMDLINE_GPA;
-    c.src = (uint64_t)(uintptr_t)cmdline;
-    c.len = strlen(cmdline) + 1;
+/* What build_domain knows of a domain's kernel before creating it. */
+struct kernel_plan {
+    struct image img;
+    const struct runtime_module *ramdisk; /* NULL: none */
+    struct layout layout;
+    uint64_t load_ns;  /* how long streaming the kernel in took */
+    size_t heap_bytes; /* the builder's heap (from its start to the break) at the end of it */
+};
+
+static long copy_to_domain(void *ctx, uint64_t gpa, const void *src, size_t len)
+{
+    struct mgmt_domain_copy c = { .domid = *(const uint16_t *)ctx, .dst_gpa = gpa, .len = len };
+
+    c.src = (uint64_t)(uintptr_t)src;
     return mgmt(MGMT_DOMAIN_COPY, &c, sizeof(c));
 }
 
-static long load_image(uint16_t domid, const struct image *img, const uint8_t *data)
+/* Copies any amount, MGMT_DOMAIN_COPY_MAX at a time. */
+static long copy_all(uint16_t domid, uint64_t gpa, const void *src, size_t len)
 {
-    for (unsigned i = 0; i < img->nsegments; i++) {
-        struct mgmt_domain_copy c = { .domid = domid };
-        long r;
-        c.dst_gpa = img->seg[i].paddr;
-        c.src = (uint64_t)(uintptr_t)(data + img->seg[i].offset);
-        c.len = img->seg[i].filesz;
-        if (c.len && (r = mgmt(MGMT_DOMAIN_COPY, &c, sizeof(c))) != 0)
+    for (size_t done = 0; done < len;) {
+        size_t n = len - done < MGMT_DOMAIN_COPY_MAX ? len - done : MGMT_DOMAIN_COPY_MAX;
+        long r = copy_to_domain(&domid, gpa + done, (const uint8_t *)src + done, n);
+        if (r)
             return r;
+        done += n;
     }
     return 0;
+}
+
+/* The kernel's format and headers, the ramdisk, and where they go; one
+ * line naming the reason if any is wrong. Decompression of a bzImage
+ * starts here (its headers are in the first chunk). */
+static int plan_kernel(const struct manifest_domain *md, const struct runtime_module *mod, struct kernel_plan *kp)
+{
+    const char *why;
+
+    kp->ramdisk = NULL;
+    if (md->ramdisk[0] && !(kp->ramdisk = find_module(md->ramdisk))) {
+        printf("builder: %s: no boot module named '%s' (ramdisk)\n", md->name, md->ramdisk);
+        return -1;
+    }
+    if (image_open(&kp->img, mod->data, mod->size) != 0) {
+        printf("builder: %s: image '%s': %s\n", md->name, md->image, kp->img.why);
+        image_close(&kp->img);
+        return -1;
+    }
+    if (layout_plan(md->memory_mib << 20, kp->img.paddr_start, kp->img.paddr_end, kp->ramdisk ? kp->ramdisk->size : 0,
+                    &kp->layout, &why) != 0) {
+        printf("builder: %s: image '%s' (%llu KiB up to 0x%llx) in %llu MiB: %s\n", md->name, md->image,
+               (unsigned long long)((kp->img.paddr_end - kp->img.paddr_start) >> 10),
+               (unsigned long long)kp->img.paddr_end, (unsigned long long)md->memory_mib, why);
+        image_close(&kp->img);
+        return -1;
+    }
+    return 0;
+}
+
+/* The kernel's segments (streamed), the ramdisk and the ACPI tables. */
+static const char *load_kernel(uint16_t domid, const struct manifest_domain *md, struct kernel_plan *kp, long *r)
+{
+    static uint8_t acpi[ACPI_TABLES_MAX];
+    uint64_t t0 = runtime_time_ns();
+    size_t n;
+
+    if ((*r = image_load(&kp->img, copy_to_domain, &domid)) != 0) {
+        if (kp->img.why) { /* the image, not the copy, was wrong (a copy's -1 is EPERM) */
+            printf("builder: %s: image '%s': %s\n", md->name, md->image, kp->img.why);
+            *r = -XEN_EINVAL;
+        }
+        return "load kernel";
+    }
+    kp->load_ns = runtime_time_ns() - t0;
+    kp->heap_bytes = (size_t)((uintptr_t)sbrk(0) - heap_base); /* the decoder still allocated: the peak */
+    if (kp->ramdisk && (*r = copy_all(domid, kp->layout.ramdisk_base, kp->ramdisk->data, kp->ramdisk->size)) != 0)
+        return "copy ramdisk";
+    n = acpi_build(acpi, sizeof(acpi), kp->layout.acpi_base, md->vcpus);
+    if (!n) {
+        *r = -XEN_EINVAL;
+        return "ACPI tables";
+    }
+    if ((*r = copy_all(domid, kp->layout.acpi_base, acpi, n)) != 0)
+        return "copy ACPI tables";
+    return NULL;
+}
+
+/* start_info (idl/start_info.idl, version 1) and the command line. */
+static long write_start_info(uint16_t domid, const struct kernel_plan *kp, const char *cmdline)
+{
+    struct layout_start_info b;
+    size_t len = layout_start_info(&kp->layout, &b);
+    long r;
+
+    if ((r = copy_all(domid, LAYOUT_START_INFO_GPA, &b, len)) != 0)
+        return r;
+    return copy_all(domid, LAYOUT_CMDLINE_GPA, cmdline, strlen(cmdline) + 1);
+}
+
+/* One line per kernel loaded: what, where, how long, and the builder's
+ * heap at its peak (the break, measured while the decoder was allocated). */
+static void report_kernel(const struct manifest_domain *md, const struct kernel_plan *kp)
+{
+    const struct image *img = &kp->img;
+    const struct layout *l = &kp->layout;
+
+    printf("builder: %s: %s %s %llu KiB 0x%llx-0x%llx entry 0x%x in %llu ms, ramdisk 0x%llx+%llu KiB, ACPI 0x%llx, "
+           "heap %zu KiB\n",
+           md->name, md->image, image_format_name(img->format), (unsigned long long)(img->elf_size >> 10),
+           (unsigned long long)img->paddr_start, (unsigned long long)img->paddr_end, img->pvh_entry,
+           (unsigned long long)(kp->load_ns / 1000000), (unsigned long long)l->ramdisk_base,
+           (unsigned long long)((l->ramdisk_size + 1023) >> 10), (unsigned long long)l->acpi_base,
+           kp->heap_bytes >> 10);
 }
 
 /* The command line and store ring of a new domain: xenstored learns of
@@ -112,30 +186,32 @@ static long load_image(uint16_t domid, const struct image *img, const uint8_t *d
  * runs. */
 static long setup_store_ring(uint16_t domid, const struct manifest_domain *md, char *cmdline, size_t cap)
 {
-    snprintf(cmdline, cap, "%s", md->cmdline);
+    manifest_kernel_cmdline(md, cmdline, cap);
     if (md->service == SERVICE_XENSTORE)
         return store_service_args(domid, cmdline + strlen(cmdline), cap - strlen(cmdline));
     return store_active() ? store_prepare(domid) : 0;
 }
 
 /* Every step after creation; on failure the caller destroys the domain. */
-static const char *build_steps(uint16_t domid, const struct manifest_domain *md, const struct image *img,
-                               const uint8_t *data, long *r)
+static const char *build_steps(uint16_t domid, const struct manifest_domain *md, struct kernel_plan *kp, long *r)
 {
-    static char cmdline[MANIFEST_TEXT_MAX + 64];
+    static char cmdline[LAYOUT_CMDLINE_MAX];
+    const char *step;
     struct mgmt_domain_populate p = { .domid = domid, .gfn = 0, .nr_pages = md->memory_mib << 8 };
-    struct mgmt_vcpu_set_pvh pvh = { .domid = domid, .vcpu = 0, .entry = img->pvh_entry, .start_info = START_INFO_GPA };
+    struct mgmt_vcpu_set_pvh pvh = { .domid = domid, .vcpu = 0, .start_info = LAYOUT_START_INFO_GPA };
     struct mgmt_domain_sched s = { .domid = domid, .weight = (uint16_t)md->weight, .cap = md->cap };
     struct mgmt_domain_unpause u = { .domid = domid };
     struct mgmt_cap_grant g = { .domid = domid, .caps = md->caps };
 
     if ((*r = mgmt(MGMT_DOMAIN_POPULATE, &p, sizeof(p))) != 0)
         return "populate";
-    if ((*r = load_image(domid, img, data)) != 0)
-        return "copy image";
+    if ((step = load_kernel(domid, md, kp, r)) != NULL)
+        return step;
+    report_kernel(md, kp);         /* before it runs: its own lines come after */
+    pvh.entry = kp->img.pvh_entry; /* known once the whole ELF has passed */
     if ((*r = setup_store_ring(domid, md, cmdline, sizeof(cmdline))) != 0)
         return md->service == SERVICE_XENSTORE ? "XenStore client ring" : "XenStore ring";
-    if ((*r = write_start_info(domid, md, cmdline)) != 0)
+    if ((*r = write_start_info(domid, kp, cmdline)) != 0)
         return "write start_info";
     if ((*r = mgmt(MGMT_VCPU_SET_PVH, &pvh, sizeof(pvh))) != 0)
         return "set entry";
@@ -165,10 +241,9 @@ static const char *build_steps(uint16_t domid, const struct manifest_domain *md,
 static int build_domain(const struct manifest_domain *md)
 {
     const struct runtime_module *mod = find_module(md->image);
-    char what[MANIFEST_NAME_MAX + MANIFEST_TEXT_MAX + 16];
+    static struct kernel_plan kp; /* one domain is built at a time */
     struct mgmt_domain_create c;
     struct mgmt_domain_destroy x;
-    struct image img;
     const char *step;
     long r;
 
@@ -176,14 +251,8 @@ static int build_domain(const struct manifest_domain *md)
         printf("builder: %s: no boot module named '%s'\n", md->name, md->image);
         return -1;
     }
-    snprintf(what, sizeof(what), "%s: image '%s'", md->name, md->image); /* which domain, which image */
-    if (image_parse(what, mod->data, mod->size, &img) != 0)
+    if (plan_kernel(md, mod, &kp) != 0)
         return -1;
-    if (img.paddr_end > md->memory_mib << 20) {
-        printf("builder: %s: image '%s' needs %llu KiB of memory, the domain has %llu MiB\n", md->name, md->image,
-               (unsigned long long)(img.paddr_end >> 10), (unsigned long long)md->memory_mib);
-        return -1;
-    }
     memset(&c, 0, sizeof(c));
     strncpy(c.name, md->name, sizeof(c.name) - 1);
     c.nr_vcpus = md->vcpus;
@@ -191,9 +260,11 @@ static int build_domain(const struct manifest_domain *md)
     if ((r = mgmt(MGMT_DOMAIN_CREATE, &c, sizeof(c))) != 0) {
         printf("builder: %s: create refused for %llu MiB, %u vCPU%s: %s\n", md->name,
                (unsigned long long)md->memory_mib, md->vcpus, md->vcpus == 1 ? "" : "s", errname(r));
+        image_close(&kp.img);
         return -1;
     }
-    step = build_steps(c.domid, md, &img, mod->data, &r);
+    step = build_steps(c.domid, md, &kp, &r);
+    image_close(&kp.img); /* the decoder's memory back before the next domain */
     if (step) {
         printf("builder: %s: %s refused: %s\n", md->name, step, errname(r));
         x = (struct mgmt_domain_destroy){ .domid = c.domid };
@@ -330,6 +401,7 @@ int main(void)
     static struct watched watch[MANIFEST_MAX_DOMAINS];
     unsigned started = 0, nwatch = 0;
 
+    heap_base = (uintptr_t)sbrk(0);
     printf("builder: started as the root domain, %zu boot module%s\n", runtime_module_count(),
            runtime_module_count() == 1 ? "" : "s");
     if (!mod) {

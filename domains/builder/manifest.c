@@ -99,6 +99,11 @@ static bool parse_cpu_list(const char *v, struct manifest_domain *d)
     return true;
 }
 
+void manifest_kernel_cmdline(const struct manifest_domain *d, char *buf, size_t cap)
+{
+    snprintf(buf, cap, "%s%s%s", d->cmdline, d->cmdline[0] && d->extra[0] ? " " : "", d->extra);
+}
+
 uint64_t manifest_vcpu_cpus(const struct manifest_domain *d, unsigned vcpu)
 {
     return vcpu < d->nr_vcpu_cpumasks ? d->vcpu_cpumask[vcpu] : d->cpumask;
@@ -206,10 +211,14 @@ static void parse_key(struct manifest *m, unsigned line, const char *key, const 
         parse_caps(m, line, val, &d->caps); /* names the bad word itself */
         return;
     }
-    if (!strcmp(key, "image"))
+    if (!strcmp(key, "image") || !strcmp(key, "kernel"))
         ok = *val && copy_text(d->image, sizeof(d->image), val);
+    else if (!strcmp(key, "ramdisk"))
+        ok = *val && copy_text(d->ramdisk, sizeof(d->ramdisk), val);
     else if (!strcmp(key, "cmdline"))
         ok = copy_text(d->cmdline, sizeof(d->cmdline), val);
+    else if (!strcmp(key, "extra"))
+        ok = copy_text(d->extra, sizeof(d->extra), val);
     else if (!strcmp(key, "memory"))
         ok = parse_uint(val, 1u << 20, &n) && n >= 1 && (d->memory_mib = n, true);
     else if (!strcmp(key, "vcpus"))
@@ -237,7 +246,7 @@ static void parse_key(struct manifest *m, unsigned line, const char *key, const 
     }
     if (!ok) {
         char what[64];
-        snprintf(what, sizeof(what), "bad value for '%s'", key);
+        snprintf(what, sizeof(what), "bad value for '%.32s'", key); /* a known key: short */
         error(m, line, what, val);
     }
 }
@@ -308,7 +317,7 @@ static void check_complete(struct manifest *m)
     for (unsigned i = 0; i < m->count; i++) {
         struct manifest_domain *d = &m->dom[i];
         if (d->valid && !d->image[0]) {
-            report(m, d->line, "domain has no 'image'", d->name);
+            report(m, d->line, "domain has no 'image' (or 'kernel')", d->name);
             d->valid = false;
         }
         if (d->valid && !d->memory_mib) {

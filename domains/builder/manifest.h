@@ -5,7 +5,10 @@
  *
  *   # comment
  *   [hello]
- *   image = hello.elf      # a boot module, by its name
+ *   image = hello.elf      # a boot module, by its name: a PVH ELF64 or
+ *                          # ELF32 image, or a Linux bzImage (xz payload)
+ *   kernel = vmlinuz       # xl's name for the same key
+ *   ramdisk = initrd.img   # a boot module, given as module 0 (the initrd)
  *   memory = 16            # MiB
  *   vcpus = 2
  *   weight = 256           # credit scheduler weight, 1..65535
@@ -16,6 +19,7 @@
  *                          # on CPU 0, vCPU 1 on CPU 1 (vCPUs past the end
  *                          # of the list run anywhere)
  *   cmdline = text to pass
+ *   extra = more text      # appended to cmdline after a space, as xl does
  *   on_poweroff = destroy  # what the builder does when the domain shuts
  *   on_reboot = restart    # down for that reason (xl's keys and defaults):
  *   on_crash = destroy     # destroy, restart (rebuild it from its image) or
@@ -50,7 +54,9 @@ enum manifest_action { ACTION_DESTROY, ACTION_RESTART, ACTION_PRESERVE };
 struct manifest_domain {
     char name[MANIFEST_NAME_MAX];
     char image[MANIFEST_TEXT_MAX];
+    char ramdisk[MANIFEST_TEXT_MAX]; /* "" if none */
     char cmdline[MANIFEST_TEXT_MAX];
+    char extra[MANIFEST_TEXT_MAX];
     uint64_t memory_mib;
     unsigned vcpus;
     unsigned weight;
@@ -77,6 +83,11 @@ struct manifest {
  * Errors are printed as "builder: manifest:LINE: ..." and counted; the
  * sections they occur in are marked invalid. */
 void manifest_parse(const char *text, size_t len, struct manifest *m);
+
+/* manifest_kernel_cmdline: the command line d's kernel gets, cmdline
+ * then extra (with a space between when both are given), into buf (cap
+ * bytes, at least 1; cut short to fit, NUL-terminated). */
+void manifest_kernel_cmdline(const struct manifest_domain *d, char *buf, size_t cap);
 
 /* manifest_vcpu_cpus: the CPUs vCPU vcpu of d may run on: its entry in a
  * cpus list, else the domain's cpumask. */

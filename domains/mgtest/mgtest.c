@@ -501,8 +501,11 @@ static const char *setup(int argc, char **argv, enum mode *mode)
      * cannot know: orphan mode does not use one. */
     if (!w && !mgtest_domid && *mode != MODE_NARROW && *mode != MODE_ORPHAN && *mode != MODE_MANY)
         w = "no domid=N on the command line";
+    /* Our populated memory ends where RAM or the builder's ACPI page at
+     * its top ends, whichever is higher. */
     for (uint32_t i = 0; i < si->memmap_entries; i++)
-        if (map[i].type == XEN_HVM_MEMMAP_TYPE_RAM && map[i].addr + map[i].size > mgtest_ram_end)
+        if ((map[i].type == XEN_HVM_MEMMAP_TYPE_RAM || map[i].type == XEN_HVM_MEMMAP_TYPE_ACPI) &&
+            map[i].addr + map[i].size > mgtest_ram_end)
             mgtest_ram_end = map[i].addr + map[i].size;
     if (mgtest_ram_end == 0 || mgtest_ram_end % MGTEST_PAGE_SIZE)
         return "no page-aligned RAM in the memory map";

@@ -9,6 +9,7 @@
  * Usage: make_seeds DIR
  */
 #include <errno.h>
+#include <lzma.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -298,6 +299,77 @@ static void elf_note(struct buf *b, const char *name, uint32_t type, const void 
     pad_to(b, align);
 }
 
+/* The ELF in elf wrapped as Linux's build does: a boot protocol 2.15
+ * header (one setup sector), an xz payload (x86 BCJ, LZMA2, CRC32) and
+ * the ELF's size after it. For the builder's image parser. */
+static void bzimage_seed(const char *name, const struct buf *elf)
+{
+    lzma_options_lzma opt;
+    lzma_filter filters[3];
+    struct buf b = { .n = 0 };
+    size_t out = 0;
+    uint8_t xz[4096];
+
+    lzma_lzma_preset(&opt, 0);
+    opt.dict_size = 4096; /* small: each run of the target allocates it */
+    filters[0] = (lzma_filter){ .id = LZMA_FILTER_X86, .options = NULL };
+    filters[1] = (lzma_filter){ .id = LZMA_FILTER_LZMA2, .options = &opt };
+    filters[2] = (lzma_filter){ .id = LZMA_VLI_UNKNOWN, .options = NULL };
+    if (lzma_stream_buffer_encode(filters, LZMA_CHECK_CRC32, NULL, elf->b, elf->n, xz, &out, sizeof(xz)) != LZMA_OK) {
+        fprintf(stderr, "make_seeds: xz encoding failed\n");
+        exit(1);
+    }
+    while (b.n < 0x1f1)
+        put8(&b, 0);
+    put8(&b, 1); /* setup_sects */
+    while (b.n < 0x1fe)
+        put8(&b, 0);
+    put16(&b, 0xaa55);
+    put(&b, "\xeb\x00HdrS", 6); /* jump, then the header magic at 0x202 */
+    put16(&b, 0x020f);
+    while (b.n < 0x248)
+        put8(&b, 0);
+    put32(&b, 0x10);              /* payload_offset, from the protected-mode code */
+    put32(&b, (uint32_t)out + 4); /* payload_length */
+    while (b.n < 2 * 512 + 0x10)
+        put8(&b, 0);
+    put(&b, xz, out);
+    put32(&b, (uint32_t)elf->n);
+    save("builder_image", name, &b);
+}
+
+/* An ELF32 i386 PVH image: one RX segment with the note (4-byte desc). */
+static void elf32_seed(void)
+{
+    static const uint8_t ident[16] = { 0x7f, 'E', 'L', 'F', 1, 1, 1 };
+    struct buf b = { .n = 0 };
+    uint32_t entry = 0x100000 + 0x80;
+
+    put(&b, ident, sizeof(ident));
+    put16(&b, 2); /* ET_EXEC */
+    put16(&b, 3); /* EM_386 */
+    put32(&b, 1);
+    put32(&b, entry);
+    put32(&b, 52); /* e_phoff */
+    put32(&b, 0);
+    put32(&b, 0);
+    put16(&b, 52);
+    put16(&b, 32);
+    put16(&b, 2);
+    put16(&b, 40);
+    put16(&b, 0);
+    put16(&b, 0);
+    /* PT_LOAD: the whole file at 1 MiB, RX; PT_NOTE at 0x74. */
+    put32(&b, 1), put32(&b, 0), put32(&b, 0x100000), put32(&b, 0x100000);
+    put32(&b, 0x84), put32(&b, 0x2000), put32(&b, 5), put32(&b, 0x1000);
+    put32(&b, 4), put32(&b, 0x74), put32(&b, 0), put32(&b, 0), put32(&b, 20), put32(&b, 20), put32(&b, 4), put32(&b, 4);
+    elf_note(&b, "Xen", ELF_XEN_NOTE_PHYS32_ENTRY, &entry, 4, 4);
+    while (b.n < 0x80)
+        put8(&b, 0);
+    put32(&b, 0xfdebf4fa); /* cli; hlt; jmp .-1 */
+    save("builder_image", "elf32_minimal", &b);
+}
+
 /* n one-page PT_LOADs in a row, the first executable, and the PVH note. */
 static void elf_many_segments(const char *name, unsigned n)
 {
@@ -337,6 +409,7 @@ static void seeds_elf(void)
     elf_note(&b, "Xen", ELF_XEN_NOTE_PHYS32_ENTRY, &entry32, 4, 4);
     put(&b, code, sizeof(code));
     save("elf", "pvh_minimal", &b);
+    save("builder_image", "elf64_minimal", &b);
 
     /* Text, read-only data and data+bss; notes padded to 8, an 8-byte desc. */
     b.n = 0;
@@ -356,9 +429,12 @@ static void seeds_elf(void)
     for (size_t i = 0; i < 0xc0; i++)
         put8(&b, i < sizeof(code) ? code[i] : 0x90);
     save("elf", "pvh_segments", &b);
+    save("builder_image", "elf64_segments", &b);
+    bzimage_seed("bzimage_segments", &b);
 
     elf_many_segments("sixteen_segments", ELF_MAX_SEGMENTS);
     elf_many_segments("seventeen_segments", ELF_MAX_SEGMENTS + 1);
+    elf32_seed();
 }
 
 /* ---- ACPI ---- */

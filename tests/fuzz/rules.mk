@@ -9,7 +9,7 @@
 
 FUZZ_CC := clang
 FUZZ_ALL := mb2 elf acpi dmar memmap cmdline boot_modules xenstore guest_walk npt hcall_decode gnttab evtchn \
-            mgmt_decode
+            mgmt_decode builder_image
 FUZZ_TARGETS ?= $(FUZZ_ALL)
 FUZZ_SECONDS ?= 30
 FUZZ_DIR := $(OUT)/tests/fuzz
@@ -43,6 +43,12 @@ fuzz_xenstore_SRCS := $(sort $(wildcard xenstore/*.c))
 fuzz_xenstore_DEPS := $(wildcard xenstore/*.h xenstore/include/xenstore/*.h)
 fuzz_xenstore_CFLAGS = -Ixenstore/include $(IDL_INCLUDE)
 
+# The builder's kernel image reader: bzImage header, xz (Debian's liblzma), ELF32/64, notes.
+fuzz_builder_image_SRCS := domains/builder/image.c domains/builder/image_xz.c
+fuzz_builder_image_DEPS := domains/builder/image.h domains/builder/image_xz.h
+fuzz_builder_image_CFLAGS = -Idomains/builder
+fuzz_builder_image_LIBS := -llzma
+
 FUZZ_CFLAGS := -std=c11 -g -O1 $(WARN_FLAGS) -fsanitize=fuzzer,address,undefined \
                -fno-sanitize-recover=all -fno-omit-frame-pointer \
                -D_POSIX_C_SOURCE=200809L -Itests/unit/include -Icore/include $(IDL_INCLUDE)
@@ -59,7 +65,8 @@ $(FUZZ_DIR)/$(1)_fuzz: tests/fuzz/$(1)_fuzz.c $$(fuzz_$(1)_SRCS) $(FUZZ_COMMON) 
 		| $(IDL_HEADERS)
 	@mkdir -p $$(dir $$@)
 	@echo "  FUZZCC  $$@"
-	@$(FUZZ_CC) $(FUZZ_CFLAGS) $$(fuzz_$(1)_CFLAGS) -o $$@ tests/fuzz/$(1)_fuzz.c $$(fuzz_$(1)_SRCS) $(FUZZ_COMMON)
+	@$(FUZZ_CC) $(FUZZ_CFLAGS) $$(fuzz_$(1)_CFLAGS) -o $$@ tests/fuzz/$(1)_fuzz.c $$(fuzz_$(1)_SRCS) $(FUZZ_COMMON) \
+		$$(fuzz_$(1)_LIBS)
 endef
 $(foreach t,$(FUZZ_ALL),$(eval $(call fuzz_rule,$(t))))
 
@@ -67,7 +74,7 @@ $(foreach t,$(FUZZ_ALL),$(eval $(call fuzz_rule,$(t))))
 $(FUZZ_DIR)/make_seeds: tests/fuzz/make_seeds.c $(FUZZ_HDRS) | $(IDL_HEADERS)
 	@mkdir -p $(dir $@)
 	@echo "  HOSTCC  $@"
-	@$(CC) $(HOST_CFLAGS) -D_POSIX_C_SOURCE=200809L -Itests/unit/include -Icore/include $(IDL_INCLUDE) -o $@ $<
+	@$(CC) $(HOST_CFLAGS) -D_POSIX_C_SOURCE=200809L -Itests/unit/include -Icore/include $(IDL_INCLUDE) -o $@ $< -llzma
 
 $(FUZZ_DIR)/seeds/.stamp: $(FUZZ_DIR)/make_seeds
 	@rm -rf $(FUZZ_DIR)/seeds

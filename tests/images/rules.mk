@@ -7,7 +7,7 @@ IMG := $(OUT)/tests/images
 TINY_VARIANTS := oob triple io spin block
 test-images: $(IMG)/tiny_pvh.elf $(IMG)/tiny_pvh_truncated.elf $(IMG)/not_elf.bin \
 	$(patsubst %,$(IMG)/tiny_pvh_%.elf,$(TINY_VARIANTS)) $(IMG)/tiny_no_note.elf $(IMG)/tiny_noexec.elf \
-	$(IMG)/two_vcpu.elf
+	$(IMG)/two_vcpu.elf $(IMG)/hello.bzImage
 
 # A domain that starts its second vCPU (tests/images/two_vcpu.S).
 $(IMG)/two_vcpu.elf: tests/images/two_vcpu.S tests/images/tiny_pvh.ld $(IDL_HEADERS)
@@ -54,6 +54,12 @@ $(IMG)/tiny_noexec.elf: tests/images/tiny_pvh.S tests/images/tiny_pvh.ld $(IDL_H
 	@sed 's/text PT_LOAD FLAGS(5)/text PT_LOAD FLAGS(4)/' tests/images/tiny_pvh.ld > $@.ld
 	@grep -q 'text PT_LOAD FLAGS(4)' $@.ld
 	@$(LD) -nostdlib -z max-page-size=0x1000 -z noexecstack -T $@.ld -o $@ $@.o
+
+# The hello domain as a Linux-style bzImage with an xz payload.
+$(IMG)/hello.bzImage: $(OUT)/domains/hello.elf tests/images/mkbzimage.py
+	@mkdir -p $(dir $@)
+	@echo "  IMAGE   $@"
+	@$(PYTHON) tests/images/mkbzimage.py $< $@
 
 $(IMG)/not_elf.bin: tests/images/rules.mk
 	@mkdir -p $(dir $@)

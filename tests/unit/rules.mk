@@ -21,3 +21,11 @@ unit_epoch_SRCS := core/mm/epoch.c
 unit_domain_ids_SRCS := core/domain/domain_ids.c
 UNIT_TESTS += hcall_decode
 unit_hcall_decode_SRCS := core/hcall/decode_xen.c core/hcall/decode_tables.c core/hcall/decode_mgmt.c
+# The builder's pure parts: kernel images (xz through Debian's liblzma,
+# the host's build of what the builder links), ACPI, layout, manifest.
+UNIT_TESTS += builder
+unit_builder_SRCS := domains/builder/image.c domains/builder/image_xz.c domains/builder/acpi.c \
+	domains/builder/layout.c domains/builder/manifest.c
+unit_builder_DEPS := $(wildcard domains/builder/*.h)
+unit_builder_CFLAGS := -Idomains/builder
+unit_builder_LIBS := -llzma
