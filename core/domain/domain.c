@@ -250,6 +250,10 @@ int domain_create(const char *name, unsigned nr_vcpus, uint64_t max_pages, domid
         d->vcpus[i].dom = d;
         d->vcpus[i].id = i;
         d->vcpus[i].running_on = -1;
+        d->vcpus[i].vcpu_info_gfn = ~0ull;
+        d->vcpus[i].runstate_lock = (struct spinlock)SPINLOCK_INIT;
+        d->vcpus[i].runstate.state = RUNSTATE_offline;
+        d->vcpus[i].runstate.state_entry_time = arch_time_ns();
         if (vcpu_arch_init(&d->vcpus[i]) != 0) {
             d->nr_vcpus = i;
             domain_destroy(d);
