@@ -131,7 +131,7 @@ static bool msr_read(struct vcpu *v, uint32_t msr, uint64_t *val)
         return true;
     case 0xfe: /* MTRR capabilities: none */
     case 0x2ff: /* MTRR default type */ *val = 0; return true;
-    default: return false;
+    default: return svm_msr_platform(msr, false, val);
     }
 }
 
@@ -146,7 +146,7 @@ static bool msr_write(struct vcpu *v, uint32_t msr, uint64_t val)
         s->efer = (val & ~(1ull << 10)) | (s->efer & (1ull << 10)) | EFER_SVME;
         return true;
     case MSR_XEN_HYPERCALL: return msr_write_hypercall_page(v, val);
-    default: return false;
+    default: return svm_msr_platform(msr, true, &val);
     }
 }
 
