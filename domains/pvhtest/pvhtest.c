@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Test domain for what the core gives a Linux PVH domU: xen_version's
- * sub-ops and features, vm_assist, the CPUID and MSRs a guest sees, its
- * runstate area, SCHEDOP_poll, ballooning with decrease_reservation and
+ * sub-ops and features, vm_assist, the CPUID and MSRs a guest sees, MOVs
+ * to guest-physical addresses nothing backs, its runstate area, SCHEDOP_poll, ballooning with decrease_reservation and
  * populate_physmap, and (last, since the runtime keeps reading shared
  * info) a vcpu_info registered elsewhere. Each check prints one
  * `TEST PASS <name>` or `TEST FAIL <name>: <why>` line, then
@@ -222,6 +222,35 @@ static const char *test_msrs(void)
     err = msr_checks();
     gp_catch(false);
     return err;
+}
+
+/* ------------------------------------------------ unbacked guest-physical */
+
+/* Where no device is (a guest's HPET probe): MOVs read all ones, writes
+ * vanish, and each width leaves the rest of its register as the CPU does. */
+static const char *test_unbacked(void)
+{
+    volatile uint32_t *hpet = (volatile uint32_t *)(uintptr_t)0xfed00000u;
+    uint64_t rax = 0x1122334455667788ull, r9 = 0;
+
+    hpet[4] = 0x12345678u;
+    if (hpet[4] != 0xffffffffu || hpet[0] != 0xffffffffu)
+        return "a 32-bit read did not give all ones";
+    __asm__ volatile("movb (%1), %%ah" : "+a"(rax) : "r"(hpet) : "memory");
+    if (rax != 0x112233445566ff88ull)
+        return fail("movb to %%ah gave 0x%llx", (unsigned long long)rax);
+    __asm__ volatile("movw 2(%1), %%ax" : "+a"(rax) : "r"(hpet) : "memory");
+    if (rax != 0x112233445566ffffull)
+        return fail("movw gave 0x%llx", (unsigned long long)rax);
+    rax = 0x1122334455667788ull;
+    __asm__ volatile("movl (%1), %%eax" : "+a"(rax) : "r"(hpet) : "memory");
+    if (rax != 0xffffffffull)
+        return fail("movl gave 0x%llx (the upper half must clear)", (unsigned long long)rax);
+    __asm__ volatile("movq 8(%1), %%r9; movq %%r9, %0" : "=r"(r9) : "r"(hpet) : "r9", "memory");
+    if (r9 != ~0ull)
+        return "movq into r9";
+    __asm__ volatile("movb $1, 1(%0); movw $2, 2(%0); movq %%rax, 8(%0)" ::"r"(hpet) : "memory");
+    return NULL;
 }
 
 /* -------------------------------------------------------------- runstate */
@@ -449,6 +478,7 @@ int main(void)
     check("vm_assist", test_vm_assist());
     check("cpuid_backed", test_cpuid());
     check("msr_platform", test_msrs());
+    check("unbacked_mmio", test_unbacked());
     check("runstate", test_runstate());
     check("sched_poll", test_poll());
     check("balloon", test_balloon());
