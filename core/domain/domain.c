@@ -24,6 +24,7 @@
 #include "core/retire.h"
 #include "core/string.h"
 #include "core/vcpu.h"
+#include "core/vtime.h"
 #include "idl/mgmt.h"
 
 _Static_assert(DOMAIN_IDS_END == MGMT_DOMID_SELF, "ids end below Xen's first reserved id");
@@ -287,8 +288,10 @@ int domain_unpause(struct domain *d)
     if (r == 0)
         log_info("domain: d%u '%s' running: %llu MiB", d->id, d->name, (unsigned long long)(d->nr_pages >> 8));
     for (unsigned i = 0; r == 0 && i < d->nr_vcpus; i++)
-        if (d->vcpus[i].state == VCPU_RUNNABLE)
+        if (d->vcpus[i].state == VCPU_RUNNABLE) {
+            vtime_runstate_wake(&d->vcpus[i]);
             sched_wake(&d->vcpus[i]);
+        }
     return r;
 }
 

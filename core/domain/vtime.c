@@ -170,7 +170,7 @@ void vtime_runstate_wake(struct vcpu *v)
 {
     uint64_t f = spin_lock_irqsave(&v->runstate_lock);
 
-    if (v->runstate.state == RUNSTATE_blocked)
+    if (v->runstate.state == RUNSTATE_blocked || v->runstate.state == RUNSTATE_offline)
         runstate_enter(v, RUNSTATE_runnable, arch_time_ns());
     spin_unlock_irqrestore(&v->runstate_lock, f);
 }

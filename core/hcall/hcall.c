@@ -372,6 +372,7 @@ static int64_t vcpu_op_sibling(const struct hcall_vcpu_op *op, struct vcpu *t)
     case VCPUOP_up:
         if (t->state == VCPU_DOWN) {
             t->state = VCPU_RUNNABLE;
+            vtime_runstate_wake(t);
             sched_wake(t);
         }
         return 0;

@@ -66,7 +66,8 @@ struct evtchn_table {
     uint32_t upcall_vector;               /* HVM callback vector, 0 = none set */
     struct evtchn_port *ports;            /* EVTCHN_PORTS entries */
     uint8_t *shared;                      /* the domain's shared-info page (guest-writable) */
-    uint8_t *vcpu_info[EVTCHN_MAX_VCPUS]; /* each vCPU's struct vcpu_info: in shared, or where it registered one */
+    uint8_t *vcpu_info[EVTCHN_MAX_VCPUS]; /* each vCPU's struct vcpu_info, in shared or where it registered
+                                             one: written under the tables' lock, read atomically */
     uint16_t virq_port[EVTCHN_MAX_VCPUS][EVTCHN_NR_VIRQS]; /* 0 = not bound */
 };
 

@@ -42,7 +42,7 @@ void vtime_poll_port_raised(struct vcpu *v, uint32_t port);
  * runstate area written. */
 void vtime_enter(struct vcpu *v);
 void vtime_leave(struct vcpu *v);
-/* vtime_runstate_wake: v went from blocked to runnable. Any CPU. */
+/* vtime_runstate_wake: v went from blocked or down to runnable. Any CPU. */
 void vtime_runstate_wake(struct vcpu *v);
 /* vtime_runstate_get: a consistent copy of v's runstate. Any CPU. */
 void vtime_runstate_get(struct vcpu *v, struct vcpu_runstate_info *out);
