@@ -50,7 +50,7 @@ static int copy_string(struct vcpu *v, uint64_t gva, const char *str, size_t len
 
 static int64_t do_xen_version(struct vcpu *v, const uint64_t *a)
 {
-    static const struct xen_compile_info info = { .compiler = "gcc or clang", .compile_by = "mosaic" };
+    static const struct xen_compile_info info = { .compiler = __VERSION__, .compile_by = "mosaic" };
     static const struct xen_platform_parameters hvm = { 0 }; /* virt_start: none for HVM, as on Xen */
     static const uint8_t handle[16];                         /* no toolstack handle */
     struct hcall_xen_version op;

@@ -24,6 +24,7 @@
 #define EXC_UD            6
 #define EXC_GP            13
 #define EXC_AC            17
+#define NPF_FINAL_GPA     (1ull << 32) /* EXITINFO1 of a nested page fault (APM vol. 2, 15.25.6) */
 
 static void advance(struct vcpu *v, unsigned len)
 {
@@ -225,7 +226,10 @@ static bool exit_npf(struct vcpu *v)
     const struct vmcb_control *c = &svm_vcpu(v)->vmcb->control;
     uint64_t e = c->exitinfo1;
 
-    if (!(e & (1 | 16)) && npf_unbacked(v)) /* not present, not a fetch */
+    /* Not present, not a fetch, at the access's own address (not a guest
+     * page-table entry), and not while an event was being delivered: then
+     * the instruction at RIP made it. */
+    if (!(e & (1 | 16)) && (e & NPF_FINAL_GPA) && !(c->exitintinfo & (1u << 31)) && npf_unbacked(v))
         return true;
     svm_kill(v, "access outside its memory: guest-physical 0x%llx (%s, %s%s)", (unsigned long long)c->exitinfo2,
              e & 2 ? "write" : "read", e & 1 ? "protection" : "not mapped, not by a MOV the core finishes",
