@@ -296,6 +296,8 @@ static const char *test_runstate(void)
 /* ------------------------------------------------------------------ poll */
 
 static evtchn_port_t poll_port;
+static uint8_t info_page[PAGE] __attribute__((aligned(PAGE)));
+static long sibling_up_rc = 1; /* register_vcpu_info on vCPU 1 while it runs */
 
 static void send_later(void *arg)
 {
@@ -325,6 +327,8 @@ static const char *test_poll(void)
         return fail("a 20 ms timeout took %ld us", (long)(took / 1000));
     if (runtime_vcpu_start(1, send_later, NULL) != 0)
         return "cannot start vCPU 1";
+    struct vcpu_register_vcpu_info up = { (uint64_t)(uintptr_t)info_page / PAGE, 1024, 0 };
+    sibling_up_rc = vcpu_op(VCPUOP_register_vcpu_info, 1, &up); /* checked with the vcpu_info test */
     t0 = runtime_time_ns();
     r = sched_poll(&poll_port, 1, t0 + 5000 * MS);
     took = runtime_time_ns() - t0;
@@ -413,7 +417,28 @@ static const char *test_balloon(void)
  * record there with the one it registers. */
 volatile uint8_t *runtime_shared_info(void);
 
-static uint8_t info_page[PAGE] __attribute__((aligned(PAGE)));
+/* Linux registers a secondary vCPU's record before it starts it: allowed
+ * while the sibling is down (not while it runs), and events for it land
+ * there from then on. */
+static const char *sibling_vcpu_info(uint64_t gfn)
+{
+    volatile struct vcpu_info *rec = (volatile struct vcpu_info *)(volatile void *)(info_page + 1024);
+    struct vcpu_register_vcpu_info reg = { gfn, 1024, 0 };
+    evtchn_port_t port;
+    long r;
+
+    if (sibling_up_rc != -XEN_EINVAL)
+        return fail("registering for vCPU 1 while it ran: %ld, want -EINVAL", sibling_up_rc);
+    if ((r = vcpu_op(VCPUOP_register_vcpu_info, 1, &reg)) != 0)
+        return fail("registering for vCPU 1, down: %ld", r);
+    rec->evtchn_upcall_pending = 0;
+    rec->evtchn_pending_sel = 0;
+    if (evtchn_bind_ipi(1, &port) != 0 || evtchn_send(port) != 0)
+        return "bind_ipi to vCPU 1 or send";
+    if (rec->evtchn_upcall_pending != 1 || !(rec->evtchn_pending_sel & (1ull << (port / 64))))
+        return "an event for vCPU 1 did not reach its registered record";
+    return NULL;
+}
 
 static const char *test_vcpu_info(void)
 {
@@ -465,7 +490,7 @@ static const char *test_vcpu_info(void)
     if (shared->vcpu_info[0].evtchn_upcall_pending)
         return "an event still went to shared info's record";
     printf("pvhtest: vcpu_info at frame 0x%llx + 192\n", (unsigned long long)gfn);
-    return NULL;
+    return sibling_vcpu_info(gfn);
 }
 
 int main(void)
