@@ -23,10 +23,12 @@
 #define C1_ECX_OSXSAVE (1u << 27)
 #define C1_ECX_AVX     (1u << 28)
 #define C1_ECX_HV      (1u << 31)
-/* Leaf 1 EDX and its copy in 0x80000001 EDX: no machine-check
- * architecture (MCG_CAP, MCG_STATUS, banks), and Intel's debug store,
- * thermal and power monitors. */
-#define C1_EDX_HIDE ((1u << 7) | (1u << 14) | (1u << 21) | (1u << 22) | (1u << 29) | (1u << 31))
+/* Leaf 1 EDX: no machine-check architecture (MCE, MCA: MCG_CAP,
+ * MCG_STATUS, banks; AMD repeats both in 0x80000001 EDX, where the other
+ * bits mean other things), and Intel's debug store, thermal and power
+ * monitors. */
+#define C1_EDX_MCE  ((1u << 7) | (1u << 14))
+#define C1_EDX_HIDE (C1_EDX_MCE | (1u << 21) | (1u << 22) | (1u << 29) | (1u << 31))
 /* Leaf 1 ECX: the debug store and PDCM (the perf capabilities MSR). */
 #define C1_ECX_HIDE ((1u << 2) | (1u << 4) | (1u << 15))
 /* Leaf 7 EBX: what needs no state beyond FXSAVE's is kept. */
@@ -36,11 +38,13 @@
 /* Leaf 0x80000001 */
 #define CE1_ECX_SVM    (1u << 2)
 #define CE1_EDX_RDTSCP (1u << 27)
-/* OSVW, IBS, SKINIT, the watchdog timer, the extended core, northbridge
- * and LLC counters, the data breakpoint extension: MSRs none of which a
- * guest has here. */
-#define CE1_ECX_HIDE \
-    ((1u << 9) | (1u << 10) | (1u << 12) | (1u << 13) | (1u << 23) | (1u << 24) | (1u << 26) | (1u << 28))
+/* OSVW, IBS, SKINIT, the watchdog timer, lightweight profiling, the
+ * extended core, northbridge and LLC counters, the data breakpoint
+ * extension: MSRs none of which a guest has here; MONITORX/MWAITX, which
+ * the MONITOR/MWAIT intercepts turn into #UD. */
+#define CE1_ECX_HIDE                                                                                        \
+    ((1u << 9) | (1u << 10) | (1u << 12) | (1u << 13) | (1u << 15) | (1u << 23) | (1u << 24) | (1u << 26) | \
+     (1u << 28) | (1u << 29))
 #define CE7_EDX_KEEP (1u << 8)               /* 0x80000007: invariant TSC only (no P-state or power MSRs) */
 #define CE8_EBX_KEEP ((1u << 0) | (1u << 2)) /* 0x80000008: CLZERO, FP error pointers (no IBPB/IBRS/SSBD MSRs) */
 
@@ -101,10 +105,11 @@ void svm_cpuid_guest(const struct vcpu *v, uint32_t leaf, uint32_t subleaf, uint
     case 0xd:
     case 0x8000000a:
     case 0x8000001b: /* IBS */
+    case 0x8000001f: /* memory encryption: no SYSCFG to enable it */
     case 0x80000022: /* performance monitoring v2 */ r.eax = r.ebx = r.ecx = r.edx = 0; break;
     case 0x80000001:
         r.ecx &= ~(CE1_ECX_SVM | CE1_ECX_HIDE);
-        r.edx &= ~(CE1_EDX_RDTSCP | C1_EDX_HIDE);
+        r.edx &= ~(CE1_EDX_RDTSCP | C1_EDX_MCE);
         break;
     case 0x80000007: r.edx &= CE7_EDX_KEEP; break;
     case 0x80000008: r.ebx &= CE8_EBX_KEEP; break;

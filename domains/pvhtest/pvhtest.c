@@ -132,6 +132,10 @@ static const char *test_cpuid(void)
         return "leaf 0x80000001 offers MCE or MCA";
     if (r[2] & ((1u << 23) | (1u << 24) | (1u << 28) | (1u << 10)))
         return "leaf 0x80000001 offers performance counters or IBS";
+    if (r[2] & (1u << 29))
+        return "leaf 0x80000001 offers MONITORX, which gives #UD";
+    if ((r[3] & ((1u << 29) | (1u << 20))) != ((1u << 29) | (1u << 20)))
+        return "leaf 0x80000001 lost long mode or NX";
     cpuid(0, r);
     if (r[0] >= 0xa) {
         cpuid(0xa, r);
