@@ -7,6 +7,7 @@
  * only its own memory. The rules of the walk live in guest_walk.h.
  */
 #include "core/domain.h"
+#include "core/errno.h"
 #include "core/guest_walk.h"
 #include "core/vcpu.h"
 #include "svm_priv.h"
@@ -49,6 +50,12 @@ static int copy_guest(struct vcpu *v, uint64_t gva, void *buf, size_t n, bool to
         .ctx = &c,
     };
     unsigned access = (to_guest ? GUEST_WALK_WRITE : 0) | (s->cpl == 3 && !kernel ? GUEST_WALK_USER : 0);
+
+    /* A registered area is a 64-bit address: while paging is off (an AP
+     * in its start-up code) it names no memory, as on Xen, rather than
+     * the memory its truncation would. */
+    if (kernel && !(s->cr0 & GUEST_WALK_CR0_PG) && (gva >> 32))
+        return -ERR_FAULT;
 
     return guest_walk_copy(&w, gva, n, access);
 }
