@@ -24,6 +24,7 @@
 #include "core/retire.h"
 #include "core/string.h"
 #include "core/vcpu.h"
+#include "core/vtime.h"
 #include "idl/mgmt.h"
 
 _Static_assert(DOMAIN_IDS_END == MGMT_DOMID_SELF, "ids end below Xen's first reserved id");
@@ -250,6 +251,10 @@ int domain_create(const char *name, unsigned nr_vcpus, uint64_t max_pages, domid
         d->vcpus[i].dom = d;
         d->vcpus[i].id = i;
         d->vcpus[i].running_on = -1;
+        d->vcpus[i].vcpu_info_gfn = ~0ull;
+        d->vcpus[i].runstate_lock = (struct spinlock)SPINLOCK_INIT;
+        d->vcpus[i].runstate.state = RUNSTATE_offline;
+        d->vcpus[i].runstate.state_entry_time = arch_time_ns();
         if (vcpu_arch_init(&d->vcpus[i]) != 0) {
             d->nr_vcpus = i;
             domain_destroy(d);
@@ -283,8 +288,10 @@ int domain_unpause(struct domain *d)
     if (r == 0)
         log_info("domain: d%u '%s' running: %llu MiB", d->id, d->name, (unsigned long long)(d->nr_pages >> 8));
     for (unsigned i = 0; r == 0 && i < d->nr_vcpus; i++)
-        if (d->vcpus[i].state == VCPU_RUNNABLE)
+        if (d->vcpus[i].state == VCPU_RUNNABLE) {
+            vtime_runstate_wake(&d->vcpus[i]);
             sched_wake(&d->vcpus[i]);
+        }
     return r;
 }
 

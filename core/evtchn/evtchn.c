@@ -48,9 +48,14 @@ static bool bit_test_and_clear(uint64_t *w, unsigned bit)
     return __atomic_fetch_and(w, ~(1ull << bit), __ATOMIC_SEQ_CST) & (1ull << bit);
 }
 
+uint8_t *evtchn_vcpu_info(const struct evtchn_table *t, unsigned vcpu)
+{
+    return __atomic_load_n(&t->vcpu_info[vcpu], __ATOMIC_ACQUIRE);
+}
+
 static uint8_t *vcpu_byte(const struct evtchn_table *t, unsigned vcpu, unsigned offset)
 {
-    return t->shared + vcpu * EVTCHN_SHARED_VCPU_SIZE + offset;
+    return evtchn_vcpu_info(t, vcpu) + offset;
 }
 
 /* Up the vCPU's selector bit for port's word and its upcall flag, and
@@ -71,6 +76,7 @@ static void raise(struct evtchn_table *t, evtchn_port_t port)
 {
     if (bit_test_and_set(shared_word(t, EVTCHN_SHARED_PENDING, port), port % 64))
         return;
+    evtchn_env_pending(t, port); /* a vCPU polling it wakes even while it is masked */
     if (!bit_test(shared_word(t, EVTCHN_SHARED_MASK, port), port % 64))
         mark_vcpu(t, port, t->ports[port].vcpu);
 }
@@ -84,6 +90,8 @@ void evtchn_table_init(struct evtchn_table *t, uint16_t dom, unsigned nr_vcpus, 
     t->nr_vcpus = (uint16_t)nr_vcpus;
     t->ports = ports;
     t->shared = shared;
+    for (unsigned i = 0; i < nr_vcpus; i++)
+        t->vcpu_info[i] = shared + i * EVTCHN_SHARED_VCPU_SIZE;
     ports[0].state = EVTCHN_RESERVED;
     t->in_use = 1;
 }
@@ -323,6 +331,23 @@ void evtchn_close_all(struct evtchn_table *t)
     for (evtchn_port_t p = 1; p < EVTCHN_PORTS; p++)
         if (t->ports[p].state != EVTCHN_FREE && evtchn_close(t, p) != 0)
             panic("a port in use refused to close");
+}
+
+void evtchn_move_vcpu_info(struct evtchn_table *t, unsigned vcpu, uint8_t *rec)
+{
+    ASSERT(vcpu < t->nr_vcpus);
+    memcpy(rec, t->vcpu_info[vcpu], EVTCHN_SHARED_VCPU_SIZE);
+    __atomic_store_n(&t->vcpu_info[vcpu], rec, __ATOMIC_SEQ_CST); /* before the flags go up */
+    __atomic_store_n((uint64_t *)(void *)(rec + EVTCHN_SHARED_PENDING_SEL), ~0ull, __ATOMIC_SEQ_CST);
+    __atomic_store_n(rec + EVTCHN_SHARED_UPCALL, 1, __ATOMIC_SEQ_CST);
+    evtchn_env_notify(t, vcpu);
+}
+
+int evtchn_port_pending(const struct evtchn_table *t, evtchn_port_t port)
+{
+    if (port >= EVTCHN_PORTS)
+        return -ERR_INVAL;
+    return bit_test(shared_word(t, EVTCHN_SHARED_PENDING, (evtchn_port_t)index_nospec(port, EVTCHN_PORTS)), port % 64);
 }
 
 bool evtchn_upcall_pending(const struct evtchn_table *t, unsigned vcpu)

@@ -46,6 +46,14 @@ void evtchn_env_notify(struct evtchn_table *t, unsigned vcpu)
     vtime_kick(&d->vcpus[vcpu]);
 }
 
+void evtchn_env_pending(struct evtchn_table *t, evtchn_port_t port)
+{
+    struct domain *d = (struct domain *)(void *)((char *)t - offsetof(struct domain, evtchn));
+
+    for (unsigned i = 0; i < d->nr_vcpus; i++)
+        vtime_poll_port_raised(&d->vcpus[i], port);
+}
+
 int evtchn_domain_create(struct domain *d)
 {
     paddr_t pa;

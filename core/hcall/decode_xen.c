@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Decode of xen_version, console_io, sched_op, memory_op, vcpu_op and
- * hvm_op, and the argument sizes of every Xen family (hcall_decode.h).
+ * Decode of xen_version, console_io, sched_op, memory_op, vcpu_op,
+ * vm_assist and hvm_op, and the argument sizes of every Xen family (hcall_decode.h).
  * Plain C on generated headers only: no core state, no side effects; a
  * refused call leaves *out untouched. Performing is hcall.c's and
  * xen_hvm.c's.
@@ -36,21 +36,42 @@ static size_t gnttab_arg_size(uint64_t cmd)
     }
 }
 
+/* The reservation commands carry a restart extent in cmd's high bits. */
+static bool memory_reservation(uint64_t cmd)
+{
+    uint64_t op = cmd & ((1u << HCALL_MEMOP_EXTENT_SHIFT) - 1);
+
+    return op == XENMEM_decrease_reservation || op == XENMEM_populate_physmap;
+}
+
+static size_t memory_arg_size(uint64_t cmd)
+{
+    uint64_t op = cmd & ((1u << HCALL_MEMOP_EXTENT_SHIFT) - 1);
+
+    if (memory_reservation(cmd))
+        return sizeof(struct xen_memory_reservation);
+    if (op == XENMEM_current_reservation || op == XENMEM_maximum_reservation)
+        return sizeof(uint16_t);
+    return cmd == XENMEM_add_to_physmap ? sizeof(struct xen_add_to_physmap)
+           : cmd == XENMEM_memory_map   ? sizeof(struct xen_memory_map)
+                                        : 0;
+}
+
 size_t hcall_decode_arg(uint64_t nr, const uint64_t *a, uint64_t *gva)
 {
     *gva = a[1];
     switch (nr) {
     case __HYPERVISOR_xen_version: return a[0] == XENVER_get_features ? sizeof(struct xen_feature_info) : 0;
-    case __HYPERVISOR_sched_op: return a[0] == SCHEDOP_shutdown ? sizeof(uint32_t) : 0;
-    case __HYPERVISOR_memory_op:
-        return a[0] == XENMEM_add_to_physmap ? sizeof(struct xen_add_to_physmap)
-               : a[0] == XENMEM_memory_map   ? sizeof(struct xen_memory_map)
-                                             : 0;
+    case __HYPERVISOR_sched_op:
+        return a[0] == SCHEDOP_shutdown ? sizeof(uint32_t) : a[0] == SCHEDOP_poll ? sizeof(struct sched_poll) : 0;
+    case __HYPERVISOR_memory_op: return memory_arg_size(a[0]);
     case __HYPERVISOR_vcpu_op:
         *gva = a[2];
-        return a[0] == VCPUOP_initialise             ? sizeof(struct vcpu_hvm_context)
-               : a[0] == VCPUOP_set_singleshot_timer ? sizeof(struct vcpu_set_singleshot_timer)
-                                                     : 0;
+        return a[0] == VCPUOP_initialise                      ? sizeof(struct vcpu_hvm_context)
+               : a[0] == VCPUOP_set_singleshot_timer          ? sizeof(struct vcpu_set_singleshot_timer)
+               : a[0] == VCPUOP_register_vcpu_info            ? sizeof(struct vcpu_register_vcpu_info)
+               : a[0] == VCPUOP_register_runstate_memory_area ? sizeof(struct vcpu_register_runstate_memory_area)
+                                                              : 0;
     case __HYPERVISOR_hvm_op:
         return a[0] == HVMOP_set_param || a[0] == HVMOP_get_param ? sizeof(struct xen_hvm_param) : 0;
     case __HYPERVISOR_event_channel_op: return evtchn_arg_size(a[0]);
@@ -63,15 +84,19 @@ int hcall_decode_xen_version(const uint64_t *a, const union hcall_arg *arg, stru
 {
     struct hcall_xen_version o = { (uint32_t)a[0], 0 };
 
-    if (a[0] != XENVER_version && a[0] != XENVER_extraversion && a[0] != XENVER_get_features)
+    if (a[0] > XENVER_build_id)
         return -XEN_ENOSYS;
     if (a[0] == XENVER_get_features) {
         if (!arg)
             return -XEN_EFAULT;
-        /* Submap 0: XENFEAT_hvm_callback_vector (8): events arrive as an
-         * interrupt at the vector set with HVM_PARAM_CALLBACK_IRQ. */
-        o.submap = arg->feature.submap_idx == 0 ? 1u << XENFEAT_hvm_callback_vector : 0;
+        if (arg->feature.submap_idx != 0)
+            return -XEN_EINVAL;
+        o.submap = HCALL_XENFEAT_PVH;
     }
+    if (a[0] == XENVER_pagesize && a[1])
+        return -XEN_EINVAL;
+    if (a[0] == XENVER_build_id)
+        return -XEN_EPERM; /* XSM's default for a domU */
     *out = o;
     return 0;
 }
@@ -88,10 +113,19 @@ int hcall_decode_console_io(const uint64_t *a, struct hcall_console_io *out)
 
 int hcall_decode_sched_op(const uint64_t *a, const union hcall_arg *arg, struct hcall_sched_op *out)
 {
-    struct hcall_sched_op o = { (uint32_t)a[0], 0 };
+    struct hcall_sched_op o = { .cmd = (uint32_t)a[0] };
 
-    if (a[0] != SCHEDOP_yield && a[0] != SCHEDOP_block && a[0] != SCHEDOP_shutdown)
+    if (a[0] != SCHEDOP_yield && a[0] != SCHEDOP_block && a[0] != SCHEDOP_shutdown && a[0] != SCHEDOP_poll)
         return -XEN_ENOSYS;
+    if (a[0] == SCHEDOP_poll) {
+        if (!arg)
+            return -XEN_EFAULT;
+        if (arg->poll.nr_ports > HCALL_POLL_PORTS)
+            return -XEN_EINVAL;
+        o.nr_ports = arg->poll.nr_ports;
+        o.ports = arg->poll.ports;
+        o.timeout = arg->poll.timeout;
+    }
     if (a[0] == SCHEDOP_shutdown) {
         if (!arg)
             return -XEN_EFAULT;
@@ -121,12 +155,49 @@ static int decode_physmap(const struct hcall_ctx *ctx, const struct xen_add_to_p
     return 0;
 }
 
+/* Xen's checks of a reservation, each answered with the count done so far
+ * (do_memory_op, construct_memop_from_reservation, then the operation). */
+static void decode_reservation(const struct hcall_ctx *ctx, const struct xen_memory_reservation *x,
+                               struct hcall_memory_op *o)
+{
+    uint32_t address_bits = x->mem_flags & 0xff; /* XENMEMF_get_address_bits */
+
+    o->nr_extents = x->nr_extents;
+    o->order = x->extent_order;
+    o->buffer = x->extent_start;
+    /* Node and address-width hints are taken and ignored: frames are
+     * machine memory only the core sees, so no guest can tell. */
+    o->none = x->nr_extents > (0xffffffffu >> HCALL_MEMOP_EXTENT_SHIFT) || o->start >= x->nr_extents ||
+              (address_bits && address_bits <= 12) || (x->domid != DOMID_SELF && x->domid != ctx->domid) ||
+              x->extent_order > HCALL_MEMOP_MAX_ORDER;
+}
+
 int hcall_decode_memory_op(const struct hcall_ctx *ctx, const uint64_t *a, const union hcall_arg *arg,
                            struct hcall_memory_op *out)
 {
     struct hcall_memory_op o = { .cmd = (uint32_t)a[0] };
+    uint64_t op = a[0] & ((1u << HCALL_MEMOP_EXTENT_SHIFT) - 1);
     int r = 0;
 
+    if (memory_reservation(a[0])) {
+        o.cmd = (uint32_t)op;
+        o.start = a[0] >> HCALL_MEMOP_EXTENT_SHIFT;
+        o.none = true;
+        if (arg)
+            decode_reservation(ctx, &arg->reservation, &o);
+        *out = o;
+        return 0;
+    }
+    if (op == XENMEM_current_reservation || op == XENMEM_maximum_reservation) {
+        if (a[0] != op)
+            return -XEN_EINVAL; /* a restart extent */
+        if (!arg)
+            return -XEN_EFAULT;
+        o.foreign = arg->domid != DOMID_SELF && arg->domid != ctx->domid;
+        o.target = o.foreign ? arg->domid : ctx->domid;
+        *out = o;
+        return 0;
+    }
     if (a[0] != XENMEM_add_to_physmap && a[0] != XENMEM_memory_map)
         return -XEN_ENOSYS;
     if (!arg)
@@ -175,6 +246,30 @@ static int decode_vcpu_timer(const struct hcall_ctx *ctx, uint64_t cmd, const un
     return 0;
 }
 
+/* Records of any vCPU of the caller's domain the core keeps for the guest. */
+static int decode_vcpu_record(uint64_t cmd, uint64_t addr, const union hcall_arg *arg, struct hcall_vcpu_op *o)
+{
+    if (cmd == VCPUOP_get_runstate_info) {
+        o->addr = addr;
+        return 0;
+    }
+    if (!arg)
+        return -XEN_EFAULT;
+    if (cmd == VCPUOP_register_runstate_memory_area) {
+        o->addr = arg->runstate.addr;
+        return 0;
+    }
+    /* register_vcpu_info: the record within the page, 8-aligned (Xen's
+     * map_vcpu_info); rsvd is not looked at, as on Xen. */
+    if (arg->vcpu_info.offset > 4096 - sizeof(struct vcpu_info) || (arg->vcpu_info.offset & 7))
+        return -XEN_ENXIO;
+    if (arg->vcpu_info.mfn >= HCALL_GPFN_LIMIT)
+        return -XEN_EINVAL; /* no RAM there */
+    o->gfn = arg->vcpu_info.mfn;
+    o->offset = arg->vcpu_info.offset;
+    return 0;
+}
+
 int hcall_decode_vcpu_op(const struct hcall_ctx *ctx, const uint64_t *a, const union hcall_arg *arg,
                          struct hcall_vcpu_op *out)
 {
@@ -185,11 +280,26 @@ int hcall_decode_vcpu_op(const struct hcall_ctx *ctx, const uint64_t *a, const u
         return -XEN_ENOENT;
     if (a[0] <= VCPUOP_is_up)
         r = decode_vcpu_sibling(ctx, arg, &o);
+    else if (a[0] == VCPUOP_get_runstate_info || a[0] == VCPUOP_register_runstate_memory_area ||
+             a[0] == VCPUOP_register_vcpu_info)
+        r = decode_vcpu_record(a[0], a[2], arg, &o);
     else
         r = decode_vcpu_timer(ctx, a[0], arg, &o); /* all of a[0]: no truncated command */
     if (r == 0)
         *out = o;
     return r;
+}
+
+int hcall_decode_vm_assist(const uint64_t *a, uint32_t *mask, bool *on)
+{
+    /* Both arguments are unsigned int in Xen's handler. */
+    if ((uint32_t)a[1] != VMASST_TYPE_runstate_update_flag)
+        return -XEN_EINVAL;
+    if ((uint32_t)a[0] != VMASST_CMD_enable && (uint32_t)a[0] != VMASST_CMD_disable)
+        return -XEN_ENOSYS;
+    *mask = 1u << VMASST_TYPE_runstate_update_flag;
+    *on = (uint32_t)a[0] == VMASST_CMD_enable;
+    return 0;
 }
 
 /* The slot of a param, HCALL_HVM_CALLBACK, or -1 for an index without a

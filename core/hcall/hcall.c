@@ -18,6 +18,7 @@
 #include "core/vcpu.h"
 #include "core/vtime.h"
 #include "core/gnttab_domain.h"
+#include "core/evtchn_domain.h"
 #include "hcall_priv.h"
 #include "idl/xen.h"
 #include "idl/xen_version.h"
@@ -32,9 +33,26 @@
 
 typedef int64_t (*hcall_fn)(struct vcpu *v, const uint64_t *a);
 
+/* A NUL-terminated string into a guest buffer of len bytes, the rest
+ * zeroed, as Xen fills its fixed-size answers. */
+static int copy_string(struct vcpu *v, uint64_t gva, const char *str, size_t len)
+{
+    static const char zeros[64];
+    size_t n = MIN(strlen(str) + 1, len);
+
+    if (vcpu_copy_to_guest(v, gva, str, n))
+        return -ERR_FAULT;
+    for (size_t done = n; done < len; done += MIN(len - done, sizeof(zeros)))
+        if (vcpu_copy_to_guest(v, gva + done, zeros, MIN(len - done, sizeof(zeros))))
+            return -ERR_FAULT;
+    return 0;
+}
+
 static int64_t do_xen_version(struct vcpu *v, const uint64_t *a)
 {
-    static const char extra[XEN_EXTRAVERSION_LEN] = ".0-mosaic";
+    static const struct xen_compile_info info = { .compiler = __VERSION__, .compile_by = "mosaic" };
+    static const struct xen_platform_parameters hvm = { 0 }; /* virt_start: none for HVM, as on Xen */
+    static const uint8_t handle[16];                         /* no toolstack handle */
     struct hcall_xen_version op;
     struct xen_feature_info f;
     struct hcall_ctx ctx;
@@ -45,7 +63,17 @@ static int64_t do_xen_version(struct vcpu *v, const uint64_t *a)
         return r;
     switch (op.cmd) {
     case XENVER_version: return (MOSAIC_XEN_VERSION_MAJOR << 16) | MOSAIC_XEN_VERSION_MINOR;
-    case XENVER_extraversion: return vcpu_copy_to_guest(v, a[1], extra, sizeof(extra)) ? -ERR_FAULT : 0;
+    case XENVER_extraversion: return copy_string(v, a[1], ".0-mosaic", XEN_EXTRAVERSION_LEN);
+    case XENVER_compile_info: return vcpu_copy_to_guest(v, a[1], &info, sizeof(info)) ? -ERR_FAULT : 0;
+    case XENVER_capabilities:
+        /* The guest kinds served, in Xen's words (arch_get_xen_caps): HVM
+         * containers only, no PV. */
+        return copy_string(v, a[1], "hvm-3.0-x86_32 hvm-3.0-x86_32p hvm-3.0-x86_64", XEN_CAPABILITIES_INFO_LEN);
+    case XENVER_changeset: return copy_string(v, a[1], "unavailable", XEN_CHANGESET_INFO_LEN);
+    case XENVER_platform_parameters: return vcpu_copy_to_guest(v, a[1], &hvm, sizeof(hvm)) ? -ERR_FAULT : 0;
+    case XENVER_pagesize: return PAGE_SIZE;
+    case XENVER_guest_handle: return vcpu_copy_to_guest(v, a[1], handle, sizeof(handle)) ? -ERR_FAULT : 0;
+    case XENVER_commandline: return copy_string(v, a[1], "<denied>", 9); /* XSM's default for a domU */
     default:
         f = (struct xen_feature_info){ buf.feature.submap_idx, op.submap };
         return vcpu_copy_to_guest(v, a[1], &f, sizeof(f)) ? -ERR_FAULT : 0;
@@ -102,6 +130,18 @@ static int64_t do_console_io(struct vcpu *v, const uint64_t *a)
     return 0;
 }
 
+/* The ports are read one by one, as Xen does: a fault after a pending port
+ * is no error, a fault before the wait is. */
+static int64_t sched_poll(struct vcpu *v, const struct hcall_sched_op *op)
+{
+    uint32_t ports[HCALL_POLL_PORTS];
+    unsigned n = 0;
+
+    while (n < op->nr_ports && vcpu_copy_from_guest(v, op->ports + n * sizeof(uint32_t), &ports[n], 4) == 0)
+        n++;
+    return vtime_poll(v, ports, n, n < op->nr_ports, op->timeout);
+}
+
 static int64_t do_sched_op(struct vcpu *v, const uint64_t *a)
 {
     struct hcall_sched_op op;
@@ -112,15 +152,28 @@ static int64_t do_sched_op(struct vcpu *v, const uint64_t *a)
     if (r)
         return r;
     if (op.cmd == SCHEDOP_block)
-        vtime_block(v); /* until its timer fires (event channels come later) */
+        vtime_block(v); /* until an event or its timer */
     else if (op.cmd == SCHEDOP_shutdown)
         domain_shutdown(v->dom, (enum shutdown_reason)op.reason);
+    else if (op.cmd == SCHEDOP_poll)
+        return sched_poll(v, &op);
     return 0;
+}
+
+/* Whether a vCPU of d registered its vcpu_info in the frame at gfn: such
+ * a frame stays where it is while d lives (Xen holds a reference on it).
+ * d->lock held. */
+static bool vcpu_info_frame(const struct domain *d, uint64_t gfn)
+{
+    for (unsigned i = 0; i < d->nr_vcpus; i++)
+        if (d->vcpus[i].vcpu_info_gfn == gfn)
+            return true;
+    return false;
 }
 
 /* Puts a core-owned frame (shared info, a grant-table frame) at gpfn in
  * place of what was there, as Xen does: RAM there is given back, unless a
- * grant pins it (-EBUSY); a foreign mapping or another core frame is
+ * grant or a registered vcpu_info pins it (-EBUSY); a foreign mapping or another core frame is
  * never replaced (-EBUSY). *where tracks the frame; a second call moves
  * it. Lock order: the grant lock, then d->lock. */
 static int64_t place_frame(struct domain *d, paddr_t pa, uint64_t *where, uint64_t gpfn)
@@ -136,7 +189,7 @@ static int64_t place_frame(struct domain *d, paddr_t pa, uint64_t *where, uint64
     if (npt_lookup(&d->npt, gpfn << PAGE_SHIFT, &old, &flags) == 0) {
         if (old == pa)
             r = 1; /* already there */
-        else if (!(flags & NPT_OWNED) || gnttab_frame_pinned(&d->gnttab, gpfn))
+        else if (!(flags & NPT_OWNED) || gnttab_frame_pinned(&d->gnttab, gpfn) || vcpu_info_frame(d, gpfn))
             r = -ERR_BUSY;
     }
     if (r == 0 && *where != ~0ull && npt_unmap(&d->npt, *where << PAGE_SHIFT, &old) == 0)
@@ -200,6 +253,86 @@ static int64_t memory_map(struct vcpu *v, const uint64_t *a, const struct hcall_
     return 0;
 }
 
+/* Takes d's RAM frame at gfn out of its physical space: 0 and *pa (to free
+ * after a TLB shootdown), -ERR_INVAL where it has no RAM of its own
+ * (a hole, a core frame, a foreign mapping), -ERR_BUSY where a grant or
+ * a registered vcpu_info pins it. d->lock and the grant lock held. */
+static int remove_frame(struct domain *d, uint64_t gfn, paddr_t *pa)
+{
+    unsigned flags;
+
+    if (gfn >= HCALL_GPFN_LIMIT || npt_lookup(&d->npt, gfn << PAGE_SHIFT, pa, &flags) != 0 || !(flags & NPT_OWNED))
+        return -ERR_INVAL;
+    if (gnttab_frame_pinned(&d->gnttab, gfn) || vcpu_info_frame(d, gfn))
+        return -ERR_BUSY;
+    if (npt_unmap(&d->npt, gfn << PAGE_SHIFT, pa) != 0)
+        return -ERR_INVAL;
+    d->nr_pages--;
+    return 0;
+}
+
+#define MEMOP_BATCH    64u  /* frames unmapped before one TLB shootdown frees them */
+#define MEMOP_PER_CALL 512u /* frames a call handles before it continues */
+
+/* Frames [gfn, gfn + n) of an extent go back: false once one cannot. */
+static bool decrease_extent(struct domain *d, uint64_t gfn, uint64_t n)
+{
+    paddr_t freed[MEMOP_BATCH];
+    bool ok = true;
+
+    for (uint64_t j = 0; ok && j < n;) {
+        unsigned k = 0;
+        uint64_t fg = gnttab_lock_all(), f = spin_lock_irqsave(&d->lock);
+
+        while (k < MEMOP_BATCH && j < n && (ok = remove_frame(d, gfn + j, &freed[k]) == 0)) {
+            k++;
+            j++;
+        }
+        spin_unlock_irqrestore(&d->lock, f);
+        gnttab_unlock_all(fg);
+        /* As in place_frame: no vCPU of d may still reach them. */
+        domain_flush_guest_tlb(d);
+        for (unsigned i = 0; i < k; i++)
+            frame_free(freed[i]);
+    }
+    return ok;
+}
+
+/* XENMEM_decrease_reservation and _populate_physmap on the caller's own
+ * domain: extent by extent from the guest's list, stopping at the first
+ * that fails (Xen's answer is the count done); a call continues after
+ * MEMOP_PER_CALL frames. New frames are zeroed and charged to max_pages. */
+static int64_t memory_reservation(struct vcpu *v, const struct hcall_memory_op *op)
+{
+    struct domain *d = v->dom;
+    uint64_t i = op->start, n = 1ull << op->order, frames = 0, gfn;
+
+    for (; i < op->nr_extents; i++, frames += n) {
+        if (frames >= MEMOP_PER_CALL) {
+            hcall_continue(v, 0, op->cmd | (i << HCALL_MEMOP_EXTENT_SHIFT));
+            return 0;
+        }
+        if (vcpu_copy_from_guest(v, op->buffer + i * sizeof(gfn), &gfn, sizeof(gfn)))
+            break;
+        if (op->cmd == XENMEM_populate_physmap ? gfn >= HCALL_GPFN_LIMIT || domain_populate(d, gfn, n) != 0
+                                               : !decrease_extent(d, gfn, n))
+            break;
+    }
+    return (int64_t)i;
+}
+
+/* XENMEM_current_reservation / _maximum_reservation: frames d has, or may. */
+static int64_t reservation_of(struct vcpu *v, const struct hcall_memory_op *op)
+{
+    struct domain *d = v->dom;
+    int r = op->foreign ? hcall_controlled(v, op->target, CAP_DOMAIN_BUILD, &d) : 0;
+
+    if (r)
+        return r;
+    return (int64_t)(op->cmd == XENMEM_current_reservation ? __atomic_load_n(&d->nr_pages, __ATOMIC_RELAXED)
+                                                           : d->max_pages);
+}
+
 static int64_t do_memory_op(struct vcpu *v, const uint64_t *a)
 {
     struct hcall_memory_op op;
@@ -209,6 +342,10 @@ static int64_t do_memory_op(struct vcpu *v, const uint64_t *a)
 
     if (r)
         return r;
+    if (op.cmd == XENMEM_decrease_reservation || op.cmd == XENMEM_populate_physmap)
+        return op.none ? (int64_t)op.start : memory_reservation(v, &op);
+    if (op.cmd == XENMEM_current_reservation || op.cmd == XENMEM_maximum_reservation)
+        return reservation_of(v, &op);
     if (op.cmd == XENMEM_memory_map)
         return memory_map(v, a, &op, buf.memory_map);
     if (op.space == XENMAPSPACE_grant_table)
@@ -235,6 +372,7 @@ static int64_t vcpu_op_sibling(const struct hcall_vcpu_op *op, struct vcpu *t)
     case VCPUOP_up:
         if (t->state == VCPU_DOWN) {
             t->state = VCPU_RUNNABLE;
+            vtime_runstate_wake(t);
             sched_wake(t);
         }
         return 0;
@@ -244,6 +382,47 @@ static int64_t vcpu_op_sibling(const struct hcall_vcpu_op *op, struct vcpu *t)
             arch_kick_cpu((unsigned)t->running_on);
         return 0;
     default: return t->state != VCPU_DOWN; /* VCPUOP_is_up */
+    }
+}
+
+/* VCPUOP_register_vcpu_info: t's record moves to gfn + offset, a frame
+ * of the domain's RAM that stays put from now on (vcpu_info_frame). As
+ * Xen: once per vCPU, on itself or a sibling that is down (-EINVAL). */
+static int64_t register_vcpu_info(struct vcpu *v, struct vcpu *t, uint64_t gfn, uint32_t offset)
+{
+    struct domain *d = v->dom;
+    uint64_t f = spin_lock_irqsave(&d->lock), fe;
+    unsigned flags;
+    paddr_t pa;
+    int r = 0;
+
+    if (t->vcpu_info_gfn != ~0ull || (t != v && __atomic_load_n(&t->state, __ATOMIC_SEQ_CST) != VCPU_DOWN) ||
+        npt_lookup(&d->npt, gfn << PAGE_SHIFT, &pa, &flags) != 0 ||
+        (flags & (NPT_OWNED | NPT_W)) != (NPT_OWNED | NPT_W))
+        r = -ERR_INVAL;
+    else
+        __atomic_store_n(&t->vcpu_info_gfn, gfn, __ATOMIC_RELEASE); /* pinned before the lock goes */
+    spin_unlock_irqrestore(&d->lock, f);
+    if (r)
+        return r;
+    fe = evtchn_lock_all();
+    evtchn_move_vcpu_info(&d->evtchn, t->id, (uint8_t *)phys_to_virt(pa) + offset);
+    evtchn_unlock_all(fe);
+    vtime_update(t);
+    return 0;
+}
+
+/* The records of any vCPU of the domain the core keeps for the guest. */
+static int64_t vcpu_op_record(struct vcpu *v, const struct hcall_vcpu_op *op, struct vcpu *t)
+{
+    struct vcpu_runstate_info r;
+
+    switch (op->cmd) {
+    case VCPUOP_get_runstate_info:
+        vtime_runstate_get(t, &r);
+        return vcpu_copy_to_guest(v, op->addr, &r, sizeof(r)) ? -ERR_FAULT : 0;
+    case VCPUOP_register_runstate_memory_area: vtime_runstate_register(v, t, op->addr); return 0;
+    default: return register_vcpu_info(v, t, op->gfn, op->offset);
     }
 }
 
@@ -259,8 +438,26 @@ static int64_t do_vcpu_op(struct vcpu *v, const uint64_t *a)
         return r;
     if (op.cmd <= VCPUOP_is_up)
         return vcpu_op_sibling(&op, &d->vcpus[index_nospec(op.vcpu, d->nr_vcpus)]);
+    if (op.cmd == VCPUOP_get_runstate_info || op.cmd == VCPUOP_register_runstate_memory_area ||
+        op.cmd == VCPUOP_register_vcpu_info)
+        return vcpu_op_record(v, &op, &d->vcpus[index_nospec(op.vcpu, d->nr_vcpus)]);
     /* the timers of the calling vCPU */
     vtime_set_timer(v, op.cmd == VCPUOP_set_singleshot_timer ? op.timeout_ns : 0);
+    return 0;
+}
+
+static int64_t do_vm_assist(struct vcpu *v, const uint64_t *a)
+{
+    uint32_t mask;
+    bool on;
+    int r = hcall_decode_vm_assist(a, &mask, &on);
+
+    if (r)
+        return r;
+    if (on)
+        __atomic_fetch_or(&v->dom->vm_assist, mask, __ATOMIC_SEQ_CST);
+    else
+        __atomic_fetch_and(&v->dom->vm_assist, ~mask, __ATOMIC_SEQ_CST);
     return 0;
 }
 
@@ -270,6 +467,7 @@ static const hcall_fn hcall_table[] = {
     [__HYPERVISOR_sched_op] = do_sched_op,
     [__HYPERVISOR_memory_op] = do_memory_op,
     [__HYPERVISOR_vcpu_op] = do_vcpu_op,
+    [__HYPERVISOR_vm_assist] = do_vm_assist,
     [__HYPERVISOR_hvm_op] = hcall_hvm_op,
     [__HYPERVISOR_grant_table_op] = hcall_grant_table_op,
     [__HYPERVISOR_event_channel_op] = hcall_event_channel_op,

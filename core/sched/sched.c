@@ -126,10 +126,11 @@ static void run_slice(struct vcpu *v, unsigned cpu, uint64_t slice_ns)
     __atomic_store_n(&v->running_on, (int)cpu, __ATOMIC_SEQ_CST);
     if (__atomic_load_n(&d->state, __ATOMIC_SEQ_CST) == DOMAIN_RUNNING && v->state == VCPU_RUNNABLE) {
         arch_take_resched(); /* what came before this turn is handled by picking it */
-        vtime_update(v);
+        vtime_enter(v);      /* runstate, pvclock */
         arch_timer_oneshot(slice_ns);
         vcpu_run(v);
         arch_timer_oneshot(0);
+        vtime_leave(v);
     }
     v->yielded = false;
     /* Look at the state under the lock a wake takes: a waker moves the

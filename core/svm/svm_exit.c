@@ -2,13 +2,15 @@
 /*
  * What each #VMEXIT means. Deny by default: unknown MSRs give the guest
  * #GP, port reads return all ones and writes are dropped (as Xen does for
- * ports nobody emulates), SVM instructions give #UD; a nested page fault,
- * a triple fault or an exit nobody expects stops the domain, never the
- * core. QEMU's SVM saves no next-RIP, so RIP advances by known lengths.
+ * ports nobody emulates), SVM instructions give #UD; a MOV from or to
+ * guest-physical memory nothing backs reads all ones or is dropped (as on
+ * Xen); another nested page fault, a triple fault or an exit nobody
+ * expects stops the domain, never the core. QEMU's SVM saves no next-RIP, so RIP advances by known lengths.
  */
 #include "../arch/x86_64/x86.h"
 #include "core/errno.h"
 #include "core/hcall.h"
+#include "core/insn_mov.h"
 #include "core/log.h"
 #include "core/mm.h"
 #include "core/string.h"
@@ -22,6 +24,7 @@
 #define EXC_UD            6
 #define EXC_GP            13
 #define EXC_AC            17
+#define NPF_FINAL_GPA     (1ull << 32) /* EXITINFO1 of a nested page fault (APM vol. 2, 15.25.6) */
 
 static void advance(struct vcpu *v, unsigned len)
 {
@@ -131,7 +134,7 @@ static bool msr_read(struct vcpu *v, uint32_t msr, uint64_t *val)
         return true;
     case 0xfe: /* MTRR capabilities: none */
     case 0x2ff: /* MTRR default type */ *val = 0; return true;
-    default: return false;
+    default: return svm_msr_platform(msr, false, val);
     }
 }
 
@@ -146,7 +149,7 @@ static bool msr_write(struct vcpu *v, uint32_t msr, uint64_t val)
         s->efer = (val & ~(1ull << 10)) | (s->efer & (1ull << 10)) | EFER_SVME;
         return true;
     case MSR_XEN_HYPERCALL: return msr_write_hypercall_page(v, val);
-    default: return false;
+    default: return svm_msr_platform(msr, true, &val);
     }
 }
 
@@ -175,13 +178,63 @@ static void exit_msr(struct vcpu *v)
     advance(v, 2);
 }
 
-static void exit_npf(struct vcpu *v)
+/* A MOV's read of memory nothing backs: all ones in its register, as
+ * the CPU would write it (a 32-bit move clears the upper half). */
+static void mov_read_ones(struct vcpu *v, const struct insn_mov *m)
+{
+    struct vcpu_regs *r = &svm_vcpu(v)->regs;
+    struct vmcb_state *s = &svm_vcpu(v)->vmcb->state;
+    uint64_t *const regs[16] = { &s->rax, &r->rcx, &r->rdx, &r->rbx, &s->rsp, &r->rbp, &r->rsi, &r->rdi,
+                                 &r->r8,  &r->r9,  &r->r10, &r->r11, &r->r12, &r->r13, &r->r14, &r->r15 };
+    uint64_t *reg = regs[m->high_byte ? m->reg - 4 : m->reg & 15];
+
+    if (m->size >= 4)
+        *reg = m->size == 8 ? ~0ull : 0xffffffffu;
+    else
+        *reg |= m->high_byte ? 0xff00u : m->size == 2 ? 0xffffu : 0xffu;
+}
+
+/* Guest-physical addresses where nothing is (no RAM, no frame of the
+ * core) read as all ones and drop writes, as on Xen (guests probe for
+ * devices, an HPET at 0xfed00000, this way): the MOV that touched one is
+ * finished here (insn_mov.h). False for anything else. */
+static bool npf_unbacked(struct vcpu *v)
+{
+    const struct vmcb_state *s = &svm_vcpu(v)->vmcb->state;
+    bool long64 = svm_guest_long_mode(v);
+    uint64_t rip = long64 ? s->rip : (uint32_t)(s->cs.base + s->rip);
+    size_t n = (size_t)MIN(INSN_MOV_MAX, PAGE_SIZE - (rip & (PAGE_SIZE - 1)));
+    uint8_t b[INSN_MOV_MAX];
+    struct insn_mov m;
+
+    if (!long64 && (!(s->cr0 & 1) || !(s->cs.attrib & 0x400)))
+        return false; /* real or 16-bit protected mode */
+    if (vcpu_copy_from_guest(v, rip, b, n))
+        return false;
+    if (n < INSN_MOV_MAX && vcpu_copy_from_guest(v, rip + n, b + n, INSN_MOV_MAX - n) == 0)
+        n = INSN_MOV_MAX; /* it may go on in the next page */
+    if (insn_mov_decode(b, n, long64, &m) != 0)
+        return false;
+    if (!m.write)
+        mov_read_ones(v, &m);
+    advance(v, m.len);
+    return true;
+}
+
+static bool exit_npf(struct vcpu *v)
 {
     const struct vmcb_control *c = &svm_vcpu(v)->vmcb->control;
     uint64_t e = c->exitinfo1;
 
+    /* Not present, not a fetch, at the access's own address (not a guest
+     * page-table entry), and not while an event was being delivered: then
+     * the instruction at RIP made it. */
+    if (!(e & (1 | 16)) && (e & NPF_FINAL_GPA) && !(c->exitintinfo & (1u << 31)) && npf_unbacked(v))
+        return true;
     svm_kill(v, "access outside its memory: guest-physical 0x%llx (%s, %s%s)", (unsigned long long)c->exitinfo2,
-             e & 2 ? "write" : "read", e & 1 ? "protection" : "not mapped", e & 16 ? ", instruction fetch" : "");
+             e & 2 ? "write" : "read", e & 1 ? "protection" : "not mapped, not by a MOV the core finishes",
+             e & 16 ? ", instruction fetch" : "");
+    return false;
 }
 
 /* An exception the guest raised that the core intercepts only so that it
@@ -217,7 +270,7 @@ bool svm_exit_handle(struct vcpu *v)
         return v->state == VCPU_RUNNABLE;
     case VMEXIT_IOIO: exit_ioio(v); return true;
     case VMEXIT_MSR: exit_msr(v); return true;
-    case VMEXIT_NPF: exit_npf(v); return false;
+    case VMEXIT_NPF: return exit_npf(v);
     case VMEXIT_SHUTDOWN: svm_kill(v, "triple fault"); return false;
     case VMEXIT_EXCP_BASE + EXC_DB:
     case VMEXIT_EXCP_BASE + EXC_AC: exit_reflect(v, (unsigned)(code - VMEXIT_EXCP_BASE)); return true;

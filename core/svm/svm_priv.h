@@ -17,6 +17,10 @@ void svm_vmrun(struct vcpu_regs *regs, paddr_t vmcb, paddr_t host_area);
 /* svm_cpuid.c: the CPUID a guest sees for leaf/subleaf. */
 void svm_cpuid_guest(const struct vcpu *v, uint32_t leaf, uint32_t subleaf, uint32_t out[4]);
 
+/* svm_msr.c: an access to one of the platform MSRs guests probe: true
+ * and (a read) *val, or false for #GP. */
+bool svm_msr_platform(uint32_t msr, bool write, uint64_t *val);
+
 /* svm_exit.c: handle v's last #VMEXIT; false when v must stop running. */
 bool svm_exit_handle(struct vcpu *v);
 

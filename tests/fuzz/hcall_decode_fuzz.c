@@ -14,12 +14,24 @@
 #include "idl/xen_errno.h"
 #include "fuzz.h"
 
-enum family { F_VERSION, F_CONSOLE, F_SCHED, F_MEMORY, F_VCPU, F_HVM, F_EVTCHN, F_GNTTAB, F_GNTCOPY, F_COUNT };
+enum family {
+    F_VERSION,
+    F_CONSOLE,
+    F_SCHED,
+    F_MEMORY,
+    F_VCPU,
+    F_HVM,
+    F_EVTCHN,
+    F_GNTTAB,
+    F_GNTCOPY,
+    F_VMASST,
+    F_COUNT
+};
 
 static const uint64_t family_nr[] = {
-    __HYPERVISOR_xen_version,      __HYPERVISOR_console_io,     __HYPERVISOR_sched_op,
-    __HYPERVISOR_memory_op,        __HYPERVISOR_vcpu_op,        __HYPERVISOR_hvm_op,
-    __HYPERVISOR_event_channel_op, __HYPERVISOR_grant_table_op, __HYPERVISOR_grant_table_op,
+    __HYPERVISOR_xen_version,    __HYPERVISOR_console_io, __HYPERVISOR_sched_op,         __HYPERVISOR_memory_op,
+    __HYPERVISOR_vcpu_op,        __HYPERVISOR_hvm_op,     __HYPERVISOR_event_channel_op, __HYPERVISOR_grant_table_op,
+    __HYPERVISOR_grant_table_op, __HYPERVISOR_vm_assist,
 };
 
 struct input {
@@ -70,14 +82,18 @@ FUZZ_ORACLE static void check_version(const struct input *in)
     int r, want;
 
     RUN(struct hcall_xen_version, r, o, hcall_decode_xen_version(a, arg, out));
-    want = a[0] > XENVER_get_features || a[0] == XENVER_compile_info || a[0] == XENVER_capabilities ||
-                   a[0] == XENVER_changeset || a[0] == XENVER_platform_parameters
-               ? -XEN_ENOSYS
-           : a[0] == XENVER_get_features && in->fault ? -XEN_EFAULT
-                                                      : 0;
+    want = a[0] > XENVER_build_id                                           ? -XEN_ENOSYS
+           : a[0] == XENVER_get_features && in->fault                       ? -XEN_EFAULT
+           : a[0] == XENVER_get_features && in->arg.feature.submap_idx != 0 ? -XEN_EINVAL
+           : a[0] == XENVER_pagesize && a[1]                                ? -XEN_EINVAL
+           : a[0] == XENVER_build_id                                        ? -XEN_EPERM
+                                                                            : 0;
     FUZZ_CHECK(r == want);
-    if (r == 0 && a[0] == XENVER_get_features)
-        FUZZ_CHECK(o.submap == (in->arg.feature.submap_idx ? 0 : 1u << XENFEAT_hvm_callback_vector));
+    if (r == 0)
+        FUZZ_CHECK(o.cmd == a[0]);
+    if (r == 0 && a[0] == XENVER_get_features) /* pvclock and the vector always; nothing PV-only or dom0 */
+        FUZZ_CHECK((o.submap & (1u << XENFEAT_hvm_safe_pvclock)) && (o.submap & (1u << XENFEAT_hvm_callback_vector)) &&
+                   !(o.submap & ((1u << XENFEAT_dom0) | (1u << XENFEAT_mmu_pt_update_preserve_ad))));
 }
 
 FUZZ_ORACLE static void check_console(const struct input *in)
@@ -101,13 +117,18 @@ FUZZ_ORACLE static void check_sched(const struct input *in)
     int r, want = 0;
 
     RUN(struct hcall_sched_op, r, o, hcall_decode_sched_op(a, arg, out));
-    if (a[0] > SCHEDOP_shutdown)
+    if (a[0] > SCHEDOP_poll)
         want = -XEN_ENOSYS;
     else if (a[0] == SCHEDOP_shutdown)
         want = in->fault ? -XEN_EFAULT : in->arg.shutdown_reason > SHUTDOWN_watchdog ? -XEN_EINVAL : 0;
+    else if (a[0] == SCHEDOP_poll)
+        want = in->fault ? -XEN_EFAULT : in->arg.poll.nr_ports > 128 ? -XEN_EINVAL : 0;
     FUZZ_CHECK(r == want);
     if (r == 0)
         FUZZ_CHECK(o.cmd == a[0] && o.reason <= SHUTDOWN_watchdog);
+    if (r == 0 && a[0] == SCHEDOP_poll)
+        FUZZ_CHECK(o.nr_ports == in->arg.poll.nr_ports && o.nr_ports <= HCALL_POLL_PORTS &&
+                   o.ports == in->arg.poll.ports && o.timeout == in->arg.poll.timeout);
 }
 
 FUZZ_ORACLE static int ref_physmap(const struct hcall_ctx *c, const struct xen_add_to_physmap *x)
@@ -128,7 +149,28 @@ FUZZ_ORACLE static void check_memory(const struct input *in)
     const uint64_t *a = in->a;
     int r, want;
 
+    uint64_t op = a[0] & 63;
+
     RUN(struct hcall_memory_op, r, o, hcall_decode_memory_op(c, a, arg, out));
+    if (op == XENMEM_decrease_reservation || op == XENMEM_populate_physmap) {
+        const struct xen_memory_reservation *x = &in->arg.reservation;
+        uint32_t bits = x->mem_flags & 0xff;
+        bool none = in->fault || x->nr_extents > (0xffffffffu >> 6) || (a[0] >> 6) >= x->nr_extents ||
+                    (bits && bits <= 12) || !self(c, x->domid) || x->extent_order > 9;
+        FUZZ_CHECK(r == 0 && o.cmd == op && o.start == a[0] >> 6 && o.none == none);
+        if (!none)
+            FUZZ_CHECK(o.start < o.nr_extents && o.nr_extents == x->nr_extents && o.order <= HCALL_MEMOP_MAX_ORDER &&
+                       o.buffer == x->extent_start);
+        return;
+    }
+    if (op == XENMEM_current_reservation || op == XENMEM_maximum_reservation) {
+        want = a[0] != op ? -XEN_EINVAL : in->fault ? -XEN_EFAULT : 0;
+        FUZZ_CHECK(r == want);
+        if (r == 0)
+            FUZZ_CHECK(o.cmd == op && o.foreign == !self(c, in->arg.domid) &&
+                       o.target == (o.foreign ? in->arg.domid : c->domid));
+        return;
+    }
     if (a[0] != XENMEM_add_to_physmap && a[0] != XENMEM_memory_map)
         want = -XEN_ENOSYS;
     else if (in->fault)
@@ -157,8 +199,15 @@ FUZZ_ORACLE static int ref_vcpu(const struct input *in)
         return init ? -XEN_EEXIST : in->fault ? -XEN_EFAULT : 0;
     if (a[0] == VCPUOP_up)
         return init ? 0 : -XEN_EINVAL;
-    if (a[0] == VCPUOP_down || a[0] == VCPUOP_is_up)
+    if (a[0] == VCPUOP_down || a[0] == VCPUOP_is_up || a[0] == VCPUOP_get_runstate_info)
         return 0;
+    if (a[0] == VCPUOP_register_runstate_memory_area)
+        return in->fault ? -XEN_EFAULT : 0;
+    if (a[0] == VCPUOP_register_vcpu_info)
+        return in->fault                                                                     ? -XEN_EFAULT
+               : in->arg.vcpu_info.offset > 4096 - 64 || (in->arg.vcpu_info.offset & 7) != 0 ? -XEN_ENXIO
+               : in->arg.vcpu_info.mfn >= (1ull << 36)                                       ? -XEN_EINVAL
+                                                                                             : 0;
     if (a[1] != c->vcpu)
         return -XEN_EINVAL;
     if (a[0] == VCPUOP_stop_periodic_timer || a[0] == VCPUOP_stop_singleshot_timer)
@@ -182,8 +231,15 @@ FUZZ_ORACLE static void check_vcpu(const struct input *in)
     if (r)
         return;
     FUZZ_CHECK(o.cmd == a[0] && o.vcpu == a[1] && o.vcpu < c->nr_vcpus);
-    if (o.cmd > VCPUOP_is_up)
+    if (o.cmd > VCPUOP_is_up && o.cmd != VCPUOP_get_runstate_info && o.cmd != VCPUOP_register_runstate_memory_area &&
+        o.cmd != VCPUOP_register_vcpu_info)
         FUZZ_CHECK(o.vcpu == c->vcpu);
+    if (o.cmd == VCPUOP_register_vcpu_info)
+        FUZZ_CHECK(o.gfn == in->arg.vcpu_info.mfn && o.offset == in->arg.vcpu_info.offset && o.offset + 64 <= 4096);
+    if (o.cmd == VCPUOP_register_runstate_memory_area)
+        FUZZ_CHECK(o.addr == in->arg.runstate.addr);
+    if (o.cmd == VCPUOP_get_runstate_info)
+        FUZZ_CHECK(o.addr == a[2]);
     if (o.cmd == VCPUOP_set_singleshot_timer)
         FUZZ_CHECK(o.timeout_ns != 0 &&
                    (in->arg.timer.timeout_abs_ns == 0 || o.timeout_ns == in->arg.timer.timeout_abs_ns));
@@ -327,6 +383,24 @@ FUZZ_ORACLE static void check_gntcopy(const struct gnttab_copy *cp)
     FUZZ_CHECK(d.frame == (d.gref ? cp->dest.u.ref : cp->dest.u.gmfn));
 }
 
+FUZZ_ORACLE static void check_vm_assist(const struct input *in)
+{
+    uint32_t mask = 0xa5a5a5a5u, mask2 = mask;
+    bool on = false, on2 = true;
+    int r = hcall_decode_vm_assist(in->a, &mask, &on), want;
+
+    FUZZ_CHECK(r == hcall_decode_vm_assist(in->a, &mask2, &on2));
+    want = (uint32_t)in->a[1] != VMASST_TYPE_runstate_update_flag ? -XEN_EINVAL
+           : (uint32_t)in->a[0] > VMASST_CMD_disable              ? -XEN_ENOSYS
+                                                                  : 0;
+    FUZZ_CHECK(r == want);
+    if (r)
+        FUZZ_CHECK(mask == 0xa5a5a5a5u && !on && mask2 == mask && on2);
+    else
+        FUZZ_CHECK(mask == 1u << VMASST_TYPE_runstate_update_flag && on == ((uint32_t)in->a[0] == VMASST_CMD_enable) &&
+                   mask2 == mask && on2 == on);
+}
+
 FUZZ_ORACLE static void read_input(struct fuzz_in *fin, struct input *in, enum family f)
 {
     uint64_t gva;
@@ -371,6 +445,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     case F_HVM: check_hvm(&in); break;
     case F_EVTCHN: check_evtchn(&in); break;
     case F_GNTTAB: check_gnttab(&in); break;
+    case F_VMASST: check_vm_assist(&in); break;
     default:
         memcpy(&cp, &in.arg, sizeof(cp));
         check_gntcopy(&cp);

@@ -9,7 +9,7 @@
 
 FUZZ_CC := clang
 FUZZ_ALL := mb2 elf acpi dmar memmap cmdline boot_modules xenstore guest_walk npt hcall_decode gnttab evtchn \
-            mgmt_decode builder_image
+            mgmt_decode builder_image insn_mov
 FUZZ_TARGETS ?= $(FUZZ_ALL)
 FUZZ_SECONDS ?= 30
 FUZZ_DIR := $(OUT)/tests/fuzz
@@ -22,6 +22,8 @@ fuzz_memmap_SRCS := core/mm/memmap.c
 fuzz_cmdline_SRCS := core/boot/cmdline.c
 fuzz_boot_modules_SRCS := core/boot/boot_modules.c core/mm/memmap.c
 fuzz_guest_walk_SRCS := core/svm/guest_walk.c
+# The MOV decoder that finishes accesses to unbacked guest-physical memory.
+fuzz_insn_mov_SRCS := core/svm/insn_mov.c
 # The decode step of every Xen hypercall family: generated headers only.
 fuzz_hcall_decode_SRCS := core/hcall/decode_xen.c core/hcall/decode_tables.c
 # The decode step of the management hypercall: generated headers only.

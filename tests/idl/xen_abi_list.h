@@ -598,6 +598,15 @@ extern const size_t xen_abi_xen_errno_list_count;
     NUM(X, NR_VIRQS)                                       \
     NUM(X, CONSOLEIO_write)                                \
     NUM(X, CONSOLEIO_read)                                 \
+    NUM(X, VMASST_CMD_enable)                              \
+    NUM(X, VMASST_CMD_disable)                             \
+    NUM(X, VMASST_TYPE_4gb_segments)                       \
+    NUM(X, VMASST_TYPE_4gb_segments_notify)                \
+    NUM(X, VMASST_TYPE_writable_pagetables)                \
+    NUM(X, VMASST_TYPE_pae_extended_cr3)                   \
+    NUM(X, VMASST_TYPE_architectural_iopl)                 \
+    NUM(X, VMASST_TYPE_runstate_update_flag)               \
+    NUM(X, VMASST_TYPE_m2p_strict)                         \
     NUM(X, XEN_LEGACY_MAX_VCPUS)                           \
     NUM(X, XEN_PVCLOCK_TSC_STABLE_BIT)                     \
     NUM(X, XEN_PVCLOCK_GUEST_STOPPED)                      \

@@ -7,7 +7,9 @@
  * convention (eax = number; ebx, ecx, edx = arguments). Boot scenarios
  * also pass it truncated, or replaced, to prove module validation.
  * Built again with one of these defined, it misbehaves first:
- *   TINY_OOB     writes to guest-physical 1 GiB, outside its RAM
+ *   TINY_OOB     at guest-physical 1 GiB, outside its RAM: a MOV write
+ *                (dropped) and read (all ones), then an INC there,
+ *                which no MOV finishes: killed
  *   TINY_TRIPLE  raises an exception with no IDT: a triple fault
  *   TINY_IO      reads port 0x60 (nobody's): must see 0xff and go on
  *   TINY_SPIN    prints, then spins forever (scheduling tests)
@@ -35,6 +37,12 @@ pvh_entry:
 #if defined(TINY_OOB)
     movl $0x40000000, %eax
     movl $1, (%eax)
+    movl (%eax), %ecx
+    cmpl $0xffffffff, %ecx
+    jne 7f                  /* not all ones: a triple fault instead */
+    incl (%eax)
+7:  lidt zero_idt
+    int3
 #elif defined(TINY_TRIPLE)
     lidt zero_idt
     int3

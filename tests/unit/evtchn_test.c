@@ -79,13 +79,27 @@ void evtchn_env_notify(struct evtchn_table *t, unsigned vcpu)
         test_fail(__FILE__, __LINE__, "notify of d%u vCPU %u, which does not exist", d->id, vcpu);
         return;
     }
-    if (!d->shared[vcpu * EVTCHN_SHARED_VCPU_SIZE + EVTCHN_SHARED_UPCALL])
+    if (!evtchn_vcpu_info(t, vcpu)[EVTCHN_SHARED_UPCALL])
         test_fail(__FILE__, __LINE__, "d%u vCPU %u notified with its upcall flag down", d->id, vcpu);
     if (nr_notes == MAX_NOTES) {
         test_fail(__FILE__, __LINE__, "too many notifications");
         return;
     }
     notes[nr_notes++] = (struct note){ d->id, (uint16_t)vcpu };
+}
+
+/* Ports whose pending bit went up, in order (evtchn_env_pending). */
+static uint32_t raised[MAX_NOTES];
+static unsigned nr_raised;
+
+void evtchn_env_pending(struct evtchn_table *t, evtchn_port_t port)
+{
+    if (!fake_of(t))
+        test_fail(__FILE__, __LINE__, "pending hook of an unknown table");
+    if (!(evtchn_port_pending(t, port) == 1))
+        test_fail(__FILE__, __LINE__, "pending hook for port %u with its bit down", port);
+    if (nr_raised < MAX_NOTES)
+        raised[nr_raised++] = port;
 }
 
 /* ---------------------------------------------------------------- helpers */
@@ -688,6 +702,68 @@ TEST(masked_port_pends_without_notifying)
     EXPECT_EQ(evtchn_unmask(tbl(1), EVTCHN_PORTS), -ERR_INVAL);
     EXPECT_EQ(evtchn_unmask(tbl(1), UINT32_MAX), -ERR_INVAL);
     EXPECT_UNCHANGED();
+    teardown();
+}
+
+/* A masked port still tells the pending hook (pollers wake on it); a port
+ * already pending does not again. evtchn_port_pending reads the bit. */
+TEST(pending_hook_fires_for_masked_ports)
+{
+    evtchn_port_t p;
+
+    setup();
+    nr_raised = 0;
+    EXPECT_EQ(evtchn_bind_ipi(tbl(0), 1, &p), 0);
+    guest_mask(0, p, true);
+    EXPECT_EQ(evtchn_port_pending(tbl(0), p), 0);
+    EXPECT_EQ(evtchn_send(tbl(0), p), 0);
+    EXPECT_EQ(nr_raised, 1);
+    EXPECT_EQ(raised[0], p);
+    EXPECT_EQ(evtchn_port_pending(tbl(0), p), 1);
+    EXPECT_NOTES(0);
+    EXPECT_EQ(evtchn_send(tbl(0), p), 0);
+    EXPECT_EQ(nr_raised, 1);
+    EXPECT_EQ(evtchn_port_pending(tbl(0), EVTCHN_PORTS), -ERR_INVAL);
+    EXPECT_EQ(evtchn_port_pending(tbl(0), UINT32_MAX), -ERR_INVAL);
+    teardown();
+}
+
+/* Xen's map_vcpu_info: the record's contents move, every selector bit and
+ * the upcall flag go up, the vCPU is told; later events mark the new
+ * place only. */
+TEST(moved_vcpu_info_takes_the_events)
+{
+    static uint8_t page[PAGE];
+    evtchn_port_t p;
+    uint8_t *rec = page + 128, *old;
+
+    setup();
+    memset(page, 0, sizeof(page));
+    EXPECT_EQ(evtchn_bind_ipi(tbl(0), 1, &p), 0);
+    old = evtchn_vcpu_info(tbl(0), 1);
+    EXPECT_TRUE(old == doms[0].shared + EVTCHN_SHARED_VCPU_SIZE);
+    old[EVTCHN_SHARED_UPCALL_MASK] = 1;
+    old[40] = 0x5a; /* within the time record */
+    evtchn_move_vcpu_info(tbl(0), 1, rec);
+    EXPECT_TRUE(evtchn_vcpu_info(tbl(0), 1) == rec);
+    EXPECT_EQ(rec[EVTCHN_SHARED_UPCALL_MASK], 1);
+    EXPECT_EQ(rec[40], 0x5a);
+    EXPECT_EQ(rec[EVTCHN_SHARED_UPCALL], 1);
+    EXPECT_EQ(*(uint64_t *)(void *)(rec + EVTCHN_SHARED_PENDING_SEL), ~0ull);
+    EXPECT_NOTES(1);
+    EXPECT_NOTE(0, ID_A, 1);
+    /* Handled; the next event lands in the new record, not the old. */
+    rec[EVTCHN_SHARED_UPCALL] = 0;
+    *(uint64_t *)(void *)(rec + EVTCHN_SHARED_PENDING_SEL) = 0;
+    old[EVTCHN_SHARED_UPCALL] = 0;
+    EXPECT_EQ(evtchn_send(tbl(0), p), 0);
+    EXPECT_EQ(rec[EVTCHN_SHARED_UPCALL], 1);
+    EXPECT_EQ(*(uint64_t *)(void *)(rec + EVTCHN_SHARED_PENDING_SEL), 1ull << (p / 64));
+    EXPECT_EQ(old[EVTCHN_SHARED_UPCALL], 0);
+    EXPECT_TRUE(evtchn_upcall_pending(tbl(0), 1));
+    EXPECT_NOTES(2);
+    /* vCPU 0 is untouched. */
+    EXPECT_TRUE(evtchn_vcpu_info(tbl(0), 0) == doms[0].shared);
     teardown();
 }
 
@@ -1628,6 +1704,8 @@ int main(void)
         TEST_ENTRY(send_refuses_hostile_ports),
         TEST_ENTRY(close_refuses_twice_and_bad_ports),
         TEST_ENTRY(masked_port_pends_without_notifying),
+        TEST_ENTRY(pending_hook_fires_for_masked_ports),
+        TEST_ENTRY(moved_vcpu_info_takes_the_events),
         TEST_ENTRY(exhausting_ports_gives_enospc),
         TEST_ENTRY(virq_binding_rules),
         TEST_ENTRY(bind_virq_global_on_missing_vcpu_is_einval),

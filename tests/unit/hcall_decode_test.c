@@ -57,11 +57,22 @@ TEST(xen_version_console_sched)
     struct hcall_sched_op s;
 
     memset(&v, 0xa5, sizeof(v));
-    EXPECT_EQ(hcall_decode_xen_version((const uint64_t[]){ XENVER_compile_info, 0, 0 }, &arg, &v), -XEN_ENOSYS);
+    EXPECT_EQ(hcall_decode_xen_version((const uint64_t[]){ XENVER_build_id + 1, 0, 0 }, &arg, &v), -XEN_ENOSYS);
     EXPECT_EQ(hcall_decode_xen_version((const uint64_t[]){ XENVER_get_features, 0, 0 }, NULL, &v), -XEN_EFAULT);
+    arg.feature.submap_idx = 1;
+    EXPECT_EQ(hcall_decode_xen_version((const uint64_t[]){ XENVER_get_features, 0, 0 }, &arg, &v), -XEN_EINVAL);
+    EXPECT_EQ(hcall_decode_xen_version((const uint64_t[]){ XENVER_pagesize, 0x1000, 0 }, &arg, &v), -XEN_EINVAL);
+    EXPECT_EQ(hcall_decode_xen_version((const uint64_t[]){ XENVER_build_id, 0, 0 }, &arg, &v), -XEN_EPERM);
     EXPECT_TRUE(untouched(&v, sizeof(v)));
+    arg.feature.submap_idx = 0;
     EXPECT_EQ(hcall_decode_xen_version((const uint64_t[]){ XENVER_get_features, 0, 0 }, &arg, &v), 0);
-    EXPECT_EQ(v.submap, 1u << XENFEAT_hvm_callback_vector);
+    /* What Linux needs of a PVH host: pvclock usable, events as a vector,
+     * a translated physmap; never PV-only features or dom0. */
+    EXPECT_EQ(v.submap, (1u << XENFEAT_writable_page_tables) | (1u << XENFEAT_auto_translated_physmap) |
+                            (1u << XENFEAT_hvm_callback_vector) | (1u << XENFEAT_hvm_safe_pvclock) |
+                            (1u << XENFEAT_not_direct_mapped));
+    for (uint64_t cmd = XENVER_version; cmd <= XENVER_commandline; cmd++)
+        EXPECT_EQ(hcall_decode_xen_version((const uint64_t[]){ cmd, 0, 0 }, &arg, &v), 0);
 
     EXPECT_EQ(hcall_decode_console_io((const uint64_t[]){ 2, 1, 0 }, &c), -XEN_ENOSYS);
     EXPECT_EQ(hcall_decode_console_io((const uint64_t[]){ CONSOLEIO_write, 0x80000000ull, 0 }, &c), -XEN_EINVAL);
@@ -70,7 +81,7 @@ TEST(xen_version_console_sched)
     EXPECT_EQ(c.count, 0x7fffffff);
 
     arg.shutdown_reason = SHUTDOWN_soft_reset;
-    EXPECT_EQ(hcall_decode_sched_op((const uint64_t[]){ SCHEDOP_poll, 0, 0 }, &arg, &s), -XEN_ENOSYS);
+    EXPECT_EQ(hcall_decode_sched_op((const uint64_t[]){ SCHEDOP_remote_shutdown, 0, 0 }, &arg, &s), -XEN_ENOSYS);
     EXPECT_EQ(hcall_decode_sched_op((const uint64_t[]){ SCHEDOP_shutdown, 0, 0 }, NULL, &s), -XEN_EFAULT);
     EXPECT_EQ(hcall_decode_sched_op((const uint64_t[]){ SCHEDOP_shutdown, 0, 0 }, &arg, &s), -XEN_EINVAL);
     arg.shutdown_reason = SHUTDOWN_crash;
@@ -85,8 +96,7 @@ TEST(memory_op_order)
     struct hcall_memory_op o;
 
     memset(&o, 0xa5, sizeof(o));
-    EXPECT_EQ(hcall_decode_memory_op(&ctx, (const uint64_t[]){ XENMEM_current_reservation, 0, 0 }, NULL, &o),
-              -XEN_ENOSYS);
+    EXPECT_EQ(hcall_decode_memory_op(&ctx, (const uint64_t[]){ XENMEM_exchange, 0, 0 }, NULL, &o), -XEN_ENOSYS);
     EXPECT_EQ(hcall_decode_memory_op(&ctx, add, NULL, &o), -XEN_EFAULT);
     EXPECT_EQ(hcall_decode_memory_op(&ctx, add, &arg, &o), -XEN_EINVAL); /* another domain */
     arg.physmap.domid = DOMID_SELF;
@@ -127,6 +137,118 @@ TEST(vcpu_op_order)
     EXPECT_EQ(hcall_decode_vcpu_op(&ctx, (const uint64_t[]){ VCPUOP_set_singleshot_timer, 1, 0 }, &arg, &o), 0);
     EXPECT_EQ(o.timeout_ns, 1); /* 0 would mean no timer */
     EXPECT_EQ(hcall_decode_vcpu_op(&ctx, (const uint64_t[]){ VCPUOP_up, 1, 0 }, NULL, &o), 0);
+}
+
+/* Reservations: every refusal is the count done so far (the restart
+ * extent), never an error, as Xen's do_memory_op answers. */
+TEST(memory_reservation)
+{
+    const uint64_t dec = XENMEM_decrease_reservation | (2ull << HCALL_MEMOP_EXTENT_SHIFT);
+    union hcall_arg arg = { .reservation = { 0x4000, 5, 0, 0, DOMID_SELF, { 0 } } };
+    struct hcall_memory_op o;
+
+    EXPECT_EQ(hcall_decode_memory_op(&ctx, (const uint64_t[]){ dec, 0, 0 }, NULL, &o), 0);
+    EXPECT_TRUE(o.none && o.start == 2 && o.cmd == XENMEM_decrease_reservation);
+    EXPECT_EQ(hcall_decode_memory_op(&ctx, (const uint64_t[]){ dec, 0, 0 }, &arg, &o), 0);
+    EXPECT_TRUE(!o.none && o.start == 2 && o.nr_extents == 5 && o.order == 0 && o.buffer == 0x4000);
+    arg.reservation.extent_order = HCALL_MEMOP_MAX_ORDER + 1;
+    EXPECT_EQ(hcall_decode_memory_op(&ctx, (const uint64_t[]){ dec, 0, 0 }, &arg, &o), 0);
+    EXPECT_TRUE(o.none);
+    arg.reservation.extent_order = 0;
+    arg.reservation.domid = 6; /* another domain */
+    EXPECT_EQ(hcall_decode_memory_op(&ctx, (const uint64_t[]){ dec, 0, 0 }, &arg, &o), 0);
+    EXPECT_TRUE(o.none);
+    arg.reservation.domid = 5;      /* its own id */
+    arg.reservation.mem_flags = 12; /* address bits that leave no frame */
+    EXPECT_EQ(hcall_decode_memory_op(&ctx, (const uint64_t[]){ dec, 0, 0 }, &arg, &o), 0);
+    EXPECT_TRUE(o.none);
+    arg.reservation.mem_flags = 32;
+    EXPECT_EQ(hcall_decode_memory_op(&ctx, (const uint64_t[]){ XENMEM_populate_physmap, 0, 0 }, &arg, &o), 0);
+    EXPECT_TRUE(!o.none && o.start == 0 && o.cmd == XENMEM_populate_physmap);
+    arg.reservation.nr_extents = 2; /* the restart is past the end */
+    EXPECT_EQ(hcall_decode_memory_op(&ctx, (const uint64_t[]){ dec, 0, 0 }, &arg, &o), 0);
+    EXPECT_TRUE(o.none);
+    arg.reservation.nr_extents = 1ull << 26; /* no room for the restart encoding */
+    EXPECT_EQ(hcall_decode_memory_op(&ctx, (const uint64_t[]){ XENMEM_populate_physmap, 0, 0 }, &arg, &o), 0);
+    EXPECT_TRUE(o.none);
+
+    memset(&o, 0xa5, sizeof(o));
+    EXPECT_EQ(hcall_decode_memory_op(&ctx, (const uint64_t[]){ XENMEM_current_reservation | 64, 0, 0 }, &arg, &o),
+              -XEN_EINVAL);
+    EXPECT_EQ(hcall_decode_memory_op(&ctx, (const uint64_t[]){ XENMEM_maximum_reservation, 0, 0 }, NULL, &o),
+              -XEN_EFAULT);
+    EXPECT_TRUE(untouched(&o, sizeof(o)));
+    arg.domid = DOMID_SELF;
+    EXPECT_EQ(hcall_decode_memory_op(&ctx, (const uint64_t[]){ XENMEM_current_reservation, 0, 0 }, &arg, &o), 0);
+    EXPECT_TRUE(!o.foreign && o.target == 5);
+    arg.domid = 9;
+    EXPECT_EQ(hcall_decode_memory_op(&ctx, (const uint64_t[]){ XENMEM_maximum_reservation, 0, 0 }, &arg, &o), 0);
+    EXPECT_TRUE(o.foreign && o.target == 9);
+}
+
+/* register_vcpu_info in Xen's order (map_vcpu_info): the argument, then
+ * the offset (-ENXIO), then the frame; runstate registration only needs
+ * its argument; both for any vCPU of the domain. */
+TEST(vcpu_records)
+{
+    union hcall_arg arg = { .vcpu_info = { 0x123, 4096 - 64 + 8, 0xffffffff } };
+    const uint64_t reg[] = { VCPUOP_register_vcpu_info, 2, 0x1000 };
+    struct hcall_vcpu_op o;
+
+    memset(&o, 0xa5, sizeof(o));
+    EXPECT_EQ(hcall_decode_vcpu_op(&ctx, (const uint64_t[]){ VCPUOP_register_vcpu_info, 3, 0 }, &arg, &o), -XEN_ENOENT);
+    EXPECT_EQ(hcall_decode_vcpu_op(&ctx, reg, NULL, &o), -XEN_EFAULT);
+    EXPECT_EQ(hcall_decode_vcpu_op(&ctx, reg, &arg, &o), -XEN_ENXIO); /* crosses the page */
+    arg.vcpu_info.offset = 4;
+    EXPECT_EQ(hcall_decode_vcpu_op(&ctx, reg, &arg, &o), -XEN_ENXIO); /* not aligned */
+    arg.vcpu_info = (struct vcpu_register_vcpu_info){ 1ull << 36, 8, 0 };
+    EXPECT_EQ(hcall_decode_vcpu_op(&ctx, reg, &arg, &o), -XEN_EINVAL);
+    EXPECT_EQ(hcall_decode_vcpu_op(&ctx, (const uint64_t[]){ VCPUOP_register_runstate_memory_area, 0, 0 }, NULL, &o),
+              -XEN_EFAULT);
+    EXPECT_TRUE(untouched(&o, sizeof(o)));
+    arg.vcpu_info = (struct vcpu_register_vcpu_info){ 0x123, 4096 - 64, 7 }; /* rsvd is ignored, as on Xen */
+    EXPECT_EQ(hcall_decode_vcpu_op(&ctx, reg, &arg, &o), 0);
+    EXPECT_TRUE(o.gfn == 0x123 && o.offset == 4096 - 64 && o.vcpu == 2);
+    arg.runstate.addr = 0xffff800000001000ull;
+    EXPECT_EQ(hcall_decode_vcpu_op(&ctx, (const uint64_t[]){ VCPUOP_register_runstate_memory_area, 0, 0 }, &arg, &o),
+              0);
+    EXPECT_TRUE(o.addr == 0xffff800000001000ull && o.vcpu == 0);
+    EXPECT_EQ(hcall_decode_vcpu_op(&ctx, (const uint64_t[]){ VCPUOP_get_runstate_info, 2, 0x5000 }, &arg, &o), 0);
+    EXPECT_EQ(o.addr, 0x5000);
+}
+
+TEST(sched_poll_and_vm_assist)
+{
+    union hcall_arg arg = { .poll = { 0x2000, HCALL_POLL_PORTS + 1, 0, 77 } };
+    struct hcall_sched_op s;
+    uint32_t mask = 0xa5;
+    bool on = false;
+
+    memset(&s, 0xa5, sizeof(s));
+    EXPECT_EQ(hcall_decode_sched_op((const uint64_t[]){ SCHEDOP_poll, 0, 0 }, NULL, &s), -XEN_EFAULT);
+    EXPECT_EQ(hcall_decode_sched_op((const uint64_t[]){ SCHEDOP_poll, 0, 0 }, &arg, &s), -XEN_EINVAL);
+    EXPECT_TRUE(untouched(&s, sizeof(s)));
+    arg.poll.nr_ports = HCALL_POLL_PORTS;
+    EXPECT_EQ(hcall_decode_sched_op((const uint64_t[]){ SCHEDOP_poll, 0, 0 }, &arg, &s), 0);
+    EXPECT_TRUE(s.ports == 0x2000 && s.nr_ports == HCALL_POLL_PORTS && s.timeout == 77);
+
+    /* The type first (-EINVAL for any but runstate_update_flag), then the command. */
+    EXPECT_EQ(hcall_decode_vm_assist((const uint64_t[]){ 7, VMASST_TYPE_writable_pagetables, 0 }, &mask, &on),
+              -XEN_EINVAL);
+    EXPECT_EQ(hcall_decode_vm_assist((const uint64_t[]){ VMASST_CMD_enable, VMASST_TYPE_m2p_strict, 0 }, &mask, &on),
+              -XEN_EINVAL);
+    EXPECT_EQ(hcall_decode_vm_assist((const uint64_t[]){ 7, VMASST_TYPE_runstate_update_flag, 0 }, &mask, &on),
+              -XEN_ENOSYS);
+    EXPECT_EQ(mask, 0xa5);
+    EXPECT_EQ(hcall_decode_vm_assist((const uint64_t[]){ VMASST_CMD_enable, VMASST_TYPE_runstate_update_flag, 0 },
+                                     &mask, &on),
+              0);
+    EXPECT_TRUE(mask == 1u << VMASST_TYPE_runstate_update_flag && on);
+    EXPECT_EQ(hcall_decode_vm_assist((const uint64_t[]){ VMASST_CMD_disable | (1ull << 32),
+                                                         VMASST_TYPE_runstate_update_flag | (1ull << 32), 0 },
+                                     &mask, &on),
+              0); /* unsigned int arguments, as Xen's */
+    EXPECT_FALSE(on);
 }
 
 /* Regression: a command above 32 bits must not alias a timer command. */
@@ -486,6 +608,9 @@ int main(void)
         TEST_ENTRY(memory_op_order),
         TEST_ENTRY(vcpu_op_order),
         TEST_ENTRY(vcpu_op_wide_command),
+        TEST_ENTRY(memory_reservation),
+        TEST_ENTRY(vcpu_records),
+        TEST_ENTRY(sched_poll_and_vm_assist),
         TEST_ENTRY(hvm_op_order),
         TEST_ENTRY(evtchn_op),
         TEST_ENTRY(gnttab_op_order),

@@ -201,6 +201,7 @@ TEST(hypercalls_and_domids)
     expect_facts("DOMID_");
     expect_facts("VIRQ_");
     expect_facts("CONSOLEIO_");
+    expect_facts("VMASST_");
     EXPECT_EQ(__HYPERVISOR_hvm_op, 34);
 }
 

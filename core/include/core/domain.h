@@ -19,6 +19,7 @@
 #include "core/types.h"
 #include "core/vcpu_arch.h"
 #include "idl/sched.h"
+#include "idl/vcpu.h"
 
 typedef uint16_t domid_t;
 
@@ -47,20 +48,27 @@ struct domain;
 struct vcpu {
     struct domain *dom;
     unsigned id;
-    enum vcpu_state state;    /* written by the CPU running it */
-    unsigned cpu;             /* where it runs (pinned for now) */
-    int running_on;           /* CPU inside vcpu_run for it, -1 when none (atomic) */
-    bool yielded;             /* asked to give up its slice: cleared by the run loop */
-    bool in_sched;            /* known to the scheduler: protected by the scheduler lock */
-    bool initialised;         /* has a start state (VCPUOP_initialise or the builder) */
-    struct credit_vcpu sched; /* protected by the scheduler lock */
-    uint64_t timer_deadline;  /* single-shot timer, core ns; 0 = none (atomic) */
-    uint32_t timer_fired;     /* it expired since it was set (atomic) */
-    uint32_t in_guest;        /* between VMRUN and its #VMEXIT (atomic; the CPU running it) */
-    uint64_t exits;           /* #VMEXITs taken (atomic; the CPU running it) */
-    struct domain *held[2];   /* other domains its hypercall holds (domain_get): the CPU running it */
-    uint64_t *hcall_args;     /* the running hypercall's arguments (hcall_continue): the CPU running it */
-    bool hcall_again;         /* that hypercall continues (hcall_continue): the CPU running it */
+    enum vcpu_state state;              /* written by the CPU running it */
+    unsigned cpu;                       /* where it runs (pinned for now) */
+    int running_on;                     /* CPU inside vcpu_run for it, -1 when none (atomic) */
+    bool yielded;                       /* asked to give up its slice: cleared by the run loop */
+    bool in_sched;                      /* known to the scheduler: protected by the scheduler lock */
+    bool initialised;                   /* has a start state (VCPUOP_initialise or the builder) */
+    struct credit_vcpu sched;           /* protected by the scheduler lock */
+    uint64_t timer_deadline;            /* single-shot timer, core ns; 0 = none (atomic) */
+    uint32_t timer_fired;               /* it expired since it was set (atomic) */
+    uint64_t poll_deadline;             /* SCHEDOP_poll's timeout, core ns; 0 = none (atomic) */
+    uint32_t poll_port;                 /* SCHEDOP_poll: 0 not polling, VTIME_POLL_ANY, or the one port + 1 (atomic) */
+    uint64_t vcpu_info_gfn;             /* frame of its registered vcpu_info (VCPUOP_register_vcpu_info), ~0 = in
+                                           shared info: set once, under its domain's lock; read atomically */
+    struct spinlock runstate_lock;      /* runstate */
+    struct vcpu_runstate_info runstate; /* Xen's runstate, kept by vtime.c: protected by runstate_lock */
+    uint64_t runstate_gva;              /* the registered runstate area, guest-virtual; 0 = none (atomic) */
+    uint32_t in_guest;                  /* between VMRUN and its #VMEXIT (atomic; the CPU running it) */
+    uint64_t exits;                     /* #VMEXITs taken (atomic; the CPU running it) */
+    struct domain *held[2];             /* other domains its hypercall holds (domain_get): the CPU running it */
+    uint64_t *hcall_args;               /* the running hypercall's arguments (hcall_continue): the CPU running it */
+    bool hcall_again;                   /* that hypercall continues (hcall_continue): the CPU running it */
     struct vcpu_arch arch;
 };
 
@@ -108,6 +116,7 @@ struct domain {
     /* HVM params its toolstack leaves for it to read (xen_hvm.c); 0 until
      * set. Atomic: set by the domain or its controller, read by either. */
     uint64_t hvm_param[DOMAIN_HVM_PARAMS];
+    uint32_t vm_assist;       /* bit n: VMASST_TYPE n is on (vm_assist); atomic, set by the domain */
     struct spinlock lock;     /* npt, nr_pages, shared_info_gfn, and a vCPU being initialised (VCPUOP_initialise) */
     unsigned nr_vcpus;        /* set at creation */
     struct spinlock con_lock; /* con_line and con_len: vCPUs of the domain write at once */

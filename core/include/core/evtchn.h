@@ -10,9 +10,10 @@
  * Portable bookkeeping (STYLE 18): no lock, no hardware, no allocation.
  * Every function expects the caller to hold the one lock that protects
  * all tables (kernel: evtchn_lock in evtchn_domain.c). The environment
- * supplies two hooks: evtchn_env_table (a domain's table by id) and
- * evtchn_env_notify (tell a vCPU its upcall flag went up), both called
- * with that lock held.
+ * supplies three hooks: evtchn_env_table (a domain's table by id),
+ * evtchn_env_notify (tell a vCPU its upcall flag went up) and
+ * evtchn_env_pending (a port's pending bit went up, masked or not: for
+ * vCPUs polling it), all called with that lock held.
  */
 #pragma once
 
@@ -59,12 +60,14 @@ struct evtchn_port {
 _Static_assert(sizeof(struct evtchn_port) == 8, "evtchn_port packs into 8 bytes");
 
 struct evtchn_table {
-    uint16_t dom;                                          /* the owning domain */
-    uint16_t nr_vcpus;                                     /* 1..EVTCHN_MAX_VCPUS */
-    uint32_t in_use;                                       /* ports not free, port 0 included */
-    uint32_t upcall_vector;                                /* HVM callback vector, 0 = none set */
-    struct evtchn_port *ports;                             /* EVTCHN_PORTS entries */
-    uint8_t *shared;                                       /* the domain's shared-info page (guest-writable) */
+    uint16_t dom;                         /* the owning domain */
+    uint16_t nr_vcpus;                    /* 1..EVTCHN_MAX_VCPUS */
+    uint32_t in_use;                      /* ports not free, port 0 included */
+    uint32_t upcall_vector;               /* HVM callback vector, 0 = none set */
+    struct evtchn_port *ports;            /* EVTCHN_PORTS entries */
+    uint8_t *shared;                      /* the domain's shared-info page (guest-writable) */
+    uint8_t *vcpu_info[EVTCHN_MAX_VCPUS]; /* each vCPU's struct vcpu_info, in shared or where it registered
+                                             one: written under the tables' lock, read atomically */
     uint16_t virq_port[EVTCHN_MAX_VCPUS][EVTCHN_NR_VIRQS]; /* 0 = not bound */
 };
 
@@ -79,6 +82,7 @@ struct evtchn_info {
 /* Supplied by the environment; called with the tables' lock held. */
 struct evtchn_table *evtchn_env_table(uint16_t dom); /* NULL: no such domain */
 void evtchn_env_notify(struct evtchn_table *t, unsigned vcpu);
+void evtchn_env_pending(struct evtchn_table *t, evtchn_port_t port);
 
 /* evtchn_table_init: an empty table for domain dom over ports (zeroed,
  * EVTCHN_PORTS entries) and its shared-info page; port 0 is reserved. */
@@ -131,6 +135,22 @@ void evtchn_raise_virq(struct evtchn_table *t, unsigned vcpu, unsigned virq);
 /* evtchn_close_all: close every port (peers go to unbound), for a domain
  * being destroyed. */
 void evtchn_close_all(struct evtchn_table *t);
+
+/* evtchn_move_vcpu_info: vcpu's struct vcpu_info moves to rec (64
+ * bytes the core may write, as VCPUOP_register_vcpu_info names them). What
+ * the old record held is copied; then every selector bit and the upcall
+ * flag go up and the vCPU is notified, so nothing pending is lost (Xen's
+ * map_vcpu_info: the guest takes a spurious upcall). */
+void evtchn_move_vcpu_info(struct evtchn_table *t, unsigned vcpu, uint8_t *rec);
+
+/* evtchn_vcpu_info: the vCPU's struct vcpu_info, wherever it is now (read
+ * atomically: no lock needed). */
+uint8_t *evtchn_vcpu_info(const struct evtchn_table *t, unsigned vcpu);
+
+/* evtchn_port_pending: whether port's pending bit is up (Xen's
+ * evtchn_port_poll): 1 or 0, -ERR_INVAL for a port out of range. No lock
+ * needed. */
+int evtchn_port_pending(const struct evtchn_table *t, evtchn_port_t port) __attribute__((warn_unused_result));
 
 /* evtchn_upcall_pending: the vCPU's upcall flag in shared info is up.
  * Reads guest memory once; needs no lock. */

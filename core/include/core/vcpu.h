@@ -38,3 +38,8 @@ bool vcpu_run(struct vcpu *v);
  * paging mode. 0, or -ERR_FAULT for an unmapped or non-canonical address. */
 int vcpu_copy_from_guest(struct vcpu *v, uint64_t gva, void *dst, size_t n);
 int vcpu_copy_to_guest(struct vcpu *v, uint64_t gva, const void *src, size_t n);
+/* vcpu_write_guest_kernel: as vcpu_copy_to_guest, but a supervisor write
+ * whatever mode v is in (Xen's copies to a registered area, which may
+ * come while the guest runs user code), and -ERR_FAULT for an address
+ * past 4 GiB while v's paging is off (never truncated). */
+int vcpu_write_guest_kernel(struct vcpu *v, uint64_t gva, const void *src, size_t n);
