@@ -125,8 +125,12 @@ static void run_slice(struct vcpu *v, unsigned cpu, uint64_t slice_ns)
               (unsigned long long)v->sched.affinity);
     __atomic_store_n(&v->running_on, (int)cpu, __ATOMIC_SEQ_CST);
     if (__atomic_load_n(&d->state, __ATOMIC_SEQ_CST) == DOMAIN_RUNNING && v->state == VCPU_RUNNABLE) {
+        uint64_t next = vtime_next(v), now = arch_time_ns();
         arch_take_resched(); /* what came before this turn is handled by picking it */
         vtime_update(v);
+        /* End the turn at its next timer, for vtime_expire to fire it. */
+        if (next && next < now + slice_ns)
+            slice_ns = next > now + 1000 ? next - now : 1000;
         arch_timer_oneshot(slice_ns);
         vcpu_run(v);
         arch_timer_oneshot(0);

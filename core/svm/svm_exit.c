@@ -126,12 +126,9 @@ static bool msr_read(struct vcpu *v, uint32_t msr, uint64_t *val)
     switch (msr) {
     case MSR_EFER: *val = svm_vcpu(v)->vmcb->state.efer & ~(uint64_t)EFER_SVME; return true;
     case 0x10: /* TSC */ *val = rdtsc() + svm_vcpu(v)->vmcb->control.tsc_offset; return true;
-    case 0x1b: /* APIC base: the architectural default, enabled, BSP for vCPU 0 */
-        *val = 0xfee00000u | (1u << 11) | (v->id == 0 ? 1u << 8 : 0);
-        return true;
     case 0xfe: /* MTRR capabilities: none */
     case 0x2ff: /* MTRR default type */ *val = 0; return true;
-    default: return false;
+    default: return svm_lapic_msr(v, msr, false, val);
     }
 }
 
@@ -146,7 +143,7 @@ static bool msr_write(struct vcpu *v, uint32_t msr, uint64_t val)
         s->efer = (val & ~(1ull << 10)) | (s->efer & (1ull << 10)) | EFER_SVME;
         return true;
     case MSR_XEN_HYPERCALL: return msr_write_hypercall_page(v, val);
-    default: return false;
+    default: return svm_lapic_msr(v, msr, true, &val);
     }
 }
 
@@ -208,7 +205,8 @@ bool svm_exit_handle(struct vcpu *v)
     case VMEXIT_INTR:
     case VMEXIT_NMI:
     case VMEXIT_SMI:
-    case VMEXIT_INIT: return true; /* the host took it when interrupts came back on */
+    case VMEXIT_INIT: return true;  /* the host took it when interrupts came back on */
+    case VMEXIT_VINTR: return true; /* the guest can take an interrupt: the next entry injects it */
     case VMEXIT_CPUID: exit_cpuid(v); return true;
     case VMEXIT_VMMCALL: exit_vmmcall(v); return v->state == VCPU_RUNNABLE;
     case VMEXIT_HLT:

@@ -21,3 +21,5 @@ unit_epoch_SRCS := core/mm/epoch.c
 unit_domain_ids_SRCS := core/domain/domain_ids.c
 UNIT_TESTS += hcall_decode
 unit_hcall_decode_SRCS := core/hcall/decode_xen.c core/hcall/decode_tables.c core/hcall/decode_mgmt.c
+UNIT_TESTS += vlapic
+unit_vlapic_SRCS := core/vlapic/vlapic.c

@@ -2,7 +2,8 @@
 /*
  * Guest time, Xen style: each vCPU's pvclock record in its domain's
  * shared-info page (public/xen.h struct vcpu_time_info), and single-shot
- * timers that wake blocked vCPUs (public/vcpu.h).
+ * timers that wake blocked vCPUs (public/vcpu.h); the LAPIC timers'
+ * deadlines expire here too.
  */
 #pragma once
 
@@ -23,6 +24,10 @@ void vtime_kick(struct vcpu *v);
 /* vtime_set_timer: arm v's single-shot timer at deadline_ns (core time). */
 void vtime_set_timer(struct vcpu *v, uint64_t deadline_ns);
 
-/* vtime_expire: fire every timer due at now; returns the earliest
+/* vtime_next: v's earliest timer deadline (single-shot or LAPIC), core
+ * ns; 0 = none. Any CPU. */
+uint64_t vtime_next(struct vcpu *v);
+
+/* vtime_expire: fire every timer (single-shot and LAPIC) due at now; returns the earliest
  * deadline still pending (0 = none). Any CPU, any time. */
 uint64_t vtime_expire(uint64_t now);
