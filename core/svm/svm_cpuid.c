@@ -47,7 +47,7 @@ static void xen_leaf(const struct vcpu *v, uint32_t leaf, uint32_t out[4])
         out[1] = XEN_MSR_HYPERCALL;
         break;
     case XEN_CPUID_FIRST_LEAF + 4:
-        out[0] = XEN_HVM_CPUID_VCPU_ID_PRESENT;
+        out[0] = XEN_HVM_CPUID_VCPU_ID_PRESENT | XEN_HVM_CPUID_UPCALL_VECTOR;
         out[1] = v->id;
         break;
     default: break;

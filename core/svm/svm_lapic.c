@@ -31,8 +31,11 @@ static void init_or_startup(struct vcpu *t, const struct vlapic_ipi *ipi)
                 __atomic_load_n(&t->running_on, __ATOMIC_SEQ_CST) < 0,
          start = false;
 
+    uint32_t upcall = __atomic_load_n(&t->lapic.upcall_vector, __ATOMIC_SEQ_CST);
+
     if (idle && ipi->mode == VLAPIC_DM_INIT) {
         vlapic_reset(&t->lapic, t->id);
+        __atomic_store_n(&t->lapic.upcall_vector, upcall, __ATOMIC_SEQ_CST); /* Xen's, not the APIC's */
         __atomic_store_n(&t->lapic.wait_sipi, 1, __ATOMIC_SEQ_CST);
     } else if (idle && __atomic_exchange_n(&t->lapic.wait_sipi, 0, __ATOMIC_SEQ_CST)) {
         svm_set_sipi_state(t, ipi->vector);
@@ -41,6 +44,8 @@ static void init_or_startup(struct vcpu *t, const struct vlapic_ipi *ipi)
         start = true;
     }
     spin_unlock_irqrestore(&t->dom->lock, f);
+    if (start && upcall && evtchn_upcall_pending(&t->dom->evtchn, t->id))
+        vlapic_set_irr(&t->lapic, upcall); /* an edge INIT dropped */
     if (start)
         sched_wake(t);
 }

@@ -62,8 +62,6 @@ static void set_error(struct vlapic *l, uint32_t bits)
 
 void vlapic_set_irr(struct vlapic *l, unsigned vector)
 {
-    if (!(__atomic_load_n(&l->svr, __ATOMIC_RELAXED) & SVR_ENABLE))
-        return;
     if (vector < 16 || vector > 255) {
         set_error(l, ESR_RECV_ILL);
         return;
@@ -75,6 +73,8 @@ int vlapic_pending(const struct vlapic *l)
 {
     int irrv = highest(l->irr);
 
+    if (!(l->svr & SVR_ENABLE))
+        return -1; /* held until the APIC is enabled (SDM 10.4.7.2) */
     return irrv >= 0 && ((uint32_t)irrv & 0xf0) > (ppr(l) & 0xf0) ? irrv : -1;
 }
 

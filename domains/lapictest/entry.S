@@ -45,6 +45,7 @@
     handler lapictest_irq_ipi, lapictest_ipi_count, 1
     handler lapictest_irq_low, lapictest_low_count, 1
     handler lapictest_irq_noeoi, lapictest_noeoi_count, 0
+    handler lapictest_irq_upcall, lapictest_upcall_count, 1
 
 /* #GP from RDMSR or WRMSR (both 2 bytes): counted, skipped. */
     .global lapictest_gp

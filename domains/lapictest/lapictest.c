@@ -13,7 +13,10 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "idl/cpuid.h"
+#include "idl/hvm.h"
 #include "lapictest.h"
+#include "mosaic/evtchn.h"
 #include "mosaic/hypercall.h"
 #include "mosaic/time.h"
 #include "mosaic/vcpu.h"
@@ -23,6 +26,8 @@
 #define VEC_LOW      0x45
 #define VEC_NOEOI    0x50
 #define VEC_IPI      0x60
+#define VEC_UPCALL   0x70 /* per-vCPU event upcall (HVMOP_set_evtchn_upcall_vector) */
+#define VEC_CALLBACK 0x80 /* the domain's callback vector (HVM_PARAM_CALLBACK_IRQ): the runtime's */
 #define MS           1000000ull
 
 volatile uint32_t lapictest_oneshot_count[LAPICTEST_MAX_VCPUS];
@@ -30,6 +35,7 @@ volatile uint32_t lapictest_periodic_count[LAPICTEST_MAX_VCPUS];
 volatile uint32_t lapictest_ipi_count[LAPICTEST_MAX_VCPUS];
 volatile uint32_t lapictest_low_count[LAPICTEST_MAX_VCPUS];
 volatile uint32_t lapictest_noeoi_count[LAPICTEST_MAX_VCPUS];
+volatile uint32_t lapictest_upcall_count[LAPICTEST_MAX_VCPUS];
 volatile uint32_t lapictest_gp_count;
 
 struct gate {
@@ -113,6 +119,7 @@ static void setup_idt(void)
     set_gate(VEC_LOW, lapictest_irq_low);
     set_gate(VEC_NOEOI, lapictest_irq_noeoi);
     set_gate(VEC_IPI, lapictest_irq_ipi);
+    set_gate(VEC_UPCALL, lapictest_irq_upcall);
     idt_reg.base = (uint64_t)(uintptr_t)idt;
     __asm__ volatile("lidt %0" ::"m"(idt_reg));
 }
@@ -384,6 +391,74 @@ static void test_ipis(unsigned n)
     }
 }
 
+static long set_upcall_vector(uint32_t vcpu, uint8_t vector)
+{
+    struct xen_hvm_evtchn_upcall_vector uv = { .vcpu = vcpu, .vector = vector };
+
+    return hypercall3(__HYPERVISOR_hvm_op, HVMOP_set_evtchn_upcall_vector, (unsigned long)(uintptr_t)&uv, 0);
+}
+
+static void on_event(evtchn_port_t port, void *arg)
+{
+    (void)port;
+    ++*(volatile unsigned *)arg;
+}
+
+/* Events for vCPU 0: first through the domain's callback vector (outside
+ * the APIC: no IRR, ISR or EOI), then, once it has a per-vCPU upcall
+ * vector, through its APIC (IRR, ISR, EOI) and no longer the callback. */
+static const char *upcall_vcpu0(evtchn_port_t port)
+{
+    static volatile unsigned events;
+    uint64_t cb = evtchn_upcall_count();
+    uint32_t b = lapictest_upcall_count[0];
+
+    evtchn_set_handler(port, on_event, (void *)&events); /* the dispatch clears its pending bit */
+    evtchn_send(port);
+    __asm__ volatile("sti; nop; cli" ::: "memory");
+    if (evtchn_upcall_count() != cb + 1 || events != 1)
+        return "the callback vector did not come";
+    if (rdmsr(0x80a) || rdmsr(0x817) || rdmsr(0x814))
+        return "the callback vector went through the APIC";
+    if (set_upcall_vector(0, VEC_UPCALL) != 0)
+        return "HVMOP_set_evtchn_upcall_vector failed";
+    for (uint32_t i = 1; i <= 2; i++) {
+        evtchn_send(port);
+        if (!(rdmsr(0x823) & (1u << 16)))
+            return "the upcall vector is not in IRR";
+        __asm__ volatile("sti; nop; cli" ::: "memory");
+        if (lapictest_upcall_count[0] != b + i || evtchn_upcall_count() != cb + 1)
+            return "the event did not come at the upcall vector (alone)";
+        if (rdmsr(0x813) || rdmsr(0x823))
+            return "ISR or IRR not clear after the EOI";
+        evtchn_dispatch(); /* lowers the upcall flag: the next event is a new edge */
+        if (events != 1 + i)
+            return "the event was not pending";
+    }
+    return NULL;
+}
+
+static void test_upcall_vector(unsigned n)
+{
+    uint32_t a = XEN_CPUID_FIRST_LEAF + 4, b, c = 0, d;
+    evtchn_port_t port;
+
+    __asm__ volatile("cpuid" : "+a"(a), "=b"(b), "+c"(c), "=d"(d));
+    check("lapic_upcall_cpuid", !(a & XEN_HVM_CPUID_UPCALL_VECTOR) ? "XEN_HVM_CPUID_UPCALL_VECTOR clear" : NULL);
+    check("lapic_upcall_refused", set_upcall_vector(0, 0x0f) != -XEN_EINVAL   ? "vector 0x0f taken"
+                                  : set_upcall_vector(n, 0x70) != -XEN_ENOENT ? "a vCPU past the last taken"
+                                                                              : NULL);
+    check("lapic_upcall_vcpu0", evtchn_bind_ipi(0, &port) ? "bind_ipi failed" : upcall_vcpu0(port));
+    if (n > 1) {
+        const char *why = set_upcall_vector(1, VEC_UPCALL) ? "HVMOP_set_evtchn_upcall_vector failed"
+                          : evtchn_bind_ipi(1, &port)      ? "bind_ipi failed"
+                          : evtchn_send(port)              ? "send failed"
+                          : !wait_for(&lapictest_upcall_count[1], 1, 2000 * MS) ? "vCPU 1 did not take it"
+                                                                                : NULL;
+        check("lapic_upcall_vcpu1", why);
+    }
+}
+
 _Noreturn void lapictest_ap_main(void)
 {
     uint32_t id = (uint32_t)rdmsr(0x802);
@@ -405,6 +480,8 @@ int main(void)
     if (n > LAPICTEST_MAX_VCPUS)
         n = LAPICTEST_MAX_VCPUS;
     printf("lapictest: %u vcpus\n", n);
+    if (evtchn_upcall_enable(VEC_CALLBACK) != 0) /* before the IDT is copied: the runtime's gate */
+        check("lapic_callback_vector", "HVM_PARAM_CALLBACK_IRQ refused");
     setup_idt();
     test_base_and_cpuid();
     test_registers();
@@ -413,6 +490,7 @@ int main(void)
     test_timers();
     test_startup(n);
     test_ipis(n);
+    test_upcall_vector(n);
     printf("lapictest: done, %u failed\n", failures);
     return failures != 0;
 }

@@ -14,6 +14,7 @@ extern volatile uint32_t lapictest_periodic_count[LAPICTEST_MAX_VCPUS];
 extern volatile uint32_t lapictest_ipi_count[LAPICTEST_MAX_VCPUS];
 extern volatile uint32_t lapictest_low_count[LAPICTEST_MAX_VCPUS];
 extern volatile uint32_t lapictest_noeoi_count[LAPICTEST_MAX_VCPUS];
+extern volatile uint32_t lapictest_upcall_count[LAPICTEST_MAX_VCPUS];
 extern volatile uint32_t lapictest_gp_count;
 
 /* Handlers (entry.S). */
@@ -22,6 +23,7 @@ void lapictest_irq_periodic(void);
 void lapictest_irq_ipi(void);
 void lapictest_irq_low(void);
 void lapictest_irq_noeoi(void);
+void lapictest_irq_upcall(void);
 void lapictest_gp(void);
 
 /* The trampoline, and the fields the C side fills in its copy. */

@@ -152,10 +152,13 @@ TEST(every_pair_in_order)
 TEST(disabled_and_illegal)
 {
     vlapic_reset(&l, 0);
-    vlapic_set_irr(&l, 0x40); /* software-disabled: dropped */
+    vlapic_set_irr(&l, 0x40); /* software-disabled: held, not delivered */
     EXPECT_EQ(vlapic_pending(&l), -1);
+    EXPECT_EQ(rd(0x822, 0), 1);
     EXPECT_EQ(wr(0x832, 0x40), 0);
     EXPECT_EQ(rd(0x832, 0), 0x10040); /* stays masked while disabled */
+    EXPECT_EQ(wr(0x80f, 0x1ff), 0);
+    EXPECT_EQ(vlapic_pending(&l), 0x40);
     enabled(0);
     vlapic_set_irr(&l, 5);
     EXPECT_EQ(vlapic_pending(&l), -1);

@@ -65,12 +65,14 @@ int vlapic_write(struct vlapic *l, uint32_t msr, uint64_t val, uint64_t now, str
  * APIC with id id? */
 bool vlapic_ipi_targets(const struct vlapic_ipi *ipi, uint32_t self, uint32_t id);
 
-/* vlapic_set_irr: a fixed interrupt arrives (any CPU). Dropped while the
- * APIC is software-disabled; a vector below 16 is an error (ESR). */
+/* vlapic_set_irr: a fixed interrupt arrives (any CPU); a vector below
+ * 16 is an error (ESR). While the APIC is software-disabled it is held
+ * (as Xen's vLAPIC does): a per-vCPU upcall raised before the vCPU
+ * enables its APIC is not lost. */
 void vlapic_set_irr(struct vlapic *l, unsigned vector);
 
 /* vlapic_pending: the vector to deliver now (highest requested above
- * the processor priority), or -1. */
+ * the processor priority), or -1 (none, or the APIC software-disabled). */
 int vlapic_pending(const struct vlapic *l);
 
 /* vlapic_ack: the CPU took vector: from IRR to ISR. */
