@@ -9,7 +9,7 @@
 
 FUZZ_CC := clang
 FUZZ_ALL := mb2 elf acpi dmar memmap cmdline boot_modules xenstore guest_walk npt hcall_decode gnttab evtchn \
-            mgmt_decode
+            mgmt_decode vlapic
 FUZZ_TARGETS ?= $(FUZZ_ALL)
 FUZZ_SECONDS ?= 30
 FUZZ_DIR := $(OUT)/tests/fuzz
@@ -24,6 +24,8 @@ fuzz_boot_modules_SRCS := core/boot/boot_modules.c core/mm/memmap.c
 fuzz_guest_walk_SRCS := core/svm/guest_walk.c
 # The decode step of every Xen hypercall family: generated headers only.
 fuzz_hcall_decode_SRCS := core/hcall/decode_xen.c core/hcall/decode_tables.c
+# The local APIC's registers, as a guest's MSR accesses drive them.
+fuzz_vlapic_SRCS := core/vlapic/vlapic.c
 # The decode step of the management hypercall: generated headers only.
 fuzz_mgmt_decode_SRCS := core/hcall/decode_mgmt.c
 # The grant-table and event-channel bookkeeping under their unit tests'
