@@ -207,6 +207,7 @@ void svm_set_sipi_state(struct vcpu *v, uint8_t vector)
     s->gdtr.limit = s->idtr.limit = 0xffff;
     s->cr0 = 0x60000010; /* CD, NW, ET */
     s->cpl = 0;
+    svm_vcpu(v)->vmcb->control.eventinj = 0; /* nothing left from before it went down */
 }
 
 #define CR0_PE       (1ull << 0)

@@ -111,7 +111,7 @@ static uint32_t current_count(const struct vlapic *l, uint64_t now)
 uint64_t vlapic_timer_fire(struct vlapic *l, uint64_t due, uint64_t now)
 {
     uint32_t lvt = __atomic_load_n(&l->lvt[0], __ATOMIC_RELAXED);
-    uint64_t period = period_ns(l), next = due + period;
+    uint64_t period = MAX(period_ns(l), VLAPIC_MIN_PERIOD_NS), next = due + period;
 
     if (!(lvt & LVT_MASKED))
         vlapic_set_irr(l, lvt & 0xff);

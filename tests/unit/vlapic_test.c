@@ -269,18 +269,22 @@ TEST(timer_one_shot)
 
 TEST(timer_periodic)
 {
-    const uint64_t tick = VLAPIC_NS_PER_TICK, period = 100 * 2 * tick;
+    const uint64_t tick = VLAPIC_NS_PER_TICK, period = 10000 * 2 * tick;
 
     enabled(0);
     EXPECT_EQ(wr(0x83e, 0), 0); /* divide by 2 */
     EXPECT_EQ(wr(0x832, 0x200ef), 0);
-    EXPECT_EQ(vlapic_write(&l, 0x838, 100, 0, &ipi), 0);
+    EXPECT_EQ(vlapic_write(&l, 0x838, 10000, 0, &ipi), 0);
     EXPECT_EQ(l.timer_deadline, period);
-    EXPECT_EQ(rd(0x839, period / 2), 50);
-    EXPECT_EQ(rd(0x839, period + period / 4), 75); /* reloaded */
+    EXPECT_EQ(rd(0x839, period / 2), 5000);
+    EXPECT_EQ(rd(0x839, period + period / 4), 7500); /* reloaded */
     EXPECT_EQ(vlapic_timer_fire(&l, period, period), 2 * period);
     EXPECT_EQ(vlapic_timer_fire(&l, 2 * period, 5 * period + 3), 6 * period); /* missed ones dropped */
     EXPECT_EQ(vlapic_pending(&l), 0xef);
+    /* A period of one tick: the next expiry is no sooner than the floor. */
+    EXPECT_EQ(vlapic_write(&l, 0x838, 1, 1000, &ipi), 0);
+    EXPECT_EQ(l.timer_deadline, 1000 + 2 * tick);
+    EXPECT_EQ(vlapic_timer_fire(&l, l.timer_deadline, l.timer_deadline), 1000 + 2 * tick + VLAPIC_MIN_PERIOD_NS);
 }
 
 TEST(timer_divisors)

@@ -11,9 +11,10 @@
 
 #include "core/types.h"
 
-#define VLAPIC_LVTS        6         /* timer, thermal, perf, LINT0, LINT1, error */
-#define VLAPIC_BUS_HZ      100000000 /* the timer counts at 100 MHz / divide */
-#define VLAPIC_NS_PER_TICK (1000000000 / VLAPIC_BUS_HZ)
+#define VLAPIC_LVTS          6         /* timer, thermal, perf, LINT0, LINT1, error */
+#define VLAPIC_BUS_HZ        100000000 /* the timer counts at 100 MHz / divide */
+#define VLAPIC_NS_PER_TICK   (1000000000 / VLAPIC_BUS_HZ)
+#define VLAPIC_MIN_PERIOD_NS 100000 /* a periodic timer fires at most every 100 us (KVM: 200 us) */
 
 struct vlapic {
     uint32_t irr[8];           /* requested: set by any CPU (atomic), cleared by the owner */
@@ -80,5 +81,7 @@ void vlapic_ack(struct vlapic *l, unsigned vector);
 
 /* vlapic_timer_fire: the timer expired at due (the deadline claimed at
  * core time now): raise its vector unless masked. Returns the next
- * deadline (periodic; missed periods are dropped), or 0. Any CPU. */
+ * deadline (periodic, at least VLAPIC_MIN_PERIOD_NS on: a guest cannot
+ * make the core expire its timer in a loop; missed periods are dropped),
+ * or 0. Any CPU. */
 uint64_t vlapic_timer_fire(struct vlapic *l, uint64_t due, uint64_t now);
