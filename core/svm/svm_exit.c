@@ -121,14 +121,19 @@ static bool msr_write_hypercall_page(struct vcpu *v, uint64_t value)
     return true;
 }
 
+/* APIC_BASE and the x2APIC range: the local APIC's (svm_lapic.c). */
+#define MSR_IS_APIC(msr) ((msr) == 0x1b || ((msr) >> 8) == 8)
+
 static bool msr_read(struct vcpu *v, uint32_t msr, uint64_t *val)
 {
+    if (MSR_IS_APIC(msr))
+        return svm_lapic_msr(v, msr, false, val);
     switch (msr) {
     case MSR_EFER: *val = svm_vcpu(v)->vmcb->state.efer & ~(uint64_t)EFER_SVME; return true;
     case 0x10: /* TSC */ *val = rdtsc() + svm_vcpu(v)->vmcb->control.tsc_offset; return true;
     case 0xfe: /* MTRR capabilities: none */
     case 0x2ff: /* MTRR default type */ *val = 0; return true;
-    default: return svm_lapic_msr(v, msr, false, val);
+    default: return false;
     }
 }
 
@@ -136,6 +141,8 @@ static bool msr_write(struct vcpu *v, uint32_t msr, uint64_t val)
 {
     struct vmcb_state *s = &svm_vcpu(v)->vmcb->state;
 
+    if (MSR_IS_APIC(msr))
+        return svm_lapic_msr(v, msr, true, &val);
     switch (msr) {
     case MSR_EFER:
         if (val & ~EFER_GUEST_BITS)
@@ -143,7 +150,7 @@ static bool msr_write(struct vcpu *v, uint32_t msr, uint64_t val)
         s->efer = (val & ~(1ull << 10)) | (s->efer & (1ull << 10)) | EFER_SVME;
         return true;
     case MSR_XEN_HYPERCALL: return msr_write_hypercall_page(v, val);
-    default: return svm_lapic_msr(v, msr, true, &val);
+    default: return false;
     }
 }
 

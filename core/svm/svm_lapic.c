@@ -77,8 +77,6 @@ bool svm_lapic_msr(struct vcpu *v, uint32_t msr, bool write, uint64_t *val)
             *val = apic_base(v);
         return !write || *val == apic_base(v);
     }
-    if (msr < 0x800 || msr > 0x8ff)
-        return false;
     if (!write)
         return vlapic_read(&v->lapic, msr, arch_time_ns(), val) == 0;
     r = vlapic_write(&v->lapic, msr, *val, arch_time_ns(), &ipi);

@@ -30,7 +30,8 @@ uint64_t svm_host_area(void);
  * vector << 12, the rest as after INIT. v stays down. */
 void svm_set_sipi_state(struct vcpu *v, uint8_t vector);
 
-/* svm_lapic.c: APIC_BASE and the x2APIC MSRs (false: #GP); before each
+/* svm_lapic.c: APIC_BASE (0x1b) and the x2APIC MSRs (0x800-0x8ff;
+ * false: #GP); before each
  * VMRUN, the highest pending vector injected or an exit asked for when
  * the guest can take it. */
 bool svm_lapic_msr(struct vcpu *v, uint32_t msr, bool write, uint64_t *val);
