@@ -89,12 +89,15 @@ static uint64_t expire_lapic(struct vcpu *v, uint64_t now)
     return dl;
 }
 
-uint64_t vtime_next(struct vcpu *v)
+uint64_t vtime_slice(struct vcpu *v, uint64_t slice_ns)
 {
     uint64_t a = __atomic_load_n(&v->timer_deadline, __ATOMIC_SEQ_CST);
     uint64_t b = __atomic_load_n(&v->lapic.timer_deadline, __ATOMIC_SEQ_CST);
+    uint64_t next = a && (!b || a < b) ? a : b, now = arch_time_ns();
 
-    return a && (!b || a < b) ? a : b;
+    if (!next || next >= now + slice_ns)
+        return slice_ns;
+    return next > now + 1000 ? next - now : 1000;
 }
 
 uint64_t vtime_expire(uint64_t now)

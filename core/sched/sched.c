@@ -125,12 +125,8 @@ static void run_slice(struct vcpu *v, unsigned cpu, uint64_t slice_ns)
               (unsigned long long)v->sched.affinity);
     __atomic_store_n(&v->running_on, (int)cpu, __ATOMIC_SEQ_CST);
     if (__atomic_load_n(&d->state, __ATOMIC_SEQ_CST) == DOMAIN_RUNNING && v->state == VCPU_RUNNABLE) {
-        uint64_t next = vtime_next(v), now = arch_time_ns();
         arch_take_resched(); /* what came before this turn is handled by picking it */
         vtime_update(v);
-        /* End the turn at its next timer, for vtime_expire to fire it. */
-        if (next && next < now + slice_ns)
-            slice_ns = next > now + 1000 ? next - now : 1000;
         arch_timer_oneshot(slice_ns);
         vcpu_run(v);
         arch_timer_oneshot(0);
@@ -233,7 +229,7 @@ void sched_start(bool exit_when_idle, uint64_t report_at_ms)
         cv = credit_pick(&cs, cpu, arch_time_ns(), &slice);
         spin_unlock_irqrestore(&sched_lock, f);
         if (cv)
-            run_slice(VCPU_OF(cv), cpu, slice);
+            run_slice(VCPU_OF(cv), cpu, vtime_slice(VCPU_OF(cv), slice)); /* ends at its next timer */
         if (cpu == 0) {
             if (report_at_ms && !mark_ns && arch_time_ns() - sched_start_ns >= report_at_ms * 250000u)
                 report_mark();

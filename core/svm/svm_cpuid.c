@@ -2,9 +2,9 @@
 /*
  * The CPUID a guest sees: the host's, minus what Mosaic does not
  * virtualise (SVM, VMX, XSAVE and the AVX family that needs it,
- * MONITOR, RDTSCP, the TSC-deadline timer), plus the hypervisor and x2APIC bits (core/vlapic)
- * and Xen's leaves at
- * 0x40000000 so PVH guests find the hypercall interface.
+ * MONITOR, RDTSCP, the TSC-deadline timer), plus the hypervisor bit, the
+ * x2APIC (core/vlapic) and Xen's leaves at 0x40000000 so PVH guests find
+ * the hypercall interface.
  */
 #include "../arch/x86_64/x86.h"
 #include "core/string.h"
@@ -18,7 +18,7 @@
 #define C1_ECX_MONITOR (1u << 3)
 #define C1_ECX_VMX     (1u << 5)
 #define C1_ECX_X2APIC  (1u << 21)
-#define C1_ECX_TSCDL   (1u << 24) /* TSC-deadline timer: not emulated */
+#define C1_ECX_TSCDL   (1u << 24)
 #define C1_ECX_XSAVE   (1u << 26)
 #define C1_ECX_OSXSAVE (1u << 27)
 #define C1_ECX_AVX     (1u << 28)
@@ -66,9 +66,10 @@ void svm_cpuid_guest(const struct vcpu *v, uint32_t leaf, uint32_t subleaf, uint
     switch (leaf) {
     case 0: r.eax = r.eax < 0xd ? r.eax : 0xd; break;
     case 1:
-        r.ecx &= ~(C1_ECX_MONITOR | C1_ECX_VMX | C1_ECX_TSCDL | C1_ECX_XSAVE | C1_ECX_OSXSAVE | C1_ECX_AVX);
-        r.ecx |= C1_ECX_HV | C1_ECX_X2APIC;
+        r.ecx &= ~(C1_ECX_MONITOR | C1_ECX_VMX | C1_ECX_X2APIC | C1_ECX_XSAVE | C1_ECX_OSXSAVE | C1_ECX_AVX);
+        r.ecx |= C1_ECX_HV;
         r.ebx = (r.ebx & 0x0000ffffu) | (1u << 16) | (v->id << 24); /* one logical CPU, APIC id */
+        r.ecx = (r.ecx & ~C1_ECX_TSCDL) | C1_ECX_X2APIC;            /* the emulated APIC's modes */
         break;
     case 7:
         if (subleaf == 0)

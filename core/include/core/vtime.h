@@ -24,10 +24,11 @@ void vtime_kick(struct vcpu *v);
 /* vtime_set_timer: arm v's single-shot timer at deadline_ns (core time). */
 void vtime_set_timer(struct vcpu *v, uint64_t deadline_ns);
 
-/* vtime_next: v's earliest timer deadline (single-shot or LAPIC), core
- * ns; 0 = none. Any CPU. */
-uint64_t vtime_next(struct vcpu *v);
-
-/* vtime_expire: fire every timer (single-shot and LAPIC) due at now; returns the earliest
+/* vtime_expire: fire every timer due at now; returns the earliest
  * deadline still pending (0 = none). Any CPU, any time. */
 uint64_t vtime_expire(uint64_t now);
+
+/* vtime_slice: slice_ns, or less so that v's turn ends when its next
+ * timer (single-shot or LAPIC) is due, for vtime_expire to fire it; at
+ * least 1 us. Any CPU. */
+uint64_t vtime_slice(struct vcpu *v, uint64_t slice_ns);
