@@ -69,7 +69,7 @@ void svm_cpuid_guest(const struct vcpu *v, uint32_t leaf, uint32_t subleaf, uint
         r.ecx &= ~(C1_ECX_MONITOR | C1_ECX_VMX | C1_ECX_X2APIC | C1_ECX_XSAVE | C1_ECX_OSXSAVE | C1_ECX_AVX);
         r.ecx |= C1_ECX_HV;
         r.ebx = (r.ebx & 0x0000ffffu) | (1u << 16) | (v->id << 24); /* one logical CPU, APIC id */
-        r.ecx = (r.ecx & ~C1_ECX_TSCDL) | C1_ECX_X2APIC;            /* the emulated APIC's modes */
+        r.ecx = (r.ecx & ~C1_ECX_TSCDL) | C1_ECX_X2APIC;            /* the emulated APIC: x2APIC, no TSC-deadline */
         break;
     case 7:
         if (subleaf == 0)
