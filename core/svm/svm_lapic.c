@@ -22,22 +22,24 @@ static uint64_t apic_base(const struct vcpu *v)
     return 0xfee00000u | (1u << 11) | (1u << 10) | (v->id == 0 ? 1u << 8 : 0);
 }
 
-/* INIT and STARTUP reach only a vCPU that is down and on no CPU (Linux
- * starts its secondary vCPUs so); one that runs ignores them. */
+/* INIT takes a vCPU that is down or halted (blocked in HLT or
+ * SCHEDOP_block) down, waiting for STARTUP, as INIT resets a halted CPU
+ * (Linux re-onlines a vCPU it parked in HLT so); STARTUP starts a vCPU
+ * that waits, once no CPU holds it. A vCPU executing ignores both. */
 static void init_or_startup(struct vcpu *t, const struct vlapic_ipi *ipi)
 {
     uint64_t f = spin_lock_irqsave(&t->dom->lock);
-    bool idle = __atomic_load_n(&t->state, __ATOMIC_SEQ_CST) == VCPU_DOWN &&
-                __atomic_load_n(&t->running_on, __ATOMIC_SEQ_CST) < 0,
-         start = false;
-
     uint32_t upcall = __atomic_load_n(&t->lapic.upcall_vector, __ATOMIC_SEQ_CST);
+    enum vcpu_state blocked = VCPU_BLOCKED;
+    bool down = __atomic_load_n(&t->state, __ATOMIC_SEQ_CST) == VCPU_DOWN, start = false;
 
-    if (idle && ipi->mode == VLAPIC_DM_INIT) {
+    if (ipi->mode == VLAPIC_DM_INIT && (down || __atomic_compare_exchange_n(&t->state, &blocked, VCPU_DOWN, false,
+                                                                            __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST))) {
         vlapic_reset(&t->lapic, t->id);
         __atomic_store_n(&t->lapic.upcall_vector, upcall, __ATOMIC_SEQ_CST); /* Xen's, not the APIC's */
         __atomic_store_n(&t->lapic.wait_sipi, 1, __ATOMIC_SEQ_CST);
-    } else if (idle && __atomic_exchange_n(&t->lapic.wait_sipi, 0, __ATOMIC_SEQ_CST)) {
+    } else if (ipi->mode == VLAPIC_DM_SIPI && down && __atomic_load_n(&t->running_on, __ATOMIC_SEQ_CST) < 0 &&
+               __atomic_exchange_n(&t->lapic.wait_sipi, 0, __ATOMIC_SEQ_CST)) {
         svm_set_sipi_state(t, ipi->vector);
         __atomic_store_n(&t->initialised, true, __ATOMIC_RELEASE);
         __atomic_store_n(&t->state, VCPU_RUNNABLE, __ATOMIC_RELEASE);

@@ -52,7 +52,9 @@ struct __attribute__((packed)) idtr {
 static struct gate idt[256] __attribute__((aligned(16)));
 static struct idtr idt_reg = { sizeof(idt) - 1, 0 };
 static uint8_t ap_stacks[LAPICTEST_MAX_VCPUS][16384] __attribute__((aligned(16)));
-static volatile uint32_t ap_up[LAPICTEST_MAX_VCPUS];
+static volatile uint32_t ap_up[LAPICTEST_MAX_VCPUS];       /* times each reached 64-bit code */
+static volatile uint32_t ap_spin[LAPICTEST_MAX_VCPUS];     /* asks it to spin instead of halting */
+static volatile uint32_t ap_spinning[LAPICTEST_MAX_VCPUS]; /* it spins */
 static volatile uint32_t never;
 static unsigned failures;
 
@@ -307,6 +309,12 @@ static volatile uint32_t *tramp_entered(void)
     return (volatile uint32_t *)(tramp() + (lapictest_tramp_entered - lapictest_tramp));
 }
 
+static void set_ap_stack(unsigned i)
+{
+    *(volatile uint64_t *)(tramp() + (lapictest_tramp_stack - lapictest_tramp)) =
+        (uint64_t)(uintptr_t)&ap_stacks[i][sizeof(ap_stacks[i])];
+}
+
 static void test_startup(unsigned n)
 {
     uint64_t cr3;
@@ -318,8 +326,7 @@ static void test_startup(unsigned n)
     *(volatile uint64_t *)(tramp() + (lapictest_tramp_entry - lapictest_tramp)) =
         (uint64_t)(uintptr_t)lapictest_ap_main;
     for (unsigned i = 1; i < n; i++) {
-        *(volatile uint64_t *)(tramp() + (lapictest_tramp_stack - lapictest_tramp)) =
-            (uint64_t)(uintptr_t)&ap_stacks[i][sizeof(ap_stacks[i])];
+        set_ap_stack(i);
         init_sipi(i);
         wrmsr(0x828, 0);
         snprintf(name, sizeof(name), "lapic_startup_vcpu%u", i);
@@ -385,15 +392,35 @@ static void test_ipis(unsigned n)
     wrmsr(0x828, 0);
     check("lapic_ipi_nobody", took ? "delivered somewhere" : rdmsr(0x828) ? "an error in ESR" : NULL);
 
-    if (n > 1) { /* a running vCPU ignores INIT and STARTUP */
-        uint32_t entered = *tramp_entered();
-        init_sipi(1);
+    if (n < 4)
+        return;
+    /* STARTUP without INIT: vCPU 1 (halted) waits for none, keeps going. */
+    uint32_t entered = *tramp_entered();
+    wrmsr(0x830, (1ull << 32) | 0x600 | (LAPICTEST_TRAMP_BASE >> 12));
+    sleep_ns(20 * MS);
+    check("lapic_startup_alone_ignored", *tramp_entered() != entered                     ? "the trampoline ran"
+                                         : ipi_takers((1ull << 32) | VEC_IPI, n, 2) != 2 ? "vCPU 1 stopped answering"
+                                                                                         : NULL);
+    /* INIT and STARTUP to vCPU 2 while it executes (spins): ignored. */
+    ap_spin[2] = 1;
+    wrmsr(0x830, (2ull << 32) | VEC_IPI);
+    if (!wait_for(&ap_spinning[2], 1, 2000 * MS)) {
+        check("lapic_init_running_ignored", "vCPU 2 did not start spinning");
+    } else {
+        init_sipi(2);
         sleep_ns(20 * MS);
-        check("lapic_startup_running_ignored", *tramp_entered() != entered ? "the trampoline ran again"
-                                               : ipi_takers((1ull << 32) | VEC_IPI, n, 2) != 2
-                                                   ? "vCPU 1 stopped answering"
-                                                   : NULL);
+        check("lapic_init_running_ignored", *tramp_entered() != entered ? "the trampoline ran"
+                                            : !ap_spinning[2]           ? "vCPU 2 stopped spinning"
+                                                                        : NULL);
     }
+    ap_spin[2] = 0;
+    /* INIT and STARTUP to vCPU 3 while it is halted: it starts again. */
+    set_ap_stack(3);
+    init_sipi(3);
+    check("lapic_init_restarts_halted", !wait_for(&ap_up[3], 2, 5000 * MS) ? "vCPU 3 did not start again"
+                                        : *tramp_entered() != entered + 1  ? "the trampoline did not run once"
+                                        : ipi_takers((3ull << 32) | VEC_IPI, n, 8) != 8 ? "vCPU 3 does not answer"
+                                                                                        : NULL);
 }
 
 static long set_upcall_vector(uint32_t vcpu, uint8_t vector)
@@ -473,9 +500,16 @@ _Noreturn void lapictest_ap_main(void)
     wrmsr(0x80f, 0x1ff);
     msg[16] = (char)('0' + id % 10);
     hypercall_console_write(msg, sizeof(msg) - 1);
-    __atomic_store_n(&ap_up[id % LAPICTEST_MAX_VCPUS], 1, __ATOMIC_SEQ_CST);
-    for (;;)
-        __asm__ volatile("sti; hlt" ::: "memory");
+    id %= LAPICTEST_MAX_VCPUS;
+    __atomic_fetch_add(&ap_up[id], 1, __ATOMIC_SEQ_CST);
+    for (;;) {
+        __asm__ volatile("sti; hlt" ::: "memory"); /* an IPI ends it */
+        while (ap_spin[id]) {
+            ap_spinning[id] = 1;
+            __asm__ volatile("pause" ::: "memory");
+        }
+        ap_spinning[id] = 0;
+    }
 }
 
 int main(void)
