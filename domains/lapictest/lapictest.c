@@ -159,6 +159,12 @@ static void test_registers(void)
                               : rdmsr(0x80d) != 1            ? "LDR of id 0 is not cluster 0 bit 0"
                               : rdmsr(0x80f) != 0x1ff        ? "SVR did not keep its value"
                                                              : NULL);
+    uint32_t gp = lapictest_gp_count;
+    for (uint32_t m = 0x800; m <= 0x8ff; m++)
+        rdmsr(m);
+    /* Readable: ID, version, TPR, PPR, LDR, SVR, ESR, ICR, 6 LVTs, TMICT,
+     * TMCCT, TDCR, and ISR, TMR, IRR (8 each): 41 of the 256. */
+    check("lapic_read_map", lapictest_gp_count - gp != 256 - 41 ? "a read of the wrong registers gave #GP" : NULL);
     check("lapic_gp_read_only", !RAISES_GP(wrmsr(0x802, 3))   ? "ID written"
                                 : !RAISES_GP(wrmsr(0x80a, 0)) ? "PPR written"
                                 : !RAISES_GP(wrmsr(0x820, 0)) ? "IRR written"
