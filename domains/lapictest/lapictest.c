@@ -303,22 +303,24 @@ static void init_sipi(unsigned id)
     }
 }
 
-static volatile char *tramp(void)
+/* The address of sym (a label of entry.S's trampoline) in its copy at
+ * LAPICTEST_TRAMP_BASE, made from an integer the compiler cannot see
+ * through (no object lives at that address as far as C knows). */
+static uintptr_t tramp(const char *sym)
 {
-    static volatile uintptr_t base = LAPICTEST_TRAMP_BASE; /* laundered: not an object the compiler knows */
+    static volatile uintptr_t base = LAPICTEST_TRAMP_BASE;
 
-    return (volatile char *)base;
+    return base + (uintptr_t)(sym - lapictest_tramp);
 }
 
 static volatile uint32_t *tramp_entered(void)
 {
-    return (volatile uint32_t *)(tramp() + (lapictest_tramp_entered - lapictest_tramp));
+    return (volatile uint32_t *)tramp(lapictest_tramp_entered);
 }
 
 static void set_ap_stack(unsigned i)
 {
-    *(volatile uint64_t *)(tramp() + (lapictest_tramp_stack - lapictest_tramp)) =
-        (uint64_t)(uintptr_t)&ap_stacks[i][sizeof(ap_stacks[i])];
+    *(volatile uint64_t *)tramp(lapictest_tramp_stack) = (uint64_t)(uintptr_t)&ap_stacks[i][sizeof(ap_stacks[i])];
 }
 
 static void test_startup(unsigned n)
@@ -327,10 +329,9 @@ static void test_startup(unsigned n)
     char name[40], why[80];
 
     __asm__ volatile("mov %%cr3, %0" : "=r"(cr3));
-    memcpy((void *)tramp(), lapictest_tramp, (size_t)(lapictest_tramp_end - lapictest_tramp));
-    *(volatile uint64_t *)(tramp() + (lapictest_tramp_cr3 - lapictest_tramp)) = cr3;
-    *(volatile uint64_t *)(tramp() + (lapictest_tramp_entry - lapictest_tramp)) =
-        (uint64_t)(uintptr_t)lapictest_ap_main;
+    memcpy((void *)tramp(lapictest_tramp), lapictest_tramp, (size_t)(lapictest_tramp_end - lapictest_tramp));
+    *(volatile uint64_t *)tramp(lapictest_tramp_cr3) = cr3;
+    *(volatile uint64_t *)tramp(lapictest_tramp_entry) = (uint64_t)(uintptr_t)lapictest_ap_main;
     for (unsigned i = 1; i < n; i++) {
         set_ap_stack(i);
         init_sipi(i);
