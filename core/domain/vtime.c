@@ -65,7 +65,8 @@ void vtime_block(struct vcpu *v)
 {
     __atomic_store_n(&v->state, VCPU_BLOCKED, __ATOMIC_SEQ_CST);
     /* The sender raises the upcall flag before it looks at the state. */
-    if (__atomic_exchange_n(&v->timer_fired, 0, __ATOMIC_SEQ_CST) || evtchn_upcall_pending(&v->dom->evtchn, v->id)) {
+    if (__atomic_exchange_n(&v->timer_fired, 0, __ATOMIC_SEQ_CST) || evtchn_upcall_pending(&v->dom->evtchn, v->id) ||
+        vlapic_pending(&v->lapic) >= 0) {
         enum vcpu_state blocked = VCPU_BLOCKED;
         __atomic_compare_exchange_n(&v->state, &blocked, VCPU_RUNNABLE, false, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);
     }
@@ -77,6 +78,34 @@ void vtime_set_timer(struct vcpu *v, uint64_t deadline_ns)
     __atomic_store_n(&v->timer_deadline, deadline_ns, __ATOMIC_SEQ_CST);
 }
 
+/* v's LAPIC timer, if due: claimed by one CPU, its vector raised and the
+ * next period armed (unless the guest armed it again meanwhile). Returns
+ * the deadline still pending, 0 = none. */
+static uint64_t expire_lapic(struct vcpu *v, uint64_t now)
+{
+    uint64_t dl = __atomic_load_n(&v->lapic.timer_deadline, __ATOMIC_SEQ_CST), none = 0;
+
+    if (!dl || dl > now ||
+        !__atomic_compare_exchange_n(&v->lapic.timer_deadline, &dl, 0, false, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST))
+        return dl > now ? dl : 0;
+    dl = vlapic_timer_fire(&v->lapic, dl, now);
+    if (dl)
+        __atomic_compare_exchange_n(&v->lapic.timer_deadline, &none, dl, false, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);
+    vtime_kick(v);
+    return dl;
+}
+
+uint64_t vtime_slice(struct vcpu *v, uint64_t slice_ns)
+{
+    uint64_t a = __atomic_load_n(&v->timer_deadline, __ATOMIC_SEQ_CST);
+    uint64_t b = __atomic_load_n(&v->lapic.timer_deadline, __ATOMIC_SEQ_CST);
+    uint64_t next = a && (!b || a < b) ? a : b, now = arch_time_ns();
+
+    if (!next || next >= now + slice_ns)
+        return slice_ns;
+    return next > now + 1000 ? next - now : 1000;
+}
+
 uint64_t vtime_expire(uint64_t now)
 {
     uint64_t earliest = 0;
@@ -86,7 +115,9 @@ uint64_t vtime_expire(uint64_t now)
             continue;
         for (unsigned j = 0; j < d->nr_vcpus; j++) {
             struct vcpu *v = &d->vcpus[j];
-            uint64_t dl = __atomic_load_n(&v->timer_deadline, __ATOMIC_SEQ_CST);
+            uint64_t lapic = expire_lapic(v, now), dl = __atomic_load_n(&v->timer_deadline, __ATOMIC_SEQ_CST);
+            if (lapic)
+                earliest = earliest && earliest < lapic ? earliest : lapic;
             if (!dl)
                 continue;
             if (dl > now) {

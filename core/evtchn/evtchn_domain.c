@@ -42,8 +42,13 @@ void evtchn_env_notify(struct evtchn_table *t, unsigned vcpu)
 {
     struct domain *d = (struct domain *)(void *)((char *)t - offsetof(struct domain, evtchn));
 
+    struct vcpu *v = &d->vcpus[vcpu];
+    uint32_t vector = __atomic_load_n(&v->lapic.upcall_vector, __ATOMIC_SEQ_CST);
+
     ASSERT(vcpu < d->nr_vcpus);
-    vtime_kick(&d->vcpus[vcpu]);
+    if (vector) /* HVMOP_set_evtchn_upcall_vector: the flag's rising edge, into its LAPIC */
+        vlapic_set_irr(&v->lapic, vector);
+    vtime_kick(v);
 }
 
 void evtchn_env_pending(struct evtchn_table *t, evtchn_port_t port)

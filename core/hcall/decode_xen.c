@@ -73,7 +73,9 @@ size_t hcall_decode_arg(uint64_t nr, const uint64_t *a, uint64_t *gva)
                : a[0] == VCPUOP_register_runstate_memory_area ? sizeof(struct vcpu_register_runstate_memory_area)
                                                               : 0;
     case __HYPERVISOR_hvm_op:
-        return a[0] == HVMOP_set_param || a[0] == HVMOP_get_param ? sizeof(struct xen_hvm_param) : 0;
+        return a[0] == HVMOP_set_param || a[0] == HVMOP_get_param ? sizeof(struct xen_hvm_param)
+               : a[0] == HVMOP_set_evtchn_upcall_vector           ? sizeof(struct xen_hvm_evtchn_upcall_vector)
+                                                                  : 0;
     case __HYPERVISOR_event_channel_op: return evtchn_arg_size(a[0]);
     case __HYPERVISOR_grant_table_op: return gnttab_arg_size(a[0]);
     default: return 0;
@@ -319,14 +321,16 @@ static int hvm_slot(uint32_t index, bool *self_may_set)
 }
 
 /* HVM_PARAM_CALLBACK_IRQ: 0 turns it off; otherwise the vector type with
- * a vector the guest can take as an external interrupt (0x20..0xff). The
- * other types need an emulated IO-APIC or PCI, which PVH guests lack. */
+ * a vector the guest can take as an external interrupt (0x20..0xff), or
+ * a GSI, taken as off: it would need an emulated IO-APIC, which PVH
+ * guests lack, so Xen never raises it either (Linux sets GSI 1 once its
+ * per-vCPU upcall vectors are in place). PCI INTx is refused. */
 static int hvm_callback(uint64_t value, uint64_t *vector)
 {
     uint64_t type = value >> HVM_PARAM_CALLBACK_IRQ_TYPE_SHIFT;
 
-    *vector = value & 0xff;
-    if (value == 0)
+    *vector = type == HVM_PARAM_CALLBACK_TYPE_GSI ? 0 : value & 0xff;
+    if (value == 0 || type == HVM_PARAM_CALLBACK_TYPE_GSI)
         return 0;
     if (type != HVM_PARAM_CALLBACK_TYPE_VECTOR || (value & ~HVM_PARAM_CALLBACK_IRQ_TYPE_MASK & ~0xffull) ||
         *vector < 0x20)
@@ -369,12 +373,30 @@ static int decode_hvm_param(const struct hcall_ctx *ctx, const struct xen_hvm_pa
     return 0;
 }
 
+/* HVMOP_set_evtchn_upcall_vector, in Xen's order. */
+static int decode_upcall_vector(const struct hcall_ctx *ctx, const union hcall_arg *arg, struct hcall_hvm_op *out)
+{
+    if (!arg)
+        return -XEN_EFAULT;
+    if (arg->upcall_vector.vector < 0x10)
+        return -XEN_EINVAL;
+    if (arg->upcall_vector.vcpu >= ctx->nr_vcpus)
+        return -XEN_ENOENT;
+    *out = (struct hcall_hvm_op){ .cmd = HVMOP_set_evtchn_upcall_vector,
+                                  .slot = arg->upcall_vector.vcpu,
+                                  .target = ctx->domid,
+                                  .value = arg->upcall_vector.vector };
+    return 0;
+}
+
 int hcall_decode_hvm_op(const struct hcall_ctx *ctx, const uint64_t *a, const union hcall_arg *arg,
                         struct hcall_hvm_op *out)
 {
     struct hcall_hvm_op o = { .cmd = (uint32_t)a[0] };
     int r = 0;
 
+    if (a[0] == HVMOP_set_evtchn_upcall_vector)
+        return decode_upcall_vector(ctx, arg, out);
     if (a[0] != HVMOP_set_param && a[0] != HVMOP_get_param && a[0] != HVMOP_get_time)
         return -XEN_ENOSYS;
     if (a[0] != HVMOP_get_time)

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * hvm_op (public/hvm/hvm_op.h): the operations a PVH guest makes on its
- * own HVM state, and the params a toolstack sets for a domain it builds
+ * own HVM state (params, the time, per-vCPU upcall vectors), and the params a toolstack sets for a domain it builds
  * (where its XenStore and console rings are). Only what Mosaic's guests
  * need is here; everything else is -ENOSYS, as on a Xen without the
  * feature. The core never uses the store and console params itself.
@@ -13,6 +13,7 @@
 #include "core/log.h"
 #include "core/nospec.h"
 #include "core/vcpu.h"
+#include "core/vtime.h"
 #include "hcall_priv.h"
 #include "idl/hvm.h"
 #include "idl/xen.h"
@@ -76,6 +77,15 @@ int64_t hcall_hvm_op(struct vcpu *v, const uint64_t *a)
     if (r) {
         log_debug("hcall: d%u hvm_op %llu refused: %s", v->dom->id, (unsigned long long)a[0], err_name(r));
         return r;
+    }
+    if (op.cmd == HVMOP_set_evtchn_upcall_vector) {
+        struct vcpu *u = &v->dom->vcpus[index_nospec(op.slot, v->dom->nr_vcpus)];
+        __atomic_store_n(&u->lapic.upcall_vector, (uint32_t)op.value, __ATOMIC_SEQ_CST);
+        if (evtchn_upcall_pending(&v->dom->evtchn, u->id)) { /* Xen asserts it at once */
+            vlapic_set_irr(&u->lapic, (unsigned)op.value);
+            vtime_kick(u);
+        }
+        return 0;
     }
     if (op.cmd != HVMOP_get_time)
         return hvm_param(v, a, &op);

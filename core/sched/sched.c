@@ -230,7 +230,7 @@ void sched_start(bool exit_when_idle, uint64_t report_at_ms)
         cv = credit_pick(&cs, cpu, arch_time_ns(), &slice);
         spin_unlock_irqrestore(&sched_lock, f);
         if (cv)
-            run_slice(VCPU_OF(cv), cpu, slice);
+            run_slice(VCPU_OF(cv), cpu, vtime_slice(VCPU_OF(cv), slice)); /* ends at its next timer */
         if (cpu == 0) {
             if (report_at_ms && !mark_ns && arch_time_ns() - sched_start_ns >= report_at_ms * 250000u)
                 report_mark();

@@ -121,6 +121,7 @@ int vcpu_arch_init(struct vcpu *v)
     c->int_control = VMCB_INT_V_INTR_MASKING;
     c->np_control = 1;
     c->ncr3 = v->dom->npt.root;
+    vlapic_reset(&v->lapic, v->id);
     a->vmcb->state.g_pat = GUEST_PAT;
     /* FXSAVE image at reset: x87 control word 0x37f, MXCSR 0x1f80. */
     memset(a->fpu, 0, sizeof(a->fpu));
@@ -190,6 +191,23 @@ void vcpu_set_pvh_entry(struct vcpu *v, uint32_t entry, uint32_t start_info)
     /* Published after the state it starts from. */
     __atomic_store_n(&v->initialised, true, __ATOMIC_RELEASE);
     __atomic_store_n(&v->state, VCPU_RUNNABLE, __ATOMIC_RELEASE);
+}
+
+void svm_set_sipi_state(struct vcpu *v, uint8_t vector)
+{
+    struct vmcb_state *s = &svm_vcpu(v)->vmcb->state;
+    struct vmcb_seg *data[] = { &s->ds, &s->es, &s->ss, &s->fs, &s->gs };
+
+    pvh_state(v, 0, 0);
+    set_seg(&s->cs, (uint16_t)(vector << 8), 0x9b, 0xffff);
+    s->cs.base = (uint64_t)vector << 12;
+    for (unsigned i = 0; i < ARRAY_SIZE(data); i++)
+        set_seg(data[i], 0, 0x93, 0xffff);
+    set_seg(&s->tr, 0, 0x83, 0xffff); /* busy 16-bit TSS, as SVM wants a TR */
+    s->gdtr.limit = s->idtr.limit = 0xffff;
+    s->cr0 = 0x60000010; /* CD, NW, ET */
+    s->cpl = 0;
+    svm_vcpu(v)->vmcb->control.eventinj = 0; /* nothing left from before it went down */
 }
 
 #define CR0_PE       (1ull << 0)
@@ -325,7 +343,8 @@ static void svm_set_upcall(struct vcpu *v)
     uint64_t ic = svm_vcpu(v)->vmcb->control.int_control &
                   ~(VMCB_INT_V_IRQ | VMCB_INT_V_INTR_PRIO(0xf) | VMCB_INT_V_INTR_VECTOR(0xff) | VMCB_INT_V_IGN_TPR);
 
-    if (vector && evtchn_upcall_pending(&v->dom->evtchn, v->id))
+    if (vector && !__atomic_load_n(&v->lapic.upcall_vector, __ATOMIC_RELAXED) &&
+        evtchn_upcall_pending(&v->dom->evtchn, v->id))
         ic |= VMCB_INT_V_IRQ | VMCB_INT_V_INTR_PRIO(0xf) | VMCB_INT_V_IGN_TPR | VMCB_INT_V_INTR_VECTOR(vector);
     svm_vcpu(v)->vmcb->control.int_control = ic;
 }
@@ -345,6 +364,7 @@ bool vcpu_run(struct vcpu *v)
         }
         __asm__ volatile("fxrstor64 %0" ::"m"(a->fpu));
         svm_set_upcall(v);
+        svm_lapic_inject(v);
         /* Flush this ASID's TLB on every entry: vCPUs share ASIDs for now. */
         a->vmcb->control.tlb_control = 1;
         __atomic_store_n(&v->in_guest, 1, __ATOMIC_SEQ_CST); /* before VMRUN: see domain_flush_guest_tlb */

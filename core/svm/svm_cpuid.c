@@ -1,11 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The CPUID a guest sees: the host's, minus what Mosaic does not
- * virtualise (SVM, VMX, x2APIC, XSAVE and the AVX family that needs it,
- * MONITOR, RDTSCP; machine checks, performance counters and the power,
- * speculation-control and debug MSRs behind other bits), plus the
- * hypervisor bit and Xen's leaves at 0x40000000 so PVH guests find the
- * hypercall interface.
+ * virtualise (SVM, VMX, XSAVE and the AVX family that needs it,
+ * MONITOR, RDTSCP, the TSC-deadline timer; machine checks, performance
+ * counters and the power, speculation-control and debug MSRs behind
+ * other bits), plus the hypervisor bit, the x2APIC (core/vlapic) and
+ * Xen's leaves at 0x40000000 so PVH guests find the hypercall interface.
  */
 #include "../arch/x86_64/x86.h"
 #include "core/string.h"
@@ -19,6 +19,7 @@
 #define C1_ECX_MONITOR (1u << 3)
 #define C1_ECX_VMX     (1u << 5)
 #define C1_ECX_X2APIC  (1u << 21)
+#define C1_ECX_TSCDL   (1u << 24)
 #define C1_ECX_XSAVE   (1u << 26)
 #define C1_ECX_OSXSAVE (1u << 27)
 #define C1_ECX_AVX     (1u << 28)
@@ -64,7 +65,7 @@ static void xen_leaf(const struct vcpu *v, uint32_t leaf, uint32_t out[4])
         out[1] = XEN_MSR_HYPERCALL;
         break;
     case XEN_CPUID_FIRST_LEAF + 4:
-        out[0] = XEN_HVM_CPUID_VCPU_ID_PRESENT;
+        out[0] = XEN_HVM_CPUID_VCPU_ID_PRESENT | XEN_HVM_CPUID_UPCALL_VECTOR;
         out[1] = v->id;
         break;
     default: break;
@@ -88,6 +89,7 @@ void svm_cpuid_guest(const struct vcpu *v, uint32_t leaf, uint32_t subleaf, uint
         r.edx &= ~C1_EDX_HIDE;
         r.ecx |= C1_ECX_HV;
         r.ebx = (r.ebx & 0x0000ffffu) | (1u << 16) | (v->id << 24); /* one logical CPU, APIC id */
+        r.ecx = (r.ecx & ~C1_ECX_TSCDL) | C1_ECX_X2APIC;            /* the emulated APIC: x2APIC, no TSC-deadline */
         break;
     case 7:
         if (subleaf == 0)

@@ -124,14 +124,16 @@ static bool msr_write_hypercall_page(struct vcpu *v, uint64_t value)
     return true;
 }
 
+/* APIC_BASE and the x2APIC range: the local APIC's (svm_lapic.c). */
+#define MSR_IS_APIC(msr) ((msr) == 0x1b || ((msr) >> 8) == 8)
+
 static bool msr_read(struct vcpu *v, uint32_t msr, uint64_t *val)
 {
+    if (MSR_IS_APIC(msr))
+        return svm_lapic_msr(v, msr, false, val);
     switch (msr) {
     case MSR_EFER: *val = svm_vcpu(v)->vmcb->state.efer & ~(uint64_t)EFER_SVME; return true;
     case 0x10: /* TSC */ *val = rdtsc() + svm_vcpu(v)->vmcb->control.tsc_offset; return true;
-    case 0x1b: /* APIC base: the architectural default, enabled, BSP for vCPU 0 */
-        *val = 0xfee00000u | (1u << 11) | (v->id == 0 ? 1u << 8 : 0);
-        return true;
     case 0xfe: /* MTRR capabilities: none */
     case 0x2ff: /* MTRR default type */ *val = 0; return true;
     default: return svm_msr_platform(msr, false, val);
@@ -142,6 +144,8 @@ static bool msr_write(struct vcpu *v, uint32_t msr, uint64_t val)
 {
     struct vmcb_state *s = &svm_vcpu(v)->vmcb->state;
 
+    if (MSR_IS_APIC(msr))
+        return svm_lapic_msr(v, msr, true, &val);
     switch (msr) {
     case MSR_EFER:
         if (val & ~EFER_GUEST_BITS)
@@ -261,7 +265,8 @@ bool svm_exit_handle(struct vcpu *v)
     case VMEXIT_INTR:
     case VMEXIT_NMI:
     case VMEXIT_SMI:
-    case VMEXIT_INIT: return true; /* the host took it when interrupts came back on */
+    case VMEXIT_INIT: return true;  /* the host took it when interrupts came back on */
+    case VMEXIT_VINTR: return true; /* the guest can take an interrupt: the next entry injects it */
     case VMEXIT_CPUID: exit_cpuid(v); return true;
     case VMEXIT_VMMCALL: exit_vmmcall(v); return v->state == VCPU_RUNNABLE;
     case VMEXIT_HLT:

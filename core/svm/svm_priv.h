@@ -29,3 +29,14 @@ void svm_inject_exception(struct vcpu *v, unsigned vector, bool has_error, uint3
 void svm_kill(struct vcpu *v, const char *why_fmt, ...) __attribute__((format(printf, 2, 3)));
 bool svm_guest_long_mode(const struct vcpu *v);
 uint64_t svm_host_area(void);
+/* svm_set_sipi_state: the state a STARTUP message with this vector
+ * leaves (SDM 9.1.1, table 9-1): real mode at vector:0000, CS base
+ * vector << 12, the rest as after INIT. v stays down. */
+void svm_set_sipi_state(struct vcpu *v, uint8_t vector);
+
+/* svm_lapic.c: APIC_BASE (0x1b) and the x2APIC MSRs (0x800-0x8ff;
+ * false: #GP); before each
+ * VMRUN, the highest pending vector injected or an exit asked for when
+ * the guest can take it. */
+bool svm_lapic_msr(struct vcpu *v, uint32_t msr, bool write, uint64_t *val);
+void svm_lapic_inject(struct vcpu *v);

@@ -119,6 +119,7 @@ _Static_assert(sizeof(struct vmcb) <= 4096, "a VMCB is one page");
 #define VMCB_I1_NMI      (1u << 1)
 #define VMCB_I1_SMI      (1u << 2)
 #define VMCB_I1_INIT     (1u << 3)
+#define VMCB_I1_VINTR    (1u << 4)
 #define VMCB_I1_RDPMC    (1u << 15)
 #define VMCB_I1_CPUID    (1u << 18)
 #define VMCB_I1_RSM      (1u << 19)
@@ -157,6 +158,7 @@ _Static_assert(sizeof(struct vmcb) <= 4096, "a VMCB is one page");
 #define VMEXIT_NMI       0x61
 #define VMEXIT_SMI       0x62
 #define VMEXIT_INIT      0x63
+#define VMEXIT_VINTR     0x64
 #define VMEXIT_RDPMC     0x6f
 #define VMEXIT_CPUID     0x72
 #define VMEXIT_RSM       0x73

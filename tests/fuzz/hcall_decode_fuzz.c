@@ -253,6 +253,11 @@ FUZZ_ORACLE static int ref_hvm(const struct input *in)
     uint64_t v = p->value;
     bool set = in->a[0] == HVMOP_set_param;
 
+    if (in->a[0] == HVMOP_set_evtchn_upcall_vector)
+        return in->fault                                        ? -XEN_EFAULT
+               : in->arg.upcall_vector.vector < 0x10            ? -XEN_EINVAL
+               : in->arg.upcall_vector.vcpu >= in->ctx.nr_vcpus ? -XEN_ENOENT
+                                                                : 0;
     if (in->a[0] != HVMOP_set_param && in->a[0] != HVMOP_get_param)
         return in->a[0] == HVMOP_get_time ? 0 : -XEN_ENOSYS;
     if (in->fault)
@@ -260,8 +265,9 @@ FUZZ_ORACLE static int ref_hvm(const struct input *in)
     if (p->index >= HVM_NR_PARAMS)
         return -XEN_EINVAL;
     if (p->index == HVM_PARAM_CALLBACK_IRQ)
-        return !set || v == 0 || (v >> 56 == 2 && (v & 0x00ffffffffffff00ull) == 0 && (v & 0xff) >= 0x20) ? 0
-                                                                                                          : -XEN_EINVAL;
+        return !set || v >> 56 == 0 || (v >> 56 == 2 && (v & 0x00ffffffffffff00ull) == 0 && (v & 0xff) >= 0x20)
+                   ? 0
+                   : -XEN_EINVAL;
     if (p->index != HVM_PARAM_STORE_PFN && p->index != HVM_PARAM_STORE_EVTCHN && p->index != HVM_PARAM_CONSOLE_PFN &&
         p->index != HVM_PARAM_CONSOLE_EVTCHN)
         return -XEN_EINVAL;
@@ -280,19 +286,24 @@ FUZZ_ORACLE static void check_hvm(const struct input *in)
     RUN(struct hcall_hvm_op, r, o, hcall_decode_hvm_op(c, in->a, arg, out));
     want = ref_hvm(in);
     /* Another domain's: refusals past the index bound wait for the lookup. */
-    if (want && want != -XEN_ENOSYS && want != -XEN_EFAULT && p->index < HVM_NR_PARAMS && !self(c, p->domid)) {
+    if (want && want != -XEN_ENOSYS && want != -XEN_EFAULT && in->a[0] != HVMOP_set_evtchn_upcall_vector &&
+        p->index < HVM_NR_PARAMS && !self(c, p->domid)) {
         FUZZ_CHECK(r == 0 && o.foreign && o.after_lookup == want);
         return;
     }
     FUZZ_CHECK(r == want);
     if (r || o.cmd == HVMOP_get_time)
         return;
+    if (o.cmd == HVMOP_set_evtchn_upcall_vector) {
+        FUZZ_CHECK(o.slot == in->arg.upcall_vector.vcpu && o.value == in->arg.upcall_vector.vector);
+        return;
+    }
     FUZZ_CHECK(o.after_lookup == 0);
     FUZZ_CHECK(o.slot <= HCALL_HVM_CALLBACK && o.foreign == !self(c, p->domid));
     FUZZ_CHECK(o.target == (o.foreign ? p->domid : c->domid));
     FUZZ_CHECK((o.slot == HCALL_HVM_CALLBACK) == (p->index == HVM_PARAM_CALLBACK_IRQ));
     if (o.cmd == HVMOP_set_param && o.slot == HCALL_HVM_CALLBACK)
-        FUZZ_CHECK(o.value == 0 || (o.value >= 0x20 && o.value <= 0xff));
+        FUZZ_CHECK(o.value == 0 || (o.value >= 0x20 && o.value <= 0xff && p->value >> 56 == 2));
 }
 
 FUZZ_ORACLE static void check_evtchn(const struct input *in)

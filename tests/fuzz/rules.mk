@@ -9,7 +9,7 @@
 
 FUZZ_CC := clang
 FUZZ_ALL := mb2 elf acpi dmar memmap cmdline boot_modules xenstore guest_walk npt hcall_decode gnttab evtchn \
-            mgmt_decode builder_image insn_mov
+            mgmt_decode builder_image insn_mov vlapic
 FUZZ_TARGETS ?= $(FUZZ_ALL)
 FUZZ_SECONDS ?= 30
 FUZZ_DIR := $(OUT)/tests/fuzz
@@ -26,6 +26,8 @@ fuzz_guest_walk_SRCS := core/svm/guest_walk.c
 fuzz_insn_mov_SRCS := core/svm/insn_mov.c
 # The decode step of every Xen hypercall family: generated headers only.
 fuzz_hcall_decode_SRCS := core/hcall/decode_xen.c core/hcall/decode_tables.c
+# The local APIC's registers, as a guest's MSR accesses drive them.
+fuzz_vlapic_SRCS := core/vlapic/vlapic.c
 # The decode step of the management hypercall: generated headers only.
 fuzz_mgmt_decode_SRCS := core/hcall/decode_mgmt.c
 # The grant-table and event-channel bookkeeping under their unit tests'

@@ -830,6 +830,9 @@ extern const size_t xen_abi_xen_errno_list_count;
     FIELD(X, xen_hvm_pagetable_dying, domid)                                                                       \
     FIELD(X, xen_hvm_pagetable_dying, pad)                                                                         \
     FIELD(X, xen_hvm_pagetable_dying, gpa)                                                                         \
+    SIZE(X, xen_hvm_evtchn_upcall_vector)                                                                          \
+    FIELD(X, xen_hvm_evtchn_upcall_vector, vcpu)                                                                   \
+    FIELD(X, xen_hvm_evtchn_upcall_vector, vector)                                                                 \
     NUM(X, HVM_PARAM_CALLBACK_IRQ)                                                                                 \
     NUM(X, HVM_PARAM_STORE_PFN)                                                                                    \
     NUM(X, HVM_PARAM_STORE_EVTCHN)                                                                                 \

@@ -279,9 +279,13 @@ TEST(hvm_op_order)
     arg.hvm_param.index = HVM_PARAM_CALLBACK_IRQ;
     arg.hvm_param.value = 0x1f | (uint64_t)HVM_PARAM_CALLBACK_TYPE_VECTOR << 56;
     EXPECT_EQ(hcall_decode_hvm_op(&ctx, set, &arg, &o), -XEN_EINVAL);
-    arg.hvm_param.value = 0x20 | (uint64_t)HVM_PARAM_CALLBACK_TYPE_GSI << 56;
+    arg.hvm_param.value = 0x20 | (uint64_t)HVM_PARAM_CALLBACK_TYPE_PCI_INTX << 56;
     EXPECT_EQ(hcall_decode_hvm_op(&ctx, set, &arg, &o), -XEN_EINVAL);
     EXPECT_TRUE(untouched(&o, sizeof(o)));
+    arg.hvm_param.value = 1; /* GSI 1, as Linux sets beside per-vCPU upcall vectors: off */
+    EXPECT_EQ(hcall_decode_hvm_op(&ctx, set, &arg, &o), 0);
+    EXPECT_EQ(o.value, 0);
+    EXPECT_EQ(o.slot, HCALL_HVM_CALLBACK);
     arg.hvm_param.value = 0xf3 | (uint64_t)HVM_PARAM_CALLBACK_TYPE_VECTOR << 56;
     EXPECT_EQ(hcall_decode_hvm_op(&ctx, set, &arg, &o), 0);
     EXPECT_EQ(o.value, 0xf3);
@@ -300,6 +304,29 @@ TEST(hvm_op_order)
     EXPECT_EQ(o.after_lookup, -XEN_EINVAL);
     arg.hvm_param.index = HVM_NR_PARAMS;
     EXPECT_EQ(hcall_decode_hvm_op(&ctx, set, &arg, &o), -XEN_EINVAL);
+}
+
+TEST(hvm_upcall_vector)
+{
+    const uint64_t a[] = { HVMOP_set_evtchn_upcall_vector, 0x1000, 0 };
+    union hcall_arg arg = { .upcall_vector = { ctx.nr_vcpus, 0x0f, { 0 } } };
+    struct hcall_hvm_op o;
+    uint64_t gva;
+
+    EXPECT_EQ(hcall_decode_arg(__HYPERVISOR_hvm_op, a, &gva), sizeof(struct xen_hvm_evtchn_upcall_vector));
+    EXPECT_EQ(gva, 0x1000);
+    memset(&o, 0xa5, sizeof(o));
+    EXPECT_EQ(hcall_decode_hvm_op(&ctx, a, NULL, &o), -XEN_EFAULT);
+    EXPECT_EQ(hcall_decode_hvm_op(&ctx, a, &arg, &o), -XEN_EINVAL); /* vector first, as Xen */
+    arg.upcall_vector.vector = 0x10;
+    EXPECT_EQ(hcall_decode_hvm_op(&ctx, a, &arg, &o), -XEN_ENOENT);
+    EXPECT_TRUE(untouched(&o, sizeof(o)));
+    arg.upcall_vector.vcpu = ctx.nr_vcpus - 1;
+    arg.upcall_vector.vector = 0xf3;
+    EXPECT_EQ(hcall_decode_hvm_op(&ctx, a, &arg, &o), 0);
+    EXPECT_EQ(o.cmd, HVMOP_set_evtchn_upcall_vector);
+    EXPECT_EQ(o.slot, ctx.nr_vcpus - 1);
+    EXPECT_EQ(o.value, 0xf3);
 }
 
 TEST(evtchn_op)
@@ -612,6 +639,7 @@ int main(void)
         TEST_ENTRY(vcpu_records),
         TEST_ENTRY(sched_poll_and_vm_assist),
         TEST_ENTRY(hvm_op_order),
+        TEST_ENTRY(hvm_upcall_vector),
         TEST_ENTRY(evtchn_op),
         TEST_ENTRY(gnttab_op_order),
         TEST_ENTRY(gnttab_copy_element),

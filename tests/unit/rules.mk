@@ -31,3 +31,5 @@ unit_builder_SRCS := domains/builder/image.c domains/builder/image_xz.c domains/
 unit_builder_DEPS := $(wildcard domains/builder/*.h)
 unit_builder_CFLAGS := -Idomains/builder
 unit_builder_LIBS := -llzma
+UNIT_TESTS += vlapic
+unit_vlapic_SRCS := core/vlapic/vlapic.c

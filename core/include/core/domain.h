@@ -18,6 +18,7 @@
 #include "core/spinlock.h"
 #include "core/types.h"
 #include "core/vcpu_arch.h"
+#include "core/vlapic.h"
 #include "idl/sched.h"
 #include "idl/vcpu.h"
 
@@ -69,6 +70,7 @@ struct vcpu {
     struct domain *held[2];             /* other domains its hypercall holds (domain_get): the CPU running it */
     uint64_t *hcall_args;               /* the running hypercall's arguments (hcall_continue): the CPU running it */
     bool hcall_again;                   /* that hypercall continues (hcall_continue): the CPU running it */
+    struct vlapic lapic;                /* its local APIC (vlapic.h says who writes what) */
     struct vcpu_arch arch;
 };
 

@@ -47,6 +47,7 @@ union hcall_arg {
     struct vcpu_register_vcpu_info vcpu_info;
     struct vcpu_register_runstate_memory_area runstate;
     struct xen_hvm_param hvm_param;
+    struct xen_hvm_evtchn_upcall_vector upcall_vector;
     struct evtchn_alloc_unbound alloc_unbound;
     struct evtchn_bind_interdomain bind_interdomain;
     struct evtchn_bind_virq bind_virq;
@@ -179,19 +180,21 @@ int hcall_decode_vm_assist(const uint64_t *a, uint32_t *mask, bool *on) __attrib
 /* hvm_op(cmd, arg). The params' slots in the domain (HCALL_HVM_*). */
 #define HCALL_HVM_CALLBACK 4u /* HVM_PARAM_CALLBACK_IRQ: not a slot, the upcall vector */
 struct hcall_hvm_op {
-    uint32_t cmd;     /* HVMOP_set_param, _get_param or _get_time */
-    uint32_t slot;    /* params: 0 STORE_PFN, 1 STORE_EVTCHN, 2 CONSOLE_PFN, 3 CONSOLE_EVTCHN, or HCALL_HVM_CALLBACK */
+    uint32_t cmd;     /* HVMOP_set_param, _get_param, _get_time or _set_evtchn_upcall_vector */
+    uint32_t slot;    /* params: 0 STORE_PFN, 1 STORE_EVTCHN, 2 CONSOLE_PFN, 3 CONSOLE_EVTCHN, or HCALL_HVM_CALLBACK;
+                         upcall vector: the vCPU, < nr_vcpus */
     uint16_t target;  /* params: the domain, its own id for DOMID_SELF */
     bool foreign;     /* target is not the caller: perform checks it controls it */
     int after_lookup; /* foreign: the error once the target is found, 0 for none */
-    uint64_t value;   /* set_param: the value; the callback's vector (0: off) */
+    uint64_t value;   /* set_param: the value; the callback's vector (0: off); upcall vector: it, >= 0x10 */
     struct xen_hvm_param param; /* params: as given, for the copy back */
 };
 /* -ENOSYS for another command. Params, in Xen's order: -EFAULT, -EINVAL
  * for an index past HVM_NR_PARAMS, (another domain: the lookup, then
  * after_lookup) -EINVAL for an index without a value here or a callback
- * other than a vector >= 0x20, -EPERM for a domain setting its own ring
- * frames. */
+ * other than a vector >= 0x20 or a GSI (taken as 0, off), -EPERM for a
+ * domain setting its own ring frames. Upcall vector: -EFAULT, -EINVAL
+ * for a vector below 0x10, -ENOENT for a vCPU past nr_vcpus. */
 int hcall_decode_hvm_op(const struct hcall_ctx *ctx, const uint64_t *a, const union hcall_arg *arg,
                         struct hcall_hvm_op *out) __attribute__((warn_unused_result));
 

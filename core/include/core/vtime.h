@@ -2,7 +2,8 @@
 /*
  * Guest time, Xen style: each vCPU's pvclock record in its domain's
  * shared-info page (public/xen.h struct vcpu_time_info), and single-shot
- * timers that wake blocked vCPUs (public/vcpu.h).
+ * timers that wake blocked vCPUs (public/vcpu.h); the LAPIC timers'
+ * deadlines expire here too.
  */
 #pragma once
 
@@ -53,3 +54,8 @@ void vtime_runstate_register(struct vcpu *caller, struct vcpu *v, uint64_t gva);
 /* vtime_expire: fire every timer (and poll deadline) due at now; returns the earliest
  * deadline still pending (0 = none). Any CPU, any time. */
 uint64_t vtime_expire(uint64_t now);
+
+/* vtime_slice: slice_ns, or less so that v's turn ends when its next
+ * timer (single-shot or LAPIC) is due, for vtime_expire to fire it; at
+ * least 1 us. Any CPU. */
+uint64_t vtime_slice(struct vcpu *v, uint64_t slice_ns);
