@@ -1103,8 +1103,9 @@ static void seeds_npt(void)
  * the path past the size and copy checks. */
 static void seeds_mgmt_decode(void)
 {
-    static const char *const names[] = { "",         "create", "populate", "copy",    "set_pvh", "sched",
-                                         "affinity", "grant",  "unpause",  "destroy", "info",    "gnttab_seed" };
+    static const char *const names[] = { "",      "create",      "populate",     "copy",    "set_pvh",
+                                         "sched", "affinity",    "grant",        "unpause", "destroy",
+                                         "info",  "gnttab_seed", "ioport_permit" };
     static const size_t sizes[] = {
         0,
         sizeof(struct mgmt_domain_create),
@@ -1118,11 +1119,12 @@ static void seeds_mgmt_decode(void)
         sizeof(struct mgmt_domain_destroy),
         sizeof(struct mgmt_domain_info),
         sizeof(struct mgmt_gnttab_seed),
+        sizeof(struct mgmt_ioport_permit),
     };
     union hcall_mgmt_arg arg;
     struct buf b;
 
-    for (uint32_t cmd = MGMT_DOMAIN_CREATE; cmd <= MGMT_GNTTAB_SEED; cmd++) {
+    for (uint32_t cmd = MGMT_DOMAIN_CREATE; cmd <= MGMT_IOPORT_PERMIT; cmd++) {
         memset(&arg, 0, sizeof(arg));
         arg.populate.domid = 2; /* every target's domid comes first */
         if (cmd == MGMT_DOMAIN_CREATE)
@@ -1135,6 +1137,8 @@ static void seeds_mgmt_decode(void)
             arg.sched.weight = 256;
         if (cmd == MGMT_VCPU_AFFINITY)
             arg.affinity.cpumask = 1;
+        if (cmd == MGMT_IOPORT_PERMIT)
+            arg.ioport = (struct mgmt_ioport_permit){ 2, 0x2f8, 8 };
         if (cmd == MGMT_DOMAIN_INFO)
             arg.info.domid = MGMT_DOMID_SELF; /* the caller's own: no lookup */
         b.n = 0;

@@ -108,6 +108,8 @@ struct domain {
     /* HVM params its toolstack leaves for it to read (xen_hvm.c); 0 until
      * set. Atomic: set by the domain or its controller, read by either. */
     uint64_t hvm_param[DOMAIN_HVM_PARAMS];
+    paddr_t iopm; /* its I/O permission map (vcpu_ioports_permit); 0: none, no port: written only while building */
+    size_t arch_frames;       /* frames of iopm: likewise */
     struct spinlock lock;     /* npt, nr_pages, shared_info_gfn, and a vCPU being initialised (VCPUOP_initialise) */
     unsigned nr_vcpus;        /* set at creation */
     struct spinlock con_lock; /* con_line and con_len: vCPUs of the domain write at once */
