@@ -8,6 +8,8 @@
  *   flood=N      N bytes of filler output first (the log bound is tested)
  *   lines=N      stop after N input lines (default 2); "quit" stops too
  *   wait=S       give up after S seconds without them (default 120)
+ *   break=1      instead, publish an impossible output index (the console
+ *                domain must close this console alone), then end
  * At the end it reports "contest TAG: N lines in all" and exits.
  */
 #include <stdio.h>
@@ -40,7 +42,7 @@ static void flood(unsigned long n)
 
 int main(int argc, char **argv)
 {
-    unsigned long flood_n = 0, want = 2, wait_s = 120, got = 0;
+    unsigned long flood_n = 0, want = 2, wait_s = 120, got = 0, hostile = 0;
     char line[LINE_MAX_LEN], out[LINE_MAX_LEN + 64];
     size_t len = 0;
     uint64_t end;
@@ -55,12 +57,22 @@ int main(int argc, char **argv)
             want = strtoul(argv[i] + 6, NULL, 0);
         else if (!strncmp(argv[i], "wait=", 5))
             wait_s = strtoul(argv[i] + 5, NULL, 0);
+        else if (!strncmp(argv[i], "break=", 6))
+            hostile = strtoul(argv[i] + 6, NULL, 0);
     }
     if ((r = console_open(&con)) != 0) {
         printf("contest %s: TEST FAIL console_open: %ld\n", tag, r);
         return 1;
     }
     printf("contest %s: TEST PASS console_open\n", tag);
+    if (hostile) {
+        /* A producer far more than the ring's size ahead of the consumer. */
+        __atomic_store_n(&con.page->out_prod, con.page->out_cons + 3 * XENCONS_OUT_SIZE, __ATOMIC_RELEASE);
+        (void)evtchn_send(con.port);
+        runtime_sleep_ns(2000 * TIME_NS_PER_MS); /* the console domain sees it while we live */
+        printf("contest %s: broke its ring, ending\n", tag);
+        return 0;
+    }
     flood(flood_n);
     snprintf(out, sizeof(out), "%s ready: type a line\r\n", tag);
     say(out);
