@@ -135,14 +135,14 @@ static const char *build_steps(uint16_t domid, const struct manifest_domain *md,
         return "copy image";
     if ((*r = setup_store_ring(domid, md, cmdline, sizeof(cmdline))) != 0)
         return md->service == SERVICE_XENSTORE ? "XenStore client ring" : "XenStore ring";
-    if ((*r = console_prepare(domid, md)) != 0 || (*r = console_ioports(domid, md)) != 0)
-        return "console ring or ioports";
     if ((*r = write_start_info(domid, md, cmdline)) != 0)
         return "write start_info";
     if ((*r = mgmt(MGMT_VCPU_SET_PVH, &pvh, sizeof(pvh))) != 0)
         return "set entry";
     if ((*r = mgmt(MGMT_DOMAIN_SCHED, &s, sizeof(s))) != 0)
         return "scheduling parameters";
+    if ((*r = console_prepare(domid, md)) != 0 || (*r = console_ioports(domid, md)) != 0)
+        return "console ring or ioports";
     for (unsigned v = 0; v < md->vcpus; v++) {
         struct mgmt_vcpu_affinity a = { .domid = domid, .vcpu = v, .cpumask = manifest_vcpu_cpus(md, v) };
         if ((*r = mgmt(MGMT_VCPU_AFFINITY, &a, sizeof(a))) != 0)
