@@ -5,7 +5,10 @@
 # ($(OUT)/domains/<name>.elf). `make domains` builds them all.
 
 # A domain is a folder of .c/.S files with a main(); list it here.
-DOMAINS := hello builder mgtest hcbench ipctest xenstored xstest console contest
+DOMAINS := hello builder mgtest hcbench ipctest xenstored xstest
+
+# The console domain and its test client (tests/boot/console.scn).
+DOMAINS += console contest
 
 NEWLIB_PREFIX := $(shell build/newlib.sh --prefix $(CC))
 NEWLIB        := $(NEWLIB_PREFIX)/x86_64-elf
