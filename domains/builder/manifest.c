@@ -247,14 +247,15 @@ static void parse_key(struct manifest *m, unsigned line, const char *key, const 
         ok = parse_uint(val, 800, &n) && (d->cap = (unsigned)n, true);
     else if (!strcmp(key, "cpus"))
         ok = *val == '[' ? parse_cpu_list(val, d) : (d->nr_vcpu_cpumasks = 0, parse_cpus(val, &d->cpumask));
+    else if (!strcmp(key, "ioports"))
+        ok = parse_ioports(val, d);
+    else if (!strcmp(key, "service") && !strcmp(val, "console"))
+        ok = (d->service = SERVICE_CONSOLE, true);
     else if (!strcmp(key, "watch_release"))
         ok = (!strcmp(val, "yes") && (d->watch_release = true, true)) ||
              (!strcmp(val, "no") && (d->watch_release = false, true));
     else if (!strcmp(key, "service"))
-        ok = (!strcmp(val, "xenstore") && (d->service = SERVICE_XENSTORE, true)) ||
-             (!strcmp(val, "console") && (d->service = SERVICE_CONSOLE, true));
-    else if (!strcmp(key, "ioports"))
-        ok = parse_ioports(val, d);
+        ok = !strcmp(val, "xenstore") && (d->service = SERVICE_XENSTORE, true);
     else if (!strcmp(key, "on_crash")) {
         ok = true;
         if (!strcmp(val, "destroy"))
