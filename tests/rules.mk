@@ -9,6 +9,11 @@ UNIT_TESTS += fmt cmdline cap
 unit_fmt_SRCS := core/lib/fmt.c
 unit_cmdline_SRCS := core/boot/cmdline.c
 unit_cap_SRCS := core/cap/cap.c
+# The domains' byte rings (the console and XenStore pages): runtime code
+# with no hypercalls, so it builds on the host as it is.
+UNIT_TESTS += bytering
+unit_bytering_SRCS := domains/runtime/bytering.c
+unit_bytering_CFLAGS := -Idomains/runtime/include
 
 UNIT_BINS := $(patsubst %,$(OUT)/tests/unit/%_test,$(UNIT_TESTS))
 UNIT_COMMON := tests/unit/harness.c
@@ -20,7 +25,8 @@ $(OUT)/tests/unit/$(1)_test: tests/unit/$(1)_test.c $$(unit_$(1)_SRCS) $(UNIT_CO
 		$(IDL_HEADERS)
 	@mkdir -p $$(dir $$@)
 	@echo "  HOSTCC  $$@"
-	@$(CC) $(HOST_CFLAGS) -D_POSIX_C_SOURCE=200809L -Itests/unit/include -Icore/include -Itests/unit $(IDL_INCLUDE) -o $$@ \
+	@$(CC) $(HOST_CFLAGS) -D_POSIX_C_SOURCE=200809L -Itests/unit/include -Icore/include -Itests/unit $(IDL_INCLUDE) \
+		$$(unit_$(1)_CFLAGS) -o $$@ \
 		tests/unit/$(1)_test.c $$(unit_$(1)_SRCS) $(UNIT_COMMON)
 endef
 $(foreach t,$(UNIT_TESTS),$(eval $(call unit_rule,$(t))))

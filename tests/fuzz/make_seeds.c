@@ -1152,6 +1152,27 @@ static void seeds_mgmt_decode(void)
     }
 }
 
+/* The console page: a guest's output read in pieces across the 2^32 wrap,
+ * input written back, then an impossible producer index. */
+static void seeds_bytering(void)
+{
+    struct buf b;
+
+    b.n = 0;
+    put32(&b, 0xfffffc00u);
+    put8(&b, 2), put16(&b, 100);
+    for (unsigned i = 0; i < 100; i++)
+        put8(&b, 'a' + i % 26);
+    put8(&b, 3), put16(&b, 60);
+    put8(&b, 4), put16(&b, 200);
+    put8(&b, 5), put16(&b, 5), put(&b, "hello", 5);
+    put8(&b, 0), put16(&b, 0), put32(&b, 0x7fffffffu);
+    put8(&b, 3), put16(&b, 10);
+    put8(&b, 1), put16(&b, 0), put32(&b, 0xfffffc10u);
+    put8(&b, 5), put16(&b, 1), put8(&b, 'x');
+    save("bytering", "exchange_then_broken", &b);
+}
+
 int main(int argc, char **argv)
 {
     if (argc != 2) {
@@ -1171,5 +1192,6 @@ int main(int argc, char **argv)
     seeds_guest_walk();
     seeds_npt();
     seeds_mgmt_decode();
+    seeds_bytering();
     return 0;
 }

@@ -9,7 +9,7 @@
 
 FUZZ_CC := clang
 FUZZ_ALL := mb2 elf acpi dmar memmap cmdline boot_modules xenstore guest_walk npt hcall_decode gnttab evtchn \
-            mgmt_decode
+            mgmt_decode bytering
 FUZZ_TARGETS ?= $(FUZZ_ALL)
 FUZZ_SECONDS ?= 30
 FUZZ_DIR := $(OUT)/tests/fuzz
@@ -42,6 +42,11 @@ fuzz_npt_CFLAGS = -Itests/unit
 fuzz_xenstore_SRCS := $(sort $(wildcard xenstore/*.c))
 fuzz_xenstore_DEPS := $(wildcard xenstore/*.h xenstore/include/xenstore/*.h)
 fuzz_xenstore_CFLAGS = -Ixenstore/include $(IDL_INCLUDE)
+
+# The domains' byte rings (console and XenStore pages), the guest's side hostile.
+fuzz_bytering_SRCS := domains/runtime/bytering.c
+fuzz_bytering_DEPS := domains/runtime/include/mosaic/bytering.h
+fuzz_bytering_CFLAGS = -Idomains/runtime/include
 
 FUZZ_CFLAGS := -std=c11 -g -O1 $(WARN_FLAGS) -fsanitize=fuzzer,address,undefined \
                -fno-sanitize-recover=all -fno-omit-frame-pointer \
