@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: MIT
 # Mosaic: the one entry point.
 #   make            build the core and the boot ISO
-#   make run        install what is missing, build, boot in QEMU (quit: Ctrl-A X)
+#   make run        install what is missing, build, boot in QEMU: the terminal is the
+#                   console domain's COM2 (Ctrl-A x3 switches domains, Ctrl-] x quits)
 #   make test       install what is missing, build, run every test (T=PATTERN: a subset)
 #   make bench      boot-time benchmark
 #   make guest      the Linux guest's kernel and initramfs (from Debian packages)
@@ -25,10 +26,15 @@ include build/guest/rules.mk
 
 ISO := $(OUT)/mosaic.iso
 BOOT_CMDLINE ?=
+# What `make run` boots: the builder, xenstored, the console domain and
+# the domains of RUN_MANIFEST (each image a module named as in it).
+RUN_MANIFEST ?= build/run.manifest
+RUN_DOMAINS := builder xenstored console contest
+ISO_MODULES := $(foreach d,$(RUN_DOMAINS),$(OUT)/domains/$(d).elf::$(d).elf) $(RUN_MANIFEST)::manifest
 
 # The ISO is rebuilt every time: its grub.cfg carries BOOT_CMDLINE.
-iso: $(CORE_ELF) FORCE
-	@build/mkiso.sh $(ISO) $(CORE_ELF) "$(BOOT_CMDLINE)"
+iso: $(CORE_ELF) $(foreach d,$(RUN_DOMAINS),$(OUT)/domains/$(d).elf) FORCE
+	@build/mkiso.sh $(ISO) $(CORE_ELF) "$(BOOT_CMDLINE)" $(ISO_MODULES)
 
 deps:
 	@build/deps.sh $(CC)

@@ -10,9 +10,16 @@
 # Usage: build/qemu.sh run ISO [EXTRA...]
 #        build/qemu.sh batch ISO LOGFILE MONSOCK [EXTRA...]
 #
-# run:   interactive, serial console and monitor on this terminal.
+# run:   interactive: this terminal is COM2, the console domain's user
+#        console (Ctrl-A three times switches between domains there), with
+#        QEMU's monitor behind its escape key, moved from Ctrl-A to Ctrl-]
+#        (-echr) so that Ctrl-A reaches the console domain: Ctrl-] x quits,
+#        Ctrl-] c is the monitor. COM1, the core's log, goes to the file
+#        MOSAIC_RUN_LOG (default: run.log beside the ISO), named at start.
 # batch: no display, COM1 into LOGFILE, HMP monitor on the UNIX socket
 #        MONSOCK; QEMU replaces this script so the caller gets its status.
+#        With MOSAIC_COM2=SOCK, COM2 is a UNIX socket QEMU serves at SOCK
+#        and waits for (the test runner connects, reads and types there).
 #
 # Environment: MOSAIC_SMP (default 2), MOSAIC_MEM (default 2G),
 # MOSAIC_CPU (default EPYC,+svm,+npt,-rdtscp), MOSAIC_ACCEL (default tcg:
@@ -58,15 +65,23 @@ machine=(
 
 case $mode in
 run)
-    echo "mosaic: booting $iso in QEMU (quit: Ctrl-A then X)"
-    exec "${qemu[@]}" "${machine[@]}" -nographic "$@"
+    runlog=${MOSAIC_RUN_LOG:-$(dirname "$iso")/run.log}
+    echo "mosaic: booting $iso in QEMU; the core's log (COM1) goes to $runlog"
+    echo "mosaic: this terminal is COM2, the console domain's: Ctrl-A three times switches domains;"
+    echo "mosaic: QEMU's escape is Ctrl-] (Ctrl-] x quits, Ctrl-] c is its monitor)"
+    exec "${qemu[@]}" "${machine[@]}" -display none -echr 0x1d \
+        -serial "file:$(qarg "$runlog")" -serial mon:stdio "$@"
     ;;
 batch)
     [ $# -ge 2 ] || usage
     log=$1 sock=$2
     shift 2
+    com2=()
+    if [ -n "${MOSAIC_COM2:-}" ]; then
+        com2=(-serial "unix:$(qarg "$MOSAIC_COM2"),server=on,wait=on")
+    fi
     exec "${qemu[@]}" "${machine[@]}" -display none \
-        -serial "file:$(qarg "$log")" \
+        -serial "file:$(qarg "$log")" "${com2[@]}" \
         -monitor "unix:$(qarg "$sock"),server=on,wait=off" "$@"
     ;;
 *)

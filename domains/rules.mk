@@ -7,6 +7,9 @@
 # A domain is a folder of .c/.S files with a main(); list it here.
 DOMAINS := hello builder mgtest hcbench ipctest xenstored xstest pvhtest lapictest
 
+# The console domain and its test client (tests/boot/console.scn).
+DOMAINS += console contest
+
 NEWLIB_PREFIX := $(shell build/newlib.sh --prefix $(CC))
 NEWLIB        := $(NEWLIB_PREFIX)/x86_64-elf
 NEWLIB_STAMP  := $(NEWLIB_PREFIX)/.complete

@@ -9,6 +9,11 @@ UNIT_TESTS += fmt cmdline cap
 unit_fmt_SRCS := core/lib/fmt.c
 unit_cmdline_SRCS := core/boot/cmdline.c
 unit_cap_SRCS := core/cap/cap.c
+# The domains' byte rings (the console and XenStore pages): runtime code
+# with no hypercalls, so it builds on the host as it is.
+UNIT_TESTS += bytering
+unit_bytering_SRCS := domains/runtime/bytering.c
+unit_bytering_CFLAGS := -Idomains/runtime/include
 
 UNIT_BINS := $(patsubst %,$(OUT)/tests/unit/%_test,$(UNIT_TESTS))
 UNIT_COMMON := tests/unit/harness.c

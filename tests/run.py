@@ -11,6 +11,7 @@ Usage: python3 tests/run.py --out build/out [--filter PATTERN] [--jobs N]
 """
 
 import argparse
+import codecs
 import os
 import re
 import shlex
@@ -165,11 +166,16 @@ class Scenario:
             self.env["MOSAIC_" + key.upper()] = rest
         elif key == "qemu":
             self.qemu += shlex.split(rest)
-        elif key == "expect":
+        elif key in ("expect", "expect2"):
             secs, _, regex = rest.partition(" ")
             if float(secs) <= 0 or not regex.strip():
-                raise ValueError("usage: expect <secs> <regex>")
-            self.expects.append((float(secs), re.compile(regex.strip())))
+                raise ValueError("usage: %s <secs> <regex>" % key)
+            self.expects.append(("expect", float(secs), re.compile(regex.strip()), 2 if key == "expect2" else 1))
+        elif key == "send2":
+            if not rest:
+                raise ValueError("usage: send2 <text with \\r, \\n, \\xHH escapes>")
+            text = codecs.decode(rest, "unicode_escape").encode("latin-1")
+            self.expects.append(("send", 0.0, text, 2))
         elif key == "forbid":
             re.compile(rest)
             self.forbid.append(rest)
@@ -198,16 +204,33 @@ class Scenario:
             raise ValueError("unknown keyword %r" % key)
 
     def hard_timeout(self):
-        return sum(secs for secs, _ in self.expects) + HARD_SLACK
+        return sum(secs for _, secs, _, _ in self.expects) + HARD_SLACK
+
+    def uses_com2(self):
+        return any(port == 2 for _, _, _, port in self.expects)
 
 
 # ------------------------------------------------------------- QEMU helpers
 
-class SerialLog:
+class Lines:
+    """Complete lines out of bytes that arrive in pieces."""
+
+    partial = b""
+
+    def lines(self, data, final):
+        chunks = (self.partial + data).split(b"\n")
+        self.partial = chunks.pop()
+        if final and self.partial:
+            chunks.append(self.partial)
+            self.partial = b""
+        return [c.decode(errors="replace").replace("\r", "") for c in chunks]
+
+
+class SerialLog(Lines):
     """Follows QEMU's serial log file and hands out complete lines."""
 
     def __init__(self, path):
-        self.path, self.offset, self.partial = path, 0, b""
+        self.path, self.offset = path, 0
 
     def read(self, final=False):
         try:
@@ -217,12 +240,59 @@ class SerialLog:
         except FileNotFoundError:
             data = b""
         self.offset += len(data)
-        chunks = (self.partial + data).split(b"\n")
-        self.partial = chunks.pop()
-        if final and self.partial:
-            chunks.append(self.partial)
-            self.partial = b""
-        return [c.decode(errors="replace").replace("\r", "") for c in chunks]
+        return self.lines(data, final)
+
+
+class Com2(Lines):
+    """The second serial port, a UNIX socket QEMU serves: lines out, bytes in."""
+
+    def __init__(self, sock_path, log_path):
+        self.sock_path, self.log_path, self.sock = sock_path, log_path, None
+
+    def connect(self, proc, timeout=30):
+        deadline = time.monotonic() + timeout
+        while self.sock is None:
+            s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            try:
+                s.connect(str(self.sock_path))
+                s.setblocking(False)
+                self.sock = s
+            except OSError:
+                s.close()
+                if time.monotonic() > deadline or proc.poll() is not None:
+                    raise
+                time.sleep(0.05)
+        self.log = open(self.log_path, "wb")
+
+    def read(self, final=False):
+        data = b""
+        while self.sock is not None:
+            try:
+                chunk = self.sock.recv(65536)
+            except BlockingIOError:
+                break
+            except OSError:
+                chunk = b""
+            if not chunk:
+                break
+            data += chunk
+        if data:
+            self.log.write(data)
+            self.log.flush()
+        return self.lines(data, final)
+
+    def send(self, data):
+        self.sock.setblocking(True)
+        try:
+            self.sock.sendall(data)
+        finally:
+            self.sock.setblocking(False)
+
+    def close(self):
+        if self.sock is not None:
+            self.sock.close()
+            self.log.close()
+            self.sock = None
 
 
 def monitor(sock_path, commands, timeout=30):
@@ -289,36 +359,65 @@ class BootRun:
         self.name = "boot/" + base
         self.log = out_dir / (base + ".log")
         self.qemu_err = out_dir / (base + ".qemu.log")
+        self.com2_log = out_dir / (base + ".com2.log")
+        self.com2 = None
         self.forbid = [re.compile(p) for p in scn.forbid]
         self.guest_tests = []        # (name, ok, why)
         self.next_expect = 0
+        self.pending = {1: [], 2: []}  # lines not yet looked at by an expectation, per port
         self.proc = None
 
-    def feed(self, lines, now):
+    def send_due(self):
+        """Sends the send2 steps that are next, in order."""
+        expects = self.scn.expects
+        while self.next_expect < len(expects) and expects[self.next_expect][0] == "send":
+            if self.com2 is not None:
+                self.com2.send(expects[self.next_expect][2])
+            self.next_expect += 1
+
+    def feed(self, lines, now, port=1):
         """Checks new serial lines; returns a failure reason or None."""
         for line in lines:
             for pat in self.forbid:
                 if pat.search(line):
-                    return "forbidden /%s/ matched: %s" % (pat.pattern, line)
-            m = GUEST_TEST_RE.search(line)
+                    return "forbidden /%s/ matched%s: %s" % (pat.pattern, " on COM2" if port == 2 else "", line)
+            m = GUEST_TEST_RE.search(line) if port == 1 else None
             if m:
                 self.guest_tests.append((m.group(2), m.group(1) == "PASS", m.group(3) or ""))
-            expects = self.scn.expects
-            if self.next_expect < len(expects) and expects[self.next_expect][1].search(line):
-                self.next_expect += 1
-                self.last_met = now
+            self.pending[port].append(line)
+        # Each port's lines meet that port's expectations in order; lines
+        # of one port wait while the next expectation is on the other.
+        expects = self.scn.expects
+        while self.next_expect < len(expects):
+            _, _, regex, want = expects[self.next_expect]
+            queue = self.pending[want]
+            while queue and not regex.search(queue[0]):
+                queue.pop(0)
+            if not queue:
+                break
+            queue.pop(0)
+            self.next_expect += 1
+            self.last_met = now
+            self.send_due()
         return None
+
+    def feed_all(self, serial, now, final=False):
+        failure = self.feed(serial.read(final=final), now)
+        if not failure and self.com2 is not None:
+            failure = self.feed(self.com2.read(final=final), now, port=2)
+        return failure
 
     def wait_expectations(self, serial, hard_deadline):
         expects = self.scn.expects
+        self.send_due()
         while True:
             now = time.monotonic()
             status = self.proc.poll()
-            failure = self.feed(serial.read(final=status is not None), now)
+            failure = self.feed_all(serial, now, final=status is not None)
             if failure or self.next_expect == len(expects):
                 return failure
-            secs, regex = expects[self.next_expect]
-            what = "expect #%d /%s/" % (self.next_expect + 1, regex.pattern)
+            _, secs, regex, port = expects[self.next_expect]
+            what = "expect%s #%d /%s/" % ("2" if port == 2 else "", self.next_expect + 1, regex.pattern)
             if status is not None:
                 return "QEMU %s while waiting for %s" % (exited(status), what)
             if now > self.last_met + secs:
@@ -331,7 +430,7 @@ class BootRun:
         deadline = min(self.last_met + EXIT_GRACE, hard_deadline)
         while True:
             status = self.proc.poll()
-            failure = self.feed(serial.read(final=status is not None), time.monotonic())
+            failure = self.feed_all(serial, time.monotonic(), final=status is not None)
             if failure:
                 return failure
             if status is not None:
@@ -355,9 +454,14 @@ class BootRun:
 
     def execute(self, running):
         """Boots once; returns (failure reason or None, detail lines, secs)."""
-        for p in (self.log, self.sock):
+        self.pending = {1: [], 2: []}
+        com2_sock = Path(str(self.sock) + ".com2")
+        for p in (self.log, self.sock, com2_sock, self.com2_log):
             p.unlink(missing_ok=True)
         env = dict(os.environ, MOSAIC_SMP=str(self.smp), **self.scn.env)
+        if self.scn.uses_com2():
+            env["MOSAIC_COM2"] = str(com2_sock)
+            self.com2 = Com2(com2_sock, self.com2_log)
         argv = [str(REPO / "build/qemu.sh"), "batch", str(self.iso), str(self.log),
                 str(self.sock)] + self.scn.qemu
         serial = SerialLog(self.log)
@@ -369,7 +473,13 @@ class BootRun:
         running.add(self.proc)
         detail = []
         try:
-            failure = self.wait_expectations(serial, hard_deadline)
+            failure = None
+            if self.com2 is not None:
+                try:
+                    self.com2.connect(self.proc)
+                except OSError as e:
+                    failure = "COM2: cannot connect to %s: %s" % (com2_sock, e)
+            failure = failure or self.wait_expectations(serial, hard_deadline)
             if not failure and self.scn.wx_check:
                 if self.proc.poll() is not None:
                     failure = "monitor-check wx: QEMU had already exited"
@@ -383,7 +493,10 @@ class BootRun:
         finally:
             self.quit()
             running.discard(self.proc)
-        failure = failure or self.feed(serial.read(final=True), time.monotonic())
+        failure = failure or self.feed_all(serial, time.monotonic(), final=True)
+        if self.com2 is not None:
+            self.com2.close()
+            self.com2 = None
         if not failure and any(not ok for _, ok, _ in self.guest_tests):
             failure = "in-guest tests failed"
         if not failure and self.scn.checks:
@@ -423,6 +536,9 @@ def failure_report(run, failure, detail):
     lines = ["FAIL %s: %s" % (run.name, failure)] + detail
     lines.append("  last %d serial lines (%s):" % (TAIL, run.log))
     lines += indent(tail(run.log, TAIL) or ["(nothing)"])
+    if run.com2_log.exists():
+        lines.append("  last %d COM2 lines (%s):" % (TAIL, run.com2_log))
+        lines += indent(tail(run.com2_log, TAIL) or ["(nothing)"])
     said = [l for l in tail(run.qemu_err, TAIL) if not QEMU_NOISE_RE.search(l)]
     if said:
         lines.append("  QEMU said:")

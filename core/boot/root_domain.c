@@ -134,6 +134,9 @@ struct domain *root_domain_build(const struct mb2_info *mbi, const char *core_cm
     if (domain_populate(d, 0, MIB(mib) >> PAGE_SHIFT) != 0)
         panic_refuse("boot: not enough memory for a %llu MiB root domain", (unsigned long long)mib);
     d->caps = CAP_ALL; /* the root of every delegation */
+    /* Every port but the core's own: the root hands them on (idl/mgmt.idl). */
+    if (vcpu_ioports_permit(d, 0, 0x10000) != 0)
+        panic_refuse("boot: no memory for the root domain's I/O permission map");
     if (load_segments(d, &img, file) != 0 || write_start_info(d, mbi) != 0) {
         domain_destroy(d);
         panic_refuse("boot: module 0 '%s' does not fit a %llu MiB root domain", m->cmdline, (unsigned long long)mib);

@@ -321,7 +321,7 @@ void domain_destroy(struct domain *d)
      * free count cannot tell; the boot scenarios compare it at the end). */
     size_t held = d->frames + d->npt.owned + d->npt.tables + d->nr_vcpus + (d->shared_info ? 1 : 0) +
                   (d->evtchn_frames ? evtchn_domain_frames() : 0) + 2u * d->gnttab.nr_frames +
-                  d->gnttab.nr_maptrack_frames,
+                  d->gnttab.nr_maptrack_frames + d->arch_frames,
            freed = d->frames, orphaned; /* its struct's frames: retired by delist below */
 
     /* Every path that frees a domain takes its vCPUs out of the scheduler
@@ -333,6 +333,7 @@ void domain_destroy(struct domain *d)
     for (unsigned i = 0; i < d->nr_vcpus; i++) {
         freed += vcpu_arch_destroy(&d->vcpus[i]);
     }
+    freed += vcpu_ioports_destroy(d);
     /* Before the nested page tables go: frames others still map from its
      * grants are taken out of them, to be freed by the last unmapping. */
     freed += gnttab_domain_destroy(d, &orphaned);

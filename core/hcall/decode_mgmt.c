@@ -14,7 +14,7 @@
 _Static_assert(DOMID_FIRST(mgmt_domain_populate) && DOMID_FIRST(mgmt_domain_copy) && DOMID_FIRST(mgmt_vcpu_set_pvh) &&
                    DOMID_FIRST(mgmt_domain_sched) && DOMID_FIRST(mgmt_vcpu_affinity) && DOMID_FIRST(mgmt_cap_grant) &&
                    DOMID_FIRST(mgmt_domain_unpause) && DOMID_FIRST(mgmt_domain_destroy) &&
-                   DOMID_FIRST(mgmt_domain_info) && DOMID_FIRST(mgmt_gnttab_seed),
+                   DOMID_FIRST(mgmt_domain_info) && DOMID_FIRST(mgmt_gnttab_seed) && DOMID_FIRST(mgmt_ioport_permit),
                "every target's domid comes first");
 
 /* Reserved fields must be zero, so that a later ABI version can give them
@@ -100,6 +100,10 @@ static void decode_fields(const struct hcall_mgmt_ctx *ctx, const union hcall_mg
         o->after_lookup = zero(arg->destroy.reserved, sizeof(arg->destroy.reserved)) ? 0 : inval;
         break;
     case MGMT_DOMAIN_INFO: o->after_lookup = arg->info.reserved0 ? inval : 0; break;
+    case MGMT_IOPORT_PERMIT:
+        o->after_lookup =
+            arg->ioport.nr_ports == 0 || arg->ioport.nr_ports > 0x10000u - arg->ioport.first_port ? inval : 0;
+        break;
     default: o->after_lookup = seed_fields(&arg->gnttab_seed); break;
     }
 }
@@ -118,6 +122,7 @@ size_t hcall_mgmt_arg_size(uint64_t cmd)
     case MGMT_DOMAIN_DESTROY: return sizeof(struct mgmt_domain_destroy);
     case MGMT_DOMAIN_INFO: return sizeof(struct mgmt_domain_info);
     case MGMT_GNTTAB_SEED: return sizeof(struct mgmt_gnttab_seed);
+    case MGMT_IOPORT_PERMIT: return sizeof(struct mgmt_ioport_permit);
     default: return 0;
     }
 }
@@ -132,6 +137,7 @@ static uint64_t cmd_need(uint32_t cmd)
     case MGMT_VCPU_SET_PVH:
     case MGMT_GNTTAB_SEED: return MGMT_CAP_DOMAIN_BUILD;
     case MGMT_CAP_GRANT: return MGMT_CAP_CAP_GRANT;
+    case MGMT_IOPORT_PERMIT: return MGMT_CAP_IOPORT;
     default: return MGMT_CAP_DOMAIN_CONTROL;
     }
 }

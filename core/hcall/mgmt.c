@@ -26,7 +26,8 @@
 #define COPY_CHUNK 512
 
 _Static_assert(MGMT_CAP_DOMAIN_CREATE == CAP_DOMAIN_CREATE && MGMT_CAP_DOMAIN_BUILD == CAP_DOMAIN_BUILD &&
-                   MGMT_CAP_DOMAIN_CONTROL == CAP_DOMAIN_CONTROL && MGMT_CAP_CAP_GRANT == CAP_CAP_GRANT,
+                   MGMT_CAP_DOMAIN_CONTROL == CAP_DOMAIN_CONTROL && MGMT_CAP_CAP_GRANT == CAP_CAP_GRANT &&
+                   MGMT_CAP_IOPORT == CAP_IOPORT,
                "capability bits agree with idl/mgmt.idl");
 _Static_assert(MGMT_GNTTAB_SEED_REFS == GNTTAB_NR_RESERVED_ENTRIES,
                "the refs a toolstack seeds are Xen's reserved ones");
@@ -211,6 +212,21 @@ static int op_gnttab_seed(struct vcpu *v, const uint64_t *a, struct hcall_mgmt_o
     return r ? r : gnttab_domain_seed(d, g->ref, g->grantee, g->gfn, g->flags & MGMT_GNTTAB_SEED_READONLY);
 }
 
+/* I/O ports (idl/mgmt.idl): only ones the caller may reach itself, so the
+ * core's own never leave it and a grant only narrows; only while building,
+ * so no vCPU of d uses the map being written. */
+static int op_ioport_permit(struct vcpu *v, const uint64_t *a, struct hcall_mgmt_op *op, struct domain *d)
+{
+    const struct mgmt_ioport_permit *p = &op->arg.ioport;
+
+    (void)a;
+    if (!vcpu_ioports_held(v->dom, p->first_port, p->nr_ports))
+        return -ERR_PERM;
+    if (d->state != DOMAIN_BUILDING)
+        return -ERR_BUSY;
+    return vcpu_ioports_permit(d, p->first_port, p->nr_ports);
+}
+
 /* The caller's capability, then (for a target) its control of it: -EPERM
  * before -ESRCH, so that a caller without rights learns nothing. */
 static int mgmt_check(struct vcpu *v, const struct hcall_mgmt_op *op, struct domain **d)
@@ -230,7 +246,7 @@ static const mgmt_fn mgmt_table[] = {
     [MGMT_DOMAIN_CREATE] = op_create, [MGMT_DOMAIN_POPULATE] = op_populate, [MGMT_DOMAIN_COPY] = op_copy,
     [MGMT_VCPU_SET_PVH] = op_set_pvh, [MGMT_DOMAIN_SCHED] = op_sched,       [MGMT_VCPU_AFFINITY] = op_affinity,
     [MGMT_CAP_GRANT] = op_cap_grant,  [MGMT_DOMAIN_UNPAUSE] = op_unpause,   [MGMT_DOMAIN_DESTROY] = op_destroy,
-    [MGMT_DOMAIN_INFO] = op_info,     [MGMT_GNTTAB_SEED] = op_gnttab_seed,
+    [MGMT_DOMAIN_INFO] = op_info,     [MGMT_GNTTAB_SEED] = op_gnttab_seed,  [MGMT_IOPORT_PERMIT] = op_ioport_permit,
 };
 
 int64_t hcall_mgmt(struct vcpu *v, const uint64_t *a)

@@ -64,6 +64,66 @@ static void svm_global_init(void)
         msrpm_allow(pm, msr_passthrough[i]);
 }
 
+/*
+ * The ports the core drives itself, never given to a domain (each would
+ * let a domain disturb the core or end the machine): the PICs (masked at
+ * boot: unmasked they would raise legacy interrupts in the core), the PIT
+ * and port 0x61 (its channel 2 gate: the clock calibration), the
+ * isa-debug-exit port (test.exit ends QEMU through it), COM1 (the core's
+ * log and console_io) and PCI configuration (device BARs, bus mastering
+ * and MSIs are the core's to confine with the IOMMU; 0xcf9 resets).
+ */
+static const struct {
+    uint16_t first, nr;
+} core_ports[] = { { 0x20, 2 }, { 0x40, 4 }, { 0x61, 1 }, { 0xa0, 2 }, { 0xf4, 4 }, { 0x3f8, 8 }, { 0xcf8, 8 } };
+
+static bool core_port(uint32_t port)
+{
+    for (unsigned i = 0; i < ARRAY_SIZE(core_ports); i++)
+        if (port - core_ports[i].first < core_ports[i].nr)
+            return true;
+    return false;
+}
+
+/* One bit per port, set: intercepted (APM vol. 2, 15.10.1). */
+bool vcpu_ioports_held(const struct domain *d, uint32_t first, uint32_t nr)
+{
+    const uint8_t *pm = d->iopm ? phys_to_virt(d->iopm) : NULL;
+
+    for (uint32_t p = first; p - first < nr; p++)
+        if (!pm || p > 0xffff || (pm[p / 8] >> (p % 8)) & 1)
+            return false;
+    return true;
+}
+
+int vcpu_ioports_permit(struct domain *d, uint32_t first, uint32_t nr)
+{
+    uint8_t *pm;
+
+    if (!d->iopm) {
+        if (frame_alloc_range(IOPM_PAGES, 1, 0, &d->iopm) != 0)
+            return -ERR_NOMEM;
+        d->arch_frames = IOPM_PAGES;
+        memset(phys_to_virt(d->iopm), 0xff, IOPM_PAGES * PAGE_SIZE);
+        for (unsigned i = 0; i < d->nr_vcpus; i++)
+            svm_vcpu(&d->vcpus[i])->vmcb->control.iopm_base = d->iopm;
+    }
+    pm = phys_to_virt(d->iopm);
+    for (uint32_t p = first; p - first < nr && p <= 0xffff; p++)
+        if (!core_port(p))
+            pm[p / 8] &= (uint8_t) ~(1u << (p % 8));
+    return 0;
+}
+
+size_t vcpu_ioports_destroy(struct domain *d)
+{
+    if (!d->iopm)
+        return 0;
+    frame_free_range(d->iopm, IOPM_PAGES);
+    d->iopm = 0;
+    return IOPM_PAGES;
+}
+
 void vcpu_cpu_init(void)
 {
     struct percpu *pc = this_cpu();

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "console.h"
 #include "idl/mgmt.h"
 #include "acpi.h"
 #include "image.h"
@@ -217,6 +218,8 @@ static const char *build_steps(uint16_t domid, const struct manifest_domain *md,
         return "set entry";
     if ((*r = mgmt(MGMT_DOMAIN_SCHED, &s, sizeof(s))) != 0)
         return "scheduling parameters";
+    if ((*r = console_prepare(domid, md)) != 0 || (*r = console_ioports(domid, md)) != 0)
+        return "console ring or ioports";
     for (unsigned v = 0; v < md->vcpus; v++) {
         struct mgmt_vcpu_affinity a = { .domid = domid, .vcpu = v, .cpumask = manifest_vcpu_cpus(md, v) };
         if ((*r = mgmt(MGMT_VCPU_AFFINITY, &a, sizeof(a))) != 0)
@@ -228,12 +231,17 @@ static const char *build_steps(uint16_t domid, const struct manifest_domain *md,
         return "caps";
     if (store_active() && md->service != SERVICE_XENSTORE && (*r = store_introduce(domid, md->name)) != 0)
         return "XenStore introduction";
+    if (store_active() && md->service != SERVICE_XENSTORE &&
+        ((*r = store_domain_nodes(domid, md->vcpus, md->memory_mib << 10)) != 0 ||
+         (*r = console_introduce(domid)) != 0))
+        return "XenStore nodes";
     if (store_active() && md->watch_release && (*r = store_allow_release_watch(domid)) != 0)
         return "watch_release";
     if ((*r = mgmt(MGMT_DOMAIN_UNPAUSE, &u, sizeof(u))) != 0)
         return "unpause";
     if (md->service == SERVICE_XENSTORE)
         store_service_started();
+    console_service_started(md);
     return NULL;
 }
 
@@ -256,7 +264,7 @@ static int build_domain(const struct manifest_domain *md)
     memset(&c, 0, sizeof(c));
     strncpy(c.name, md->name, sizeof(c.name) - 1);
     c.nr_vcpus = md->vcpus;
-    c.max_pages = md->memory_mib << 8;
+    c.max_pages = (md->memory_mib << 8) + console_extra_pages(md);
     if ((r = mgmt(MGMT_DOMAIN_CREATE, &c, sizeof(c))) != 0) {
         printf("builder: %s: create refused for %llu MiB, %u vCPU%s: %s\n", md->name,
                (unsigned long long)md->memory_mib, md->vcpus, md->vcpus == 1 ? "" : "s", errname(r));
@@ -394,6 +402,24 @@ static void start(const struct manifest_domain *md, struct watched *watch, unsig
         watch[(*nwatch)++] = (struct watched){ md, domid, 0 };
 }
 
+/* Builds the one domain of service kind (a second is refused); either
+ * is left out of the build of the others that follows. */
+static void build_service(struct manifest *m, unsigned kind, struct watched *watch, unsigned *nwatch, unsigned *started)
+{
+    for (unsigned i = 0, found = 0; i < m->count; i++) {
+        struct manifest_domain *d = &m->dom[i];
+        if (!d->valid || d->service != kind)
+            continue;
+        d->valid = false; /* not again below */
+        if (found++) {
+            printf("builder: %s: a second %s domain; not built\n", d->name,
+                   kind == SERVICE_CONSOLE ? "console" : "XenStore");
+            continue;
+        }
+        start(d, watch, nwatch, started);
+    }
+}
+
 int main(void)
 {
     const struct runtime_module *mod = find_module("manifest");
@@ -409,18 +435,10 @@ int main(void)
         return 0;
     }
     manifest_parse(mod->data, mod->size, &m);
-    /* The store first, so that every other domain can be introduced. */
-    for (unsigned i = 0, stores = 0; i < m.count; i++) {
-        if (!m.dom[i].valid || m.dom[i].service != SERVICE_XENSTORE)
-            continue;
-        if (stores++) {
-            printf("builder: %s: a second XenStore domain; not built\n", m.dom[i].name);
-            m.dom[i].valid = false;
-            continue;
-        }
-        start(&m.dom[i], watch, &nwatch, &started);
-        m.dom[i].valid = false; /* not again below */
-    }
+    /* The store first, so that every other domain can be introduced;
+     * then the console domain, so that every other domain gets a console. */
+    build_service(&m, SERVICE_XENSTORE, watch, &nwatch, &started);
+    build_service(&m, SERVICE_CONSOLE, watch, &nwatch, &started);
     for (unsigned i = 0; i < m.count; i++)
         if (m.dom[i].valid)
             start(&m.dom[i], watch, &nwatch, &started);

@@ -128,10 +128,8 @@ static const struct {
     const char *name;
     uint64_t bit;
 } cap_names[] = {
-    { "create", MGMT_CAP_DOMAIN_CREATE },
-    { "build", MGMT_CAP_DOMAIN_BUILD },
-    { "control", MGMT_CAP_DOMAIN_CONTROL },
-    { "grant", MGMT_CAP_CAP_GRANT },
+    { "create", MGMT_CAP_DOMAIN_CREATE }, { "build", MGMT_CAP_DOMAIN_BUILD }, { "control", MGMT_CAP_DOMAIN_CONTROL },
+    { "grant", MGMT_CAP_CAP_GRANT },      { "ioport", MGMT_CAP_IOPORT },
 };
 
 /* The bit a capability's name stands for; 0 for no capability. */
@@ -164,7 +162,8 @@ static void parse_caps(struct manifest *m, unsigned line, const char *v, uint64_
         bit = cap_bit(word);
         if (!bit) {
             snprintf(detail, sizeof(detail),
-                     "'%s' (want none alone, or some of create, build, control, grant separated by commas)", word);
+                     "'%s' (want none alone, or some of create, build, control, grant, ioport separated by commas)",
+                     word);
             error(m, line, "unknown capability in 'caps'", detail);
             return;
         }
@@ -174,6 +173,50 @@ static void parse_caps(struct manifest *m, unsigned line, const char *v, uint64_
         v += len + 1;
     }
     *caps = set;
+}
+
+/* One hex port range of the ioports key, "FIRST-LAST" or "PORT", maybe
+ * in quotes; at most MANIFEST_MAX_IOPORTS of them. */
+static bool parse_ioport_range(const char *w, size_t len, struct manifest_domain *d)
+{
+    char buf[24], *end;
+    unsigned long first, last;
+
+    while (len && (*w == ' ' || *w == '"'))
+        w++, len--;
+    while (len && (w[len - 1] == ' ' || w[len - 1] == '"'))
+        len--;
+    if (!len || len >= sizeof(buf) || d->nr_ioports == MANIFEST_MAX_IOPORTS)
+        return false;
+    memcpy(buf, w, len);
+    buf[len] = '\0';
+    first = strtoul(buf, &end, 16);
+    last = *end == '-' ? strtoul(end + 1, &end, 16) : first;
+    if (end == buf || *end || last < first || last > 0xffff || !isxdigit((unsigned char)buf[0]))
+        return false;
+    d->ioports[d->nr_ioports].first = (uint16_t)first;
+    d->ioports[d->nr_ioports++].nr = (uint32_t)(last - first + 1);
+    return true;
+}
+
+/* xl's ioports: ranges separated by commas, or xl's list of them. */
+static bool parse_ioports(const char *v, struct manifest_domain *d)
+{
+    size_t n = strlen(v);
+
+    d->nr_ioports = 0;
+    if (n >= 2 && v[0] == '[' && v[n - 1] == ']')
+        v++, n -= 2;
+    for (;;) {
+        size_t len = strcspn(v, ",");
+        if (len > n)
+            len = n;
+        if (!parse_ioport_range(v, len, d))
+            return false;
+        if (len == n)
+            return true;
+        v += len + 1, n -= len + 1;
+    }
 }
 
 static bool copy_text(char *dst, size_t n, const char *v)
@@ -229,6 +272,10 @@ static void parse_key(struct manifest *m, unsigned line, const char *key, const 
         ok = parse_uint(val, 800, &n) && (d->cap = (unsigned)n, true);
     else if (!strcmp(key, "cpus"))
         ok = *val == '[' ? parse_cpu_list(val, d) : (d->nr_vcpu_cpumasks = 0, parse_cpus(val, &d->cpumask));
+    else if (!strcmp(key, "ioports"))
+        ok = parse_ioports(val, d);
+    else if (!strcmp(key, "service") && !strcmp(val, "console"))
+        ok = (d->service = SERVICE_CONSOLE, true);
     else if (!strcmp(key, "watch_release"))
         ok = (!strcmp(val, "yes") && (d->watch_release = true, true)) ||
              (!strcmp(val, "no") && (d->watch_release = false, true));

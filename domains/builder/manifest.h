@@ -33,6 +33,13 @@
  *                          # domain gets a store ring and is introduced to it
  *   watch_release = yes    # it may watch XenStore's @releaseDomain (as Xen's
  *                          # toolstack allows a driver domain); default no
+ *   service = console      # this domain is the console domain (domains/console):
+ *                          # built right after the XenStore; every domain
+ *                          # built after it gets a console ring it serves
+ *   ioports = 2f8-2ff      # I/O ports its vCPUs reach directly (xl's form,
+ *                          # hex: FIRST-LAST or one port; several comma-
+ *                          # separated, or xl's list ["2f8-2ff", "3e8"]);
+ *                          # only ports the builder may reach (not the core's)
  *
  * Every error names the line and the key; a domain with an error is not
  * built, the others are. The keys under a refused section header (bad,
@@ -48,6 +55,7 @@
 #define MANIFEST_NAME_MAX    32
 #define MANIFEST_TEXT_MAX    256
 #define MANIFEST_MAX_VCPUS   8
+#define MANIFEST_MAX_IOPORTS 4
 
 enum manifest_action { ACTION_DESTROY, ACTION_RESTART, ACTION_PRESERVE };
 
@@ -66,7 +74,12 @@ struct manifest_domain {
     unsigned nr_vcpu_cpumasks;                 /* entries in that list; 0 without one */
     enum manifest_action on_poweroff, on_reboot, on_crash;
     uint64_t caps; /* MGMT_CAP_* bits to grant; 0 = none */
-    enum { SERVICE_NONE, SERVICE_XENSTORE } service;
+    enum { SERVICE_NONE, SERVICE_XENSTORE, SERVICE_CONSOLE } service;
+    struct {
+        uint16_t first;
+        uint32_t nr;
+    } ioports[MANIFEST_MAX_IOPORTS]; /* from the ioports key */
+    unsigned nr_ioports;
     bool watch_release; /* may see @releaseDomain events */
     unsigned line;      /* where its section starts */
     bool valid;         /* no error was found in its section */

@@ -21,6 +21,7 @@ static struct xenbus xb;
 static uint16_t store_domid;
 static evtchn_port_t ring_port;
 static int started;
+static uint16_t self_domid;
 static char release_perms[160]; /* @releaseDomain's permissions: "n<builder>", then "r<domid>" each */
 static size_t release_len;
 
@@ -40,6 +41,7 @@ long store_service_args(uint16_t xs_domid, char *args, size_t cap)
         return r;
     }
     store_domid = xs_domid;
+    self_domid = self.domid;
     release_len = (size_t)snprintf(release_perms, sizeof(release_perms), "n%u", self.domid) + 1;
     snprintf(args, cap, " priv=%u:%u:%u", self.domid, ref, ring_port);
     return 0;
@@ -103,4 +105,90 @@ long store_allow_release_watch(uint16_t domid)
         return -28; /* ENOSPC: no room for more watchers */
     release_len += (size_t)n + 1;
     return xenbus_set_perms(&xb, 0, "@releaseDomain", release_perms, release_len);
+}
+
+struct xenbus *store_xenbus(void)
+{
+    return started ? &xb : NULL;
+}
+
+/* Each of n paths (under base) made, with the value given or empty. */
+static long write_nodes(const char *base, const char *const kv[][2], unsigned n)
+{
+    char path[96];
+    long r = 0;
+
+    for (unsigned i = 0; i < n && r == 0; i++) {
+        snprintf(path, sizeof(path), "%s/%s", base, kv[i][0]);
+        r = xenbus_write(&xb, 0, path, kv[i][1]);
+    }
+    return r;
+}
+
+/*
+ * What libxl writes for every domU (libxl__domain_make, the build's
+ * memory and vCPU nodes) and Linux's xenbus reads or writes at start:
+ * its id, its /vm path (with no UUIDs, one made from the id), the
+ * directories backends and the guest write under, the control nodes
+ * (Linux writes its feature-* answers there and watches shutdown and
+ * sysrq), the platform features, memory in KiB and each vCPU online.
+ * Created by the builder under the domain's home, so the domain owns
+ * them as it owns its home; /vm/<uuid> is the builder's, readable by it.
+ */
+long store_domain_nodes(uint16_t domid, unsigned vcpus, uint64_t memory_kib)
+{
+    static const char *const dirs[][2] = {
+        { "device", "" },
+        { "data", "" },
+        { "drivers", "" },
+        { "feature", "" },
+        { "attr", "" },
+        { "error", "" },
+        { "control/shutdown", "" },
+        { "control/sysrq", "" },
+        { "control/feature-poweroff", "" },
+        { "control/feature-reboot", "" },
+        { "control/feature-suspend", "" },
+        { "control/platform-feature-multiprocessor-suspend", "1" },
+        { "control/platform-feature-xs_reset_watches", "1" },
+    };
+    char home[32], id[8], kib[24], vm[64], port_s[24], ref_s[16], perms[16];
+    const char *const facts[][2] = { { "domid", id },
+                                     { "vm", vm },
+                                     { "memory/static-max", kib },
+                                     { "memory/target", kib },
+                                     { "store/port", port_s },
+                                     { "store/ring-ref", ref_s } };
+    uint64_t port = 0;
+    long r;
+    int n;
+
+    snprintf(home, sizeof(home), "/local/domain/%u", domid);
+    snprintf(id, sizeof(id), "%u", domid);
+    snprintf(kib, sizeof(kib), "%llu", (unsigned long long)memory_kib);
+    snprintf(vm, sizeof(vm), "/vm/00000000-0000-0000-0000-%012x", domid);
+    snprintf(ref_s, sizeof(ref_s), "%u", STORE_GFN);
+    if ((r = hvm_param_get(domid, HVM_PARAM_STORE_EVTCHN, &port)) != 0)
+        return r;
+    snprintf(port_s, sizeof(port_s), "%llu", (unsigned long long)port);
+    if ((r = write_nodes(home, dirs, sizeof(dirs) / sizeof(dirs[0]))) != 0 ||
+        (r = write_nodes(home, facts, sizeof(facts) / sizeof(facts[0]))) != 0)
+        return r;
+    for (unsigned v = 0; v < vcpus && r == 0; v++) {
+        char path[64];
+        snprintf(path, sizeof(path), "%s/cpu/%u/availability", home, v);
+        r = xenbus_write(&xb, 0, path, "online");
+    }
+    if (r || (r = xenbus_mkdir(&xb, 0, vm)) != 0)
+        return r;
+    n = snprintf(perms, sizeof(perms), "n%u", self_domid) + 1;
+    n += snprintf(perms + n, sizeof(perms) - (size_t)n, "r%u", domid) + 1;
+    if ((r = xenbus_set_perms(&xb, 0, vm, perms, (size_t)n)) != 0)
+        return r;
+    {
+        char uuid[40];
+        const char *const vmkv[][2] = { { "uuid", uuid }, { "domid", id } };
+        snprintf(uuid, sizeof(uuid), "%s", vm + 4);
+        return write_nodes(vm, vmkv, 2);
+    }
 }

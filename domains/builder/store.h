@@ -10,6 +10,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+struct xenbus;
+
 /* The store page of every domain the builder makes, and its grant ref. */
 #define STORE_GFN 3 /* 0x3000: after start_info (0x1000) and the command line (0x2000) */
 #define STORE_REF 1 /* GNTTAB_RESERVED_XENSTORE */
@@ -37,3 +39,13 @@ long store_introduce(uint16_t domid, const char *name);
 /* store_allow_release_watch: domid may see @releaseDomain events (the
  * special node's permissions grow by "r<domid>"). */
 long store_allow_release_watch(uint16_t domid);
+
+/* store_xenbus: the builder's connection to the store once it runs, or NULL. */
+struct xenbus *store_xenbus(void);
+
+/* store_domain_nodes: after store_introduce, the nodes libxl writes for
+ * every domU and Linux's xenbus expects: domid, vm, device/, control/
+ * (with the platform features), memory/target and static-max (KiB),
+ * cpu/N/availability = online for each of its vcpus, store/port and
+ * store/ring-ref. */
+long store_domain_nodes(uint16_t domid, unsigned vcpus, uint64_t memory_kib);

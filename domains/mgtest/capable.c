@@ -27,10 +27,11 @@
 #define FILL_GFN    0x10000ull    /* where the child is filled up to its quota */
 #define UNPOPULATED 0x100000ull   /* a guest-physical address the child never has */
 #define COPY_MAX    (16ull << 20) /* idl/mgmt.idl: at most 16 MiB per call */
-#define CAP_UNKNOWN (1ull << 4)   /* a bit no capability has */
-#define CAP_ALL     (MGMT_CAP_DOMAIN_CREATE | MGMT_CAP_DOMAIN_BUILD | MGMT_CAP_DOMAIN_CONTROL | MGMT_CAP_CAP_GRANT)
-#define GONE_WAIT   (10 * TIME_NS_PER_MS) /* between looks at a destroyed child */
-#define GONE_LOOKS  500u
+#define CAP_UNKNOWN (1ull << 5)   /* a bit no capability has */
+#define CAP_ALL \
+    (MGMT_CAP_DOMAIN_CREATE | MGMT_CAP_DOMAIN_BUILD | MGMT_CAP_DOMAIN_CONTROL | MGMT_CAP_CAP_GRANT | MGMT_CAP_IOPORT)
+#define GONE_WAIT  (10 * TIME_NS_PER_MS) /* between looks at a destroyed child */
+#define GONE_LOOKS 500u
 
 /* Every command but create names its target first: aimed_at() relies on it. */
 _Static_assert(offsetof(struct mgmt_domain_populate, domid) == 0 && offsetof(struct mgmt_domain_copy, domid) == 0 &&
@@ -404,6 +405,31 @@ static void test_grant(void)
     grant("mgmt_grant_to_no_domain", MGTEST_NO_DOMAIN, MGMT_CAP_DOMAIN_CREATE, XEN_ESRCH);
 }
 
+/* ---- I/O ports ---- */
+
+static void ioport(const char *name, uint16_t domid, uint16_t first, uint32_t nr, long want)
+{
+    struct mgmt_ioport_permit p = { domid, first, nr };
+
+    mgtest_expect(name, want, mgtest_call(MGMT_IOPORT_PERMIT, &p, sizeof(p), want));
+}
+
+/* Holding ioport and the ports 0x2f8-0x2ff (the manifest's ioports):
+ * those, or some, go to the child (its map made once, freed with it: the
+ * frame count at the end says so); a port outside them, the core's COM1,
+ * an empty or too long range, a domain that is not there, are refused. */
+static void test_ioport(void)
+{
+    ioport("mgmt_ioport_child", child, 0x2f8, 8, 0);
+    ioport("mgmt_ioport_child_again", child, 0x2fc, 2, 0);
+    ioport("mgmt_ioport_not_held", child, 0x2f0, 16, XEN_EPERM);
+    ioport("mgmt_ioport_core_com1", child, 0x3f8, 8, XEN_EPERM);
+    ioport("mgmt_ioport_test_exit", child, 0xf4, 1, XEN_EPERM);
+    ioport("mgmt_ioport_empty", child, 0x2f8, 0, XEN_EINVAL);
+    ioport("mgmt_ioport_past_last", child, 0xffff, 2, XEN_EINVAL);
+    ioport("mgmt_ioport_no_domain", MGTEST_NO_DOMAIN, 0x2f8, 1, XEN_ESRCH);
+}
+
 /* ---- reserved fields ---- */
 
 /* Each reserved field set in turn, in a request that would otherwise
@@ -552,6 +578,7 @@ void mgtest_capable(void)
     test_start();
     test_sched();
     test_grant();
+    test_ioport();
     test_reserved();
     mgtest_hvm_self();
     mgtest_toolstack(child);

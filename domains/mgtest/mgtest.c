@@ -188,6 +188,13 @@ static void fill_gnttab_seed(union mgmt_arg *a)
     a->gnttab_seed.gfn = 0x100; /* in our RAM */
 }
 
+static void fill_ioport(union mgmt_arg *a)
+{
+    a->ioport.domid = mgtest_domid;
+    a->ioport.first_port = 0x2f8;
+    a->ioport.nr_ports = 8;
+}
+
 const struct mgtest_command mgtest_commands[] = {
     { "domain_create", MGMT_DOMAIN_CREATE, sizeof(struct mgmt_domain_create), fill_create },
     { "domain_populate", MGMT_DOMAIN_POPULATE, sizeof(struct mgmt_domain_populate), fill_populate },
@@ -200,6 +207,7 @@ const struct mgtest_command mgtest_commands[] = {
     { "domain_destroy", MGMT_DOMAIN_DESTROY, sizeof(struct mgmt_domain_destroy), fill_destroy },
     { "domain_info", MGMT_DOMAIN_INFO, sizeof(struct mgmt_domain_info), fill_info },
     { "gnttab_seed", MGMT_GNTTAB_SEED, sizeof(struct mgmt_gnttab_seed), fill_gnttab_seed },
+    { "ioport_permit", MGMT_IOPORT_PERMIT, sizeof(struct mgmt_ioport_permit), fill_ioport },
 };
 const size_t mgtest_nr_commands = sizeof(mgtest_commands) / sizeof(mgtest_commands[0]);
 
@@ -376,7 +384,9 @@ static void test_info_other(void)
  * MGMT_DOMAIN_INFO: a valid DOMID_SELF request must not be answered. */
 static void test_nosys_commands(void)
 {
-    const uint64_t cmds[] = { 0, 12, 1000, (1ull << 32) + 1, (1ull << 32) + MGMT_DOMAIN_INFO, UINT64_MAX };
+    const uint64_t cmds[] = {
+        0, MGMT_IOPORT_PERMIT + 1, 1000, (1ull << 32) + 1, (1ull << 32) + MGMT_DOMAIN_INFO, UINT64_MAX
+    };
     const struct mgtest_command *info = mgtest_command(MGMT_DOMAIN_INFO);
     char name[48];
 
@@ -451,7 +461,8 @@ static unsigned many_count = 200; /* count=N, for mode=many */
 /* The capabilities each mode's manifest grants. */
 static const uint64_t mode_caps[] = {
     [MODE_DENIED] = 0,
-    [MODE_CAPABLE] = MGMT_CAP_DOMAIN_CREATE | MGMT_CAP_DOMAIN_BUILD | MGMT_CAP_DOMAIN_CONTROL | MGMT_CAP_CAP_GRANT,
+    [MODE_CAPABLE] =
+        MGMT_CAP_DOMAIN_CREATE | MGMT_CAP_DOMAIN_BUILD | MGMT_CAP_DOMAIN_CONTROL | MGMT_CAP_CAP_GRANT | MGMT_CAP_IOPORT,
     [MODE_NARROW] = MGMT_CAP_DOMAIN_CREATE | MGMT_CAP_DOMAIN_CONTROL | MGMT_CAP_CAP_GRANT,
     [MODE_RACE] = MGMT_CAP_DOMAIN_CREATE | MGMT_CAP_DOMAIN_BUILD | MGMT_CAP_DOMAIN_CONTROL,
     [MODE_CREATE_RACE] = MGMT_CAP_DOMAIN_CREATE | MGMT_CAP_DOMAIN_BUILD | MGMT_CAP_DOMAIN_CONTROL,

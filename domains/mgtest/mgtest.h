@@ -32,6 +32,7 @@ union mgmt_arg {
     struct mgmt_domain_destroy destroy;
     struct mgmt_domain_info info;
     struct mgmt_gnttab_seed gnttab_seed;
+    struct mgmt_ioport_permit ioport;
     uint8_t bytes[128];
 };
 

@@ -88,6 +88,14 @@
  * (zero past the input).
  */
 
+/*
+ * bytering: the console page's indices' start (u32), then operations of an
+ * opcode byte (modulo 6) and a length (u16, modulo 1089): 0 the guest sets
+ * out_prod (u32), 1 it sets in_cons (u32), 2 it produces length bytes
+ * (then in the input), 3 the console domain reads, 4 peeks, 5 writes
+ * length bytes (then in the input) onto the in ring.
+ */
+
 struct fuzz_in {
     const uint8_t *p;
     size_t left;

@@ -1179,8 +1179,9 @@ static void seeds_npt(void)
  * the path past the size and copy checks. */
 static void seeds_mgmt_decode(void)
 {
-    static const char *const names[] = { "",         "create", "populate", "copy",    "set_pvh", "sched",
-                                         "affinity", "grant",  "unpause",  "destroy", "info",    "gnttab_seed" };
+    static const char *const names[] = { "",      "create",      "populate",     "copy",    "set_pvh",
+                                         "sched", "affinity",    "grant",        "unpause", "destroy",
+                                         "info",  "gnttab_seed", "ioport_permit" };
     static const size_t sizes[] = {
         0,
         sizeof(struct mgmt_domain_create),
@@ -1194,11 +1195,12 @@ static void seeds_mgmt_decode(void)
         sizeof(struct mgmt_domain_destroy),
         sizeof(struct mgmt_domain_info),
         sizeof(struct mgmt_gnttab_seed),
+        sizeof(struct mgmt_ioport_permit),
     };
     union hcall_mgmt_arg arg;
     struct buf b;
 
-    for (uint32_t cmd = MGMT_DOMAIN_CREATE; cmd <= MGMT_GNTTAB_SEED; cmd++) {
+    for (uint32_t cmd = MGMT_DOMAIN_CREATE; cmd <= MGMT_IOPORT_PERMIT; cmd++) {
         memset(&arg, 0, sizeof(arg));
         arg.populate.domid = 2; /* every target's domid comes first */
         if (cmd == MGMT_DOMAIN_CREATE)
@@ -1211,6 +1213,8 @@ static void seeds_mgmt_decode(void)
             arg.sched.weight = 256;
         if (cmd == MGMT_VCPU_AFFINITY)
             arg.affinity.cpumask = 1;
+        if (cmd == MGMT_IOPORT_PERMIT)
+            arg.ioport = (struct mgmt_ioport_permit){ 2, 0x2f8, 8 };
         if (cmd == MGMT_DOMAIN_INFO)
             arg.info.domid = MGMT_DOMID_SELF; /* the caller's own: no lookup */
         b.n = 0;
@@ -1222,6 +1226,27 @@ static void seeds_mgmt_decode(void)
         put(&b, &arg, sizes[cmd]);
         save("mgmt_decode", names[cmd], &b);
     }
+}
+
+/* The console page: a guest's output read in pieces across the 2^32 wrap,
+ * input written back, then an impossible producer index. */
+static void seeds_bytering(void)
+{
+    struct buf b;
+
+    b.n = 0;
+    put32(&b, 0xfffffc00u);
+    put8(&b, 2), put16(&b, 100);
+    for (unsigned i = 0; i < 100; i++)
+        put8(&b, 'a' + i % 26);
+    put8(&b, 3), put16(&b, 60);
+    put8(&b, 4), put16(&b, 200);
+    put8(&b, 5), put16(&b, 5), put(&b, "hello", 5);
+    put8(&b, 0), put16(&b, 0), put32(&b, 0x7fffffffu);
+    put8(&b, 3), put16(&b, 10);
+    put8(&b, 1), put16(&b, 0), put32(&b, 0xfffffc10u);
+    put8(&b, 5), put16(&b, 1), put8(&b, 'x');
+    save("bytering", "exchange_then_broken", &b);
 }
 
 int main(int argc, char **argv)
@@ -1243,5 +1268,6 @@ int main(int argc, char **argv)
     seeds_guest_walk();
     seeds_npt();
     seeds_mgmt_decode();
+    seeds_bytering();
     return 0;
 }

@@ -37,7 +37,7 @@ FUZZ_ORACLE static bool zeros(const void *p, size_t n)
 
 FUZZ_ORACLE static size_t ref_size(uint64_t cmd)
 {
-    static const size_t sizes[] = { 0, 56, 24, 32, 16, 8, 16, 16, 8, 8, 72, 24 };
+    static const size_t sizes[] = { 0, 56, 24, 32, 16, 8, 16, 16, 8, 8, 72, 24, 8 };
 
     return cmd < sizeof(sizes) / sizeof(sizes[0]) ? sizes[cmd] : 0;
 }
@@ -104,6 +104,11 @@ FUZZ_ORACLE static void ref_fields(const struct input *in, struct want *w)
         if (g->info.domid == MGMT_DOMID_SELF)
             w->check = HCALL_MGMT_CHECK_NONE;
         w->after_lookup = g->info.reserved0 ? inval : 0;
+        break;
+    case MGMT_IOPORT_PERMIT:
+        w->need = MGMT_CAP_IOPORT;
+        w->after_lookup =
+            !g->ioport.nr_ports || (uint64_t)g->ioport.first_port + g->ioport.nr_ports > 65536 ? inval : 0;
         break;
     default:
         w->need = MGMT_CAP_DOMAIN_BUILD;

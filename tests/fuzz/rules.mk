@@ -9,7 +9,7 @@
 
 FUZZ_CC := clang
 FUZZ_ALL := mb2 elf acpi dmar memmap cmdline boot_modules xenstore guest_walk npt hcall_decode gnttab evtchn \
-            mgmt_decode builder_image insn_mov vlapic
+            mgmt_decode builder_image insn_mov vlapic bytering
 FUZZ_TARGETS ?= $(FUZZ_ALL)
 FUZZ_SECONDS ?= 30
 FUZZ_DIR := $(OUT)/tests/fuzz
@@ -52,6 +52,11 @@ fuzz_builder_image_SRCS := domains/builder/image.c domains/builder/image_xz.c
 fuzz_builder_image_DEPS := domains/builder/image.h domains/builder/image_xz.h
 fuzz_builder_image_CFLAGS = -Idomains/builder
 fuzz_builder_image_LIBS := -llzma
+
+# The domains' byte rings (console and XenStore pages), the guest's side hostile.
+fuzz_bytering_SRCS := domains/runtime/bytering.c
+fuzz_bytering_DEPS := domains/runtime/include/mosaic/bytering.h
+fuzz_bytering_CFLAGS = -Idomains/runtime/include
 
 FUZZ_CFLAGS := -std=c11 -g -O1 $(WARN_FLAGS) -fsanitize=fuzzer,address,undefined \
                -fno-sanitize-recover=all -fno-omit-frame-pointer \

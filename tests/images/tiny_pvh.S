@@ -11,7 +11,8 @@
  *                (dropped) and read (all ones), then an INC there,
  *                which no MOV finishes: killed
  *   TINY_TRIPLE  raises an exception with no IDT: a triple fault
- *   TINY_IO      reads port 0x60 (nobody's): must see 0xff and go on
+ *   TINY_IO      reads port 0x3fd (COM1's line status, the core's: never
+ *                a domain's): must see 0xff (natively 0x60) and go on
  *   TINY_SPIN    prints, then spins forever (scheduling tests)
  *   TINY_BLOCK   prints, then halts with interrupts off: blocked for good
  */
@@ -47,10 +48,11 @@ pvh_entry:
     lidt zero_idt
     int3
 #elif defined(TINY_IO)
-    inb $0x60, %al
+    movw $0x3fd, %dx
+    inb %dx, %al
     cmpb $0xff, %al
     jne 3f
-    outb %al, $0x60
+    outb %al, %dx
 #endif
     movl $msg_hello, %edx
     movl $(msg_hello_end - msg_hello), %ecx

@@ -412,7 +412,7 @@ TEST(mgmt_size_then_fault)
 
     memset(&o, 0xa5, sizeof(o));
     EXPECT_EQ(hcall_mgmt_arg_size(0), 0);
-    EXPECT_EQ(hcall_mgmt_arg_size(MGMT_GNTTAB_SEED + 1), 0);
+    EXPECT_EQ(hcall_mgmt_arg_size(MGMT_IOPORT_PERMIT + 1), 0);
     EXPECT_EQ(hcall_mgmt_arg_size(MGMT_DOMAIN_INFO), sizeof(struct mgmt_domain_info));
     EXPECT_EQ(hcall_decode_mgmt(&mctx, (const uint64_t[]){ 0, 0, 8 }, &arg, &o), -XEN_ENOSYS);
     EXPECT_EQ(hcall_decode_mgmt(&mctx, (const uint64_t[]){ (1ull << 32) | MGMT_DOMAIN_UNPAUSE, 0, 8 }, &arg, &o),
@@ -627,6 +627,35 @@ TEST(mgmt_gnttab_seed_fields)
     EXPECT_EQ(o.after_state, 0);
 }
 
+TEST(mgmt_ioport_permit_fields)
+{
+    union hcall_mgmt_arg arg = { .ioport = { 3, 0x2f8, 8 } };
+    struct hcall_mgmt_op o;
+
+    EXPECT_EQ(mgmt_decode(MGMT_IOPORT_PERMIT, &arg, &o), 0);
+    EXPECT_EQ(o.need, MGMT_CAP_IOPORT);
+    EXPECT_EQ(o.check, HCALL_MGMT_CHECK_CONTROL);
+    EXPECT_EQ(o.domid, 3);
+    EXPECT_EQ(o.after_lookup, 0);
+    EXPECT_EQ(o.after_state, 0);
+    arg.ioport.nr_ports = 0;
+    EXPECT_EQ(mgmt_decode(MGMT_IOPORT_PERMIT, &arg, &o), 0);
+    EXPECT_EQ(o.after_lookup, -XEN_EINVAL);
+    /* The last port is 0xffff: up to it, not past. */
+    arg.ioport = (struct mgmt_ioport_permit){ 3, 0xffff, 1 };
+    EXPECT_EQ(mgmt_decode(MGMT_IOPORT_PERMIT, &arg, &o), 0);
+    EXPECT_EQ(o.after_lookup, 0);
+    arg.ioport.nr_ports = 2;
+    EXPECT_EQ(mgmt_decode(MGMT_IOPORT_PERMIT, &arg, &o), 0);
+    EXPECT_EQ(o.after_lookup, -XEN_EINVAL);
+    arg.ioport = (struct mgmt_ioport_permit){ 3, 0, 0x10000 };
+    EXPECT_EQ(mgmt_decode(MGMT_IOPORT_PERMIT, &arg, &o), 0);
+    EXPECT_EQ(o.after_lookup, 0);
+    arg.ioport.nr_ports = 0xffffffffu; /* would wrap a 32-bit sum */
+    EXPECT_EQ(mgmt_decode(MGMT_IOPORT_PERMIT, &arg, &o), 0);
+    EXPECT_EQ(o.after_lookup, -XEN_EINVAL);
+}
+
 int main(void)
 {
     return test_run((const struct test[]){
@@ -652,6 +681,7 @@ int main(void)
         TEST_ENTRY(mgmt_sched_and_affinity),
         TEST_ENTRY(mgmt_reserved_of_grant_unpause_destroy_info),
         TEST_ENTRY(mgmt_gnttab_seed_fields),
+        TEST_ENTRY(mgmt_ioport_permit_fields),
         TEST_END,
     });
 }

@@ -49,7 +49,9 @@ static const struct xen_abi_fact mosaic[] = { XEN_ABI_FACTS(MOSAIC_SIDE) };
     MGMT_CAP_GRANT_ERRORS(X)       \
     MGMT_DOMAIN_UNPAUSE_ERRORS(X)  \
     MGMT_DOMAIN_DESTROY_ERRORS(X)  \
-    MGMT_DOMAIN_INFO_ERRORS(X)
+    MGMT_DOMAIN_INFO_ERRORS(X)     \
+    MGMT_GNTTAB_SEED_ERRORS(X)     \
+    MGMT_IOPORT_PERMIT_ERRORS(X)
 #define MGMT_ERROR(name, value) { #name, (long long)(value) },
 static const struct xen_abi_fact mgmt_errors[] = { MGMT_ALL_ERRORS(MGMT_ERROR) };
 

@@ -115,6 +115,9 @@ struct domain {
     paddr_t gnttab_maptrack[GNTTAB_MAPTRACK_FRAMES]; /* its mappings (core only) */
     uint64_t gnttab_gfn[GNTTAB_MAX_FRAMES];          /* where the guest placed each entry frame; ~0 = nowhere */
     size_t gnttab_orphaned;                          /* RAM frames left to mappings when it died */
+    /* I/O ports (vcpu_ioports_permit): written only while it is building. */
+    paddr_t iopm;       /* its I/O permission map; 0: none, every port denied */
+    size_t arch_frames; /* frames of iopm */
     /* HVM params its toolstack leaves for it to read (xen_hvm.c); 0 until
      * set. Atomic: set by the domain or its controller, read by either. */
     uint64_t hvm_param[DOMAIN_HVM_PARAMS];

@@ -37,6 +37,7 @@ union hcall_mgmt_arg {
     struct mgmt_domain_destroy destroy;
     struct mgmt_domain_info info;
     struct mgmt_gnttab_seed gnttab_seed;
+    struct mgmt_ioport_permit ioport;
 };
 
 /* What the caller is checked for before the fields' verdict is given. */
@@ -74,6 +75,7 @@ size_t hcall_mgmt_arg_size(uint64_t cmd);
  * vCPU a domain may have; affinity: reserved0, no online CPU in cpumask;
  * cap_grant, unpause, destroy, info: reserved; gnttab_seed: ref not below
  * MGMT_GNTTAB_SEED_REFS, an unknown flag, reserved0, a grantee from
- * MGMT_DOMID_SELF up, a gfn above 32 bits. All -EINVAL unless said. */
+ * MGMT_DOMID_SELF up, a gfn above 32 bits; ioport_permit: nr_ports 0 or
+ * a range past port 65535. All -EINVAL unless said. */
 int hcall_decode_mgmt(const struct hcall_mgmt_ctx *ctx, const uint64_t *a, const union hcall_mgmt_arg *arg,
                       struct hcall_mgmt_op *out) __attribute__((warn_unused_result));

@@ -18,6 +18,18 @@ void vcpu_cpu_init(void);
 int vcpu_arch_init(struct vcpu *v);
 size_t vcpu_arch_destroy(struct vcpu *v);
 
+/*
+ * I/O ports a domain's vCPUs reach directly; every other port reads as
+ * all ones. vcpu_ioports_held: d may reach every port of [first, first +
+ * nr). vcpu_ioports_permit: let d reach them, except the core's own
+ * ports, which are skipped; d's own map is made on the first call
+ * (counted in d->arch_frames): 0 or -ERR_NOMEM. No vCPU of d may be
+ * running. vcpu_ioports_destroy: free d's map, returns the frames freed.
+ */
+bool vcpu_ioports_held(const struct domain *d, uint32_t first, uint32_t nr);
+int vcpu_ioports_permit(struct domain *d, uint32_t first, uint32_t nr) __attribute__((warn_unused_result));
+size_t vcpu_ioports_destroy(struct domain *d);
+
 /* vcpu_set_pvh_entry: the PVH start state (Xen's PVH boot ABI): 32-bit
  * flat protected mode, paging off, %ebx = start_info. Makes v runnable. */
 void vcpu_set_pvh_entry(struct vcpu *v, uint32_t entry, uint32_t start_info);

@@ -1,0 +1,63 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The console domain's parts: the user's serial port (uart.c), the
+ * guests' console rings with their bounded logs (guests.c), and the loop
+ * that finds guests in XenStore and moves bytes (console.c).
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "idl/console.h"
+#include "mosaic/bytering.h"
+#include "mosaic/evtchn.h"
+#include "mosaic/gnttab.h"
+
+#define GUESTS_MAX 64
+#define GUEST_LOG  4096 /* bytes of output kept per domain: the newest */
+#define GUEST_NAME 32
+
+/* The user's UART (a 16550 at COM2's ports, reached directly). */
+bool uart_init(uint16_t base);
+void uart_write(const char *s, size_t n);
+/* uart_read: the next received byte, or -1 when none is waiting. */
+int uart_read(void);
+
+struct guest {
+    bool used;
+    bool closed; /* its ring broke: not served, not attached again until it goes */
+    uint16_t domid;
+    char name[GUEST_NAME];
+    struct xencons_interface *page;
+    grant_handle_t handle;
+    evtchn_port_t port; /* ours, bound to the guest's */
+    struct bytering out, in;
+    char log[GUEST_LOG]; /* a ring of its newest output: a cache, lost on restart */
+    uint64_t logged;     /* bytes ever written to log */
+};
+
+/* guest_find: the attached (or closed) guest domid, or NULL. */
+struct guest *guest_find(uint16_t domid);
+/* guest_attach: map domid's console page (grant ref 0) and bind its port;
+ * 0 or a negative Xen errno (nothing kept then). */
+long guest_attach(uint16_t domid, uint32_t remote_port, const char *name, struct guest **out);
+/* guest_detach: unmap and unbind; the slot is free again. */
+void guest_detach(struct guest *g);
+/* guest_gone: the guest's domain died (the core closed its end). */
+bool guest_gone(const struct guest *g);
+/*
+ * guest_pump_out: copy what the guest wrote into its log, and to sink
+ * when sink is set; returns the bytes moved, or -1 when its ring's
+ * indices are impossible (the guest is then closed, logged).
+ */
+long guest_pump_out(struct guest *g, void (*sink)(const char *, size_t));
+/* guest_put_in: up to n bytes of input onto the guest's ring; returns how
+ * many fitted, or -1 as above. */
+long guest_put_in(struct guest *g, const char *s, size_t n);
+/* guest_log_kept: bytes its log holds now (at most GUEST_LOG). */
+size_t guest_log_kept(const struct guest *g);
+/* guest_next: the attached guests (closed ones too) by slot, the first
+ * after `after` (NULL: from the start); NULL at the end. */
+struct guest *guest_next(const struct guest *after);
