@@ -244,10 +244,14 @@ class SerialLog(Lines):
 
 
 class Com2(Lines):
-    """The second serial port, a UNIX socket QEMU serves: lines out, bytes in."""
+    """The second serial port, a UNIX socket QEMU serves: lines out, bytes in.
+    A thread drains the socket as bytes come: QEMU writes the UART's bytes
+    one at a time, and a socket left unread for a while fills up and holds
+    the guest's transmitter busy."""
 
     def __init__(self, sock_path, log_path):
         self.sock_path, self.log_path, self.sock = sock_path, log_path, None
+        self.got, self.got_lock, self.reader = bytearray(), threading.Lock(), None
 
     def connect(self, proc, timeout=30):
         deadline = time.monotonic() + timeout
@@ -255,7 +259,6 @@ class Com2(Lines):
             s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
             try:
                 s.connect(str(self.sock_path))
-                s.setblocking(False)
                 self.sock = s
             except OSError:
                 s.close()
@@ -263,34 +266,42 @@ class Com2(Lines):
                     raise
                 time.sleep(0.05)
         self.log = open(self.log_path, "wb")
+        self.reader = threading.Thread(target=self.drain, args=(self.sock,), daemon=True)
+        self.reader.start()
+
+    def drain(self, sock):
+        while True:
+            try:
+                chunk = sock.recv(65536)
+            except OSError:
+                return
+            if not chunk:
+                return
+            with self.got_lock:
+                self.got += chunk
 
     def read(self, final=False):
-        data = b""
-        while self.sock is not None:
-            try:
-                chunk = self.sock.recv(65536)
-            except BlockingIOError:
-                break
-            except OSError:
-                chunk = b""
-            if not chunk:
-                break
-            data += chunk
+        if final and self.reader is not None:
+            self.reader.join(timeout=1)
+        with self.got_lock:
+            data, self.got = bytes(self.got), bytearray()
         if data:
             self.log.write(data)
             self.log.flush()
         return self.lines(data, final)
 
     def send(self, data):
-        self.sock.setblocking(True)
-        try:
-            self.sock.sendall(data)
-        finally:
-            self.sock.setblocking(False)
+        self.sock.sendall(data)
 
     def close(self):
         if self.sock is not None:
+            try:
+                self.sock.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
             self.sock.close()
+            if self.reader is not None:
+                self.reader.join(timeout=5)
             self.log.close()
             self.sock = None
 

@@ -16,7 +16,8 @@
  * (it died), looked for on every @releaseDomain event and periodically;
  * its back-end entry is then removed.
  *
- * COM2 is polled every POLL_NS (polling, plainly: its interrupt would
+ * COM2 is polled every POLL_NS, every DRAIN_NS while output waits for the
+ * transmitter (polling, plainly: its interrupt would
  * need the core to route a device interrupt to a domain as an event,
  * which it does not yet); guest output wakes the loop through the ports.
  *
@@ -36,6 +37,7 @@
 #include "mosaic/xenbus.h"
 
 #define POLL_NS        (10 * TIME_NS_PER_MS)  /* how often COM2's receiver is looked at */
+#define DRAIN_NS       (1 * TIME_NS_PER_MS)   /* the same while output waits for the transmitter */
 #define LIVENESS_NS    (100 * TIME_NS_PER_MS) /* how often dead domains are looked for */
 #define CTRL_A         0x01
 #define SWITCH_PRESSES 3
@@ -231,7 +233,8 @@ int main(int argc, char **argv)
 {
     unsigned long uart_base = 0x2f8;
     bool exit_idle = false;
-    uint64_t next_reap = 0;
+    uint64_t next_reap = 0, dropped = 0;
+    bool draining = false;
 
     for (int i = 1; i < argc; i++) {
         if (!strncmp(argv[i], "uart=", 5))
@@ -246,7 +249,7 @@ int main(int argc, char **argv)
     scan(); /* a restart finds everything again here */
     for (;;) {
         struct xenbus_event ev;
-        long r = xenbus_wait_event(&xb, &ev, runtime_time_ns() + POLL_NS);
+        long r = xenbus_wait_event(&xb, &ev, runtime_time_ns() + (draining ? DRAIN_NS : POLL_NS));
         if (r == 0 && !strcmp(ev.token, "backend"))
             scan();
         else if (r == 0)
@@ -260,10 +263,16 @@ int main(int argc, char **argv)
         if (selected && selected->closed)
             select_next();
         user_input();
+        draining = uart_flush();
         if (runtime_time_ns() >= next_reap) {
             reap();
             next_reap = runtime_time_ns() + LIVENESS_NS;
-            if (exit_idle && served_any && !guest_next(NULL))
+            if (uart_dropped() != dropped) {
+                dropped = uart_dropped();
+                printf("console: COM2 is slower than the output: %llu bytes not shown there (in the logs)\n",
+                       (unsigned long long)dropped);
+            }
+            if (exit_idle && served_any && !guest_next(NULL) && !draining)
                 break;
         }
     }

@@ -19,9 +19,14 @@
 #define GUEST_LOG  4096 /* bytes of output kept per domain: the newest */
 #define GUEST_NAME 32
 
-/* The user's UART (a 16550 at COM2's ports, reached directly). */
+/* The user's UART (a 16550 at COM2's ports, reached directly).
+ * uart_write queues (dropping what does not fit: uart_dropped counts it)
+ * and sends what the transmitter takes now; uart_flush sends more, and
+ * says whether bytes still wait. */
 bool uart_init(uint16_t base);
 void uart_write(const char *s, size_t n);
+bool uart_flush(void);
+uint64_t uart_dropped(void);
 /* uart_read: the next received byte, or -1 when none is waiting. */
 int uart_read(void);
 

@@ -5,26 +5,32 @@
  * polling. Its interrupt (COM2's IRQ 3) is not used: routing a device
  * interrupt to a domain as an event needs interrupt routing the core
  * does not have yet, so the console loop looks at the receiver at a
- * modest interval instead. Output waits for the transmitter a bounded
- * time and drops what it cannot send rather than stall every guest.
+ * modest interval instead. Output goes through a queue that the loop
+ * drains whenever the transmitter is free (a FIFO's worth at a time), so
+ * a slow terminal never stalls the guests: when the queue is full, what
+ * does not fit is dropped and counted (every byte is in the domain's log).
  */
 #include "consoled.h"
 
-#define UART_THR 0 /* transmit (write), receive (read) */
-#define UART_IER 1
-#define UART_FCR 2
-#define UART_LCR 3
-#define UART_MCR 4
-#define UART_LSR 5
-#define UART_SCR 7
-#define UART_DLL 0 /* with LCR's divisor latch bit */
-#define UART_DLM 1
-#define LSR_DR   0x01
-#define LSR_THRE 0x20
-#define TX_SPINS 100000 /* port reads waiting for the transmitter */
+#define UART_THR   0 /* transmit (write), receive (read) */
+#define UART_IER   1
+#define UART_FCR   2
+#define UART_LCR   3
+#define UART_MCR   4
+#define UART_LSR   5
+#define UART_SCR   7
+#define UART_DLL   0 /* with LCR's divisor latch bit */
+#define UART_DLM   1
+#define LSR_DR     0x01
+#define LSR_THRE   0x20
+#define FIFO_BYTES 16     /* the 16550's transmit FIFO */
+#define TX_QUEUE   65536u /* bytes waiting for the transmitter */
+#define TX_BUDGET  8192u  /* bytes one uart_flush moves at most */
 
 static uint16_t uart_base;
 static bool uart_ok;
+static char tx_queue[TX_QUEUE];
+static uint64_t tx_head, tx_tail, tx_dropped; /* tx_queue[head..tail) waits */
 
 static inline void port_out(uint16_t port, uint8_t v)
 {
@@ -60,13 +66,31 @@ bool uart_init(uint16_t base)
 
 void uart_write(const char *s, size_t n)
 {
-    for (size_t i = 0; uart_ok && i < n; i++) {
-        unsigned spins = 0;
-        while (!(port_in(uart_base + UART_LSR) & LSR_THRE))
-            if (++spins == TX_SPINS)
-                return;
-        port_out(uart_base + UART_THR, (uint8_t)s[i]);
-    }
+    size_t room = TX_QUEUE - (size_t)(tx_tail - tx_head), take = n < room ? n : room;
+
+    if (!uart_ok)
+        return;
+    for (size_t i = 0; i < take; i++)
+        tx_queue[(tx_tail + i) % TX_QUEUE] = s[i];
+    tx_tail += take;
+    tx_dropped += n - take;
+    (void)uart_flush();
+}
+
+bool uart_flush(void)
+{
+    unsigned budget = TX_BUDGET;
+
+    /* THRE: the FIFO is empty, so a FIFO's worth may go at once. */
+    while (uart_ok && tx_head != tx_tail && budget && (port_in(uart_base + UART_LSR) & LSR_THRE))
+        for (unsigned k = 0; k < FIFO_BYTES && tx_head != tx_tail; k++, budget--)
+            port_out(uart_base + UART_THR, (uint8_t)tx_queue[tx_head++ % TX_QUEUE]);
+    return uart_ok && tx_head != tx_tail;
+}
+
+uint64_t uart_dropped(void)
+{
+    return tx_dropped;
 }
 
 int uart_read(void)
