@@ -66,9 +66,6 @@ check() {
     have clang-format || need clang-format
     clang_rt_ok || need libclang-rt-14-dev
     have gcc || need gcc
-    # The guest images' packages (build/guest/fetch.sh) are checked against
-    # bookworm's keys; apt-get and dpkg-deb come with every Debian.
-    [ -f /usr/share/keyrings/debian-archive-keyring.gpg ] || need debian-archive-keyring
     # newlib for the domains is built from this tarball (build/newlib.sh).
     ls /usr/src/newlib/newlib-*.tar.* >/dev/null 2>&1 || need newlib-source
     have xz || need xz-utils

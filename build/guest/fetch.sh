@@ -58,6 +58,7 @@ fi
 [ -f "$dir/.complete" ] && exit 0
 
 keyring=/usr/share/keyrings/debian-archive-keyring.gpg
+# apt depends on debian-archive-keyring, so every Debian has it.
 [ -f "$keyring" ] || die "no $keyring (package debian-archive-keyring)"
 
 mkdir -p "$cache"
