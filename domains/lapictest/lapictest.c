@@ -254,11 +254,13 @@ static void test_timers(void)
     t0 = runtime_time_ns();
     wrmsr(0x838, 200000); /* 2 ms */
     left = (uint32_t)rdmsr(0x839);
+    t1 = runtime_time_ns(); /* a loaded host may stop the vCPU between the two */
     if (!wait_for(&lapictest_oneshot_count[0], 1, 2000 * MS))
         snprintf(why, sizeof(why), "no interrupt in 2 s");
+    if (!why[0] && (left > 200000 || (left == 0 && t1 - t0 < 2 * MS - 100000)))
+        snprintf(why, sizeof(why), "current count %u %llu us after the start", left,
+                 (unsigned long long)(t1 - t0) / 1000);
     t1 = runtime_time_ns();
-    if (!why[0] && (left == 0 || left > 200000))
-        snprintf(why, sizeof(why), "current count %u right after the start", left);
     if (!why[0] && t1 - t0 < 2 * MS - 100000)
         snprintf(why, sizeof(why), "early: after %llu us", (unsigned long long)(t1 - t0) / 1000);
     if (!why[0] && rdmsr(0x839) != 0)
@@ -423,7 +425,12 @@ static void test_ipis(unsigned n)
     ap_spin[2] = 0;
     /* INIT and STARTUP to vCPU 3 while it is halted: it starts again. */
     set_ap_stack(3);
-    init_sipi(3);
+    /* Halted: unless the last IPI's wake has not run yet (a loaded host),
+     * then INIT finds it executing and is ignored; so a few tries. */
+    for (int i = 0; i < 10 && ap_up[3] < 2; i++) {
+        init_sipi(3);
+        wait_for(&ap_up[3], 2, 200 * MS);
+    }
     check("lapic_init_restarts_halted", !wait_for(&ap_up[3], 2, 5000 * MS) ? "vCPU 3 did not start again"
                                         : *tramp_entered() != entered + 1  ? "the trampoline did not run once"
                                         : ipi_takers((3ull << 32) | VEC_IPI, n, 8) != 8 ? "vCPU 3 does not answer"
@@ -455,8 +462,11 @@ static const char *upcall_vcpu0(evtchn_port_t port)
     evtchn_set_handler(port, on_event, (void *)&events); /* the dispatch clears its pending bit */
     evtchn_send(port);
     __asm__ volatile("sti; nop; cli" ::: "memory");
-    if (evtchn_upcall_count() != cb + 1 || events != 1)
+    /* Level-like, as on Xen: an exit inside the handler before it lowers
+     * the flag raises it once more (the second finds nothing). */
+    if (evtchn_upcall_count() == cb || events != 1)
         return "the callback vector did not come";
+    cb = evtchn_upcall_count();
     if (rdmsr(0x80a) || rdmsr(0x817) || rdmsr(0x814))
         return "the callback vector went through the APIC";
     if (set_upcall_vector(0, VEC_UPCALL) != 0)
@@ -466,7 +476,7 @@ static const char *upcall_vcpu0(evtchn_port_t port)
         if (!(rdmsr(0x823) & (1u << 16)))
             return "the upcall vector is not in IRR";
         __asm__ volatile("sti; nop; cli" ::: "memory");
-        if (lapictest_upcall_count[0] != b + i || evtchn_upcall_count() != cb + 1)
+        if (lapictest_upcall_count[0] != b + i || evtchn_upcall_count() != cb)
             return "the event did not come at the upcall vector (alone)";
         if (rdmsr(0x813) || rdmsr(0x823))
             return "ISR or IRR not clear after the EOI";
