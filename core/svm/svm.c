@@ -14,6 +14,7 @@
 #include "core/string.h"
 #include "core/vcpu.h"
 #include "svm_priv.h"
+#include "idl/platform.h"
 
 #define MSR_VM_HSAVE_PA 0xc0010117u
 #define IOPM_PAGES      3
@@ -70,12 +71,14 @@ static void svm_global_init(void)
  * boot: unmasked they would raise legacy interrupts in the core), the PIT
  * and port 0x61 (its channel 2 gate: the clock calibration), the
  * isa-debug-exit port (test.exit ends QEMU through it), COM1 (the core's
- * log and console_io) and PCI configuration (device BARs, bus mastering
- * and MSIs are the core's to confine with the IOMMU; 0xcf9 resets).
+ * log and console_io), PCI configuration (device BARs, bus mastering
+ * and MSIs are the core's to confine with the IOMMU; 0xcf9 resets) and
+ * the ACPI sleep and reset registers every domain has (idl/platform.idl).
  */
 static const struct {
     uint16_t first, nr;
-} core_ports[] = { { 0x20, 2 }, { 0x40, 4 }, { 0x61, 1 }, { 0xa0, 2 }, { 0xf4, 4 }, { 0x3f8, 8 }, { 0xcf8, 8 } };
+} core_ports[] = { { 0x20, 2 }, { 0x40, 4 },  { 0x61, 1 },  { 0xa0, 2 },
+                   { 0xf4, 4 }, { 0x3f8, 8 }, { 0xcf8, 8 }, { PLATFORM_ACPI_SLEEP_CONTROL_PORT, PLATFORM_ACPI_PORTS } };
 
 static bool core_port(uint32_t port)
 {

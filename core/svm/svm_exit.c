@@ -18,6 +18,7 @@
 #include "core/vtime.h"
 #include "svm_event.h"
 #include "svm_priv.h"
+#include "idl/platform.h"
 
 #define MSR_XEN_HYPERCALL 0x40000000u
 #define EXC_DB            1
@@ -77,21 +78,37 @@ static void exit_vmmcall(struct vcpu *v)
     s->rax = long_mode ? (uint64_t)ret : (uint32_t)ret;
 }
 
+/* The ACPI sleep and reset registers every domain's FADT names
+ * (idl/platform.idl): the power-off or reset a guest's ACPI asks for ends
+ * the domain as the matching SCHEDOP_shutdown would. */
+static void platform_port_write(struct vcpu *v, uint16_t port, uint32_t val)
+{
+    uint32_t type = (val & PLATFORM_ACPI_SLP_TYP_MASK) >> PLATFORM_ACPI_SLP_TYP_SHIFT;
+
+    if (port == PLATFORM_ACPI_SLEEP_CONTROL_PORT && (val & PLATFORM_ACPI_SLP_EN) && type == PLATFORM_ACPI_S5_TYPE)
+        domain_shutdown(v->dom, SHUTDOWN_poweroff);
+    else if (port == PLATFORM_ACPI_RESET_PORT && val == PLATFORM_ACPI_RESET_VALUE)
+        domain_shutdown(v->dom, SHUTDOWN_reboot);
+}
+
 static void exit_ioio(struct vcpu *v)
 {
     struct vmcb_control *c = &svm_vcpu(v)->vmcb->control;
+    struct vmcb_state *s = &svm_vcpu(v)->vmcb->state;
     bool in = c->exitinfo1 & 1, string = c->exitinfo1 & 4;
     unsigned size = (c->exitinfo1 >> 4) & 7; /* one-hot: 1, 2 or 4 bytes */
+    uint16_t port = (uint16_t)(c->exitinfo1 >> 16);
+    uint64_t mask = size == 1 ? 0xff : size == 2 ? 0xffff : 0xffffffff;
 
     if (string) {
         svm_inject_exception(v, EXC_GP, true, 0);
         return;
     }
-    if (in) {
-        uint64_t mask = size == 1 ? 0xff : size == 2 ? 0xffff : 0xffffffff;
-        svm_vcpu(v)->vmcb->state.rax |= mask;
-    }
-    svm_vcpu(v)->vmcb->state.rip = c->exitinfo2; /* next RIP: given for IOIO exits */
+    if (in) /* nobody's port: all ones; the sleep status: never woken */
+        s->rax = port == PLATFORM_ACPI_SLEEP_STATUS_PORT ? s->rax & ~mask : s->rax | mask;
+    else
+        platform_port_write(v, port, (uint32_t)(s->rax & mask));
+    s->rip = c->exitinfo2; /* next RIP: given for IOIO exits */
 }
 
 /* One entry of the hypercall page, as Xen lays it out for an AMD HVM
@@ -273,7 +290,7 @@ bool svm_exit_handle(struct vcpu *v)
         advance(v, 1);
         vtime_block(v);
         return v->state == VCPU_RUNNABLE;
-    case VMEXIT_IOIO: exit_ioio(v); return true;
+    case VMEXIT_IOIO: exit_ioio(v); return v->state == VCPU_RUNNABLE;
     case VMEXIT_MSR: exit_msr(v); return true;
     case VMEXIT_NPF: return exit_npf(v);
     case VMEXIT_SHUTDOWN: svm_kill(v, "triple fault"); return false;

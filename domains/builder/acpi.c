@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "acpi_tables.h"
+#include "idl/platform.h"
 
 #define OEM_ID       "MOSAIC"
 #define OEM_TABLE_ID "MOSAICVM"
@@ -51,11 +52,33 @@ static size_t pkg_length(uint8_t *p, size_t body)
     return 2;
 }
 
-/* Scope (\_SB) { Processor (PRxx, i, 0, 0) {} for each vCPU }. */
+/* Name (_S5, Package () { S5_TYPE, 0, 0, 0 }): the SLP_TYP a power-off
+ * writes to the sleep control register (idl/platform.idl). */
+static size_t dsdt_s5(uint8_t *p)
+{
+    static const uint8_t s5[] = { AML_NAME_OP,
+                                  '_',
+                                  'S',
+                                  '5',
+                                  '_',
+                                  AML_PACKAGE_OP,
+                                  7 /* PkgLength */,
+                                  4 /* elements */,
+                                  AML_BYTE_PREFIX,
+                                  PLATFORM_ACPI_S5_TYPE,
+                                  AML_ZERO_OP,
+                                  AML_ZERO_OP,
+                                  AML_ZERO_OP };
+
+    memcpy(p, s5, sizeof(s5));
+    return sizeof(s5);
+}
+
+/* _S5, then Scope (\_SB) { Processor (PRxx, i, 0, 0) {} for each vCPU }. */
 static size_t dsdt_aml(uint8_t *p, unsigned nr_vcpus)
 {
     const size_t proc_body = 4 + 1 + 4 + 1; /* name, id, P_BLK address, P_BLK length */
-    size_t body = 5 + nr_vcpus * (2 + 1 + proc_body), n = 0;
+    size_t body = 5 + nr_vcpus * (2 + 1 + proc_body), n = dsdt_s5(p);
 
     p[n++] = AML_SCOPE_OP;
     n += pkg_length(p + n, body);
@@ -107,6 +130,13 @@ static size_t build_madt(uint8_t *p, unsigned nr_vcpus)
     return len;
 }
 
+static struct acpi_gas io_register(uint16_t port)
+{
+    return (struct acpi_gas){
+        .space_id = ACPI_GAS_SPACE_IO, .bit_width = 8, .access_size = ACPI_GAS_ACCESS_BYTE, .address = port
+    };
+}
+
 static size_t build_fadt(uint8_t *p, uint64_t dsdt)
 {
     struct acpi_fadt f = { 0 };
@@ -116,7 +146,13 @@ static size_t build_fadt(uint8_t *p, uint64_t dsdt)
     f.dsdt = (uint32_t)dsdt; /* the tables sit below 4 GiB (acpi_build) */
     f.x_dsdt = dsdt;
     f.iapc_boot_arch = ACPI_FADT_BOOT_VGA_NOT_PRESENT | ACPI_FADT_BOOT_NO_CMOS_RTC;
-    f.flags = ACPI_FADT_HW_REDUCED_ACPI | ACPI_FADT_PWR_BUTTON | ACPI_FADT_SLP_BUTTON;
+    f.flags = ACPI_FADT_HW_REDUCED_ACPI | ACPI_FADT_PWR_BUTTON | ACPI_FADT_SLP_BUTTON | ACPI_FADT_RESET_REG_SUP;
+    /* The platform's power-off and reset registers (idl/platform.idl),
+     * which the core carries out. */
+    f.sleep_control_reg = io_register(PLATFORM_ACPI_SLEEP_CONTROL_PORT);
+    f.sleep_status_reg = io_register(PLATFORM_ACPI_SLEEP_STATUS_PORT);
+    f.reset_reg = io_register(PLATFORM_ACPI_RESET_PORT);
+    f.reset_value = PLATFORM_ACPI_RESET_VALUE;
     memcpy(&f.hypervisor_vendor_id, "Mosaic\0\0", 8);
     f.header.checksum = checksum(&f, sizeof(f));
     memcpy(p, &f, sizeof(f));

@@ -197,6 +197,9 @@ _Static_assert(offsetof(struct acpi_fadt, hypervisor_vendor_id) == 0x10c, "ACPI 
 #define ACPI_FADT_PWR_BUTTON      (1u << 4)  /* no fixed power button */
 #define ACPI_FADT_SLP_BUTTON      (1u << 5)  /* no fixed sleep button */
 #define ACPI_FADT_HW_REDUCED_ACPI (1u << 20) /* no SCI, PM blocks, GPEs: none exist here */
+#define ACPI_FADT_RESET_REG_SUP   (1u << 10) /* RESET_REG works */
+#define ACPI_GAS_SPACE_IO         1          /* ACPI 5.2.3.2: system I/O */
+#define ACPI_GAS_ACCESS_BYTE      1
 
 /* 5.2.12 Multiple APIC Description Table. */
 struct acpi_madt {
@@ -235,3 +238,7 @@ _Static_assert(offsetof(struct acpi_madt_lapic, flags) == 0x04, "ACPI 5.2.12.2")
 #define AML_EXT_OP_PREFIX 0x5b
 #define AML_PROCESSOR_OP  0x83 /* after AML_EXT_OP_PREFIX */
 #define AML_ROOT_CHAR     0x5c /* '\' */
+#define AML_NAME_OP       0x08
+#define AML_PACKAGE_OP    0x12
+#define AML_BYTE_PREFIX   0x0a
+#define AML_ZERO_OP       0x00

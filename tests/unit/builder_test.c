@@ -13,6 +13,7 @@
 
 #include "acpi.h"
 #include "acpi_tables.h"
+#include "idl/platform.h"
 #include "harness.h"
 #include "layout.h"
 #include "manifest.h"
@@ -498,11 +499,25 @@ static void check_acpi(unsigned nr)
     EXPECT_EQ(fadt.x_dsdt, fadt.dsdt);
     if (!(d = table_at(buf, len, base, fadt.x_dsdt, "DSDT")))
         return;
-    /* The AML: one Scope (\_SB_), one Processor (5B 83) per vCPU with
-     * the ids 0..nr-1 in order. */
+    /* The platform's power-off and reset registers, as the core takes them. */
+    EXPECT_TRUE(fadt.flags & ACPI_FADT_RESET_REG_SUP);
+    EXPECT_EQ(fadt.sleep_control_reg.space_id, ACPI_GAS_SPACE_IO);
+    EXPECT_EQ(fadt.sleep_control_reg.address, PLATFORM_ACPI_SLEEP_CONTROL_PORT);
+    EXPECT_EQ(fadt.sleep_status_reg.address, PLATFORM_ACPI_SLEEP_STATUS_PORT);
+    EXPECT_EQ(fadt.reset_reg.address, PLATFORM_ACPI_RESET_PORT);
+    EXPECT_EQ(fadt.reset_reg.bit_width, 8);
+    EXPECT_EQ(fadt.reset_value, PLATFORM_ACPI_RESET_VALUE);
+    /* The AML: Name (_S5_, Package (4) { S5 type, 0, 0, 0 }), then one
+     * Scope (\_SB_), one Processor (5B 83) per vCPU with the ids 0..nr-1
+     * in order. */
     memcpy(&xsdt, d, sizeof(xsdt));
-    EXPECT_EQ(d[36], AML_SCOPE_OP);
-    for (size_t i = 36; i + 10 < xsdt.length; i++) {
+    EXPECT_EQ(d[36], AML_NAME_OP);
+    EXPECT_TRUE(!memcmp(d + 37, "_S5_", 4));
+    EXPECT_EQ(d[41], AML_PACKAGE_OP);
+    EXPECT_EQ(d[43], 4);
+    EXPECT_EQ(d[45], PLATFORM_ACPI_S5_TYPE);
+    EXPECT_EQ(d[49], AML_SCOPE_OP);
+    for (size_t i = 49; i + 10 < xsdt.length; i++) {
         if (d[i] == AML_EXT_OP_PREFIX && d[i + 1] == AML_PROCESSOR_OP) {
             EXPECT_EQ(d[i + 2], 11);
             EXPECT_EQ(d[i + 7], procs);
