@@ -29,11 +29,13 @@ BOOT_CMDLINE ?=
 # What `make run` boots: the builder, xenstored, the console domain and
 # the domains of RUN_MANIFEST (each image a module named as in it).
 RUN_MANIFEST ?= build/run.manifest
-RUN_DOMAINS := builder xenstored console contest
-ISO_MODULES := $(foreach d,$(RUN_DOMAINS),$(OUT)/domains/$(d).elf::$(d).elf) $(RUN_MANIFEST)::manifest
+RUN_DOMAINS := builder xenstored console
+RUN_GUEST := $(OUT)/guest/vmlinuz $(OUT)/guest/initrd.img
+ISO_MODULES := $(foreach d,$(RUN_DOMAINS),$(OUT)/domains/$(d).elf::$(d).elf) \
+	$(foreach f,$(RUN_GUEST),$(f)::$(notdir $(f))) $(RUN_MANIFEST)::manifest
 
 # The ISO is rebuilt every time: its grub.cfg carries BOOT_CMDLINE.
-iso: $(CORE_ELF) $(foreach d,$(RUN_DOMAINS),$(OUT)/domains/$(d).elf) FORCE
+iso: $(CORE_ELF) $(foreach d,$(RUN_DOMAINS),$(OUT)/domains/$(d).elf) $(RUN_GUEST) FORCE
 	@build/mkiso.sh $(ISO) $(CORE_ELF) "$(BOOT_CMDLINE)" $(ISO_MODULES)
 
 deps:
