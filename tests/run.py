@@ -131,6 +131,7 @@ class Scenario:
     def __init__(self, path, out):
         self.path, self.name = path, path.stem
         self.cmdline, self.modules, self.smp = "", [], [2]
+        self.cores = None  # every core the run was given
         self.env, self.qemu, self.expects = {}, [], []
         self.forbid, self.exit, self.wx_check = list(DEFAULT_FORBID), None, False
         self.captures, self.checks = [], []   # (name, regex), python expressions
@@ -156,6 +157,11 @@ class Scenario:
             base = out if file.startswith("out/") else REPO
             full = base / (file[4:] if base is out else file)
             self.modules.append(str(full) + ("::" + string.strip() if string.strip() else ""))
+        elif key == "cores":
+            names = rest.split()
+            if not names or any(n not in ("release", "debug") for n in names):
+                raise ValueError("cores takes release and/or debug, not %r" % rest)
+            self.cores = ["" if n == "release" else n for n in names]
         elif key == "smp":
             self.smp = [int(n) for n in rest.split()]
             if not self.smp or min(self.smp) < 1:
@@ -659,7 +665,8 @@ def main():
             if selected("boot/" + path.stem):
                 broken.append("FAIL boot/%s: %s" % (path.stem, e))
     runs = [(scn, n, variant) for variant, _ in cores for scn in scenarios for n in scn.smp
-            if selected("boot/%s@smp%d%s" % (scn.name, n, variant_suffix(variant)))]
+            if (scn.cores is None or variant in scn.cores)
+            and selected("boot/%s@smp%d%s" % (scn.name, n, variant_suffix(variant)))]
 
     if not units and not runs and not broken:
         say("no tests match %r" % args.filter if args.filter else "no tests found")
