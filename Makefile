@@ -4,7 +4,7 @@
 #   make run        install what is missing, build, boot in QEMU: the terminal is the
 #                   console domain's COM2 (Ctrl-A x3 switches domains, Ctrl-] x quits)
 #   make test       install what is missing, build, run every test (T=PATTERN: a subset)
-#   make bench      boot-time benchmark
+#   make bench      the benchmarks (BENCHMARKS.md), Linux on Mosaic against Linux alone among them
 #   make guest      the Linux guest's kernel and initramfs (from Debian packages)
 #   make CC=clang   the same with Clang
 #   make DEBUG=1    an unoptimised core logging at debug level (own build/out/<cc>-debug)
@@ -53,12 +53,13 @@ test: deps
 		--core debug=$(DEBUG_OUT)/core/mosaic.elf $(if $(T),--filter '$(T)')
 
 bench: deps
-	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory all guest
 	@$(PYTHON) tests/bench/boot.py --out $(OUT)
 	@$(PYTHON) tests/bench/domains.py --out $(OUT)
 	@$(PYTHON) tests/bench/many.py --out $(OUT)
 	@$(PYTHON) tests/bench/ipc.py --out $(OUT)
 	@$(PYTHON) tests/bench/xenstore.py --out $(OUT)
+	@$(PYTHON) tests/bench/linux.py --out $(OUT)
 
 # Formatting is checked, not just suggested (.clang-format).
 FORMAT_FILES = $(shell git ls-files '*.c' '*.h' 2>/dev/null || find core tests -name '*.[ch]')

@@ -76,6 +76,10 @@ check() {
     [ -f /usr/share/keyrings/debian-archive-keyring.gpg ] || need debian-archive-keyring
     # Xen's public headers: the Xen ABI test compares idl/ with them.
     [ -f /usr/include/xen/io/ring.h ] || need libxen-dev
+    # The Linux guest's C programs (tests/guest/*.c) are linked static
+    # against glibc, and take privcmd's ABI from libxen-dev.
+    [ -f /usr/include/xen/sys/privcmd.h ] || need libxen-dev
+    [ -f /usr/lib/x86_64-linux-gnu/libc.a ] || need libc6-dev
     sanitizers_ok gcc || need libasan8 libubsan1 libgcc-12-dev
     # A CC other than plain gcc gets the same compile-and-run check; for
     # clang a failure means its runtime package, otherwise we cannot guess.

@@ -3,7 +3,8 @@
 """Make the Linux guest's initramfs (cpio "newc", gzip) from the Debian
 packages build/guest/fetch.sh unpacked: busybox-static and its applet links,
 xenstore-utils' programs with the libraries and loader they need, the named
-kernel modules with those they depend on, /init and the guest tests.
+kernel modules with those they depend on, /init and the guest tests
+(scripts, and statically linked programs beside them).
 
 The archive is deterministic: entries sorted, owned by root, time 0, inode
 numbers counted from 1, gzip without a name or time. It needs no cpio
@@ -11,7 +12,7 @@ program and no root (device nodes are written into the archive, not made).
 It fetches nothing; what it reads must already be in --root.
 
 Usage: build/guest/initramfs.py --root DIR --init FILE [--test FILE...]
-           [--module NAME...] --out FILE
+           [--program FILE...] [--module NAME...] --out FILE
 """
 
 import argparse
@@ -221,6 +222,8 @@ def main():
     ap.add_argument("--root", required=True, help="the tree build/guest/fetch.sh unpacked")
     ap.add_argument("--init", required=True, help="the script that becomes /init")
     ap.add_argument("--test", action="append", default=[], help="a guest test script, copied to /tests")
+    ap.add_argument("--program", action="append", default=[],
+                    help="a statically linked guest program, copied to /tests")
     ap.add_argument("--module", action="append", default=[], help="a kernel module to carry")
     ap.add_argument("--out", required=True)
     args = ap.parse_args()
@@ -235,6 +238,14 @@ def main():
     for t in args.test:
         with open(t, "rb") as f:
             img.add("tests/" + os.path.basename(t), stat.S_IFREG | 0o755, f.read())
+    for p in args.program:
+        with open(p, "rb") as f:
+            data = f.read()
+        # Static, so it needs nothing from --root: no loader, no libraries.
+        sections = elf_sections(data)
+        if ".interp" in sections or elf_needed(data, sections):
+            sys.exit("initramfs: %s is not statically linked" % p)
+        img.add("tests/" + os.path.basename(p), stat.S_IFREG | 0o755, data)
 
     img.add_from_root("bin/busybox")
     # The applets' paths, from the binary itself (a static x86_64 program,

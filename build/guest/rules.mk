@@ -11,6 +11,10 @@ GUEST_FETCH := build/guest/fetch.sh build/guest/versions
 # leaves out any this kernel has built in.
 GUEST_MODULES := xenfs xen-privcmd xen-evtchn xen-gntdev xen-blkfront xen-netfront
 GUEST_TESTS := $(wildcard tests/guest/*.sh)
+# Guest programs in C: built static with the host's gcc and glibc (libc6-dev),
+# so the initramfs needs no libraries for them; /tests/NAME beside the tests.
+GUEST_PROGRAMS := $(patsubst tests/guest/%.c,$(GUEST)/tests/%,$(wildcard tests/guest/*.c))
+GUEST_PROGRAM_CFLAGS := -std=gnu11 -O2 -Wall -Wextra -Werror -static -Wl,--build-id=none
 
 guest: $(GUEST_IMAGES)
 
@@ -22,11 +26,17 @@ $(GUEST)/vmlinuz: $(GUEST_FETCH)
 
 # tests/guest itself too: its time changes when a test is added or removed.
 $(GUEST)/initrd.img: $(GUEST_FETCH) build/guest/initramfs.py build/guest/init build/guest/rules.mk \
-		tests/guest $(GUEST_TESTS)
+		tests/guest $(GUEST_TESTS) $(GUEST_PROGRAMS)
 	@build/guest/fetch.sh
 	@mkdir -p $(dir $@)
 	@echo "  GUEST   $@"
 	@$(PYTHON) build/guest/initramfs.py --root "$$(build/guest/fetch.sh --dir)/root" --init build/guest/init \
-		$(addprefix --test ,$(GUEST_TESTS)) $(addprefix --module ,$(GUEST_MODULES)) --out $@
+		$(addprefix --test ,$(GUEST_TESTS)) $(addprefix --program ,$(GUEST_PROGRAMS)) $(addprefix --module ,$(GUEST_MODULES)) --out $@
+
+# The host's gcc, not the domains' toolchain: this is a Linux program.
+$(GUEST)/tests/%: tests/guest/%.c build/guest/rules.mk
+	@mkdir -p $(dir $@)
+	@echo "  GUESTCC $@"
+	@gcc $(GUEST_PROGRAM_CFLAGS) -o $@ $<
 
 .PHONY: guest
