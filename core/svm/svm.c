@@ -185,6 +185,7 @@ int vcpu_arch_init(struct vcpu *v)
     c->np_control = 1;
     c->ncr3 = v->dom->npt.root;
     vlapic_reset(&v->lapic, v->id);
+    a->offered = -1;
     a->vmcb->state.g_pat = GUEST_PAT;
     /* FXSAVE image at reset: x87 control word 0x37f, MXCSR 0x1f80. */
     memset(a->fpu, 0, sizeof(a->fpu));
@@ -427,11 +428,12 @@ bool vcpu_run(struct vcpu *v)
         }
         __asm__ volatile("fxrstor64 %0" ::"m"(a->fpu));
         svm_set_upcall(v);
-        svm_lapic_inject(v);
+        svm_lapic_offer(v);
         /* Flush this ASID's TLB on every entry: vCPUs share ASIDs for now. */
         a->vmcb->control.tlb_control = 1;
         __atomic_store_n(&v->in_guest, 1, __ATOMIC_SEQ_CST); /* before VMRUN: see domain_flush_guest_tlb */
         svm_vmrun(&a->regs, a->vmcb_pa, host);
+        svm_lapic_taken(v);
         __atomic_store_n(&v->exits, v->exits + 1, __ATOMIC_SEQ_CST);
         __atomic_store_n(&v->in_guest, 0, __ATOMIC_SEQ_CST);
         __asm__ volatile("fxsave64 %0" : "=m"(a->fpu));

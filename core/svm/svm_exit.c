@@ -275,15 +275,15 @@ bool svm_exit_handle(struct vcpu *v)
     uint64_t code = c->exitcode;
 
     /* An event being delivered when the exit came goes again on the next
-     * entry; a handler below that injects its own replaces it (none of
-     * those exits can happen during a delivery). */
+     * entry (an interrupt is offered again instead: svm_event.h); a
+     * handler below that injects its own replaces it (none of those exits
+     * can happen during a delivery). */
     c->eventinj = svm_event_reinject(c->exitintinfo);
     switch (code) {
     case VMEXIT_INTR:
     case VMEXIT_NMI:
     case VMEXIT_SMI:
-    case VMEXIT_INIT: return true;  /* the host took it when interrupts came back on */
-    case VMEXIT_VINTR: return true; /* the guest can take an interrupt: the next entry injects it */
+    case VMEXIT_INIT: return true; /* the host took it when interrupts came back on */
     case VMEXIT_CPUID: exit_cpuid(v); return true;
     case VMEXIT_VMMCALL: exit_vmmcall(v); return v->state == VCPU_RUNNABLE;
     case VMEXIT_HLT:

@@ -2,18 +2,18 @@
 /*
  * The local APIC on AMD-V vCPUs: APIC_BASE (always enabled, in x2APIC
  * mode) and the x2APIC MSRs (core/vlapic/vlapic.c), IPIs to the vCPUs of
- * the sender's domain (fixed, INIT, STARTUP), and injection: the highest
- * pending vector goes in EVENTINJ when the guest can take it, otherwise
- * a virtual-interrupt intercept exits as soon as it can. NMI IPIs are
- * dropped (no NMI blocking is tracked).
+ * the sender's domain (fixed, INIT, STARTUP), and delivery: the highest
+ * pending vector is offered as the virtual interrupt (V_IRQ) on each
+ * entry and moves to ISR once the guest took it. NMI IPIs are dropped
+ * (no NMI blocking is tracked).
  */
 #include "core/arch.h"
 #include "core/sched.h"
 #include "core/vtime.h"
+#include "svm_event.h"
 #include "svm_priv.h"
 
 #define MSR_APIC_BASE 0x1b
-#define RFLAGS_IF     (1ull << 9)
 
 /* APIC_BASE: the default base, enabled (bit 11), x2APIC (bit 10), BSP
  * (bit 8) on vCPU 0. */
@@ -89,26 +89,52 @@ bool svm_lapic_msr(struct vcpu *v, uint32_t msr, bool write, uint64_t *val)
     return r >= 0;
 }
 
-void svm_lapic_inject(struct vcpu *v)
+/*
+ * The highest deliverable vector goes in V_IRQ with its priority class,
+ * and the CPU delivers it once the guest's RFLAGS.IF, interrupt shadow
+ * and V_TPR (its CR8) allow; svm_lapic_taken then sees V_IRQ clear and
+ * moves it from IRR to ISR. Not EVENTINJ: QEMU's emulated VMRUN leaves
+ * an injected interrupt as the CPU's pending exception, and a QEMU exit
+ * request (its round-robin kick, a monitor or I/O event) arriving before
+ * the guest's next exit delivers it a second time, whatever RFLAGS.IF
+ * says: Linux then took its upcall vector again on the handler's first
+ * instruction, entered the kernel as from kernel mode without SWAPGS,
+ * and faulted on its per-CPU data until the stack ran out.
+ * A domain-wide callback already in V_IRQ (svm_set_upcall) stays there
+ * unless this vector is higher; the other waits for the next exit.
+ */
+void svm_lapic_offer(struct vcpu *v)
 {
-    struct vmcb_control *c = &svm_vcpu(v)->vmcb->control;
-    uint32_t v_tpr = c->int_control & 0xf;
+    struct svm_vcpu *a = svm_vcpu(v);
+    struct vmcb_control *c = &a->vmcb->control;
+    uint64_t ic = c->int_control;
     int vector;
 
-    if (v_tpr != v->lapic.tpr >> 4) /* the guest wrote CR8 */
-        v->lapic.tpr = v_tpr << 4;
-    c->intercept_misc1 &= ~VMCB_I1_VINTR;
+    if ((ic & 0xf) != v->lapic.tpr >> 4) /* the guest wrote CR8 */
+        v->lapic.tpr = (uint32_t)(ic & 0xf) << 4;
+    a->offered = -1;
     vector = vlapic_pending(&v->lapic);
-    if (vector < 0)
+    if (vector < 0 || ((ic & VMCB_INT_V_IRQ) && ((ic >> 32) & 0xff) >= (unsigned)vector))
         return;
-    if ((svm_vcpu(v)->vmcb->state.rflags & RFLAGS_IF) && !(c->int_state & 1) && !(c->eventinj & VMCB_EVENT_VALID)) {
-        c->eventinj = (unsigned)vector | VMCB_EVENT_VALID; /* type 0: an external interrupt */
-        vlapic_ack(&v->lapic, (unsigned)vector);
+    ic &= ~(VMCB_INT_V_IRQ | VMCB_INT_V_INTR_PRIO(0xf) | VMCB_INT_V_IGN_TPR | VMCB_INT_V_INTR_VECTOR(0xff));
+    c->int_control =
+        ic | VMCB_INT_V_IRQ | VMCB_INT_V_INTR_PRIO((unsigned)vector >> 4) | VMCB_INT_V_INTR_VECTOR((unsigned)vector);
+    a->offered = (int16_t)vector;
+}
+
+/* After #VMEXIT: the offered vector was taken if the CPU cleared V_IRQ
+ * and did not stop while delivering it (EXITINTINFO; svm_event.h drops
+ * such an interrupt, and it is offered again from IRR). */
+void svm_lapic_taken(struct vcpu *v)
+{
+    struct svm_vcpu *a = svm_vcpu(v);
+    const struct vmcb_control *c = &a->vmcb->control;
+    int vector = a->offered;
+
+    a->offered = -1;
+    if (vector < 0 || (c->int_control & VMCB_INT_V_IRQ))
         return;
-    }
-    /* Exit once the guest can take one (a pending upcall's V_IRQ will do). */
-    if (!(c->int_control & VMCB_INT_V_IRQ))
-        c->int_control |=
-            VMCB_INT_V_IRQ | VMCB_INT_V_INTR_PRIO(0xf) | VMCB_INT_V_IGN_TPR | VMCB_INT_V_INTR_VECTOR((unsigned)vector);
-    c->intercept_misc1 |= VMCB_I1_VINTR;
+    if (svm_event_is_interrupt(c->exitintinfo) && SVM_EVENT_VECTOR(c->exitintinfo) == (unsigned)vector)
+        return;
+    vlapic_ack(&v->lapic, (unsigned)vector);
 }

@@ -35,8 +35,9 @@ uint64_t svm_host_area(void);
 void svm_set_sipi_state(struct vcpu *v, uint8_t vector);
 
 /* svm_lapic.c: APIC_BASE (0x1b) and the x2APIC MSRs (0x800-0x8ff;
- * false: #GP); before each
- * VMRUN, the highest pending vector injected or an exit asked for when
- * the guest can take it. */
+ * false: #GP); svm_lapic_offer, before each VMRUN: the highest pending
+ * vector as the virtual interrupt (V_IRQ); svm_lapic_taken, after each
+ * #VMEXIT: whether the guest took it (IRR to ISR). */
 bool svm_lapic_msr(struct vcpu *v, uint32_t msr, bool write, uint64_t *val);
-void svm_lapic_inject(struct vcpu *v);
+void svm_lapic_offer(struct vcpu *v);
+void svm_lapic_taken(struct vcpu *v);

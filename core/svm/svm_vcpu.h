@@ -52,6 +52,7 @@ struct svm_vcpu {
     struct vmcb *vmcb; /* one page; written by the CPU running the vCPU */
     paddr_t vmcb_pa;
     struct vcpu_regs regs;                         /* saved at #VMEXIT, loaded at VMRUN */
+    int16_t offered;                               /* the LAPIC vector in V_IRQ for this run, or -1 */
     uint8_t fpu[512] __attribute__((aligned(16))); /* FXSAVE image */
 };
 _Static_assert(sizeof(struct svm_vcpu) <= sizeof(struct vcpu_arch), "VCPU_ARCH_SIZE holds an AMD-V vCPU");

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * svm_event_reinject: every event type and vector, with and without an
- * error code and with reserved bits set, against the rule in its header.
+ * svm_event_reinject and svm_event_is_interrupt: every event type and
+ * vector, with and without an error code and with reserved bits set,
+ * against the rules in their header.
  */
 #include "../../core/svm/svm_event.h"
 
@@ -23,11 +24,24 @@ TEST(none_without_valid)
     EXPECT_EQ(svm_event_reinject(0xffffffff7fffffffull), 0); /* everything but V */
 }
 
-TEST(interrupt_and_nmi_again)
+TEST(nmi_again)
 {
-    for (unsigned vec = 0; vec < 256; vec++)
-        EXPECT_EQ(svm_event_reinject(ev(0, vec)), ev(0, vec));
     EXPECT_EQ(svm_event_reinject(ev(2, 2)), ev(2, 2));
+}
+
+/* Offered again as V_IRQ from where they wait, never through EVENTINJ;
+ * QEMU records a virtual interrupt as an exception with its vector. */
+TEST(interrupts_offered_again)
+{
+    for (unsigned vec = 0; vec < 256; vec++) {
+        EXPECT_EQ(svm_event_reinject(ev(0, vec)), 0);
+        EXPECT_TRUE(svm_event_is_interrupt(ev(0, vec)));
+        EXPECT_EQ(svm_event_is_interrupt(ev(3, vec)), vec >= 32);
+        if (vec >= 32)
+            EXPECT_EQ(svm_event_reinject(ev(3, vec) | EV | ERR), 0);
+    }
+    EXPECT_FALSE(svm_event_is_interrupt(ev(0, 0x20) & ~V));
+    EXPECT_FALSE(svm_event_is_interrupt(ev(2, 2)));
 }
 
 TEST(exception_again_with_its_error_code)
@@ -58,7 +72,7 @@ TEST(reserved_bits_dropped)
     uint64_t rsvd = 0x7ffff000ull; /* bits 12-30 */
 
     EXPECT_EQ(svm_event_reinject(ev(3, 14) | EV | ERR | rsvd), ev(3, 14) | EV | ERR);
-    EXPECT_EQ(svm_event_reinject(ev(0, 0x20) | rsvd), ev(0, 0x20));
+    EXPECT_EQ(svm_event_reinject(ev(2, 2) | rsvd), ev(2, 2));
 }
 
 /* Every value with V set: the result is 0 or valid, never carries a
@@ -80,7 +94,8 @@ int main(void)
 {
     return test_run((const struct test[]){
         TEST_ENTRY(none_without_valid),
-        TEST_ENTRY(interrupt_and_nmi_again),
+        TEST_ENTRY(nmi_again),
+        TEST_ENTRY(interrupts_offered_again),
         TEST_ENTRY(exception_again_with_its_error_code),
         TEST_ENTRY(software_events_regenerate),
         TEST_ENTRY(unknown_types_dropped),

@@ -8,7 +8,7 @@
 
 #include "core/types.h"
 
-#define VCPU_ARCH_SIZE 640
+#define VCPU_ARCH_SIZE 656
 
 struct vcpu_arch {
     uint8_t opaque[VCPU_ARCH_SIZE] __attribute__((aligned(16)));
