@@ -65,12 +65,7 @@ static void xen_leaf(const struct vcpu *v, uint32_t leaf, uint32_t out[4])
         out[1] = XEN_MSR_HYPERCALL;
         break;
     case XEN_CPUID_FIRST_LEAF + 4:
-        /* Xen 4.17 also sets XEN_HVM_CPUID_UPCALL_VECTOR. Mosaic does not
-         * yet, on purpose: Linux then takes its events through per-vCPU
-         * vectors in the emulated LAPIC, and on that path its boots hang
-         * or fault now and then (docs/known-bugs.md). The hypercall still
-         * works for a guest that uses it unasked. */
-        out[0] = XEN_HVM_CPUID_VCPU_ID_PRESENT;
+        out[0] = XEN_HVM_CPUID_VCPU_ID_PRESENT | XEN_HVM_CPUID_UPCALL_VECTOR;
         out[1] = v->id;
         break;
     default: break;

@@ -493,8 +493,7 @@ static void test_upcall_vector(unsigned n)
     evtchn_port_t port;
 
     __asm__ volatile("cpuid" : "+a"(a), "=b"(b), "+c"(c), "=d"(d));
-    /* Not advertised until Linux's use of it is reliable (known-bugs). */
-    check("lapic_upcall_cpuid", a & XEN_HVM_CPUID_UPCALL_VECTOR ? "XEN_HVM_CPUID_UPCALL_VECTOR set" : NULL);
+    check("lapic_upcall_cpuid", !(a & XEN_HVM_CPUID_UPCALL_VECTOR) ? "XEN_HVM_CPUID_UPCALL_VECTOR clear" : NULL);
     check("lapic_upcall_refused", set_upcall_vector(0, 0x0f) != -XEN_EINVAL   ? "vector 0x0f taken"
                                   : set_upcall_vector(n, 0x70) != -XEN_ENOENT ? "a vCPU past the last taken"
                                                                               : NULL);
