@@ -1,0 +1,67 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * virtio-blk over the virtio-pci modern transport (virtio 1.x, sections
+ * 4.1 and 5.2): one request queue, several requests in flight, completion
+ * by polling or by the queue's MSI-X interrupt (an event-channel port).
+ * VIRTIO_F_ACCESS_PLATFORM is required and accepted: the device's DMA goes
+ * through the IOMMU.
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "drivers/pci.h"
+
+#define VBLK_SECTOR_SIZE 512u
+#define VBLK_MAX_SEGS    64u /* data segments of one request */
+
+enum vblk_op {
+    VBLK_READ = 0,  /* VIRTIO_BLK_T_IN */
+    VBLK_WRITE = 1, /* VIRTIO_BLK_T_OUT */
+    VBLK_FLUSH = 4, /* VIRTIO_BLK_T_FLUSH */
+};
+
+struct vblk_seg {
+    uint64_t bus; /* bus address of the data (dma_alloc memory) */
+    uint32_t len; /* bytes, a multiple of 512 */
+};
+
+struct vblk_req {
+    enum vblk_op op;
+    uint64_t sector; /* 512-byte sectors */
+    unsigned nsegs;  /* 0 for a flush; 1..VBLK_MAX_SEGS otherwise */
+    struct vblk_seg seg[VBLK_MAX_SEGS];
+    void *cookie; /* the caller's, handed back at completion */
+};
+
+struct vblk;
+
+/* vblk_open: reset, negotiate and start the device; queue_size entries
+ * at most (the device's own maximum if smaller). 0 and *out, or a
+ * negative errno with one line logged naming what was wrong. */
+int vblk_open(struct pci_func *f, unsigned queue_size, struct vblk **out);
+void vblk_close(struct vblk *v); /* device reset, memory freed */
+
+uint64_t vblk_capacity(const struct vblk *v); /* 512-byte sectors */
+bool vblk_read_only(const struct vblk *v);    /* VIRTIO_BLK_F_RO */
+bool vblk_can_flush(const struct vblk *v);    /* VIRTIO_BLK_F_FLUSH */
+unsigned vblk_logical_block_size(const struct vblk *v);
+unsigned vblk_physical_block_size(const struct vblk *v);
+
+/* vblk_submit: queue one request (it is copied; the data stays the
+ * caller's until completion). 0, -EAGAIN when the queue is full, -EINVAL
+ * for a request the device cannot take (out of range, too many segments,
+ * a write to a read-only device). */
+int vblk_submit(struct vblk *v, const struct vblk_req *r);
+/* vblk_kick: tell the device about submitted requests (once per batch;
+ * skipped when the device's event index says it needs no notification). */
+void vblk_kick(struct vblk *v);
+/* vblk_reap: call done(cookie, status) for each completed request (status
+ * 0, or -EIO), in completion order; returns how many. */
+unsigned vblk_reap(struct vblk *v, void (*done)(void *cookie, int status, void *arg), void *arg);
+
+/* vblk_irq_bind: route the queue's interrupt to a new event-channel port
+ * (MSI-X through the core); 0 and *port, or a negative errno: the caller
+ * then polls. vblk_irq_ack re-arms after a notification. */
+int vblk_irq_bind(struct vblk *v, uint32_t *port);
