@@ -9,7 +9,7 @@
 
 FUZZ_CC := clang
 FUZZ_ALL := mb2 elf acpi dmar memmap cmdline boot_modules xenstore guest_walk npt hcall_decode gnttab evtchn \
-            mgmt_decode builder_image insn_mov vlapic bytering
+            mgmt_decode builder_image insn_mov vlapic bytering blkif gpt
 FUZZ_TARGETS ?= $(FUZZ_ALL)
 FUZZ_SECONDS ?= 30
 FUZZ_DIR := $(OUT)/tests/fuzz
@@ -57,6 +57,14 @@ fuzz_builder_image_LIBS := -llzma
 fuzz_bytering_SRCS := domains/runtime/bytering.c
 fuzz_bytering_DEPS := domains/runtime/include/mosaic/bytering.h
 fuzz_bytering_CFLAGS = -Idomains/runtime/include
+
+# The block back end's request engine and GPT parser, over the fakes of their unit tests.
+fuzz_blkif_SRCS := domains/blkdrv/blkback.c domains/blkdrv/blkreq.c domains/blkdrv/gpt.c tests/unit/blkback_fake.c
+fuzz_blkif_DEPS := $(wildcard domains/blkdrv/*.h) tests/unit/blkback_fake.h
+fuzz_blkif_CFLAGS = -Idomains/blkdrv -Itests/unit
+fuzz_gpt_SRCS := $(fuzz_blkif_SRCS)
+fuzz_gpt_DEPS := $(fuzz_blkif_DEPS)
+fuzz_gpt_CFLAGS = -Idomains/blkdrv -Itests/unit
 
 FUZZ_CFLAGS := -std=c11 -g -O1 $(WARN_FLAGS) -fsanitize=fuzzer,address,undefined \
                -fno-sanitize-recover=all -fno-omit-frame-pointer \

@@ -33,3 +33,16 @@ unit_builder_CFLAGS := -Idomains/builder
 unit_builder_LIBS := -llzma
 UNIT_TESTS += vlapic
 unit_vlapic_SRCS := core/vlapic/vlapic.c
+# The block driver domain's pure parts (domains/blkdrv): GPT, request
+# decoding, the blkif engine over a fake guest and disk.
+BLKBACK_UNIT_SRCS := domains/blkdrv/gpt.c domains/blkdrv/blkreq.c domains/blkdrv/blkback.c tests/unit/blkback_fake.c
+UNIT_TESTS += blkback_gpt blkback_req blkback_conn
+unit_blkback_gpt_SRCS := $(BLKBACK_UNIT_SRCS)
+unit_blkback_req_SRCS := $(BLKBACK_UNIT_SRCS)
+unit_blkback_conn_SRCS := $(BLKBACK_UNIT_SRCS)
+unit_blkback_gpt_DEPS := $(wildcard domains/blkdrv/*.h) tests/unit/blkback_fake.h
+unit_blkback_req_DEPS := $(unit_blkback_gpt_DEPS)
+unit_blkback_conn_DEPS := $(unit_blkback_gpt_DEPS)
+unit_blkback_gpt_CFLAGS := -Idomains/blkdrv
+unit_blkback_req_CFLAGS := -Idomains/blkdrv
+unit_blkback_conn_CFLAGS := -Idomains/blkdrv
