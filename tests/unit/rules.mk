@@ -33,3 +33,10 @@ unit_builder_CFLAGS := -Idomains/builder
 unit_builder_LIBS := -llzma
 UNIT_TESTS += vlapic
 unit_vlapic_SRCS := core/vlapic/vlapic.c
+# The drivers (drivers/): PCI helpers, virtio-pci, the split virtqueue and
+# virtio-blk against a fake device whose registers trap (virtio_fake.c).
+UNIT_TESTS += virtio_blk
+DRIVERS_HOST_SRCS := drivers/pci.c drivers/virtio_pci.c drivers/virtqueue.c drivers/virtio_blk.c tests/unit/drivers_env.c
+unit_virtio_blk_SRCS := $(DRIVERS_HOST_SRCS) tests/unit/virtio_fake.c
+unit_virtio_blk_DEPS := $(wildcard drivers/include/drivers/*.h) tests/unit/virtio_fake.h tests/unit/drivers_env.h
+unit_virtio_blk_CFLAGS := -Idrivers/include
