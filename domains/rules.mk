@@ -11,18 +11,11 @@ DOMAINS := hello builder mgtest hcbench ipctest xenstored xstest pvhtest lapicte
 DOMAINS += console contest
 
 # The block driver domain (domains/blkdrv/README.md): blkback over the
-# drivers' virtio-blk (drivers/include). It links the drivers' library,
-# DRIVERS_LIB, once drivers/rules.mk provides it; until then its objects
-# are compiled (make blkdrv-objs, part of make domains) but no image is linked.
-BLKDRV_SRCS := $(sort $(wildcard domains/blkdrv/*.c))
-BLKDRV_OBJS := $(patsubst %,$(OUT)/%.o,$(BLKDRV_SRCS))
-$(OUT)/domains/blkdrv/%.c.o $(OUT)/hdrcheck/domains/blkdrv/%.h.ok: DOMAIN_CFLAGS += -Idrivers/include
-ifneq ($(DRIVERS_LIB),)
+# drivers' virtio-blk: drivers/rules.mk's DRIVERS_LIB, named by its path
+# here because the Makefile reads drivers/rules.mk after this file.
 DOMAINS += blkdrv
-blkdrv_LIBS := $(DRIVERS_LIB)
-endif
-blkdrv-objs: $(BLKDRV_OBJS)
--include $(BLKDRV_OBJS:.o=.d)
+blkdrv_LIBS := $(OUT)/drivers/libdrivers.a
+$(OUT)/domains/blkdrv/%.c.o $(OUT)/hdrcheck/domains/blkdrv/%.h.ok: DOMAIN_CFLAGS += -Idrivers/include
 
 NEWLIB_PREFIX := $(shell build/newlib.sh --prefix $(CC))
 NEWLIB        := $(NEWLIB_PREFIX)/x86_64-elf
@@ -48,10 +41,10 @@ DOMAIN_LIBS    := $(OUT)/domains/runtime/libruntime.a $(NEWLIB)/lib/libc.a $(NEW
 RUNTIME_SRCS := $(sort $(wildcard domains/runtime/*.c domains/runtime/*.S))
 RUNTIME_OBJS := $(patsubst %,$(OUT)/%.o,$(RUNTIME_SRCS))
 RUNTIME_LIB  := $(OUT)/domains/runtime/libruntime.a
-DOMAIN_HDRS  := $(sort $(shell find domains/runtime $(addprefix domains/,$(DOMAINS)) domains/blkdrv -name '*.h'))
+DOMAIN_HDRS  := $(sort $(shell find domains/runtime $(addprefix domains/,$(DOMAINS)) -name '*.h'))
 DOMAIN_ELFS  := $(patsubst %,$(OUT)/domains/%.elf,$(DOMAINS))
 
-domains: $(RUNTIME_LIB) $(DOMAIN_ELFS) domain-headers blkdrv-objs
+domains: $(RUNTIME_LIB) $(DOMAIN_ELFS) domain-headers
 
 $(NEWLIB_STAMP):
 	@build/newlib.sh $(CC)
@@ -121,4 +114,4 @@ $(OUT)/hdrcheck/domains/%.h.ok: domains/%.h | $(NEWLIB_STAMP) $(IDL_HEADERS)
 	@touch $@
 
 -include $(RUNTIME_OBJS:.o=.d)
-.PHONY: domains domain-headers blkdrv-objs
+.PHONY: domains domain-headers

@@ -12,6 +12,7 @@
 
 #include "blkback.h"
 #include "blkreq.h"
+#include "drivers/env.h"
 #include "drivers/pci.h"
 #include "drivers/virtio_blk.h"
 #include "gpt.h"
@@ -35,6 +36,7 @@ struct disk {
     bool irq; /* completions come by event; else polled */
     evtchn_port_t port;
     bool submitted; /* requests queued since the last kick */
+    bool broken;    /* reported broken (logged once) */
 };
 
 /* What a vbd's params names: a whole disk (vdb) or a partition (vdb2). */
@@ -58,10 +60,6 @@ bool disks_polled(void);
 
 /* The engine's environment over the runtime and virtio-blk (io.c). */
 extern const struct blkback_env io_env;
-
-/* pcifn_open: the index-th PCI function given to the domain
- * (MGMT_PCI_INFO), mapped: 0, -XEN_ENOENT past the last, another errno. */
-int pcifn_open(unsigned index, struct pci_func **out);
 
 /* The XenStore side (vbd.c). vbd_init: watch our backend/vbd directory
  * (0, or a negative errno). vbd_scan: bring every vbd in line with the

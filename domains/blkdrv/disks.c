@@ -159,15 +159,16 @@ static void open_one(struct pci_func *f)
 unsigned disks_init(void)
 {
     for (unsigned i = 0; ndisks < DISKS_MAX && letters < 26 && i < 256; i++) {
-        struct pci_func *f;
-        int r = pcifn_open(i, &f);
-        if (r == -XEN_ENOENT)
-            break;
-        if (r) {
-            printf("blkdrv: PCI function %u: cannot open it (%d)\n", i, r);
+        struct pci_func *f = calloc(1, sizeof(*f));
+        int r = f ? pci_func_open(i, f) : -XEN_ENOMEM;
+        if (r == 0) {
+            open_one(f); /* keeps f when it serves a disk */
             continue;
         }
-        open_one(f);
+        free(f);
+        if (r == -XEN_ENOENT)
+            break;
+        printf("blkdrv: PCI function %u: cannot open it (%d)\n", i, r);
     }
     return ndisks;
 }
@@ -188,8 +189,17 @@ static void reaped(void *cookie, int status, void *arg)
 
 void disks_reap(void)
 {
-    for (unsigned i = 0; i < ndisks; i++)
-        (void)vblk_reap(disks[i].dev, reaped, NULL);
+    for (unsigned i = 0; i < ndisks; i++) {
+        struct disk *d = &disks[i];
+        (void)vblk_reap(d->dev, reaped, NULL);
+        /* Re-arm the interrupt; completions that came meanwhile may not raise one. */
+        while (d->irq && vblk_irq_ack(d->dev))
+            (void)vblk_reap(d->dev, reaped, NULL);
+        if (!d->broken && vblk_broken(d->dev)) {
+            d->broken = true; /* its requests fail from now on (-EIO, answered as errors) */
+            printf("blkdrv: %s: the device broke its queue's protocol: every request to it fails\n", d->name);
+        }
+    }
 }
 
 void disks_kick(void)

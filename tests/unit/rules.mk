@@ -46,3 +46,10 @@ unit_blkback_conn_DEPS := $(unit_blkback_gpt_DEPS)
 unit_blkback_gpt_CFLAGS := -Idomains/blkdrv
 unit_blkback_req_CFLAGS := -Idomains/blkdrv
 unit_blkback_conn_CFLAGS := -Idomains/blkdrv
+# The drivers (drivers/): PCI helpers, virtio-pci, the split virtqueue and
+# virtio-blk against a fake device whose registers trap (virtio_fake.c).
+UNIT_TESTS += virtio_blk
+DRIVERS_HOST_SRCS := drivers/pci.c drivers/virtio_pci.c drivers/virtqueue.c drivers/virtio_blk.c tests/unit/drivers_env.c
+unit_virtio_blk_SRCS := $(DRIVERS_HOST_SRCS) tests/unit/virtio_fake.c
+unit_virtio_blk_DEPS := $(wildcard drivers/include/drivers/*.h) tests/unit/virtio_fake.h tests/unit/drivers_env.h
+unit_virtio_blk_CFLAGS := -Idrivers/include
