@@ -11,6 +11,8 @@
 #include <string.h>
 
 #include "idl/mgmt.h"
+#include "idl/xen_errno.h"
+#include "xl_list.h"
 
 #define LINE_MAX_LEN 512
 
@@ -243,6 +245,62 @@ static bool parse_action(const char *val, enum manifest_action *out)
     return false;
 }
 
+/* Collects a section's disks, one DISKSPEC at a time. */
+struct disk_list {
+    struct manifest_domain *d;
+    char *why;
+    size_t cap;
+};
+
+static int add_disk(void *ctx, const char *spec)
+{
+    struct disk_list *l = ctx;
+    struct manifest_domain *d = l->d;
+    struct xl_disk *disk = &d->disks[d->nr_disks];
+    int r;
+
+    if (d->nr_disks == MANIFEST_MAX_DISKS) {
+        snprintf(l->why, l->cap, "more than %u disks", MANIFEST_MAX_DISKS);
+        return -XEN_E2BIG;
+    }
+    if ((r = xl_disk_parse(spec, disk, l->why, l->cap)) != 0)
+        return r;
+    /* Mosaic has no domain 0 to default to, and no domain serves itself. */
+    if (!disk->backend[0] || !strcmp(disk->backend, d->name)) {
+        snprintf(l->why, l->cap, "%s: name the driver domain that serves it with backend=NAME, another section",
+                 disk->vdev);
+        return -XEN_EINVAL;
+    }
+    for (unsigned i = 0; i < d->nr_disks; i++)
+        if (d->disks[i].devid == disk->devid) {
+            snprintf(l->why, l->cap, "%s is the same device as %s (%u)", disk->vdev, d->disks[i].vdev, disk->devid);
+            return -XEN_EEXIST;
+        }
+    d->nr_disks++;
+    return 0;
+}
+
+/* xl's disk = [...]: the whole list is refused with its first bad disk,
+ * named with the section, the key and the value. */
+static void parse_disks(struct manifest *m, unsigned line, const char *val)
+{
+    struct manifest_domain *d = &m->dom[m->count - 1];
+    char why[XL_DISK_WHY_MAX], what[MANIFEST_NAME_MAX + 32];
+    struct disk_list l = { d, why, sizeof(why) };
+
+    d->nr_disks = 0;
+    d->disk_line = line;
+    if (xl_list_parse(val, add_disk, &l, why, sizeof(why)) == 0)
+        return;
+    d->nr_disks = 0;
+    snprintf(what, sizeof(what), "[%s] bad value for 'disk'", d->name);
+    {
+        char detail[LINE_MAX_LEN + XL_DISK_WHY_MAX + 8];
+        snprintf(detail, sizeof(detail), "%s: %s", val, why);
+        error(m, line, what, detail);
+    }
+}
+
 /* One "key = value" line inside a section. */
 static void parse_key(struct manifest *m, unsigned line, const char *key, const char *val)
 {
@@ -250,6 +308,10 @@ static void parse_key(struct manifest *m, unsigned line, const char *key, const 
     uint64_t n = 0;
     bool ok;
 
+    if (!strcmp(key, "disk")) {
+        parse_disks(m, line, val); /* names the bad disk itself */
+        return;
+    }
     if (!strcmp(key, "caps")) {
         parse_caps(m, line, val, &d->caps); /* names the bad word itself */
         return;
@@ -359,10 +421,35 @@ static void parse_line(struct manifest *m, unsigned line, char *s)
     parse_key(m, line, s, eq + 1);
 }
 
+/* The index of the section named name before section before, or -1. */
+static int section_before(const struct manifest *m, unsigned before, const char *name)
+{
+    for (unsigned i = 0; i < before; i++)
+        if (!strcmp(m->dom[i].name, name))
+            return (int)i;
+    return -1;
+}
+
+/* Each disk's backend is a domain of an earlier section: built first. */
+static void check_disk_backends(struct manifest *m, unsigned i)
+{
+    struct manifest_domain *d = &m->dom[i];
+
+    for (unsigned k = 0; k < d->nr_disks && d->valid; k++) {
+        char what[MANIFEST_NAME_MAX + 80];
+        if (section_before(m, i, d->disks[k].backend) >= 0)
+            continue;
+        snprintf(what, sizeof(what), "[%s] bad value for 'disk': no section before it is named", d->name);
+        report(m, d->disk_line, what, d->disks[k].backend);
+        d->valid = false;
+    }
+}
+
 static void check_complete(struct manifest *m)
 {
     for (unsigned i = 0; i < m->count; i++) {
         struct manifest_domain *d = &m->dom[i];
+        check_disk_backends(m, i);
         if (d->valid && !d->image[0]) {
             report(m, d->line, "domain has no 'image' (or 'kernel')", d->name);
             d->valid = false;

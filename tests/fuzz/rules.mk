@@ -9,7 +9,7 @@
 
 FUZZ_CC := clang
 FUZZ_ALL := mb2 elf acpi dmar memmap cmdline boot_modules xenstore guest_walk npt hcall_decode gnttab evtchn \
-            mgmt_decode builder_image insn_mov vlapic bytering blkif gpt
+            mgmt_decode builder_image insn_mov vlapic bytering blkif gpt xl_disk
 FUZZ_TARGETS ?= $(FUZZ_ALL)
 FUZZ_SECONDS ?= 30
 FUZZ_DIR := $(OUT)/tests/fuzz
@@ -52,6 +52,11 @@ fuzz_builder_image_SRCS := domains/builder/image.c domains/builder/image_xz.c
 fuzz_builder_image_DEPS := domains/builder/image.h domains/builder/image_xz.h
 fuzz_builder_image_CFLAGS = -Idomains/builder
 fuzz_builder_image_LIBS := -llzma
+
+# xl's disk syntax, string lists and vdev names, as a manifest gives them to the builder.
+fuzz_xl_disk_SRCS := domains/builder/xl_disk.c domains/builder/xl_list.c
+fuzz_xl_disk_DEPS := domains/builder/xl_disk.h domains/builder/xl_list.h
+fuzz_xl_disk_CFLAGS = -Idomains/builder
 
 # The domains' byte rings (console and XenStore pages), the guest's side hostile.
 fuzz_bytering_SRCS := domains/runtime/bytering.c
