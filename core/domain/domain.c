@@ -21,6 +21,7 @@
 #include "core/sched.h"
 #include "core/mm.h"
 #include "core/panic.h"
+#include "core/pci.h"
 #include "core/retire.h"
 #include "core/string.h"
 #include "core/vcpu.h"
@@ -334,6 +335,9 @@ void domain_destroy(struct domain *d)
         freed += vcpu_arch_destroy(&d->vcpus[i]);
     }
     freed += vcpu_ioports_destroy(d);
+    /* Its PCI functions stop and come back before its ports close and its
+     * nested page tables go: nothing of theirs may reach it after. */
+    pci_domain_release(d);
     /* Before the nested page tables go: frames others still map from its
      * grants are taken out of them, to be freed by the last unmapping. */
     freed += gnttab_domain_destroy(d, &orphaned);
