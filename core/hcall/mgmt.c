@@ -294,11 +294,21 @@ static int mgmt_check(struct vcpu *v, const struct hcall_mgmt_op *op, struct dom
 typedef int (*mgmt_fn)(struct vcpu *v, const uint64_t *a, struct hcall_mgmt_op *op, struct domain *d);
 
 static const mgmt_fn mgmt_table[] = {
-    [MGMT_DOMAIN_CREATE] = op_create, [MGMT_DOMAIN_POPULATE] = op_populate, [MGMT_DOMAIN_COPY] = op_copy,
-    [MGMT_VCPU_SET_PVH] = op_set_pvh, [MGMT_DOMAIN_SCHED] = op_sched,       [MGMT_VCPU_AFFINITY] = op_affinity,
-    [MGMT_CAP_GRANT] = op_cap_grant,  [MGMT_DOMAIN_UNPAUSE] = op_unpause,   [MGMT_DOMAIN_DESTROY] = op_destroy,
-    [MGMT_DOMAIN_INFO] = op_info,     [MGMT_GNTTAB_SEED] = op_gnttab_seed,  [MGMT_IOPORT_PERMIT] = op_ioport_permit,
-    [MGMT_PCI_ASSIGN] = op_pci_assign, [MGMT_PCI_INFO] = op_pci_info, [MGMT_PCI_CFG_WRITE] = op_pci_cfg_write,
+    [MGMT_DOMAIN_CREATE] = op_create,
+    [MGMT_DOMAIN_POPULATE] = op_populate,
+    [MGMT_DOMAIN_COPY] = op_copy,
+    [MGMT_VCPU_SET_PVH] = op_set_pvh,
+    [MGMT_DOMAIN_SCHED] = op_sched,
+    [MGMT_VCPU_AFFINITY] = op_affinity,
+    [MGMT_CAP_GRANT] = op_cap_grant,
+    [MGMT_DOMAIN_UNPAUSE] = op_unpause,
+    [MGMT_DOMAIN_DESTROY] = op_destroy,
+    [MGMT_DOMAIN_INFO] = op_info,
+    [MGMT_GNTTAB_SEED] = op_gnttab_seed,
+    [MGMT_IOPORT_PERMIT] = op_ioport_permit,
+    [MGMT_PCI_ASSIGN] = op_pci_assign,
+    [MGMT_PCI_INFO] = op_pci_info,
+    [MGMT_PCI_CFG_WRITE] = op_pci_cfg_write,
     [MGMT_PCI_MSI_BIND] = op_pci_msi_bind,
 };
 

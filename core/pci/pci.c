@@ -7,6 +7,7 @@
  * used and stay the core's. No decision about who owns what: pci_assign.c.
  */
 #include "core/arch.h"
+#include "core/env.h"
 #include "core/log.h"
 #include "core/mm.h"
 #include "core/string.h"
@@ -14,11 +15,11 @@
 #include "pci_filter.h"
 #include "pci_priv.h"
 
-static volatile uint8_t *ecam;       /* the window's mapping: written once at boot */
-static paddr_t ecam_base;            /* its machine address (of bus 0) */
-static uint8_t bus_start, bus_end;   /* the buses it covers */
+static volatile uint8_t *ecam;           /* the window's mapping: written once at boot */
+static paddr_t ecam_base;                /* its machine address (of bus 0) */
+static uint8_t bus_start, bus_end;       /* the buses it covers */
 static struct pci_fn fns[PCI_MAX_FUNCS]; /* found at boot (pci_priv.h says who writes what) */
-static unsigned nr_fns;              /* written once at boot */
+static unsigned nr_fns;                  /* written once at boot */
 
 static volatile uint8_t *cfg_at(uint32_t sbdf, uint16_t offset)
 {
@@ -144,7 +145,7 @@ static void fn_add(uint32_t sbdf)
     f->vendor = (uint16_t)pci_cfg_read(sbdf, PCI_CFG_VENDOR, 2);
     f->device = (uint16_t)pci_cfg_read(sbdf, PCI_CFG_DEVICE, 2);
     type = (uint8_t)(pci_cfg_read(sbdf, PCI_CFG_HEADER_TYPE, 1) & ~PCI_HEADER_MULTI);
-    f->bridge = type != 0;
+    f->bridge = type != 0 || pci_cfg_read(sbdf, PCI_CFG_CLASS, 1) == PCI_CLASS_BRIDGE;
     f->owner = DOMID_NONE;
     if (f->bridge)
         return;
@@ -234,8 +235,10 @@ void pci_bars_probe(struct pci_fn *f)
         in->bar_flags[i] = 0;
         in->bar_size[i] = bar_size(f->sbdf, i, raw, is64);
         if (!in->bar_size[i]) {
-            if (is64) /* an unused 64-bit BAR: its upper half is no BAR either */
-                f->bar_raw[++i] = pci_cfg_read(f->sbdf, (uint16_t)(PCI_CFG_BAR0 + 4 * i), 4);
+            if (is64) { /* an unused 64-bit BAR: its upper half is no BAR either */
+                i++;
+                f->bar_raw[i] = pci_cfg_read(f->sbdf, (uint16_t)(PCI_CFG_BAR0 + 4 * i), 4);
+            }
             continue;
         }
         if (raw & PCI_BAR_IO) {

@@ -8,6 +8,7 @@
  * and short. Whom a function is given to is the caller's decision.
  */
 #include "core/arch.h"
+#include "core/env.h"
 #include "core/errno.h"
 #include "core/iommu.h"
 #include "core/log.h"
@@ -26,7 +27,7 @@ _Static_assert(PCI_MAX_BARS == MGMT_PCI_MAX_BARS, "idl/mgmt.idl's BAR count");
 /* Every pci_fn's assignment fields. Taken with interrupts on (no handler
  * takes it): a release holds it through a function-level reset's wait. */
 static struct spinlock pci_lock = SPINLOCK_INIT;
-static uint64_t assign_seq;                      /* protected by pci_lock */
+static uint64_t assign_seq; /* protected by pci_lock */
 
 #define BDF_FMT      "%02x:%02x.%x"
 #define BDF_ARGS(s_) PCI_SBDF_BUS(s_), PCI_SBDF_DEV(s_), PCI_SBDF_FN(s_)

@@ -9,6 +9,7 @@
  * hook) masks the entry and frees what the binding held.
  */
 #include "core/arch.h"
+#include "core/env.h"
 #include "core/errno.h"
 #include "core/evtchn_domain.h"
 #include "core/iommu.h"
@@ -21,12 +22,12 @@
 /* One host vector's binding. Protected by evtchn_lock. */
 struct pci_msi_binding {
     bool used;
-    domid_t dom;                /* whose port it raises */
-    evtchn_port_t port;         /* that port */
-    uint32_t sbdf;              /* the function ... */
-    uint16_t entry;             /* ... and its MSI-X entry */
-    unsigned irte;              /* the remapping entry naming the vector */
-    volatile uint32_t *slot;    /* the core's mapping of the MSI-X entry */
+    domid_t dom;             /* whose port it raises */
+    evtchn_port_t port;      /* that port */
+    uint32_t sbdf;           /* the function ... */
+    uint16_t entry;          /* ... and its MSI-X entry */
+    unsigned irte;           /* the remapping entry naming the vector */
+    volatile uint32_t *slot; /* the core's mapping of the MSI-X entry */
 };
 
 static struct pci_msi_binding bindings[ARCH_DEVICE_VECTORS]; /* index: vector - ARCH_DEVICE_VECTOR_FIRST */
@@ -58,13 +59,13 @@ static void unbind(struct pci_msi_binding *b)
     *b = (struct pci_msi_binding){ 0 };
 }
 
-void evtchn_env_device_closed(struct evtchn_table *t, evtchn_port_t port, unsigned binding)
+void pci_msi_port_closed(uint16_t dom, evtchn_port_t port, unsigned binding)
 {
     struct pci_msi_binding *b = &bindings[index_nospec(binding, ARCH_DEVICE_VECTORS)];
 
     /* A port an entry was moved away from, or one the release unbound
      * already, closes with nothing more to undo. */
-    if (binding < ARCH_DEVICE_VECTORS && b->used && b->dom == t->dom && b->port == port)
+    if (binding < ARCH_DEVICE_VECTORS && b->used && b->dom == dom && b->port == port)
         unbind(b);
 }
 

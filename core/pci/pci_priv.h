@@ -16,6 +16,8 @@
 #define PCI_STATUS_CAPS     (1u << 4)
 #define PCI_CFG_HEADER_TYPE 0x0eu /* bits 6:0 the layout, bit 7 multi-function */
 #define PCI_HEADER_MULTI    0x80u
+#define PCI_CFG_CLASS       0x0bu /* the base class code */
+#define PCI_CLASS_BRIDGE    0x06u
 #define PCI_CFG_BAR0        0x10u
 #define PCI_CFG_CAPS        0x34u
 #define PCI_BAR_IO          (1u << 0)
@@ -44,7 +46,7 @@
 struct pci_fn {
     uint32_t sbdf;
     uint16_t vendor, device;
-    bool bridge;                   /* header type 1 or 2: never assigned */
+    bool bridge;                   /* header type 1 or 2, or bridge class (host bridges too): never assigned */
     uint16_t msix_cap;             /* its MSI-X capability, 0 if none */
     uint16_t exp_cap;              /* its PCI Express capability, 0 if none */
     uint16_t msi_cap;              /* its MSI capability, 0 if none */
@@ -54,12 +56,10 @@ struct pci_fn {
     uint32_t msix_off, pba_off;    /* their offsets in those BARs */
     volatile uint32_t *msix_table; /* the core's uncached mapping of the table */
     /* Assignment: protected by pci_lock. */
-    domid_t owner;                    /* DOMID_NONE while free */
-    uint64_t seq;                     /* when it was assigned: MGMT_PCI_INFO's order */
-    uint32_t bar_raw[PCI_MAX_BARS];   /* the BARs as firmware left them: put back after a reset */
-    uint64_t map_lo[PCI_MAX_BARS];    /* each BAR's guest-physical range as mapped, pages */
-    uint64_t map_hi[PCI_MAX_BARS];    /* (MSI-X pages inside excepted): [lo, hi) */
-    struct pci_info info;             /* what MGMT_PCI_INFO says */
+    domid_t owner;                  /* DOMID_NONE while free */
+    uint64_t seq;                   /* when it was assigned: MGMT_PCI_INFO's order */
+    uint32_t bar_raw[PCI_MAX_BARS]; /* the BARs as firmware left them: put back after a reset */
+    struct pci_info info;           /* what MGMT_PCI_INFO says */
 };
 
 /* pci.c: configuration access to a listed function (offset below 4 KiB,

@@ -26,7 +26,9 @@
 #define ERR_NOSYS    XEN_ENOSYS    /* operation not implemented */
 #define ERR_TIME     XEN_ETIME     /* a deadline already passed */
 #define ERR_OVERFLOW XEN_EOVERFLOW /* arithmetic overflow in an argument */
-#define ERR_NOTSUPP  XEN_EOPNOTSUPP /* the platform lacks what the operation needs */
+
+/* The platform lacks what the operation needs (an IOMMU, interrupt remapping). */
+#define ERR_NOTSUPP XEN_EOPNOTSUPP
 
 /* err_name: Xen's name of a positive (or negated) errno value ("EINVAL"), "E?" if unknown. */
 const char *err_name(int err);

@@ -81,6 +81,11 @@ int pci_cfg_write(struct domain *d, uint32_t sbdf, uint16_t offset, uint8_t size
 int pci_msi_bind(struct domain *d, uint32_t sbdf, uint16_t entry, evtchn_port_t *port)
     __attribute__((warn_unused_result));
 
+/* pci_msi_port_closed: domain dom closed device port `port` of binding
+ * `binding` (evtchn.c's hook, with evtchn_lock held): the entry is masked
+ * and the binding undone, unless it has moved to another port. */
+void pci_msi_port_closed(uint16_t dom, evtchn_port_t port, unsigned binding);
+
 /* pci_domain_release: for a domain being destroyed (no vCPU of it runs):
  * each of its functions is quiesced (bus mastering, decoding and MSI-X
  * off; a function-level reset where it has one), its interrupts unbound,
