@@ -5,7 +5,7 @@
 # ($(OUT)/domains/<name>.elf). `make domains` builds them all.
 
 # A domain is a folder of .c/.S files with a main(); list it here.
-DOMAINS := hello builder mgtest hcbench ipctest xenstored xstest pvhtest lapictest
+DOMAINS := hello builder mgtest hcbench ipctest xenstored xstest pvhtest lapictest pcitest
 
 # The console domain and its test client (tests/boot/console.scn).
 DOMAINS += console contest

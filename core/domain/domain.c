@@ -21,6 +21,7 @@
 #include "core/sched.h"
 #include "core/mm.h"
 #include "core/panic.h"
+#include "core/pci.h"
 #include "core/retire.h"
 #include "core/string.h"
 #include "core/vcpu.h"
@@ -334,6 +335,9 @@ void domain_destroy(struct domain *d)
         freed += vcpu_arch_destroy(&d->vcpus[i]);
     }
     freed += vcpu_ioports_destroy(d);
+    /* Its PCI functions stop and come back before its ports close and its
+     * nested page tables go: nothing of theirs may reach it after. */
+    pci_domain_release(d);
     /* Before the nested page tables go: frames others still map from its
      * grants are taken out of them, to be freed by the last unmapping. */
     freed += gnttab_domain_destroy(d, &orphaned);
@@ -412,7 +416,8 @@ void domain_flush_guest_tlb(struct domain *d)
 
 /* Copies page by page between core memory and guest frames. With
  * need_write, a page the guest may not write refuses the copy (before
- * anything is written to it). Each page is looked up and copied under
+ * anything is written to it); device memory (NPT_MMIO) refuses it always:
+ * the direct map is no way to reach a device. Each page is looked up and copied under
  * d->lock: a sibling's add_to_physmap or a grant unmap takes the frame
  * out under that lock, so the copy never touches a frame already given
  * back. Callers hold no domain's lock. */
@@ -425,7 +430,9 @@ static int domain_copy(struct domain *d, uint64_t gpa, void *buf, size_t n, bool
         paddr_t mpa;
         unsigned flags;
         uint64_t f = spin_lock_irqsave(&d->lock);
-        int r = npt_lookup(&d->npt, gpa, &mpa, &flags) != 0 || (need_write && !(flags & NPT_W)) ? -ERR_FAULT : 0;
+        int r = npt_lookup(&d->npt, gpa, &mpa, &flags) != 0 || (need_write && !(flags & NPT_W)) || (flags & NPT_MMIO)
+                    ? -ERR_FAULT
+                    : 0;
 
         if (r == 0 && to_guest)
             memcpy(phys_to_virt(mpa), p, chunk);
@@ -451,7 +458,7 @@ int domain_guest_write_ok(struct domain *d, uint64_t gpa)
     paddr_t mpa;
     unsigned flags;
     uint64_t f = spin_lock_irqsave(&d->lock);
-    int r = npt_lookup(&d->npt, gpa, &mpa, &flags) == 0 && (flags & NPT_W) ? 0 : -ERR_FAULT;
+    int r = npt_lookup(&d->npt, gpa, &mpa, &flags) == 0 && (flags & (NPT_W | NPT_MMIO)) == NPT_W ? 0 : -ERR_FAULT;
 
     spin_unlock_irqrestore(&d->lock, f);
     return r;

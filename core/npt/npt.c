@@ -13,7 +13,10 @@
 #define E_P     (1ull << 0)
 #define E_W     (1ull << 1)
 #define E_U     (1ull << 2)
-#define E_OWNED (1ull << 9) /* available to software */
+#define E_PWT   (1ull << 3)
+#define E_PCD   (1ull << 4)
+#define E_OWNED (1ull << 9)  /* available to software */
+#define E_MMIO  (1ull << 10) /* available to software: NPT_MMIO */
 #define E_NX    (1ull << 63)
 #define E_ADDR  0x000ffffffffff000ull
 
@@ -65,7 +68,7 @@ int npt_map(struct npt *n, uint64_t gpa, paddr_t mpa, unsigned flags)
     if (*e & E_P)
         return -ERR_EXIST;
     *e = (mpa & E_ADDR) | E_P | E_U | (flags & NPT_W ? E_W : 0) | (flags & NPT_X ? 0 : E_NX) |
-         (flags & NPT_OWNED ? E_OWNED : 0);
+         (flags & NPT_OWNED ? E_OWNED : 0) | (flags & NPT_MMIO ? E_MMIO | E_PCD | E_PWT : 0);
     if (flags & NPT_OWNED)
         n->owned++;
     return 0;
@@ -103,7 +106,8 @@ int npt_lookup(const struct npt *n, uint64_t gpa, paddr_t *mpa, unsigned *flags)
     if (!(e & E_P))
         return -ERR_NOENT;
     *mpa = (e & E_ADDR) | (gpa & (PAGE_SIZE - 1));
-    *flags = (e & E_W ? NPT_W : 0) | (e & E_NX ? 0 : NPT_X) | (e & E_OWNED ? NPT_OWNED : 0);
+    *flags =
+        (e & E_W ? NPT_W : 0) | (e & E_NX ? 0 : NPT_X) | (e & E_OWNED ? NPT_OWNED : 0) | (e & E_MMIO ? NPT_MMIO : 0);
     return 0;
 }
 

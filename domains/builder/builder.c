@@ -45,9 +45,11 @@ static const char *errname(long r)
     case 14: return "EFAULT (bad address)";
     case 16: return "EBUSY (wrong domain state)";
     case 17: return "EEXIST (already there)";
+    case 19: return "ENODEV (no such device)";
     case 22: return "EINVAL (invalid argument)";
     case 28: return "ENOSPC (no free domain slot)";
     case 38: return "ENOSYS (not implemented)";
+    case 95: return "EOPNOTSUPP (not possible on this machine)";
     case 75: return "EOVERFLOW (range out of bounds)";
     default: return "error";
     }
@@ -252,6 +254,24 @@ static long setup_store_ring(uint16_t domid, const struct manifest_domain *md, c
     return store_active() ? store_prepare(domid) : 0;
 }
 
+/* xl's pci key: each function is given before the domain runs. On a
+ * refusal the step names the function, so the one error line says which
+ * value of the section failed. */
+static const char *assign_pci(uint16_t domid, const struct manifest_domain *md, long *r)
+{
+    static char step[32];
+
+    for (unsigned i = 0; i < md->nr_pci; i++) {
+        struct mgmt_pci_assign a = { .domid = domid, .sbdf = md->pci[i] };
+        if ((*r = mgmt(MGMT_PCI_ASSIGN, &a, sizeof(a))) != 0) {
+            snprintf(step, sizeof(step), "pci = %04x:%02x:%02x.%x", md->pci[i] >> 16, (md->pci[i] >> 8) & 0xff,
+                     (md->pci[i] >> 3) & 0x1f, md->pci[i] & 7);
+            return step;
+        }
+    }
+    return NULL;
+}
+
 /* Every step after creation; on failure the caller destroys the domain. */
 static const char *build_steps(uint16_t domid, const struct manifest_domain *md, struct kernel_plan *kp, long *r)
 {
@@ -284,6 +304,8 @@ static const char *build_steps(uint16_t domid, const struct manifest_domain *md,
         if ((*r = mgmt(MGMT_VCPU_AFFINITY, &a, sizeof(a))) != 0)
             return "cpus";
     }
+    if ((step = assign_pci(domid, md, r)) != NULL)
+        return step;
     /* Before it runs, so it never sees itself without them. A new domain
      * holds none, so "none" needs no call. */
     if (md->caps && (*r = mgmt(MGMT_CAP_GRANT, &g, sizeof(g))) != 0)

@@ -131,7 +131,7 @@ static const struct {
     uint64_t bit;
 } cap_names[] = {
     { "create", MGMT_CAP_DOMAIN_CREATE }, { "build", MGMT_CAP_DOMAIN_BUILD }, { "control", MGMT_CAP_DOMAIN_CONTROL },
-    { "grant", MGMT_CAP_CAP_GRANT },      { "ioport", MGMT_CAP_IOPORT },
+    { "grant", MGMT_CAP_CAP_GRANT },      { "ioport", MGMT_CAP_IOPORT },      { "pci", MGMT_CAP_PCI },
 };
 
 /* The bit a capability's name stands for; 0 for no capability. */
@@ -163,9 +163,10 @@ static void parse_caps(struct manifest *m, unsigned line, const char *v, uint64_
         trim(word);
         bit = cap_bit(word);
         if (!bit) {
-            snprintf(detail, sizeof(detail),
-                     "'%s' (want none alone, or some of create, build, control, grant, ioport separated by commas)",
-                     word);
+            snprintf(
+                detail, sizeof(detail),
+                "'%s' (want none alone, or some of create, build, control, grant, ioport, pci separated by commas)",
+                word);
             error(m, line, "unknown capability in 'caps'", detail);
             return;
         }
@@ -177,17 +178,13 @@ static void parse_caps(struct manifest *m, unsigned line, const char *v, uint64_
     *caps = set;
 }
 
-/* One hex port range of the ioports key, "FIRST-LAST" or "PORT", maybe
- * in quotes; at most MANIFEST_MAX_IOPORTS of them. */
+/* One hex port range of the ioports key, "FIRST-LAST" or "PORT"; at
+ * most MANIFEST_MAX_IOPORTS of them. */
 static bool parse_ioport_range(const char *w, size_t len, struct manifest_domain *d)
 {
     char buf[24], *end;
     unsigned long first, last;
 
-    while (len && (*w == ' ' || *w == '"'))
-        w++, len--;
-    while (len && (w[len - 1] == ' ' || w[len - 1] == '"'))
-        len--;
     if (!len || len >= sizeof(buf) || d->nr_ioports == MANIFEST_MAX_IOPORTS)
         return false;
     memcpy(buf, w, len);
@@ -201,19 +198,50 @@ static bool parse_ioport_range(const char *w, size_t len, struct manifest_domain
     return true;
 }
 
-/* xl's ioports: ranges separated by commas, or xl's list of them. */
-static bool parse_ioports(const char *v, struct manifest_domain *d)
+/* One PCI function of the pci key, xl's BDF: "[SSSS:]BB:DD.F" in hex
+ * (segment 0 only: the only one Mosaic assigns from); at most
+ * MANIFEST_MAX_PCI of them. */
+static bool parse_pci_bdf(const char *w, size_t len, struct manifest_domain *d)
+{
+    unsigned seg = 0, bus, dev, fn;
+    char buf[16], tail;
+
+    if (!len || len >= sizeof(buf) || d->nr_pci == MANIFEST_MAX_PCI)
+        return false;
+    memcpy(buf, w, len);
+    buf[len] = '\0';
+    for (size_t i = 0; i < len; i++)
+        if (!isxdigit((unsigned char)buf[i]) && buf[i] != ':' && buf[i] != '.')
+            return false;
+    if (sscanf(buf, "%x:%x:%x.%x%c", &seg, &bus, &dev, &fn, &tail) != 4 &&
+        (seg = 0, sscanf(buf, "%x:%x.%x%c", &bus, &dev, &fn, &tail) != 3))
+        return false;
+    if (seg != 0 || bus > 0xff || dev > 0x1f || fn > 7)
+        return false;
+    d->pci[d->nr_pci++] = bus << 8 | dev << 3 | fn;
+    return true;
+}
+
+/* A key with several values: separated by commas, or xl's list of them
+ * (["a", "b"] or ['a', 'b']); each value, its blanks and quotes dropped,
+ * goes to item. */
+static bool parse_values(const char *v, bool (*item)(const char *w, size_t len, struct manifest_domain *d),
+                         struct manifest_domain *d)
 {
     size_t n = strlen(v);
 
-    d->nr_ioports = 0;
     if (n >= 2 && v[0] == '[' && v[n - 1] == ']')
         v++, n -= 2;
     for (;;) {
-        size_t len = strcspn(v, ",");
+        size_t len = strcspn(v, ","), w = 0, e;
         if (len > n)
             len = n;
-        if (!parse_ioport_range(v, len, d))
+        e = len;
+        while (w < e && (v[w] == ' ' || v[w] == '"' || v[w] == '\''))
+            w++;
+        while (e > w && (v[e - 1] == ' ' || v[e - 1] == '"' || v[e - 1] == '\''))
+            e--;
+        if (!item(v + w, e - w, d))
             return false;
         if (len == n)
             return true;
@@ -335,7 +363,9 @@ static void parse_key(struct manifest *m, unsigned line, const char *key, const 
     else if (!strcmp(key, "cpus"))
         ok = *val == '[' ? parse_cpu_list(val, d) : (d->nr_vcpu_cpumasks = 0, parse_cpus(val, &d->cpumask));
     else if (!strcmp(key, "ioports"))
-        ok = parse_ioports(val, d);
+        ok = (d->nr_ioports = 0, parse_values(val, parse_ioport_range, d));
+    else if (!strcmp(key, "pci"))
+        ok = (d->nr_pci = 0, parse_values(val, parse_pci_bdf, d));
     else if (!strcmp(key, "service") && !strcmp(val, "console"))
         ok = (d->service = SERVICE_CONSOLE, true);
     else if (!strcmp(key, "watch_release"))

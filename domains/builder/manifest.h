@@ -26,8 +26,9 @@
  *                          # preserve (leave it shut down for inspection)
  *   caps = create, build   # capabilities the builder grants it (MGMT_CAP_GRANT,
  *                          # so only a subset of the builder's own): none
- *                          # (default), or some of create, build, control
- *                          # and grant (idl/mgmt.idl), separated by commas
+ *                          # (default), or some of create, build, control,
+ *                          # grant, ioport and pci (idl/mgmt.idl), separated
+ *                          # by commas
  *   service = xenstore     # this domain is the XenStore (domains/xenstored):
  *                          # built first, whatever its place; every other
  *                          # domain gets a store ring and is introduced to it
@@ -46,6 +47,9 @@
  *                          # earlier section (built before it); target is the
  *                          # disk in that domain's terms; raw and phy only;
  *                          # at most MANIFEST_MAX_DISKS, no vdev twice
+ *   pci = 0000:00:04.0     # PCI functions given to it before it runs (xl's
+ *                          # BDF, [SSSS:]BB:DD.F, segment 0; several comma-
+ *                          # separated, or xl's list ['0000:00:04.0', ...])
  *
  * Every error names the line and the key; a domain with an error is not
  * built, the others are. The keys under a refused section header (bad,
@@ -65,6 +69,7 @@
 #define MANIFEST_MAX_VCPUS   8
 #define MANIFEST_MAX_IOPORTS 4
 #define MANIFEST_MAX_DISKS   4
+#define MANIFEST_MAX_PCI     4
 
 enum manifest_action { ACTION_DESTROY, ACTION_RESTART, ACTION_PRESERVE };
 
@@ -92,6 +97,8 @@ struct manifest_domain {
         uint32_t nr;
     } ioports[MANIFEST_MAX_IOPORTS]; /* from the ioports key */
     unsigned nr_ioports;
+    uint32_t pci[MANIFEST_MAX_PCI]; /* from the pci key: sbdf, segment 0 */
+    unsigned nr_pci;
     bool watch_release; /* may see @releaseDomain events */
     unsigned line;      /* where its section starts */
     bool valid;         /* no error was found in its section */

@@ -247,7 +247,7 @@ const char *npt_model_map(struct npt *n, uint64_t gpa, paddr_t mpa, unsigned fla
     if (rc != expect)
         return fail("npt_map(0x%llx) returned %d, the model %d", (unsigned long long)gpa, rc, expect);
     if (rc == 0)
-        maps[nmaps++] = (struct mapping){ gpa >> 12, mpa & ADDR_BITS, flags & (NPT_W | NPT_X | NPT_OWNED) };
+        maps[nmaps++] = (struct mapping){ gpa >> 12, mpa & ADDR_BITS, flags & (NPT_W | NPT_X | NPT_OWNED | NPT_MMIO) };
     else if (flags & NPT_OWNED)
         pool_give(frame_at(mpa));
     return hooks_ok();

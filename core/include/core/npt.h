@@ -15,6 +15,11 @@
 #define NPT_W     (1u << 0) /* writable */
 #define NPT_X     (1u << 1) /* executable */
 #define NPT_OWNED (1u << 2) /* the frame belongs to the domain: freed with it */
+/* Device memory (an assigned function's BAR or configuration page):
+ * uncached (PCD|PWT, the host PAT's UC entry, which wins over whatever
+ * type the guest picks), never NPT_OWNED, and never read or written by
+ * the core on the domain's behalf (domain_copy refuses it). */
+#define NPT_MMIO (1u << 3)
 
 struct npt {
     paddr_t root;  /* PML4; 0 when not created */
