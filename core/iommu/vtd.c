@@ -91,14 +91,24 @@ struct vtd_context_entry *vtd_context(struct vtd_unit *u, uint16_t sid, bool cre
     return (struct vtd_context_entry *)phys_to_virt(root->lo & VTD_ADDR_MASK) + (sid & 0xff);
 }
 
-/* The unit that translates sbdf's requests: the all-PCI unit of its segment
- * (device scopes are not decoded, so other units translate nothing). */
+/* The unit that translates sbdf's requests: the one whose scope lists it,
+ * else the all-PCI unit of its segment (VT-d 8.3). Scopes of bridges are
+ * not decoded: functions behind one are not known to be translated. */
 static struct vtd_unit *vtd_unit_of(uint32_t sbdf)
 {
-    for (unsigned i = 0; i < vtd_nunits; i++)
-        if (vtd_units[i].all_pci && vtd_units[i].segment == sbdf >> 16)
-            return &vtd_units[i];
-    return NULL;
+    struct vtd_unit *all = NULL;
+
+    for (unsigned i = 0; i < vtd_nunits; i++) {
+        const struct dmar_unit *du = vtd_units[i].du;
+        if (du->segment != sbdf >> 16)
+            continue;
+        for (unsigned e = 0; e < du->nendpoints; e++)
+            if (du->endpoints[e] == (uint16_t)sbdf)
+                return &vtd_units[i];
+        if (du->include_pci_all)
+            all = &vtd_units[i];
+    }
+    return all;
 }
 
 bool iommu_translates(uint32_t sbdf)
@@ -275,8 +285,7 @@ static void vtd_unit_setup(unsigned i, const struct dmar_unit *du, bool intr_rem
     u->regs = arch_map_mmio(du->base, PAGE_SIZE);
     u->cap = vtd_read64(u, VTD_CAP);
     u->ecap = vtd_read64(u, VTD_ECAP);
-    u->segment = du->segment;
-    u->all_pci = du->include_pci_all;
+    u->du = du;
     ver = vtd_read32(u, VTD_VER);
     if (!(u->ecap & VTD_ECAP_QI) || VTD_CAP_MGAW(u->cap) + 1 < 12 + 9 * levels) {
         log_warn("iommu: unit %u at 0x%llx: cap 0x%llx, ecap 0x%llx: no queued invalidation or too narrow; "

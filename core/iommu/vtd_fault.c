@@ -84,10 +84,10 @@ static void fault_report(struct vtd_unit *u, uint64_t lo, uint64_t hi)
     if (d)
         snprintf(who, sizeof(who), "d%u '%s'", d->id, d->name);
     if (reason >= VTD_FR_IR_FIRST)
-        log_warn("iommu: interrupt fault: %04x:%02x:%02x.%u (%s) entry %u: reason 0x%x (%s)", u->segment, sid >> 8,
+        log_warn("iommu: interrupt fault: %04x:%02x:%02x.%u (%s) entry %u: reason 0x%x (%s)", u->du->segment, sid >> 8,
                  (sid >> 3) & 0x1f, sid & 7u, who, (unsigned)(lo >> 48), reason, fault_reason(reason));
     else
-        log_warn("iommu: DMA fault: %04x:%02x:%02x.%u (%s) %s at 0x%llx: reason 0x%x (%s)", u->segment, sid >> 8,
+        log_warn("iommu: DMA fault: %04x:%02x:%02x.%u (%s) %s at 0x%llx: reason 0x%x (%s)", u->du->segment, sid >> 8,
                  (sid >> 3) & 0x1f, sid & 7u, who, hi & VTD_FR_READ ? "read" : "write",
                  (unsigned long long)(lo & VTD_ADDR_MASK), reason, fault_reason(reason));
 }

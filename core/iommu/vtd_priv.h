@@ -12,8 +12,7 @@
 struct vtd_unit {
     volatile uint8_t *regs;        /* its register page, uncached */
     uint64_t cap, ecap;            /* read once at boot */
-    uint16_t segment;              /* PCI segment */
-    bool all_pci;                  /* translates every function of the segment */
+    const struct dmar_unit *du;    /* what the DMAR says of it: segment, scope */
     bool ir;                       /* interrupt remapping on */
     paddr_t root;                  /* root table: protected by vtd_lock */
     struct vtd_inv_desc *iq;       /* invalidation queue, VTD_IQ_SLOTS: protected by vtd_lock */
