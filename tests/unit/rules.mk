@@ -33,3 +33,5 @@ unit_builder_CFLAGS := -Idomains/builder
 unit_builder_LIBS := -llzma
 UNIT_TESTS += vlapic
 unit_vlapic_SRCS := core/vlapic/vlapic.c
+UNIT_TESTS += vtd_space vtd_irte
+unit_vtd_space_SRCS := core/iommu/vtd_space.c core/npt/npt.c
