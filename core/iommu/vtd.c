@@ -301,9 +301,10 @@ static void vtd_unit_setup(unsigned i, const struct dmar_unit *du, bool intr_rem
     vtd_command(u, VTD_GCMD_TE, true); /* empty root table: every DMA faults */
     vtd_nunits++;
     log_info("iommu: unit %u at 0x%llx: VT-d %u.%u, cap 0x%016llx, ecap 0x%016llx: translation on (%u levels, "
-             "%u-bit), interrupt remapping %s, %u fault records",
+             "%u-bit), interrupt remapping %s, %u fault record%s",
              i, (unsigned long long)du->base, (ver >> 4) & 0xf, ver & 0xf, (unsigned long long)u->cap,
-             (unsigned long long)u->ecap, levels, 12 + 9 * levels, u->ir ? "on" : "off", VTD_CAP_NFR(u->cap) + 1);
+             (unsigned long long)u->ecap, levels, 12 + 9 * levels, u->ir ? "on" : "off", VTD_CAP_NFR(u->cap) + 1,
+             VTD_CAP_NFR(u->cap) ? "s" : "");
 }
 
 unsigned vtd_setup(const struct dmar_info *dmar)
