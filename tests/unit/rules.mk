@@ -58,3 +58,5 @@ DRIVERS_HOST_SRCS := drivers/pci.c drivers/virtio_pci.c drivers/virtqueue.c driv
 unit_virtio_blk_SRCS := $(DRIVERS_HOST_SRCS) tests/unit/virtio_fake.c
 unit_virtio_blk_DEPS := $(wildcard drivers/include/drivers/*.h) tests/unit/virtio_fake.h tests/unit/drivers_env.h
 unit_virtio_blk_CFLAGS := -Idrivers/include
+UNIT_TESTS += vtd_space vtd_irte
+unit_vtd_space_SRCS := core/iommu/vtd_space.c core/npt/npt.c
