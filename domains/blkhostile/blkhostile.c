@@ -9,7 +9,6 @@
 #include <string.h>
 
 #include "blkhostile.h"
-#include "mosaic/hvm.h"
 #include "mosaic/test.h"
 
 static struct xenbus xb;
@@ -17,17 +16,6 @@ static struct xenbus xb;
 struct xenbus *blkh_xenbus(void)
 {
     return &xb;
-}
-
-static bool store_connect(void)
-{
-    uint64_t pfn = 0, port = 0;
-
-    if (hvm_param_get(DOMID_SELF, HVM_PARAM_STORE_PFN, &pfn) != 0 ||
-        hvm_param_get(DOMID_SELF, HVM_PARAM_STORE_EVTCHN, &port) != 0 || !pfn || !port)
-        return false;
-    xenbus_connect(&xb, (void *)(uintptr_t)(pfn << 12), (evtchn_port_t)port);
-    return true;
 }
 
 int main(int argc, char **argv)
@@ -39,7 +27,8 @@ int main(int argc, char **argv)
 
     (void)argc;
     (void)argv;
-    if (!test_check(evtchn_ready() && store_connect(), "blk-hostile-store", "XenStore ring from the HVM params"))
+    r = xenbus_connect_own(&xb);
+    if (!test_check(r == 0, "blk-hostile-store", "XenStore ring from the HVM params: %ld", r))
         return 1;
     r = gnttab_init(1);
     if (!test_check(r == 0, "blk-hostile-gnttab", "one table frame: %ld", r))
