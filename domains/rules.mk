@@ -7,6 +7,10 @@
 # A domain is a folder of .c/.S files with a main(); list it here.
 DOMAINS := hello builder mgtest hcbench ipctest xenstored xstest pvhtest lapictest pcitest
 
+# The block back end's adversarial tests: a hostile blkif front end
+# (tests/boot/blk_hostile.scn).
+DOMAINS += blkhostile
+
 # The console domain and its test client (tests/boot/console.scn).
 DOMAINS += console contest
 

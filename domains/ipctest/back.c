@@ -101,17 +101,17 @@ int ipc_back(const struct ipc_args *a)
     int got;
 
     if ((r = gnttab_init(1)) != 0)
-        return ipc_check(false, "gnttab_init", "returned %ld", r), 1;
+        return test_check(false, "gnttab_init", "returned %ld", r), 1;
     if ((r = ring_back_open(&c, a->peer, IPC_RING_REF, a->port, IPC_TIMEOUT_NS)) != 0)
-        return ipc_check(false, "ring_open", "binding d%u port %u, mapping ref %u: %ld", a->peer, a->port, IPC_RING_REF,
-                         r),
+        return test_check(false, "ring_open", "binding d%u port %u, mapping ref %u: %ld", a->peer, a->port,
+                          IPC_RING_REF, r),
                1;
-    ipc_check(true, "ring_open", "bound d%u port %u as port %u, ring mapped", a->peer, a->port, c.port);
+    test_check(true, "ring_open", "bound d%u port %u as port %u, ring mapped", a->peer, a->port, c.port);
     ipc_hostile_back(a->peer);
     evtchn_set_handler(c.port, on_event, NULL);
     if (a->upcall) {
         r = evtchn_upcall_enable(UPCALL_VECTOR);
-        if (!ipc_check(r == 0, "upcall_enable", "callback vector 0x%x: %ld", UPCALL_VECTOR, r))
+        if (!test_check(r == 0, "upcall_enable", "callback vector 0x%x: %ld", UPCALL_VECTOR, r))
             return 1;
         evtchn_upcall_irq_on();
     }
@@ -133,14 +133,14 @@ int ipc_back(const struct ipc_args *a)
     }
     evtchn_upcall_irq_off();
     printf("ipctest: back: %llu lost notifications recovered by timeout\n", (unsigned long long)lost);
-    ipc_check(got == IDL_RING_BROKEN, "ring_garbage_index",
-              "a producer index past the ring is reported after %llu requests; the ring is not used any more",
-              (unsigned long long)served);
+    test_check(got == IDL_RING_BROKEN, "ring_garbage_index",
+               "a producer index past the ring is reported after %llu requests; the ring is not used any more",
+               (unsigned long long)served);
     if (a->upcall)
-        ipc_check(evtchn_upcall_count() > 0 && events > 0, "upcall_interrupts",
-                  "%llu upcall interrupts, %llu events handled", (unsigned long long)evtchn_upcall_count(),
-                  (unsigned long long)events);
+        test_check(evtchn_upcall_count() > 0 && events > 0, "upcall_interrupts",
+                   "%llu upcall interrupts, %llu events handled", (unsigned long long)evtchn_upcall_count(),
+                   (unsigned long long)events);
     r = ring_close(&c, IPC_TIMEOUT_NS);
-    ipc_check(r == 0, "ring_unmapped", "ring unmapped and port closed (%ld)", r);
+    test_check(r == 0, "ring_unmapped", "ring unmapped and port closed (%ld)", r);
     return 0;
 }

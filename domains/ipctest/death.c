@@ -48,7 +48,7 @@ static int front(const struct ipc_args *a, bool mapper_dies)
     memset(page, PATTERN_FRONT, sizeof(page));
     if (gnttab_init(1) != 0 || ring_front_open(&c, a->peer, page, IPC_RING_REF) != 0 ||
         ring_front_wait(&c, IPC_TIMEOUT_NS) != 0)
-        return ipc_check(false, "death_setup", "could not offer the page and port"), 1;
+        return test_check(false, "death_setup", "could not offer the page and port"), 1;
     if (!mapper_dies) {
         /* Wait until the back end has checked the page, then die with it mapped. */
         while (*(volatile uint8_t *)page != PATTERN_BACK)
@@ -59,15 +59,15 @@ static int front(const struct ipc_args *a, bool mapper_dies)
     /* Tell the mapper we saw it connected: it dies only after that, or
      * its end could close before ring_front_wait ever saw it bound. */
     __atomic_store_n(&page[0], SEEN, __ATOMIC_SEQ_CST);
-    ipc_check(peer_gone(c.port), "death_mapper_port", "the dead mapper's end closed: port %u unbound", c.port);
-    ipc_check((gnttab_entry_flags(c.ref) & 0x18) == 0, "death_mapper_unmapped",
-              "the core unmapped the dead domain's mapping (flags 0x%x)", gnttab_entry_flags(c.ref));
+    test_check(peer_gone(c.port), "death_mapper_port", "the dead mapper's end closed: port %u unbound", c.port);
+    test_check((gnttab_entry_flags(c.ref) & 0x18) == 0, "death_mapper_unmapped",
+               "the core unmapped the dead domain's mapping (flags 0x%x)", gnttab_entry_flags(c.ref));
     r = gnttab_end_access(c.ref);
-    ipc_check(r == 0, "death_end_access", "the grant ended: %ld", r);
-    ipc_check(all(page, PATTERN_BACK, 4096), "death_page_written", "the page holds what the mapper wrote");
+    test_check(r == 0, "death_end_access", "the grant ended: %ld", r);
+    test_check(all(page, PATTERN_BACK, 4096), "death_page_written", "the page holds what the mapper wrote");
     memset(page, 0x11, sizeof(page));
-    ipc_check(all(page, 0x11, 4096), "death_page_reused", "the page is ours again");
-    ipc_check(evtchn_close(c.port) == 0, "death_port_closed", "port %u closed", c.port);
+    test_check(all(page, 0x11, 4096), "death_page_reused", "the page is ours again");
+    test_check(evtchn_close(c.port) == 0, "death_port_closed", "port %u closed", c.port);
     return 0;
 }
 
@@ -78,27 +78,27 @@ static int back(const struct ipc_args *a, bool mapper_dies)
     int st;
 
     if (gnttab_init(1) != 0 || ring_back_open(&c, a->peer, IPC_RING_REF, a->port, IPC_TIMEOUT_NS) != 0)
-        return ipc_check(false, "death_setup", "could not bind and map"), 1;
+        return test_check(false, "death_setup", "could not bind and map"), 1;
     p = c.page;
     if (mapper_dies) {
         while (__atomic_load_n(&p[0], __ATOMIC_SEQ_CST) != SEEN)
             thread_sleep_ns(1000000);
-        ipc_check(all(p + 1, PATTERN_FRONT, 4095), "death_mapped", "the granted page reads as the granter wrote it");
+        test_check(all(p + 1, PATTERN_FRONT, 4095), "death_mapped", "the granted page reads as the granter wrote it");
         memset(c.page, PATTERN_BACK, 4096);
         printf("ipctest: back: crashing with d%u's page mapped\n", a->peer);
         hypercall_sched_shutdown(SHUTDOWN_crash);
     }
-    ipc_check(all(p, PATTERN_FRONT, 4096), "death_mapped", "the granted page reads as the granter wrote it");
+    test_check(all(p, PATTERN_FRONT, 4096), "death_mapped", "the granted page reads as the granter wrote it");
     memset(c.page, PATTERN_BACK, 4096);
-    ipc_check(peer_gone(c.port), "orphan_granter_gone", "the granter is gone: port %u unbound", c.port);
+    test_check(peer_gone(c.port), "orphan_granter_gone", "the granter is gone: port %u unbound", c.port);
     /* Long enough for the builder and the core to hand out frames again. */
     thread_sleep_ns(200000000);
-    ipc_check(all(p, PATTERN_BACK, 4096), "orphan_intact", "the dead granter's page still holds what was written");
+    test_check(all(p, PATTERN_BACK, 4096), "orphan_intact", "the dead granter's page still holds what was written");
     memset(c.page, 0x77, 4096);
-    ipc_check(all(p, 0x77, 4096), "orphan_writable", "and is still this mapping's to use");
+    test_check(all(p, 0x77, 4096), "orphan_writable", "and is still this mapping's to use");
     st = gnttab_unmap(c.page, c.handle);
-    ipc_check(st == GNTST_okay, "orphan_unmapped", "the last mapping is gone: %d", st);
-    ipc_check(evtchn_close(c.port) == 0, "orphan_port_closed", "port %u closed", c.port);
+    test_check(st == GNTST_okay, "orphan_unmapped", "the last mapping is gone: %d", st);
+    test_check(evtchn_close(c.port) == 0, "orphan_port_closed", "port %u closed", c.port);
     return 0;
 }
 

@@ -88,14 +88,14 @@ static uint64_t stream(struct ring_conn *c, struct echo_front *f, uint64_t count
         while ((r = echo_front_get_response(f, &rsp)) == 1) {
             uint64_t arg = op == ECHO_OP_ECHO ? got * 2654435761u : got % IPC_BULK_PAGES;
             if (!answer_ok(&rsp, got, op, arg)) {
-                ipc_check(false, name, "response %llu wrong: id %llu status %d value 0x%llx", (unsigned long long)got,
-                          (unsigned long long)rsp.id, rsp.status, (unsigned long long)rsp.value);
+                test_check(false, name, "response %llu wrong: id %llu status %d value 0x%llx", (unsigned long long)got,
+                           (unsigned long long)rsp.id, rsp.status, (unsigned long long)rsp.value);
                 return 0;
             }
             got++;
         }
         if (r < 0) {
-            ipc_check(false, name, "the back end broke the ring after %llu responses", (unsigned long long)got);
+            test_check(false, name, "the back end broke the ring after %llu responses", (unsigned long long)got);
             return 0;
         }
         if (got < count && (sent == count || echo_front_free_slots(f) == 0))
@@ -126,7 +126,7 @@ static void round_trips(struct ring_conn *c, struct echo_front *f, uint64_t roun
             front_wait(f);
         cyc[i] = ipc_tsc() - t;
         if (!answer_ok(&rsp, id, ECHO_OP_ECHO, id)) {
-            ipc_check(false, "ring_round_trip", "round trip %llu answered wrongly", (unsigned long long)i);
+            test_check(false, "ring_round_trip", "round trip %llu answered wrongly", (unsigned long long)i);
             free(cyc);
             return;
         }
@@ -145,7 +145,7 @@ static void round_trips(struct ring_conn *c, struct echo_front *f, uint64_t roun
            "ratio %.1f\n",
            (unsigned long long)cyc[rounds / 2], (double)cyc[rounds / 2] * ns_per_cycle / 1000.0,
            (unsigned long long)rounds, (unsigned long long)null[100], (double)cyc[rounds / 2] / (double)null[100]);
-    ipc_check(true, "ring_round_trip", "%llu round trips answered", (unsigned long long)rounds);
+    test_check(true, "ring_round_trip", "%llu round trips answered", (unsigned long long)rounds);
     free(cyc);
 }
 
@@ -182,8 +182,8 @@ static void break_ring(struct ring_conn *c, struct echo_front *f)
     while (evtchn_status(DOMID_SELF, c->port, &info) == 0 && info.status == EVTCHN_INTERDOMAIN &&
            runtime_time_ns() < end)
         thread_sleep_ns(1000000);
-    ipc_check(info.status == EVTCHN_UNBOUND, "ring_peer_closed", "the back end closed its end (port %u now %s)",
-              c->port, info.status == EVTCHN_UNBOUND ? "unbound" : "still bound");
+    test_check(info.status == EVTCHN_UNBOUND, "ring_peer_closed", "the back end closed its end (port %u now %s)",
+               c->port, info.status == EVTCHN_UNBOUND ? "unbound" : "still bound");
 }
 
 int ipc_front(const struct ipc_args *a)
@@ -195,40 +195,40 @@ int ipc_front(const struct ipc_args *a)
     long r;
 
     if ((r = gnttab_init(2)) != 0)
-        return ipc_check(false, "gnttab_init", "returned %ld", r), 1;
+        return test_check(false, "gnttab_init", "returned %ld", r), 1;
     ports_before = ipc_ports_in_use();
     echo_front_init(&f, (struct echo_sring *)(void *)ring_page);
     if (!grant_bulk(a->peer) || !grant_probes(a->peer))
-        return ipc_check(false, "grant_pages", "granting failed"), 1;
+        return test_check(false, "grant_pages", "granting failed"), 1;
     if ((r = ring_front_open(&c, a->peer, ring_page, IPC_RING_REF)) != 0)
-        return ipc_check(false, "ring_open", "returned %ld", r), 1;
-    if (!ipc_check(c.port == a->port, "ring_open", "ring ref %u, port %u offered to d%u", c.ref, c.port, a->peer))
+        return test_check(false, "ring_open", "returned %ld", r), 1;
+    if (!test_check(c.port == a->port, "ring_open", "ring ref %u, port %u offered to d%u", c.ref, c.port, a->peer))
         return 1;
     evtchn_set_handler(c.port, on_event, NULL);
-    if (!ipc_check(ring_front_wait(&c, IPC_TIMEOUT_NS) == 0, "ring_connected", "the back end bound port %u", c.port))
+    if (!test_check(ring_front_wait(&c, IPC_TIMEOUT_NS) == 0, "ring_connected", "the back end bound port %u", c.port))
         return 1;
     ns = stream(&c, &f, a->count, ECHO_OP_ECHO, "ring_exchange");
     if (ns)
-        ipc_check(true, "ring_exchange", "%llu requests, every response matched: %llu requests/s (64-byte messages)",
-                  (unsigned long long)a->count, (unsigned long long)(a->count * 1000000000ull / ns));
+        test_check(true, "ring_exchange", "%llu requests, every response matched: %llu requests/s (64-byte messages)",
+                   (unsigned long long)a->count, (unsigned long long)(a->count * 1000000000ull / ns));
     round_trips(&c, &f, a->rounds, a->count);
     ns = stream(&c, &f, 2000, ECHO_OP_COPY, "bulk_copy");
     if (ns)
-        ipc_check(true, "bulk_copy", "2000 pages by grant copy, every checksum right: %llu KB/s",
-                  (unsigned long long)(2000ull * 4096 * 1000000000ull / ns / 1024));
+        test_check(true, "bulk_copy", "2000 pages by grant copy, every checksum right: %llu KB/s",
+                   (unsigned long long)(2000ull * 4096 * 1000000000ull / ns / 1024));
     ns = stream(&c, &f, 2000, ECHO_OP_MAP, "bulk_map");
     if (ns)
-        ipc_check(true, "bulk_map", "2000 pages by grant map, every checksum right: %llu KB/s",
-                  (unsigned long long)(2000ull * 4096 * 1000000000ull / ns / 1024));
+        test_check(true, "bulk_map", "2000 pages by grant map, every checksum right: %llu KB/s",
+                   (unsigned long long)(2000ull * 4096 * 1000000000ull / ns / 1024));
     printf("ipctest: front: %llu lost notifications recovered by timeout\n", (unsigned long long)lost);
     ipc_hostile_front(a->self);
     break_ring(&c, &f);
     r = ring_close(&c, IPC_TIMEOUT_NS);
-    ipc_check(r == 0, "ring_close", "ring page's grant ended, port closed (%ld)", r);
+    test_check(r == 0, "ring_close", "ring page's grant ended, port closed (%ld)", r);
     for (unsigned i = 0; i < IPC_BULK_PAGES; i++)
         (void)gnttab_end_access(bulk_ref[i]);
     r = gnttab_end_access(IPC_RO_REF) | gnttab_end_access(IPC_NOT_YOURS);
-    ipc_check(r == 0, "grants_ended", "every grant withdrawn after the back end let go");
-    ipc_check(ipc_ports_in_use() == ports_before, "no_port_leak", "%u ports in use, as before", ipc_ports_in_use());
+    test_check(r == 0, "grants_ended", "every grant withdrawn after the back end let go");
+    test_check(ipc_ports_in_use() == ports_before, "no_port_leak", "%u ports in use, as before", ipc_ports_in_use());
     return 0;
 }

@@ -1,39 +1,13 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * ipctest's start: the command line, the checks' bookkeeping and the
- * helpers both ends share.
+ * ipctest's start: the command line and the helpers both ends share.
  */
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "ipctest.h"
 #include "mosaic/hypercall.h"
-
-static unsigned failures;
-
-bool ipc_check(bool ok, const char *name, const char *fmt, ...)
-{
-    char why[200];
-    va_list ap;
-
-    va_start(ap, fmt);
-    vsnprintf(why, sizeof(why), fmt, ap);
-    va_end(ap);
-    if (ok) {
-        printf("TEST PASS %s%s%s\n", name, why[0] ? ": " : "", why);
-    } else {
-        printf("TEST FAIL %s: %s\n", name, why);
-        failures++;
-    }
-    return ok;
-}
-
-unsigned ipc_failures(void)
-{
-    return failures;
-}
 
 unsigned ipc_ports_in_use(void)
 {
@@ -115,6 +89,6 @@ int main(int argc, char **argv)
         r = ipc_death(&a);
     else
         r = a.front ? ipc_front(&a) : ipc_back(&a);
-    printf("ipctest: %s done, %u failed\n", a.front ? "front" : "back", failures);
-    return r || failures ? 1 : 0;
+    printf("ipctest: %s done, %u failed\n", a.front ? "front" : "back", test_failures());
+    return r || test_failures() ? 1 : 0;
 }

@@ -15,6 +15,7 @@
 #include "mosaic/evtchn.h"
 #include "mosaic/gnttab.h"
 #include "mosaic/ring.h"
+#include "mosaic/test.h"
 
 #define IPC_RING_REF   2 /* the ring page's grant */
 #define IPC_NOT_YOURS  4 /* a ref granted to a domain that does not exist */
@@ -35,10 +36,6 @@ struct ipc_args {
     bool upcall;        /* back end: take events by interrupt */
     const char *mode;   /* "" or a death test */
 };
-
-/* ipc_check: print TEST PASS/FAIL name (with why) and count failures. */
-bool ipc_check(bool ok, const char *name, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-unsigned ipc_failures(void);
 
 /* ipc_ports_in_use: this domain's ports not closed (status scan). */
 unsigned ipc_ports_in_use(void);

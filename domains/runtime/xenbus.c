@@ -13,8 +13,10 @@
 
 #include "idl/xen_errno.h"
 #include "idl/xenstore.h"
+#include "mosaic/hvm.h"
 #include "mosaic/time.h"
 #include "mosaic/xenbus.h"
+#include "runtime_priv.h"
 
 /* Xen's errno names with their values (idl/xen_errno.idl): an XS_ERROR
  * payload names one of them ("XEN_EINVAL" without its "XEN_"). */
@@ -40,6 +42,22 @@ void xenbus_connect(struct xenbus *xb, void *page, evtchn_port_t port)
     xb->port = port;
     xb->next_id = 1;
     evtchn_set_handler(port, on_event, xb);
+}
+
+long xenbus_connect_own(struct xenbus *xb)
+{
+    uint64_t pfn = 0, port = 0;
+    long r;
+
+    if (!evtchn_ready())
+        return -XEN_ENOSYS;
+    if ((r = hvm_param_get(DOMID_SELF, HVM_PARAM_STORE_PFN, &pfn)) != 0 ||
+        (r = hvm_param_get(DOMID_SELF, HVM_PARAM_STORE_EVTCHN, &port)) != 0)
+        return r;
+    if (!pfn || !port || port >= EVTCHN_PORTS_2L || pfn >= RUNTIME_MAPPED_END / RUNTIME_PAGE_SIZE)
+        return -XEN_ENOENT;
+    xenbus_connect(xb, (void *)(uintptr_t)(pfn * RUNTIME_PAGE_SIZE), (evtchn_port_t)port);
+    return 0;
 }
 
 /* Sleep until the store says something (or the deadline): -ETIMEDOUT.

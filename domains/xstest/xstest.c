@@ -10,7 +10,6 @@
  * store give up its ring; b sees a's release. Every check prints one
  * TEST PASS/FAIL line.
  */
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +17,7 @@
 #include "idl/xenstore.h"
 #include "mosaic/hvm.h"
 #include "mosaic/hypercall.h"
+#include "mosaic/test.h"
 #include "mosaic/thread.h"
 #include "mosaic/time.h"
 #include "mosaic/xenbus.h"
@@ -27,23 +27,9 @@
 #define PINGS    200
 
 static struct xenbus xb;
-static unsigned self, peer, failures;
+static unsigned self, peer;
 static bool role_a;
 static char buf[4096];
-
-static bool check(bool ok, const char *name, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static bool check(bool ok, const char *name, const char *fmt, ...)
-{
-    char why[200];
-    va_list ap;
-
-    va_start(ap, fmt);
-    vsnprintf(why, sizeof(why), fmt, ap);
-    va_end(ap);
-    printf("TEST %s %s%s%s\n", ok ? "PASS" : "FAIL", name, ok ? (why[0] ? ": " : "") : ": ", why);
-    failures += !ok;
-    return ok;
-}
 
 /* A path under a domain's home. */
 static const char *at(unsigned dom, const char *rel)
@@ -86,28 +72,29 @@ static void basics(void)
 
     r = xenbus_request(&xb, XS_GET_DOMAIN_PATH, 0, at(self, "") + 14, (uint32_t)strlen(at(self, "") + 14) + 1, buf,
                        sizeof(buf) - 1, NULL);
-    check(r == 0 && !strcmp(buf, at(self, "")), "get_domain_path", "%s", r == 0 ? buf : "error");
+    test_check(r == 0 && !strcmp(buf, at(self, "")), "get_domain_path", "%s", r == 0 ? buf : "error");
     r = xenbus_write(&xb, 0, "data/x", "value-x");
-    check(r == 0, "write_own", "data/x: %ld", r);
+    test_check(r == 0, "write_own", "data/x: %ld", r);
     r = xenbus_read(&xb, 0, at(self, "data/x"), buf, sizeof(buf));
-    check(r == 7 && !strcmp(buf, "value-x"), "read_own", "%s: %ld '%s'", at(self, "data/x"), r, r >= 0 ? buf : "");
+    test_check(r == 7 && !strcmp(buf, "value-x"), "read_own", "%s: %ld '%s'", at(self, "data/x"), r, r >= 0 ? buf : "");
     r = xenbus_mkdir(&xb, 0, "data/dir");
-    check(r == 0, "mkdir_own", "data/dir: %ld", r);
+    test_check(r == 0, "mkdir_own", "data/dir: %ld", r);
     r = xenbus_directory(&xb, 0, "data", buf, sizeof(buf));
-    check(r == 6 && has_name(buf, r, "x") && has_name(buf, r, "dir"), "directory_own", "data: %ld bytes, x and dir", r);
+    test_check(r == 6 && has_name(buf, r, "x") && has_name(buf, r, "dir"), "directory_own",
+               "data: %ld bytes, x and dir", r);
     r = xenbus_read(&xb, 0, "data/none", buf, sizeof(buf));
-    check(r == -XEN_ENOENT, "read_missing", "%ld (ENOENT)", r);
+    test_check(r == -XEN_ENOENT, "read_missing", "%ld (ENOENT)", r);
     /* A watch on a path that does not exist yet: the initial event, then
      * one when it is created. */
     r = xenbus_watch(&xb, "data/later", "tok-later");
-    check(r == 0 && xenbus_wait_event(&xb, &e, runtime_time_ns() + SEC) == 0 && !strcmp(e.token, "tok-later"),
-          "watch_initial_event", "%s %s", e.path, e.token);
+    test_check(r == 0 && xenbus_wait_event(&xb, &e, runtime_time_ns() + SEC) == 0 && !strcmp(e.token, "tok-later"),
+               "watch_initial_event", "%s %s", e.path, e.token);
     r = xenbus_write(&xb, 0, "data/later", "now");
-    check(r == 0 && xenbus_wait_event(&xb, &e, runtime_time_ns() + SEC) == 0 && !strcmp(e.path, "data/later"),
-          "watch_fires_on_create", "%s", e.path);
+    test_check(r == 0 && xenbus_wait_event(&xb, &e, runtime_time_ns() + SEC) == 0 && !strcmp(e.path, "data/later"),
+               "watch_fires_on_create", "%s", e.path);
     (void)xenbus_unwatch(&xb, "data/later", "tok-later");
     r = xenbus_rm(&xb, 0, "data/dir");
-    check(r == 0, "rm_own", "data/dir: %ld", r);
+    test_check(r == 0, "rm_own", "data/dir: %ld", r);
 }
 
 static void transactions(void)
@@ -116,10 +103,10 @@ static void transactions(void)
     long r;
 
     r = xenbus_transaction_start(&xb, &t1);
-    check(r == 0 && xenbus_write(&xb, t1, "data/t1", "one") == 0 && xenbus_write(&xb, t1, "data/t2", "two") == 0 &&
-              xenbus_read(&xb, 0, "data/t1", buf, sizeof(buf)) == -XEN_ENOENT &&
-              xenbus_transaction_end(&xb, t1, true) == 0 && xenbus_read(&xb, 0, "data/t2", buf, sizeof(buf)) == 3,
-          "transaction_commit", "both writes appear at commit, none before");
+    test_check(r == 0 && xenbus_write(&xb, t1, "data/t1", "one") == 0 && xenbus_write(&xb, t1, "data/t2", "two") == 0 &&
+                   xenbus_read(&xb, 0, "data/t1", buf, sizeof(buf)) == -XEN_ENOENT &&
+                   xenbus_transaction_end(&xb, t1, true) == 0 && xenbus_read(&xb, 0, "data/t2", buf, sizeof(buf)) == 3,
+               "transaction_commit", "both writes appear at commit, none before");
     /* t1 reads x, t2 changes x and commits first: t1's commit conflicts. */
     r = xenbus_transaction_start(&xb, &t1);
     r |= xenbus_transaction_start(&xb, &t2);
@@ -128,17 +115,17 @@ static void transactions(void)
     r |= xenbus_transaction_end(&xb, t2, true);
     r |= xenbus_write(&xb, t1, "data/y", "lost");
     long end = xenbus_transaction_end(&xb, t1, true);
-    check(r == 0 && end == -XEN_EAGAIN && xenbus_read(&xb, 0, "data/y", buf, sizeof(buf)) == -XEN_ENOENT,
-          "transaction_conflict", "commit after a conflicting one: %ld (EAGAIN), no partial effect", end);
+    test_check(r == 0 && end == -XEN_EAGAIN && xenbus_read(&xb, 0, "data/y", buf, sizeof(buf)) == -XEN_ENOENT,
+               "transaction_conflict", "commit after a conflicting one: %ld (EAGAIN), no partial effect", end);
 }
 
 static void isolation(void)
 {
     long r = xenbus_read(&xb, 0, at(peer, ""), buf, sizeof(buf));
 
-    check(r == -XEN_EACCES, "read_other_denied", "%s: %ld (EACCES)", at(peer, ""), r);
+    test_check(r == -XEN_EACCES, "read_other_denied", "%s: %ld (EACCES)", at(peer, ""), r);
     r = xenbus_write(&xb, 0, at(peer, "intruder"), "x");
-    check(r == -XEN_EACCES, "write_other_denied", "%s: %ld (EACCES)", at(peer, "intruder"), r);
+    test_check(r == -XEN_EACCES, "write_other_denied", "%s: %ld (EACCES)", at(peer, "intruder"), r);
 }
 
 /* The node both may use: ours, readable and writable by the peer. */
@@ -148,8 +135,8 @@ static void share(void)
     int n = snprintf(perms, sizeof(perms), "n%u", self) + 1;
 
     n += snprintf(perms + n, sizeof(perms) - (size_t)n, "b%u", peer) + 1;
-    check(xenbus_write(&xb, 0, "shared", "") == 0 && xenbus_set_perms(&xb, 0, "shared", perms, (size_t)n) == 0,
-          "set_perms", "shared: owner d%u, d%u may read and write", self, peer);
+    test_check(xenbus_write(&xb, 0, "shared", "") == 0 && xenbus_set_perms(&xb, 0, "shared", perms, (size_t)n) == 0,
+               "set_perms", "shared: owner d%u, d%u may read and write", self, peer);
 }
 
 /* Requests of one kind for BENCH_NS: requests per second. */
@@ -175,7 +162,7 @@ static void barrier(const char *name)
     snprintf(path, sizeof(path), "%s", at(peer, ""));
     snprintf(path + strlen(path), sizeof(path) - strlen(path), "/shared/%s", name);
     if (!wait_for_node(path, 60 * SEC))
-        check(false, "barrier", "%s never came", path);
+        test_check(false, "barrier", "%s never came", path);
 }
 
 static int cmp_u64(const void *a, const void *b)
@@ -198,12 +185,12 @@ static void benchmarks(void)
         printf("xstest: null hypercall %llu ns\n", (unsigned long long)((runtime_time_ns() - t0) / 2000));
         rd = rate(false), wr = rate(true);
         printf("xstest: one client: %u reads/s, %u writes/s\n", rd, wr);
-        check(rd && wr, "bench_one_client", "%u reads/s, %u writes/s", rd, wr);
+        test_check(rd && wr, "bench_one_client", "%u reads/s, %u writes/s", rd, wr);
     }
     barrier("bench2");
     rd = rate(false), wr = rate(true);
     printf("xstest: two clients, this one: %u reads/s, %u writes/s\n", rd, wr);
-    check(rd && wr, "bench_two_clients", "%u reads/s, %u writes/s", rd, wr);
+    test_check(rd && wr, "bench_two_clients", "%u reads/s, %u writes/s", rd, wr);
     barrier("bench3");
     /* Watch latency: b writes its clock into a's shared/ping; a takes the
      * event and reads the node: now minus the written time. */
@@ -221,7 +208,7 @@ static void benchmarks(void)
             (void)xenbus_write(&xb, 0, "shared/pong", "1");
         }
         qsort(lat, got, sizeof(lat[0]), cmp_u64);
-        if (check(got == PINGS, "watch_latency", "%u events", got))
+        if (test_check(got == PINGS, "watch_latency", "%u events", got))
             printf("xstest: write to watch event in another domain: median %llu us over %u\n",
                    (unsigned long long)(lat[got / 2] / 1000), got);
     } else {
@@ -252,10 +239,10 @@ static void flood(void)
             snprintf(path, sizeof(path), "flood/d%u/n%u", n / 20, n % 20);
             r = xenbus_write(&xb, 0, path, "x");
         }
-        check(r == -XEN_ENOSPC && n > 900 && n < 1000, "quota_nodes", "write %u refused: %ld (ENOSPC)", n, r);
+        test_check(r == -XEN_ENOSPC && n > 900 && n < 1000, "quota_nodes", "write %u refused: %ld (ENOSPC)", n, r);
         (void)xenbus_write(&xb, 0, "shared/flooded", "1"); /* an existing node: no quota needed */
         r = xenbus_rm(&xb, 0, "flood");
-        check(r == 0 && xenbus_write(&xb, 0, "data/after", "1") == 0, "quota_recovers", "rm flood: %ld", r);
+        test_check(r == 0 && xenbus_write(&xb, 0, "data/after", "1") == 0, "quota_recovers", "rm flood: %ld", r);
     } else {
         unsigned reads = 0, bad = 0;
         while (xenbus_read(&xb, 0, at(peer, "shared/flooded"), buf, sizeof(buf)) < 0 || strcmp(buf, "1")) {
@@ -264,7 +251,8 @@ static void flood(void)
             if (++reads > 200000)
                 break;
         }
-        check(bad == 0 && reads > 0, "served_during_flood", "%u reads while d%u flooded, %u failed", reads, peer, bad);
+        test_check(bad == 0 && reads > 0, "served_during_flood", "%u reads while d%u flooded, %u failed", reads, peer,
+                   bad);
     }
 }
 
@@ -282,17 +270,17 @@ static void malformed(void)
         (void)wait_for_node(at(peer, "shared/breaking"), 60 * SEC);
         thread_sleep_ns(100000000ull);
         r = xenbus_read(&xb, 0, "data/x", buf, sizeof(buf));
-        check(r > 0, "served_after_peer_broke", "read: %ld", r);
+        test_check(r > 0, "served_after_peer_broke", "read: %ld", r);
         r = xenbus_wait_event(&xb, &e, runtime_time_ns() + 30 * SEC);
-        check(r == 0 && !strcmp(e.path, "@releaseDomain"), "release_event", "%s", r == 0 ? e.path : "none");
+        test_check(r == 0 && !strcmp(e.path, "@releaseDomain"), "release_event", "%s", r == 0 ? e.path : "none");
         return;
     }
     r = xenbus_request(&xb, 999, 0, "x", 2, buf, sizeof(buf), NULL);
-    check(r == -XEN_ENOSYS, "unknown_type", "type 999: %ld (ENOSYS, as Xen's xenstored)", r);
+    test_check(r == -XEN_ENOSYS, "unknown_type", "type 999: %ld (ENOSYS, as Xen's xenstored)", r);
     r = xenbus_request(&xb, XS_READ, 0, "data/x", 6, buf, sizeof(buf), NULL); /* no NUL */
-    check(r == -XEN_EINVAL, "missing_terminator", "READ without NUL: %ld (EINVAL)", r);
+    test_check(r == -XEN_EINVAL, "missing_terminator", "READ without NUL: %ld (EINVAL)", r);
     r = xenbus_read(&xb, 0, "data/x", buf, sizeof(buf));
-    check(r > 0, "served_after_malformed", "read: %ld", r);
+    test_check(r > 0, "served_after_malformed", "read: %ld", r);
     (void)xenbus_write(&xb, 0, "shared/breaking", "1");
     h = (struct xsd_sockmsg){ XS_READ, 77, 0, XENSTORE_PAYLOAD_MAX + 1 };
     r = xenbus_send_raw(&xb, &h, sizeof(h));
@@ -300,8 +288,8 @@ static void malformed(void)
     uint64_t end = runtime_time_ns() + 5 * SEC;
     while (__atomic_load_n(&intf->error, __ATOMIC_ACQUIRE) == 0 && runtime_time_ns() < end)
         thread_sleep_ns(1000000);
-    check(r == 0 && intf->error == XENSTORE_ERROR_PROTO, "bad_length", "length %u: the store set error %u (PROTO)",
-          XENSTORE_PAYLOAD_MAX + 1, intf->error);
+    test_check(r == 0 && intf->error == XENSTORE_ERROR_PROTO, "bad_length", "length %u: the store set error %u (PROTO)",
+               XENSTORE_PAYLOAD_MAX + 1, intf->error);
 }
 
 int main(int argc, char **argv)
@@ -316,9 +304,10 @@ int main(int argc, char **argv)
         else if (!strncmp(argv[i], "peer=", 5))
             peer = (unsigned)strtoul(argv[i] + 5, NULL, 0);
     }
-    if (!check(hvm_param_get(DOMID_SELF, HVM_PARAM_STORE_PFN, &pfn) == 0 &&
-                   hvm_param_get(DOMID_SELF, HVM_PARAM_STORE_EVTCHN, &port) == 0 && pfn && port,
-               "store_params", "store page gfn 0x%llx, port %llu", (unsigned long long)pfn, (unsigned long long)port))
+    if (!test_check(hvm_param_get(DOMID_SELF, HVM_PARAM_STORE_PFN, &pfn) == 0 &&
+                        hvm_param_get(DOMID_SELF, HVM_PARAM_STORE_EVTCHN, &port) == 0 && pfn && port,
+                    "store_params", "store page gfn 0x%llx, port %llu", (unsigned long long)pfn,
+                    (unsigned long long)port))
         return 1;
     xenbus_connect(&xb, (void *)(uintptr_t)(pfn << 12), (evtchn_port_t)port);
     basics();
@@ -328,6 +317,6 @@ int main(int argc, char **argv)
     benchmarks();
     flood();
     malformed();
-    printf("xstest: %s done, %u failed\n", role_a ? "a" : "b", failures);
-    return failures ? 1 : 0;
+    printf("xstest: %s done, %u failed\n", role_a ? "a" : "b", test_failures());
+    return test_failures() ? 1 : 0;
 }

@@ -44,6 +44,12 @@ struct xenbus {
  * the store). */
 void xenbus_connect(struct xenbus *xb, void *page, evtchn_port_t port);
 
+/* xenbus_connect_own: xenbus_connect to the domain's own store, the page
+ * and port its HVM params name (as Linux's xenbus finds them). 0, the
+ * hypercall's errno, -ENOSYS without event channels, or -ENOENT when the
+ * params are unset or out of reach. */
+long xenbus_connect_own(struct xenbus *xb);
+
 /*
  * xenbus_request: one request of type in transaction tx (0: none) with
  * len payload bytes; its reply's payload goes to reply (up to cap bytes;
