@@ -35,6 +35,9 @@ static int16_t decode_indirect(const struct blkif_request *raw, const struct blk
     int16_t st;
 
     memcpy(&ind, raw, sizeof(ind));
+    /* The response carries the operation inside (Xen's blkback does, and
+     * Linux's blkfront disables a disk whose indirect response says 6). */
+    out->operation = ind.indirect_op;
     if (ind.indirect_op == BLKIF_OP_READ)
         out->kind = BLKREQ_READ;
     else if (ind.indirect_op == BLKIF_OP_WRITE)

@@ -52,7 +52,7 @@ struct blkreq_seg {
 
 struct blkreq {
     uint64_t id;       /* echoed */
-    uint8_t operation; /* echoed: the request's own operation field */
+    uint8_t operation; /* echoed: the request's operation (an indirect one's indirect_op) */
     enum blkreq_kind kind;
     uint64_t sector;     /* on the device: the disk's first_sector added */
     uint32_t nr_sectors; /* of data; 0 for BLKREQ_FLUSH */

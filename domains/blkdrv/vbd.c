@@ -433,7 +433,7 @@ static struct vbd *find_or_add(uint16_t fe, uint32_t devid)
 /* A directory's children as numbers below limit; calls fn for each. */
 static void each_child(const char *dir, unsigned long limit, void (*fn)(unsigned long id, void *arg), void *arg)
 {
-    static char list[2048];
+    char list[1024]; /* on the stack: each_child nests (front ends, then their devices) */
     long n = xenbus_directory(xb, 0, dir, list, sizeof(list));
 
     if (n < 0)
