@@ -9,7 +9,7 @@
 
 FUZZ_CC := clang
 FUZZ_ALL := mb2 elf acpi dmar memmap cmdline boot_modules xenstore guest_walk npt hcall_decode gnttab evtchn \
-            mgmt_decode builder_image insn_mov vlapic bytering
+            mgmt_decode builder_image insn_mov vlapic bytering virtq virtio_caps
 FUZZ_TARGETS ?= $(FUZZ_ALL)
 FUZZ_SECONDS ?= 30
 FUZZ_DIR := $(OUT)/tests/fuzz
@@ -57,6 +57,15 @@ fuzz_builder_image_LIBS := -llzma
 fuzz_bytering_SRCS := domains/runtime/bytering.c
 fuzz_bytering_DEPS := domains/runtime/include/mosaic/bytering.h
 fuzz_bytering_CFLAGS = -Idomains/runtime/include
+
+# The drivers: the virtqueue's used-ring consumer, and the PCI/virtio
+# capability parsers, each with the host's drivers environment.
+fuzz_virtq_SRCS := drivers/virtqueue.c tests/unit/drivers_env.c
+fuzz_virtq_DEPS := $(wildcard drivers/include/drivers/*.h)
+fuzz_virtq_CFLAGS = -Idrivers/include -Itests/unit
+fuzz_virtio_caps_SRCS := drivers/pci.c drivers/virtio_pci.c drivers/virtqueue.c tests/unit/drivers_env.c
+fuzz_virtio_caps_DEPS := $(wildcard drivers/include/drivers/*.h)
+fuzz_virtio_caps_CFLAGS = -Idrivers/include -Itests/unit
 
 FUZZ_CFLAGS := -std=c11 -g -O1 $(WARN_FLAGS) -fsanitize=fuzzer,address,undefined \
                -fno-sanitize-recover=all -fno-omit-frame-pointer \
