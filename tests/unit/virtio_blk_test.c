@@ -179,6 +179,24 @@ TEST(reset_that_never_ends)
     close_and_check(v, d);
 }
 
+/* A device that will not reset when closed keeps its rings and request
+ * memory (never reused); only the private state is freed. */
+TEST(close_when_reset_never_ends)
+{
+    struct fake_vblk *d = fake_create();
+    struct vblk *v = open_ok(d, 16);
+    unsigned live = dma_live;
+
+    d->stuck_reset = true;
+    log_clear();
+    vblk_close(v);
+    EXPECT_LOG("did not finish its reset");
+    EXPECT_EQ(dma_live, live);
+    EXPECT_TRUE(d->status & VIRTIO_STATUS_FAILED);
+    fake_destroy(d);
+    dma_release_all();
+}
+
 TEST(no_queue)
 {
     struct fake_vblk *d = fake_create();
@@ -763,6 +781,7 @@ int main(void)
         TEST_ENTRY(required_features),
         TEST_ENTRY(features_ok_refused),
         TEST_ENTRY(reset_that_never_ends),
+        TEST_ENTRY(close_when_reset_never_ends),
         TEST_ENTRY(no_queue),
         TEST_ENTRY(doorbell_outside_the_notify_window),
         TEST_ENTRY(enable_refused),
