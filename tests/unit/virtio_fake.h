@@ -54,6 +54,9 @@ struct fake_vblk {
     bool hold;              /* notifications only collect requests */
     bool no_notify;         /* used ring flag NO_NOTIFY (without event index) */
     bool stale_avail_event; /* with event index: avail_event not moved on */
+    bool refuse_command;    /* cfg_write refuses the command register */
+    bool needs_reset;       /* DRIVER_OK reads back with DEVICE_NEEDS_RESET */
+    uint16_t msix_vectors;  /* vectors the device accepts (FAKE_NR_MSIX) */
     uint16_t queue_max;
     uint16_t notify_off;
     uint32_t notify_mult;

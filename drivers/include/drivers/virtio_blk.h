@@ -59,8 +59,11 @@ bool vblk_broken(const struct vblk *v);
 
 /* vblk_submit: queue one request (it is copied; the data stays the
  * caller's until completion). 0, -EAGAIN when the queue is full, -EINVAL
- * for a request the device cannot take (out of range, too many segments,
- * a write to a read-only device). */
+ * for a request the device cannot take (out of range, a segment not a
+ * multiple of 512 or above the device's size_max, too many segments for
+ * VBLK_MAX_SEGS, the device's seg_max or its queue, a write to a
+ * read-only device, a flush with segments or to a device without FLUSH),
+ * -EIO once the device broke the queue (vblk_broken). */
 int vblk_submit(struct vblk *v, const struct vblk_req *r);
 /* vblk_kick: tell the device about submitted requests (once per batch;
  * skipped when the device's event index says it needs no notification). */

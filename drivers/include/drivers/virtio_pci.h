@@ -44,6 +44,7 @@ int virtio_pci_reset(struct virtio_pci *vp) __attribute__((warn_unused_result));
  * refused FEATURES_OK: status FAILED is set, one line logged) or -XEN_EIO. */
 int virtio_pci_negotiate(struct virtio_pci *vp, uint64_t wanted, uint64_t required) __attribute__((warn_unused_result));
 
+/* virtio_pci_has: feature bit was negotiated. */
 static inline bool virtio_pci_has(const struct virtio_pci *vp, unsigned bit)
 {
     return bit < 64 && (vp->features >> bit) & 1u;
