@@ -33,3 +33,7 @@ unit_builder_CFLAGS := -Idomains/builder
 unit_builder_LIBS := -llzma
 UNIT_TESTS += vlapic
 unit_vlapic_SRCS := core/vlapic/vlapic.c
+# The filter on assigned functions' configuration writes (core/pci).
+UNIT_TESTS += pci_filter
+unit_pci_filter_SRCS := core/pci/pci_filter.c
+unit_pci_filter_CFLAGS := -Icore/pci
