@@ -17,6 +17,7 @@
 #include "core/errno.h"
 #include "core/evtchn_domain.h"
 #include "core/gnttab_domain.h"
+#include "core/iommu.h"
 #include "core/log.h"
 #include "core/sched.h"
 #include "core/mm.h"
@@ -154,8 +155,10 @@ static void populate_undo(struct domain *d, uint64_t gfn, uint64_t n)
 {
     for (uint64_t i = 0; i < n; i++) {
         paddr_t pa;
-        if (npt_unmap(&d->npt, (gfn + i) << PAGE_SHIFT, &pa) == 0)
+        if (npt_unmap(&d->npt, (gfn + i) << PAGE_SHIFT, &pa) == 0) {
+            iommu_unmap(d, gfn + i); /* no device may reach it once freed */
             frame_free(pa);
+        }
     }
 }
 
@@ -184,6 +187,8 @@ int domain_populate(struct domain *d, uint64_t gfn, uint64_t n)
         r = frame_alloc_zeroed(&pa);
         if (r == 0 && (r = npt_map(&d->npt, (gfn + i) << PAGE_SHIFT, pa, NPT_W | NPT_X | NPT_OWNED)) != 0)
             frame_free(pa);
+        else if (r == 0 && (r = iommu_map(d, gfn + i, pa >> PAGE_SHIFT, true)) != 0)
+            populate_undo(d, gfn + i, 1);
         if (r != 0)
             populate_undo(d, gfn, i); /* another CPU took the frames we counted on */
     }
@@ -320,7 +325,7 @@ void domain_destroy(struct domain *d)
     /* What the domain's books say it holds, against what is freed: the
      * two must agree (other CPUs may allocate meanwhile, so the global
      * free count cannot tell; the boot scenarios compare it at the end). */
-    size_t held = d->frames + d->npt.owned + d->npt.tables + d->nr_vcpus + (d->shared_info ? 1 : 0) +
+    size_t held = d->frames + d->npt.owned + d->npt.tables + d->dma.tables + d->nr_vcpus + (d->shared_info ? 1 : 0) +
                   (d->evtchn_frames ? evtchn_domain_frames() : 0) + 2u * d->gnttab.nr_frames +
                   d->gnttab.nr_maptrack_frames + d->arch_frames,
            freed = d->frames, orphaned; /* its struct's frames: retired by delist below */
@@ -342,6 +347,7 @@ void domain_destroy(struct domain *d)
      * grants are taken out of them, to be freed by the last unmapping. */
     freed += gnttab_domain_destroy(d, &orphaned);
     freed += evtchn_domain_destroy(d); /* before shared info: it clears bits there */
+    freed += iommu_domain_destroy(d);  /* its DMA tables map the frames npt_destroy frees */
     freed += npt_destroy(&d->npt);
     if (d->shared_info) {
         frame_free(d->shared_info);

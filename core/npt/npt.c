@@ -88,6 +88,11 @@ int npt_unmap(struct npt *n, uint64_t gpa, paddr_t *mpa)
     return 0;
 }
 
+static unsigned npt_flags(uint64_t e)
+{
+    return (e & E_W ? NPT_W : 0) | (e & E_NX ? 0 : NPT_X) | (e & E_OWNED ? NPT_OWNED : 0) | (e & E_MMIO ? NPT_MMIO : 0);
+}
+
 int npt_lookup(const struct npt *n, uint64_t gpa, paddr_t *mpa, unsigned *flags)
 {
     const uint64_t *t;
@@ -106,9 +111,28 @@ int npt_lookup(const struct npt *n, uint64_t gpa, paddr_t *mpa, unsigned *flags)
     if (!(e & E_P))
         return -ERR_NOENT;
     *mpa = (e & E_ADDR) | (gpa & (PAGE_SIZE - 1));
-    *flags =
-        (e & E_W ? NPT_W : 0) | (e & E_NX ? 0 : NPT_X) | (e & E_OWNED ? NPT_OWNED : 0) | (e & E_MMIO ? NPT_MMIO : 0);
+    *flags = npt_flags(e);
     return 0;
+}
+
+static int npt_walk_table(paddr_t table, unsigned level, uint64_t base, npt_walk_fn fn, void *arg)
+{
+    const uint64_t *t = npt_env_table(table);
+    int r = 0;
+
+    for (unsigned i = 0; r == 0 && i < 512; i++) {
+        uint64_t gpa = base | (uint64_t)i << (12 + 9 * (level - 1));
+        if (!(t[i] & E_P))
+            continue;
+        r = level > 1 ? npt_walk_table(t[i] & E_ADDR, level - 1, gpa, fn, arg)
+                      : fn(arg, gpa, t[i] & E_ADDR, npt_flags(t[i]));
+    }
+    return r;
+}
+
+int npt_walk(const struct npt *n, npt_walk_fn fn, void *arg)
+{
+    return n->root ? npt_walk_table(n->root, 4, 0, fn, arg) : 0;
 }
 
 static size_t npt_free_table(struct npt *n, paddr_t table, unsigned level)

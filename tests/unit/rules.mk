@@ -33,6 +33,8 @@ unit_builder_CFLAGS := -Idomains/builder
 unit_builder_LIBS := -llzma
 UNIT_TESTS += vlapic
 unit_vlapic_SRCS := core/vlapic/vlapic.c
+UNIT_TESTS += vtd_space vtd_irte
+unit_vtd_space_SRCS := core/iommu/vtd_space.c core/npt/npt.c
 # The filter on assigned functions' configuration writes (core/pci).
 UNIT_TESTS += pci_filter
 unit_pci_filter_SRCS := core/pci/pci_filter.c

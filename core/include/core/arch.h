@@ -117,6 +117,10 @@ uint32_t arch_device_irq_init(void (*fn)(unsigned index));
  * [pa, pa + size); boot time only. */
 void *arch_map_mmio(paddr_t pa, size_t size);
 
+/* arch_cache_flush: write the cache lines holding [p, p + n) back to memory,
+ * for devices that read it without snooping the CPU caches. Any context. */
+void arch_cache_flush(const void *p, size_t n);
+
 /*
  * arch_test_fault_maybe: with test.fault=KIND on cmdline (pf, gp, ud, de,
  * stack, panic; test.fault_cpu=N picks the CPU), raise that fault in the

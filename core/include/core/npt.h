@@ -55,6 +55,12 @@ int npt_unmap(struct npt *n, uint64_t gpa, paddr_t *mpa);
  * offset) and the page's flags; -ERR_NOENT if unmapped (or n has no root). */
 int npt_lookup(const struct npt *n, uint64_t gpa, paddr_t *mpa, unsigned *flags);
 
+/* npt_walk: fn(arg, gpa, mpa, flags) for every mapping, in gpa order
+ * (both page-aligned); stops at fn's first nonzero return and returns it,
+ * else 0. fn must not change n. */
+typedef int (*npt_walk_fn)(void *arg, uint64_t gpa, paddr_t mpa, unsigned flags);
+int npt_walk(const struct npt *n, npt_walk_fn fn, void *arg);
+
 /* npt_destroy: free every NPT_OWNED frame and every table; returns how
  * many frames that was (tables plus owned, both then 0). n has no root
  * afterwards; destroying it again frees nothing. */
