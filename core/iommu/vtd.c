@@ -198,15 +198,15 @@ void iommu_detach(struct domain *d, uint32_t sbdf)
         frame_free(table);
 }
 
-/* Invalidates d's cached translations on every unit: of gfn's page, or
- * all of them when gfn is ~0 or a unit cannot select a page. */
+/* Every unit forgets its cached translation of d's gfn (all of d's where
+ * it cannot select a page). */
 static void vtd_flush_domain(const struct domain *d, uint64_t gfn)
 {
     uint64_t f = spin_lock_irqsave(&vtd_lock);
 
     for (unsigned i = 0; i < vtd_nunits; i++) {
         struct vtd_unit *u = &vtd_units[i];
-        bool page = gfn != ~0ull && (u->cap & VTD_CAP_PSI);
+        bool page = (u->cap & VTD_CAP_PSI) != 0;
         struct vtd_inv_desc desc = { VTD_INV_IOTLB | VTD_INV_IOTLB_DID(d->id) | vtd_drain(u) |
                                          (page ? VTD_INV_IOTLB_PAGE : VTD_INV_IOTLB_DOMAIN),
                                      page ? gfn << PAGE_SHIFT : 0 };

@@ -73,6 +73,15 @@ static bool msix_page(const struct pci_fn *f, unsigned bar, uint64_t off)
            (bar == f->pba_bir && off < pba_end && off + PAGE_SIZE > f->pba_off);
 }
 
+/* A memory BAR the domain gets: whole pages. A BAR smaller than a page,
+ * or not page-aligned, is not mapped at all: its page would hold another
+ * function's registers too (MGMT_PCI_INFO then says address 0). */
+static bool bar_mappable(const struct pci_info *in, unsigned i)
+{
+    return (in->bar_flags[i] & MGMT_PCI_BAR_MEM) && in->bar_addr[i] && in->bar_size[i] >= PAGE_SIZE &&
+           IS_ALIGNED(in->bar_addr[i], PAGE_SIZE) && IS_ALIGNED(in->bar_size[i], PAGE_SIZE);
+}
+
 /* One walk over a function's pages: fn is called for each; d is the
  * domain; stop is where a failed mapping stopped (undo stops there). */
 struct pages_walk {
@@ -84,9 +93,7 @@ struct pages_walk {
 /*
  * Each page the domain gets, in order: the configuration page (read-only),
  * then every page of every memory BAR but the MSI-X ones. w->fn stops the
- * walk with its nonzero return. A BAR smaller than a page, or not
- * page-aligned, is not mapped at all: its page would hold another
- * function's registers too.
+ * walk with its nonzero return.
  */
 static int pages_walk(struct pci_fn *f, struct pages_walk *w)
 {
@@ -94,7 +101,8 @@ static int pages_walk(struct pci_fn *f, struct pages_walk *w)
 
     for (unsigned i = 0; r == 0 && i < PCI_MAX_BARS; i++) {
         uint64_t a = f->info.bar_addr[i], n = f->info.bar_size[i];
-        if (!(f->info.bar_flags[i] & MGMT_PCI_BAR_MEM) || !a || n < PAGE_SIZE || !IS_ALIGNED(a, PAGE_SIZE))
+
+        if (!bar_mappable(&f->info, i))
             continue;
         for (uint64_t off = 0; r == 0 && off < n; off += PAGE_SIZE)
             if (!msix_page(f, i, off))
@@ -141,14 +149,26 @@ static int page_unmap(struct pages_walk *w, uint64_t gpa, unsigned flags)
     return 0;
 }
 
-/* Every MSI-X entry masked: none fires until the core binds it. */
+/* Every MSI-X entry masked: none fires until the core binds it. The
+ * table is device memory: its writes are dropped while the function's
+ * memory decoding is off (as a domain or a release may have left it), so
+ * decoding is on for the writes, bus mastering as it was, and the command
+ * register is put back. Under pci_lock, which every command-register
+ * write of a domain takes too. */
 static void msix_mask_all(const struct pci_fn *f)
 {
+    uint32_t cmd = pci_cfg_read(f->sbdf, PCI_CFG_COMMAND, 2);
+
+    if (!f->nr_msix)
+        return;
+    pci_cfg_write_raw(f->sbdf, PCI_CFG_COMMAND, 2, cmd | PCI_COMMAND_MEMORY);
     for (unsigned i = 0; i < f->nr_msix; i++)
         pci_msix_entry(f, i)[3] = 1;
+    (void)pci_msix_entry(f, 0)[3]; /* a read: the writes have reached the function */
+    pci_cfg_write_raw(f->sbdf, PCI_CFG_COMMAND, 2, cmd);
 }
 
-static int assign_check(struct domain *d, uint32_t sbdf, struct pci_fn **out)
+static int assign_check(uint32_t sbdf, struct pci_fn **out)
 {
     struct pci_fn *f = fn_find(sbdf);
 
@@ -160,7 +180,18 @@ static int assign_check(struct domain *d, uint32_t sbdf, struct pci_fn **out)
         return -ERR_NOTSUPP;
     pci_bars_probe(f);
     *out = f;
-    return pages_walk(f, &(struct pages_walk){ d, page_free, 0 });
+    return 0;
+}
+
+/* The BARs the domain does not get, said once. */
+static void bars_unmapped_report(struct pci_fn *f)
+{
+    for (unsigned i = 0; i < PCI_MAX_BARS; i++)
+        if ((f->info.bar_flags[i] & MGMT_PCI_BAR_MEM) && !bar_mappable(&f->info, i) && f->info.bar_size[i]) {
+            log_info("pci: " BDF_FMT " BAR%u (%llu bytes at 0x%llx) is not whole pages: not mapped", BDF_ARGS(f->sbdf),
+                     i, (unsigned long long)f->info.bar_size[i], (unsigned long long)f->info.bar_addr[i]);
+            f->info.bar_addr[i] = 0;
+        }
 }
 
 int pci_assign(struct domain *d, uint32_t sbdf)
@@ -171,21 +202,24 @@ int pci_assign(struct domain *d, uint32_t sbdf)
     int r;
 
     spin_lock(&pci_lock);
-    if ((r = assign_check(d, sbdf, &f)) != 0) {
+    if ((r = assign_check(sbdf, &f)) != 0) {
         spin_unlock(&pci_lock);
         return r;
     }
+    /* Checked and mapped under d->lock: a populate of its controller's
+     * other vCPU cannot slip in between. */
     dl = spin_lock_irqsave(&d->lock);
-    r = pages_walk(f, &w);
-    if (r == 0)
+    r = pages_walk(f, &(struct pages_walk){ d, page_free, 0 });
+    if (r == 0 && (r = pages_walk(f, &w)) == 0)
         r = iommu_attach(d, sbdf); /* under d->lock: it mirrors d's memory */
-    if (r) {
+    if (r && r != -ERR_EXIST) {
         w.fn = page_unmap;
         (void)pages_walk(f, &w);
         r = r == -ERR_NOTSUPP ? r : -ERR_NOMEM;
     }
     spin_unlock_irqrestore(&d->lock, dl);
     if (r == 0) {
+        bars_unmapped_report(f);
         msix_mask_all(f);
         f->owner = d->id;
         f->seq = ++assign_seq;
@@ -283,10 +317,10 @@ void pci_domain_release(struct domain *d)
         bool reset;
         if (f->owner != d->id)
             continue;
-        reset = quiesce(f);
+        /* Its interrupts first, while its table still decodes; then it stops. */
         pci_msi_unbind_all(f);
-        if (f->nr_msix)
-            msix_mask_all(f);
+        msix_mask_all(f);
+        reset = quiesce(f);
         dl = spin_lock_irqsave(&d->lock);
         iommu_detach(d, f->sbdf);
         (void)pages_walk(f, &w);

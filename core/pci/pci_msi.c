@@ -51,7 +51,11 @@ void pci_msi_init(void)
 }
 
 /* Mask the entry and let go of the vector and the remapping entry. Under
- * evtchn_lock. */
+ * evtchn_lock. The mask write is lost if the domain turned its function's
+ * memory decoding off; the entry then still names the cleared remapping
+ * entry, so a message from it only faults (an entry reused later checks
+ * another requester id or vector), and the release masks every entry with
+ * decoding on (pci_assign.c). */
 static void unbind(struct pci_msi_binding *b)
 {
     b->slot[3] |= MSIX_VECTOR_CTRL_MASKED;

@@ -372,9 +372,8 @@ static void test_info_other(void)
  * MGMT_DOMAIN_INFO: a valid DOMID_SELF request must not be answered. */
 static void test_nosys_commands(void)
 {
-    const uint64_t cmds[] = {
-        0, MGMT_IOPORT_PERMIT + 1, 1000, (1ull << 32) + 1, (1ull << 32) + MGMT_DOMAIN_INFO, UINT64_MAX
-    };
+    const uint64_t cmds[] = { 0,         MGMT_PCI_MSI_BIND + 1, 1000, (1ull << 32) + 1, (1ull << 32) + MGMT_DOMAIN_INFO,
+                              UINT64_MAX };
     const struct mgtest_command *info = mgtest_command(MGMT_DOMAIN_INFO);
     char name[48];
 

@@ -13,6 +13,8 @@
  * build, control and pci, with 0000:00:04.0 assigned; nocap, holding
  * nothing and assigned nothing.
  */
+#include "pcitest.h"
+
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -42,7 +44,7 @@
 static int checks, failures;
 static char why_buf[192];
 
-static void check(const char *name, const char *why)
+void pcitest_check(const char *name, const char *why)
 {
     checks++;
     if (!why) {
@@ -53,8 +55,7 @@ static void check(const char *name, const char *why)
     }
 }
 
-static const char *why(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static const char *why(const char *fmt, ...)
+const char *pcitest_why(const char *fmt, ...)
 {
     va_list ap;
 
@@ -67,7 +68,7 @@ static const char *why(const char *fmt, ...)
 /* NULL when r is -wanted (0: success). */
 static const char *want(long r, long wanted)
 {
-    return r == -wanted ? NULL : why("returned %ld, want %ld", r, -wanted);
+    return r == -wanted ? NULL : pcitest_why("returned %ld, want %ld", r, -wanted);
 }
 
 /* One check of a call's result; a refusal's name ends in its errno's
@@ -77,11 +78,11 @@ static void expect(const char *name, long r, long wanted)
     char full[96];
 
     snprintf(full, sizeof(full), wanted ? "%s_%s" : "%s", name, runtime_errno_name(wanted));
-    check(full, want(r, wanted));
+    pcitest_check(full, want(r, wanted));
 }
 
 /* Guest-physical reads: the runtime maps [0, 4 GiB) 1:1. */
-static uint32_t rd(uint64_t gpa, unsigned size)
+uint32_t pcitest_rd(uint64_t gpa, unsigned size)
 {
     volatile void *p = (volatile void *)(uintptr_t)gpa;
 
@@ -89,12 +90,12 @@ static uint32_t rd(uint64_t gpa, unsigned size)
 }
 
 /* A capability's offset in the configuration page at cfg, 0 if none. */
-static unsigned cap_find(uint64_t cfg, uint8_t id, uint8_t type)
+unsigned pcitest_cap(uint64_t cfg, uint8_t id, uint8_t type)
 {
-    unsigned at = rd(cfg + 0x34, 1) & 0xfcu;
+    unsigned at = pcitest_rd(cfg + 0x34, 1) & 0xfcu;
 
-    for (unsigned n = 0; at >= 0x40 && n < 48; n++, at = rd(cfg + at + 1, 1) & 0xfcu)
-        if (rd(cfg + at, 1) == id && (id != CAP_VENDOR || rd(cfg + at + 3, 1) == type))
+    for (unsigned n = 0; at >= 0x40 && n < 48; n++, at = pcitest_rd(cfg + at + 1, 1) & 0xfcu)
+        if (pcitest_rd(cfg + at, 1) == id && (id != CAP_VENDOR || pcitest_rd(cfg + at + 3, 1) == type))
             return at;
     return 0;
 }
@@ -104,44 +105,49 @@ static unsigned cap_find(uint64_t cfg, uint8_t id, uint8_t type)
 static void check_mappings(const struct mgmt_pci_info *in)
 {
     uint64_t cfg = in->cfg_gpa;
-    unsigned common = cap_find(cfg, CAP_VENDOR, VIRTIO_COMMON), msix = cap_find(cfg, CAP_MSIX, 0);
+    unsigned common = pcitest_cap(cfg, CAP_VENDOR, VIRTIO_COMMON), msix = pcitest_cap(cfg, CAP_MSIX, 0);
     const char *w = NULL;
 
-    check("pci_cfg_page_vendor_1af4",
-          rd(cfg, 2) == VIRTIO_VENDOR ? NULL : why("vendor 0x%04x at 0x%llx", rd(cfg, 2), (unsigned long long)cfg));
+    pcitest_check("pci_cfg_page_vendor_1af4",
+                  pcitest_rd(cfg, 2) == VIRTIO_VENDOR
+                      ? NULL
+                      : pcitest_why("vendor 0x%04x at 0x%llx", pcitest_rd(cfg, 2), (unsigned long long)cfg));
     for (unsigned i = 0; i < MGMT_PCI_MAX_BARS && !w; i++) {
-        uint64_t reg = rd(cfg + 0x10 + 4 * i, 4);
+        uint64_t reg = pcitest_rd(cfg + 0x10 + 4 * i, 4);
         if (!(in->bar_flags[i] & MGMT_PCI_BAR_MEM))
             continue;
         if (in->bar_flags[i] & MGMT_PCI_BAR_64)
-            reg |= (uint64_t)rd(cfg + 0x14 + 4 * i, 4) << 32;
+            reg |= (uint64_t)pcitest_rd(cfg + 0x14 + 4 * i, 4) << 32;
         if ((reg & ~0xfull) != in->bar_addr[i])
-            w = why("BAR%u register 0x%llx, info 0x%llx", i, (unsigned long long)reg,
-                    (unsigned long long)in->bar_addr[i]);
+            w = pcitest_why("BAR%u register 0x%llx, info 0x%llx", i, (unsigned long long)reg,
+                            (unsigned long long)in->bar_addr[i]);
     }
-    check("pci_info_bars_match_registers", w);
+    pcitest_check("pci_info_bars_match_registers", w);
     if (!common || !msix) {
-        check("pci_virtio_caps", why("common cfg cap at 0x%x, MSI-X cap at 0x%x", common, msix));
+        pcitest_check("pci_virtio_caps", pcitest_why("common cfg cap at 0x%x, MSI-X cap at 0x%x", common, msix));
         return;
     }
     {
-        unsigned bar = rd(cfg + common + 4, 1);
-        uint64_t at = in->bar_addr[bar] + rd(cfg + common + 8, 4);
-        uint32_t q =
-            bar < MGMT_PCI_MAX_BARS && in->bar_addr[bar] && at < (1ull << 32) ? rd(at + COMMON_NUM_QUEUES, 2) : 0;
-        check("pci_bar_mapped_virtio_num_queues",
-              q >= 1 && q != 0xffff ? NULL
-                                    : why("num_queues %u read at 0x%llx (BAR%u)", q, (unsigned long long)at, bar));
+        unsigned bar = pcitest_rd(cfg + common + 4, 1);
+        uint64_t at = in->bar_addr[bar] + pcitest_rd(cfg + common + 8, 4);
+        uint32_t q = bar < MGMT_PCI_MAX_BARS && in->bar_addr[bar] && at < (1ull << 32)
+                         ? pcitest_rd(at + COMMON_NUM_QUEUES, 2)
+                         : 0;
+        pcitest_check("pci_bar_mapped_virtio_num_queues",
+                      q >= 1 && q != 0xffff
+                          ? NULL
+                          : pcitest_why("num_queues %u read at 0x%llx (BAR%u)", q, (unsigned long long)at, bar));
     }
     {
-        uint32_t t = rd(cfg + msix + 4, 4);
+        uint32_t t = pcitest_rd(cfg + msix + 4, 4);
         unsigned bir = t & 7;
         uint64_t at = in->bar_addr[bir] + (t & ~7u);
-        uint32_t v = bir < MGMT_PCI_MAX_BARS && in->bar_addr[bir] ? rd(at, 4) : 0;
-        check("pci_msix_table_page_unmapped_reads_ones",
-              v == 0xffffffffu && (in->bar_flags[bir] & MGMT_PCI_BAR_MSIX)
-                  ? NULL
-                  : why("0x%08x at 0x%llx, BAR%u flags 0x%x", v, (unsigned long long)at, bir, in->bar_flags[bir]));
+        uint32_t v = bir < MGMT_PCI_MAX_BARS && in->bar_addr[bir] ? pcitest_rd(at, 4) : 0;
+        pcitest_check("pci_msix_table_page_unmapped_reads_ones",
+                      v == 0xffffffffu && (in->bar_flags[bir] & MGMT_PCI_BAR_MSIX)
+                          ? NULL
+                          : pcitest_why("0x%08x at 0x%llx, BAR%u flags 0x%x", v, (unsigned long long)at, bir,
+                                        in->bar_flags[bir]));
     }
 }
 
@@ -159,21 +165,21 @@ static long cfg_write_raw(uint32_t sbdf, uint16_t offset, uint8_t size, uint8_t 
 static void check_filter(const struct mgmt_pci_info *in)
 {
     uint64_t cfg = in->cfg_gpa;
-    uint32_t bar0 = rd(cfg + 0x10, 4), cmd = rd(cfg + 4, 2);
+    uint32_t bar0 = pcitest_rd(cfg + 0x10, 4), cmd = pcitest_rd(cfg + 4, 2);
     long r;
 
     expect("pci_cfg_write_bar", mgmt_pci_cfg_write(SBDF_VIRTIO, 0x10, 4, 0xfe000000u), XEN_EACCES);
-    check("pci_cfg_write_bar_unchanged", rd(cfg + 0x10, 4) == bar0 ? NULL : "BAR0 moved");
+    pcitest_check("pci_cfg_write_bar_unchanged", pcitest_rd(cfg + 0x10, 4) == bar0 ? NULL : "BAR0 moved");
     expect("pci_cfg_write_command_and_status", mgmt_pci_cfg_write(SBDF_VIRTIO, 4, 4, cmd | CMD_MEMORY), XEN_EACCES);
     expect("pci_cfg_write_command_io_bit", mgmt_pci_cfg_write(SBDF_VIRTIO, 4, 2, cmd ^ 1u), XEN_EACCES);
     expect("pci_cfg_write_msi_x_table_offset",
-           mgmt_pci_cfg_write(SBDF_VIRTIO, (uint16_t)(cap_find(cfg, CAP_MSIX, 0) + 4), 4, 0), XEN_EACCES);
+           mgmt_pci_cfg_write(SBDF_VIRTIO, (uint16_t)(pcitest_cap(cfg, CAP_MSIX, 0) + 4), 4, 0), XEN_EACCES);
     r = mgmt_pci_cfg_write(SBDF_VIRTIO, 4, 2, cmd | CMD_MEMORY | CMD_MASTER);
-    check("pci_cfg_write_command_memory_master",
-          want(r, 0) ? want(r, 0)
-          : (rd(cfg + 4, 2) & (CMD_MEMORY | CMD_MASTER)) == (CMD_MEMORY | CMD_MASTER)
-              ? NULL
-              : why("command reads 0x%04x", rd(cfg + 4, 2)));
+    pcitest_check("pci_cfg_write_command_memory_master",
+                  want(r, 0) ? want(r, 0)
+                  : (pcitest_rd(cfg + 4, 2) & (CMD_MEMORY | CMD_MASTER)) == (CMD_MEMORY | CMD_MASTER)
+                      ? NULL
+                      : pcitest_why("command reads 0x%04x", pcitest_rd(cfg + 4, 2)));
     expect("pci_cfg_write_size_3", cfg_write_raw(SBDF_VIRTIO, 4, 3, 0, 0), XEN_EINVAL);
     expect("pci_cfg_write_unaligned", cfg_write_raw(SBDF_VIRTIO, 5, 2, 0, 0), XEN_EINVAL);
     expect("pci_cfg_write_past_4k", cfg_write_raw(SBDF_VIRTIO, 0x1000, 1, 0, 0), XEN_EINVAL);
@@ -189,29 +195,31 @@ static const char *port_is(evtchn_port_t port, uint32_t status)
     long r = evtchn_status(DOMID_SELF, port, &i);
 
     if (r)
-        return why("status of port %u returned %ld", port, r);
-    return i.status == status ? NULL : why("port %u has status %u, want %u", port, i.status, status);
+        return pcitest_why("status of port %u returned %ld", port, r);
+    return i.status == status ? NULL : pcitest_why("port %u has status %u, want %u", port, i.status, status);
 }
 
-static void check_msi(const struct mgmt_pci_info *in)
+/* Returns the port entry 0 is bound to at the end (0: none). */
+static uint32_t check_msi(const struct mgmt_pci_info *in)
 {
     struct mgmt_pci_msi_bind b = { .sbdf = SBDF_VIRTIO, .reserved1 = 1 };
     uint32_t p1 = 0, p2 = 0;
     long r = mgmt_pci_msi_bind(SBDF_VIRTIO, 0, &p1);
 
-    check("pci_msi_bind_entry_0", want(r, 0) ? want(r, 0) : port_is(p1, EVTCHN_PIRQ));
+    pcitest_check("pci_msi_bind_entry_0", want(r, 0) ? want(r, 0) : port_is(p1, EVTCHN_PIRQ));
     expect("pci_msi_bind_entry_past_last", mgmt_pci_msi_bind(SBDF_VIRTIO, (uint16_t)in->nr_msix, &p2), XEN_EINVAL);
     expect("pci_msi_bind_not_ours", mgmt_pci_msi_bind(SBDF_SMBUS, 0, &p2), XEN_ENODEV);
     expect("pci_msi_bind_reserved", mgmt_call(MGMT_PCI_MSI_BIND, &b, sizeof(b)), XEN_EINVAL);
     r = mgmt_pci_msi_bind(SBDF_VIRTIO, 0, &p2);
-    check("pci_msi_bind_again_moves_to_new_port", want(r, 0)                 ? want(r, 0)
-                                                  : p2 == p1                 ? "same port"
-                                                  : port_is(p2, EVTCHN_PIRQ) ? why_buf
-                                                                             : port_is(p1, 0));
+    pcitest_check("pci_msi_bind_again_moves_to_new_port", want(r, 0)                 ? want(r, 0)
+                                                          : p2 == p1                 ? "same port"
+                                                          : port_is(p2, EVTCHN_PIRQ) ? why_buf
+                                                                                     : port_is(p1, 0));
     r = evtchn_close(p2);
-    check("pci_msi_port_close", want(r, 0) ? want(r, 0) : port_is(p2, 0));
+    pcitest_check("pci_msi_port_close", want(r, 0) ? want(r, 0) : port_is(p2, 0));
     r = mgmt_pci_msi_bind(SBDF_VIRTIO, 0, &p1);
-    check("pci_msi_bind_after_close", want(r, 0) ? want(r, 0) : port_is(p1, EVTCHN_PIRQ));
+    pcitest_check("pci_msi_bind_after_close", want(r, 0) ? want(r, 0) : port_is(p1, EVTCHN_PIRQ));
+    return r ? 0 : p1;
 }
 
 /* ---- assignment ---- */
@@ -237,7 +245,7 @@ static const char *destroy_and_wait(uint16_t domid)
     long r = mgmt_call(MGMT_DOMAIN_DESTROY, &x, sizeof(x));
 
     if (r)
-        return why("destroy of d%u returned %ld", domid, r);
+        return pcitest_why("destroy of d%u returned %ld", domid, r);
     for (unsigned n = 0; n < GONE_LOOKS; n++) {
         struct mgmt_domain_info i = { .domid = domid };
         if (mgmt_call(MGMT_DOMAIN_INFO, &i, sizeof(i)) == -XEN_ESRCH)
@@ -245,7 +253,7 @@ static const char *destroy_and_wait(uint16_t domid)
         if (runtime_sleep_ns(50 * TIME_NS_PER_MS) != 0)
             hypercall_sched_yield();
     }
-    return why("d%u still there 5 s after its destroy", domid);
+    return pcitest_why("d%u still there 5 s after its destroy", domid);
 }
 
 /* A domain that runs: two pages, `jmp .` at 0x1000, a small CPU cap. */
@@ -272,7 +280,7 @@ static void check_assign(const struct mgmt_pci_info *in)
     uint16_t child = child_create("pcitest-child"), runner, again;
     struct mgmt_domain_populate over = { .domid = child, .gfn = (ecam >> 12) + SBDF_SMBUS, .nr_pages = 1 };
 
-    check("pci_assign_child_created", child ? NULL : "create refused");
+    pcitest_check("pci_assign_child_created", child ? NULL : "create refused");
     expect("pci_assign_segment_1", assign_raw(child, 0, 0x10000u | SBDF_SMBUS), XEN_EINVAL);
     expect("pci_assign_reserved", assign_raw(child, 1, SBDF_SMBUS), XEN_EINVAL);
     expect("pci_assign_no_domain", mgmt_pci_assign(NO_DOMAIN, SBDF_SMBUS), XEN_ESRCH);
@@ -282,18 +290,18 @@ static void check_assign(const struct mgmt_pci_info *in)
     /* The child's RAM where the SMBus function's configuration page goes. */
     expect("pci_assign_populate_over_cfg_page", mgmt_call(MGMT_DOMAIN_POPULATE, &over, sizeof(over)), 0);
     expect("pci_assign_over_ram", mgmt_pci_assign(child, SBDF_SMBUS), XEN_EEXIST);
-    check("pci_assign_child_gone", destroy_and_wait(child));
+    pcitest_check("pci_assign_child_gone", destroy_and_wait(child));
     runner = runner_start();
-    check("pci_assign_runner_started", runner ? NULL : "refused");
+    pcitest_check("pci_assign_runner_started", runner ? NULL : "refused");
     expect("pci_assign_not_building", mgmt_pci_assign(runner, SBDF_SMBUS), XEN_EBUSY);
-    check("pci_assign_runner_gone", destroy_and_wait(runner));
+    pcitest_check("pci_assign_runner_gone", destroy_and_wait(runner));
     /* Given, taken back with its holder, given again. */
     child = child_create("pcitest-child");
     expect("pci_assign_smbus_to_child", mgmt_pci_assign(child, SBDF_SMBUS), 0);
-    check("pci_assign_smbus_child_gone", destroy_and_wait(child));
+    pcitest_check("pci_assign_smbus_child_gone", destroy_and_wait(child));
     again = child_create("pcitest-child");
     expect("pci_assign_smbus_again", mgmt_pci_assign(again, SBDF_SMBUS), 0);
-    check("pci_assign_smbus_again_gone", destroy_and_wait(again));
+    pcitest_check("pci_assign_smbus_again_gone", destroy_and_wait(again));
 }
 
 /* ---- modes ---- */
@@ -302,11 +310,12 @@ static void main_mode(void)
 {
     struct mgmt_pci_info in, extra;
     long r = mgmt_pci_info(0, &in);
+    uint32_t port;
 
-    check("pci_info_index_0", want(r, 0) ? want(r, 0)
-                              : in.sbdf == SBDF_VIRTIO && in.nr_msix > 0
-                                  ? NULL
-                                  : why("sbdf 0x%x, %u MSI-X entries", in.sbdf, in.nr_msix));
+    pcitest_check("pci_info_index_0", want(r, 0) ? want(r, 0)
+                                      : in.sbdf == SBDF_VIRTIO && in.nr_msix > 0
+                                          ? NULL
+                                          : pcitest_why("sbdf 0x%x, %u MSI-X entries", in.sbdf, in.nr_msix));
     expect("pci_info_index_past_last", mgmt_pci_info(1, &extra), XEN_ENOENT);
     if (r)
         return;
@@ -318,7 +327,9 @@ static void main_mode(void)
                    (unsigned long long)in.bar_size[i], in.bar_flags[i]);
     check_mappings(&in);
     check_filter(&in);
-    check_msi(&in);
+    port = check_msi(&in);
+    if (port)
+        pcitest_irq(&in, port);
     check_assign(&in);
 }
 

@@ -60,3 +60,7 @@ unit_virtio_blk_DEPS := $(wildcard drivers/include/drivers/*.h) tests/unit/virti
 unit_virtio_blk_CFLAGS := -Idrivers/include
 UNIT_TESTS += vtd_space vtd_irte
 unit_vtd_space_SRCS := core/iommu/vtd_space.c core/npt/npt.c
+# The filter on assigned functions' configuration writes (core/pci).
+UNIT_TESTS += pci_filter
+unit_pci_filter_SRCS := core/pci/pci_filter.c
+unit_pci_filter_CFLAGS := -Icore/pci

@@ -55,7 +55,6 @@
 /* FSTS (11.4.7.1) and FECTL (11.4.7.2). */
 #define VTD_FSTS_PFO  (1u << 0)  /* primary fault overflow (write 1 to clear) */
 #define VTD_FSTS_PPF  (1u << 1)  /* a fault record is pending */
-#define VTD_FSTS_IQE  (1u << 4)  /* invalidation queue error */
 #define VTD_FECTL_IM  (1u << 31) /* fault event interrupt masked */
 #define VTD_IQA_QS_4K 0u         /* queue of one page: 256 descriptors of 128 bits */
 #define VTD_IQ_SLOTS  256u
