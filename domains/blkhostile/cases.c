@@ -2,8 +2,9 @@
 /*
  * The cases: one request each, from a table, sent alone on a connected
  * ring. A case passes when exactly one response arrives, its id echoes
- * the request's, its status is the one the table asks for (OKAY for the
- * baselines; BLKIF_RSP_ERROR, or EOPNOTSUPP where an operation may be
+ * the request's, its operation is the request's (for an indirect request
+ * the one inside it), its status is the one the table asks for (OKAY for
+ * the baselines; BLKIF_RSP_ERROR, or EOPNOTSUPP where an operation may be
  * unsupported, for the bad ones), and nothing more arrives. The last case
  * breaks the ring: the back end must close this connection.
  */
@@ -342,6 +343,7 @@ static void run_case(const struct blkh_case *c, unsigned index, struct blkh_vbd 
     struct blkif_response rsp = { 0 };
     struct blkif_request *q = blkh_vbd_slot(v);
     uint64_t id = ID_BASE | index;
+    uint8_t op;
     int r;
 
     snprintf(name, sizeof(name), "blk-hostile-%s", c->name);
@@ -351,10 +353,16 @@ static void run_case(const struct blkh_case *c, unsigned index, struct blkh_vbd 
     }
     c->fill(q, v);
     q->id = id;
-    if (q->operation == BLKIF_OP_INDIRECT)
+    /* Xen's blkback answers an indirect request with the operation inside
+     * it, and Linux's blkfront checks that (it disables a disk that
+     * answers otherwise); every other request with its own. */
+    if (q->operation == BLKIF_OP_INDIRECT) {
         ((struct blkif_request_indirect *)q)->handle = (uint16_t)v->devid;
-    else
+        op = ((struct blkif_request_indirect *)q)->indirect_op;
+    } else {
         q->handle = (uint16_t)v->devid;
+        op = q->operation;
+    }
     blkh_vbd_push(v);
     r = blkh_vbd_wait_response(v, &rsp, BLKH_RESPONSE_NS);
     if (r != 1) {
@@ -363,10 +371,10 @@ static void run_case(const struct blkh_case *c, unsigned index, struct blkh_vbd 
     }
     bool quiet = blkh_vbd_quiet(v, BLKH_QUIET_NS);
     bool data = c->expect != EXPECT_OKAY || !c->after || c->after();
-    test_check(rsp.id == id && status_ok(c->expect, rsp.status) && quiet && data, name,
-               "%s: status %d (op %u), id %s%s%s", c->what, rsp.status, rsp.operation,
-               rsp.id == id ? "echoed" : "NOT echoed", quiet ? "" : ", and more responses came",
-               data ? "" : ", data wrong");
+    test_check(rsp.id == id && rsp.operation == op && status_ok(c->expect, rsp.status) && quiet && data, name,
+               "%s: status %d, operation %u%s, id %s%s%s", c->what, rsp.status, rsp.operation,
+               rsp.operation == op ? "" : " (NOT the request's)", rsp.id == id ? "echoed" : "NOT echoed",
+               quiet ? "" : ", and more responses came", data ? "" : ", data wrong");
 }
 
 /* Whether case c applies to the vbds at hand (and on which). */

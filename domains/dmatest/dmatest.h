@@ -41,5 +41,14 @@ void dmat_node_path(uint16_t victim, char *buf, unsigned cap);
  * when timeout_ns passes first). */
 bool dmat_wait_node(const char *path, const char *prefix, uint64_t timeout_ns);
 
+/* dmat_pattern_fill: take all the heap there is in 1 MiB pieces, give
+ * reserve_mib of them back (for what the domain still allocates), and
+ * fill the rest with the address pattern. Returns the MiB filled. Once. */
+unsigned dmat_pattern_fill(unsigned reserve_mib);
+
+/* dmat_pattern_changed: the words that no longer hold their pattern, and
+ * the first of them in *first (NULL: none). */
+uint64_t dmat_pattern_changed(const uint64_t **first);
+
 int dmat_attacker(const struct dmat_args *a);
 int dmat_victim(const struct dmat_args *a);
