@@ -70,3 +70,5 @@ void vbd_scan(void);
 bool vbd_poll(void);
 /* vbd_busy: some connection has steps with a disk. */
 bool vbd_busy(void);
+/* vbd_count: the vbd entries known (connected or not). */
+unsigned vbd_count(void);

@@ -15,6 +15,9 @@
  * mean a loop per vCPU with the connections split between them; the
  * emulated machine has 2 CPUs shared with the guests, so one is the
  * right size today.
+ *
+ * Arguments: exit=idle (tests): stop once the vbds served are all gone
+ * and none has come for IDLE_GRACE_NS.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,6 +34,9 @@
 #define XS_SLICE_NS (1 * TIME_NS_PER_MS)   /* waiting for the rest of a store message */
 #define POLL_NS     (100 * TIME_NS_PER_US) /* a polled disk, with requests out */
 #define RESCAN_NS   (5 * TIME_NS_PER_S)    /* the store looked at again, in case a watch event was dropped */
+/* exit=idle: how long no vbd may exist before we stop (a rebooting
+ * guest's new entries come well within it: the builder rebuilds it first). */
+#define IDLE_GRACE_NS (10 * TIME_NS_PER_S)
 
 static struct xenbus xb;
 
@@ -74,12 +80,35 @@ static bool store_events(void)
     return any;
 }
 
+/* exit=idle: true once vbds were served and none has existed for IDLE_GRACE_NS. */
+static bool idle_long_enough(uint64_t now)
+{
+    static bool served;
+    static uint64_t idle_since;
+
+    if (vbd_count() || vbd_busy()) {
+        served = true;
+        idle_since = 0;
+        return false;
+    }
+    if (!served)
+        return false;
+    if (!idle_since)
+        idle_since = now;
+    return now - idle_since >= IDLE_GRACE_NS;
+}
+
 int main(int argc, char **argv)
 {
     uint64_t next_scan = 0;
+    bool exit_idle = false;
 
-    (void)argc;
-    (void)argv;
+    for (int i = 1; i < argc; i++) {
+        if (!strcmp(argv[i], "exit=idle"))
+            exit_idle = true;
+        else
+            printf("blkdrv: unknown argument '%s' ignored\n", argv[i]);
+    }
     if (setup() != 0)
         return 1;
     printf("blkdrv: serving\n");
@@ -99,7 +128,13 @@ int main(int argc, char **argv)
         }
         if (moved)
             continue;
+        if (exit_idle && idle_long_enough(now))
+            break;
         deadline = disks_polled() && vbd_busy() ? now + POLL_NS : next_scan;
+        if (exit_idle && deadline > now + TIME_NS_PER_S)
+            deadline = now + TIME_NS_PER_S; /* to see the grace period end */
         evtchn_wait(deadline);
     }
+    printf("blkdrv: every vbd is gone; stopping\n");
+    return 0;
 }

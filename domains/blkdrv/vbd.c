@@ -492,6 +492,9 @@ int vbd_init(struct xenbus *bus, uint16_t own_id)
     xb = bus;
     self = own_id;
     snprintf(be_root, sizeof(be_root), "/local/domain/%u/backend/vbd", self);
+    /* A front end's death is seen by its state node's watch too; this one
+     * needs the toolstack's leave (watch_release), so it may be refused. */
+    (void)xenbus_watch(xb, "@releaseDomain", WATCH_BE);
     return (int)xenbus_watch(xb, be_root, WATCH_BE);
 }
 
@@ -532,4 +535,13 @@ bool vbd_busy(void)
         if ((vbds[i].used && vbds[i].conn && !blkback_conn_idle(vbds[i].conn)) || zombies[i])
             return true;
     return false;
+}
+
+unsigned vbd_count(void)
+{
+    unsigned n = 0;
+
+    for (unsigned i = 0; i < VBDS_MAX; i++)
+        n += vbds[i].used;
+    return n;
 }
