@@ -13,7 +13,6 @@
 #include "core/iommu.h"
 #include "core/log.h"
 #include "core/mm.h"
-#include "core/nospec.h"
 #include "core/spinlock.h"
 #include "core/string.h"
 #include "idl/mgmt.h"
@@ -61,7 +60,7 @@ struct pci_fn *pci_fn_of(const struct domain *d, uint32_t sbdf)
     return f && f->owner == d->id ? f : NULL;
 }
 
-/* Does page [gpa, gpa + 4 KiB) of BAR bar hold MSI-X table or PBA bytes? */
+/* Does the page at offset off of BAR bar hold MSI-X table or PBA bytes? */
 static bool msix_page(const struct pci_fn *f, unsigned bar, uint64_t off)
 {
     uint64_t table_end = f->msix_off + (uint64_t)f->nr_msix * PCI_MSIX_ENTRY_SIZE;
