@@ -30,6 +30,7 @@
 #define SBDF_SMBUS        0xfbu /* 00:1f.3: q35's SMBus controller, an endpoint nobody holds */
 #define SBDF_HOST         0x00u /* 00:00.0: q35's host bridge */
 #define SBDF_NONE         0x80u /* 00:10.0: nothing there */
+#define SBDF_BRIDGE       0x28u /* 00:05.0: the scenario's PCI Express root port */
 #define NO_DOMAIN         0x7000u
 #define VIRTIO_VENDOR     0x1af4u
 #define CAP_VENDOR        0x09u /* PCI vendor-specific capability: virtio's */
@@ -287,6 +288,7 @@ static void check_assign(const struct mgmt_pci_info *in)
     expect("pci_assign_already_assigned", mgmt_pci_assign(child, SBDF_VIRTIO), XEN_EBUSY);
     expect("pci_assign_no_function", mgmt_pci_assign(child, SBDF_NONE), XEN_ENODEV);
     expect("pci_assign_host_bridge", mgmt_pci_assign(child, SBDF_HOST), XEN_ENODEV);
+    expect("pci_assign_root_port", mgmt_pci_assign(child, SBDF_BRIDGE), XEN_ENODEV);
     /* The child's RAM where the SMBus function's configuration page goes. */
     expect("pci_assign_populate_over_cfg_page", mgmt_call(MGMT_DOMAIN_POPULATE, &over, sizeof(over)), 0);
     expect("pci_assign_over_ram", mgmt_pci_assign(child, SBDF_SMBUS), XEN_EEXIST);
