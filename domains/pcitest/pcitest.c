@@ -306,6 +306,37 @@ static void check_assign(const struct mgmt_pci_info *in)
     pcitest_check("pci_assign_smbus_again_gone", destroy_and_wait(again));
 }
 
+/* ---- what every command checks first ---- */
+
+/* Each PCI command: a size one short or one long is -EINVAL, the right
+ * size at page 0 (which the runtime leaves unmapped) -EFAULT. */
+static void check_sizes(void)
+{
+    static const struct {
+        const char *name;
+        uint32_t cmd;
+        size_t size;
+    } cmds[] = {
+        { "assign", MGMT_PCI_ASSIGN, sizeof(struct mgmt_pci_assign) },
+        { "info", MGMT_PCI_INFO, sizeof(struct mgmt_pci_info) },
+        { "cfg_write", MGMT_PCI_CFG_WRITE, sizeof(struct mgmt_pci_cfg_write) },
+        { "msi_bind", MGMT_PCI_MSI_BIND, sizeof(struct mgmt_pci_msi_bind) },
+    };
+    static uint8_t buf[256];
+    char name[64];
+
+    for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
+        uintptr_t a = (uintptr_t)buf;
+        long shorter = hypercall3(MOSAIC_HYPERCALL_MGMT, cmds[i].cmd, a, cmds[i].size - 1);
+        long longer = hypercall3(MOSAIC_HYPERCALL_MGMT, cmds[i].cmd, a, cmds[i].size + 1);
+
+        snprintf(name, sizeof(name), "pci_%s_wrong_size", cmds[i].name);
+        expect(name, shorter != -XEN_EINVAL ? shorter : longer, XEN_EINVAL);
+        snprintf(name, sizeof(name), "pci_%s_unreadable", cmds[i].name);
+        expect(name, hypercall3(MOSAIC_HYPERCALL_MGMT, cmds[i].cmd, 0, cmds[i].size), XEN_EFAULT);
+    }
+}
+
 /* ---- modes ---- */
 
 static void main_mode(void)
@@ -327,6 +358,7 @@ static void main_mode(void)
         if (in.bar_flags[i])
             printf("pcitest: BAR%u at 0x%llx, %llu bytes, flags 0x%x\n", i, (unsigned long long)in.bar_addr[i],
                    (unsigned long long)in.bar_size[i], in.bar_flags[i]);
+    check_sizes();
     check_mappings(&in);
     check_filter(&in);
     port = check_msi(&in);
