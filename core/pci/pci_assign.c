@@ -297,8 +297,14 @@ static bool quiesce(struct pci_fn *f)
     pci_cfg_write_raw(f->sbdf, ctl, 2, pci_cfg_read(f->sbdf, ctl, 2) | PCI_EXP_DEVCTL_FLR);
     for (uint64_t t0 = arch_time_ns(); arch_time_ns() - t0 < PCI_FLR_WAIT_NS;)
         arch_cpu_relax();
-    for (unsigned i = 0; i < PCI_MAX_BARS; i++)
-        pci_cfg_write_raw(f->sbdf, (uint16_t)(PCI_CFG_BAR0 + 4 * i), 4, f->bar_raw[i]);
+    for (unsigned i = 0; i < PCI_MAX_BARS; i++) {
+        uint16_t at = (uint16_t)(PCI_CFG_BAR0 + 4 * i);
+        uint32_t now;
+        pci_cfg_write_raw(f->sbdf, at, 4, f->bar_raw[i]);
+        if ((now = pci_cfg_read(f->sbdf, at, 4)) != f->bar_raw[i])
+            log_warn("pci: " BDF_FMT " BAR%u reads 0x%08x after the reset, not 0x%08x", BDF_ARGS(f->sbdf), i, now,
+                     f->bar_raw[i]);
+    }
     pci_cfg_write_raw(f->sbdf, PCI_CFG_COMMAND, 2, PCI_COMMAND_INTX_DISABLE);
     return true;
 }
