@@ -12,7 +12,10 @@
 #   next boot (a file system on it): mount, every sum of the first boot
 #     still right: blk-persist; then new files written, read back the
 #     same way: blk-rewrite.
-# Optional: blk_dev=NAME (default xvda) on the kernel command line.
+# Optional, on the kernel command line: blk_dev=NAME (default xvda);
+# blk_delay=SECONDS to wait first, on every boot (a scenario staggers two
+# guests' reboots with it, so that its driver domain always has one of
+# them to serve).
 
 dev=/dev/${blk_dev:-xvda}
 mnt=/mnt/blk
@@ -22,6 +25,10 @@ test_name=blk
 # shellcheck source=tests/guest/blk_lib.sh
 . /tests/blk_lib.sh
 
+case ${blk_delay:-0} in
+*[!0-9]*) fail delay "blk_delay=$blk_delay is not a number of seconds" ;;
+*) sleep "${blk_delay:-0}" ;;
+esac
 wait_block "$dev" || exit 0
 echo "blk: $dev is $(blockdev --getsize64 "$dev") bytes, read-only $(blockdev --getro "$dev")"
 mkdir -p "$mnt"
