@@ -5,7 +5,7 @@
 # ($(OUT)/domains/<name>.elf). `make domains` builds them all.
 
 # A domain is a folder of .c/.S files with a main(); list it here.
-DOMAINS := hello builder mgtest hcbench ipctest xenstored xstest pvhtest lapictest
+DOMAINS := hello builder mgtest hcbench ipctest xenstored xstest pvhtest lapictest pcitest
 
 # The block back end's adversarial tests: a hostile blkif front end
 # (tests/boot/blk_hostile.scn).
@@ -13,6 +13,20 @@ DOMAINS += blkhostile
 
 # The console domain and its test client (tests/boot/console.scn).
 DOMAINS += console contest
+
+# The block driver domain (domains/blkdrv/README.md): blkback over the
+# drivers' virtio-blk: drivers/rules.mk's DRIVERS_LIB, named by its path
+# here because the Makefile reads drivers/rules.mk after this file.
+DOMAINS += blkdrv
+blkdrv_LIBS := $(OUT)/drivers/libdrivers.a
+$(OUT)/domains/blkdrv/%.c.o $(OUT)/hdrcheck/domains/blkdrv/%.h.ok: DOMAIN_CFLAGS += -Idrivers/include
+
+# The drivers' virtio-blk on a real device (tests/boot/vblktest.scn); it
+# links drivers/rules.mk's DRIVERS_LIB, named by its path here because the
+# Makefile reads drivers/rules.mk after this file.
+DOMAINS += vblktest
+vblktest_LIBS := $(OUT)/drivers/libdrivers.a
+$(OUT)/domains/vblktest/%.c.o $(OUT)/hdrcheck/domains/vblktest/%.h.ok: DOMAIN_CFLAGS += -Idrivers/include
 
 NEWLIB_PREFIX := $(shell build/newlib.sh --prefix $(CC))
 NEWLIB        := $(NEWLIB_PREFIX)/x86_64-elf

@@ -24,6 +24,8 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+import disk_image
+
 REPO = Path(__file__).resolve().parent.parent
 DEFAULT_FORBID = ["PANIC", "unhandled exit", "triple fault"]
 EXIT_GRACE = 30     # seconds QEMU has to exit by itself after the last expect
@@ -135,6 +137,7 @@ class Scenario:
         self.env, self.qemu, self.expects = {}, [], []
         self.forbid, self.exit, self.wx_check = list(DEFAULT_FORBID), None, False
         self.captures, self.checks = [], []   # (name, regex), python expressions
+        self.disks = []  # (PCI slot as QEMU's addr, size in bytes, partition sizes or None)
         for lineno, raw in enumerate(path.read_text().splitlines(), 1):
             line = raw.strip()
             if not line or line.startswith("#"):
@@ -202,6 +205,8 @@ class Scenario:
         elif key == "check":
             compile(rest, "check", "eval")
             self.checks.append(rest)
+        elif key == "disk":
+            self.disks.append(parse_disk(rest, self.disks))
         elif key == "monitor-check":
             if rest != "wx":
                 raise ValueError("unknown monitor-check %r (known: wx)" % rest)
@@ -214,6 +219,39 @@ class Scenario:
 
     def uses_com2(self):
         return any(port == 2 for _, _, _, port in self.expects)
+
+
+def parse_disk(rest, earlier):
+    """disk <slot> <size> [gpt <part-size>...]: slot as QEMU's addr= of a
+    device on the root bus (DD or DD.F, hex), sizes as disk_image takes them."""
+    words = rest.split()
+    if len(words) < 2 or (len(words) > 2 and words[2] != "gpt"):
+        raise ValueError("usage: disk <pci-slot> <size> [gpt <part-size>...]")
+    m = re.fullmatch(r"([0-9a-fA-F]{1,2})(?:\.([0-7]))?", words[0])
+    if not m or int(m.group(1), 16) > 0x1f:
+        raise ValueError("disk: PCI slot %r is not DD or DD.F (hex, device up to 1f)" % words[0])
+    slot = "%02x.%s" % (int(m.group(1), 16), m.group(2) or "0")
+    if any(slot == d[0] for d in earlier):
+        raise ValueError("disk: slot %s is taken by an earlier disk" % slot)
+    size = disk_image.parse_size(words[1])
+    parts = [disk_image.parse_size(w) for w in words[3:]] if len(words) > 2 else None
+    if parts is not None:
+        disk_image.gpt_layout(size, parts)  # fits, or says why not
+    return slot, size, parts
+
+
+def disk_args(scn, base, out_dir):
+    """A fresh image per disk of the scenario (made here, for this boot),
+    and the QEMU arguments that attach each as a modern virtio-blk device
+    behind the IOMMU (iommu_platform=on: PLATFORM.md)."""
+    args = []
+    for i, (slot, size, parts) in enumerate(scn.disks):
+        img = out_dir / ("%s.disk%d.img" % (base, i))
+        disk_image.make(str(img), size, parts)
+        path = str(img).replace(",", ",,")
+        args += ["-drive", "file=%s,if=none,id=disk%d,format=raw,cache=writeback" % (path, i),
+                 "-device", "virtio-blk-pci,drive=disk%d,disable-legacy=on,iommu_platform=on,addr=%s" % (i, slot)]
+    return args
 
 
 # ------------------------------------------------------------- QEMU helpers
@@ -374,6 +412,7 @@ class BootRun:
         self.scn, self.smp, self.iso, self.sock = scn, smp, iso, sock
         base = "%s@smp%d%s" % (scn.name, smp, variant_suffix(variant))
         self.name = "boot/" + base
+        self.base, self.out_dir = base, out_dir
         self.log = out_dir / (base + ".log")
         self.qemu_err = out_dir / (base + ".qemu.log")
         self.com2_log = out_dir / (base + ".com2.log")
@@ -480,7 +519,7 @@ class BootRun:
             env["MOSAIC_COM2"] = str(com2_sock)
             self.com2 = Com2(com2_sock, self.com2_log)
         argv = [str(REPO / "build/qemu.sh"), "batch", str(self.iso), str(self.log),
-                str(self.sock)] + self.scn.qemu
+                str(self.sock)] + self.scn.qemu + disk_args(self.scn, self.base, self.out_dir)
         serial = SerialLog(self.log)
         start = self.last_met = time.monotonic()
         hard_deadline = start + self.scn.hard_timeout()

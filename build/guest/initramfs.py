@@ -4,7 +4,9 @@
 packages build/guest/fetch.sh unpacked: busybox-static and its applet links,
 xenstore-utils' programs with the libraries and loader they need, the named
 kernel modules with those they depend on, /init and the guest tests
-(scripts, and statically linked programs beside them).
+(scripts, and statically linked programs beside them), and any other
+program of the packages named with --elf, with the libraries it loads
+(the benchmark image's fio).
 
 The archive is deterministic: entries sorted, owned by root, time 0, inode
 numbers counted from 1, gzip without a name or time. It needs no cpio
@@ -12,7 +14,8 @@ program and no root (device nodes are written into the archive, not made).
 It fetches nothing; what it reads must already be in --root.
 
 Usage: build/guest/initramfs.py --root DIR --init FILE [--test FILE...]
-           [--program FILE...] [--module NAME...] --out FILE
+           [--program FILE...] [--module NAME...] [--native-module NAME...]
+           [--elf PATH...] --out FILE
 """
 
 import argparse
@@ -27,6 +30,8 @@ import sys
 # Where Debian's loader looks for libraries when there is no ld.so.cache.
 LIB_DIRS = ["lib/x86_64-linux-gnu", "usr/lib/x86_64-linux-gnu"]
 DT_NEEDED = 1
+DT_RPATH = 15
+DT_RUNPATH = 29
 
 
 class Image:
@@ -84,8 +89,11 @@ class Image:
         sections = elf_sections(data)
         if ".interp" in sections:
             self.add_from_root(section_bytes(data, sections[".interp"]).rstrip(b"\0").decode().lstrip("/"))
-        for name in elf_needed(data, sections):
-            for d in LIB_DIRS:
+        needed, runpath = elf_dynamic(data, sections)
+        for name in needed:
+            # The loader looks in DT_RUNPATH (or DT_RPATH) first: Ceph's
+            # libraries keep theirs in a folder of their own.
+            for d in runpath + LIB_DIRS:
                 if os.path.lexists(os.path.join(self.root, d, name)):
                     self.add_from_root(os.path.join(d, name))
                     break
@@ -117,19 +125,24 @@ def section_bytes(data, sec):
     return data[sec[0]:sec[0] + sec[1]]
 
 
-def elf_needed(data, sections):
+def elf_dynamic(data, sections):
+    """DT_NEEDED names, and the DT_RUNPATH (else DT_RPATH) folders without
+    their leading slash."""
     if ".dynamic" not in sections:
-        return []
+        return [], []
     dyn = sections[".dynamic"]
     str_off = dyn[3][0]  # the string table .dynamic links to (.dynstr)
-    needed = []
+    needed, paths = [], {}
     for i in range(0, dyn[1], 16):
         tag, val = struct.unpack_from("<qQ", data, dyn[0] + i)
         if tag == 0:
             break
+        text = lambda: data[str_off + val:data.index(b"\0", str_off + val)].decode()
         if tag == DT_NEEDED:
-            needed.append(data[str_off + val:data.index(b"\0", str_off + val)].decode())
-    return needed
+            needed.append(text())
+        elif tag in (DT_RPATH, DT_RUNPATH):
+            paths[tag] = [d.lstrip("/") for d in text().split(":") if d.startswith("/")]
+    return needed, paths.get(DT_RUNPATH, paths.get(DT_RPATH, []))
 
 
 def modinfo(path):
@@ -149,10 +162,12 @@ def mod_name(s):
     return os.path.basename(s).removesuffix(".ko").replace("-", "_")
 
 
-def add_modules(img, names):
+def add_modules(img, names, native=()):
     """Adds the named modules and those they depend on, a modules.dep for
     busybox modprobe, and etc/modules naming the requested ones that are
-    modules (a built-in one needs no loading and is left out)."""
+    modules (a built-in one needs no loading and is left out); the same
+    for those of native in etc/modules.native (what /init loads when the
+    kernel runs on no hypervisor: the virtio disk of the benchmarks)."""
     mods = os.path.join(img.root, "lib/modules")
     releases = os.listdir(mods)
     if len(releases) != 1:
@@ -178,25 +193,41 @@ def add_modules(img, names):
         for d in deps[name]:
             need(d)
 
-    loaded = []
-    for n in names:
-        need(mod_name(n))
-        if mod_name(n) not in builtin:
-            loaded.append(n)
+    def to_load(names):
+        loaded = []
+        for n in names:
+            need(mod_name(n))
+            if mod_name(n) not in builtin:
+                loaded.append(n)
+        return loaded
 
-    def closure(name, seen):  # dependencies, deepest last, as depmod lists them
-        for d in deps[name]:
-            if d not in seen and d not in builtin:
-                seen.append(d)
-                closure(d, seen)
-        return seen
+    loaded, loaded_native = to_load(names), to_load(native)
+
+    def closure(name):
+        """Its dependencies as depmod lists them: each before every one it
+        needs, so that modprobe, loading from the end, loads a module's
+        own before it (virtio_pci needs virtio and virtio_ring, and virtio
+        needs virtio_ring too: a plain depth-first walk put virtio_ring
+        before virtio)."""
+        post = []
+
+        def visit(n):
+            for d in deps[n]:
+                if d not in post and d not in builtin:
+                    visit(d)
+            if n not in post:
+                post.append(n)
+
+        visit(name)
+        return list(reversed(post[:-1]))
 
     lines = []
     for name in sorted(deps):
         img.add_from_root(os.path.join(rel_dir, files[name]), follow_elf=False)
-        lines.append("%s:%s\n" % (files[name], "".join(" " + files[d] for d in closure(name, []))))
+        lines.append("%s:%s\n" % (files[name], "".join(" " + files[d] for d in closure(name))))
     img.add(os.path.join(rel_dir, "modules.dep"), stat.S_IFREG | 0o644, "".join(lines).encode())
     img.add("etc/modules", stat.S_IFREG | 0o644, "".join(n + "\n" for n in loaded).encode())
+    img.add("etc/modules.native", stat.S_IFREG | 0o644, "".join(n + "\n" for n in loaded_native).encode())
 
 
 # ---- cpio "newc" ----
@@ -224,7 +255,11 @@ def main():
     ap.add_argument("--test", action="append", default=[], help="a guest test script, copied to /tests")
     ap.add_argument("--program", action="append", default=[],
                     help="a statically linked guest program, copied to /tests")
-    ap.add_argument("--module", action="append", default=[], help="a kernel module to carry")
+    ap.add_argument("--module", action="append", default=[], help="a kernel module to carry, loaded on Xen")
+    ap.add_argument("--native-module", action="append", default=[],
+                    help="a kernel module to carry, loaded on no hypervisor")
+    ap.add_argument("--elf", action="append", default=[],
+                    help="a program in --root (path without the leading slash), carried with its libraries")
     ap.add_argument("--out", required=True)
     args = ap.parse_args()
 
@@ -243,7 +278,7 @@ def main():
             data = f.read()
         # Static, so it needs nothing from --root: no loader, no libraries.
         sections = elf_sections(data)
-        if ".interp" in sections or elf_needed(data, sections):
+        if ".interp" in sections or elf_dynamic(data, sections)[0]:
             sys.exit("initramfs: %s is not statically linked" % p)
         img.add("tests/" + os.path.basename(p), stat.S_IFREG | 0o755, data)
 
@@ -265,7 +300,9 @@ def main():
         if f.startswith("xenstore-") and not os.path.islink(p) and os.path.samefile(p, os.path.join(args.root, "usr/bin/xenstore")):
             img.add_from_root("usr/bin/" + f)
 
-    add_modules(img, args.module)
+    add_modules(img, args.module, args.native_module)
+    for e in args.elf:
+        img.add_from_root(e)
 
     tmp = args.out + ".tmp"
     with open(tmp, "wb") as raw:

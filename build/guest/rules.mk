@@ -5,11 +5,18 @@
 # out/guest/vmlinuz and out/guest/initrd.img.
 
 GUEST := $(OUT)/guest
-GUEST_IMAGES := $(GUEST)/vmlinuz $(GUEST)/initrd.img
+GUEST_IMAGES := $(GUEST)/vmlinuz $(GUEST)/initrd.img $(GUEST)/initrd-bench.img
 GUEST_FETCH := build/guest/fetch.sh build/guest/versions
 # What /init loads on Xen; initramfs.py adds what they depend on and
 # leaves out any this kernel has built in.
-GUEST_MODULES := xenfs xen-privcmd xen-evtchn xen-gntdev xen-blkfront xen-netfront
+# ext4 also mounts the ext2 file systems busybox's mke2fs makes
+# (tests/guest/blk.sh); it asks the crypto API for crc32c at every mount,
+# which would otherwise need modprobe's aliases: crc32c_generic is loaded
+# by name.
+GUEST_MODULES := xenfs xen-privcmd xen-evtchn xen-gntdev xen-blkfront xen-netfront crc32c_generic ext4
+# What it loads on no hypervisor: a virtio disk, for the benchmarks' runs
+# of the same kernel alone.
+GUEST_NATIVE_MODULES := virtio_pci virtio_blk crc32c_generic ext4
 GUEST_TESTS := $(wildcard tests/guest/*.sh)
 # Guest programs in C: built static with the host's gcc and glibc (libc6-dev),
 # so the initramfs needs no libraries for them; /tests/NAME beside the tests.
@@ -25,13 +32,23 @@ $(GUEST)/vmlinuz: $(GUEST_FETCH)
 	@cp "$$(build/guest/fetch.sh --dir)"/root/boot/vmlinuz-* $@.tmp && mv $@.tmp $@
 
 # tests/guest itself too: its time changes when a test is added or removed.
-$(GUEST)/initrd.img: $(GUEST_FETCH) build/guest/initramfs.py build/guest/init build/guest/rules.mk \
-		tests/guest $(GUEST_TESTS) $(GUEST_PROGRAMS)
+GUEST_INITRD_DEPS := $(GUEST_FETCH) build/guest/initramfs.py build/guest/init build/guest/rules.mk \
+	tests/guest $(GUEST_TESTS) $(GUEST_PROGRAMS)
+GUEST_INITRD_ARGS = --root "$$(build/guest/fetch.sh --dir)/root" --init build/guest/init \
+	$(addprefix --test ,$(GUEST_TESTS)) $(addprefix --program ,$(GUEST_PROGRAMS)) $(addprefix --module ,$(GUEST_MODULES)) \
+	$(addprefix --native-module ,$(GUEST_NATIVE_MODULES))
+
+$(GUEST)/initrd.img: $(GUEST_INITRD_DEPS)
 	@build/guest/fetch.sh
 	@mkdir -p $(dir $@)
 	@echo "  GUEST   $@"
-	@$(PYTHON) build/guest/initramfs.py --root "$$(build/guest/fetch.sh --dir)/root" --init build/guest/init \
-		$(addprefix --test ,$(GUEST_TESTS)) $(addprefix --program ,$(GUEST_PROGRAMS)) $(addprefix --module ,$(GUEST_MODULES)) --out $@
+	@$(PYTHON) build/guest/initramfs.py $(GUEST_INITRD_ARGS) --out $@
+
+$(GUEST)/initrd-bench.img: $(GUEST_INITRD_DEPS)
+	@build/guest/fetch.sh
+	@mkdir -p $(dir $@)
+	@echo "  GUEST   $@"
+	@$(PYTHON) build/guest/initramfs.py $(GUEST_INITRD_ARGS) --elf usr/bin/fio --out $@
 
 # The host's gcc, not the domains' toolchain: this is a Linux program.
 $(GUEST)/tests/%: tests/guest/%.c build/guest/rules.mk

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * ACPI table discovery at boot: checks the RSDP copy from the loader, walks
- * the XSDT or RSDT, decodes the MADT and the FADT's PM timer port, and
- * records where the DMAR and IVRS tables are. Every byte comes from firmware
+ * the XSDT or RSDT, decodes the MADT, the FADT's PM timer port and the
+ * MCFG's ECAM window of PCI segment 0, and records where the DMAR and IVRS
+ * tables are. Every byte comes from firmware
  * and is checked before use; memory is reached only through the caller's
  * map callback. It does not run AML or decode the IOMMU tables' contents.
  */
@@ -288,6 +289,40 @@ static int acpi_fadt_decode(struct acpi_walk *w, paddr_t pa, const uint8_t *t, u
     return 0;
 }
 
+/* Segment 0's window (the only segment Mosaic assigns from): the first
+ * allocation for it that is sane; others cost a warning each. A window
+ * must be 1 MiB aligned (a bus's space) and must not wrap. */
+static int acpi_mcfg_decode(struct acpi_walk *w, paddr_t pa, const uint8_t *t, uint32_t len)
+{
+    unsigned long long a = pa;
+    struct acpi_mcfg_alloc e;
+    uint32_t n;
+
+    if (len < sizeof(struct acpi_mcfg)) {
+        log_warn("acpi: MCFG at 0x%llx: length %u is below %u, table ignored", a, len,
+                 (unsigned)sizeof(struct acpi_mcfg));
+        return 0;
+    }
+    n = (len - (uint32_t)sizeof(struct acpi_mcfg)) / (uint32_t)sizeof(e);
+    for (uint32_t i = 0; i < n; i++) {
+        memcpy(&e, t + sizeof(struct acpi_mcfg) + i * sizeof(e), sizeof(e));
+        if (e.segment != 0 || w->out->ecam_base != 0) {
+            log_warn("acpi: MCFG at 0x%llx: window %u (segment %u) ignored", a, i, (unsigned)e.segment);
+            continue;
+        }
+        if (e.base == 0 || !IS_ALIGNED(e.base, MIB(1)) || e.end_bus < e.start_bus ||
+            e.base > UINT64_MAX - ((uint64_t)e.end_bus + 1) * MIB(1)) {
+            log_warn("acpi: MCFG at 0x%llx: window %u at 0x%llx for buses %u-%u is not usable, ignored", a, i,
+                     (unsigned long long)e.base, (unsigned)e.start_bus, (unsigned)e.end_bus);
+            continue;
+        }
+        w->out->ecam_base = e.base;
+        w->out->ecam_bus_start = e.start_bus;
+        w->out->ecam_bus_end = e.end_bus;
+    }
+    return 0;
+}
+
 static int acpi_dmar_record(struct acpi_walk *w, paddr_t pa, const uint8_t *t, uint32_t len)
 {
     (void)t;
@@ -305,9 +340,8 @@ static int acpi_ivrs_record(struct acpi_walk *w, paddr_t pa, const uint8_t *t, u
 }
 
 static const struct acpi_kind acpi_kinds[] = {
-    { "APIC", "MADT", true, acpi_madt_decode },
-    { "FACP", "FADT", false, acpi_fadt_decode },
-    { "DMAR", "DMAR", false, acpi_dmar_record },
+    { "APIC", "MADT", true, acpi_madt_decode },  { "FACP", "FADT", false, acpi_fadt_decode },
+    { "MCFG", "MCFG", false, acpi_mcfg_decode }, { "DMAR", "DMAR", false, acpi_dmar_record },
     { "IVRS", "IVRS", false, acpi_ivrs_record },
 };
 #define ACPI_KIND_MADT 0u /* index in acpi_kinds */

@@ -15,6 +15,7 @@
 #include "core/errno.h"
 #include "core/iommu.h"
 #include "core/mb2.h"
+#include "core/pci.h"
 #include "core/mm.h"
 #include "core/panic.h"
 #include "core/svm.h"
@@ -175,6 +176,7 @@ static void core_main_late(void)
         panic_refuse("acpi: the firmware tables are unusable");
     arch_boot_timer(&acpi);
     iommu_detect(&acpi);
+    pci_init(&acpi);
     bring_up_cpus();
 
     log_info("mm: free frames: %zu of %zu", frame_free_count(), frame_total_count());

@@ -17,10 +17,12 @@
 #include "core/errno.h"
 #include "core/evtchn_domain.h"
 #include "core/gnttab_domain.h"
+#include "core/iommu.h"
 #include "core/log.h"
 #include "core/sched.h"
 #include "core/mm.h"
 #include "core/panic.h"
+#include "core/pci.h"
 #include "core/retire.h"
 #include "core/string.h"
 #include "core/vcpu.h"
@@ -153,8 +155,10 @@ static void populate_undo(struct domain *d, uint64_t gfn, uint64_t n)
 {
     for (uint64_t i = 0; i < n; i++) {
         paddr_t pa;
-        if (npt_unmap(&d->npt, (gfn + i) << PAGE_SHIFT, &pa) == 0)
+        if (npt_unmap(&d->npt, (gfn + i) << PAGE_SHIFT, &pa) == 0) {
+            iommu_unmap(d, gfn + i); /* no device may reach it once freed */
             frame_free(pa);
+        }
     }
 }
 
@@ -183,6 +187,8 @@ int domain_populate(struct domain *d, uint64_t gfn, uint64_t n)
         r = frame_alloc_zeroed(&pa);
         if (r == 0 && (r = npt_map(&d->npt, (gfn + i) << PAGE_SHIFT, pa, NPT_W | NPT_X | NPT_OWNED)) != 0)
             frame_free(pa);
+        else if (r == 0 && (r = iommu_map(d, gfn + i, pa >> PAGE_SHIFT, true)) != 0)
+            populate_undo(d, gfn + i, 1);
         if (r != 0)
             populate_undo(d, gfn, i); /* another CPU took the frames we counted on */
     }
@@ -319,7 +325,7 @@ void domain_destroy(struct domain *d)
     /* What the domain's books say it holds, against what is freed: the
      * two must agree (other CPUs may allocate meanwhile, so the global
      * free count cannot tell; the boot scenarios compare it at the end). */
-    size_t held = d->frames + d->npt.owned + d->npt.tables + d->nr_vcpus + (d->shared_info ? 1 : 0) +
+    size_t held = d->frames + d->npt.owned + d->npt.tables + d->dma.tables + d->nr_vcpus + (d->shared_info ? 1 : 0) +
                   (d->evtchn_frames ? evtchn_domain_frames() : 0) + 2u * d->gnttab.nr_frames +
                   d->gnttab.nr_maptrack_frames + d->arch_frames,
            freed = d->frames, orphaned; /* its struct's frames: retired by delist below */
@@ -334,10 +340,14 @@ void domain_destroy(struct domain *d)
         freed += vcpu_arch_destroy(&d->vcpus[i]);
     }
     freed += vcpu_ioports_destroy(d);
+    /* Its PCI functions stop and come back before its ports close and its
+     * nested page tables go: nothing of theirs may reach it after. */
+    pci_domain_release(d);
     /* Before the nested page tables go: frames others still map from its
      * grants are taken out of them, to be freed by the last unmapping. */
     freed += gnttab_domain_destroy(d, &orphaned);
     freed += evtchn_domain_destroy(d); /* before shared info: it clears bits there */
+    freed += iommu_domain_destroy(d);  /* its DMA tables map the frames npt_destroy frees */
     freed += npt_destroy(&d->npt);
     if (d->shared_info) {
         frame_free(d->shared_info);
@@ -412,7 +422,8 @@ void domain_flush_guest_tlb(struct domain *d)
 
 /* Copies page by page between core memory and guest frames. With
  * need_write, a page the guest may not write refuses the copy (before
- * anything is written to it). Each page is looked up and copied under
+ * anything is written to it); device memory (NPT_MMIO) refuses it always:
+ * the direct map is no way to reach a device. Each page is looked up and copied under
  * d->lock: a sibling's add_to_physmap or a grant unmap takes the frame
  * out under that lock, so the copy never touches a frame already given
  * back. Callers hold no domain's lock. */
@@ -425,7 +436,9 @@ static int domain_copy(struct domain *d, uint64_t gpa, void *buf, size_t n, bool
         paddr_t mpa;
         unsigned flags;
         uint64_t f = spin_lock_irqsave(&d->lock);
-        int r = npt_lookup(&d->npt, gpa, &mpa, &flags) != 0 || (need_write && !(flags & NPT_W)) ? -ERR_FAULT : 0;
+        int r = npt_lookup(&d->npt, gpa, &mpa, &flags) != 0 || (need_write && !(flags & NPT_W)) || (flags & NPT_MMIO)
+                    ? -ERR_FAULT
+                    : 0;
 
         if (r == 0 && to_guest)
             memcpy(phys_to_virt(mpa), p, chunk);
@@ -451,7 +464,7 @@ int domain_guest_write_ok(struct domain *d, uint64_t gpa)
     paddr_t mpa;
     unsigned flags;
     uint64_t f = spin_lock_irqsave(&d->lock);
-    int r = npt_lookup(&d->npt, gpa, &mpa, &flags) == 0 && (flags & NPT_W) ? 0 : -ERR_FAULT;
+    int r = npt_lookup(&d->npt, gpa, &mpa, &flags) == 0 && (flags & (NPT_W | NPT_MMIO)) == NPT_W ? 0 : -ERR_FAULT;
 
     spin_unlock_irqrestore(&d->lock, f);
     return r;

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Event-channel bookkeeping (evtchn.h): port states, binding rules and the
- * 2-level pending/mask/selector protocol in shared info. It decides
+ * 2-level pending/mask/selector protocol in shared info, device-interrupt
+ * ports among them (the interrupt itself is core/pci's). It decides
  * nothing about who may talk to whom beyond Xen's rules (a port offered
  * to a domain is bound by that domain only); no lock, no hardware.
  */
@@ -218,6 +219,27 @@ int evtchn_bind_ipi(struct evtchn_table *t, uint32_t vcpu, evtchn_port_t *port)
     return 0;
 }
 
+int evtchn_bind_device(struct evtchn_table *t, unsigned binding, evtchn_port_t *port)
+{
+    evtchn_port_t p = find_free(t);
+
+    ASSERT(binding <= UINT16_MAX);
+    if (!p)
+        return -ERR_NOSPC;
+    port_take(t, p, (struct evtchn_port){ .state = EVTCHN_DEVICE, .remote_port = (uint16_t)binding });
+    *port = p;
+    return 0;
+}
+
+void evtchn_raise_device(struct evtchn_table *t, evtchn_port_t port, unsigned binding)
+{
+    if (port == 0 || port >= EVTCHN_PORTS)
+        return;
+    port = (evtchn_port_t)index_nospec(port, EVTCHN_PORTS);
+    if (t->ports[port].state == EVTCHN_DEVICE && t->ports[port].remote_port == binding)
+        raise(t, port);
+}
+
 int evtchn_close(struct evtchn_table *t, evtchn_port_t port)
 {
     struct evtchn_port *p = port_get(t, port);
@@ -234,6 +256,8 @@ int evtchn_close(struct evtchn_table *t, evtchn_port_t port)
         rt->ports[p->remote_port].remote_dom = t->dom;
         rt->ports[p->remote_port].remote_port = 0;
     }
+    if (p->state == EVTCHN_DEVICE)
+        evtchn_env_device_closed(t, port, p->remote_port); /* the device stops signalling it first */
     port_free(t, port);
     return 0;
 }
@@ -280,6 +304,10 @@ int evtchn_status(const struct evtchn_table *t, evtchn_port_t port, struct evtch
         out->remote_or_virq = p->virq;
         break;
     case EVTCHN_IPI: out->status = EVTCHN_STAT_IPI; break;
+    case EVTCHN_DEVICE:
+        out->status = EVTCHN_STAT_PIRQ;
+        out->remote_or_virq = p->remote_port;
+        break;
     default: out->status = EVTCHN_STAT_CLOSED; break; /* free and reserved ports */
     }
     return 0;
@@ -307,8 +335,9 @@ int evtchn_bind_vcpu(struct evtchn_table *t, evtchn_port_t port, uint32_t vcpu)
         return -ERR_NOENT;
     if (!p)
         return -ERR_INVAL;
-    if (p->state == EVTCHN_VIRQ ? !virq_is_global(p->virq)
-                                : p->state != EVTCHN_INTERDOMAIN && p->state != EVTCHN_UNBOUND)
+    if (p->state == EVTCHN_VIRQ
+            ? !virq_is_global(p->virq)
+            : p->state != EVTCHN_INTERDOMAIN && p->state != EVTCHN_UNBOUND && p->state != EVTCHN_DEVICE)
         return -ERR_INVAL;
     /* A global VIRQ stays recorded under vCPU 0; only who is told moves. */
     p->vcpu = (uint16_t)vcpu;

@@ -11,6 +11,7 @@
 #include "core/env.h"
 #include "core/errno.h"
 #include "core/mm.h"
+#include "core/pci.h"
 #include "core/spinlock.h"
 #include "core/vtime.h"
 
@@ -57,6 +58,12 @@ void evtchn_env_pending(struct evtchn_table *t, evtchn_port_t port)
 
     for (unsigned i = 0; i < d->nr_vcpus; i++)
         vtime_poll_port_raised(&d->vcpus[i], port);
+}
+
+void evtchn_env_device_closed(struct evtchn_table *t, evtchn_port_t port, unsigned binding)
+{
+    ASSERT(spin_held_by_me(&evtchn_lock));
+    pci_msi_port_closed(t->dom, port, binding);
 }
 
 int evtchn_domain_create(struct domain *d)

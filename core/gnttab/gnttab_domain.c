@@ -10,6 +10,7 @@
 #include "core/arch.h"
 #include "core/env.h"
 #include "core/errno.h"
+#include "core/iommu.h"
 #include "core/mm.h"
 #include "core/spinlock.h"
 
@@ -98,6 +99,7 @@ void gnttab_env_detach(struct gnttab_table *t, uint64_t gfn)
 
     if (npt_lookup(&d->npt, gfn << PAGE_SHIFT, &pa, &flags) == 0 && (flags & NPT_OWNED) &&
         npt_unmap(&d->npt, gfn << PAGE_SHIFT, &pa) == 0) {
+        iommu_unmap(d, gfn); /* the frame outlives d: no function of d may reach it */
         d->nr_pages--;
         d->gnttab_orphaned++;
     }

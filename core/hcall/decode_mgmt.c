@@ -14,7 +14,8 @@
 _Static_assert(DOMID_FIRST(mgmt_domain_populate) && DOMID_FIRST(mgmt_domain_copy) && DOMID_FIRST(mgmt_vcpu_set_pvh) &&
                    DOMID_FIRST(mgmt_domain_sched) && DOMID_FIRST(mgmt_vcpu_affinity) && DOMID_FIRST(mgmt_cap_grant) &&
                    DOMID_FIRST(mgmt_domain_unpause) && DOMID_FIRST(mgmt_domain_destroy) &&
-                   DOMID_FIRST(mgmt_domain_info) && DOMID_FIRST(mgmt_gnttab_seed) && DOMID_FIRST(mgmt_ioport_permit),
+                   DOMID_FIRST(mgmt_domain_info) && DOMID_FIRST(mgmt_gnttab_seed) && DOMID_FIRST(mgmt_ioport_permit) &&
+                   DOMID_FIRST(mgmt_pci_assign),
                "every target's domid comes first");
 
 /* Reserved fields must be zero, so that a later ABI version can give them
@@ -66,7 +67,16 @@ static int seed_fields(const struct mgmt_gnttab_seed *g)
     return 0;
 }
 
-/* The checks of the commands with a target; o->need and o->domid set. */
+/* One naturally aligned access of 1, 2 or 4 bytes inside the 4 KiB page. */
+static int cfg_write_fields(const struct mgmt_pci_cfg_write *w)
+{
+    if ((w->size != 1 && w->size != 2 && w->size != 4) || (w->offset & (w->size - 1u)) || w->offset >= 0x1000u ||
+        w->reserved0)
+        return -XEN_EINVAL;
+    return 0;
+}
+
+/* The checks of every command but create; o->need (and o->domid) set. */
 static void decode_fields(const struct hcall_mgmt_ctx *ctx, const union hcall_mgmt_arg *arg, struct hcall_mgmt_op *o)
 {
     const int inval = -XEN_EINVAL;
@@ -104,6 +114,14 @@ static void decode_fields(const struct hcall_mgmt_ctx *ctx, const union hcall_mg
         o->after_lookup =
             arg->ioport.nr_ports == 0 || arg->ioport.nr_ports > 0x10000u - arg->ioport.first_port ? inval : 0;
         break;
+    case MGMT_PCI_ASSIGN:
+        o->after_lookup = arg->pci_assign.reserved0 || (arg->pci_assign.sbdf >> 16) ? inval : 0;
+        break;
+    case MGMT_PCI_INFO: break;
+    case MGMT_PCI_CFG_WRITE: o->after_lookup = cfg_write_fields(&arg->pci_cfg_write); break;
+    case MGMT_PCI_MSI_BIND:
+        o->after_lookup = arg->pci_msi_bind.reserved0 || arg->pci_msi_bind.reserved1 ? inval : 0;
+        break;
     default: o->after_lookup = seed_fields(&arg->gnttab_seed); break;
     }
 }
@@ -123,6 +141,10 @@ size_t hcall_mgmt_arg_size(uint64_t cmd)
     case MGMT_DOMAIN_INFO: return sizeof(struct mgmt_domain_info);
     case MGMT_GNTTAB_SEED: return sizeof(struct mgmt_gnttab_seed);
     case MGMT_IOPORT_PERMIT: return sizeof(struct mgmt_ioport_permit);
+    case MGMT_PCI_ASSIGN: return sizeof(struct mgmt_pci_assign);
+    case MGMT_PCI_INFO: return sizeof(struct mgmt_pci_info);
+    case MGMT_PCI_CFG_WRITE: return sizeof(struct mgmt_pci_cfg_write);
+    case MGMT_PCI_MSI_BIND: return sizeof(struct mgmt_pci_msi_bind);
     default: return 0;
     }
 }
@@ -138,6 +160,10 @@ static uint64_t cmd_need(uint32_t cmd)
     case MGMT_GNTTAB_SEED: return MGMT_CAP_DOMAIN_BUILD;
     case MGMT_CAP_GRANT: return MGMT_CAP_CAP_GRANT;
     case MGMT_IOPORT_PERMIT: return MGMT_CAP_IOPORT;
+    case MGMT_PCI_ASSIGN: return MGMT_CAP_PCI;
+    case MGMT_PCI_INFO:
+    case MGMT_PCI_CFG_WRITE:
+    case MGMT_PCI_MSI_BIND: return 0; /* one's own functions only */
     default: return MGMT_CAP_DOMAIN_CONTROL;
     }
 }
@@ -156,9 +182,13 @@ int hcall_decode_mgmt(const struct hcall_mgmt_ctx *ctx, const uint64_t *a, const
         return -XEN_EFAULT;
     o.need = cmd_need(o.cmd);
     o.arg = *arg;
-    /* Every struct but create's starts with the target's domid. */
+    /* Every struct with a target but create's starts with its domid. */
     o.domid = o.cmd == MGMT_DOMAIN_CREATE ? 0 : arg->populate.domid;
-    if (o.cmd == MGMT_DOMAIN_CREATE) {
+    if (o.need == 0) { /* no target: the caller's own functions */
+        o.check = HCALL_MGMT_CHECK_NONE;
+        o.domid = 0;
+        decode_fields(ctx, arg, &o);
+    } else if (o.cmd == MGMT_DOMAIN_CREATE) {
         o.check = HCALL_MGMT_CHECK_CAP;
         o.after_lookup = create_fields(ctx, &arg->create);
     } else {

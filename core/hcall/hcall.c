@@ -9,6 +9,7 @@
 #include "core/env.h"
 #include "core/errno.h"
 #include "core/hcall.h"
+#include "core/iommu.h"
 #include "core/arch.h"
 #include "core/log.h"
 #include "core/mm.h"
@@ -197,6 +198,7 @@ static int64_t place_frame(struct domain *d, paddr_t pa, uint64_t *where, uint64
     if (r == 0 && npt_lookup(&d->npt, gpfn << PAGE_SHIFT, &old, &flags) == 0 &&
         npt_unmap(&d->npt, gpfn << PAGE_SHIFT, &old) == 0) {
         ram = old; /* owned RAM, checked above: freed once no TLB holds it */
+        iommu_unmap(d, gpfn);
         d->nr_pages--;
     }
     if (r == 0)
@@ -267,6 +269,7 @@ static int remove_frame(struct domain *d, uint64_t gfn, paddr_t *pa)
         return -ERR_BUSY;
     if (npt_unmap(&d->npt, gfn << PAGE_SHIFT, pa) != 0)
         return -ERR_INVAL;
+    iommu_unmap(d, gfn);
     d->nr_pages--;
     return 0;
 }

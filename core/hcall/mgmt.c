@@ -2,7 +2,7 @@
 /*
  * Mosaic's management hypercall (idl/mgmt.idl): create and build domains
  * (their reserved grant entries too), start, schedule, inspect and
- * destroy them, delegate capabilities. Each command copies its struct in
+ * destroy them, delegate capabilities, assign PCI functions (core/pci). Each command copies its struct in
  * once, decodes its fields (decode_mgmt.c), checks the caller's
  * capability and that it controls the target, then the target's state,
  * and only then performs, so a refused call changes nothing.
@@ -16,6 +16,7 @@
 #include "core/mgmt_decode.h"
 #include "core/mm.h"
 #include "core/nospec.h"
+#include "core/pci.h"
 #include "core/sched.h"
 #include "core/string.h"
 #include "core/vcpu.h"
@@ -27,7 +28,7 @@
 
 _Static_assert(MGMT_CAP_DOMAIN_CREATE == CAP_DOMAIN_CREATE && MGMT_CAP_DOMAIN_BUILD == CAP_DOMAIN_BUILD &&
                    MGMT_CAP_DOMAIN_CONTROL == CAP_DOMAIN_CONTROL && MGMT_CAP_CAP_GRANT == CAP_CAP_GRANT &&
-                   MGMT_CAP_IOPORT == CAP_IOPORT,
+                   MGMT_CAP_IOPORT == CAP_IOPORT && MGMT_CAP_PCI == CAP_PCI,
                "capability bits agree with idl/mgmt.idl");
 _Static_assert(MGMT_GNTTAB_SEED_REFS == GNTTAB_NR_RESERVED_ENTRIES,
                "the refs a toolstack seeds are Xen's reserved ones");
@@ -227,6 +228,56 @@ static int op_ioport_permit(struct vcpu *v, const uint64_t *a, struct hcall_mgmt
     return vcpu_ioports_permit(d, p->first_port, p->nr_ports);
 }
 
+/* PCI assignment (idl/mgmt.idl): only before the domain runs, so its
+ * memory and mappings change while no vCPU of it uses them. */
+static int op_pci_assign(struct vcpu *v, const uint64_t *a, struct hcall_mgmt_op *op, struct domain *d)
+{
+    int r = building(d, op);
+
+    (void)v, (void)a;
+    return r ? r : pci_assign(d, op->arg.pci_assign.sbdf);
+}
+
+static int op_pci_info(struct vcpu *v, const uint64_t *a, struct hcall_mgmt_op *op, struct domain *d)
+{
+    struct mgmt_pci_info *i = &op->arg.pci_info;
+    struct pci_info in;
+    int r = pci_info_get(d, i->index, &in);
+
+    if (r)
+        return r;
+    i->sbdf = in.sbdf;
+    i->cfg_gpa = in.cfg_gpa;
+    i->nr_msix = in.nr_msix;
+    i->reserved0 = 0;
+    memcpy(i->bar_addr, in.bar_addr, sizeof(i->bar_addr));
+    memcpy(i->bar_size, in.bar_size, sizeof(i->bar_size));
+    memcpy(i->bar_flags, in.bar_flags, sizeof(i->bar_flags));
+    return arg_out(v, a, i, sizeof(*i));
+}
+
+static int op_pci_cfg_write(struct vcpu *v, const uint64_t *a, struct hcall_mgmt_op *op, struct domain *d)
+{
+    const struct mgmt_pci_cfg_write *w = &op->arg.pci_cfg_write;
+
+    (void)v, (void)a;
+    return pci_cfg_write(d, w->sbdf, w->offset, w->size, w->value);
+}
+
+/* The port is the caller's as soon as it is bound: a failed copy-out
+ * leaves it bound (as a Xen bind whose result cannot be written does). */
+static int op_pci_msi_bind(struct vcpu *v, const uint64_t *a, struct hcall_mgmt_op *op, struct domain *d)
+{
+    struct mgmt_pci_msi_bind *b = &op->arg.pci_msi_bind;
+    evtchn_port_t port;
+    int r = pci_msi_bind(d, b->sbdf, b->entry, &port);
+
+    if (r)
+        return r;
+    b->port = port;
+    return arg_out(v, a, b, sizeof(*b));
+}
+
 /* The caller's capability, then (for a target) its control of it: -EPERM
  * before -ESRCH, so that a caller without rights learns nothing. */
 static int mgmt_check(struct vcpu *v, const struct hcall_mgmt_op *op, struct domain **d)
@@ -243,10 +294,22 @@ static int mgmt_check(struct vcpu *v, const struct hcall_mgmt_op *op, struct dom
 typedef int (*mgmt_fn)(struct vcpu *v, const uint64_t *a, struct hcall_mgmt_op *op, struct domain *d);
 
 static const mgmt_fn mgmt_table[] = {
-    [MGMT_DOMAIN_CREATE] = op_create, [MGMT_DOMAIN_POPULATE] = op_populate, [MGMT_DOMAIN_COPY] = op_copy,
-    [MGMT_VCPU_SET_PVH] = op_set_pvh, [MGMT_DOMAIN_SCHED] = op_sched,       [MGMT_VCPU_AFFINITY] = op_affinity,
-    [MGMT_CAP_GRANT] = op_cap_grant,  [MGMT_DOMAIN_UNPAUSE] = op_unpause,   [MGMT_DOMAIN_DESTROY] = op_destroy,
-    [MGMT_DOMAIN_INFO] = op_info,     [MGMT_GNTTAB_SEED] = op_gnttab_seed,  [MGMT_IOPORT_PERMIT] = op_ioport_permit,
+    [MGMT_DOMAIN_CREATE] = op_create,
+    [MGMT_DOMAIN_POPULATE] = op_populate,
+    [MGMT_DOMAIN_COPY] = op_copy,
+    [MGMT_VCPU_SET_PVH] = op_set_pvh,
+    [MGMT_DOMAIN_SCHED] = op_sched,
+    [MGMT_VCPU_AFFINITY] = op_affinity,
+    [MGMT_CAP_GRANT] = op_cap_grant,
+    [MGMT_DOMAIN_UNPAUSE] = op_unpause,
+    [MGMT_DOMAIN_DESTROY] = op_destroy,
+    [MGMT_DOMAIN_INFO] = op_info,
+    [MGMT_GNTTAB_SEED] = op_gnttab_seed,
+    [MGMT_IOPORT_PERMIT] = op_ioport_permit,
+    [MGMT_PCI_ASSIGN] = op_pci_assign,
+    [MGMT_PCI_INFO] = op_pci_info,
+    [MGMT_PCI_CFG_WRITE] = op_pci_cfg_write,
+    [MGMT_PCI_MSI_BIND] = op_pci_msi_bind,
 };
 
 int64_t hcall_mgmt(struct vcpu *v, const uint64_t *a)

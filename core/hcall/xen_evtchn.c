@@ -52,6 +52,8 @@ static int status(struct evtchn_table *t, struct evtchn_status *s)
         memset(&s->u, 0, sizeof(s->u));
         if (info.status == EVTCHNSTAT_virq) {
             s->u.virq = info.remote_or_virq;
+        } else if (info.status == EVTCHNSTAT_pirq) {
+            s->u.pirq = info.remote_or_virq; /* a device port: the core's binding */
         } else {
             s->u.interdomain.dom = info.remote_dom; /* unbound.dom is the same field */
             s->u.interdomain.port = info.remote_or_virq;

@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Decodes the Intel VT-d DMAR table into a dmar_info: the remapping units
- * and the platform flags, after checking every length against the table.
- * It counts reserved-memory and ATS structures but does not decode them or
- * any device scope, and it never touches the remapping hardware.
+ * Decodes the Intel VT-d DMAR table into a dmar_info: the remapping units,
+ * the PCI endpoints each one lists, and the platform flags, after checking
+ * every length against the table. It counts reserved-memory and ATS
+ * structures but does not decode them, nor scopes of bridges or other
+ * devices, and it never touches the remapping hardware.
  */
 #include "core/dmar.h"
 
@@ -97,6 +98,30 @@ static int dmar_struct_check(const uint8_t *t, uint32_t len, uint32_t off, struc
     return 0;
 }
 
+/* Keeps the unit's one-step PCI endpoint scopes, after checking that every
+ * scope entry fits the DRHD. */
+static int dmar_scopes_decode(struct dmar_unit *u, const uint8_t *p, uint16_t len, uint32_t off)
+{
+    struct dmar_scope sc;
+
+    for (uint32_t at = sizeof(struct dmar_drhd); at < len; at += sc.length) {
+        if (len - at < sizeof(sc)) {
+            log_err("dmar: DRHD at offset 0x%x: %u bytes left at +0x%x, a device scope needs %u", off, len - at, at,
+                    (unsigned)sizeof(sc));
+            return -ERR_INVAL;
+        }
+        memcpy(&sc, p + at, sizeof(sc));
+        if (sc.length < sizeof(sc) || sc.length > len - at) {
+            log_err("dmar: DRHD at offset 0x%x: device scope at +0x%x: length %u is outside %u..%u", off, at, sc.length,
+                    (unsigned)sizeof(sc), len - at);
+            return -ERR_INVAL;
+        }
+        if (sc.type == DMAR_SCOPE_ENDPOINT && sc.length == sizeof(sc) + 2 && u->nendpoints < DMAR_MAX_ENDPOINTS)
+            u->endpoints[u->nendpoints++] = (uint16_t)(sc.start_bus << 8 | (p[at + 6] & 0x1f) << 3 | (p[at + 7] & 7));
+    }
+    return 0;
+}
+
 static int dmar_drhd_decode(struct dmar_walk *w, const uint8_t *p, uint32_t off)
 {
     struct dmar_drhd drhd;
@@ -118,7 +143,7 @@ static int dmar_drhd_decode(struct dmar_walk *w, const uint8_t *p, uint32_t off)
     u->base = drhd.register_base;
     u->segment = drhd.segment;
     u->include_pci_all = (drhd.flags & DMAR_DRHD_INCLUDE_PCI_ALL) != 0;
-    return 0;
+    return dmar_scopes_decode(u, p, drhd.length, off);
 }
 
 static int dmar_struct_decode(struct dmar_walk *w, const uint8_t *p, uint16_t type, uint32_t off)
@@ -214,6 +239,8 @@ static void dmar_describe_units(struct dmar_text *t, const struct dmar_info *d)
 
         DMAR_TEXT_ADD(t, "%s0x%llx segment %u%s", i == 0 ? " (" : ", ", (unsigned long long)u->base,
                       (unsigned)u->segment, u->include_pci_all ? " all-PCI" : "");
+        if (u->nendpoints)
+            DMAR_TEXT_ADD(t, " %u endpoint%s", u->nendpoints, u->nendpoints == 1 ? "" : "s");
     }
     if (n)
         DMAR_TEXT_ADD(t, ")");

@@ -13,7 +13,10 @@
 #define E_P     (1ull << 0)
 #define E_W     (1ull << 1)
 #define E_U     (1ull << 2)
-#define E_OWNED (1ull << 9) /* available to software */
+#define E_PWT   (1ull << 3)
+#define E_PCD   (1ull << 4)
+#define E_OWNED (1ull << 9)  /* available to software */
+#define E_MMIO  (1ull << 10) /* available to software: NPT_MMIO */
 #define E_NX    (1ull << 63)
 #define E_ADDR  0x000ffffffffff000ull
 
@@ -65,7 +68,7 @@ int npt_map(struct npt *n, uint64_t gpa, paddr_t mpa, unsigned flags)
     if (*e & E_P)
         return -ERR_EXIST;
     *e = (mpa & E_ADDR) | E_P | E_U | (flags & NPT_W ? E_W : 0) | (flags & NPT_X ? 0 : E_NX) |
-         (flags & NPT_OWNED ? E_OWNED : 0);
+         (flags & NPT_OWNED ? E_OWNED : 0) | (flags & NPT_MMIO ? E_MMIO | E_PCD | E_PWT : 0);
     if (flags & NPT_OWNED)
         n->owned++;
     return 0;
@@ -83,6 +86,11 @@ int npt_unmap(struct npt *n, uint64_t gpa, paddr_t *mpa)
     *e = 0;
     /* The caller flushes guest TLBs (every VMRUN flushes for now). */
     return 0;
+}
+
+static unsigned npt_flags(uint64_t e)
+{
+    return (e & E_W ? NPT_W : 0) | (e & E_NX ? 0 : NPT_X) | (e & E_OWNED ? NPT_OWNED : 0) | (e & E_MMIO ? NPT_MMIO : 0);
 }
 
 int npt_lookup(const struct npt *n, uint64_t gpa, paddr_t *mpa, unsigned *flags)
@@ -103,8 +111,28 @@ int npt_lookup(const struct npt *n, uint64_t gpa, paddr_t *mpa, unsigned *flags)
     if (!(e & E_P))
         return -ERR_NOENT;
     *mpa = (e & E_ADDR) | (gpa & (PAGE_SIZE - 1));
-    *flags = (e & E_W ? NPT_W : 0) | (e & E_NX ? 0 : NPT_X) | (e & E_OWNED ? NPT_OWNED : 0);
+    *flags = npt_flags(e);
     return 0;
+}
+
+static int npt_walk_table(paddr_t table, unsigned level, uint64_t base, npt_walk_fn fn, void *arg)
+{
+    const uint64_t *t = npt_env_table(table);
+    int r = 0;
+
+    for (unsigned i = 0; r == 0 && i < 512; i++) {
+        uint64_t gpa = base | (uint64_t)i << (12 + 9 * (level - 1));
+        if (!(t[i] & E_P))
+            continue;
+        r = level > 1 ? npt_walk_table(t[i] & E_ADDR, level - 1, gpa, fn, arg)
+                      : fn(arg, gpa, t[i] & E_ADDR, npt_flags(t[i]));
+    }
+    return r;
+}
+
+int npt_walk(const struct npt *n, npt_walk_fn fn, void *arg)
+{
+    return n->root ? npt_walk_table(n->root, 4, 0, fn, arg) : 0;
 }
 
 static size_t npt_free_table(struct npt *n, paddr_t table, unsigned level)

@@ -9,6 +9,7 @@
  */
 #include "core/arch.h"
 #include "core/errno.h"
+#include "core/iommu.h"
 #include "core/log.h"
 #include "core/mm.h"
 #include "core/panic.h"
@@ -237,6 +238,7 @@ void sched_start(bool exit_when_idle, uint64_t report_at_ms)
             if (report_at_ms && arch_time_ns() - sched_start_ns >= report_at_ms * 1000000u)
                 report_and_exit();
             reap();
+            iommu_poll_faults();
             if (exit_when_idle && !any_domain_busy()) {
                 log_info("core: no domains left running (free frames: %zu of %zu); test.exit: ending the run",
                          frame_free_count(), frame_total_count());

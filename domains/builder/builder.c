@@ -27,6 +27,7 @@
 #include "mosaic/start_info.h"
 #include "mosaic/time.h"
 #include "store.h"
+#include "vbd.h"
 
 static long mgmt(uint32_t cmd, void *arg, size_t size)
 {
@@ -44,9 +45,11 @@ static const char *errname(long r)
     case 14: return "EFAULT (bad address)";
     case 16: return "EBUSY (wrong domain state)";
     case 17: return "EEXIST (already there)";
+    case 19: return "ENODEV (no such device)";
     case 22: return "EINVAL (invalid argument)";
     case 28: return "ENOSPC (no free domain slot)";
     case 38: return "ENOSYS (not implemented)";
+    case 95: return "EOPNOTSUPP (not possible on this machine)";
     case 75: return "EOVERFLOW (range out of bounds)";
     default: return "error";
     }
@@ -67,6 +70,64 @@ static const struct runtime_module *find_module(const char *name)
 }
 
 static uintptr_t heap_base; /* the break when main starts */
+
+static struct manifest manifest;
+static int running[MANIFEST_MAX_DOMAINS]; /* each section's domain id while it is built, else -1 */
+
+static void set_running(const struct manifest_domain *md, int domid)
+{
+    running[md - manifest.dom] = domid;
+}
+
+/* The domain id of the section named name, or -1 when it is not running. */
+static int running_domid(const char *name)
+{
+    for (unsigned i = 0; i < manifest.count; i++)
+        if (!strcmp(manifest.dom[i].name, name))
+            return running[i];
+    return -1;
+}
+
+/* Each disk's vbd nodes (vbd.c), its backend looked up by name: built
+ * before it (the manifest checked the order), and still running. */
+static const char *attach_disks(uint16_t domid, const struct manifest_domain *md, long *r)
+{
+    for (unsigned i = 0; i < md->nr_disks; i++) {
+        const struct xl_disk *disk = &md->disks[i];
+        int be = running_domid(disk->backend);
+        if (be < 0) {
+            printf("builder: %s: disk %s: its backend '%s' is not running\n", md->name, disk->vdev, disk->backend);
+            *r = -XEN_ESRCH;
+            return "disk";
+        }
+        if ((*r = vbd_add(domid, (uint16_t)be, disk)) != 0)
+            return "disk's XenStore nodes";
+        printf("builder: d%u '%s': vbd %s (%u) from d%d '%s': %s, %s\n", domid, md->name, disk->vdev, disk->devid, be,
+               disk->backend, disk->target, disk->readonly ? "read-only" : "read-write");
+    }
+    return NULL;
+}
+
+/* The vbd nodes of a domain that is going (libxl's forced removal),
+ * waiting up to wait_ns for each backend to close its side. */
+static void detach_disks(uint16_t domid, const struct manifest_domain *md, uint64_t wait_ns)
+{
+    for (unsigned i = 0; i < md->nr_disks; i++) {
+        const struct xl_disk *disk = &md->disks[i];
+        int be = running_domid(disk->backend);
+        long r;
+        if (be < 0)
+            continue;
+        r = vbd_remove(domid, (uint16_t)be, disk, wait_ns);
+        if (r == -XEN_ETIMEDOUT)
+            printf("builder: d%u '%s': vbd %s: backend d%d did not close it in %llu ms; removed all the same\n", domid,
+                   md->name, disk->vdev, be, (unsigned long long)(wait_ns / 1000000));
+        else if (r)
+            printf("builder: d%u '%s': vbd %s: removal refused: %s\n", domid, md->name, disk->vdev, errname(r));
+        else
+            printf("builder: d%u '%s': vbd %s removed\n", domid, md->name, disk->vdev);
+    }
+}
 
 /* What build_domain knows of a domain's kernel before creating it. */
 struct kernel_plan {
@@ -193,6 +254,24 @@ static long setup_store_ring(uint16_t domid, const struct manifest_domain *md, c
     return store_active() ? store_prepare(domid) : 0;
 }
 
+/* xl's pci key: each function is given before the domain runs. On a
+ * refusal the step names the function, so the one error line says which
+ * value of the section failed. */
+static const char *assign_pci(uint16_t domid, const struct manifest_domain *md, long *r)
+{
+    static char step[32];
+
+    for (unsigned i = 0; i < md->nr_pci; i++) {
+        struct mgmt_pci_assign a = { .domid = domid, .sbdf = md->pci[i] };
+        if ((*r = mgmt(MGMT_PCI_ASSIGN, &a, sizeof(a))) != 0) {
+            snprintf(step, sizeof(step), "pci = %04x:%02x:%02x.%x", md->pci[i] >> 16, (md->pci[i] >> 8) & 0xff,
+                     (md->pci[i] >> 3) & 0x1f, md->pci[i] & 7);
+            return step;
+        }
+    }
+    return NULL;
+}
+
 /* Every step after creation; on failure the caller destroys the domain. */
 static const char *build_steps(uint16_t domid, const struct manifest_domain *md, struct kernel_plan *kp, long *r)
 {
@@ -225,6 +304,8 @@ static const char *build_steps(uint16_t domid, const struct manifest_domain *md,
         if ((*r = mgmt(MGMT_VCPU_AFFINITY, &a, sizeof(a))) != 0)
             return "cpus";
     }
+    if ((step = assign_pci(domid, md, r)) != NULL)
+        return step;
     /* Before it runs, so it never sees itself without them. A new domain
      * holds none, so "none" needs no call. */
     if (md->caps && (*r = mgmt(MGMT_CAP_GRANT, &g, sizeof(g))) != 0)
@@ -237,6 +318,8 @@ static const char *build_steps(uint16_t domid, const struct manifest_domain *md,
         return "XenStore nodes";
     if (store_active() && md->watch_release && (*r = store_allow_release_watch(domid)) != 0)
         return "watch_release";
+    if ((step = attach_disks(domid, md, r)) != NULL)
+        return step;
     if ((*r = mgmt(MGMT_DOMAIN_UNPAUSE, &u, sizeof(u))) != 0)
         return "unpause";
     if (md->service == SERVICE_XENSTORE)
@@ -275,12 +358,14 @@ static int build_domain(const struct manifest_domain *md)
     image_close(&kp.img); /* the decoder's memory back before the next domain */
     if (step) {
         printf("builder: %s: %s refused: %s\n", md->name, step, errname(r));
+        detach_disks(c.domid, md, 0); /* those written before the failure */
         x = (struct mgmt_domain_destroy){ .domid = c.domid };
         mgmt(MGMT_DOMAIN_DESTROY, &x, sizeof(x));
         return -1;
     }
     printf("builder: started d%u '%s' from %s: %llu MiB, %u vCPU%s\n", c.domid, md->name, md->image,
            (unsigned long long)md->memory_mib, md->vcpus, md->vcpus == 1 ? "" : "s");
+    set_running(md, c.domid);
     return c.domid;
 }
 
@@ -325,6 +410,8 @@ static void check_domain(struct watched *w)
     bool crash;
 
     if (mgmt(MGMT_DOMAIN_INFO, &i, sizeof(i)) != 0) {
+        detach_disks((uint16_t)w->domid, w->md, VBD_CLOSE_WAIT_NS);
+        set_running(w->md, -1);
         w->domid = -1; /* gone: someone else destroyed it */
         return;
     }
@@ -337,7 +424,10 @@ static void check_domain(struct watched *w)
         w->domid = -1;
         return;
     }
+    /* libxl's order: its devices go while the domain still exists. */
+    detach_disks((uint16_t)w->domid, w->md, VBD_CLOSE_WAIT_NS);
     destroy(w->domid);
+    set_running(w->md, -1);
     if (act == ACTION_DESTROY) {
         printf("builder: d%d '%s' %s; destroyed\n", w->domid, w->md->name, what);
         w->domid = -1;
@@ -360,6 +450,8 @@ static void check_domain(struct watched *w)
  * core reaps it once the builder has let go. */
 static bool needs_watching(const struct manifest_domain *md)
 {
+    if (md->nr_disks)
+        return true; /* its vbd nodes go when it does */
     return md->on_poweroff != ACTION_DESTROY || md->on_reboot != ACTION_DESTROY || md->on_crash != ACTION_DESTROY;
 }
 
@@ -423,7 +515,7 @@ static void build_service(struct manifest *m, unsigned kind, struct watched *wat
 int main(void)
 {
     const struct runtime_module *mod = find_module("manifest");
-    static struct manifest m;
+    struct manifest *m = &manifest;
     static struct watched watch[MANIFEST_MAX_DOMAINS];
     unsigned started = 0, nwatch = 0;
 
@@ -434,16 +526,18 @@ int main(void)
         printf("builder: no boot module named 'manifest': nothing to build\n");
         return 0;
     }
-    manifest_parse(mod->data, mod->size, &m);
+    manifest_parse(mod->data, mod->size, m);
+    for (unsigned i = 0; i < MANIFEST_MAX_DOMAINS; i++)
+        running[i] = -1;
     /* The store first, so that every other domain can be introduced;
      * then the console domain, so that every other domain gets a console. */
-    build_service(&m, SERVICE_XENSTORE, watch, &nwatch, &started);
-    build_service(&m, SERVICE_CONSOLE, watch, &nwatch, &started);
-    for (unsigned i = 0; i < m.count; i++)
-        if (m.dom[i].valid)
-            start(&m.dom[i], watch, &nwatch, &started);
-    printf("builder: %u of %u domains started, %u manifest error%s\n", started, m.count, m.errors,
-           m.errors == 1 ? "" : "s");
+    build_service(m, SERVICE_XENSTORE, watch, &nwatch, &started);
+    build_service(m, SERVICE_CONSOLE, watch, &nwatch, &started);
+    for (unsigned i = 0; i < m->count; i++)
+        if (m->dom[i].valid)
+            start(&m->dom[i], watch, &nwatch, &started);
+    printf("builder: %u of %u domains started, %u manifest error%s\n", started, m->count, m->errors,
+           m->errors == 1 ? "" : "s");
     if (nwatch)
         supervise(watch, nwatch);
     return 0;

@@ -11,6 +11,8 @@
 #include <string.h>
 
 #include "idl/mgmt.h"
+#include "idl/xen_errno.h"
+#include "xl_list.h"
 
 #define LINE_MAX_LEN 512
 
@@ -129,7 +131,7 @@ static const struct {
     uint64_t bit;
 } cap_names[] = {
     { "create", MGMT_CAP_DOMAIN_CREATE }, { "build", MGMT_CAP_DOMAIN_BUILD }, { "control", MGMT_CAP_DOMAIN_CONTROL },
-    { "grant", MGMT_CAP_CAP_GRANT },      { "ioport", MGMT_CAP_IOPORT },
+    { "grant", MGMT_CAP_CAP_GRANT },      { "ioport", MGMT_CAP_IOPORT },      { "pci", MGMT_CAP_PCI },
 };
 
 /* The bit a capability's name stands for; 0 for no capability. */
@@ -161,9 +163,10 @@ static void parse_caps(struct manifest *m, unsigned line, const char *v, uint64_
         trim(word);
         bit = cap_bit(word);
         if (!bit) {
-            snprintf(detail, sizeof(detail),
-                     "'%s' (want none alone, or some of create, build, control, grant, ioport separated by commas)",
-                     word);
+            snprintf(
+                detail, sizeof(detail),
+                "'%s' (want none alone, or some of create, build, control, grant, ioport, pci separated by commas)",
+                word);
             error(m, line, "unknown capability in 'caps'", detail);
             return;
         }
@@ -175,17 +178,13 @@ static void parse_caps(struct manifest *m, unsigned line, const char *v, uint64_
     *caps = set;
 }
 
-/* One hex port range of the ioports key, "FIRST-LAST" or "PORT", maybe
- * in quotes; at most MANIFEST_MAX_IOPORTS of them. */
+/* One hex port range of the ioports key, "FIRST-LAST" or "PORT"; at
+ * most MANIFEST_MAX_IOPORTS of them. */
 static bool parse_ioport_range(const char *w, size_t len, struct manifest_domain *d)
 {
     char buf[24], *end;
     unsigned long first, last;
 
-    while (len && (*w == ' ' || *w == '"'))
-        w++, len--;
-    while (len && (w[len - 1] == ' ' || w[len - 1] == '"'))
-        len--;
     if (!len || len >= sizeof(buf) || d->nr_ioports == MANIFEST_MAX_IOPORTS)
         return false;
     memcpy(buf, w, len);
@@ -199,19 +198,50 @@ static bool parse_ioport_range(const char *w, size_t len, struct manifest_domain
     return true;
 }
 
-/* xl's ioports: ranges separated by commas, or xl's list of them. */
-static bool parse_ioports(const char *v, struct manifest_domain *d)
+/* One PCI function of the pci key, xl's BDF: "[SSSS:]BB:DD.F" in hex
+ * (segment 0 only: the only one Mosaic assigns from); at most
+ * MANIFEST_MAX_PCI of them. */
+static bool parse_pci_bdf(const char *w, size_t len, struct manifest_domain *d)
+{
+    unsigned seg = 0, bus, dev, fn;
+    char buf[16], tail;
+
+    if (!len || len >= sizeof(buf) || d->nr_pci == MANIFEST_MAX_PCI)
+        return false;
+    memcpy(buf, w, len);
+    buf[len] = '\0';
+    for (size_t i = 0; i < len; i++)
+        if (!isxdigit((unsigned char)buf[i]) && buf[i] != ':' && buf[i] != '.')
+            return false;
+    if (sscanf(buf, "%x:%x:%x.%x%c", &seg, &bus, &dev, &fn, &tail) != 4 &&
+        (seg = 0, sscanf(buf, "%x:%x.%x%c", &bus, &dev, &fn, &tail) != 3))
+        return false;
+    if (seg != 0 || bus > 0xff || dev > 0x1f || fn > 7)
+        return false;
+    d->pci[d->nr_pci++] = bus << 8 | dev << 3 | fn;
+    return true;
+}
+
+/* A key with several values: separated by commas, or xl's list of them
+ * (["a", "b"] or ['a', 'b']); each value, its blanks and quotes dropped,
+ * goes to item. */
+static bool parse_values(const char *v, bool (*item)(const char *w, size_t len, struct manifest_domain *d),
+                         struct manifest_domain *d)
 {
     size_t n = strlen(v);
 
-    d->nr_ioports = 0;
     if (n >= 2 && v[0] == '[' && v[n - 1] == ']')
         v++, n -= 2;
     for (;;) {
-        size_t len = strcspn(v, ",");
+        size_t len = strcspn(v, ","), w = 0, e;
         if (len > n)
             len = n;
-        if (!parse_ioport_range(v, len, d))
+        e = len;
+        while (w < e && (v[w] == ' ' || v[w] == '"' || v[w] == '\''))
+            w++;
+        while (e > w && (v[e - 1] == ' ' || v[e - 1] == '"' || v[e - 1] == '\''))
+            e--;
+        if (!item(v + w, e - w, d))
             return false;
         if (len == n)
             return true;
@@ -243,6 +273,62 @@ static bool parse_action(const char *val, enum manifest_action *out)
     return false;
 }
 
+/* Collects a section's disks, one DISKSPEC at a time. */
+struct disk_list {
+    struct manifest_domain *d;
+    char *why;
+    size_t cap;
+};
+
+static int add_disk(void *ctx, const char *spec)
+{
+    struct disk_list *l = ctx;
+    struct manifest_domain *d = l->d;
+    struct xl_disk *disk = &d->disks[d->nr_disks];
+    int r;
+
+    if (d->nr_disks == MANIFEST_MAX_DISKS) {
+        snprintf(l->why, l->cap, "more than %u disks", MANIFEST_MAX_DISKS);
+        return -XEN_E2BIG;
+    }
+    if ((r = xl_disk_parse(spec, disk, l->why, l->cap)) != 0)
+        return r;
+    /* Mosaic has no domain 0 to default to, and no domain serves itself. */
+    if (!disk->backend[0] || !strcmp(disk->backend, d->name)) {
+        snprintf(l->why, l->cap, "%s: name the driver domain that serves it with backend=NAME, another section",
+                 disk->vdev);
+        return -XEN_EINVAL;
+    }
+    for (unsigned i = 0; i < d->nr_disks; i++)
+        if (d->disks[i].devid == disk->devid) {
+            snprintf(l->why, l->cap, "%s is the same device as %s (%u)", disk->vdev, d->disks[i].vdev, disk->devid);
+            return -XEN_EEXIST;
+        }
+    d->nr_disks++;
+    return 0;
+}
+
+/* xl's disk = [...]: the whole list is refused with its first bad disk,
+ * named with the section, the key and the value. */
+static void parse_disks(struct manifest *m, unsigned line, const char *val)
+{
+    struct manifest_domain *d = &m->dom[m->count - 1];
+    char why[XL_DISK_WHY_MAX], what[MANIFEST_NAME_MAX + 32];
+    struct disk_list l = { d, why, sizeof(why) };
+
+    d->nr_disks = 0;
+    d->disk_line = line;
+    if (xl_list_parse(val, add_disk, &l, why, sizeof(why)) == 0)
+        return;
+    d->nr_disks = 0;
+    snprintf(what, sizeof(what), "[%s] bad value for 'disk'", d->name);
+    {
+        char detail[LINE_MAX_LEN + XL_DISK_WHY_MAX + 8];
+        snprintf(detail, sizeof(detail), "%s: %s", val, why);
+        error(m, line, what, detail);
+    }
+}
+
 /* One "key = value" line inside a section. */
 static void parse_key(struct manifest *m, unsigned line, const char *key, const char *val)
 {
@@ -250,6 +336,10 @@ static void parse_key(struct manifest *m, unsigned line, const char *key, const 
     uint64_t n = 0;
     bool ok;
 
+    if (!strcmp(key, "disk")) {
+        parse_disks(m, line, val); /* names the bad disk itself */
+        return;
+    }
     if (!strcmp(key, "caps")) {
         parse_caps(m, line, val, &d->caps); /* names the bad word itself */
         return;
@@ -273,7 +363,9 @@ static void parse_key(struct manifest *m, unsigned line, const char *key, const 
     else if (!strcmp(key, "cpus"))
         ok = *val == '[' ? parse_cpu_list(val, d) : (d->nr_vcpu_cpumasks = 0, parse_cpus(val, &d->cpumask));
     else if (!strcmp(key, "ioports"))
-        ok = parse_ioports(val, d);
+        ok = (d->nr_ioports = 0, parse_values(val, parse_ioport_range, d));
+    else if (!strcmp(key, "pci"))
+        ok = (d->nr_pci = 0, parse_values(val, parse_pci_bdf, d));
     else if (!strcmp(key, "service") && !strcmp(val, "console"))
         ok = (d->service = SERVICE_CONSOLE, true);
     else if (!strcmp(key, "watch_release"))
@@ -359,10 +451,35 @@ static void parse_line(struct manifest *m, unsigned line, char *s)
     parse_key(m, line, s, eq + 1);
 }
 
+/* The index of the section named name before section before, or -1. */
+static int section_before(const struct manifest *m, unsigned before, const char *name)
+{
+    for (unsigned i = 0; i < before; i++)
+        if (!strcmp(m->dom[i].name, name))
+            return (int)i;
+    return -1;
+}
+
+/* Each disk's backend is a domain of an earlier section: built first. */
+static void check_disk_backends(struct manifest *m, unsigned i)
+{
+    struct manifest_domain *d = &m->dom[i];
+
+    for (unsigned k = 0; k < d->nr_disks && d->valid; k++) {
+        char what[MANIFEST_NAME_MAX + 80];
+        if (section_before(m, i, d->disks[k].backend) >= 0)
+            continue;
+        snprintf(what, sizeof(what), "[%s] bad value for 'disk': no section before it is named", d->name);
+        report(m, d->disk_line, what, d->disks[k].backend);
+        d->valid = false;
+    }
+}
+
 static void check_complete(struct manifest *m)
 {
     for (unsigned i = 0; i < m->count; i++) {
         struct manifest_domain *d = &m->dom[i];
+        check_disk_backends(m, i);
         if (d->valid && !d->image[0]) {
             report(m, d->line, "domain has no 'image' (or 'kernel')", d->name);
             d->valid = false;

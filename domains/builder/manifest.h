@@ -26,8 +26,9 @@
  *                          # preserve (leave it shut down for inspection)
  *   caps = create, build   # capabilities the builder grants it (MGMT_CAP_GRANT,
  *                          # so only a subset of the builder's own): none
- *                          # (default), or some of create, build, control
- *                          # and grant (idl/mgmt.idl), separated by commas
+ *                          # (default), or some of create, build, control,
+ *                          # grant, ioport and pci (idl/mgmt.idl), separated
+ *                          # by commas
  *   service = xenstore     # this domain is the XenStore (domains/xenstored):
  *                          # built first, whatever its place; every other
  *                          # domain gets a store ring and is introduced to it
@@ -40,6 +41,15 @@
  *                          # hex: FIRST-LAST or one port; several comma-
  *                          # separated, or xl's list ["2f8-2ff", "3e8"]);
  *                          # only ports the builder may reach (not the core's)
+ *   disk = ['phy:vdb,xvda,w,backend=blkdrv', 'vdev=xvdb, access=r, target=vdb2, backend=blkdrv']
+ *                          # xl's disks (xl_disk.h): the guest's vdev served
+ *                          # by the driver domain backend= names, which is an
+ *                          # earlier section (built before it); target is the
+ *                          # disk in that domain's terms; raw and phy only;
+ *                          # at most MANIFEST_MAX_DISKS, no vdev twice
+ *   pci = 0000:00:04.0     # PCI functions given to it before it runs (xl's
+ *                          # BDF, [SSSS:]BB:DD.F, segment 0; several comma-
+ *                          # separated, or xl's list ['0000:00:04.0', ...])
  *
  * Every error names the line and the key; a domain with an error is not
  * built, the others are. The keys under a refused section header (bad,
@@ -51,11 +61,15 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "xl_disk.h"
+
 #define MANIFEST_MAX_DOMAINS 16
 #define MANIFEST_NAME_MAX    32
 #define MANIFEST_TEXT_MAX    256
 #define MANIFEST_MAX_VCPUS   8
 #define MANIFEST_MAX_IOPORTS 4
+#define MANIFEST_MAX_DISKS   4
+#define MANIFEST_MAX_PCI     4
 
 enum manifest_action { ACTION_DESTROY, ACTION_RESTART, ACTION_PRESERVE };
 
@@ -73,13 +87,18 @@ struct manifest_domain {
     uint64_t vcpu_cpumask[MANIFEST_MAX_VCPUS]; /* from a cpus list: vCPU i's */
     unsigned nr_vcpu_cpumasks;                 /* entries in that list; 0 without one */
     enum manifest_action on_poweroff, on_reboot, on_crash;
-    uint64_t caps; /* MGMT_CAP_* bits to grant; 0 = none */
+    uint64_t caps;                            /* MGMT_CAP_* bits to grant; 0 = none */
+    struct xl_disk disks[MANIFEST_MAX_DISKS]; /* from the disk key */
+    unsigned nr_disks;
+    unsigned disk_line; /* where the disk key is */
     enum { SERVICE_NONE, SERVICE_XENSTORE, SERVICE_CONSOLE } service;
     struct {
         uint16_t first;
         uint32_t nr;
     } ioports[MANIFEST_MAX_IOPORTS]; /* from the ioports key */
     unsigned nr_ioports;
+    uint32_t pci[MANIFEST_MAX_PCI]; /* from the pci key: sbdf, segment 0 */
+    unsigned nr_pci;
     bool watch_release; /* may see @releaseDomain events */
     unsigned line;      /* where its section starts */
     bool valid;         /* no error was found in its section */

@@ -27,7 +27,7 @@
 #define FILL_GFN    0x10000ull    /* where the child is filled up to its quota */
 #define UNPOPULATED 0x100000ull   /* a guest-physical address the child never has */
 #define COPY_MAX    (16ull << 20) /* idl/mgmt.idl: at most 16 MiB per call */
-#define CAP_UNKNOWN (1ull << 5)   /* a bit no capability has */
+#define CAP_UNKNOWN (1ull << 6)   /* a bit no capability has (MGMT_CAP_PCI is 1 << 5) */
 #define CAP_ALL \
     (MGMT_CAP_DOMAIN_CREATE | MGMT_CAP_DOMAIN_BUILD | MGMT_CAP_DOMAIN_CONTROL | MGMT_CAP_CAP_GRANT | MGMT_CAP_IOPORT)
 #define GONE_WAIT  (10 * TIME_NS_PER_MS) /* between looks at a destroyed child */

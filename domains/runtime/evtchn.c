@@ -125,7 +125,9 @@ long evtchn_status(uint16_t dom, evtchn_port_t port, struct evtchn_info *out)
 
     if (r == 0)
         *out = (struct evtchn_info){ a.status, a.vcpu, a.u.interdomain.dom,
-                                     a.status == EVTCHNSTAT_virq ? a.u.virq : a.u.interdomain.port };
+                                     a.status == EVTCHNSTAT_virq   ? a.u.virq
+                                     : a.status == EVTCHNSTAT_pirq ? a.u.pirq
+                                                                   : a.u.interdomain.port };
     return r;
 }
 

@@ -14,6 +14,7 @@
 #include "mosaic/hypercall.h"
 #include "mosaic/platform.h"
 #include "mosaic/runtime.h"
+#include "idl/xen_errno.h"
 #include "runtime_priv.h"
 
 #define CMDLINE_MAX 4096 /* bytes, including the NUL */
@@ -248,4 +249,16 @@ size_t runtime_module_count(void)
 const struct runtime_module *runtime_module(size_t index)
 {
     return index < start_info.nr_modules ? &modules[index] : NULL;
+}
+
+/* "XEN_EINVAL" without its "XEN_". */
+#define ERRNO_CASE(name, value) \
+    case value: return &#name[sizeof("XEN_") - 1];
+
+const char *runtime_errno_name(long e)
+{
+    switch (e) {
+    case 0: return "ok"; XEN_ERRNO_VALUES(ERRNO_CASE)
+    default: return "?";
+    }
 }

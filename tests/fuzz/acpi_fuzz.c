@@ -4,7 +4,8 @@
  * physical memory image (layout in fuzz.h). acpi_parse reaches the memory
  * only through fuzz_map, which hands out exact-size heap copies, so reading
  * past what was mapped is caught, and refuses anything outside the image.
- * A DMAR table the walk finds is fed on to dmar_parse.
+ * A DMAR table the walk finds is fed on to dmar_parse; the MCFG's window
+ * must be one core/pci can use.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -74,6 +75,9 @@ FUZZ_ORACLE static void check_info(const struct acpi_info *a)
     FUZZ_CHECK((a->dmar == 0) == (a->dmar_len == 0));
     FUZZ_CHECK(a->dmar == 0 || a->dmar_len >= sizeof(struct acpi_table_header));
     FUZZ_CHECK((a->ivrs == 0) == (a->ivrs_len == 0));
+    /* An ECAM window core/pci can map: whole buses, in order, no wrap. */
+    FUZZ_CHECK(a->ecam_base == 0 || (IS_ALIGNED(a->ecam_base, MIB(1)) && a->ecam_bus_start <= a->ecam_bus_end &&
+                                     a->ecam_base + ((uint64_t)a->ecam_bus_end + 1) * MIB(1) > a->ecam_base));
 }
 
 /* What acpi_parse located is read the way iommu.c reads it. */

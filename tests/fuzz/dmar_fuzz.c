@@ -17,7 +17,8 @@ FUZZ_ORACLE static void check_info(const struct dmar_info *d)
     FUZZ_CHECK(d->host_addr_width >= 32 && d->host_addr_width <= 64);
     FUZZ_CHECK(d->nunits >= 1 && d->nunits <= DMAR_MAX_UNITS);
     for (unsigned i = 0; i < d->nunits; i++)
-        FUZZ_CHECK(d->units[i].base != 0 && IS_ALIGNED(d->units[i].base, PAGE_SIZE));
+        FUZZ_CHECK(d->units[i].base != 0 && IS_ALIGNED(d->units[i].base, PAGE_SIZE) &&
+                   d->units[i].nendpoints <= DMAR_MAX_ENDPOINTS);
 }
 
 /* dmar_describe into n bytes agrees with the description into a large buffer. */

@@ -1249,6 +1249,67 @@ static void seeds_bytering(void)
     save("bytering", "exchange_then_broken", &b);
 }
 
+/* The split virtqueue: requests added, the device completing some
+ * honestly (entry, then index), the driver consuming; then a used index
+ * far ahead, and the drain. Event index and indirect tables on. */
+static void seeds_virtq(void)
+{
+    struct buf b;
+
+    b.n = 0;
+    put8(&b, 0x18 | 3); /* 8 entries, indirect, event index */
+    put8(&b, 0), put8(&b, 1), put8(&b, 2), put16(&b, 16), put16(&b, 512), put16(&b, 1);
+    put8(&b, 0), put8(&b, 1), put8(&b, 1), put16(&b, 16), put16(&b, 1);
+    put8(&b, 4), put16(&b, 0), put16(&b, 0);
+    put8(&b, 2), put8(&b, 0), put32(&b, 0), put32(&b, 513);
+    put8(&b, 1), put16(&b, 1);
+    put8(&b, 3), put8(&b, 5);
+    put8(&b, 2), put8(&b, 1), put32(&b, 1), put32(&b, 1);
+    put8(&b, 1), put16(&b, 2);
+    put8(&b, 3);
+    save("virtq", "honest", &b);
+    put8(&b, 0), put8(&b, 1), put8(&b, 1), put16(&b, 16), put16(&b, 1);
+    put8(&b, 1), put16(&b, 40);
+    put8(&b, 3), put8(&b, 7), put8(&b, 0), put8(&b, 1), put8(&b, 1), put16(&b, 16), put16(&b, 1);
+    save("virtq", "honest_then_index_jump", &b);
+}
+
+/* A modern virtio-blk function as QEMU lays it out: MSI-X and the four
+ * vendor capabilities, windows in BAR 4 (16 KiB). */
+static void seeds_virtio_caps(void)
+{
+    static const struct {
+        uint8_t at, next, len, type;
+        uint32_t offset;
+    } caps[] = {
+        { 0x84, 0x70, 20, 2, 0x3000 },
+        { 0x70, 0x60, 16, 4, 0x2000 },
+        { 0x60, 0x50, 16, 3, 0x1000 },
+        { 0x50, 0, 16, 1, 0 },
+    };
+    struct buf b;
+    uint8_t page[0x100] = { 0 };
+
+    b.n = 0;
+    put8(&b, 1u << 4);
+    for (unsigned i = 0; i < 6; i++)
+        put16(&b, i == 4 ? 0x4000 / 16 : 0);
+    page[0] = 0xf4, page[1] = 0x1a, page[2] = 0x42, page[3] = 0x10;
+    page[6] = 0x10;
+    page[0x34] = 0x98;
+    page[0x98] = 0x11, page[0x99] = 0x84, page[0x9a] = 1; /* MSI-X, two entries */
+    for (unsigned i = 0; i < sizeof(caps) / sizeof(caps[0]); i++) {
+        uint8_t *c = &page[caps[i].at];
+        c[0] = 0x09, c[1] = caps[i].next, c[2] = caps[i].len, c[3] = caps[i].type, c[4] = 4;
+        memcpy(&c[8], &caps[i].offset, 4);
+        c[13] = 0x10; /* length 0x1000 */
+        if (caps[i].type == 2)
+            c[16] = 4; /* notify_off_multiplier */
+    }
+    put(&b, page, sizeof(page));
+    save("virtio_caps", "qemu_blk", &b);
+}
+
 int main(int argc, char **argv)
 {
     if (argc != 2) {
@@ -1269,5 +1330,7 @@ int main(int argc, char **argv)
     seeds_npt();
     seeds_mgmt_decode();
     seeds_bytering();
+    seeds_virtq();
+    seeds_virtio_caps();
     return 0;
 }

@@ -37,7 +37,7 @@ FUZZ_ORACLE static bool zeros(const void *p, size_t n)
 
 FUZZ_ORACLE static size_t ref_size(uint64_t cmd)
 {
-    static const size_t sizes[] = { 0, 56, 24, 32, 16, 8, 16, 16, 8, 8, 72, 24, 8 };
+    static const size_t sizes[] = { 0, 56, 24, 32, 16, 8, 16, 16, 8, 8, 72, 24, 8, 8, 144, 12, 16 };
 
     return cmd < sizeof(sizes) / sizeof(sizes[0]) ? sizes[cmd] : 0;
 }
@@ -53,6 +53,20 @@ FUZZ_ORACLE static bool ref_name(const char *name)
         if (*p < 0x21 || *p > 0x7e)
             return false;
     return true;
+}
+
+/* The calls on one's own functions: no capability, no target. */
+FUZZ_ORACLE static void ref_pci_own(const union hcall_mgmt_arg *g, uint64_t cmd, struct want *w)
+{
+    const struct mgmt_pci_cfg_write *c = &g->pci_cfg_write;
+    bool size_ok = c->size == 1 || c->size == 2 || c->size == 4;
+
+    w->need = 0;
+    w->check = HCALL_MGMT_CHECK_NONE;
+    if (cmd == MGMT_PCI_CFG_WRITE)
+        w->after_lookup = !size_ok || c->offset % c->size || c->offset > 0xfff || c->reserved0 ? -XEN_EINVAL : 0;
+    else if (cmd == MGMT_PCI_MSI_BIND)
+        w->after_lookup = g->pci_msi_bind.reserved0 || g->pci_msi_bind.reserved1 ? -XEN_EINVAL : 0;
 }
 
 FUZZ_ORACLE static void ref_fields(const struct input *in, struct want *w)
@@ -110,6 +124,13 @@ FUZZ_ORACLE static void ref_fields(const struct input *in, struct want *w)
         w->after_lookup =
             !g->ioport.nr_ports || (uint64_t)g->ioport.first_port + g->ioport.nr_ports > 65536 ? inval : 0;
         break;
+    case MGMT_PCI_ASSIGN:
+        w->need = MGMT_CAP_PCI;
+        w->after_lookup = g->pci_assign.reserved0 || g->pci_assign.sbdf > 0xffff ? inval : 0;
+        break;
+    case MGMT_PCI_INFO:
+    case MGMT_PCI_CFG_WRITE:
+    case MGMT_PCI_MSI_BIND: ref_pci_own(g, in->a[0], w); break;
     default:
         w->need = MGMT_CAP_DOMAIN_BUILD;
         w->after_lookup =
@@ -174,7 +195,7 @@ FUZZ_ORACLE static void read_input(struct fuzz_in *fin, struct input *in)
     in->fault = flags & 1;
     in->ctx.max_vcpus = fuzz_u8(fin) % 64u;
     in->ctx.online_cpus = flags & 8 ? fuzz_u64(fin) : fuzz_u8(fin);
-    in->a[0] = flags & 2 ? fuzz_u64(fin) : fuzz_u8(fin) % 16u;
+    in->a[0] = flags & 2 ? fuzz_u64(fin) : fuzz_u8(fin) % 20u;
     in->a[1] = fuzz_u64(fin);
     /* The struct's own size unless flag bit 2 asks for a u16 of its own. */
     in->a[2] = flags & 4 ? fuzz_uint(fin, 2) : ref_size(in->a[0]);

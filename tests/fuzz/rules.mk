@@ -9,7 +9,7 @@
 
 FUZZ_CC := clang
 FUZZ_ALL := mb2 elf acpi dmar memmap cmdline boot_modules xenstore guest_walk npt hcall_decode gnttab evtchn \
-            mgmt_decode builder_image insn_mov vlapic bytering
+            mgmt_decode builder_image insn_mov vlapic bytering blkif gpt xl_disk virtq virtio_caps
 FUZZ_TARGETS ?= $(FUZZ_ALL)
 FUZZ_SECONDS ?= 30
 FUZZ_DIR := $(OUT)/tests/fuzz
@@ -53,10 +53,32 @@ fuzz_builder_image_DEPS := domains/builder/image.h domains/builder/image_xz.h
 fuzz_builder_image_CFLAGS = -Idomains/builder
 fuzz_builder_image_LIBS := -llzma
 
+# xl's disk syntax, string lists and vdev names, as a manifest gives them to the builder.
+fuzz_xl_disk_SRCS := domains/builder/xl_disk.c domains/builder/xl_list.c
+fuzz_xl_disk_DEPS := domains/builder/xl_disk.h domains/builder/xl_list.h
+fuzz_xl_disk_CFLAGS = -Idomains/builder
+
 # The domains' byte rings (console and XenStore pages), the guest's side hostile.
 fuzz_bytering_SRCS := domains/runtime/bytering.c
 fuzz_bytering_DEPS := domains/runtime/include/mosaic/bytering.h
 fuzz_bytering_CFLAGS = -Idomains/runtime/include
+
+# The block back end's request engine and GPT parser, over the fakes of their unit tests.
+fuzz_blkif_SRCS := domains/blkdrv/blkback.c domains/blkdrv/blkreq.c domains/blkdrv/gpt.c tests/unit/blkback_fake.c
+fuzz_blkif_DEPS := $(wildcard domains/blkdrv/*.h) tests/unit/blkback_fake.h
+fuzz_blkif_CFLAGS = -Idomains/blkdrv -Itests/unit
+fuzz_gpt_SRCS := $(fuzz_blkif_SRCS)
+fuzz_gpt_DEPS := $(fuzz_blkif_DEPS)
+fuzz_gpt_CFLAGS = -Idomains/blkdrv -Itests/unit
+
+# The drivers: the virtqueue's used-ring consumer, and the PCI/virtio
+# capability parsers, each with the host's drivers environment.
+fuzz_virtq_SRCS := drivers/virtqueue.c tests/unit/drivers_env.c
+fuzz_virtq_DEPS := $(wildcard drivers/include/drivers/*.h)
+fuzz_virtq_CFLAGS = -Idrivers/include -Itests/unit
+fuzz_virtio_caps_SRCS := drivers/pci.c drivers/virtio_pci.c drivers/virtqueue.c tests/unit/drivers_env.c
+fuzz_virtio_caps_DEPS := $(wildcard drivers/include/drivers/*.h)
+fuzz_virtio_caps_CFLAGS = -Idrivers/include -Itests/unit
 
 FUZZ_CFLAGS := -std=c11 -g -O1 $(WARN_FLAGS) -fsanitize=fuzzer,address,undefined \
                -fno-sanitize-recover=all -fno-omit-frame-pointer \

@@ -23,6 +23,7 @@
 #define PA_APIC2  (FAKE_BASE + 0x5000u)
 #define PA_DMAR   (FAKE_BASE + 0x8000u)
 #define PA_IVRS   (FAKE_BASE + 0x9000u)
+#define PA_MCFG   (FAKE_BASE + 0xa000u)
 
 #define FAKE_MAX_MAPS 256
 
@@ -328,6 +329,73 @@ TEST(acpi_q35_rsdt)
     EXPECT_EQ(a.ivrs_len, 0);
     EXPECT_EQ(a.fadt, PA_FACP);
     EXPECT_EQ(a.pm_timer_port, 0x608);
+}
+
+/* q35 plus an MCFG with the given windows (16 bytes each). */
+static void mcfg_build(const struct acpi_mcfg_alloc *w, unsigned n, uint32_t trim)
+{
+    q35_build();
+    tbl_begin(PA_MCFG, "MCFG");
+    tbl_put(PA_MCFG, (const uint8_t[8]){ 0 }, 8);
+    for (unsigned i = 0; i < n; i++)
+        tbl_put(PA_MCFG, &w[i], sizeof(w[i]));
+    tbl_set_len(PA_MCFG, tbl_len(PA_MCFG) - trim);
+    tbl_seal(PA_MCFG);
+    tbl_set_len(PA_RSDT, 36 + 4 * 4);
+    root_put(PA_RSDT, false, PA_MCFG);
+    tbl_seal(PA_RSDT);
+}
+
+TEST(acpi_mcfg_q35)
+{
+    const struct acpi_mcfg_alloc w = { .base = 0xb0000000u, .segment = 0, .start_bus = 0, .end_bus = 255 };
+    struct acpi_info a;
+
+    mcfg_build(&w, 1, 0);
+    EXPECT_EQ(parse_rev0(&a), 0);
+    EXPECT_EQ(log_count(), 0);
+    EXPECT_EQ(a.ecam_base, 0xb0000000u);
+    EXPECT_EQ(a.ecam_bus_start, 0);
+    EXPECT_EQ(a.ecam_bus_end, 255);
+    EXPECT_EQ(a.dmar, PA_DMAR); /* the tables before it are still read */
+}
+
+TEST(acpi_mcfg_windows_kept_and_ignored)
+{
+    const struct acpi_mcfg_alloc w[] = {
+        { .base = 0xc0000000u, .segment = 1, .start_bus = 0, .end_bus = 15 },  /* another segment */
+        { .base = 0xb0080000u, .segment = 0, .start_bus = 0, .end_bus = 15 },  /* not 1 MiB aligned */
+        { .base = 0xb0000000u, .segment = 0, .start_bus = 9, .end_bus = 8 },   /* buses backwards */
+        { .base = 0, .segment = 0, .start_bus = 0, .end_bus = 1 },             /* no base */
+        { .base = ~0ull << 20, .segment = 0, .start_bus = 0, .end_bus = 255 }, /* wraps */
+        { .base = 0xe0000000u, .segment = 0, .start_bus = 2, .end_bus = 63 },  /* the one */
+        { .base = 0xf0000000u, .segment = 0, .start_bus = 0, .end_bus = 0 },   /* a second one */
+    };
+    struct acpi_info a;
+
+    mcfg_build(w, 7, 0);
+    EXPECT_EQ(parse_rev0(&a), 0);
+    EXPECT_EQ(log_count(), 6);
+    EXPECT_EQ(a.ecam_base, 0xe0000000u);
+    EXPECT_EQ(a.ecam_bus_start, 2);
+    EXPECT_EQ(a.ecam_bus_end, 63);
+}
+
+TEST(acpi_mcfg_short_or_trailing)
+{
+    const struct acpi_mcfg_alloc w = { .base = 0xb0000000u, .segment = 0, .start_bus = 0, .end_bus = 255 };
+    struct acpi_info a;
+
+    /* Cut inside the one window: no whole window, no ECAM, no error. */
+    mcfg_build(&w, 1, 1);
+    EXPECT_EQ(parse_rev0(&a), 0);
+    EXPECT_EQ(a.ecam_base, 0);
+    /* Shorter than its fixed part: one warning. */
+    mcfg_build(&w, 1, 16 + 4);
+    EXPECT_EQ(parse_rev0(&a), 0);
+    EXPECT_EQ(log_count(), 1);
+    EXPECT_EQ(a.ecam_base, 0);
+    EXPECT_EQ(a.ncpus, 3);
 }
 
 /* An XSDT that differs from the RSDT, so the test sees which one was used. */
@@ -900,6 +968,9 @@ int main(void)
 {
     int rc = test_run((const struct test[]){
         TEST_ENTRY(acpi_q35_rsdt),
+        TEST_ENTRY(acpi_mcfg_q35),
+        TEST_ENTRY(acpi_mcfg_windows_kept_and_ignored),
+        TEST_ENTRY(acpi_mcfg_short_or_trailing),
         TEST_ENTRY(acpi_xsdt_preferred),
         TEST_ENTRY(acpi_rev2_without_xsdt_uses_rsdt),
         TEST_ENTRY(acpi_rev2_short_copy_uses_rsdt),

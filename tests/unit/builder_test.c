@@ -629,6 +629,32 @@ TEST(manifest_kernel_keys)
     EXPECT_TRUE(!strcmp(buf, "console"));
 }
 
+TEST(manifest_pci_key)
+{
+    static struct manifest m;
+    static const char text[] = "[one]\nimage = a\nmemory = 1\npci = 0000:00:04.0\n"
+                               "[list]\nimage = a\nmemory = 1\npci = ['0000:00:04.0', \"00:1f.3\" ,1:02.7]\n"
+                               "[seg]\nimage = a\npci = 0001:00:04.0\n"
+                               "[bad]\nimage = a\npci = 00:20.0\n"
+                               "[junk]\nimage = a\npci = 00:04.0x\n"
+                               "[many]\nimage = a\npci = 0:1.0, 0:2.0, 0:3.0, 0:4.0, 0:5.0\n";
+
+    manifest_parse(text, sizeof(text) - 1, &m);
+    EXPECT_EQ(m.count, 6);
+    EXPECT_EQ(m.errors, 4);
+    EXPECT_TRUE(m.dom[0].valid);
+    EXPECT_EQ(m.dom[0].nr_pci, 1);
+    EXPECT_EQ(m.dom[0].pci[0], 0x20);
+    EXPECT_TRUE(m.dom[1].valid);
+    EXPECT_EQ(m.dom[1].nr_pci, 3);
+    EXPECT_EQ(m.dom[1].pci[1], 0xfb);
+    EXPECT_EQ(m.dom[1].pci[2], 0x117);
+    EXPECT_FALSE(m.dom[2].valid); /* segment 1 */
+    EXPECT_FALSE(m.dom[3].valid); /* device 0x20 */
+    EXPECT_FALSE(m.dom[4].valid);
+    EXPECT_FALSE(m.dom[5].valid); /* more than MANIFEST_MAX_PCI */
+}
+
 int main(void)
 {
     return test_run((const struct test[]){
@@ -636,5 +662,6 @@ int main(void)
         TEST_ENTRY(elf_copy_error_returned), TEST_ENTRY(elf_refusals), TEST_ENTRY(elf_every_truncation),
         TEST_ENTRY(bzimage_loads), TEST_ENTRY(bzimage_refusals), TEST_ENTRY(bzimage_longer_than_declared),
         TEST_ENTRY(bzimage_headers_past_first_chunk), TEST_ENTRY(acpi_1_2_4_vcpus), TEST_ENTRY(acpi_limits),
-        TEST_ENTRY(layout_with_ramdisk), TEST_ENTRY(layout_refusals), TEST_ENTRY(manifest_kernel_keys), TEST_END });
+        TEST_ENTRY(layout_with_ramdisk), TEST_ENTRY(layout_refusals), TEST_ENTRY(manifest_kernel_keys),
+        TEST_ENTRY(manifest_pci_key), TEST_END });
 }

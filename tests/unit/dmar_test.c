@@ -281,6 +281,39 @@ TEST(dmar_drhd_base)
     EXPECT_REJECT(parse_all(&d), d, "dmar: DRHD at offset 0x48: register base 0xfed90800 is not");
 }
 
+/* QEMU's q35 since host bridges may bypass the IOMMU: no all-PCI flag, one
+ * endpoint scope per function on bus 0. A bridge scope and a two-step path
+ * are not kept; a scope that overruns the DRHD rejects the table. */
+TEST(dmar_endpoint_scopes)
+{
+    static const uint8_t scopes[] = { 1, 8,  0, 0, 0, 0, 0, 0, /* 00:00.0 */
+                                      1, 8,  0, 0, 0, 0, 4, 1, /* 00:04.1 */
+                                      2, 8,  0, 0, 0, 0, 2, 0, /* a bridge */
+                                      1, 10, 0, 0, 0, 1, 3, 0, 0, 0 /* behind a bridge */ };
+    struct dmar_drhd h = { DMAR_TYPE_DRHD, (uint16_t)(16 + sizeof(scopes)), 0, 0, 0, 0xfed90000u };
+    struct dmar_info d;
+    char buf[128];
+
+    dmar_begin(47, DMAR_FLAG_INTR_REMAP);
+    tbl_put(&h, sizeof(h));
+    tbl_put(scopes, sizeof(scopes));
+    tbl_seal();
+    EXPECT_EQ(parse_all(&d), 0);
+    EXPECT_FALSE(d.units[0].include_pci_all);
+    EXPECT_EQ(d.units[0].nendpoints, 2);
+    EXPECT_EQ(d.units[0].endpoints[0], 0x0000);
+    EXPECT_EQ(d.units[0].endpoints[1], 0x0021);
+    EXPECT_TRUE(dmar_describe(&d, buf, sizeof(buf)) > 0);
+    EXPECT_EQ(strncmp(buf, "1 unit (0xfed90000 segment 0 2 endpoints)", 41), 0);
+
+    h.length = 16 + 12; /* the second scope runs past the DRHD */
+    dmar_begin(47, 0);
+    tbl_put(&h, sizeof(h));
+    tbl_put(scopes, 12);
+    tbl_seal();
+    EXPECT_REJECT(parse_all(&d), d, "dmar: DRHD at offset 0x30: 4 bytes left at +0x18, a device scope needs 6");
+}
+
 TEST(dmar_no_unit)
 {
     struct dmar_info d;
@@ -400,6 +433,7 @@ int main(void)
         TEST_ENTRY(dmar_structure_lengths),
         TEST_ENTRY(dmar_structure_past_end),
         TEST_ENTRY(dmar_drhd_base),
+        TEST_ENTRY(dmar_endpoint_scopes),
         TEST_ENTRY(dmar_no_unit),
         TEST_ENTRY(dmar_too_many_units),
         TEST_ENTRY(dmar_buffer_longer_than_table),

@@ -102,6 +102,23 @@ void evtchn_env_pending(struct evtchn_table *t, evtchn_port_t port)
         raised[nr_raised++] = port;
 }
 
+/* Device ports closed, in order (evtchn_env_device_closed). */
+struct closed_dev {
+    uint16_t dom;
+    evtchn_port_t port;
+    unsigned binding;
+};
+static struct closed_dev closed_dev[MAX_NOTES];
+static unsigned nr_closed_dev;
+
+void evtchn_env_device_closed(struct evtchn_table *t, evtchn_port_t port, unsigned binding)
+{
+    if (!fake_of(t) || t->ports[port].state != EVTCHN_DEVICE)
+        test_fail(__FILE__, __LINE__, "device hook for port %u that is no device port", port);
+    if (nr_closed_dev < MAX_NOTES)
+        closed_dev[nr_closed_dev++] = (struct closed_dev){ t->dom, port, binding };
+}
+
 /* ---------------------------------------------------------------- helpers */
 
 static void dom_create(unsigned i)
@@ -404,7 +421,7 @@ static bool check_tables(void)
                 used++;
             if (p > 0 && e->state == EVTCHN_RESERVED)
                 BAD("d%u port %u: reserved", d->id, p);
-            if (e->state > EVTCHN_IPI)
+            if (e->state > EVTCHN_DEVICE)
                 BAD("d%u port %u: state %u", d->id, p, e->state);
             if (e->vcpu >= d->nr_vcpus)
                 BAD("d%u port %u: vCPU %u", d->id, p, e->vcpu);
@@ -931,6 +948,48 @@ TEST(ipi_reaches_its_vcpu)
     EXPECT_EQ(evtchn_bind_ipi(tbl(1), 1, &out), -ERR_NOENT);
     EXPECT_EQ(evtchn_bind_ipi(tbl(0), UINT32_MAX, &out), -ERR_NOENT);
     EXPECT_UNCHANGED();
+    teardown();
+}
+
+TEST(device_port_raised_by_its_binding_only)
+{
+    evtchn_port_t p, q, out = 3;
+    struct evtchn_info info;
+
+    setup();
+    nr_closed_dev = 0;
+    EXPECT_EQ(evtchn_bind_device(tbl(2), 7, &p), 0);
+    EXPECT_STATUS(2, p, EVTCHN_STAT_PIRQ, 0, 0, 7);
+    EXPECT_EQ(evtchn_send(tbl(2), p), -ERR_INVAL); /* only the device raises it */
+    evtchn_raise_device(tbl(2), p, 8);             /* another binding's: ignored */
+    evtchn_raise_device(tbl(2), 0, 7);
+    evtchn_raise_device(tbl(2), EVTCHN_PORTS, 7);
+    EXPECT_FALSE(pending(2, p));
+    EXPECT_NOTES(0);
+    evtchn_raise_device(tbl(2), p, 7);
+    EXPECT_TRUE(pending(2, p));
+    EXPECT_TRUE(upcall(2, 0));
+    EXPECT_NOTES(1);
+    EXPECT_EQ(evtchn_bind_vcpu(tbl(2), p, 5), 0); /* moves, as a PIRQ does on Xen */
+    EXPECT_EQ(evtchn_status(tbl(2), p, &info), 0);
+    EXPECT_EQ(info.vcpu, 5);
+    EXPECT_EQ(evtchn_close(tbl(2), p), 0);
+    EXPECT_EQ(nr_closed_dev, 1);
+    EXPECT_EQ(closed_dev[0].port, p);
+    EXPECT_EQ(closed_dev[0].binding, 7);
+    EXPECT_STATUS(2, p, EVTCHN_STAT_CLOSED, 0, 0, 0);
+    evtchn_raise_device(tbl(2), p, 7); /* closed: nothing */
+    EXPECT_FALSE(pending(2, p));
+    /* A table closed whole unbinds every device port too. */
+    EXPECT_EQ(evtchn_bind_device(tbl(1), 1, &q), 0);
+    evtchn_close_all(tbl(1));
+    EXPECT_EQ(nr_closed_dev, 2);
+    EXPECT_EQ(closed_dev[1].binding, 1);
+    for (unsigned i = 1; i < EVTCHN_PORTS; i++)
+        if (tbl(0)->ports[i].state == EVTCHN_FREE)
+            tbl(0)->ports[i].state = EVTCHN_IPI, tbl(0)->in_use++;
+    EXPECT_EQ(evtchn_bind_device(tbl(0), 1, &out), -ERR_NOSPC);
+    EXPECT_EQ(out, 3);
     teardown();
 }
 
@@ -1710,6 +1769,7 @@ int main(void)
         TEST_ENTRY(virq_binding_rules),
         TEST_ENTRY(bind_virq_global_on_missing_vcpu_is_einval),
         TEST_ENTRY(ipi_reaches_its_vcpu),
+        TEST_ENTRY(device_port_raised_by_its_binding_only),
         TEST_ENTRY(bind_vcpu_moves_only_what_xen_allows),
         TEST_ENTRY(status_reports_each_state),
         TEST_ENTRY(close_all_leaves_peers_unbound),

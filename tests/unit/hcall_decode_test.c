@@ -412,7 +412,7 @@ TEST(mgmt_size_then_fault)
 
     memset(&o, 0xa5, sizeof(o));
     EXPECT_EQ(hcall_mgmt_arg_size(0), 0);
-    EXPECT_EQ(hcall_mgmt_arg_size(MGMT_IOPORT_PERMIT + 1), 0);
+    EXPECT_EQ(hcall_mgmt_arg_size(MGMT_PCI_MSI_BIND + 1), 0);
     EXPECT_EQ(hcall_mgmt_arg_size(MGMT_DOMAIN_INFO), sizeof(struct mgmt_domain_info));
     EXPECT_EQ(hcall_decode_mgmt(&mctx, (const uint64_t[]){ 0, 0, 8 }, &arg, &o), -XEN_ENOSYS);
     EXPECT_EQ(hcall_decode_mgmt(&mctx, (const uint64_t[]){ (1ull << 32) | MGMT_DOMAIN_UNPAUSE, 0, 8 }, &arg, &o),
@@ -656,6 +656,84 @@ TEST(mgmt_ioport_permit_fields)
     EXPECT_EQ(o.after_lookup, -XEN_EINVAL);
 }
 
+TEST(mgmt_pci_assign_fields)
+{
+    union hcall_mgmt_arg arg = { .pci_assign = { 3, 0, 0x20 } };
+    struct hcall_mgmt_op o;
+
+    EXPECT_EQ(mgmt_decode(MGMT_PCI_ASSIGN, &arg, &o), 0);
+    EXPECT_EQ(o.need, MGMT_CAP_PCI);
+    EXPECT_EQ(o.check, HCALL_MGMT_CHECK_CONTROL);
+    EXPECT_EQ(o.domid, 3);
+    EXPECT_EQ(o.after_lookup, 0);
+    arg.pci_assign.reserved0 = 1;
+    EXPECT_EQ(mgmt_decode(MGMT_PCI_ASSIGN, &arg, &o), 0);
+    EXPECT_EQ(o.after_lookup, -XEN_EINVAL);
+    arg.pci_assign = (struct mgmt_pci_assign){ 3, 0, 0x10020 }; /* segment 1 */
+    EXPECT_EQ(mgmt_decode(MGMT_PCI_ASSIGN, &arg, &o), 0);
+    EXPECT_EQ(o.after_lookup, -XEN_EINVAL);
+    arg.pci_assign.sbdf = 0xffff; /* the last function of segment 0 */
+    EXPECT_EQ(mgmt_decode(MGMT_PCI_ASSIGN, &arg, &o), 0);
+    EXPECT_EQ(o.after_lookup, 0);
+}
+
+/* The caller's own functions: no capability, no target, whatever the
+ * first bytes say (they are no domid). */
+TEST(mgmt_pci_own_function_calls)
+{
+    union hcall_mgmt_arg arg = { .pci_info = { .index = 0x7ff0 } };
+    struct hcall_mgmt_op o;
+
+    EXPECT_EQ(mgmt_decode(MGMT_PCI_INFO, &arg, &o), 0);
+    EXPECT_EQ(o.check, HCALL_MGMT_CHECK_NONE);
+    EXPECT_EQ(o.need, 0);
+    EXPECT_EQ(o.after_lookup, 0);
+    arg.pci_msi_bind = (struct mgmt_pci_msi_bind){ .sbdf = 0x20, .entry = 2 };
+    EXPECT_EQ(mgmt_decode(MGMT_PCI_MSI_BIND, &arg, &o), 0);
+    EXPECT_EQ(o.check, HCALL_MGMT_CHECK_NONE);
+    EXPECT_EQ(o.after_lookup, 0);
+    arg.pci_msi_bind.reserved0 = 1;
+    EXPECT_EQ(mgmt_decode(MGMT_PCI_MSI_BIND, &arg, &o), 0);
+    EXPECT_EQ(o.after_lookup, -XEN_EINVAL);
+    arg.pci_msi_bind = (struct mgmt_pci_msi_bind){ .sbdf = 0x20, .reserved1 = 1 };
+    EXPECT_EQ(mgmt_decode(MGMT_PCI_MSI_BIND, &arg, &o), 0);
+    EXPECT_EQ(o.after_lookup, -XEN_EINVAL);
+}
+
+TEST(mgmt_pci_cfg_write_fields)
+{
+    static const struct {
+        uint16_t offset;
+        uint8_t size, reserved0;
+        int want;
+    } cases[] = {
+        { 4, 2, 0, 0 },
+        { 4, 4, 0, 0 },
+        { 5, 1, 0, 0 },
+        { 0xffc, 4, 0, 0 },
+        { 0xfff, 1, 0, 0 },
+        { 4, 3, 0, -XEN_EINVAL },
+        { 4, 0, 0, -XEN_EINVAL },
+        { 4, 8, 0, -XEN_EINVAL },
+        { 5, 2, 0, -XEN_EINVAL },
+        { 6, 4, 0, -XEN_EINVAL },
+        { 0x1000, 1, 0, -XEN_EINVAL },
+        { 0xfffe, 2, 0, -XEN_EINVAL },
+        { 4, 2, 1, -XEN_EINVAL },
+    };
+    union hcall_mgmt_arg arg;
+    struct hcall_mgmt_op o;
+
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        arg.pci_cfg_write = (struct mgmt_pci_cfg_write){
+            .sbdf = 0x20, .offset = cases[i].offset, .size = cases[i].size, .reserved0 = cases[i].reserved0
+        };
+        EXPECT_EQ(mgmt_decode(MGMT_PCI_CFG_WRITE, &arg, &o), 0);
+        EXPECT_EQ(o.check, HCALL_MGMT_CHECK_NONE);
+        EXPECT_EQ(o.after_lookup, cases[i].want);
+    }
+}
+
 int main(void)
 {
     return test_run((const struct test[]){
@@ -682,6 +760,9 @@ int main(void)
         TEST_ENTRY(mgmt_reserved_of_grant_unpause_destroy_info),
         TEST_ENTRY(mgmt_gnttab_seed_fields),
         TEST_ENTRY(mgmt_ioport_permit_fields),
+        TEST_ENTRY(mgmt_pci_assign_fields),
+        TEST_ENTRY(mgmt_pci_own_function_calls),
+        TEST_ENTRY(mgmt_pci_cfg_write_fields),
         TEST_END,
     });
 }

@@ -247,7 +247,7 @@ const char *npt_model_map(struct npt *n, uint64_t gpa, paddr_t mpa, unsigned fla
     if (rc != expect)
         return fail("npt_map(0x%llx) returned %d, the model %d", (unsigned long long)gpa, rc, expect);
     if (rc == 0)
-        maps[nmaps++] = (struct mapping){ gpa >> 12, mpa & ADDR_BITS, flags & (NPT_W | NPT_X | NPT_OWNED) };
+        maps[nmaps++] = (struct mapping){ gpa >> 12, mpa & ADDR_BITS, flags & (NPT_W | NPT_X | NPT_OWNED | NPT_MMIO) };
     else if (flags & NPT_OWNED)
         pool_give(frame_at(mpa));
     return hooks_ok();
@@ -288,9 +288,44 @@ const char *npt_model_lookup(const struct npt *n, uint64_t gpa)
     return hooks_ok();
 }
 
+/* npt_walk's visit: in ascending gpa order, each a mapping of the model. */
+struct walk_state {
+    size_t seen;
+    uint64_t next; /* lowest gpa the next visit may have */
+    const char *bad;
+};
+
+static int walk_visit(void *arg, uint64_t gpa, paddr_t mpa, unsigned flags)
+{
+    struct walk_state *w = arg;
+    size_t i = 0;
+
+    while (i < nmaps && maps[i].gfn != gpa >> 12)
+        i++;
+    if (gpa < w->next || (gpa & 0xfff) || i == nmaps || maps[i].pa != mpa || maps[i].flags != flags)
+        w->bad = fail("npt_walk visited 0x%llx -> 0x%llx flags %u out of order or not in the model",
+                      (unsigned long long)gpa, (unsigned long long)mpa, flags);
+    w->seen++;
+    w->next = gpa + 0x1000;
+    return w->bad ? 1 : 0;
+}
+
+static const char *walk_check(const struct npt *n)
+{
+    struct walk_state w = { 0, 0, NULL };
+    int rc = npt_walk(n, walk_visit, &w);
+
+    if (w.bad)
+        return rc == 1 ? w.bad : fail("npt_walk returned %d after a stop", rc);
+    if (rc != 0 || w.seen != nmaps)
+        return fail("npt_walk returned %d after %zu visits, the model has %zu mappings", rc, w.seen, nmaps);
+    return NULL;
+}
+
 const char *npt_model_check(const struct npt *n)
 {
     size_t tables = count_kind(FRAME_TABLE), data = count_kind(FRAME_DATA);
+    const char *r;
 
     if (n->tables != model_tables() || tables != model_tables())
         return fail("%zu tables counted, %zu allocated, the model %zu", n->tables, tables, model_tables());
@@ -299,12 +334,13 @@ const char *npt_model_check(const struct npt *n)
     if ((n->root != 0) != live)
         return fail("root 0x%llx, the model %s", (unsigned long long)n->root, live ? "live" : "destroyed");
     for (size_t i = 0; i < nmaps; i++) {
-        const char *r = npt_model_lookup(n, maps[i].gfn << 12 | (i & 0xfff));
+        r = npt_model_lookup(n, maps[i].gfn << 12 | (i & 0xfff));
 
         if (r)
             return r;
     }
-    return hooks_ok();
+    r = live ? walk_check(n) : NULL;
+    return r ? r : hooks_ok();
 }
 
 size_t npt_model_count(void)

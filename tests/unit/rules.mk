@@ -27,9 +27,40 @@ unit_hcall_decode_SRCS := core/hcall/decode_xen.c core/hcall/decode_tables.c cor
 # the host's build of what the builder links), ACPI, layout, manifest.
 UNIT_TESTS += builder
 unit_builder_SRCS := domains/builder/image.c domains/builder/image_xz.c domains/builder/acpi.c \
-	domains/builder/layout.c domains/builder/manifest.c
+	domains/builder/layout.c domains/builder/manifest.c domains/builder/xl_disk.c domains/builder/xl_list.c
 unit_builder_DEPS := $(wildcard domains/builder/*.h)
 unit_builder_CFLAGS := -Idomains/builder
 unit_builder_LIBS := -llzma
+# xl's disk syntax and virtual device names, xl's string lists, the manifest's disk key.
+UNIT_TESTS += xl_disk
+unit_xl_disk_SRCS := domains/builder/xl_disk.c domains/builder/xl_list.c domains/builder/manifest.c
+unit_xl_disk_DEPS := $(wildcard domains/builder/*.h)
+unit_xl_disk_CFLAGS := -Idomains/builder
 UNIT_TESTS += vlapic
 unit_vlapic_SRCS := core/vlapic/vlapic.c
+# The block driver domain's pure parts (domains/blkdrv): GPT, request
+# decoding, the blkif engine over a fake guest and disk.
+BLKBACK_UNIT_SRCS := domains/blkdrv/gpt.c domains/blkdrv/blkreq.c domains/blkdrv/blkback.c tests/unit/blkback_fake.c
+UNIT_TESTS += blkback_gpt blkback_req blkback_conn
+unit_blkback_gpt_SRCS := $(BLKBACK_UNIT_SRCS)
+unit_blkback_req_SRCS := $(BLKBACK_UNIT_SRCS)
+unit_blkback_conn_SRCS := $(BLKBACK_UNIT_SRCS)
+unit_blkback_gpt_DEPS := $(wildcard domains/blkdrv/*.h) tests/unit/blkback_fake.h
+unit_blkback_req_DEPS := $(unit_blkback_gpt_DEPS)
+unit_blkback_conn_DEPS := $(unit_blkback_gpt_DEPS)
+unit_blkback_gpt_CFLAGS := -Idomains/blkdrv
+unit_blkback_req_CFLAGS := -Idomains/blkdrv
+unit_blkback_conn_CFLAGS := -Idomains/blkdrv
+# The drivers (drivers/): PCI helpers, virtio-pci, the split virtqueue and
+# virtio-blk against a fake device whose registers trap (virtio_fake.c).
+UNIT_TESTS += virtio_blk
+DRIVERS_HOST_SRCS := drivers/pci.c drivers/virtio_pci.c drivers/virtqueue.c drivers/virtio_blk.c tests/unit/drivers_env.c
+unit_virtio_blk_SRCS := $(DRIVERS_HOST_SRCS) tests/unit/virtio_fake.c
+unit_virtio_blk_DEPS := $(wildcard drivers/include/drivers/*.h) tests/unit/virtio_fake.h tests/unit/drivers_env.h
+unit_virtio_blk_CFLAGS := -Idrivers/include
+UNIT_TESTS += vtd_space vtd_irte
+unit_vtd_space_SRCS := core/iommu/vtd_space.c core/npt/npt.c
+# The filter on assigned functions' configuration writes (core/pci).
+UNIT_TESTS += pci_filter
+unit_pci_filter_SRCS := core/pci/pci_filter.c
+unit_pci_filter_CFLAGS := -Icore/pci

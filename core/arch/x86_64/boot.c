@@ -12,6 +12,7 @@
 #include "core/panic.h"
 #include "core/string.h"
 #include "arch_priv.h"
+#include "trap.h"
 #include "x86.h"
 
 extern char boot_stack_top[];
@@ -112,4 +113,21 @@ void arch_boot_check_cpus(void)
 void *arch_map_mmio(paddr_t pa, size_t size)
 {
     return paging_map_mmio(pa, size);
+}
+
+static void (*device_irq_fn)(unsigned index); /* set once at boot */
+
+static void device_irq(struct trap_frame *f)
+{
+    device_irq_fn((unsigned)f->vector - ARCH_DEVICE_VECTOR_FIRST);
+}
+
+uint32_t arch_device_irq_init(void (*fn)(unsigned index))
+{
+    _Static_assert(ARCH_DEVICE_VECTOR_FIRST >= 32 && ARCH_DEVICE_VECTOR_FIRST + ARCH_DEVICE_VECTORS <= VEC_TIMER,
+                   "device vectors lie between the exceptions and the core's own");
+    device_irq_fn = fn;
+    for (unsigned i = 0; i < ARCH_DEVICE_VECTORS; i++)
+        idt_set_handler(ARCH_DEVICE_VECTOR_FIRST + i, device_irq);
+    return lapic_id();
 }

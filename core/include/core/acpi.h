@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * ACPI static tables as the core needs them at boot: the CPUs and interrupt
- * controllers (MADT), the PM timer port (FADT) and where the IOMMU tables
- * (DMAR, IVRS) live. The parser is portable and reaches firmware memory only
- * through a caller-supplied map callback. It does not run AML, and it does
- * not decode the IOMMU tables themselves (core/dmar.h does the DMAR).
+ * controllers (MADT), the PM timer port (FADT), the PCI Express
+ * configuration window (MCFG) and where the IOMMU tables (DMAR, IVRS) live. The parser is portable and reaches firmware
+ * memory only through a caller-supplied map callback. It does not run AML, and it does not decode the IOMMU tables
+ * themselves (core/dmar.h does the DMAR).
  */
 #pragma once
 
@@ -152,6 +152,32 @@ _Static_assert(offsetof(struct acpi_madt_x2apic, flags) == 0x08, "ACPI 5.2.12.12
 _Static_assert(offsetof(struct acpi_madt_x2apic, uid) == 0x0c, "ACPI 5.2.12.12");
 _Static_assert(sizeof(struct acpi_madt_x2apic) == 16, "ACPI 5.2.12.12");
 
+/* PCI Express memory-mapped configuration (MCFG, "PCI Firmware
+ * Specification" 3.0, 4.1.2; listed in ACPI 6.5 table 5.6): the header,
+ * 8 reserved bytes, then one allocation per segment and bus range. */
+struct acpi_mcfg {
+    struct acpi_table_header header; /* 0x00 signature "MCFG" */
+    uint8_t _rsvd_0x24[8];           /* 0x24 */
+};
+_Static_assert(offsetof(struct acpi_mcfg, _rsvd_0x24) == 0x24, "PCI FW 4.1.2");
+_Static_assert(sizeof(struct acpi_mcfg) == 44, "PCI FW 4.1.2");
+
+/* One ECAM window: bus b's configuration space starts at base + (b << 20),
+ * whatever start_bus is (PCI FW 4.1.2, table 4-3). */
+struct acpi_mcfg_alloc {
+    uint64_t base;       /* 0x00 */
+    uint16_t segment;    /* 0x08 PCI segment group */
+    uint8_t start_bus;   /* 0x0a */
+    uint8_t end_bus;     /* 0x0b */
+    uint32_t _rsvd_0x0c; /* 0x0c */
+};
+_Static_assert(offsetof(struct acpi_mcfg_alloc, base) == 0x00, "PCI FW 4.1.2");
+_Static_assert(offsetof(struct acpi_mcfg_alloc, segment) == 0x08, "PCI FW 4.1.2");
+_Static_assert(offsetof(struct acpi_mcfg_alloc, start_bus) == 0x0a, "PCI FW 4.1.2");
+_Static_assert(offsetof(struct acpi_mcfg_alloc, end_bus) == 0x0b, "PCI FW 4.1.2");
+_Static_assert(offsetof(struct acpi_mcfg_alloc, _rsvd_0x0c) == 0x0c, "PCI FW 4.1.2");
+_Static_assert(sizeof(struct acpi_mcfg_alloc) == 16, "PCI FW 4.1.2");
+
 /* FADT (5.2.9): only PM_TMR_BLK is read, a 32-bit I/O port number. */
 #define ACPI_FADT_PM_TMR_BLK_OFF 76u
 
@@ -199,6 +225,11 @@ struct acpi_info {
     uint32_t ivrs_len;
     paddr_t fadt;           /* 0 if none */
     uint32_t pm_timer_port; /* FADT PM_TMR_BLK, 0 if none */
+    /* Segment 0's ECAM window from the MCFG: 0 if none. Bus b's 1 MiB is
+     * at ecam_base + (b << 20), for b in ecam_bus_start..ecam_bus_end. */
+    paddr_t ecam_base;
+    uint8_t ecam_bus_start;
+    uint8_t ecam_bus_end;
 };
 
 /*
@@ -212,12 +243,12 @@ typedef const void *(*acpi_map_fn)(paddr_t pa, size_t len, void *ctx);
 /*
  * acpi_parse: validate the RSDP copy (rsdp_len bytes, as handed over by the
  * loader), walk the XSDT (revision >= 2 with a nonzero address) or else the
- * RSDT, and fill *out from the MADT, FADT, DMAR and IVRS. Every table is
+ * RSDT, and fill *out from the MADT, FADT, MCFG, DMAR and IVRS. Every table is
  * length- and checksum-checked before it is read.
  *
  * Returns 0, or -ERR_INVAL when the RSDP, the root table or the MADT is
  * malformed or missing (one log_err line says why; *out is then zeroed).
- * A broken optional table (FADT, DMAR, IVRS) or an excess of CPUs or
+ * A broken optional table (FADT, MCFG, DMAR, IVRS) or an excess of CPUs or
  * I/O APICs costs one log_warn line and is otherwise ignored.
  * Boot time; keeps no state of its own between calls.
  */

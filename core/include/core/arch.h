@@ -101,9 +101,25 @@ void arch_boot_timer(const struct acpi_info *acpi);
 unsigned arch_boot_cpus(const struct acpi_info *acpi, unsigned max_cpus, int hang_cpu);
 void arch_boot_check_cpus(void);
 
+/*
+ * Device interrupts: the MSI-X entries of assigned PCI functions (core/pci)
+ * name host vectors ARCH_DEVICE_VECTOR_FIRST + i for i below
+ * ARCH_DEVICE_VECTORS. arch_device_irq_init routes them all to fn(i), run
+ * with interrupts off on the CPU that takes the interrupt; the core sends
+ * the EOI after fn returns. Boot CPU, boot time, once. Returns the boot
+ * CPU's local APIC id, where the interrupts are to be sent.
+ */
+#define ARCH_DEVICE_VECTOR_FIRST 0x40u
+#define ARCH_DEVICE_VECTORS      64u
+uint32_t arch_device_irq_init(void (*fn)(unsigned index));
+
 /* arch_map_mmio: an uncached core mapping of device registers
  * [pa, pa + size); boot time only. */
 void *arch_map_mmio(paddr_t pa, size_t size);
+
+/* arch_cache_flush: write the cache lines holding [p, p + n) back to memory,
+ * for devices that read it without snooping the CPU caches. Any context. */
+void arch_cache_flush(const void *p, size_t n);
 
 /*
  * arch_test_fault_maybe: with test.fault=KIND on cmdline (pf, gp, ud, de,

@@ -61,18 +61,41 @@ _Static_assert(sizeof(struct dmar_drhd) == 16, "VT-d 8.3");
 
 #define DMAR_DRHD_INCLUDE_PCI_ALL (1u << 0)
 
+/* Device scope entry (8.3.1); a path of (device, function) byte pairs
+ * follows, from start_bus down through bridges. */
+struct dmar_scope {
+    uint8_t type;       /* 0x00 DMAR_SCOPE_* */
+    uint8_t length;     /* 0x01 whole entry, path included */
+    uint8_t flags;      /* 0x02 */
+    uint8_t _rsvd_0x03; /* 0x03 */
+    uint8_t enum_id;    /* 0x04 I/O APIC, HPET or ACPI device id */
+    uint8_t start_bus;  /* 0x05 */
+};
+_Static_assert(offsetof(struct dmar_scope, type) == 0x00, "VT-d 8.3.1");
+_Static_assert(offsetof(struct dmar_scope, length) == 0x01, "VT-d 8.3.1");
+_Static_assert(offsetof(struct dmar_scope, flags) == 0x02, "VT-d 8.3.1");
+_Static_assert(offsetof(struct dmar_scope, _rsvd_0x03) == 0x03, "VT-d 8.3.1");
+_Static_assert(offsetof(struct dmar_scope, enum_id) == 0x04, "VT-d 8.3.1");
+_Static_assert(offsetof(struct dmar_scope, start_bus) == 0x05, "VT-d 8.3.1");
+_Static_assert(sizeof(struct dmar_scope) == 6, "VT-d 8.3.1");
+
+#define DMAR_SCOPE_ENDPOINT 1u /* a PCI endpoint function */
+
 #define DMAR_RMRR_MIN_LEN 24u /* 8.4: fixed part before device scopes */
 #define DMAR_ATSR_MIN_LEN 8u  /* 8.5: fixed part before device scopes */
 
 /* What the core learns from the table. */
 
-#define DMAR_MAX_UNITS 8
+#define DMAR_MAX_UNITS     8
+#define DMAR_MAX_ENDPOINTS 32 /* per unit; functions beyond are not known to be translated */
 
 struct dmar_unit {
-    paddr_t base;         /* register window, 4 KiB aligned, nonzero */
-    uint16_t segment;     /* PCI segment */
-    bool include_pci_all; /* covers every device of the segment not
-                             claimed by another unit */
+    paddr_t base;                           /* register window, 4 KiB aligned, nonzero */
+    uint16_t segment;                       /* PCI segment */
+    bool include_pci_all;                   /* covers every device of the segment not
+                                               claimed by another unit */
+    uint8_t nendpoints;                     /* endpoint scopes kept: those with a one-step path */
+    uint16_t endpoints[DMAR_MAX_ENDPOINTS]; /* bus << 8 | devfn of each */
 };
 
 struct dmar_info {

@@ -19,6 +19,7 @@
 #include "core/types.h"
 #include "core/vcpu_arch.h"
 #include "core/vlapic.h"
+#include "core/vtd_space.h"
 #include "idl/sched.h"
 #include "idl/vcpu.h"
 
@@ -105,6 +106,7 @@ struct domain {
     paddr_t shared_info;        /* its shared-info frame (owned by the core) */
     uint64_t shared_info_gfn;   /* where the guest mapped it; ~0 = nowhere: protected by lock */
     struct npt npt;             /* protected by lock */
+    struct vtd_space dma;       /* DMA tables, from the first assigned function on (iommu.h): protected by lock */
     struct evtchn_table evtchn; /* protected by evtchn_lock (evtchn_domain.c) */
     paddr_t evtchn_frames;      /* the port table's frames; 0 before creation */
     /* Grant table (gnttab_domain.c): all protected by its lock. */

@@ -27,5 +27,8 @@
 #define ERR_TIME     XEN_ETIME     /* a deadline already passed */
 #define ERR_OVERFLOW XEN_EOVERFLOW /* arithmetic overflow in an argument */
 
+/* Not supported here: no IOMMU translates the function, no interrupt remapping. */
+#define ERR_NOTSUPP XEN_EOPNOTSUPP
+
 /* err_name: Xen's name of a positive (or negated) errno value ("EINVAL"), "E?" if unknown. */
 const char *err_name(int err);

@@ -3,17 +3,19 @@
  * Event channels, Xen's 2-level ABI (public/event_channel.h, xen.h): each
  * domain has a table of ports; a port is unbound (offered to one domain),
  * bound to a port of another domain (or its own), to a virtual IRQ of one
- * of its vCPUs, or to an IPI. Raising a port sets its bit in the pending
+ * of its vCPUs, to an IPI, or to a device interrupt (an MSI-X entry of an
+ * assigned PCI function, core/pci/pci_msi.c). Raising a port sets its bit in the pending
  * bitmap of the domain's shared-info page and, unless masked, the vCPU's
  * selector bit and upcall flag; the vCPU is then notified.
  *
  * Portable bookkeeping (STYLE 18): no lock, no hardware, no allocation.
  * Every function expects the caller to hold the one lock that protects
  * all tables (kernel: evtchn_lock in evtchn_domain.c). The environment
- * supplies three hooks: evtchn_env_table (a domain's table by id),
- * evtchn_env_notify (tell a vCPU its upcall flag went up) and
+ * supplies four hooks: evtchn_env_table (a domain's table by id),
+ * evtchn_env_notify (tell a vCPU its upcall flag went up),
  * evtchn_env_pending (a port's pending bit went up, masked or not: for
- * vCPUs polling it), all called with that lock held.
+ * vCPUs polling it) and evtchn_env_device_closed (a device port closed:
+ * its interrupt is unbound), all called with that lock held.
  */
 #pragma once
 
@@ -47,6 +49,7 @@ enum evtchn_state {
     EVTCHN_INTERDOMAIN,
     EVTCHN_VIRQ,
     EVTCHN_IPI,
+    EVTCHN_DEVICE, /* a device interrupt: remote_port names the core's binding */
 };
 
 /* One port: 8 bytes, so a table of EVTCHN_PORTS fills two frames. */
@@ -55,7 +58,7 @@ struct evtchn_port {
     uint8_t virq;         /* EVTCHN_VIRQ: which */
     uint16_t vcpu;        /* the vCPU notified when it is raised */
     uint16_t remote_dom;  /* UNBOUND: who may bind; INTERDOMAIN: the peer */
-    uint16_t remote_port; /* INTERDOMAIN: the peer's port */
+    uint16_t remote_port; /* INTERDOMAIN: the peer's port; DEVICE: the binding */
 };
 _Static_assert(sizeof(struct evtchn_port) == 8, "evtchn_port packs into 8 bytes");
 
@@ -76,13 +79,14 @@ struct evtchn_info {
     uint32_t status; /* EVTCHN_STAT_* */
     uint32_t vcpu;
     uint16_t remote_dom;     /* UNBOUND, INTERDOMAIN */
-    uint32_t remote_or_virq; /* INTERDOMAIN: peer port; VIRQ: the VIRQ */
+    uint32_t remote_or_virq; /* INTERDOMAIN: peer port; VIRQ: the VIRQ; PIRQ (a device): the binding */
 };
 
 /* Supplied by the environment; called with the tables' lock held. */
 struct evtchn_table *evtchn_env_table(uint16_t dom); /* NULL: no such domain */
 void evtchn_env_notify(struct evtchn_table *t, unsigned vcpu);
 void evtchn_env_pending(struct evtchn_table *t, evtchn_port_t port);
+void evtchn_env_device_closed(struct evtchn_table *t, evtchn_port_t port, unsigned binding);
 
 /* evtchn_table_init: an empty table for domain dom over ports (zeroed,
  * EVTCHN_PORTS entries) and its shared-info page; port 0 is reserved. */
@@ -101,6 +105,7 @@ void evtchn_table_init(struct evtchn_table *t, uint16_t dom, unsigned nr_vcpus, 
  *                     a vCPU other than 0), -ERR_NOENT (no such vCPU),
  *                     -ERR_EXIST (VIRQ already bound there), -ERR_NOSPC
  *   bind_ipi          -ERR_NOENT, -ERR_NOSPC
+ *   bind_device       -ERR_NOSPC
  *   close, send       -ERR_INVAL (port not in use, or not of a kind that
  *                     allows it)
  *   status, unmask    -ERR_INVAL (port out of range)
@@ -113,8 +118,14 @@ int evtchn_bind_interdomain(struct evtchn_table *t, uint16_t remote_dom, evtchn_
 int evtchn_bind_virq(struct evtchn_table *t, uint32_t virq, uint32_t vcpu, evtchn_port_t *port)
     __attribute__((warn_unused_result));
 int evtchn_bind_ipi(struct evtchn_table *t, uint32_t vcpu, evtchn_port_t *port) __attribute__((warn_unused_result));
+/* evtchn_bind_device: a new port on vCPU 0 for the core's device-interrupt
+ * binding number `binding` (no Xen operation makes one: the management
+ * call MGMT_PCI_MSI_BIND does). EVTCHNOP_status says EVTCHNSTAT_pirq. */
+int evtchn_bind_device(struct evtchn_table *t, unsigned binding, evtchn_port_t *port)
+    __attribute__((warn_unused_result));
 /* evtchn_close: frees port; an interdomain peer goes back to unbound,
- * offered to this domain again (Xen's rule). */
+ * offered to this domain again (Xen's rule); a device port's binding is
+ * undone (evtchn_env_device_closed) before the port is free. */
 int evtchn_close(struct evtchn_table *t, evtchn_port_t port) __attribute__((warn_unused_result));
 /* evtchn_send: raises the peer (interdomain) or the port itself (IPI); a
  * send on an unbound port is dropped and succeeds, as on Xen. */
@@ -125,12 +136,17 @@ int evtchn_status(const struct evtchn_table *t, evtchn_port_t port, struct evtch
  * pending, its vCPU is marked and notified (Xen's 2-level unmask). */
 int evtchn_unmask(struct evtchn_table *t, evtchn_port_t port) __attribute__((warn_unused_result));
 /* evtchn_bind_vcpu: notify another vCPU (interdomain, unbound, global
- * VIRQ ports only, as on Xen). */
+ * VIRQ and device ports only, as on Xen, where a PIRQ moves too). */
 int evtchn_bind_vcpu(struct evtchn_table *t, evtchn_port_t port, uint32_t vcpu) __attribute__((warn_unused_result));
 
 /* evtchn_raise_virq: raise VIRQ virq of vCPU vcpu (vCPU 0 for global
  * ones) if the domain bound it; nothing otherwise. */
 void evtchn_raise_virq(struct evtchn_table *t, unsigned vcpu, unsigned virq);
+
+/* evtchn_raise_device: raise port if it is still the device port of
+ * binding (a closed or reused port is left alone); any context with the
+ * lock held, the core's interrupt handler among them. */
+void evtchn_raise_device(struct evtchn_table *t, evtchn_port_t port, unsigned binding);
 
 /* evtchn_close_all: close every port (peers go to unbound), for a domain
  * being destroyed. */

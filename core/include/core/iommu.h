@@ -40,13 +40,16 @@ bool iommu_translates(uint32_t sbdf);
  */
 __attribute__((warn_unused_result)) int iommu_attach(struct domain *d, uint32_t sbdf); /* 0, -ERR_NOMEM, -ERR_NOTSUPP */
 void iommu_detach(struct domain *d, uint32_t sbdf); /* context cleared and invalidated: no DMA from sbdf after return */
+/* iommu_map: guest frame gfn to machine frame mfn (a frame number);
+ * 0 or -ERR_NOMEM, and 0 without mapping anything for a gfn beyond the
+ * address width devices can use. */
 __attribute__((warn_unused_result)) int iommu_map(struct domain *d, uint64_t gfn, paddr_t mfn, bool writable);
 /* The IOTLB is invalidated before iommu_unmap returns, so the caller may
  * free the frame afterwards. */
 void iommu_unmap(struct domain *d, uint64_t gfn);
 /* iommu_domain_destroy: free the domain's DMA tables (every function is
- * detached by then). */
-void iommu_domain_destroy(struct domain *d);
+ * detached by then); returns how many frames that was, for its books. */
+size_t iommu_domain_destroy(struct domain *d);
 
 /*
  * Interrupt remapping entries: an assigned function's MSI-X entry names
@@ -57,12 +60,13 @@ void iommu_domain_destroy(struct domain *d);
  */
 __attribute__((warn_unused_result)) int iommu_irte_alloc(unsigned *index);
 void iommu_irte_set(unsigned index, uint32_t sbdf, uint8_t vector, uint32_t dest_apic_id); /* and invalidated */
-void iommu_irte_free(unsigned index); /* cleared and invalidated */
+void iommu_irte_free(unsigned index);                                                      /* cleared and invalidated */
 /* iommu_msi_address/data: what to write in the MSI-X entry for IRTE index. */
 uint64_t iommu_msi_address(unsigned index);
 uint32_t iommu_msi_data(unsigned index);
 
 /* iommu_poll_faults: log every recorded DMA or interrupt-remapping fault
- * once, naming the function and the domain it is assigned to, then clear
- * them. Called from the fault-event interrupt and from CPU 0's timer. */
+ * once (at most 10 lines a second), naming the function and the domain it
+ * is assigned to, then clear them. The fault-event interrupt stays masked:
+ * CPU 0's scheduler loop calls this, and only it. */
 void iommu_poll_faults(void);

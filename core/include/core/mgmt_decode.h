@@ -38,12 +38,16 @@ union hcall_mgmt_arg {
     struct mgmt_domain_info info;
     struct mgmt_gnttab_seed gnttab_seed;
     struct mgmt_ioport_permit ioport;
+    struct mgmt_pci_assign pci_assign;
+    struct mgmt_pci_info pci_info;
+    struct mgmt_pci_cfg_write pci_cfg_write;
+    struct mgmt_pci_msi_bind pci_msi_bind;
 };
 
 /* What the caller is checked for before the fields' verdict is given. */
 #define HCALL_MGMT_CHECK_CAP     0 /* create: the capability need, no target */
 #define HCALL_MGMT_CHECK_CONTROL 1 /* need, then that the caller controls domid */
-#define HCALL_MGMT_CHECK_NONE    2 /* info on MGMT_DOMID_SELF: nothing */
+#define HCALL_MGMT_CHECK_NONE    2 /* info on MGMT_DOMID_SELF, the PCI calls on one's own functions: nothing */
 
 struct hcall_mgmt_op {
     uint32_t cmd;             /* enum mgmt_cmd */
@@ -76,6 +80,11 @@ size_t hcall_mgmt_arg_size(uint64_t cmd);
  * cap_grant, unpause, destroy, info: reserved; gnttab_seed: ref not below
  * MGMT_GNTTAB_SEED_REFS, an unknown flag, reserved0, a grantee from
  * MGMT_DOMID_SELF up, a gfn above 32 bits; ioport_permit: nr_ports 0 or
- * a range past port 65535. All -EINVAL unless said. */
+ * a range past port 65535; pci_assign: reserved0, a segment other than 0;
+ * pci_cfg_write: size not 1, 2 or 4, offset not aligned to it or past
+ * 4 KiB, reserved0; pci_msi_bind: reserved. pci_info, pci_cfg_write and
+ * pci_msi_bind need no capability and name no target (HCALL_MGMT_CHECK_
+ * NONE): they reach only the caller's own functions. All -EINVAL unless
+ * said. */
 int hcall_decode_mgmt(const struct hcall_mgmt_ctx *ctx, const uint64_t *a, const union hcall_mgmt_arg *arg,
                       struct hcall_mgmt_op *out) __attribute__((warn_unused_result));

@@ -15,6 +15,11 @@
 #define NPT_W     (1u << 0) /* writable */
 #define NPT_X     (1u << 1) /* executable */
 #define NPT_OWNED (1u << 2) /* the frame belongs to the domain: freed with it */
+/* Device memory (an assigned function's BAR or configuration page):
+ * uncached (PCD|PWT, the host PAT's UC entry, which wins over whatever
+ * type the guest picks), never NPT_OWNED, and never read or written by
+ * the core on the domain's behalf (domain_copy refuses it). */
+#define NPT_MMIO (1u << 3)
 
 struct npt {
     paddr_t root;  /* PML4; 0 when not created */
@@ -49,6 +54,12 @@ int npt_unmap(struct npt *n, uint64_t gpa, paddr_t *mpa);
 /* npt_lookup: the machine address of gpa (its page's frame plus gpa's
  * offset) and the page's flags; -ERR_NOENT if unmapped (or n has no root). */
 int npt_lookup(const struct npt *n, uint64_t gpa, paddr_t *mpa, unsigned *flags);
+
+/* npt_walk: fn(arg, gpa, mpa, flags) for every mapping, in gpa order
+ * (both page-aligned); stops at fn's first nonzero return and returns it,
+ * else 0. fn must not change n. */
+typedef int (*npt_walk_fn)(void *arg, uint64_t gpa, paddr_t mpa, unsigned flags);
+int npt_walk(const struct npt *n, npt_walk_fn fn, void *arg);
 
 /* npt_destroy: free every NPT_OWNED frame and every table; returns how
  * many frames that was (tables plus owned, both then 0). n has no root

@@ -4,7 +4,7 @@
  * (read-only, mapped by the core), its memory BARs (mapped by the core at
  * the addresses MGMT_PCI_INFO gives), and a filtered way to write its
  * configuration space. Drivers use only this, so the same driver runs in a
- * domain (drivers_os.c of the domain, over the management hypercall) and
+ * domain (drivers/domain_env.c, over the management hypercall) and
  * in a host test (a fake function in memory).
  */
 #pragma once
@@ -14,6 +14,10 @@
 #include <stdint.h>
 
 #define PCI_MAX_BARS 6
+
+/* Capability ids (PCI Local Bus 3.0, appendix H). */
+#define PCI_CAP_ID_MSIX 0x11u
+#define PCI_CAP_ID_VNDR 0x09u /* vendor-specific: virtio's windows */
 
 struct pci_func;
 
@@ -29,15 +33,17 @@ struct pci_func_ops {
 };
 
 struct pci_func {
-    uint32_t sbdf;                      /* segment << 16 | bus << 8 | devfn */
-    const volatile uint8_t *cfg;        /* 4 KiB configuration page, read-only */
+    uint32_t sbdf;                       /* segment << 16 | bus << 8 | devfn */
+    const volatile uint8_t *cfg;         /* 4 KiB configuration page, read-only */
     volatile uint8_t *bar[PCI_MAX_BARS]; /* mapped memory BARs; NULL: none, I/O or withheld */
     uint64_t bar_size[PCI_MAX_BARS];
-    unsigned nr_msix;                   /* MSI-X table entries (0: none) */
+    unsigned nr_msix; /* MSI-X table entries (0: none) */
     const struct pci_func_ops *ops;
-    void *env;                          /* the environment's own */
+    void *env; /* the environment's own */
 };
 
+/* Configuration reads; an offset outside the page or not aligned to the
+ * size reads as all ones, as an absent register does. */
 uint8_t pci_cfg_read8(const struct pci_func *f, unsigned off);
 uint16_t pci_cfg_read16(const struct pci_func *f, unsigned off);
 uint32_t pci_cfg_read32(const struct pci_func *f, unsigned off);
@@ -47,9 +53,11 @@ uint32_t pci_cfg_read32(const struct pci_func *f, unsigned off);
  * ignores pointers outside 0x40..0xfc, so a looping or broken list ends. */
 unsigned pci_cap_next(const struct pci_func *f, uint8_t id, unsigned after);
 
-/* pci_enable: memory decoding and bus mastering on. */
+/* pci_enable: memory decoding and bus mastering on, INTx off (the
+ * drivers use MSI-X or poll). 0 or cfg_write's errno. */
 int pci_enable(struct pci_func *f);
-/* pci_msix_enable: MSI-X on (function mask off). */
+/* pci_msix_enable: MSI-X on (function mask off). 0, -XEN_ENODEV without
+ * an MSI-X capability, or cfg_write's errno. */
 int pci_msix_enable(struct pci_func *f);
 
 /* A BAR window, bounds-checked: the pointer to [off, off + len) of BAR

@@ -27,12 +27,13 @@ typedef void (*evtchn_handler_t)(evtchn_port_t port, void *arg);
 #define EVTCHN_INTERDOMAIN EVTCHNSTAT_interdomain
 #define EVTCHN_VIRQ        EVTCHNSTAT_virq
 #define EVTCHN_IPI         EVTCHNSTAT_ipi
+#define EVTCHN_PIRQ        EVTCHNSTAT_pirq /* a device interrupt (MGMT_PCI_MSI_BIND) */
 
 struct evtchn_info {
     uint32_t status;         /* EVTCHN_* */
     uint32_t vcpu;           /* the vCPU it notifies */
     uint16_t remote_dom;     /* UNBOUND, INTERDOMAIN */
-    uint32_t remote_or_virq; /* INTERDOMAIN: the peer's port; VIRQ: the VIRQ */
+    uint32_t remote_or_virq; /* INTERDOMAIN: the peer's port; VIRQ: the VIRQ; PIRQ: the core's binding */
 };
 
 long evtchn_alloc_unbound(uint16_t remote_dom, evtchn_port_t *port);

@@ -29,6 +29,10 @@ const struct hvm_start_info *runtime_start_info(void);
 /* runtime_cmdline: the whole command line as given, "" if none. */
 const char *runtime_cmdline(void);
 
+/* runtime_errno_name: Xen's name of errno value e, positive ("EINVAL",
+ * without "XEN_"), "ok" for 0, "?" for one Xen does not have. */
+const char *runtime_errno_name(long e);
+
 /* runtime_module_count: how many boot modules start_info listed. */
 size_t runtime_module_count(void);
 

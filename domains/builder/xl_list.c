@@ -1,0 +1,83 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * xl's list of strings (xl_list.h). Two passes over the same scanner:
+ * the first only checks, so that a bad list hands its caller nothing.
+ */
+#include "xl_list.h"
+
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "idl/xen_errno.h"
+
+static const char *blanks(const char *s)
+{
+    while (*s == ' ' || *s == '\t')
+        s++;
+    return s;
+}
+
+/* One pass: checks v, and hands each item to item() when it is given. */
+static int scan(const char *v, int (*item)(void *ctx, const char *s), void *ctx, char *why, size_t cap)
+{
+    char buf[XL_LIST_ITEM_MAX + 1];
+    const char *s = blanks(v);
+
+    if (*s++ != '[') {
+        snprintf(why, cap, "not a list: want [ 'item', ... ]");
+        return -XEN_EINVAL;
+    }
+    for (unsigned n = 1;; n++) {
+        const char *end;
+        size_t len;
+        int r;
+
+        s = blanks(s);
+        if (*s == ']')
+            break;
+        if (*s != '\'' && *s != '"') {
+            snprintf(why, cap, "item %u of the list is not a quoted string", n);
+            return -XEN_EINVAL;
+        }
+        end = strchr(s + 1, *s);
+        if (!end) {
+            snprintf(why, cap, "item %u of the list has no closing quote", n);
+            return -XEN_EINVAL;
+        }
+        len = (size_t)(end - s - 1);
+        if (len > XL_LIST_ITEM_MAX || memchr(s + 1, '\\', len)) {
+            snprintf(why, cap, "item %u of the list is longer than %u bytes or has a backslash", n, XL_LIST_ITEM_MAX);
+            return -XEN_EINVAL;
+        }
+        if (item) {
+            memcpy(buf, s + 1, len);
+            buf[len] = '\0';
+            if ((r = item(ctx, buf)) != 0)
+                return r;
+        }
+        s = blanks(end + 1);
+        if (*s == ',')
+            s++;
+        else if (*s != ']') {
+            snprintf(why, cap, "after item %u of the list: want ',' or ']'", n);
+            return -XEN_EINVAL;
+        }
+    }
+    if (*blanks(s + 1)) {
+        snprintf(why, cap, "text after the list's ']'");
+        return -XEN_EINVAL;
+    }
+    return 0;
+}
+
+int xl_list_parse(const char *v, int (*item)(void *ctx, const char *s), void *ctx, char *why, size_t cap)
+{
+    int r;
+
+    if (cap)
+        why[0] = '\0';
+    if ((r = scan(v, NULL, NULL, why, cap)) != 0)
+        return r;
+    return scan(v, item, ctx, why, cap);
+}
