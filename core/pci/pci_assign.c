@@ -13,7 +13,6 @@
 #include "core/iommu.h"
 #include "core/log.h"
 #include "core/mm.h"
-#include "core/nospec.h"
 #include "core/spinlock.h"
 #include "core/string.h"
 #include "idl/mgmt.h"
@@ -61,7 +60,7 @@ struct pci_fn *pci_fn_of(const struct domain *d, uint32_t sbdf)
     return f && f->owner == d->id ? f : NULL;
 }
 
-/* Does page [gpa, gpa + 4 KiB) of BAR bar hold MSI-X table or PBA bytes? */
+/* Does the page at offset off of BAR bar hold MSI-X table or PBA bytes? */
 static bool msix_page(const struct pci_fn *f, unsigned bar, uint64_t off)
 {
     uint64_t table_end = f->msix_off + (uint64_t)f->nr_msix * PCI_MSIX_ENTRY_SIZE;
@@ -298,8 +297,14 @@ static bool quiesce(struct pci_fn *f)
     pci_cfg_write_raw(f->sbdf, ctl, 2, pci_cfg_read(f->sbdf, ctl, 2) | PCI_EXP_DEVCTL_FLR);
     for (uint64_t t0 = arch_time_ns(); arch_time_ns() - t0 < PCI_FLR_WAIT_NS;)
         arch_cpu_relax();
-    for (unsigned i = 0; i < PCI_MAX_BARS; i++)
-        pci_cfg_write_raw(f->sbdf, (uint16_t)(PCI_CFG_BAR0 + 4 * i), 4, f->bar_raw[i]);
+    for (unsigned i = 0; i < PCI_MAX_BARS; i++) {
+        uint16_t at = (uint16_t)(PCI_CFG_BAR0 + 4 * i);
+        uint32_t now;
+        pci_cfg_write_raw(f->sbdf, at, 4, f->bar_raw[i]);
+        if ((now = pci_cfg_read(f->sbdf, at, 4)) != f->bar_raw[i])
+            log_warn("pci: " BDF_FMT " BAR%u reads 0x%08x after the reset, not 0x%08x", BDF_ARGS(f->sbdf), i, now,
+                     f->bar_raw[i]);
+    }
     pci_cfg_write_raw(f->sbdf, PCI_CFG_COMMAND, 2, PCI_COMMAND_INTX_DISABLE);
     return true;
 }

@@ -130,6 +130,8 @@ static int bind_locked(struct domain *d, struct pci_fn *f, uint16_t entry, evtch
             ASSERT(!"a port just made closes");
         return r;
     }
+    /* entry was checked below nr_msix by the caller; clamped all the same */
+    entry = (uint16_t)index_nospec(entry, f->nr_msix);
     *b = (struct pci_msi_binding){ true, d->id, *port, f->sbdf, entry, irte, pci_msix_entry(f, entry) };
     iommu_irte_set(irte, f->sbdf, (uint8_t)(ARCH_DEVICE_VECTOR_FIRST + index), irq_apic_id);
     /* Written while masked, then unmasked (PCI 3.0, 6.8.3.5). */

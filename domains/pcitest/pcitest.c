@@ -30,6 +30,7 @@
 #define SBDF_SMBUS        0xfbu /* 00:1f.3: q35's SMBus controller, an endpoint nobody holds */
 #define SBDF_HOST         0x00u /* 00:00.0: q35's host bridge */
 #define SBDF_NONE         0x80u /* 00:10.0: nothing there */
+#define SBDF_BRIDGE       0x28u /* 00:05.0: the scenario's PCI Express root port */
 #define NO_DOMAIN         0x7000u
 #define VIRTIO_VENDOR     0x1af4u
 #define CAP_VENDOR        0x09u /* PCI vendor-specific capability: virtio's */
@@ -287,6 +288,7 @@ static void check_assign(const struct mgmt_pci_info *in)
     expect("pci_assign_already_assigned", mgmt_pci_assign(child, SBDF_VIRTIO), XEN_EBUSY);
     expect("pci_assign_no_function", mgmt_pci_assign(child, SBDF_NONE), XEN_ENODEV);
     expect("pci_assign_host_bridge", mgmt_pci_assign(child, SBDF_HOST), XEN_ENODEV);
+    expect("pci_assign_root_port", mgmt_pci_assign(child, SBDF_BRIDGE), XEN_ENODEV);
     /* The child's RAM where the SMBus function's configuration page goes. */
     expect("pci_assign_populate_over_cfg_page", mgmt_call(MGMT_DOMAIN_POPULATE, &over, sizeof(over)), 0);
     expect("pci_assign_over_ram", mgmt_pci_assign(child, SBDF_SMBUS), XEN_EEXIST);
@@ -302,6 +304,37 @@ static void check_assign(const struct mgmt_pci_info *in)
     again = child_create("pcitest-child");
     expect("pci_assign_smbus_again", mgmt_pci_assign(again, SBDF_SMBUS), 0);
     pcitest_check("pci_assign_smbus_again_gone", destroy_and_wait(again));
+}
+
+/* ---- what every command checks first ---- */
+
+/* Each PCI command: a size one short or one long is -EINVAL, the right
+ * size at page 0 (which the runtime leaves unmapped) -EFAULT. */
+static void check_sizes(void)
+{
+    static const struct {
+        const char *name;
+        uint32_t cmd;
+        size_t size;
+    } cmds[] = {
+        { "assign", MGMT_PCI_ASSIGN, sizeof(struct mgmt_pci_assign) },
+        { "info", MGMT_PCI_INFO, sizeof(struct mgmt_pci_info) },
+        { "cfg_write", MGMT_PCI_CFG_WRITE, sizeof(struct mgmt_pci_cfg_write) },
+        { "msi_bind", MGMT_PCI_MSI_BIND, sizeof(struct mgmt_pci_msi_bind) },
+    };
+    static uint8_t buf[256];
+    char name[64];
+
+    for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
+        uintptr_t a = (uintptr_t)buf;
+        long shorter = hypercall3(MOSAIC_HYPERCALL_MGMT, cmds[i].cmd, a, cmds[i].size - 1);
+        long longer = hypercall3(MOSAIC_HYPERCALL_MGMT, cmds[i].cmd, a, cmds[i].size + 1);
+
+        snprintf(name, sizeof(name), "pci_%s_wrong_size", cmds[i].name);
+        expect(name, shorter != -XEN_EINVAL ? shorter : longer, XEN_EINVAL);
+        snprintf(name, sizeof(name), "pci_%s_unreadable", cmds[i].name);
+        expect(name, hypercall3(MOSAIC_HYPERCALL_MGMT, cmds[i].cmd, 0, cmds[i].size), XEN_EFAULT);
+    }
 }
 
 /* ---- modes ---- */
@@ -325,6 +358,7 @@ static void main_mode(void)
         if (in.bar_flags[i])
             printf("pcitest: BAR%u at 0x%llx, %llu bytes, flags 0x%x\n", i, (unsigned long long)in.bar_addr[i],
                    (unsigned long long)in.bar_size[i], in.bar_flags[i]);
+    check_sizes();
     check_mappings(&in);
     check_filter(&in);
     port = check_msi(&in);

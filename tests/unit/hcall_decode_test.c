@@ -681,7 +681,7 @@ TEST(mgmt_pci_assign_fields)
  * first bytes say (they are no domid). */
 TEST(mgmt_pci_own_function_calls)
 {
-    union hcall_mgmt_arg arg = { .pci_info = { .index = 0x7ff0 } };
+    union hcall_mgmt_arg arg = { .pci_info = { .index = MGMT_DOMID_SELF } }; /* no domid: the same bytes mean nothing */
     struct hcall_mgmt_op o;
 
     EXPECT_EQ(mgmt_decode(MGMT_PCI_INFO, &arg, &o), 0);
