@@ -650,6 +650,122 @@ TEST(hostile_used_twice)
     hostile(FAKE_TWICE, 1, "id not in flight");
 }
 
+/* ---- randomized ---- */
+
+#define RAND_SLOTS 24u
+
+/* One request of the randomized run and the disk range it covers. */
+struct rand_req {
+    bool busy;
+    enum vblk_op op;
+    uint64_t sector, sectors;
+    uint8_t *buf;
+};
+
+static struct rand_req rand_reqs[RAND_SLOTS];
+static uint8_t shadow[FAKE_SECTORS * 512];
+static unsigned rand_done, rand_bad;
+
+static bool overlaps_busy(uint64_t sector, uint64_t sectors)
+{
+    for (unsigned i = 0; i < RAND_SLOTS; i++) {
+        const struct rand_req *q = &rand_reqs[i];
+        if (q->busy && q->op != VBLK_FLUSH && sector < q->sector + q->sectors && q->sector < sector + sectors)
+            return true;
+    }
+    return false;
+}
+
+static void rand_done_cb(void *cookie, int status, void *arg)
+{
+    struct rand_req *q = cookie;
+
+    (void)arg;
+    if (!q->busy || status != 0)
+        rand_bad++;
+    if (q->op == VBLK_READ && memcmp(q->buf, &shadow[q->sector * 512], q->sectors * 512) != 0)
+        rand_bad++;
+    dma_free(q->buf);
+    q->buf = NULL;
+    q->busy = false;
+    rand_done++;
+}
+
+/* Submit a random read, write or flush on a free slot, over sectors no
+ * request in flight covers; the shadow disk takes a write at once. */
+static void rand_submit(struct vblk *v)
+{
+    unsigned k = test_rng_below(RAND_SLOTS), nsegs = 1 + test_rng_below(8);
+    struct rand_req *q = &rand_reqs[k];
+    struct vblk_req r = { .op = (enum vblk_op)test_rng_below(3), .nsegs = nsegs, .cookie = q };
+    uint64_t bus, bytes = 0;
+
+    if (q->busy)
+        return;
+    if (r.op == 2) {
+        r = (struct vblk_req){ .op = VBLK_FLUSH, .cookie = q };
+    } else {
+        for (unsigned i = 0; i < nsegs; i++)
+            bytes += (r.seg[i].len = 512 * (1 + test_rng_below(8)));
+        r.sector = test_rng_below(FAKE_SECTORS - (uint32_t)(bytes / 512) + 1);
+        if (overlaps_busy(r.sector, bytes / 512))
+            return;
+    }
+    q->buf = dma_alloc(bytes ? bytes : 512, 512, &bus);
+    for (unsigned i = 0, off = 0; i < r.nsegs; off += r.seg[i].len, i++)
+        r.seg[i].bus = bus + off;
+    for (unsigned i = 0; r.op == VBLK_WRITE && i < bytes; i++)
+        q->buf[i] = (uint8_t)test_rng_next();
+    *q = (struct rand_req){ true, r.op, r.sector, bytes / 512, q->buf };
+    int rc = vblk_submit(v, &r);
+    if (rc != 0) {
+        rand_bad += rc != -XEN_EAGAIN; /* more slots than the queue has: full is fine */
+        dma_free(q->buf);
+        q->busy = false;
+        return;
+    }
+    if (r.op == VBLK_WRITE)
+        memcpy(&shadow[r.sector * 512], q->buf, bytes);
+}
+
+/* Random requests, kicks, device pickups and completions in any order:
+ * every request completes once with status 0, every read finds what the
+ * writes before it left, and the disk ends equal to the shadow. */
+TEST(randomized_against_a_shadow_disk)
+{
+    struct fake_vblk *d = fake_create();
+    unsigned long long steps = test_random_init(12, 3000);
+    struct reaped none = { 0 };
+
+    d->hold = true;
+    struct vblk *v = open_ok(d, 16);
+    memcpy(shadow, d->disk, sizeof(shadow));
+    rand_done = rand_bad = 0;
+    for (unsigned long long s = 0; s < steps; s++) {
+        switch (test_rng_below(5)) {
+        case 0:
+        case 1: rand_submit(v); break;
+        case 2: vblk_kick(v); break;
+        case 3: fake_process(d); break;
+        default:
+            if (d->nheld)
+                fake_complete_one(d, test_rng_below(d->nheld));
+            (void)vblk_reap(v, rand_done_cb, &none);
+        }
+    }
+    vblk_kick(v);
+    fake_process(d);
+    fake_complete_held(d, false);
+    (void)vblk_reap(v, rand_done_cb, &none);
+    for (unsigned i = 0; i < RAND_SLOTS; i++)
+        EXPECT_FALSE(rand_reqs[i].busy);
+    EXPECT_EQ(rand_bad, 0);
+    EXPECT_TRUE(rand_done > steps / 10);
+    EXPECT_EQ(memcmp(d->disk, shadow, sizeof(shadow)), 0);
+    EXPECT_FALSE(vblk_broken(v));
+    close_and_check(v, d);
+}
+
 /* ---- capabilities ---- */
 
 static void caps_fail(void (*spoil)(struct fake_vblk *d), const char *log)
@@ -804,6 +920,7 @@ int main(void)
         TEST_ENTRY(hostile_id_not_in_flight),
         TEST_ENTRY(hostile_length),
         TEST_ENTRY(hostile_used_twice),
+        TEST_ENTRY(randomized_against_a_shadow_disk),
         TEST_ENTRY(capabilities_broken),
         TEST_ENTRY(capabilities_first_usable_wins),
         TEST_ENTRY(pci_config_reads_bounded),

@@ -504,3 +504,14 @@ void fake_complete_held(struct fake_vblk *d, bool reverse)
         used_publish(d, old);
     d->nheld = 0;
 }
+
+void fake_complete_one(struct fake_vblk *d, unsigned i)
+{
+    uint16_t old = d->used_idx;
+
+    if (i >= d->nheld)
+        return;
+    complete(d, d->held[i]);
+    d->held[i] = d->held[--d->nheld];
+    used_publish(d, old);
+}

@@ -102,5 +102,8 @@ void fake_process(struct fake_vblk *d);
 /* fake_complete_held: complete the collected requests, newest first when
  * reverse. */
 void fake_complete_held(struct fake_vblk *d, bool reverse);
+/* fake_complete_one: complete held request i alone (the last one takes
+ * its place). */
+void fake_complete_one(struct fake_vblk *d, unsigned i);
 /* The device's config window, for tests that change it. */
 volatile uint8_t *fake_device_cfg(struct fake_vblk *d);
