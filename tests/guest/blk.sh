@@ -12,26 +12,24 @@
 #   next boot (a file system on it): mount, every sum of the first boot
 #     still right: blk-persist; then new files written, read back the
 #     same way: blk-rewrite.
-# Optional: blk_dev=NAME (default xvda) on the kernel command line.
+# Optional, on the kernel command line: blk_dev=NAME (default xvda);
+# blk_delay=SECONDS to wait first, on every boot (a scenario staggers two
+# guests' reboots with it, so that its driver domain always has one of
+# them to serve).
 
 dev=/dev/${blk_dev:-xvda}
 mnt=/mnt/blk
 files="f1 f2 f3 f4" # 1 MiB of random data each
 
-pass() { echo "TEST PASS blk-$1"; }
-fail() { echo "TEST FAIL blk-$1: $2"; }
-oneline() { tr '\n' ' ' | sed 's/ $//'; }
+test_name=blk
+# shellcheck source=tests/guest/blk_lib.sh
+. /tests/blk_lib.sh
 
-# The backend connects after the module loads: up to 60 s (emulated).
-i=0
-while [ ! -b "$dev" ] && [ $i -lt 600 ]; do
-    sleep 0.1
-    i=$((i + 1))
-done
-if [ ! -b "$dev" ]; then
-    fail device "no $dev after 60 s"
-    exit 0
-fi
+case ${blk_delay:-0} in
+*[!0-9]*) fail delay "blk_delay=$blk_delay is not a number of seconds" ;;
+*) sleep "${blk_delay:-0}" ;;
+esac
+wait_block "$dev" || exit 0
 echo "blk: $dev is $(blockdev --getsize64 "$dev") bytes, read-only $(blockdev --getro "$dev")"
 mkdir -p "$mnt"
 
@@ -59,9 +57,7 @@ write_and_check() {
     fi
 }
 
-# An ext2 superblock's magic, 0xef53 at byte 1080.
-magic=$(hexdump -s 1080 -n 2 -e '2/1 "%02x"' "$dev" 2>&1)
-if [ "$magic" != 53ef ]; then
+if ! ext2_magic "$dev"; then
     if ! out=$(mke2fs "$dev" 2>&1); then
         fail write "mke2fs $dev: $(echo "$out" | oneline)"
         exit 0

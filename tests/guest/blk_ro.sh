@@ -15,19 +15,11 @@
 
 dev=/dev/${blk_ro_dev:-xvdb}
 
-pass() { echo "TEST PASS blk_ro-$1"; }
-fail() { echo "TEST FAIL blk_ro-$1: $2"; }
-oneline() { tr '\n' ' ' | sed 's/ $//'; }
+test_name=blk_ro
+# shellcheck source=tests/guest/blk_lib.sh
+. /tests/blk_lib.sh
 
-i=0
-while [ ! -b "$dev" ] && [ $i -lt 600 ]; do
-    sleep 0.1
-    i=$((i + 1))
-done
-if [ ! -b "$dev" ]; then
-    fail device "no $dev after 60 s"
-    exit 0
-fi
+wait_block "$dev" || exit 0
 
 ro=$(blockdev --getro "$dev" 2>&1)
 if [ "$ro" = 1 ]; then
@@ -68,7 +60,7 @@ else
 fi
 
 mkdir -p /mnt/ro
-if [ "$(hexdump -s 1080 -n 2 -e '2/1 "%02x"' "$dev" 2>&1)" != 53ef ]; then
+if ! ext2_magic "$dev"; then
     echo "blk_ro: $dev holds no ext2 file system: no mount to try"
 elif mount -t ext2 -o rw "$dev" /mnt/ro 2>/dev/null && grep -q " /mnt/ro ext[24] rw" /proc/mounts; then
     fail mount "$dev mounted read-write"
