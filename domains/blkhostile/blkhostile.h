@@ -13,6 +13,7 @@
 
 #include "idl/blkif.h"
 #include "idl/xen_errno.h"
+#include "idl/xenbus.h" /* XenbusState* */
 #include "mosaic/evtchn.h"
 #include "mosaic/gnttab.h"
 #include "mosaic/xenbus.h"
@@ -25,19 +26,6 @@
 #define BLKH_CLOSE_NS     (20 * BLKH_SEC)    /* the back end closes a broken ring within this */
 #define BLKH_MAX_VBDS     4
 #define BLKH_SEGS_PER_IND (4096u / (unsigned)sizeof(struct blkif_request_segment))
-
-/*
- * XenBus states (Xen's io/xenbus.h, enum xenbus_state), as the "state"
- * nodes of both ends carry them in decimal.
- */
-enum blkh_xenbus_state {
-    BLKH_STATE_INITIALISING = 1,
-    BLKH_STATE_INIT_WAIT = 2,
-    BLKH_STATE_INITIALISED = 3,
-    BLKH_STATE_CONNECTED = 4,
-    BLKH_STATE_CLOSING = 5,
-    BLKH_STATE_CLOSED = 6,
-};
 
 /* One virtual block device, from this end. */
 struct blkh_vbd {
@@ -76,8 +64,9 @@ unsigned blkh_vbd_find(struct blkh_vbd *v, unsigned max, uint64_t timeout_ns);
  * 0, or a negative Xen errno with one line saying where it stopped. */
 long blkh_vbd_connect(struct blkh_vbd *v);
 
-/* blkh_vbd_backend_state: the back end's state node, or -1. */
-int blkh_vbd_backend_state(const struct blkh_vbd *v);
+/* blkh_vbd_backend_state: the back end's state node (XenbusState*);
+ * XenbusStateUnknown when it is missing or not a state. */
+uint32_t blkh_vbd_backend_state(const struct blkh_vbd *v);
 
 /* blkh_vbd_slot: the next request slot, zeroed (NULL if the ring is
  * full). blkh_vbd_push publishes it and notifies the back end. */

@@ -408,13 +408,13 @@ static bool grant_pages(uint16_t backend)
 static void break_ring(struct blkh_vbd *v)
 {
     uint64_t t0 = runtime_time_ns(), end = t0 + BLKH_CLOSE_NS;
-    int s;
+    uint32_t s;
 
     blkh_vbd_break(v);
-    while ((s = blkh_vbd_backend_state(v)) < BLKH_STATE_CLOSING && runtime_time_ns() < end)
+    while ((s = blkh_vbd_backend_state(v)) < XenbusStateClosing && runtime_time_ns() < end)
         thread_sleep_ns(10 * 1000000ull);
-    test_check(s == BLKH_STATE_CLOSING || s == BLKH_STATE_CLOSED, "blk-hostile-ring-closed",
-               "req_prod %u requests past rsp_prod: back end state %d after %llu ms", 1000 * BLKIF_RING_SIZE, s,
+    test_check(s == XenbusStateClosing || s == XenbusStateClosed, "blk-hostile-ring-closed",
+               "req_prod %u requests past rsp_prod: back end state %u after %llu ms", 1000 * BLKIF_RING_SIZE, s,
                (unsigned long long)((runtime_time_ns() - t0) / 1000000));
 }
 

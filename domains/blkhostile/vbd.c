@@ -39,23 +39,23 @@ static bool read_u64_at(const char *dir, const char *key, uint64_t *out)
     return blkh_read_u64(path, out);
 }
 
-int blkh_vbd_backend_state(const struct blkh_vbd *v)
+uint32_t blkh_vbd_backend_state(const struct blkh_vbd *v)
 {
     uint64_t s;
 
-    return read_u64_at(v->back, "state", &s) && s <= 7 ? (int)s : -1;
+    return read_u64_at(v->back, "state", &s) && s <= XenbusStateReconfigured ? (uint32_t)s : XenbusStateUnknown;
 }
 
 /* The back end's state reaches want (true) or passes to Closing or beyond,
  * or timeout_ns runs out (false either way). */
-static bool wait_backend_state(const struct blkh_vbd *v, int want, uint64_t timeout_ns)
+static bool wait_backend_state(const struct blkh_vbd *v, uint32_t want, uint64_t timeout_ns)
 {
     uint64_t end = runtime_time_ns() + timeout_ns;
-    int s;
+    uint32_t s;
 
     while ((s = blkh_vbd_backend_state(v)) != want) {
-        if ((want < BLKH_STATE_CLOSING && s >= BLKH_STATE_CLOSING) || runtime_time_ns() >= end) {
-            printf("blkhostile: %s: back end state %d, waited for %d\n", v->back, s, want);
+        if ((want < XenbusStateClosing && s >= XenbusStateClosing) || runtime_time_ns() >= end) {
+            printf("blkhostile: %s: back end state %u, waited for %u\n", v->back, s, want);
             return false;
         }
         thread_sleep_ns(POLL_NS);
@@ -128,7 +128,7 @@ static long publish_ring(const struct blkh_vbd *v)
             else if (i == 1)
                 snprintf(num, sizeof(num), "%u", v->port);
             else if (i == 3)
-                snprintf(num, sizeof(num), "%d", BLKH_STATE_INITIALISED);
+                snprintf(num, sizeof(num), "%u", XenbusStateInitialised);
             r = xenbus_write(xb, tx, path, kv[i][1] ? kv[i][1] : num);
         }
         long end = xenbus_transaction_end(xb, tx, r == 0);
@@ -138,12 +138,12 @@ static long publish_ring(const struct blkh_vbd *v)
     return r;
 }
 
-static long write_state(const struct blkh_vbd *v, int state)
+static long write_state(const struct blkh_vbd *v, uint32_t state)
 {
-    char path[BLKH_PATH_MAX + 8], num[4];
+    char path[BLKH_PATH_MAX + 8], num[12];
 
     snprintf(path, sizeof(path), "%s/state", v->front);
-    snprintf(num, sizeof(num), "%d", state);
+    snprintf(num, sizeof(num), "%u", state);
     return xenbus_write(blkh_xenbus(), 0, path, num);
 }
 
@@ -172,7 +172,7 @@ long blkh_vbd_connect(struct blkh_vbd *v)
 {
     long r;
 
-    if (!wait_backend_state(v, BLKH_STATE_INIT_WAIT, BLKH_CONNECT_NS))
+    if (!wait_backend_state(v, XenbusStateInitWait, BLKH_CONNECT_NS))
         return -XEN_ETIMEDOUT;
     v->sring = memalign(4096, 4096);
     if (!v->sring)
@@ -188,13 +188,13 @@ long blkh_vbd_connect(struct blkh_vbd *v)
         printf("blkhostile: %s: publishing the ring failed: %ld\n", v->front, r);
         return r;
     }
-    if (!wait_backend_state(v, BLKH_STATE_CONNECTED, BLKH_CONNECT_NS))
+    if (!wait_backend_state(v, XenbusStateConnected, BLKH_CONNECT_NS))
         return -XEN_ETIMEDOUT;
     if (!read_disk_facts(v)) {
         printf("blkhostile: %s: no sectors or sector-size at Connected\n", v->back);
         return -XEN_EINVAL;
     }
-    if ((r = write_state(v, BLKH_STATE_CONNECTED)) != 0)
+    if ((r = write_state(v, XenbusStateConnected)) != 0)
         return r;
     v->connected = true;
     printf("blkhostile: vbd %u connected to d%u: %llu sectors of %u bytes, info %#x, %s, indirect segments %u, "
@@ -267,11 +267,11 @@ void blkh_vbd_disconnect(struct blkh_vbd *v)
 
     if (!v->sring)
         return;
-    (void)write_state(v, BLKH_STATE_CLOSING);
+    (void)write_state(v, XenbusStateClosing);
     end = runtime_time_ns() + BLKH_CLOSE_NS;
-    while (blkh_vbd_backend_state(v) < BLKH_STATE_CLOSING && runtime_time_ns() < end)
+    while (blkh_vbd_backend_state(v) < XenbusStateClosing && runtime_time_ns() < end)
         thread_sleep_ns(POLL_NS);
-    (void)write_state(v, BLKH_STATE_CLOSED);
+    (void)write_state(v, XenbusStateClosed);
     /* The back end unmaps the ring as it closes; until then the grant
      * stays (and so does the page). */
     while (gnttab_end_access(v->ring_ref) == -XEN_EBUSY && runtime_time_ns() < end)

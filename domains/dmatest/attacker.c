@@ -197,8 +197,8 @@ int dmat_attacker(const struct dmat_args *a)
     t0 = runtime_time_ns();
     attack(a, &t);
     test_check(t.refused == 0 && t.open_errors == 0 && t.tried > 0, "dma-stray-reads",
-               "%u reads into bus addresses outside its RAM reached the device in %llu ms: %u completed, %u ended "
-               "in an error, %u never completed; %u refused by the driver, %u found no device",
+               "%u reads outside its RAM reached the device in %llu ms: %u completed, %u failed, %u never "
+               "completed; %u refused by the driver, %u found no device",
                t.tried, (unsigned long long)((runtime_time_ns() - t0) / DMAT_MS), t.completed, t.failed, t.silent,
                t.refused, t.open_errors);
     r = vblk_open(&func, QUEUE_SIZE, &v);
