@@ -58,11 +58,12 @@ def domain_bench_setup(description, name, images, manifest):
     return args, out, bench, iso
 
 
-def boot_once(iso, log, sock, env, argv_out, milestones=MILESTONES):
-    """Boots once; returns {milestone: seconds} for the milestones seen."""
+def boot_once(iso, log, sock, env, argv_out, milestones=MILESTONES, extra=()):
+    """Boots once (extra: QEMU arguments added at the end, devices);
+    returns {milestone: seconds} for the milestones seen."""
     for p in (log, sock):
         p.unlink(missing_ok=True)
-    argv = [str(REPO / "build/qemu.sh"), "batch", str(iso), str(log), str(sock)]
+    argv = [str(REPO / "build/qemu.sh"), "batch", str(iso), str(log), str(sock)] + list(extra)
     serial, seen = SerialLog(log), {}
     start = time.monotonic()
     proc = subprocess.Popen(argv, env=env, stdin=subprocess.DEVNULL,

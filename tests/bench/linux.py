@@ -96,13 +96,14 @@ def direct_argv(out, log):
             "-append", cmdline]
 
 
-def boot_direct(out, log):
-    """Returns (seconds to marker, figures, the TSC MHz Linux calibrated)
-    or raises RuntimeError."""
+def boot_direct(out, log, argv=None):
+    """Boots the kernel directly (argv: QEMU's command line, default
+    direct_argv's). Returns (seconds to marker, figures, the TSC MHz Linux
+    calibrated) or raises RuntimeError."""
     log.unlink(missing_ok=True)
     serial, marker = SerialLog(log), None
     start = time.monotonic()
-    proc = subprocess.Popen(direct_argv(out, log), stdin=subprocess.DEVNULL,
+    proc = subprocess.Popen(argv or direct_argv(out, log), stdin=subprocess.DEVNULL,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         while time.monotonic() - start < TIMEOUT:

@@ -1,0 +1,143 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
+"""Disk throughput of a Linux guest on Mosaic against the same kernel with
+no hypervisor, in one run: boots alternate between the two, on the same
+emulated machine (q35, build/qemu.sh's CPU model, 2 CPUs on one host
+thread) with the same kind of disk, a fresh raw image each boot behind
+QEMU's virtio-blk-pci (modern only). Each boot runs Debian's fio in the
+guest (tests/guest/fio.sh, the benchmark initramfs initrd-bench.img) and
+powers off. Figures, medians over the boots, with their ratio:
+
+  - 1 MiB direct sequential write and read, MiB/s;
+  - 4 KiB direct random read, IOPS.
+
+On Mosaic the disk is the block driver domain's (blkdrv owns the virtio
+function, its DMA through the IOMMU: iommu_platform=on) and the guest sees
+it as /dev/xvda through its own xen-blkfront; directly, the kernel drives
+the same virtio-blk device itself as /dev/vda. Mosaic boots: the core
+(test.exit), builder, xenstored, console domain, blkdrv and the guest of
+tests/images/bench_blk.manifest. A benchmark, not a test: not in make test.
+
+Usage: python3 tests/bench/blk.py --out build/out/gcc [--runs 3]
+"""
+
+import argparse
+import os
+import re
+import shlex
+import statistics
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+sys.dont_write_bytecode = True
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import boot  # noqa: E402
+import linux  # noqa: E402
+from boot import REPO  # noqa: E402
+
+DISK_MIB = 512
+SLOT = 4  # tests/images/bench_blk.manifest's pci = 0000:00:04.0
+SERVICES = ("builder", "xenstored", "console", "blkdrv")
+FIGURES = (("seq_write_kibs", "1 MiB sequential write", "MiB/s", 1 / 1024),
+           ("seq_read_kibs", "1 MiB sequential read", "MiB/s", 1 / 1024),
+           ("rand_read_iops", "4 KiB random read", "IOPS", 1))
+MOSAIC_MILESTONES = [
+    ("marker", re.compile(r"d\d+ linux: .*" + linux.MARKER.pattern)),
+    ("bench done", re.compile(r"d\d+ linux: .*BENCH done")),
+    ("end", re.compile(r"core: no domains left running")),
+]
+
+
+def disk_args(image, iommu):
+    dev = "virtio-blk-pci,drive=bench0,disable-legacy=on,addr=0x%x" % SLOT
+    if iommu:
+        dev += ",iommu_platform=on"
+    return ["-drive", "file=%s,if=none,id=bench0,format=raw" % image, "-device", dev]
+
+
+def fresh_disk(path):
+    path.unlink(missing_ok=True)
+    with open(path, "wb") as f:
+        f.truncate(DISK_MIB << 20)
+
+
+def direct_argv(out, log, image):
+    argv = linux.direct_argv(out, log)
+    argv[argv.index("-initrd") + 1] = str(out / "guest/initrd-bench.img")
+    argv[argv.index("-append") + 1] = "console=ttyS0 mosaic_test=fio mosaic_after=poweroff"
+    return argv + disk_args(image, False)
+
+
+def run_direct(out, log, image):
+    fresh_disk(image)
+    _, figures, _ = linux.boot_direct(out, log, direct_argv(out, log, image))
+    return figures
+
+
+def run_mosaic(iso, log, sock, image):
+    fresh_disk(image)
+    env = dict(os.environ, MOSAIC_SMP=str(linux.SMP), MOSAIC_ACCEL=linux.ACCEL, MOSAIC_CPU=linux.CPU)
+    seen = boot.boot_once(iso, log, sock, env, [], MOSAIC_MILESTONES, disk_args(image, True))
+    text = log.read_bytes().decode(errors="replace").replace("\r", "") if log.exists() else ""
+    missing = [n for n, _ in MOSAIC_MILESTONES if n not in seen]
+    if missing:
+        raise RuntimeError("missing %s" % missing)
+    return linux.bench_lines(text, r"d\d+ linux: ")
+
+
+def main():
+    ap = argparse.ArgumentParser(description="fio in Linux on Mosaic against Linux without a hypervisor.")
+    ap.add_argument("--out", required=True, help="build output directory (build/out/<cc>)")
+    ap.add_argument("--runs", type=int, default=3)
+    args = ap.parse_args()
+    out = Path(args.out).resolve()
+    bench = out / "tests/bench"
+    bench.mkdir(parents=True, exist_ok=True)
+    boot.RUN_TIMEOUT = linux.TIMEOUT
+
+    iso = bench / "blk.iso"
+    mods = ["%s::%s" % (out / "domains" / ("%s.elf" % d), "%s.elf" % d) for d in SERVICES]
+    mods += ["%s::%s" % (out / "guest" / f, f) for f in ("vmlinuz", "initrd-bench.img")]
+    mods.append("%s::manifest" % (REPO / "tests/images/bench_blk.manifest"))
+    if subprocess.run([str(REPO / "build/mkiso.sh"), str(iso), str(out / "core/mosaic.elf"), "test.exit"]
+                      + mods).returncode:
+        return 1
+
+    direct, mosaic = [], []
+    with tempfile.TemporaryDirectory(prefix="mosaic-bench.", dir=bench) as tmp:
+        image = Path(tmp) / "disk.img"
+        for i in range(args.runs):
+            for kind, runs in (("direct", direct), ("Mosaic", mosaic)):
+                log = bench / ("blk-%s-%d.log" % (kind.lower(), i))
+                try:
+                    if kind == "direct":
+                        figures = run_direct(out, log, image)
+                    else:
+                        figures = run_mosaic(iso, log, Path(tmp) / "mon.sock", image)
+                    missing = [f for f, _, _, _ in FIGURES if figures.get(f) is None]
+                    if missing:
+                        raise RuntimeError("no BENCH line for %s" % ", ".join(missing))
+                except RuntimeError as e:
+                    return linux.fail(i, kind, log, e)
+                runs.append(figures)
+
+    med = statistics.median
+    print("command: python3 tests/bench/blk.py --out %s --runs %d" % (os.path.relpath(out, REPO), args.runs))
+    print("  direct: " + shlex.join(direct_argv(out, Path("LOG"), Path("DISK"))))
+    print("  Mosaic: MOSAIC_SMP=%d MOSAIC_ACCEL=%s build/qemu.sh batch %s LOG SOCK %s"
+          % (linux.SMP, linux.ACCEL, os.path.relpath(iso, REPO), shlex.join(disk_args(Path("DISK"), True))))
+    print("          (core test.exit; builder xenstored console blkdrv; tests/images/bench_blk.manifest;"
+          " fio: tests/guest/fio.sh; a fresh %d MiB raw image each boot)" % DISK_MIB)
+    for name, what, unit, scale in FIGURES:
+        d = [r[name] * scale for r in direct]
+        m = [r[name] * scale for r in mosaic]
+        print("%s: direct median %.1f %s (%s), Mosaic median %.1f %s (%s); Mosaic / direct = %.2f"
+              % (what, med(d), unit, " ".join("%.1f" % v for v in d), med(m), unit,
+                 " ".join("%.1f" % v for v in m), med(m) / med(d)))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
