@@ -81,14 +81,17 @@ int blkh_vbd_wait_response(struct blkh_vbd *v, struct blkif_response *rsp, uint6
  * end's index stays sane). */
 bool blkh_vbd_quiet(struct blkh_vbd *v, uint64_t ns);
 
-/* blkh_vbd_break: publish a request index far past what the ring holds
- * and notify: a protocol violation no correct front end commits. */
-void blkh_vbd_break(struct blkh_vbd *v);
+/* blkh_vbd_break: publish a request index past requests beyond the
+ * responses published (every request answered: past 1 is one new
+ * request; past far beyond BLKIF_RING_SIZE, or negative, is an index no
+ * correct front end writes) and notify. */
+void blkh_vbd_break(struct blkh_vbd *v, int32_t past);
 
 /* blkh_vbd_disconnect: this end to Closing, then Closed; the ring's
  * grant ended and the port closed once the back end let go. */
 void blkh_vbd_disconnect(struct blkh_vbd *v);
 
 /* blkh_cases_run: every case of the table against the writable vbd rw
- * and, when given, the read-only one ro; then the broken ring on rw. */
+ * and, when given, the read-only one ro; then rw's ring broken forwards
+ * and, after a last read on it, ro's broken backwards. */
 void blkh_cases_run(struct blkh_vbd *rw, struct blkh_vbd *ro);

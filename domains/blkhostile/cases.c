@@ -403,18 +403,17 @@ static bool grant_pages(uint16_t backend)
            gnttab_grant_access(backend, ind_page, false, &ref_ind) == 0;
 }
 
-/* The broken ring: the back end must close this connection, in its own
+/* A broken ring: the back end must close this connection, in its own
  * directory's state, within BLKH_CLOSE_NS. */
-static void break_ring(struct blkh_vbd *v)
+static void break_ring(struct blkh_vbd *v, int32_t past, const char *name, const char *what)
 {
     uint64_t t0 = runtime_time_ns(), end = t0 + BLKH_CLOSE_NS;
     uint32_t s;
 
-    blkh_vbd_break(v);
+    blkh_vbd_break(v, past);
     while ((s = blkh_vbd_backend_state(v)) < XenbusStateClosing && runtime_time_ns() < end)
         thread_sleep_ns(10 * 1000000ull);
-    test_check(s == XenbusStateClosing || s == XenbusStateClosed, "blk-hostile-ring-closed",
-               "req_prod %u requests past rsp_prod: back end state %u after %llu ms", 1000 * BLKIF_RING_SIZE, s,
+    test_check(s == XenbusStateClosing || s == XenbusStateClosed, name, "%s: back end state %u after %llu ms", what, s,
                (unsigned long long)((runtime_time_ns() - t0) / 1000000));
 }
 
@@ -431,7 +430,9 @@ void blkh_cases_run(struct blkh_vbd *rw, struct blkh_vbd *ro)
             printf("blkhostile: case %s not run: %s\n", cases[i].name,
                    cases[i].on == ON_RO ? "no read-only disk" : "indirect segments do not apply");
     }
-    break_ring(rw);
-    if (ro)
+    break_ring(rw, 1000 * (int32_t)BLKIF_RING_SIZE, "blk-hostile-ring-closed", "req_prod 32000 requests past rsp_prod");
+    if (ro) {
         run_case(&after_close, sizeof(cases) / sizeof(cases[0]), ro);
+        break_ring(ro, -1, "blk-hostile-ring-back-closed", "req_prod one behind what the back end consumed");
+    }
 }

@@ -253,11 +253,11 @@ bool blkh_vbd_quiet(struct blkh_vbd *v, uint64_t ns)
     return blkif_front_pending(&v->ring) == 0;
 }
 
-void blkh_vbd_break(struct blkh_vbd *v)
+void blkh_vbd_break(struct blkh_vbd *v, int32_t past)
 {
     uint32_t rsp_prod = __atomic_load_n(&v->sring->rsp_prod, __ATOMIC_ACQUIRE);
 
-    __atomic_store_n(&v->sring->req_prod, rsp_prod + 1000 * BLKIF_RING_SIZE, __ATOMIC_RELEASE);
+    __atomic_store_n(&v->sring->req_prod, rsp_prod + (uint32_t)past, __ATOMIC_RELEASE);
     (void)evtchn_send(v->port);
 }
 

@@ -8,6 +8,10 @@
  * checks every byte after. They meet on one XenStore node in the victim's
  * home, which the victim creates and lets the attacker write: "filling",
  * "ready" (the attack may start), then "done" from the attacker.
+ *
+ * Command line: role=attacker|victim peer=<the other's domain id>, and
+ * for the attacker step=<MiB between targets, 1> limit=<MiB, targets
+ * below it, 2048> wait=<ms one stray read may take, 20>.
  */
 #pragma once
 
