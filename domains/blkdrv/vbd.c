@@ -12,8 +12,7 @@
  *              hotplug-status, state = 2 (InitWait)
  *   front end: ring-ref, event-channel, protocol, state = 3 (Initialised)
  *   we:        map, bind, state = 4 (Connected)
- *   front end: state 5: we unmap, unbind, state = 5 (Closing);
- *              state 6: the same if not done, state = 6 (Closed)
+ *   front end: state 5 or 6: we unmap, unbind, state = 6 (Closed)
  *   front end's directory gone: our entry is removed (as xl devd does).
  * A bad params, mode or ring: state 6 with hotplug-error and the error
  * node (as xenbus_dev_fatal writes it), and one log line.
@@ -389,17 +388,11 @@ static void update(struct vbd *v)
             (void)connect(v);
         break;
     case XenbusStateClosing:
-        /* Closing first, as Xen's blkback answers: a Linux front end that
-         * closes at shutdown waits (5 s) for exactly that state. */
-        disconnect(v);
-        if (v->state != XenbusStateClosing && v->state != XenbusStateClosed)
-            set_state(v, XenbusStateClosing);
-        break;
     case XenbusStateClosed:
         disconnect(v);
         if (v->state != XenbusStateClosed)
             set_state(v, XenbusStateClosed);
-        if (online == 0)
+        if (fe_state == XenbusStateClosed && online == 0)
             remove_entry(v);
         break;
     default: break;
