@@ -109,14 +109,7 @@ static bool legal_io(struct vblk *v, uint8_t *buf, uint64_t bus, bool write_firs
  * (RAM and the ACPI page at its top), a page boundary. */
 static uint64_t ram_end(void)
 {
-    const struct hvm_start_info *si = runtime_start_info();
-    const struct hvm_memmap_table_entry *m = (const void *)(uintptr_t)si->memmap_paddr;
-    uint64_t end = 0;
-
-    for (uint32_t i = 0; i < si->memmap_entries; i++)
-        if (m[i].addr + m[i].size > end)
-            end = m[i].addr + m[i].size;
-    return (end + PAGE - 1) & ~(uint64_t)(PAGE - 1);
+    return (runtime_ram_end() + PAGE - 1) & ~(uint64_t)(PAGE - 1);
 }
 
 /* One stray read into bus, on a freshly opened device. */

@@ -31,14 +31,7 @@ long gnttab_op(unsigned cmd, void *arg, unsigned count)
 /* The end of RAM from the memory map, rounded up to 2 MiB. */
 static uint64_t ram_end(void)
 {
-    const struct hvm_start_info *si = runtime_start_info();
-    const struct hvm_memmap_table_entry *m = (const void *)(uintptr_t)si->memmap_paddr;
-    uint64_t end = 0;
-
-    for (uint32_t i = 0; i < si->memmap_entries; i++)
-        if (m[i].addr + m[i].size > end)
-            end = m[i].addr + m[i].size;
-    return (end + 0x1fffff) & ~0x1fffffull;
+    return (runtime_ram_end() + 0x1fffff) & ~0x1fffffull;
 }
 
 long gnttab_init(unsigned nr_frames)

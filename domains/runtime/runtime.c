@@ -236,6 +236,16 @@ const struct hvm_start_info *runtime_start_info(void)
     return &start_info;
 }
 
+uint64_t runtime_ram_end(void)
+{
+    uint64_t end = 0;
+
+    for (uint32_t i = 0; i < start_info.memmap_entries; i++)
+        if (memmap[i].addr + memmap[i].size > end)
+            end = memmap[i].addr + memmap[i].size;
+    return end;
+}
+
 const char *runtime_cmdline(void)
 {
     return cmdline;

@@ -26,7 +26,6 @@ import os
 import re
 import shlex
 import statistics
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -100,11 +99,7 @@ def main():
     boot.RUN_TIMEOUT = linux.TIMEOUT
 
     iso = bench / "blk.iso"
-    mods = ["%s::%s" % (out / "domains" / ("%s.elf" % d), "%s.elf" % d) for d in SERVICES]
-    mods += ["%s::%s" % (out / "guest" / f, f) for f in ("vmlinuz", "initrd-bench.img")]
-    mods.append("%s::manifest" % (REPO / "tests/images/bench_blk.manifest"))
-    if subprocess.run([str(REPO / "build/mkiso.sh"), str(iso), str(out / "core/mosaic.elf"), "test.exit"]
-                      + mods).returncode:
+    if not linux.make_iso(out, iso, SERVICES, ("vmlinuz", "initrd-bench.img"), "tests/images/bench_blk.manifest"):
         return 1
 
     direct, mosaic = [], []

@@ -155,6 +155,16 @@ def boot_mosaic(iso, log, sock):
     return seen["marker"], bench_lines(text, r"d\d+ linux: "), services, seen, m.group(1) if m else "?"
 
 
+def make_iso(out, iso, services, guest_files, manifest):
+    """The benchmark's ISO: the core (test.exit), the service domains, the
+    guest's files (from make guest) and the manifest. True when made."""
+    mods = ["%s::%s" % (out / "domains" / ("%s.elf" % d), "%s.elf" % d) for d in services]
+    mods += ["%s::%s" % (out / "guest" / f, f) for f in guest_files]
+    mods.append("%s::manifest" % (REPO / manifest))
+    return subprocess.run([str(REPO / "build/mkiso.sh"), str(iso), str(out / "core/mosaic.elf"), "test.exit"]
+                          + mods).returncode == 0
+
+
 def fail(i, kind, log, why):
     print("run %d (%s) failed: %s; last serial lines (%s):" % (i + 1, kind, why, log))
     text = log.read_bytes().decode(errors="replace") if log.exists() else ""
@@ -174,11 +184,7 @@ def main():
     boot.RUN_TIMEOUT = TIMEOUT  # boot_once's limit; Linux under nested TCG takes minutes
 
     iso = bench / "linux.iso"
-    mods = ["%s::%s" % (out / "domains" / ("%s.elf" % d), "%s.elf" % d) for d in SERVICES]
-    mods += ["%s::%s" % (out / "guest" / f, f) for f in ("vmlinuz", "initrd.img")]
-    mods.append("%s::manifest" % (REPO / "tests/images/bench_linux.manifest"))
-    if subprocess.run([str(REPO / "build/mkiso.sh"), str(iso), str(out / "core/mosaic.elf"), "test.exit"]
-                      + mods).returncode:
+    if not make_iso(out, iso, SERVICES, ("vmlinuz", "initrd.img"), "tests/images/bench_linux.manifest"):
         return 1
 
     direct, mosaic = [], []

@@ -26,6 +26,10 @@ struct runtime_module {
  * put them. */
 const struct hvm_start_info *runtime_start_info(void);
 
+/* runtime_ram_end: the highest end of any memory map entry (the domain's
+ * RAM and what the builder put at its top), not rounded. */
+uint64_t runtime_ram_end(void);
+
 /* runtime_cmdline: the whole command line as given, "" if none. */
 const char *runtime_cmdline(void);
 
