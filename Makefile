@@ -61,6 +61,7 @@ bench: deps
 	@$(PYTHON) tests/bench/ipc.py --out $(OUT)
 	@$(PYTHON) tests/bench/xenstore.py --out $(OUT)
 	@$(PYTHON) tests/bench/linux.py --out $(OUT)
+	@$(PYTHON) tests/bench/blk.py --out $(OUT)
 
 # Formatting is checked, not just suggested (.clang-format).
 FORMAT_FILES = $(shell git ls-files '*.c' '*.h' 2>/dev/null || find core tests -name '*.[ch]')
