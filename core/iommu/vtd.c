@@ -50,7 +50,7 @@ void vtd_command(struct vtd_unit *u, uint32_t bit, bool on)
 
     /* GCMD is write-only: each write restates every persistent bit. */
     vtd_write32(u, VTD_GCMD, on ? keep | bit : keep & ~bit);
-    vtd_wait(u, (const volatile uint32_t *)(u->regs + VTD_GSTS), bit, on ? bit : 0, "global command");
+    vtd_wait(u, (const volatile uint32_t *)(volatile void *)(u->regs + VTD_GSTS), bit, on ? bit : 0, "global command");
 }
 
 void vtd_invalidate(struct vtd_unit *u, const struct vtd_inv_desc *d, unsigned n)

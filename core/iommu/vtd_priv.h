@@ -30,19 +30,19 @@ extern struct spinlock vtd_lock;
 
 static inline uint32_t vtd_read32(const struct vtd_unit *u, unsigned off)
 {
-    return *(volatile uint32_t *)(u->regs + off);
+    return *(volatile uint32_t *)(volatile void *)(u->regs + off);
 }
 static inline uint64_t vtd_read64(const struct vtd_unit *u, unsigned off)
 {
-    return *(volatile uint64_t *)(u->regs + off);
+    return *(volatile uint64_t *)(volatile void *)(u->regs + off);
 }
 static inline void vtd_write32(struct vtd_unit *u, unsigned off, uint32_t v)
 {
-    *(volatile uint32_t *)(u->regs + off) = v;
+    *(volatile uint32_t *)(volatile void *)(u->regs + off) = v;
 }
 static inline void vtd_write64(struct vtd_unit *u, unsigned off, uint64_t v)
 {
-    *(volatile uint64_t *)(u->regs + off) = v;
+    *(volatile uint64_t *)(volatile void *)(u->regs + off) = v;
 }
 
 /* vtd_setup: set every unit of the DMAR up and turn it on; returns how

@@ -247,7 +247,7 @@ TEST(indirect_segments)
     struct rig *r = rig_new(false);
     struct blkif_request *q;
     struct blkif_request_indirect ind = { 0 };
-    struct blkif_request_segment *segs = (struct blkif_request_segment *)r->env.page[40];
+    struct blkif_request_segment *segs = (struct blkif_request_segment *)(void *)r->env.page[40];
 
     fake_grant(&r->env, 40, true, 0);
     for (unsigned i = 0; i < 20; i++) {
