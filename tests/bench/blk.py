@@ -21,7 +21,6 @@ tests/images/bench_blk.manifest. A benchmark, not a test: not in make test.
 Usage: python3 tests/bench/blk.py --out build/out/gcc [--runs 3]
 """
 
-import argparse
 import os
 import re
 import shlex
@@ -32,7 +31,6 @@ from pathlib import Path
 
 sys.dont_write_bytecode = True
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import boot  # noqa: E402
 import linux  # noqa: E402
 from boot import REPO  # noqa: E402
 
@@ -79,24 +77,12 @@ def run_direct(out, log, image):
 
 def run_mosaic(iso, log, sock, image):
     fresh_disk(image)
-    env = dict(os.environ, MOSAIC_SMP=str(linux.SMP), MOSAIC_ACCEL=linux.ACCEL, MOSAIC_CPU=linux.CPU)
-    seen = boot.boot_once(iso, log, sock, env, [], MOSAIC_MILESTONES, disk_args(image, True))
-    text = log.read_bytes().decode(errors="replace").replace("\r", "") if log.exists() else ""
-    missing = [n for n, _ in MOSAIC_MILESTONES if n not in seen]
-    if missing:
-        raise RuntimeError("missing %s" % missing)
+    _, text = linux.boot_mosaic_log(iso, log, sock, MOSAIC_MILESTONES, disk_args(image, True))
     return linux.bench_lines(text, r"d\d+ linux: ")
 
 
 def main():
-    ap = argparse.ArgumentParser(description="fio in Linux on Mosaic against Linux without a hypervisor.")
-    ap.add_argument("--out", required=True, help="build output directory (build/out/<cc>)")
-    ap.add_argument("--runs", type=int, default=3)
-    args = ap.parse_args()
-    out = Path(args.out).resolve()
-    bench = out / "tests/bench"
-    bench.mkdir(parents=True, exist_ok=True)
-    boot.RUN_TIMEOUT = linux.TIMEOUT
+    args, out, bench = linux.bench_setup("fio in Linux on Mosaic against Linux without a hypervisor.")
 
     iso = bench / "blk.iso"
     if not linux.make_iso(out, iso, SERVICES, ("vmlinuz", "initrd-bench.img"), "tests/images/bench_blk.manifest"):

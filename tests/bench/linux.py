@@ -131,16 +131,38 @@ def boot_direct(out, log, argv=None):
     return marker, bench_lines(text, None), m.group(1) if m else "?"
 
 
+def boot_mosaic_log(iso, log, sock, milestones, extra=()):
+    """Boots Mosaic once on this benchmark's machine (extra: more QEMU
+    arguments); returns ({milestone: seconds}, the serial log's text) or
+    raises RuntimeError when a milestone was not seen."""
+    env = dict(os.environ, MOSAIC_SMP=str(SMP), MOSAIC_ACCEL=ACCEL, MOSAIC_CPU=CPU)
+    seen = boot.boot_once(iso, log, sock, env, [], milestones, extra)
+    text = log.read_bytes().decode(errors="replace").replace("\r", "") if log.exists() else ""
+    missing = [n for n, _ in milestones if n not in seen]
+    if missing:
+        raise RuntimeError("missing %s" % missing)
+    return seen, text
+
+
+def bench_setup(description):
+    """The benchmark's arguments (--out, --runs), its output directory and
+    boot_once's limit: (args, out, bench directory)."""
+    ap = argparse.ArgumentParser(description=description)
+    ap.add_argument("--out", required=True, help="build output directory (build/out/<cc>)")
+    ap.add_argument("--runs", type=int, default=3)
+    args = ap.parse_args()
+    out = Path(args.out).resolve()
+    bench = out / "tests/bench"
+    bench.mkdir(parents=True, exist_ok=True)
+    boot.RUN_TIMEOUT = TIMEOUT  # boot_once's limit; Linux under nested TCG takes minutes
+    return args, out, bench
+
+
 def boot_mosaic(iso, log, sock):
     """Returns (seconds to marker, figures, service frames {name: (MiB,
     frames)}, {milestone: seconds}, the TSC MHz the core calibrated) or
     raises RuntimeError."""
-    env = dict(os.environ, MOSAIC_SMP=str(SMP), MOSAIC_ACCEL=ACCEL, MOSAIC_CPU=CPU)
-    seen = boot.boot_once(iso, log, sock, env, [], MOSAIC_MILESTONES)
-    text = log.read_bytes().decode(errors="replace").replace("\r", "") if log.exists() else ""
-    missing = [n for n, _ in MOSAIC_MILESTONES if n not in seen]
-    if missing:
-        raise RuntimeError("missing %s" % missing)
+    seen, text = boot_mosaic_log(iso, log, sock, MOSAIC_MILESTONES)
     m = dict(MOSAIC_MILESTONES)["marker"].search(text)
     if int(m.group(1)) != SMP:
         raise RuntimeError("marker names %s CPUs" % m.group(1))
@@ -174,14 +196,7 @@ def fail(i, kind, log, why):
 
 
 def main():
-    ap = argparse.ArgumentParser(description="Linux on Mosaic against Linux without a hypervisor.")
-    ap.add_argument("--out", required=True, help="build output directory (build/out/<cc>)")
-    ap.add_argument("--runs", type=int, default=3)
-    args = ap.parse_args()
-    out = Path(args.out).resolve()
-    bench = out / "tests/bench"
-    bench.mkdir(parents=True, exist_ok=True)
-    boot.RUN_TIMEOUT = TIMEOUT  # boot_once's limit; Linux under nested TCG takes minutes
+    args, out, bench = bench_setup("Linux on Mosaic against Linux without a hypervisor.")
 
     iso = bench / "linux.iso"
     if not make_iso(out, iso, SERVICES, ("vmlinuz", "initrd.img"), "tests/images/bench_linux.manifest"):
