@@ -21,6 +21,12 @@ DOMAINS += blkdrv
 blkdrv_LIBS := $(OUT)/drivers/libdrivers.a
 $(OUT)/domains/blkdrv/%.c.o $(OUT)/hdrcheck/domains/blkdrv/%.h.ok: DOMAIN_CFLAGS += -Idrivers/include
 
+# The network driver domain (domains/netdrv): netback, the switch and
+# the host stack over the drivers' virtio-net.
+DOMAINS += netdrv
+netdrv_LIBS := $(OUT)/drivers/libdrivers.a
+$(OUT)/domains/netdrv/%.c.o $(OUT)/hdrcheck/domains/netdrv/%.h.ok: DOMAIN_CFLAGS += -Idrivers/include
+
 # The drivers' virtio-blk on a real device (tests/boot/vblktest.scn); it
 # links drivers/rules.mk's DRIVERS_LIB, named by its path here because the
 # Makefile reads drivers/rules.mk after this file.
