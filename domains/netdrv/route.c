@@ -109,16 +109,15 @@ static void vif_arp(int port, const struct switch_port *pt, struct pkt *p)
         switch_drop(port, p);
         return;
     }
-    pkt_put(p);
-    if (a.op != FRAME_ARP_REQUEST)
-        return; /* announcements and replies: nothing to do */
     if (pt->cfg.mode == SWITCH_MODE_ROUTE)
         answer = a.tpa != pt->cfg.ip && a.tpa != 0; /* every address but its own: all is routed */
     else
         answer = a.tpa == pt->router_ip;
-    if (!answer)
+    /* announcements, replies, other addresses: nothing to do */
+    r = answer && a.op == FRAME_ARP_REQUEST ? frame_arp_reply(&a, switch_vif_side_mac) : NULL;
+    pkt_put(p); /* after the reply took its buffer: never the request's own */
+    if (!answer || a.op != FRAME_ARP_REQUEST)
         return;
-    r = frame_arp_reply(&a, switch_vif_side_mac);
     if (!r) {
         switch_ports[port].c.dropped++;
         return;
@@ -257,8 +256,8 @@ static bool proxy_arp(int in_port, int host, struct pkt *p)
     if (frame_arp_parse(p, &a) != 0 || a.op != FRAME_ARP_REQUEST || a.spa == a.tpa ||
         !guest_by_ip(a.tpa, in_port == host))
         return false;
-    pkt_put(p);
     r = frame_arp_reply(&a, in_port == host ? switch_vif_side_mac : switch_ports[host].cfg.mac);
+    pkt_put(p);
     if (!r) {
         switch_ports[in_port].c.dropped++;
         return true;
