@@ -79,7 +79,10 @@ struct switch_counters {
 
 /* switch_port_add: a new port; its index (>= 1; 0 is never a port) or
  * -XEN_ENOSPC (SWITCH_PORTS_MAX), -XEN_EINVAL (a route/nat vif without an
- * ip, a zero or multicast MAC). Logs one line naming the port and mode. */
+ * ip, a zero or multicast MAC; also a second NIC or host port, a route/nat
+ * ip another route/nat vif has, a nat prefix over 30 (0 means 24), a name
+ * or bridge not NUL-terminated, no xmit). Logs one line naming the port
+ * and mode. */
 int switch_port_add(const struct switch_port_cfg *cfg, const struct switch_port_ops *ops, void *ctx)
     __attribute__((warn_unused_result));
 /* switch_port_del: the port is gone: its learnt addresses and NAT
