@@ -64,3 +64,9 @@ unit_vtd_space_SRCS := core/iommu/vtd_space.c core/npt/npt.c
 UNIT_TESTS += pci_filter
 unit_pci_filter_SRCS := core/pci/pci_filter.c
 unit_pci_filter_CFLAGS := -Icore/pci
+# virtio-net against the same fake device, playing a NIC.
+UNIT_TESTS += virtio_net
+DRIVERS_HOST_SRCS += drivers/virtio_net.c
+unit_virtio_net_SRCS := $(DRIVERS_HOST_SRCS) tests/unit/virtio_fake.c
+unit_virtio_net_DEPS := $(unit_virtio_blk_DEPS)
+unit_virtio_net_CFLAGS := -Idrivers/include

@@ -83,7 +83,8 @@ uint32_t vnet_rx_buf_min(const struct vnet *v);
  * posted and frames in flight per direction. */
 unsigned vnet_queue_size(const struct vnet *v);
 /* vnet_broken: the device broke a queue's protocol; both queues then
- * take nothing more, and the reaps hand every buffer back with -EIO. */
+ * take nothing more, and each queue's next reap hands every buffer it
+ * still holds back with -EIO. */
 bool vnet_broken(const struct vnet *v);
 
 /* vnet_rx_post: give the device one receive buffer of len bytes at bus
