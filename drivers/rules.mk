@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: MIT
 # The drivers as a library for domains ($(OUT)/drivers/libdrivers.a: the
-# PCI helpers, virtio-pci, the virtqueue, virtio-blk and the domain
+# PCI helpers, virtio-pci, the virtqueue, virtio-blk, virtio-net and the domain
 # environment), compiled like the domains (domains/rules.mk's flags), and
 # every drivers header compiled on its own. A domain that drives devices
 # lists $(DRIVERS_LIB) in its NAME_LIBS and adds DRIVERS_INCLUDE to its
@@ -13,7 +13,7 @@ DRIVERS_OBJS := $(patsubst %,$(OUT)/%.o,$(DRIVERS_SRCS))
 DRIVERS_LIB  := $(OUT)/drivers/libdrivers.a
 DRIVERS_HDRS := $(sort $(wildcard drivers/include/drivers/*.h))
 # The global symbols' prefixes (STYLE 15): one per file, plus the environment's.
-DRIVERS_PREFIXES := pci_ dma_ drivers_ virtq_ virtio_pci_ vblk_
+DRIVERS_PREFIXES := pci_ dma_ drivers_ virtq_ virtio_pci_ vblk_ vnet_
 
 drivers: $(DRIVERS_LIB) drivers-headers
 domains: drivers

@@ -72,3 +72,9 @@ UNIT_TESTS += switch
 unit_switch_SRCS := $(NETSWITCH_HOST_SRCS)
 unit_switch_DEPS := $(wildcard domains/netdrv/*.h)
 unit_switch_CFLAGS := -Idomains/netdrv -Idrivers/include
+# virtio-net against the same fake device, playing a NIC.
+UNIT_TESTS += virtio_net
+DRIVERS_HOST_SRCS += drivers/virtio_net.c
+unit_virtio_net_SRCS := $(DRIVERS_HOST_SRCS) tests/unit/virtio_fake.c
+unit_virtio_net_DEPS := $(unit_virtio_blk_DEPS)
+unit_virtio_net_CFLAGS := -Idrivers/include

@@ -41,7 +41,7 @@ static void on_done(void *cookie, int status, void *arg)
     r->n++;
 }
 
-static struct vblk *open_ok(struct fake_vblk *d, unsigned qsize)
+static struct vblk *open_ok(struct fake_dev *d, unsigned qsize)
 {
     struct vblk *v = NULL;
 
@@ -49,7 +49,7 @@ static struct vblk *open_ok(struct fake_vblk *d, unsigned qsize)
     return v;
 }
 
-static void close_and_check(struct vblk *v, struct fake_vblk *d)
+static void close_and_check(struct vblk *v, struct fake_dev *d)
 {
     unsigned resets = d->resets;
 
@@ -73,7 +73,7 @@ static struct vblk_req req_rw(enum vblk_op op, uint64_t sector, void *buf, uint3
 /* A device (created and set up by the test), the driver on it, a 4 KiB
  * DMA buffer and a one-sector read into it, and what was reaped. */
 struct rig {
-    struct fake_vblk *d;
+    struct fake_dev *d;
     struct vblk *v;
     uint8_t *buf;
     uint64_t bus;
@@ -96,7 +96,7 @@ static void rig_close(struct rig *r)
 
 TEST(negotiation)
 {
-    struct fake_vblk *d = fake_create();
+    struct fake_dev *d = fake_create();
     struct vblk *v = open_ok(d, 32);
     uint64_t want = BIT64(VIRTIO_F_VERSION_1) | BIT64(VIRTIO_F_ACCESS_PLATFORM) | BIT64(VIRTIO_F_INDIRECT_DESC) |
                     BIT64(VIRTIO_F_EVENT_IDX) | BIT64(VIRTIO_BLK_F_BLK_SIZE) | BIT64(VIRTIO_BLK_F_FLUSH) |
@@ -107,12 +107,12 @@ TEST(negotiation)
               VIRTIO_STATUS_ACKNOWLEDGE | VIRTIO_STATUS_DRIVER | VIRTIO_STATUS_FEATURES_OK | VIRTIO_STATUS_DRIVER_OK);
     EXPECT_EQ(d->resets, 1);
     EXPECT_EQ(d->command & 0x0406u, 0x0406u);
-    EXPECT_EQ(d->q_size, 32);
-    EXPECT_EQ(d->q_enable, 1);
-    EXPECT_EQ(d->q_msix, VIRTIO_MSI_NO_VECTOR);
-    EXPECT_NE(d->q_desc, 0);
-    EXPECT_NE(d->q_avail, 0);
-    EXPECT_NE(d->q_used, 0);
+    EXPECT_EQ(d->q[0].size, 32);
+    EXPECT_EQ(d->q[0].enable, 1);
+    EXPECT_EQ(d->q[0].msix, VIRTIO_MSI_NO_VECTOR);
+    EXPECT_NE(d->q[0].desc, 0);
+    EXPECT_NE(d->q[0].avail, 0);
+    EXPECT_NE(d->q[0].used, 0);
     EXPECT_EQ(vblk_capacity(v), FAKE_SECTORS);
     EXPECT_EQ(vblk_logical_block_size(v), 512);
     EXPECT_EQ(vblk_physical_block_size(v), 4096);
@@ -124,16 +124,16 @@ TEST(negotiation)
 
 TEST(queue_size_is_a_power_of_two_within_the_device)
 {
-    struct fake_vblk *d = fake_create();
+    struct fake_dev *d = fake_create();
 
     d->queue_max = 48;
     struct vblk *v = open_ok(d, 256);
     EXPECT_EQ(vblk_queue_size(v), 32);
-    EXPECT_EQ(d->q_size, 32);
+    EXPECT_EQ(d->q[0].size, 32);
     close_and_check(v, d);
 }
 
-static void open_fails(struct fake_vblk *d, int err, const char *log)
+static void open_fails(struct fake_dev *d, int err, const char *log)
 {
     struct vblk *v = NULL;
 
@@ -144,7 +144,7 @@ static void open_fails(struct fake_vblk *d, int err, const char *log)
 
 TEST(required_features)
 {
-    struct fake_vblk *d = fake_create();
+    struct fake_dev *d = fake_create();
 
     d->offered &= ~BIT64(VIRTIO_F_VERSION_1);
     open_fails(d, -XEN_ENODEV, "lacks required features 0x100000000");
@@ -158,7 +158,7 @@ TEST(required_features)
 
 TEST(features_ok_refused)
 {
-    struct fake_vblk *d = fake_create();
+    struct fake_dev *d = fake_create();
 
     d->refuse_features_ok = true;
     open_fails(d, -XEN_ENODEV, "device refused features");
@@ -169,7 +169,7 @@ TEST(features_ok_refused)
 
 TEST(reset_that_never_ends)
 {
-    struct fake_vblk *d = fake_create();
+    struct fake_dev *d = fake_create();
     struct vblk *v = open_ok(d, 16);
 
     d->stuck_reset = true;
@@ -183,7 +183,7 @@ TEST(reset_that_never_ends)
  * memory (never reused); only the private state is freed. */
 TEST(close_when_reset_never_ends)
 {
-    struct fake_vblk *d = fake_create();
+    struct fake_dev *d = fake_create();
     struct vblk *v = open_ok(d, 16);
     unsigned live = dma_live;
 
@@ -199,7 +199,7 @@ TEST(close_when_reset_never_ends)
 
 TEST(no_queue)
 {
-    struct fake_vblk *d = fake_create();
+    struct fake_dev *d = fake_create();
 
     d->queue_max = 0;
     open_fails(d, -XEN_ENODEV, "no queue 0");
@@ -209,7 +209,7 @@ TEST(no_queue)
 
 TEST(doorbell_outside_the_notify_window)
 {
-    struct fake_vblk *d = fake_create();
+    struct fake_dev *d = fake_create();
 
     d->notify_off = 0x400; /* 0x400 * 4 = the window's end */
     open_fails(d, -XEN_ENODEV, "doorbell at 0x1000 outside");
@@ -218,7 +218,7 @@ TEST(doorbell_outside_the_notify_window)
 
 TEST(enable_refused)
 {
-    struct fake_vblk *d = fake_create();
+    struct fake_dev *d = fake_create();
 
     d->refuse_command = true;
     open_fails(d, -XEN_EACCES, "enabling the function failed (-13)");
@@ -228,7 +228,7 @@ TEST(enable_refused)
 
 TEST(device_needs_reset_after_driver_ok)
 {
-    struct fake_vblk *d = fake_create();
+    struct fake_dev *d = fake_create();
 
     d->needs_reset = true;
     open_fails(d, -XEN_EIO, "device status 0x4f after DRIVER_OK");
@@ -239,7 +239,7 @@ TEST(device_needs_reset_after_driver_ok)
 /* Geometry the device gets wrong is replaced by the safe default. */
 TEST(configuration_out_of_range)
 {
-    struct fake_vblk *d = fake_create();
+    struct fake_dev *d = fake_create();
     struct vblk *v = NULL;
     const uint32_t bad_block = 1000, size_max = 1024;
     const uint8_t bad_exp = 9;
@@ -268,7 +268,7 @@ TEST(configuration_out_of_range)
 TEST(out_of_memory)
 {
     for (unsigned n = 0; n < 6; n++) {
-        struct fake_vblk *d = fake_create();
+        struct fake_dev *d = fake_create();
         struct vblk *v = NULL;
 
         dma_fail_after = n;
@@ -288,7 +288,7 @@ TEST(out_of_memory)
  * then reads them back the same way. */
 TEST(several_in_flight_out_of_order)
 {
-    struct fake_vblk *d = fake_create();
+    struct fake_dev *d = fake_create();
     struct vblk *v = open_ok(d, 16);
     uint8_t *w[NREQ], *r[NREQ];
     struct reaped got = { 0 };
@@ -307,7 +307,7 @@ TEST(several_in_flight_out_of_order)
     }
     vblk_kick(v);
     EXPECT_EQ(d->notifies, 1);
-    EXPECT_EQ(d->nheld, NREQ);
+    EXPECT_EQ(d->q[0].nheld, NREQ);
     EXPECT_EQ(vblk_reap(v, on_done, &got), 0);
     fake_complete_held(d, true);
     EXPECT_EQ(vblk_reap(v, on_done, &got), NREQ);
@@ -338,7 +338,7 @@ TEST(several_in_flight_out_of_order)
 
 TEST(flush)
 {
-    struct fake_vblk *d = fake_create();
+    struct fake_dev *d = fake_create();
     struct vblk *v = open_ok(d, 16);
     struct vblk_req f = { .op = VBLK_FLUSH, .cookie = (void *)7 };
     struct reaped got = { 0 };
@@ -489,9 +489,9 @@ TEST(event_index_suppresses_kicks)
     EXPECT_EQ(vblk_submit(r.v, &r.q), 0);
     vblk_kick(r.v);
     EXPECT_EQ(r.d->notifies, 3);
-    EXPECT_EQ(r.d->nheld, 4);
+    EXPECT_EQ(r.d->q[0].nheld, 4);
     fake_process(r.d); /* the device looks on its own */
-    EXPECT_EQ(r.d->nheld, 5);
+    EXPECT_EQ(r.d->q[0].nheld, 5);
     fake_complete_held(r.d, false);
     EXPECT_EQ(vblk_reap(r.v, on_done, &r.got), 5);
     rig_close(&r);
@@ -508,18 +508,18 @@ TEST(event_index_suppresses_interrupts)
     for (unsigned i = 0; i < 4; i++)
         EXPECT_EQ(vblk_submit(r.v, &r.q), 0);
     vblk_kick(r.v);
-    r.d->nheld = 2;
+    r.d->q[0].nheld = 2;
     fake_complete_held(r.d, false); /* two at once: one interrupt */
     EXPECT_EQ(r.d->irqs, 1);
-    r.d->held[0] = r.d->held[2];
-    r.d->nheld = 1;
+    r.d->q[0].held[0] = r.d->q[0].held[2];
+    r.d->q[0].nheld = 1;
     fake_complete_held(r.d, false); /* not reaped yet: no interrupt */
     EXPECT_EQ(r.d->irqs, 1);
     EXPECT_TRUE(vblk_irq_ack(r.v)); /* completions wait */
     EXPECT_EQ(vblk_reap(r.v, on_done, &r.got), 3);
     EXPECT_FALSE(vblk_irq_ack(r.v));
-    r.d->held[0] = r.d->held[3];
-    r.d->nheld = 1;
+    r.d->q[0].held[0] = r.d->q[0].held[3];
+    r.d->q[0].nheld = 1;
     fake_complete_held(r.d, false);
     EXPECT_EQ(r.d->irqs, 2);
     EXPECT_EQ(vblk_reap(r.v, on_done, &r.got), 1);
@@ -548,14 +548,14 @@ TEST(without_event_index)
 
 TEST(interrupt_binding)
 {
-    struct fake_vblk *d = fake_create();
+    struct fake_dev *d = fake_create();
     struct vblk *v = open_ok(d, 16);
     uint32_t port = 0;
 
     EXPECT_EQ(vblk_irq_bind(v, &port), 0);
     EXPECT_EQ(port, 100);
     EXPECT_TRUE(d->msix_enabled);
-    EXPECT_EQ(d->q_msix, 0);
+    EXPECT_EQ(d->q[0].msix, 0);
     EXPECT_EQ(d->msix_config, VIRTIO_MSI_NO_VECTOR);
     close_and_check(v, d);
 
@@ -572,7 +572,7 @@ TEST(interrupt_binding)
     EXPECT_EQ(vblk_irq_bind(v, &port), -XEN_ENOSPC);
     EXPECT_LOG("queue 0 refused MSI-X vector 0");
     EXPECT_LOG("no interrupt (-28); polling");
-    EXPECT_EQ(d->q_msix, VIRTIO_MSI_NO_VECTOR);
+    EXPECT_EQ(d->q[0].msix, VIRTIO_MSI_NO_VECTOR);
     close_and_check(v, d);
 }
 
@@ -607,7 +607,7 @@ static void hostile(enum fake_hostile mode, unsigned good, const char *log)
     }
     vblk_kick(r.v);
     r.d->hostile = mode;
-    r.d->nheld = 1; /* the first request only */
+    r.d->q[0].nheld = 1; /* the first request only */
     fake_complete_held(r.d, false);
     log_clear();
     EXPECT_EQ(vblk_reap(r.v, on_done, &r.got), 3);
@@ -733,7 +733,7 @@ static void rand_submit(struct vblk *v)
  * writes before it left, and the disk ends equal to the shadow. */
 TEST(randomized_against_a_shadow_disk)
 {
-    struct fake_vblk *d = fake_create();
+    struct fake_dev *d = fake_create();
     unsigned long long steps = test_random_init(12, 3000);
     struct reaped none = { 0 };
 
@@ -748,8 +748,8 @@ TEST(randomized_against_a_shadow_disk)
         case 2: vblk_kick(v); break;
         case 3: fake_process(d); break;
         default:
-            if (d->nheld)
-                fake_complete_one(d, test_rng_below(d->nheld));
+            if (d->q[0].nheld)
+                fake_complete_one(d, test_rng_below(d->q[0].nheld));
             (void)vblk_reap(v, rand_done_cb, &none);
         }
     }
@@ -768,57 +768,57 @@ TEST(randomized_against_a_shadow_disk)
 
 /* ---- capabilities ---- */
 
-static void caps_fail(void (*spoil)(struct fake_vblk *d), const char *log)
+static void caps_fail(void (*spoil)(struct fake_dev *d), const char *log)
 {
-    struct fake_vblk *d = fake_create();
+    struct fake_dev *d = fake_create();
 
     spoil(d);
     open_fails(d, -XEN_ENODEV, log);
     fake_destroy(d);
 }
 
-static void spoil_loop_first(struct fake_vblk *d)
+static void spoil_loop_first(struct fake_dev *d)
 {
     fake_cfg_put8(d, FAKE_CAP_MSIX + 1, FAKE_CAP_MSIX);
 }
-static void spoil_ptr_low(struct fake_vblk *d)
+static void spoil_ptr_low(struct fake_dev *d)
 {
     fake_cfg_put8(d, 0x34, 0x20);
 }
-static void spoil_no_list(struct fake_vblk *d)
+static void spoil_no_list(struct fake_dev *d)
 {
     fake_cfg_put8(d, 0x06, 0);
 }
-static void spoil_common_outside(struct fake_vblk *d)
+static void spoil_common_outside(struct fake_dev *d)
 {
     fake_cfg_put32(d, FAKE_CAP_COMMON + 8, FAKE_BAR_SIZE - 0x20);
 }
-static void spoil_common_overflow(struct fake_vblk *d)
+static void spoil_common_overflow(struct fake_dev *d)
 {
     fake_cfg_put32(d, FAKE_CAP_COMMON + 8, 0xfffff000u);
     fake_cfg_put32(d, FAKE_CAP_COMMON + 12, 0x2000);
 }
-static void spoil_common_short(struct fake_vblk *d)
+static void spoil_common_short(struct fake_dev *d)
 {
     fake_cfg_put32(d, FAKE_CAP_COMMON + 12, 0x20);
 }
-static void spoil_common_bar(struct fake_vblk *d)
+static void spoil_common_bar(struct fake_dev *d)
 {
     fake_cfg_put8(d, FAKE_CAP_COMMON + 4, 7);
 }
-static void spoil_common_unmapped_bar(struct fake_vblk *d)
+static void spoil_common_unmapped_bar(struct fake_dev *d)
 {
     fake_cfg_put8(d, FAKE_CAP_COMMON + 4, 1);
 }
-static void spoil_notify_len(struct fake_vblk *d)
+static void spoil_notify_len(struct fake_dev *d)
 {
     fake_cfg_put8(d, FAKE_CAP_NOTIFY + 2, 16);
 }
-static void spoil_device_missing(struct fake_vblk *d)
+static void spoil_device_missing(struct fake_dev *d)
 {
     fake_cfg_put8(d, FAKE_CAP_ISR + 1, 0);
 }
-static void spoil_vendor_loop(struct fake_vblk *d)
+static void spoil_vendor_loop(struct fake_dev *d)
 {
     fake_cfg_put8(d, FAKE_CAP_NOTIFY + 1, FAKE_CAP_COMMON);
 }
@@ -840,7 +840,7 @@ TEST(capabilities_broken)
 
 TEST(capabilities_first_usable_wins)
 {
-    struct fake_vblk *d = fake_create();
+    struct fake_dev *d = fake_create();
 
     /* The ISR capability turned into a second common window: the first stays. */
     fake_cfg_put8(d, FAKE_CAP_ISR + 3, VIRTIO_PCI_CAP_COMMON_CFG);
@@ -852,7 +852,7 @@ TEST(capabilities_first_usable_wins)
 
 TEST(pci_config_reads_bounded)
 {
-    struct fake_vblk *d = fake_create();
+    struct fake_dev *d = fake_create();
 
     EXPECT_EQ(pci_cfg_read16(&d->f, 0), VIRTIO_PCI_VENDOR);
     EXPECT_EQ(pci_cfg_read32(&d->f, 4094), 0xffffffffu);
@@ -875,7 +875,7 @@ TEST(pci_config_reads_bounded)
 
 TEST(pci_bar_windows_bounded)
 {
-    struct fake_vblk *d = fake_create();
+    struct fake_dev *d = fake_create();
     const struct pci_func *f = &d->f;
 
     EXPECT_TRUE(pci_bar_window(f, FAKE_BAR, 0, FAKE_BAR_SIZE) == f->bar[FAKE_BAR]);
