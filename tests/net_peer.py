@@ -17,10 +17,18 @@ Services (one line of text is ASCII ending in "\\n"):
   5303 echo-address: the peer replies "<client's IP address as the peer
                saw it>\\n" and closes (the NAT test: it must be netdrv's
                outside address, not the guest's own).
-Each connection is logged as one line on standard output.
+Each connection is logged as one line on standard output. With --frames
+FILE it also watches the taps (an AF_PACKET socket on each named with
+--watch) and writes each new sender it sees, "<source MAC> <source IPv4
+address or ->" (IPv4's source, ARP's sender), as a line of FILE: what
+reached the peer's side, for the anti-spoofing checks (`seen`).
 
-Usage: tests/net_peer.py serve [--bind ADDR] [--source-bytes N]
+Usage: tests/net_peer.py serve [--bind ADDR] [--source-bytes N] [--frames FILE --watch IFACE...]
            prints "net_peer: ready" once all three listen, serves until killed
+       tests/net_peer.py seen (--mac MAC | --ip ADDR) [--frames FILE]
+           exit 0 when a frame from MAC (or with source ADDR) reached the
+           peer, 1 when none did; FILE defaults to $NET_PEER_FRAMES, which
+           the runner's peer steps have
        tests/net_peer.py probe ADDR PORT [--timeout SECS]
            exit 0 when a TCP connection to ADDR:PORT is accepted within
            SECS (default 5), 1 when refused or timed out
@@ -133,6 +141,29 @@ class EchoAddress(socketserver.BaseRequestHandler):
             pass
 
 
+def watch(iface, frames):
+    """Records each new (source MAC, source IPv4) of the frames iface
+    receives; runs until the process ends."""
+    sock = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(0x0003))  # ETH_P_ALL
+    sock.bind((iface, 0))
+    seen = set()
+    while True:
+        frame, meta = sock.recvfrom(65536)
+        if meta[2] == socket.PACKET_OUTGOING or len(frame) < 14:
+            continue
+        mac = frame[6:12].hex(":")
+        kind = int.from_bytes(frame[12:14], "big")
+        addr = "-"
+        if kind == 0x0800 and len(frame) >= 34:
+            addr = socket.inet_ntoa(frame[26:30])
+        elif kind == 0x0806 and len(frame) >= 42:
+            addr = socket.inet_ntoa(frame[28:32])
+        if (mac, addr) not in seen:
+            seen.add((mac, addr))
+            with open(frames, "a") as f:
+                f.write("%s %s\n" % (mac, addr))
+
+
 class Server(socketserver.ThreadingTCPServer):
     allow_reuse_address = True
     daemon_threads = True
@@ -143,12 +174,28 @@ def serve(args):
     servers = [Server((args.bind, port), handler)
                for port, handler in ((SINK_PORT, Sink), (SOURCE_PORT, Source), (ECHO_PORT, EchoAddress))]
     threads = [threading.Thread(target=s.serve_forever, daemon=True) for s in servers]
+    if args.frames:
+        open(args.frames, "w").close()
+        threads += [threading.Thread(target=watch, args=(i, args.frames), daemon=True) for i in args.watch]
     for t in threads:
         t.start()
     log("ready")
     for t in threads:
         t.join()
     return 0
+
+
+def seen(args):
+    path = args.frames or os.environ.get("NET_PEER_FRAMES")
+    if not path:
+        print("net_peer: seen needs --frames or NET_PEER_FRAMES")
+        return 2
+    with open(path) as f:
+        senders = [line.split() for line in f if len(line.split()) == 2]
+    hits = [" ".join(s) for s in senders if (args.mac and s[0] == args.mac.lower()) or s[1] == args.ip]
+    print("net_peer: %s: %s" % (args.mac or args.ip, "seen as " + ", ".join(hits) if hits else
+                                "no frame reached the peer (%d senders seen)" % len(senders)))
+    return 0 if hits else 1
 
 
 def probe(args):
@@ -198,6 +245,7 @@ class PeerNetwork:
             PeerNetwork.count += 1
             self.name = "%s%d-%d" % (NETNS_PREFIX, os.getpid(), PeerNetwork.count)
         self.addrs, self.log, self.servers, self.made = list(nics), log, [], False
+        self.frames = Path(str(log) + ".frames")
 
     def prefix(self):
         return ["ip", "netns", "exec", self.name]
@@ -216,8 +264,9 @@ class PeerNetwork:
             ip("-n", self.name, "link", "set", self.tap(i), "up")
         out = open(self.log, "ab")
         try:
+            watch = [w for i in range(len(self.addrs)) for w in ("--watch", self.tap(i))]
             for argv in ([sys.executable, str(Path(__file__).resolve()), "serve",
-                          "--source-bytes", str(source_bytes)],
+                          "--source-bytes", str(source_bytes), "--frames", str(self.frames)] + watch,
                          ["iperf3", "-s", "-p", str(IPERF_PORT)]):
                 self.servers.append(subprocess.Popen(self.prefix() + argv, stdin=subprocess.DEVNULL,
                                                      stdout=out, stderr=subprocess.STDOUT))
@@ -244,7 +293,9 @@ class PeerNetwork:
     def run(self, command, secs):
         """Runs a shell command in the namespace (cwd: the repository);
         returns (exit status, or None after secs, its output)."""
-        proc = subprocess.Popen(self.prefix() + ["sh", "-c", command], cwd=Path(__file__).resolve().parent.parent,
+        proc = subprocess.Popen(self.prefix() + ["sh", "-c", command],
+                                cwd=Path(__file__).resolve().parent.parent,
+                                env=dict(os.environ, NET_PEER_FRAMES=str(self.frames)),
                                 stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                                 start_new_session=True)
         try:
@@ -281,12 +332,19 @@ def main():
     s = sub.add_parser("serve")
     s.add_argument("--bind", default="0.0.0.0")
     s.add_argument("--source-bytes", type=int, default=DEFAULT_SOURCE_BYTES)
+    s.add_argument("--frames", help="record the senders of the frames the --watch interfaces receive")
+    s.add_argument("--watch", action="append", default=[])
+    w = sub.add_parser("seen")
+    who = w.add_mutually_exclusive_group(required=True)
+    who.add_argument("--mac")
+    who.add_argument("--ip")
+    w.add_argument("--frames")
     p = sub.add_parser("probe")
     p.add_argument("addr")
     p.add_argument("port", type=int)
     p.add_argument("--timeout", type=float, default=5)
     args = ap.parse_args()
-    return serve(args) if args.cmd == "serve" else probe(args)
+    return {"serve": serve, "probe": probe, "seen": seen}[args.cmd](args)
 
 
 if __name__ == "__main__":

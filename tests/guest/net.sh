@@ -14,9 +14,7 @@
 #                the sha256 it announced
 #   net-nat      (with net_nat_addr only) the peer's echo-address service
 #                saw net_nat_addr, netdrv's outside address, not ours
-# Then, with net_listen=PORT, it leaves a TCP listener on PORT running
-# (busybox nc, echoing what it gets) and says "net: listening on PORT", for
-# a scenario's `peer` step to try to reach (or fail to, behind NAT).
+# (tests/guest/net_listen.sh then leaves a listener for the peer to try.)
 #
 # Kernel command line keys (init's environment):
 #   net_ip=ADDR/PREFIX | dhcp    (required) eth0's address, or a DHCP lease
@@ -27,7 +25,6 @@
 #   net_other=ADDR               another guest to ping (optional)
 #   net_nat_addr=ADDR            netdrv's outside address (optional)
 #   net_bytes=N                  bytes each way (default 104857600, 100 MiB)
-#   net_listen=PORT              leave a listener running (optional)
 #   net_wait=SECS                how long eth0 may take to appear (default 60)
 #   net_dev=NAME                 the interface (default eth0)
 
@@ -99,10 +96,4 @@ if [ -n "${net_nat_addr:-}" ]; then
     else
         fail nat "the peer saw '$(echo "$seen" | oneline)', not netdrv's outside address $net_nat_addr (ours: $(own_address))"
     fi
-fi
-
-if [ -n "${net_listen:-}" ]; then
-    nc -ll -p "$net_listen" -e /bin/cat </dev/null >/dev/null 2>&1 &
-    sleep 1
-    echo "net: listening on $net_listen"
 fi
