@@ -81,6 +81,13 @@ check() {
     [ -f /usr/include/xen/sys/privcmd.h ] || need libxen-dev
     [ -f /usr/lib/x86_64-linux-gnu/libc.a ] || need libc6-dev
     sanitizers_ok gcc || need libasan8 libubsan1 libgcc-12-dev
+    # The network scenarios' peer (tests/net_peer.py, run as root): a
+    # namespace with tap devices and ss (iproute2), iperf3's server, and
+    # ping for the peer's steps.
+    PATH=$PATH:/usr/sbin:/sbin have ip || need iproute2
+    PATH=$PATH:/usr/sbin:/sbin have ss || need iproute2
+    have iperf3 || need iperf3
+    have ping || need iputils-ping
     # A CC other than plain gcc gets the same compile-and-run check; for
     # clang a failure means its runtime package, otherwise we cannot guess.
     case $cc in

@@ -25,6 +25,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import disk_image
+import net_peer
 
 REPO = Path(__file__).resolve().parent.parent
 DEFAULT_FORBID = ["PANIC", "unhandled exit", "triple fault"]
@@ -138,6 +139,8 @@ class Scenario:
         self.forbid, self.exit, self.wx_check = list(DEFAULT_FORBID), None, False
         self.captures, self.checks = [], []   # (name, regex), python expressions
         self.disks = []  # (PCI slot as QEMU's addr, size in bytes, partition sizes or None)
+        self.nics = []  # (PCI slot as QEMU's addr, tap address or None, [virtio-net-pci PROP=VALUE])
+        self.direct = None  # (kernel, initrd): the guest booted on QEMU alone, no core
         for lineno, raw in enumerate(path.read_text().splitlines(), 1):
             line = raw.strip()
             if not line or line.startswith("#"):
@@ -149,6 +152,12 @@ class Scenario:
                 raise ScenarioError("%s:%d: %s" % (path, lineno, e)) from None
         if not self.expects and self.exit is None:
             raise ScenarioError("%s: needs at least one 'expect' or an 'exit'" % path)
+        if any(kind == "peer" for kind, _, _, _ in self.expects) and not self.nics:
+            raise ScenarioError("%s: 'peer' steps need a 'nic'" % path)
+        if self.direct and (self.modules or self.wx_check or self.uses_com2()):
+            raise ScenarioError("%s: a 'direct' boot has no modules, COM2 or monitor-check" % path)
+        if self.direct and self.cores is None:
+            self.cores = [""]  # no core is booted: once is enough
 
     def parse(self, key, rest, out):
         if key == "cmdline":
@@ -207,6 +216,18 @@ class Scenario:
             self.checks.append(rest)
         elif key == "disk":
             self.disks.append(parse_disk(rest, self.disks))
+        elif key == "nic":
+            self.nics.append(parse_nic(rest, self.disks, self.nics))
+        elif key == "peer":
+            secs, _, command = rest.partition(" ")
+            if float(secs) <= 0 or not command.strip():
+                raise ValueError("usage: peer <secs> <shell command>")
+            self.expects.append(("peer", float(secs), command.strip(), 0))
+        elif key == "direct":
+            words = rest.split()
+            if len(words) != 2:
+                raise ValueError("usage: direct <kernel> <initrd>")
+            self.direct = tuple(str(out / w[4:]) if w.startswith("out/") else str(REPO / w) for w in words)
         elif key == "monitor-check":
             if rest != "wx":
                 raise ValueError("unknown monitor-check %r (known: wx)" % rest)
@@ -221,18 +242,24 @@ class Scenario:
         return any(port == 2 for _, _, _, port in self.expects)
 
 
+def parse_slot(key, word, taken):
+    """A PCI slot as QEMU's addr= of a device on the root bus (DD or DD.F,
+    hex), as "DD.F"; taken: the slots of earlier disks and NICs."""
+    m = re.fullmatch(r"([0-9a-fA-F]{1,2})(?:\.([0-7]))?", word)
+    if not m or int(m.group(1), 16) > 0x1f:
+        raise ValueError("%s: PCI slot %r is not DD or DD.F (hex, device up to 1f)" % (key, word))
+    slot = "%02x.%s" % (int(m.group(1), 16), m.group(2) or "0")
+    if slot in taken:
+        raise ValueError("%s: slot %s is taken by an earlier disk or nic" % (key, slot))
+    return slot
+
+
 def parse_disk(rest, earlier):
-    """disk <slot> <size> [gpt <part-size>...]: slot as QEMU's addr= of a
-    device on the root bus (DD or DD.F, hex), sizes as disk_image takes them."""
+    """disk <slot> <size> [gpt <part-size>...]: sizes as disk_image takes them."""
     words = rest.split()
     if len(words) < 2 or (len(words) > 2 and words[2] != "gpt"):
         raise ValueError("usage: disk <pci-slot> <size> [gpt <part-size>...]")
-    m = re.fullmatch(r"([0-9a-fA-F]{1,2})(?:\.([0-7]))?", words[0])
-    if not m or int(m.group(1), 16) > 0x1f:
-        raise ValueError("disk: PCI slot %r is not DD or DD.F (hex, device up to 1f)" % words[0])
-    slot = "%02x.%s" % (int(m.group(1), 16), m.group(2) or "0")
-    if any(slot == d[0] for d in earlier):
-        raise ValueError("disk: slot %s is taken by an earlier disk" % slot)
+    slot = parse_slot("disk", words[0], [d[0] for d in earlier])
     size = disk_image.parse_size(words[1])
     parts = [disk_image.parse_size(w) for w in words[3:]] if len(words) > 2 else None
     if parts is not None:
@@ -240,17 +267,72 @@ def parse_disk(rest, earlier):
     return slot, size, parts
 
 
-def disk_args(scn, base, out_dir):
+def parse_nic(rest, disks, earlier):
+    """nic <slot> [addr=CIDR|addr=none] [PROP=VALUE...]: a virtio-net
+    function on a tap of the boot's namespace; the tap's address defaults
+    to the peer's (net_peer.PEER_CIDR) for the first NIC, none after."""
+    words = rest.split()
+    if not words:
+        raise ValueError("usage: nic <pci-slot> [addr=CIDR|addr=none] [PROP=VALUE...]")
+    slot = parse_slot("nic", words[0], [d[0] for d in disks] + [n[0] for n in earlier])
+    addr, props = net_peer.PEER_CIDR if not earlier else None, []
+    for w in words[1:]:
+        key, eq, value = w.partition("=")
+        if not eq or not value or not re.fullmatch(r"[a-z][a-z0-9_-]*", key):
+            raise ValueError("nic: %r is not addr=CIDR or a virtio-net-pci PROP=VALUE" % w)
+        if key == "addr":
+            if value != "none" and not re.fullmatch(r"\d+\.\d+\.\d+\.\d+/\d+", value):
+                raise ValueError("nic: addr=%s is not an IPv4 CIDR or none" % value)
+            addr = None if value == "none" else value
+        elif key in ("netdev", "mac", "addr", "id", "iommu_platform", "disable-legacy"):
+            raise ValueError("nic: %s is set by the runner" % key)
+        else:
+            props.append(w)
+    return slot, addr, props
+
+
+def nic_args(nics, iommu):
+    """QEMU's arguments for the NICs, on taps tap0, tap1, ... (in the order
+    of nics) that the boot's namespace has: modern virtio-net functions
+    whose MAC ends in the slot's device number, their DMA through the
+    IOMMU when the boot has one (Mosaic's; a direct boot has none)."""
+    args = []
+    for i, (slot, _, props) in enumerate(nics):
+        dev = "virtio-net-pci,netdev=nic%d,disable-legacy=on,addr=%s,mac=52:54:00:12:34:%s" % (i, slot, slot[:2])
+        if iommu:
+            dev += ",iommu_platform=on"
+        args += ["-netdev", "tap,id=nic%d,ifname=tap%d,script=no,downscript=no,vhost=off" % (i, i),
+                 "-device", ",".join([dev] + props)]
+    return args
+
+
+def direct_argv(scn, smp, log, sock):
+    """QEMU alone booting the scenario's kernel and initrd, its command
+    line from 'cmdline': build/qemu.sh's CPU model and accelerator less
+    SVM, without the IOMMU, exit device and CD that only the core uses."""
+    env = scn.env
+    return [str(REPO / "build/qemu-root.sh"), "--exec",
+            "-accel", env.get("MOSAIC_ACCEL", "tcg"), "-machine", "q35",
+            "-cpu", env.get("MOSAIC_CPU", "EPYC,-rdtscp"), "-smp", str(smp),
+            "-m", env.get("MOSAIC_MEM", "512M"), "-no-reboot", "-display", "none",
+            "-serial", "file:%s" % str(log).replace(",", ",,"),
+            "-monitor", "unix:%s,server=on,wait=off" % str(sock).replace(",", ",,"),
+            "-kernel", scn.direct[0], "-initrd", scn.direct[1], "-append", scn.cmdline]
+
+
+def disk_args(scn, base, out_dir, iommu=True):
     """A fresh image per disk of the scenario (made here, for this boot),
     and the QEMU arguments that attach each as a modern virtio-blk device
-    behind the IOMMU (iommu_platform=on: PLATFORM.md)."""
+    behind the IOMMU (iommu_platform=on: PLATFORM.md; not on a direct
+    boot, which has none)."""
     args = []
     for i, (slot, size, parts) in enumerate(scn.disks):
         img = out_dir / ("%s.disk%d.img" % (base, i))
         disk_image.make(str(img), size, parts)
         path = str(img).replace(",", ",,")
         args += ["-drive", "file=%s,if=none,id=disk%d,format=raw,cache=writeback" % (path, i),
-                 "-device", "virtio-blk-pci,drive=disk%d,disable-legacy=on,iommu_platform=on,addr=%s" % (i, slot)]
+                 "-device", "virtio-blk-pci,drive=disk%d,disable-legacy=on,addr=%s%s"
+                 % (i, slot, ",iommu_platform=on" if iommu else "")]
     return args
 
 
@@ -416,6 +498,8 @@ class BootRun:
         self.log = out_dir / (base + ".log")
         self.qemu_err = out_dir / (base + ".qemu.log")
         self.com2_log = out_dir / (base + ".com2.log")
+        self.peer_log = out_dir / (base + ".peer.log")
+        self.net = None  # the boot's net_peer.PeerNetwork, while it runs
         self.com2 = None
         self.forbid = [re.compile(p) for p in scn.forbid]
         self.guest_tests = []        # (name, ok, why)
@@ -423,13 +507,24 @@ class BootRun:
         self.pending = {1: [], 2: []}  # lines not yet looked at by an expectation, per port
         self.proc = None
 
-    def send_due(self):
-        """Sends the send2 steps that are next, in order."""
+    def run_due(self):
+        """Runs the send2 and peer steps that are next, in order; returns
+        a failure reason (a peer step that failed) or None."""
         expects = self.scn.expects
-        while self.next_expect < len(expects) and expects[self.next_expect][0] == "send":
-            if self.com2 is not None:
-                self.com2.send(expects[self.next_expect][2])
+        while self.next_expect < len(expects) and expects[self.next_expect][0] != "expect":
+            kind, secs, what, _ = expects[self.next_expect]
+            if kind == "send" and self.com2 is not None:
+                self.com2.send(what)
+            if kind == "peer":
+                status, out = self.net.run(what, secs)
+                if status != 0:
+                    said = out.strip().splitlines()[-10:] or ["(nothing)"]
+                    return "peer step #%d `%s` %s; it said: %s" % (
+                        self.next_expect + 1, what,
+                        "did not end within %gs" % secs if status is None else exited(status), " | ".join(said))
+                self.last_met = time.monotonic()
             self.next_expect += 1
+        return None
 
     def feed(self, lines, now, port=1):
         """Checks new serial lines; returns a failure reason or None."""
@@ -454,7 +549,9 @@ class BootRun:
             queue.pop(0)
             self.next_expect += 1
             self.last_met = now
-            self.send_due()
+            failure = self.run_due()
+            if failure:
+                return failure
         return None
 
     def feed_all(self, serial, now, final=False):
@@ -465,7 +562,9 @@ class BootRun:
 
     def wait_expectations(self, serial, hard_deadline):
         expects = self.scn.expects
-        self.send_due()
+        failure = self.run_due()
+        if failure:
+            return failure
         while True:
             now = time.monotonic()
             status = self.proc.poll()
@@ -518,18 +617,31 @@ class BootRun:
         if self.scn.uses_com2():
             env["MOSAIC_COM2"] = str(com2_sock)
             self.com2 = Com2(com2_sock, self.com2_log)
-        argv = [str(REPO / "build/qemu.sh"), "batch", str(self.iso), str(self.log),
-                str(self.sock)] + self.scn.qemu + disk_args(self.scn, self.base, self.out_dir)
+        scn, iommu = self.scn, self.scn.direct is None
+        if scn.direct:
+            argv = direct_argv(scn, self.smp, self.log, self.sock)
+        else:
+            argv = [str(REPO / "build/qemu.sh"), "batch", str(self.iso), str(self.log), str(self.sock)]
+        argv += scn.qemu + disk_args(scn, self.base, self.out_dir, iommu) + nic_args(scn.nics, iommu)
         serial = SerialLog(self.log)
         start = self.last_met = time.monotonic()
-        hard_deadline = start + self.scn.hard_timeout()
+        hard_deadline = start + scn.hard_timeout()
+        detail, failure = [], None
+        if scn.nics:
+            self.peer_log.unlink(missing_ok=True)
+            self.net = net_peer.PeerNetwork([addr for _, addr, _ in scn.nics], self.peer_log)
+            try:
+                self.net.start()
+            except (OSError, RuntimeError) as e:
+                self.net.stop()
+                self.net = None
+                return "the peer's network namespace: %s" % e, detail, time.monotonic() - start
+            argv = self.net.prefix() + argv
         with open(self.qemu_err, "wb") as err:
             self.proc = subprocess.Popen(argv, env=env, stdin=subprocess.DEVNULL,
                                          stdout=err, stderr=err)
         running.add(self.proc)
-        detail = []
         try:
-            failure = None
             if self.com2 is not None:
                 try:
                     self.com2.connect(self.proc)
@@ -549,6 +661,9 @@ class BootRun:
         finally:
             self.quit()
             running.discard(self.proc)
+            if self.net is not None:
+                self.net.stop()
+                self.net = None
         failure = failure or self.feed_all(serial, time.monotonic(), final=True)
         if self.com2 is not None:
             self.com2.close()
@@ -595,6 +710,9 @@ def failure_report(run, failure, detail):
     if run.com2_log.exists():
         lines.append("  last %d COM2 lines (%s):" % (TAIL, run.com2_log))
         lines += indent(tail(run.com2_log, TAIL) or ["(nothing)"])
+    if run.scn.nics and run.peer_log.exists():
+        lines.append("  last %d lines of the peer's servers and steps (%s):" % (TAIL, run.peer_log))
+        lines += indent(tail(run.peer_log, TAIL) or ["(nothing)"])
     said = [l for l in tail(run.qemu_err, TAIL) if not QEMU_NOISE_RE.search(l)]
     if said:
         lines.append("  QEMU said:")
@@ -732,7 +850,9 @@ def main():
     for scn, _, variant in runs:
         key = (scn.name, variant)
         if key not in iso_errors:
-            iso_errors[key] = build_iso(scn, core_of[variant], iso_path(scn, variant))
+            iso_errors[key] = None if scn.direct else build_iso(scn, core_of[variant], iso_path(scn, variant))
+    if any(scn.nics for scn, _, _ in runs):
+        net_peer.remove_stale_namespaces()
 
     running = set()
     # UNIX socket paths are limited to 108 bytes: keep them short, in /tmp.

@@ -137,7 +137,7 @@ rm -rf "$tmp/debs"
 
 # What the image builder relies on, checked here so a package that moved
 # a file fails now with its name rather than later as a broken guest.
-for f in "boot/vmlinuz-$abi" "lib/modules/$abi/modules.builtin" bin/busybox usr/bin/xenstore usr/bin/fio \
+for f in "boot/vmlinuz-$abi" "lib/modules/$abi/modules.builtin" bin/busybox usr/bin/xenstore usr/bin/fio usr/bin/iperf3 \
     lib/x86_64-linux-gnu/libc.so.6 lib64/ld-linux-x86-64.so.2; do
     [ -e "$tmp/root/$f" ] || [ -L "$tmp/root/$f" ] || fail "the unpacked packages have no /$f"
 done

@@ -14,9 +14,13 @@ GUEST_FETCH := build/guest/fetch.sh build/guest/versions
 # which would otherwise need modprobe's aliases: crc32c_generic is loaded
 # by name.
 GUEST_MODULES := xenfs xen-privcmd xen-evtchn xen-gntdev xen-blkfront xen-netfront crc32c_generic ext4
-# What it loads on no hypervisor: a virtio disk, for the benchmarks' runs
-# of the same kernel alone.
-GUEST_NATIVE_MODULES := virtio_pci virtio_blk crc32c_generic ext4
+# What it loads on no hypervisor: a virtio disk and a virtio NIC, for the
+# benchmarks' and the network scenarios' runs of the same kernel alone
+# (virtio_net brings net_failover and failover).
+GUEST_NATIVE_MODULES := virtio_pci virtio_blk virtio_net crc32c_generic ext4
+# Programs of the packages carried in both images, with their libraries:
+# iperf3 for the network tests and tests/bench/net.py.
+GUEST_ELVES := usr/bin/iperf3
 GUEST_TESTS := $(wildcard tests/guest/*.sh)
 # Guest programs in C: built static with the host's gcc and glibc (libc6-dev),
 # so the initramfs needs no libraries for them; /tests/NAME beside the tests.
@@ -36,7 +40,7 @@ GUEST_INITRD_DEPS := $(GUEST_FETCH) build/guest/initramfs.py build/guest/init bu
 	tests/guest $(GUEST_TESTS) $(GUEST_PROGRAMS)
 GUEST_INITRD_ARGS = --root "$$(build/guest/fetch.sh --dir)/root" --init build/guest/init \
 	$(addprefix --test ,$(GUEST_TESTS)) $(addprefix --program ,$(GUEST_PROGRAMS)) $(addprefix --module ,$(GUEST_MODULES)) \
-	$(addprefix --native-module ,$(GUEST_NATIVE_MODULES))
+	$(addprefix --native-module ,$(GUEST_NATIVE_MODULES)) $(addprefix --elf ,$(GUEST_ELVES))
 
 $(GUEST)/initrd.img: $(GUEST_INITRD_DEPS)
 	@build/guest/fetch.sh

@@ -58,12 +58,13 @@ def domain_bench_setup(description, name, images, manifest):
     return args, out, bench, iso
 
 
-def boot_once(iso, log, sock, env, argv_out, milestones=MILESTONES, extra=()):
-    """Boots once (extra: QEMU arguments added at the end, devices);
+def boot_once(iso, log, sock, env, argv_out, milestones=MILESTONES, extra=(), prefix=()):
+    """Boots once (extra: QEMU arguments added at the end, devices;
+    prefix: a command QEMU runs under, e.g. `ip netns exec NS`);
     returns {milestone: seconds} for the milestones seen."""
     for p in (log, sock):
         p.unlink(missing_ok=True)
-    argv = [str(REPO / "build/qemu.sh"), "batch", str(iso), str(log), str(sock)] + list(extra)
+    argv = list(prefix) + [str(REPO / "build/qemu.sh"), "batch", str(iso), str(log), str(sock)] + list(extra)
     serial, seen = SerialLog(log), {}
     start = time.monotonic()
     proc = subprocess.Popen(argv, env=env, stdin=subprocess.DEVNULL,

@@ -131,12 +131,13 @@ def boot_direct(out, log, argv=None):
     return marker, bench_lines(text, None), m.group(1) if m else "?"
 
 
-def boot_mosaic_log(iso, log, sock, milestones, extra=()):
+def boot_mosaic_log(iso, log, sock, milestones, extra=(), prefix=()):
     """Boots Mosaic once on this benchmark's machine (extra: more QEMU
-    arguments); returns ({milestone: seconds}, the serial log's text) or
-    raises RuntimeError when a milestone was not seen."""
+    arguments; prefix: what QEMU runs under, boot.boot_once's); returns
+    ({milestone: seconds}, the serial log's text) or raises RuntimeError
+    when a milestone was not seen."""
     env = dict(os.environ, MOSAIC_SMP=str(SMP), MOSAIC_ACCEL=ACCEL, MOSAIC_CPU=CPU)
-    seen = boot.boot_once(iso, log, sock, env, [], milestones, extra)
+    seen = boot.boot_once(iso, log, sock, env, [], milestones, extra, prefix)
     text = log.read_bytes().decode(errors="replace").replace("\r", "") if log.exists() else ""
     missing = [n for n, _ in milestones if n not in seen]
     if missing:
