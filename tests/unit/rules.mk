@@ -64,3 +64,8 @@ unit_vtd_space_SRCS := core/iommu/vtd_space.c core/npt/npt.c
 UNIT_TESTS += pci_filter
 unit_pci_filter_SRCS := core/pci/pci_filter.c
 unit_pci_filter_CFLAGS := -Icore/pci
+# netdrv's netif engine over a fake guest, with the frame pool on the host's DMA memory.
+UNIT_TESTS += netback
+unit_netback_SRCS := domains/netdrv/netback.c domains/netdrv/pkt.c tests/unit/netback_fake.c tests/unit/drivers_env.c
+unit_netback_DEPS := $(wildcard domains/netdrv/*.h) tests/unit/netback_fake.h
+unit_netback_CFLAGS := -Idomains/netdrv -Idrivers/include
