@@ -35,23 +35,15 @@
 #include "idl/xenbus.h"
 #include "idl/xen_errno.h"
 #include "mosaic/gnttab.h"
+#include "mosaic/xenbus_backend.h"
 
 #define VBDS_MAX 64u
-#define PATH     128u
-#define WATCH_FE "fe"
 #define WATCH_BE "be"
 
 struct vbd {
     bool used;
     bool seen; /* in the last scan's listing */
-    uint16_t fe_domid;
-    uint32_t devid;
-    char be[PATH];  /* our directory */
-    char fe[PATH];  /* the front end's, from our "frontend" node */
-    bool watching;  /* the front end's state */
-    unsigned state; /* XenbusState we last wrote */
-    bool failed;    /* closed for a reason the front end cannot fix by reconnecting */
-    bool broken;    /* its ring broke: closed until the front end starts again */
+    struct xenbus_backend_dev dev;
     const struct volume *vol;
     bool writable;
     /* The connection, while state is XenbusStateConnected. */
@@ -59,7 +51,6 @@ struct vbd {
     void *ring;
     grant_handle_t handle;
     evtchn_port_t port;
-    bool fe_seen; /* its state was read once: a missing front end is then a gone one */
 };
 
 static struct xenbus *xb;
@@ -72,61 +63,35 @@ static struct blkback_conn *zombies[VBDS_MAX];
 
 static long read_str(const char *dir, const char *node, char *buf, size_t cap)
 {
-    char path[PATH + 48];
-
-    snprintf(path, sizeof(path), "%s/%s", dir, node);
-    return xenbus_read(xb, 0, path, buf, cap);
+    return xenbus_node_read(xb, dir, node, buf, cap);
 }
 
-/* A node's unsigned value: 0 and *v, -XEN_ENOENT, or -XEN_EINVAL (not a number). */
 static long read_uint(const char *dir, const char *node, unsigned long long *v)
 {
-    char buf[32], *end;
-    long r = read_str(dir, node, buf, sizeof(buf));
-
-    if (r < 0)
-        return r;
-    if (!buf[0] || (size_t)r >= sizeof(buf))
-        return -XEN_EINVAL;
-    *v = strtoull(buf, &end, 10);
-    return *end ? -XEN_EINVAL : 0;
+    return xenbus_node_read_uint(xb, dir, node, v);
 }
 
 static long write_str(uint32_t tx, const char *dir, const char *node, const char *value)
 {
-    char path[PATH + 48];
-
-    snprintf(path, sizeof(path), "%s/%s", dir, node);
-    return xenbus_write(xb, tx, path, value);
+    return xenbus_node_write(xb, tx, dir, node, value);
 }
 
 static long write_uint(uint32_t tx, const char *dir, const char *node, unsigned long long v)
 {
-    char value[24];
-
-    snprintf(value, sizeof(value), "%llu", v);
-    return write_str(tx, dir, node, value);
+    return xenbus_node_write_uint(xb, tx, dir, node, v);
 }
 
 static void set_state(struct vbd *v, unsigned state)
 {
-    if (write_uint(0, v->be, "state", (unsigned long long)state) == 0)
-        v->state = state;
+    xenbus_backend_set_state(xb, &v->dev, state);
 }
 
 /* A defect the front end or the toolstack must fix: Closed, the reason
- * in hotplug-error and in error/<our path>/error, one log line. */
+ * in hotplug-error and in the error node, one log line. */
 static void fail(struct vbd *v, const char *why)
 {
-    char dir[PATH];
-
-    printf("blkdrv: vbd d%u/%u: %s\n", v->fe_domid, v->devid, why);
-    (void)write_str(0, v->be, "hotplug-error", why);
-    (void)write_str(0, v->be, "hotplug-status", "error");
-    snprintf(dir, sizeof(dir), "/local/domain/%u/error/backend/vbd/%u/%u", self, v->fe_domid, v->devid);
-    (void)write_str(0, dir, "error", why);
-    v->failed = true;
-    set_state(v, XenbusStateClosed);
+    printf("blkdrv: vbd d%u/%u: %s\n", v->dev.fe_domid, v->dev.devid, why);
+    xenbus_backend_fail(xb, &v->dev, self, "vbd", why);
 }
 
 /* The loop polls every ring after each wake-up: the event only wakes it. */
@@ -164,7 +129,7 @@ static void disconnect(struct vbd *v)
     bury(v->conn);
     v->conn = NULL;
     v->ring = NULL;
-    printf("blkdrv: vbd d%u/%u: disconnected\n", v->fe_domid, v->devid);
+    printf("blkdrv: vbd d%u/%u: disconnected\n", v->dev.fe_domid, v->dev.devid);
 }
 
 /* Another vbd using an overlapping part of the same disk, one of them for writing. */
@@ -172,7 +137,8 @@ static const struct vbd *conflict(const struct vbd *v)
 {
     for (unsigned i = 0; i < VBDS_MAX; i++) {
         const struct vbd *o = &vbds[i];
-        if (!o->used || o == v || !o->vol || o->failed || o->vol->disk != v->vol->disk || !(o->writable || v->writable))
+        if (!o->used || o == v || !o->vol || o->dev.failed || o->vol->disk != v->vol->disk ||
+            !(o->writable || v->writable))
             continue;
         const struct blkreq_disk *a = &o->vol->geometry, *b = &v->vol->geometry;
         if (a->first_sector < b->first_sector + b->nr_sectors && b->first_sector < a->first_sector + a->nr_sectors)
@@ -191,18 +157,18 @@ static void advertise(struct vbd *v)
     do {
         if ((r = xenbus_transaction_start(xb, &tx)) != 0)
             break;
-        r = write_uint(tx, v->be, "feature-flush-cache", v->vol->geometry.can_flush && v->writable);
-        r = r ? r : write_uint(tx, v->be, "feature-persistent", 0); /* we copy */
-        r = r ? r : write_uint(tx, v->be, "feature-discard", 0);
-        r = r ? r : write_uint(tx, v->be, "feature-max-indirect-segments", MAX_INDIRECT);
-        r = r ? r : write_uint(tx, v->be, "max-ring-page-order", 0);
-        r = r ? r : write_uint(tx, v->be, "multi-queue-max-queues", 1);
-        r = r ? r : write_uint(tx, v->be, "sectors", v->vol->geometry.nr_sectors);
-        r = r ? r : write_uint(tx, v->be, "sector-size", 512);
-        r = r ? r : write_uint(tx, v->be, "physical-sector-size", d->physical);
-        r = r ? r : write_uint(tx, v->be, "info", v->writable ? 0 : VDISK_READONLY);
-        r = r ? r : write_str(tx, v->be, "hotplug-status", "connected");
-        r = r ? r : write_uint(tx, v->be, "state", XenbusStateInitWait);
+        r = write_uint(tx, v->dev.be, "feature-flush-cache", v->vol->geometry.can_flush && v->writable);
+        r = r ? r : write_uint(tx, v->dev.be, "feature-persistent", 0); /* we copy */
+        r = r ? r : write_uint(tx, v->dev.be, "feature-discard", 0);
+        r = r ? r : write_uint(tx, v->dev.be, "feature-max-indirect-segments", MAX_INDIRECT);
+        r = r ? r : write_uint(tx, v->dev.be, "max-ring-page-order", 0);
+        r = r ? r : write_uint(tx, v->dev.be, "multi-queue-max-queues", 1);
+        r = r ? r : write_uint(tx, v->dev.be, "sectors", v->vol->geometry.nr_sectors);
+        r = r ? r : write_uint(tx, v->dev.be, "sector-size", 512);
+        r = r ? r : write_uint(tx, v->dev.be, "physical-sector-size", d->physical);
+        r = r ? r : write_uint(tx, v->dev.be, "info", v->writable ? 0 : VDISK_READONLY);
+        r = r ? r : write_str(tx, v->dev.be, "hotplug-status", "connected");
+        r = r ? r : write_uint(tx, v->dev.be, "state", XenbusStateInitWait);
         if (r) {
             (void)xenbus_transaction_end(xb, tx, false);
             break;
@@ -210,12 +176,12 @@ static void advertise(struct vbd *v)
         r = xenbus_transaction_end(xb, tx, true);
     } while (r == -XEN_EAGAIN);
     if (r) {
-        printf("blkdrv: vbd d%u/%u: cannot write its nodes (%ld)\n", v->fe_domid, v->devid, r);
+        printf("blkdrv: vbd d%u/%u: cannot write its nodes (%ld)\n", v->dev.fe_domid, v->dev.devid, r);
         return;
     }
-    v->state = XenbusStateInitWait;
-    printf("blkdrv: vbd d%u/%u: %s (%s) for %s, %llu sectors\n", v->fe_domid, v->devid, v->vol->name,
-           v->writable ? "w" : "r", v->fe, (unsigned long long)v->vol->geometry.nr_sectors);
+    v->dev.state = XenbusStateInitWait;
+    printf("blkdrv: vbd d%u/%u: %s (%s) for %s, %llu sectors\n", v->dev.fe_domid, v->dev.devid, v->vol->name,
+           v->writable ? "w" : "r", v->dev.fe, (unsigned long long)v->vol->geometry.nr_sectors);
 }
 
 /* A new entry (or one a front end restarts): its volume, its mode. */
@@ -225,14 +191,14 @@ static void probe(struct vbd *v)
     const struct vbd *other;
     long r;
 
-    v->failed = v->broken = false;
-    if ((r = read_str(v->be, "params", params, sizeof(params))) < 0 || (size_t)r >= sizeof(params) ||
+    v->dev.failed = v->dev.broken = false;
+    if ((r = read_str(v->dev.be, "params", params, sizeof(params))) < 0 || (size_t)r >= sizeof(params) ||
         !(v->vol = disks_find(params))) {
         snprintf(why, sizeof(why), "no disk named '%s' here (params)", r < 0 ? "" : params);
         fail(v, why);
         return;
     }
-    if (read_str(v->be, "mode", mode, sizeof(mode)) < 0 || (strcmp(mode, "r") && strcmp(mode, "w"))) {
+    if (read_str(v->dev.be, "mode", mode, sizeof(mode)) < 0 || (strcmp(mode, "r") && strcmp(mode, "w"))) {
         fail(v, "mode is neither r nor w");
         return;
     }
@@ -244,7 +210,7 @@ static void probe(struct vbd *v)
     }
     if ((other = conflict(v))) {
         snprintf(why, sizeof(why), "%s overlaps what d%u/%u uses, and one of them writes", v->vol->name,
-                 other->fe_domid, other->devid);
+                 other->dev.fe_domid, other->dev.devid);
         fail(v, why);
         return;
     }
@@ -262,20 +228,21 @@ static int connect(struct vbd *v)
     long r;
     int st;
 
-    if (read_uint(v->fe, "ring-page-order", &order) == 0 && order != 0) {
+    if (read_uint(v->dev.fe, "ring-page-order", &order) == 0 && order != 0) {
         fail(v, "front end asks for a multi-page ring (ring-page-order > 0); we offer one page");
         return -1;
     }
-    if (read_uint(v->fe, "multi-queue-num-queues", &queues) == 0 && queues != 1) {
+    if (read_uint(v->dev.fe, "multi-queue-num-queues", &queues) == 0 && queues != 1) {
         fail(v, "front end asks for several queues; we offer one");
         return -1;
     }
-    if ((read_uint(v->fe, "ring-ref", &ref) != 0 && read_uint(v->fe, "ring-ref0", &ref) != 0) || ref > 0xffffffffu ||
-        read_uint(v->fe, "event-channel", &port) != 0 || port == 0 || port >= EVTCHN_PORTS_2L) {
+    if ((read_uint(v->dev.fe, "ring-ref", &ref) != 0 && read_uint(v->dev.fe, "ring-ref0", &ref) != 0) ||
+        ref > 0xffffffffu || read_uint(v->dev.fe, "event-channel", &port) != 0 || port == 0 ||
+        port >= EVTCHN_PORTS_2L) {
         fail(v, "front end's ring-ref or event-channel missing or invalid");
         return -1;
     }
-    r = read_str(v->fe, "protocol", protocol, sizeof(protocol));
+    r = read_str(v->dev.fe, "protocol", protocol, sizeof(protocol));
     if (r >= 0 && strcmp(protocol, "x86_64-abi") != 0) {
         char why[96];
         snprintf(why, sizeof(why), "protocol '%.32s' not served (x86_64-abi only)", protocol);
@@ -286,7 +253,7 @@ static int connect(struct vbd *v)
         fail(v, "no memory for the connection");
         return -1;
     }
-    if ((st = gnttab_map(v->fe_domid, (grant_ref_t)ref, false, &v->ring, &v->handle)) != GNTST_okay) {
+    if ((st = gnttab_map(v->dev.fe_domid, (grant_ref_t)ref, false, &v->ring, &v->handle)) != GNTST_okay) {
         char why[96];
         snprintf(why, sizeof(why), "cannot map the ring (grant %llu: status %d)", ref, st);
         free(v->conn);
@@ -294,7 +261,7 @@ static int connect(struct vbd *v)
         fail(v, why);
         return -1;
     }
-    if ((r = evtchn_bind_interdomain(v->fe_domid, (evtchn_port_t)port, &v->port)) != 0) {
+    if ((r = evtchn_bind_interdomain(v->dev.fe_domid, (evtchn_port_t)port, &v->port)) != 0) {
         char why[96];
         snprintf(why, sizeof(why), "cannot bind the event channel (port %llu: %ld)", port, r);
         (void)gnttab_unmap(v->ring, v->handle);
@@ -303,101 +270,63 @@ static int connect(struct vbd *v)
         fail(v, why);
         return -1;
     }
-    snprintf(name, sizeof(name), "vbd d%u/%u", v->fe_domid, v->devid);
+    snprintf(name, sizeof(name), "vbd d%u/%u", v->dev.fe_domid, v->dev.devid);
     geometry.read_only = !v->writable;
     geometry.can_flush = geometry.can_flush && v->writable;
-    blkback_conn_init(v->conn, &io_env, NULL, v->vol->disk, &geometry, v->fe_domid, MAX_INDIRECT, v->ring, name);
+    blkback_conn_init(v->conn, &io_env, NULL, v->vol->disk, &geometry, v->dev.fe_domid, MAX_INDIRECT, v->ring, name);
     evtchn_set_handler(v->port, on_ring_event, v);
-    if (v->state != XenbusStateConnected)
+    if (v->dev.state != XenbusStateConnected)
         set_state(v, XenbusStateConnected);
     /* One event whatever the ring says: an instance before us may have
      * published responses and died before telling. */
     (void)evtchn_send(v->port);
-    printf("blkdrv: vbd d%u/%u: connected (ring %llu, port %llu)\n", v->fe_domid, v->devid, ref, port);
+    printf("blkdrv: vbd d%u/%u: connected (ring %llu, port %llu)\n", v->dev.fe_domid, v->dev.devid, ref, port);
     return 0;
 }
 
 static void forget(struct vbd *v)
 {
-    char path[PATH + 8];
-
     disconnect(v);
-    if (v->watching)
-        (void)xenbus_unwatch(xb, strcat(strcpy(path, v->fe), "/state"), WATCH_FE);
+    xenbus_backend_forget(xb, &v->dev);
     memset(v, 0, sizeof(*v));
 }
 
-/* The front end's directory is gone: our entry goes too (xl devd's part in a driver domain). */
-static void remove_entry(struct vbd *v)
+static void op_probe(void *dev)
 {
-    char dir[PATH], list[8];
-    uint16_t fe = v->fe_domid;
-
-    printf("blkdrv: vbd d%u/%u: front end gone: entry removed\n", v->fe_domid, v->devid);
-    snprintf(dir, sizeof(dir), "%s", v->be);
-    forget(v);
-    (void)xenbus_rm(xb, 0, dir);
-    snprintf(dir, sizeof(dir), "%s/%u", be_root, fe);
-    if (xenbus_directory(xb, 0, dir, list, sizeof(list)) == 0)
-        (void)xenbus_rm(xb, 0, dir);
+    probe(dev);
 }
 
-/* Bring one vbd in line with its front end's state. */
-static void update(struct vbd *v)
+static void op_connect(void *dev)
 {
-    unsigned long long fe_state = XenbusStateUnknown, online = 1;
-    char path[PATH + 8];
-    long r;
-
-    if (!v->fe[0]) {
-        unsigned long long id;
-        if (read_str(v->be, "frontend", v->fe, sizeof(v->fe)) < 0 || read_uint(v->be, "frontend-id", &id) != 0 ||
-            id != v->fe_domid) {
-            v->fe[0] = '\0';
-            return; /* the toolstack is still writing: its next write wakes us */
-        }
-    }
-    if (!v->watching && xenbus_watch(xb, strcat(strcpy(path, v->fe), "/state"), WATCH_FE) == 0)
-        v->watching = true;
-    r = read_uint(v->fe, "state", &fe_state);
-    if (r == -XEN_ENOENT && v->fe_seen) {
-        remove_entry(v);
-        return;
-    }
-    if (r)
-        return; /* not there yet, or unreadable: the next event tells */
-    v->fe_seen = true;
-    (void)read_uint(v->be, "online", &online);
-    switch (fe_state) {
-    case XenbusStateInitialising:
-    case XenbusStateInitWait:
-        /* New, or a front end starting again after a close; an entry we
-         * failed stays failed (probing it again would only fail again,
-         * and our own writes would wake us for ever). */
-        if (!v->failed &&
-            (v->state == XenbusStateUnknown || v->state == XenbusStateInitialising || v->state == XenbusStateClosed))
-            probe(v);
-        break;
-    case XenbusStateInitialised:
-    case XenbusStateConnected:
-        if (v->failed || v->broken || v->conn)
-            break;
-        if (v->state == XenbusStateUnknown || v->state == XenbusStateInitialising)
-            probe(v); /* it was quicker than us (or we restarted before advertising) */
-        if (!v->failed && (v->state == XenbusStateInitWait || v->state == XenbusStateConnected))
-            (void)connect(v);
-        break;
-    case XenbusStateClosing:
-    case XenbusStateClosed:
-        disconnect(v);
-        if (v->state != XenbusStateClosed)
-            set_state(v, XenbusStateClosed);
-        if (fe_state == XenbusStateClosed && online == 0)
-            remove_entry(v);
-        break;
-    default: break;
-    }
+    (void)connect(dev);
 }
+
+static void op_disconnect(void *dev)
+{
+    disconnect(dev);
+}
+
+static bool op_connected(void *dev)
+{
+    return ((struct vbd *)dev)->conn != NULL;
+}
+
+/* The front end's directory is gone: our entry went too (xl devd's part in a driver domain). */
+static void op_removed(void *dev)
+{
+    struct vbd *v = dev;
+
+    printf("blkdrv: vbd d%u/%u: front end gone: entry removed\n", v->dev.fe_domid, v->dev.devid);
+    memset(v, 0, sizeof(*v));
+}
+
+static const struct xenbus_backend_ops vbd_ops = {
+    .probe = op_probe,
+    .connect = op_connect,
+    .disconnect = op_disconnect,
+    .connected = op_connected,
+    .removed = op_removed,
+};
 
 static struct vbd *find_or_add(uint16_t fe, uint32_t devid)
 {
@@ -405,7 +334,7 @@ static struct vbd *find_or_add(uint16_t fe, uint32_t devid)
     unsigned long long state;
 
     for (unsigned i = 0; i < VBDS_MAX; i++) {
-        if (vbds[i].used && vbds[i].fe_domid == fe && vbds[i].devid == devid)
+        if (vbds[i].used && vbds[i].dev.fe_domid == fe && vbds[i].dev.devid == devid)
             return &vbds[i];
         if (!vbds[i].used && !free_slot)
             free_slot = &vbds[i];
@@ -414,76 +343,46 @@ static struct vbd *find_or_add(uint16_t fe, uint32_t devid)
         return NULL;
     memset(free_slot, 0, sizeof(*free_slot));
     free_slot->used = true;
-    free_slot->fe_domid = fe;
-    free_slot->devid = devid;
-    snprintf(free_slot->be, sizeof(free_slot->be), "%s/%u/%u", be_root, fe, devid);
+    xenbus_backend_dev_init(&free_slot->dev, be_root, fe, devid);
     /* What an instance before us left: state 2 or 4 means it advertised. */
-    if (read_uint(free_slot->be, "state", &state) == 0 &&
+    if (read_uint(free_slot->dev.be, "state", &state) == 0 &&
         (state == XenbusStateInitWait || state == XenbusStateConnected)) {
         char params[VOLUME_NAME + 1], mode[8];
-        if (read_str(free_slot->be, "params", params, sizeof(params)) >= 0 &&
-            read_str(free_slot->be, "mode", mode, sizeof(mode)) >= 0 && (free_slot->vol = disks_find(params))) {
-            free_slot->state = (unsigned)state;
+        if (read_str(free_slot->dev.be, "params", params, sizeof(params)) >= 0 &&
+            read_str(free_slot->dev.be, "mode", mode, sizeof(mode)) >= 0 && (free_slot->vol = disks_find(params))) {
+            free_slot->dev.state = (unsigned)state;
             free_slot->writable = mode[0] == 'w' && !free_slot->vol->geometry.read_only;
         }
     }
     return free_slot;
 }
 
-/* A directory's children as numbers below limit; calls fn for each. */
-static void each_child(const char *dir, unsigned long limit, void (*fn)(unsigned long id, void *arg), void *arg)
+static void scan_device(uint16_t fe, uint32_t devid, void *arg)
 {
-    char list[1024]; /* on the stack: each_child nests (front ends, then their devices) */
-    long n = xenbus_directory(xb, 0, dir, list, sizeof(list));
+    struct vbd *v = find_or_add(fe, devid);
 
-    if (n < 0)
-        return;
-    if ((size_t)n > sizeof(list))
-        n = sizeof(list); /* a cut list: the rest is seen on a later scan */
-    for (long i = 0; i < n;) {
-        char *end;
-        unsigned long id = strtoul(list + i, &end, 10);
-        size_t len = strnlen(list + i, (size_t)(n - i));
-        if (end != list + i && *end == '\0' && id < limit)
-            fn(id, arg);
-        i += (long)len + 1;
-    }
-}
-
-static void scan_device(unsigned long devid, void *arg)
-{
-    struct vbd *v = find_or_add((uint16_t)(uintptr_t)arg, (uint32_t)devid);
-
+    (void)arg;
     if (v)
         v->seen = true;
     else
-        printf("blkdrv: more than %u vbds: d%u/%lu not served\n", VBDS_MAX, (unsigned)(uintptr_t)arg, devid);
-}
-
-static void scan_frontend(unsigned long fe, void *arg)
-{
-    char dir[96];
-
-    (void)arg;
-    snprintf(dir, sizeof(dir), "%s/%lu", be_root, fe);
-    each_child(dir, 0xffffffffUL, scan_device, (void *)(uintptr_t)fe);
+        printf("blkdrv: more than %u vbds: d%u/%u not served\n", VBDS_MAX, fe, devid);
 }
 
 void vbd_scan(void)
 {
     for (unsigned i = 0; i < VBDS_MAX; i++)
         vbds[i].seen = false;
-    each_child(be_root, DOMID_FIRST_RESERVED, scan_frontend, NULL);
+    xenbus_backend_scan(xb, be_root, scan_device, NULL);
     for (unsigned i = 0; i < VBDS_MAX; i++) {
         struct vbd *v = &vbds[i];
         if (!v->used)
             continue;
         if (!v->seen) { /* the toolstack removed our entry */
-            printf("blkdrv: vbd d%u/%u: entry removed by the toolstack\n", v->fe_domid, v->devid);
+            printf("blkdrv: vbd d%u/%u: entry removed by the toolstack\n", v->dev.fe_domid, v->dev.devid);
             forget(v);
             continue;
         }
-        update(v);
+        xenbus_backend_update(xb, &v->dev, be_root, &vbd_ops, v);
     }
 }
 
@@ -510,7 +409,7 @@ bool vbd_poll(void)
         int r = blkback_conn_poll(v->conn);
         if (r == IDL_RING_BROKEN) {
             disconnect(v);
-            v->broken = true;
+            v->dev.broken = true;
             set_state(v, XenbusStateClosed);
             moved = true;
             continue;

@@ -10,6 +10,7 @@
 FUZZ_CC := clang
 FUZZ_ALL := mb2 elf acpi dmar memmap cmdline boot_modules xenstore guest_walk npt hcall_decode gnttab evtchn \
             mgmt_decode builder_image insn_mov vlapic bytering blkif gpt xl_disk virtq virtio_caps netswitch
+            mgmt_decode builder_image insn_mov vlapic bytering blkif gpt xl_disk virtq virtio_caps netif
 FUZZ_TARGETS ?= $(FUZZ_ALL)
 FUZZ_SECONDS ?= 30
 FUZZ_DIR := $(OUT)/tests/fuzz
@@ -86,6 +87,10 @@ fuzz_netswitch_SRCS := domains/netdrv/switch.c domains/netdrv/route.c domains/ne
 	tests/unit/netdrv_fake.c tests/unit/drivers_env.c
 fuzz_netswitch_DEPS := $(wildcard domains/netdrv/*.h) tests/unit/netdrv_fake.h
 fuzz_netswitch_CFLAGS = -Idomains/netdrv -Idrivers/include -Itests/unit
+# netdrv's netif engine over the fake guest of its unit test, the frame pool on the host's DMA memory.
+fuzz_netif_SRCS := domains/netdrv/netback.c domains/netdrv/pkt.c tests/unit/netback_fake.c tests/unit/drivers_env.c
+fuzz_netif_DEPS := $(wildcard domains/netdrv/*.h) tests/unit/netback_fake.h
+fuzz_netif_CFLAGS = -Idomains/netdrv -Idrivers/include -Itests/unit
 
 FUZZ_CFLAGS := -std=c11 -g -O1 $(WARN_FLAGS) -fsanitize=fuzzer,address,undefined \
                -fno-sanitize-recover=all -fno-omit-frame-pointer \

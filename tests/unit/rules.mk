@@ -78,3 +78,8 @@ DRIVERS_HOST_SRCS += drivers/virtio_net.c
 unit_virtio_net_SRCS := $(DRIVERS_HOST_SRCS) tests/unit/virtio_fake.c
 unit_virtio_net_DEPS := $(unit_virtio_blk_DEPS)
 unit_virtio_net_CFLAGS := -Idrivers/include
+# netdrv's netif engine over a fake guest, with the frame pool on the host's DMA memory.
+UNIT_TESTS += netback
+unit_netback_SRCS := domains/netdrv/netback.c domains/netdrv/pkt.c tests/unit/netback_fake.c tests/unit/drivers_env.c
+unit_netback_DEPS := $(wildcard domains/netdrv/*.h) tests/unit/netback_fake.h
+unit_netback_CFLAGS := -Idomains/netdrv -Idrivers/include

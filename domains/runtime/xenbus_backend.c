@@ -1,0 +1,235 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The XenStore side back ends share (mosaic/xenbus_backend.h): plain
+ * reads and writes of the nodes Xen's split drivers use, over
+ * xenbus.c's requests.
+ */
+#include "mosaic/xenbus_backend.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "idl/xenbus.h"
+#include "idl/xen.h"
+#include "idl/xen_errno.h"
+
+#define NODE_PATH (XENBUS_BACKEND_PATH + 48u)
+
+long xenbus_node_read(struct xenbus *xb, const char *dir, const char *node, char *buf, size_t cap)
+{
+    char path[NODE_PATH];
+
+    snprintf(path, sizeof(path), "%s/%s", dir, node);
+    return xenbus_read(xb, 0, path, buf, cap);
+}
+
+long xenbus_node_read_uint(struct xenbus *xb, const char *dir, const char *node, unsigned long long *v)
+{
+    char buf[32], *end;
+    long r = xenbus_node_read(xb, dir, node, buf, sizeof(buf));
+
+    if (r < 0)
+        return r;
+    if (!buf[0] || (size_t)r >= sizeof(buf))
+        return -XEN_EINVAL;
+    *v = strtoull(buf, &end, 10);
+    return *end ? -XEN_EINVAL : 0;
+}
+
+long xenbus_node_write(struct xenbus *xb, uint32_t tx, const char *dir, const char *node, const char *value)
+{
+    char path[NODE_PATH];
+
+    snprintf(path, sizeof(path), "%s/%s", dir, node);
+    return xenbus_write(xb, tx, path, value);
+}
+
+long xenbus_node_write_uint(struct xenbus *xb, uint32_t tx, const char *dir, const char *node, unsigned long long v)
+{
+    char value[24];
+
+    snprintf(value, sizeof(value), "%llu", v);
+    return xenbus_node_write(xb, tx, dir, node, value);
+}
+
+void xenbus_node_each_child(struct xenbus *xb, const char *dir, unsigned long limit,
+                            void (*fn)(unsigned long id, void *arg), void *arg)
+{
+    char list[1024]; /* on the stack: listings nest (front ends, then their devices) */
+    long n = xenbus_directory(xb, 0, dir, list, sizeof(list));
+
+    if (n < 0)
+        return;
+    if ((size_t)n > sizeof(list))
+        n = sizeof(list); /* a cut list: the rest is seen on a later scan */
+    for (long i = 0; i < n;) {
+        char *end;
+        unsigned long id = strtoul(list + i, &end, 10);
+        size_t len = strnlen(list + i, (size_t)(n - i));
+        if (end != list + i && *end == '\0' && id < limit)
+            fn(id, arg);
+        i += (long)len + 1;
+    }
+}
+
+struct scan {
+    struct xenbus *xb;
+    const char *root;
+    void (*fn)(uint16_t fe, uint32_t devid, void *arg);
+    void *arg;
+    uint16_t fe;
+};
+
+static void scan_device(unsigned long devid, void *arg)
+{
+    struct scan *s = arg;
+
+    s->fn(s->fe, (uint32_t)devid, s->arg);
+}
+
+static void scan_frontend(unsigned long fe, void *arg)
+{
+    struct scan *s = arg;
+    char dir[NODE_PATH];
+
+    s->fe = (uint16_t)fe;
+    snprintf(dir, sizeof(dir), "%s/%lu", s->root, fe);
+    xenbus_node_each_child(s->xb, dir, 0xffffffffUL, scan_device, s);
+}
+
+void xenbus_backend_scan(struct xenbus *xb, const char *root, void (*fn)(uint16_t fe, uint32_t devid, void *arg),
+                         void *arg)
+{
+    struct scan s = { xb, root, fn, arg, 0 };
+
+    xenbus_node_each_child(xb, root, DOMID_FIRST_RESERVED, scan_frontend, &s);
+}
+
+void xenbus_backend_dev_init(struct xenbus_backend_dev *d, const char *root, uint16_t fe, uint32_t devid)
+{
+    memset(d, 0, sizeof(*d));
+    d->fe_domid = fe;
+    d->devid = devid;
+    snprintf(d->be, sizeof(d->be), "%s/%u/%u", root, fe, devid);
+}
+
+long xenbus_backend_frontend_state(struct xenbus *xb, struct xenbus_backend_dev *d, unsigned long long *state)
+{
+    char path[NODE_PATH];
+    long r;
+
+    if (!d->fe[0]) {
+        unsigned long long id;
+        if (xenbus_node_read(xb, d->be, "frontend", d->fe, sizeof(d->fe)) < 0 ||
+            xenbus_node_read_uint(xb, d->be, "frontend-id", &id) != 0 || id != d->fe_domid) {
+            d->fe[0] = '\0';
+            return -XEN_EAGAIN;
+        }
+    }
+    snprintf(path, sizeof(path), "%s/state", d->fe);
+    if (!d->watching && xenbus_watch(xb, path, XENBUS_BACKEND_WATCH_FE) == 0)
+        d->watching = true;
+    r = xenbus_node_read_uint(xb, d->fe, "state", state);
+    if (r == -XEN_ENOENT && d->fe_seen)
+        return -XEN_ENOENT;
+    if (r)
+        return -XEN_EAGAIN; /* not there yet, or unreadable: the next event tells */
+    d->fe_seen = true;
+    return 0;
+}
+
+void xenbus_backend_set_state(struct xenbus *xb, struct xenbus_backend_dev *d, unsigned state)
+{
+    if (xenbus_node_write_uint(xb, 0, d->be, "state", state) == 0)
+        d->state = state;
+}
+
+void xenbus_backend_fail(struct xenbus *xb, struct xenbus_backend_dev *d, uint16_t self, const char *kind,
+                         const char *why)
+{
+    char dir[NODE_PATH];
+
+    (void)xenbus_node_write(xb, 0, d->be, "hotplug-error", why);
+    (void)xenbus_node_write(xb, 0, d->be, "hotplug-status", "error");
+    snprintf(dir, sizeof(dir), "/local/domain/%u/error/backend/%s/%u/%u", self, kind, d->fe_domid, d->devid);
+    (void)xenbus_node_write(xb, 0, dir, "error", why);
+    d->failed = true;
+    xenbus_backend_set_state(xb, d, XenbusStateClosed);
+}
+
+void xenbus_backend_forget(struct xenbus *xb, struct xenbus_backend_dev *d)
+{
+    char path[NODE_PATH];
+
+    if (!d->watching)
+        return;
+    snprintf(path, sizeof(path), "%s/state", d->fe);
+    (void)xenbus_unwatch(xb, path, XENBUS_BACKEND_WATCH_FE);
+    d->watching = false;
+}
+
+void xenbus_backend_remove(struct xenbus *xb, struct xenbus_backend_dev *d, const char *root)
+{
+    char dir[NODE_PATH], list[8];
+
+    xenbus_backend_forget(xb, d);
+    (void)xenbus_rm(xb, 0, d->be);
+    snprintf(dir, sizeof(dir), "%s/%u", root, d->fe_domid);
+    if (xenbus_directory(xb, 0, dir, list, sizeof(list)) == 0)
+        (void)xenbus_rm(xb, 0, dir);
+}
+
+static void remove_entry(struct xenbus *xb, struct xenbus_backend_dev *d, const char *root,
+                         const struct xenbus_backend_ops *ops, void *dev)
+{
+    ops->disconnect(dev);
+    xenbus_backend_remove(xb, d, root);
+    ops->removed(dev);
+}
+
+void xenbus_backend_update(struct xenbus *xb, struct xenbus_backend_dev *d, const char *root,
+                           const struct xenbus_backend_ops *ops, void *dev)
+{
+    unsigned long long fe_state = XenbusStateUnknown, online = 1;
+    long r = xenbus_backend_frontend_state(xb, d, &fe_state);
+
+    if (r == -XEN_ENOENT) {
+        remove_entry(xb, d, root, ops, dev);
+        return;
+    }
+    if (r)
+        return;
+    (void)xenbus_node_read_uint(xb, d->be, "online", &online);
+    switch (fe_state) {
+    case XenbusStateInitialising:
+    case XenbusStateInitWait:
+        /* New, or a front end starting again after a close; an entry we
+         * failed stays failed (probing it again would only fail again,
+         * and our own writes would wake us for ever). */
+        if (!d->failed &&
+            (d->state == XenbusStateUnknown || d->state == XenbusStateInitialising || d->state == XenbusStateClosed)) {
+            d->broken = false;
+            ops->probe(dev);
+        }
+        break;
+    case XenbusStateInitialised:
+    case XenbusStateConnected:
+        if (d->failed || d->broken || ops->connected(dev))
+            break;
+        if (d->state == XenbusStateUnknown || d->state == XenbusStateInitialising)
+            ops->probe(dev); /* it was quicker than us (or we restarted before advertising) */
+        if (!d->failed && (d->state == XenbusStateInitWait || d->state == XenbusStateConnected))
+            ops->connect(dev);
+        break;
+    case XenbusStateClosing:
+    case XenbusStateClosed:
+        ops->disconnect(dev);
+        if (d->state != XenbusStateClosed)
+            xenbus_backend_set_state(xb, d, XenbusStateClosed);
+        if (fe_state == XenbusStateClosed && online == 0)
+            remove_entry(xb, d, root, ops, dev);
+        break;
+    default: break;
+    }
+}
