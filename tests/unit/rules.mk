@@ -64,3 +64,13 @@ unit_vtd_space_SRCS := core/iommu/vtd_space.c core/npt/npt.c
 UNIT_TESTS += pci_filter
 unit_pci_filter_SRCS := core/pci/pci_filter.c
 unit_pci_filter_CFLAGS := -Icore/pci
+# netdrv's host stack (ipstack.c) on the host's build of lwIP (build/lwip.sh
+# --host, netdrv's lwipopts.h), through a recording switch.
+LWIP_HOST := $(shell build/lwip.sh --prefix --host $(CC) domains/netdrv/lwipopts.h)
+$(LWIP_HOST)/.complete:
+	@build/lwip.sh --host $(CC) domains/netdrv/lwipopts.h
+UNIT_TESTS += ipstack
+unit_ipstack_SRCS := domains/netdrv/ipstack.c domains/netdrv/pkt.c tests/unit/drivers_env.c
+unit_ipstack_DEPS := $(wildcard domains/netdrv/*.h) $(LWIP_HOST)/.complete
+unit_ipstack_CFLAGS := -Idomains/netdrv -Idrivers/include -Idomains/runtime/include -isystem $(LWIP_HOST)/include
+unit_ipstack_LIBS := $(LWIP_HOST)/lib/liblwip.a
