@@ -9,11 +9,8 @@
 # Usage: build/liblzma.sh CC            fetch and build if missing
 #        build/liblzma.sh --prefix CC   print the install prefix, do nothing
 #
-# The source comes from Debian's archive through apt, with a private apt
-# configuration in the cache (its own deb-src list, signed by Debian's
-# archive keyring, and its own lists and download directories): the host's
-# apt sources are never read or changed. Only the upstream tarball
-# (*.orig.tar.xz, its hash checked by apt against the signed Sources) is
+# The source comes from Debian's archive through a private apt, as
+# build/libbuild.sh says. Only the upstream tarball (*.orig.tar.xz) is
 # used. The library lands in PREFIX/{include/lzma.h,lib/liblzma.a} with
 #   PREFIX = ${MOSAIC_CACHE:-$HOME/.cache/mosaic}/liblzma-<version>-<cc>-<config>
 # <config> hashing the flags, the file list, build/liblzma/config.h and the
@@ -33,24 +30,17 @@ fi
 [ $# -ge 1 ] || die "usage: build/liblzma.sh [--prefix] CC"
 cc=$1
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# shellcheck source=build/libbuild.sh
+source "$here/libbuild.sh"
 
-# The one pin: the upstream version of bookworm's xz-utils. Any Debian
-# revision of it will do (they share this tarball; bookworm's security
-# updates replace the revision in the archive, so pinning it would break a
-# fresh machine the day one lands).
+# The one pin: the upstream version of bookworm's xz-utils (any Debian
+# revision of it: see build/libbuild.sh).
 version=5.4.1
 suite=bookworm
 
-case $($cc -dM -E -x c /dev/null 2>/dev/null) in
-*__clang__*)
-    kind=clang
-    target_cc=("$cc" --target=x86_64-unknown-elf)
-    ;;
-*)
-    kind=gcc
-    target_cc=("$cc")
-    ;;
-esac
+kind=$(cc_kind "$cc")
+target_cc=("$cc")
+[ "$kind" = clang ] && target_cc=("$cc" --target=x86_64-unknown-elf)
 
 # The decoder of a .xz stream and nothing else (see config.h).
 sources=(common/common.c common/block_decoder.c common/block_header_decoder.c common/block_util.c
@@ -79,49 +69,8 @@ fi
 [ -f "$prefix/.complete" ] && exit 0
 [ -f "$newlib/.complete" ] || die "newlib is not built yet ($newlib); run build/newlib.sh $cc first"
 
-mkdir -p "$cache"
-exec 9>"$prefix.lock"
-flock 9
-[ -f "$prefix/.complete" ] && exit 0
-
-# fetch_source: the orig tarball into $cache/src, through a private apt.
-fetch_source() {
-    local apt=$cache/apt-$suite-src dir=$cache/src
-    local tarball=$dir/xz-utils_$version.orig.tar.xz
-    [ -f "$tarball" ] && return 0
-    [ -f /usr/share/keyrings/debian-archive-keyring.gpg ] ||
-        die "no /usr/share/keyrings/debian-archive-keyring.gpg (package debian-archive-keyring)"
-    mkdir -p "$apt/lists/partial" "$apt/archives/partial" "$dir"
-    echo "deb-src [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://deb.debian.org/debian $suite main" \
-        >"$apt/sources.list"
-    local opts=(-o "Dir::Etc::SourceList=$apt/sources.list" -o "Dir::Etc::SourceParts=$apt/none"
-        -o "Dir::State=$apt" -o "Dir::State::Lists=$apt/lists" -o "Dir::Cache=$apt"
-        -o "Dir::Cache::archives=$apt/archives" -o "Dir::Cache::pkgcache=" -o "Dir::Cache::srcpkgcache="
-        -o "APT::Sandbox::User=root" -o "Debug::NoLocking=1" -qq)
-    echo "  FETCH   xz-utils $version source ($suite, deb.debian.org; cached in $dir)"
-    apt-get "${opts[@]}" update >/dev/null || die "apt-get update with $apt/sources.list failed"
-    local deb_version
-    deb_version=$(apt-cache "${opts[@]}" showsrc xz-utils | awk '/^Version:/ { print $2 }' |
-        grep -E "^$version-" | head -n 1) || true
-    [ -n "$deb_version" ] || die "$suite has no xz-utils $version-* source any more; update the pin in $0"
-    local tmp
-    tmp=$(mktemp -d "$cache/xz-fetch.XXXXXX")
-    (cd "$tmp" && apt-get "${opts[@]}" source --download-only "xz-utils=$deb_version" >/dev/null) ||
-        { rm -rf "$tmp"; die "apt-get source xz-utils=$deb_version failed"; }
-    mv "$tmp/xz-utils_$version.orig.tar.xz" "$tarball" || { rm -rf "$tmp"; die "no orig tarball fetched"; }
-    rm -rf "$tmp"
-}
-
-fetch_source
-work=$(mktemp -d "$cache/liblzma-build.XXXXXX")
-log=$work/build.log
-trap 'rm -rf "$work"' EXIT
-fail() {
-    echo "liblzma: $1 failed; last lines of $log:" >&2
-    tail -n 40 "$log" >&2
-    trap - EXIT
-    exit 1
-}
+cache_build_start liblzma "$cache" "$prefix"
+debian_orig_tarball "$cache" "$suite" xz-utils "$version" "xz-utils_$version.orig.tar.xz"
 
 rm -rf "$prefix"
 echo "  LIBLZMA $version for $kind (once; cached in $prefix)"
@@ -132,14 +81,8 @@ include_dir=$($cc -print-file-name=include)
 cflags=($target_cflags -nostdinc -isystem "$newlib/x86_64-elf/include" -isystem "$include_dir"
     -DHAVE_CONFIG_H -I"$here/liblzma" -I"$work/src/common" -I"$src/api" -I"$src/common" -I"$src/check"
     -I"$src/lz" -I"$src/lzma" -I"$src/rangecoder" -I"$src/simple" -I"$src/delta" -w)
-mkdir -p "$work/obj" "$prefix/lib" "$prefix/include"
-objs=()
-for f in "${sources[@]}"; do
-    o=$work/obj/$(echo "$f" | tr / _).o
-    "${target_cc[@]}" "${cflags[@]}" -c "$src/$f" -o "$o" >>"$log" 2>&1 || fail "compiling $f"
-    objs+=("$o")
-done
-ar rcs "$prefix/lib/liblzma.a" "${objs[@]}" >>"$log" 2>&1 || fail ar
+mkdir -p "$prefix/include"
+build_archive "$src" "$prefix/lib/liblzma.a"
 cp -r "$src/api/lzma.h" "$src/api/lzma" "$prefix/include/"
 cp "$work/COPYING" "$prefix/" 2>/dev/null || true
 touch "$prefix/.complete"

@@ -22,7 +22,8 @@ blkdrv_LIBS := $(OUT)/drivers/libdrivers.a
 $(OUT)/domains/blkdrv/%.c.o $(OUT)/hdrcheck/domains/blkdrv/%.h.ok: DOMAIN_CFLAGS += -Idrivers/include
 
 # The network driver domain (domains/netdrv): netback, the switch and
-# the host stack over the drivers' virtio-net.
+# the host stack over the drivers' virtio-net; the host stack is lwIP
+# (LWIP_NETDRV below).
 DOMAINS += netdrv
 netdrv_LIBS := $(OUT)/drivers/libdrivers.a
 $(OUT)/domains/netdrv/%.c.o $(OUT)/hdrcheck/domains/netdrv/%.h.ok: DOMAIN_CFLAGS += -Idrivers/include
@@ -116,6 +117,19 @@ $(LIBLZMA_STAMP): $(NEWLIB_STAMP) build/liblzma.sh build/liblzma/config.h
 $(LIBLZMA_PREFIX)/lib/liblzma.a: $(LIBLZMA_STAMP)
 $(OUT)/domains/builder/%.c.o: DOMAIN_CFLAGS += -isystem $(LIBLZMA_PREFIX)/include
 $(OUT)/domains/builder/image_xz.c.o: $(LIBLZMA_STAMP)
+
+# lwIP (build/lwip.sh, cached like newlib), built with a domain's own
+# lwipopts.h over the shared port in domains/lwip-port: netdrv's host
+# stack (ipstack.c) links it. The prefix hashes the port's headers and
+# lwipopts.h, so changing them names a new library, built on demand.
+LWIP_NETDRV := $(shell build/lwip.sh --prefix $(CC) domains/netdrv/lwipopts.h)
+$(LWIP_NETDRV)/.complete: $(NEWLIB_STAMP)
+	@build/lwip.sh $(CC) domains/netdrv/lwipopts.h
+$(LWIP_NETDRV)/lib/liblwip.a: $(LWIP_NETDRV)/.complete
+netdrv_LIBS += $(LWIP_NETDRV)/lib/liblwip.a
+$(OUT)/domains/netdrv/%.c.o $(OUT)/hdrcheck/domains/netdrv/%.h.ok: DOMAIN_CFLAGS += -isystem $(LWIP_NETDRV)/include
+$(OUT)/domains/netdrv/ipstack.c.o: $(LWIP_NETDRV)/.complete
+$(patsubst %,$(OUT)/hdrcheck/%.ok,$(filter domains/netdrv/%,$(DOMAIN_HDRS))): $(LWIP_NETDRV)/.complete
 
 # domain_rule NAME: $(OUT)/domains/NAME.elf from domains/NAME/*.{c,S}.
 define domain_rule

@@ -83,3 +83,13 @@ UNIT_TESTS += netback
 unit_netback_SRCS := domains/netdrv/netback.c domains/netdrv/pkt.c tests/unit/netback_fake.c tests/unit/drivers_env.c
 unit_netback_DEPS := $(wildcard domains/netdrv/*.h) tests/unit/netback_fake.h
 unit_netback_CFLAGS := -Idomains/netdrv -Idrivers/include
+# netdrv's host stack (ipstack.c) on the host's build of lwIP (build/lwip.sh
+# --host, netdrv's lwipopts.h), through a recording switch.
+LWIP_HOST := $(shell build/lwip.sh --prefix --host $(CC) domains/netdrv/lwipopts.h)
+$(LWIP_HOST)/.complete:
+	@build/lwip.sh --host $(CC) domains/netdrv/lwipopts.h
+UNIT_TESTS += ipstack
+unit_ipstack_SRCS := domains/netdrv/ipstack.c domains/netdrv/pkt.c tests/unit/drivers_env.c
+unit_ipstack_DEPS := $(wildcard domains/netdrv/*.h) $(LWIP_HOST)/.complete
+unit_ipstack_CFLAGS := -Idomains/netdrv -Idrivers/include -Idomains/runtime/include -isystem $(LWIP_HOST)/include
+unit_ipstack_LIBS := $(LWIP_HOST)/lib/liblwip.a
