@@ -64,3 +64,12 @@ unit_vtd_space_SRCS := core/iommu/vtd_space.c core/npt/npt.c
 UNIT_TESTS += pci_filter
 unit_pci_filter_SRCS := core/pci/pci_filter.c
 unit_pci_filter_CFLAGS := -Icore/pci
+# netdrv's pure frame code (domains/netdrv): checksums, offload, NAT, DHCP,
+# over the frame pool with the host's DMA memory, checked by netframe.c.
+NETDRV_UNIT_SRCS := domains/netdrv/pkt.c domains/netdrv/csum.c domains/netdrv/proto.c tests/unit/drivers_env.c \
+	tests/unit/netframe.c
+NETDRV_UNIT_DEPS := $(wildcard domains/netdrv/*.h)
+UNIT_TESTS += netdrv_offload
+unit_netdrv_offload_SRCS := $(NETDRV_UNIT_SRCS) domains/netdrv/offload.c
+unit_netdrv_offload_DEPS := $(NETDRV_UNIT_DEPS)
+unit_netdrv_offload_CFLAGS := -Idomains/netdrv -Idrivers/include
