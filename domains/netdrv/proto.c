@@ -22,7 +22,7 @@ static int parse_v4(const uint8_t *d, uint32_t len, struct proto_hdrs *h)
     if (ihl < IPV4_HLEN || total < ihl || total > len - h->l3)
         return -XEN_EINVAL;
     if (get_be16(ip + IPV4_OFF_FRAG) & IPV4_FRAG_MASK)
-        return -XEN_EINVAL;
+        return -XEN_EOPNOTSUPP;
     h->l4 = h->l3 + ihl;
     h->end = h->l3 + total;
     h->proto = ip[IPV4_OFF_PROTO];
@@ -55,7 +55,7 @@ static int parse_v6(const uint8_t *d, uint32_t len, struct proto_hdrs *h)
         h->l4 += ext_len;
     }
     if (next == IPV6_EXT_FRAG)
-        return -XEN_EINVAL;
+        return -XEN_EOPNOTSUPP;
     h->proto = next;
     return 0;
 }

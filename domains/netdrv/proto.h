@@ -97,8 +97,9 @@ struct proto_hdrs {
 
 /* proto_parse: the headers of an Ethernet frame (one 802.1Q tag at most)
  * carrying IPv4 or IPv6, each offset and length checked against the
- * frame. 0, or -XEN_EINVAL: not IP, truncated, a fragment, an IPv6
- * extension header other than hop-by-hop, routing or destination options
- * (at most PROTO_V6_EXT_MAX of those), or a truncated TCP/UDP/ICMP header. */
+ * frame. 0; -XEN_EOPNOTSUPP for a fragment (IPv4's MF or offset, IPv6's
+ * fragment header); -XEN_EINVAL: not IP, truncated, an IPv6 extension
+ * header other than hop-by-hop, routing or destination options (at most
+ * PROTO_V6_EXT_MAX of those), or a truncated TCP/UDP/ICMP header. */
 #define PROTO_V6_EXT_MAX 4u
 int proto_parse(const struct pkt *p, struct proto_hdrs *h) __attribute__((warn_unused_result));

@@ -122,7 +122,7 @@ static void put_l4(uint8_t *d, const struct netframe *f, const struct netframe_a
         be16(l4 + 2, f->dport);
         be16(l4 + 4, at->end - at->l4);
     } else {
-        l4[0] = f->icmp_type ? f->icmp_type : 8;
+        l4[0] = f->icmp_type;
         be16(l4 + 4, f->sport);
         be16(l4 + 6, 1);
     }

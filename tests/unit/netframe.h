@@ -17,13 +17,13 @@ struct netframe {
     bool v6;
     bool vlan;     /* one 802.1Q tag */
     bool v6_hop;   /* an 8-byte hop-by-hop options header before the L4 header */
-    uint8_t proto; /* 6 TCP, 17 UDP, 1 ICMP (echo request, or icmp_type) */
+    uint8_t proto; /* 6 TCP, 17 UDP, 1 ICMP (type, code 0, check, id, sequence 1) */
     uint8_t src[16], dst[16];
     uint16_t sport, dport; /* ICMP: sport is the identifier */
     uint32_t seq;
     uint8_t tcp_flags;
-    uint8_t tcp_opts; /* bytes of TCP options (a multiple of 4; NOPs) */
-    uint8_t icmp_type;
+    uint8_t tcp_opts;  /* bytes of TCP options (a multiple of 4; NOPs) */
+    uint8_t icmp_type; /* ICMP: 8 echo request, 0 echo reply */
     uint16_t ip_id;
     uint16_t frag;   /* IPv4 flags and fragment offset */
     bool udp_nocsum; /* UDP checksum 0 */

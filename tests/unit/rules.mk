@@ -73,3 +73,7 @@ UNIT_TESTS += netdrv_offload
 unit_netdrv_offload_SRCS := $(NETDRV_UNIT_SRCS) domains/netdrv/offload.c
 unit_netdrv_offload_DEPS := $(NETDRV_UNIT_DEPS)
 unit_netdrv_offload_CFLAGS := -Idomains/netdrv -Idrivers/include
+UNIT_TESTS += nat
+unit_nat_SRCS := $(NETDRV_UNIT_SRCS) domains/netdrv/nat.c domains/netdrv/offload.c
+unit_nat_DEPS := $(NETDRV_UNIT_DEPS)
+unit_nat_CFLAGS := -Idomains/netdrv -Idrivers/include
