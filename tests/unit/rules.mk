@@ -77,3 +77,7 @@ UNIT_TESTS += nat
 unit_nat_SRCS := $(NETDRV_UNIT_SRCS) domains/netdrv/nat.c domains/netdrv/offload.c
 unit_nat_DEPS := $(NETDRV_UNIT_DEPS)
 unit_nat_CFLAGS := -Idomains/netdrv -Idrivers/include
+UNIT_TESTS += dhcpd
+unit_dhcpd_SRCS := $(NETDRV_UNIT_SRCS) domains/netdrv/dhcpd.c
+unit_dhcpd_DEPS := $(NETDRV_UNIT_DEPS)
+unit_dhcpd_CFLAGS := -Idomains/netdrv -Idrivers/include
