@@ -93,3 +93,20 @@ unit_ipstack_SRCS := domains/netdrv/ipstack.c domains/netdrv/pkt.c tests/unit/dr
 unit_ipstack_DEPS := $(wildcard domains/netdrv/*.h) $(LWIP_HOST)/.complete
 unit_ipstack_CFLAGS := -Idomains/netdrv -Idrivers/include -Idomains/runtime/include -isystem $(LWIP_HOST)/include
 unit_ipstack_LIBS := $(LWIP_HOST)/lib/liblwip.a
+# netdrv's pure frame code (domains/netdrv): checksums, offload, NAT, DHCP,
+# over the frame pool with the host's DMA memory, checked by netframe.c.
+NETDRV_UNIT_SRCS := domains/netdrv/pkt.c domains/netdrv/csum.c domains/netdrv/proto.c tests/unit/drivers_env.c \
+	tests/unit/netframe.c
+NETDRV_UNIT_DEPS := $(wildcard domains/netdrv/*.h)
+UNIT_TESTS += netdrv_offload
+unit_netdrv_offload_SRCS := $(NETDRV_UNIT_SRCS) domains/netdrv/offload.c
+unit_netdrv_offload_DEPS := $(NETDRV_UNIT_DEPS)
+unit_netdrv_offload_CFLAGS := -Idomains/netdrv -Idrivers/include
+UNIT_TESTS += nat
+unit_nat_SRCS := $(NETDRV_UNIT_SRCS) domains/netdrv/nat.c domains/netdrv/offload.c
+unit_nat_DEPS := $(NETDRV_UNIT_DEPS)
+unit_nat_CFLAGS := -Idomains/netdrv -Idrivers/include
+UNIT_TESTS += dhcpd
+unit_dhcpd_SRCS := $(NETDRV_UNIT_SRCS) domains/netdrv/dhcpd.c
+unit_dhcpd_DEPS := $(NETDRV_UNIT_DEPS)
+unit_dhcpd_CFLAGS := -Idomains/netdrv -Idrivers/include
