@@ -14,21 +14,11 @@
 # hold the boot up for 300 s waiting for it: the scenario keeps it out
 # with the kernel's module_blacklist.) One TEST line per check.
 
-pass() { echo "TEST PASS vif-$1"; }
-fail() { echo "TEST FAIL vif-$1: $2"; }
-oneline() { tr '\n' ' ' | sed 's/ $//'; }
+test_name=vif
+# shellcheck source=tests/guest/xs_lib.sh
+. /tests/xs_lib.sh
 
 id=$(xenstore-read domid 2>&1)
-
-# One key: its value must be want. $1 check name, $2 path, $3 want.
-key_is() {
-    got=$(xenstore-read "$2" 2>&1)
-    if [ "$got" = "$3" ]; then
-        return 0
-    fi
-    fail "$1" "$2 is '$(echo "$got" | oneline)', not '$3'"
-    return 1
-}
 
 # A key that must not be there. $1 check name, $2 path.
 key_absent() {
