@@ -28,6 +28,7 @@
 #include "mosaic/time.h"
 #include "store.h"
 #include "vbd.h"
+#include "vif.h"
 
 static long mgmt(uint32_t cmd, void *arg, size_t size)
 {
@@ -108,25 +109,103 @@ static const char *attach_disks(uint16_t domid, const struct manifest_domain *md
     return NULL;
 }
 
-/* The vbd nodes of a domain that is going (libxl's forced removal),
- * waiting up to wait_ns for each backend to close its side. */
-static void detach_disks(uint16_t domid, const struct manifest_domain *md, uint64_t wait_ns)
+/* Each vif's nodes (vif.c), its handle its place in the list, its
+ * backend looked up as a disk's is. */
+static const char *attach_vifs(uint16_t domid, const struct manifest_domain *md, long *r)
 {
+    for (unsigned i = 0; i < md->nr_vifs; i++) {
+        const struct xl_vif *vif = &md->vifs[i];
+        int be = running_domid(vif->backend);
+        char mac[18];
+        if (be < 0) {
+            printf("builder: %s: vif %u: its backend '%s' is not running\n", md->name, i, vif->backend);
+            *r = -XEN_ESRCH;
+            return "vif";
+        }
+        if ((*r = vif_add(domid, (uint16_t)be, i, vif)) != 0)
+            return "vif's XenStore nodes";
+        vif_mac_text(vif->mac, mac);
+        printf("builder: d%u '%s': vif %u mac %s on d%d '%s' (%s %s)\n", domid, md->name, i, mac, be, vif->backend,
+               xl_vif_mode_name(vif->mode), vif->mode == XL_VIF_BRIDGE ? vif->bridge : vif->ip);
+    }
+    return NULL;
+}
+
+/* What a device's removal (r from vbd_remove or vif_remove) came to,
+ * in a line naming the device as what ("vbd xvda", "vif 0"). */
+static void say_removed(uint16_t domid, const struct manifest_domain *md, const char *what, int be, long r,
+                        uint64_t wait_ns)
+{
+    if (r == -XEN_ETIMEDOUT)
+        printf("builder: d%u '%s': %s: backend d%d did not close it in %llu ms; removed all the same\n", domid,
+               md->name, what, be, (unsigned long long)(wait_ns / 1000000));
+    else if (r)
+        printf("builder: d%u '%s': %s: removal refused: %s\n", domid, md->name, what, errname(r));
+    else
+        printf("builder: d%u '%s': %s removed\n", domid, md->name, what);
+}
+
+/* The vbd and vif nodes of a domain that is going (libxl's forced
+ * removal), waiting up to wait_ns for each backend to close its side. */
+static void detach_devices(uint16_t domid, const struct manifest_domain *md, uint64_t wait_ns)
+{
+    char what[32];
+
     for (unsigned i = 0; i < md->nr_disks; i++) {
         const struct xl_disk *disk = &md->disks[i];
         int be = running_domid(disk->backend);
-        long r;
         if (be < 0)
             continue;
-        r = vbd_remove(domid, (uint16_t)be, disk, wait_ns);
-        if (r == -XEN_ETIMEDOUT)
-            printf("builder: d%u '%s': vbd %s: backend d%d did not close it in %llu ms; removed all the same\n", domid,
-                   md->name, disk->vdev, be, (unsigned long long)(wait_ns / 1000000));
-        else if (r)
-            printf("builder: d%u '%s': vbd %s: removal refused: %s\n", domid, md->name, disk->vdev, errname(r));
-        else
-            printf("builder: d%u '%s': vbd %s removed\n", domid, md->name, disk->vdev);
+        snprintf(what, sizeof(what), "vbd %s", disk->vdev);
+        say_removed(domid, md, what, be, vbd_remove(domid, (uint16_t)be, disk, wait_ns), wait_ns);
     }
+    for (unsigned i = 0; i < md->nr_vifs; i++) {
+        int be = running_domid(md->vifs[i].backend);
+        if (be < 0)
+            continue;
+        snprintf(what, sizeof(what), "vif %u", i);
+        say_removed(domid, md, what, be, vif_remove(domid, (uint16_t)be, i, wait_ns), wait_ns);
+    }
+}
+
+#define CPUID1_ECX_RDRAND (1u << 30)
+#define RDRAND_TRIES      10 /* as the vendors advise before giving up on it */
+
+/* A 64-bit value from RDRAND, if the CPU has one and it answers. */
+static bool rdrand64(uint64_t *v)
+{
+    uint32_t a = 1, b, c = 0, d;
+
+    __asm__ volatile("cpuid" : "+a"(a), "=b"(b), "+c"(c), "=d"(d));
+    if (!(c & CPUID1_ECX_RDRAND))
+        return false;
+    for (unsigned i = 0; i < RDRAND_TRIES; i++) {
+        uint8_t ok;
+        __asm__ volatile("rdrand %0; setc %1" : "=r"(*v), "=qm"(ok) : : "cc");
+        if (ok)
+            return true;
+    }
+    return false;
+}
+
+/* Bits for the MACs a manifest leaves out (manifest_draw_macs): RDRAND
+ * when the CPU has it, mixed with the TSC and a count of the calls, so
+ * that values differ from call to call and boot to boot even without
+ * it; then stirred, every input bit reaching every output bit. */
+static uint64_t mac_bits(void *ctx)
+{
+    static uint64_t calls;
+    uint32_t lo, hi;
+    uint64_t x, r = 0;
+
+    (void)ctx;
+    __asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
+    x = ((uint64_t)hi << 32 | lo) + ++calls * 0x9e3779b97f4a7c15ull;
+    if (rdrand64(&r))
+        x ^= r;
+    x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ull;
+    x = (x ^ (x >> 27)) * 0x94d049bb133111ebull;
+    return x ^ (x >> 31);
 }
 
 /* What build_domain knows of a domain's kernel before creating it. */
@@ -318,7 +397,7 @@ static const char *build_steps(uint16_t domid, const struct manifest_domain *md,
         return "XenStore nodes";
     if (store_active() && md->watch_release && (*r = store_allow_release_watch(domid)) != 0)
         return "watch_release";
-    if ((step = attach_disks(domid, md, r)) != NULL)
+    if ((step = attach_disks(domid, md, r)) != NULL || (step = attach_vifs(domid, md, r)) != NULL)
         return step;
     if ((*r = mgmt(MGMT_DOMAIN_UNPAUSE, &u, sizeof(u))) != 0)
         return "unpause";
@@ -358,7 +437,7 @@ static int build_domain(const struct manifest_domain *md)
     image_close(&kp.img); /* the decoder's memory back before the next domain */
     if (step) {
         printf("builder: %s: %s refused: %s\n", md->name, step, errname(r));
-        detach_disks(c.domid, md, 0); /* those written before the failure */
+        detach_devices(c.domid, md, 0); /* those written before the failure */
         x = (struct mgmt_domain_destroy){ .domid = c.domid };
         mgmt(MGMT_DOMAIN_DESTROY, &x, sizeof(x));
         return -1;
@@ -410,7 +489,7 @@ static void check_domain(struct watched *w)
     bool crash;
 
     if (mgmt(MGMT_DOMAIN_INFO, &i, sizeof(i)) != 0) {
-        detach_disks((uint16_t)w->domid, w->md, VBD_CLOSE_WAIT_NS);
+        detach_devices((uint16_t)w->domid, w->md, DEVNODES_CLOSE_WAIT_NS);
         set_running(w->md, -1);
         w->domid = -1; /* gone: someone else destroyed it */
         return;
@@ -425,7 +504,7 @@ static void check_domain(struct watched *w)
         return;
     }
     /* libxl's order: its devices go while the domain still exists. */
-    detach_disks((uint16_t)w->domid, w->md, VBD_CLOSE_WAIT_NS);
+    detach_devices((uint16_t)w->domid, w->md, DEVNODES_CLOSE_WAIT_NS);
     destroy(w->domid);
     set_running(w->md, -1);
     if (act == ACTION_DESTROY) {
@@ -450,8 +529,8 @@ static void check_domain(struct watched *w)
  * core reaps it once the builder has let go. */
 static bool needs_watching(const struct manifest_domain *md)
 {
-    if (md->nr_disks)
-        return true; /* its vbd nodes go when it does */
+    if (md->nr_disks || md->nr_vifs)
+        return true; /* its vbd and vif nodes go when it does */
     return md->on_poweroff != ACTION_DESTROY || md->on_reboot != ACTION_DESTROY || md->on_crash != ACTION_DESTROY;
 }
 
@@ -527,6 +606,7 @@ int main(void)
         return 0;
     }
     manifest_parse(mod->data, mod->size, m);
+    manifest_draw_macs(m, mac_bits, NULL); /* once: a restarted domain keeps its MACs */
     for (unsigned i = 0; i < MANIFEST_MAX_DOMAINS; i++)
         running[i] = -1;
     /* The store first, so that every other domain can be introduced;

@@ -273,16 +273,17 @@ static bool parse_action(const char *val, enum manifest_action *out)
     return false;
 }
 
-/* Collects a section's disks, one DISKSPEC at a time. */
-struct disk_list {
+/* Collects a section's devices, one spec of its list at a time. */
+struct dev_list {
     struct manifest_domain *d;
+    unsigned line;
     char *why;
     size_t cap;
 };
 
 static int add_disk(void *ctx, const char *spec)
 {
-    struct disk_list *l = ctx;
+    struct dev_list *l = ctx;
     struct manifest_domain *d = l->d;
     struct xl_disk *disk = &d->disks[d->nr_disks];
     int r;
@@ -308,25 +309,72 @@ static int add_disk(void *ctx, const char *spec)
     return 0;
 }
 
-/* xl's disk = [...]: the whole list is refused with its first bad disk,
- * named with the section, the key and the value. */
-static void parse_disks(struct manifest *m, unsigned line, const char *val)
+static bool same_mac(const uint8_t a[6], const uint8_t b[6])
+{
+    return !memcmp(a, b, 6);
+}
+
+/* The vif's checks beyond its spec's. */
+static int vif_fits(struct dev_list *l, const struct xl_vif *vif, unsigned handle)
+{
+    struct manifest_domain *d = l->d;
+
+    if (!vif->backend[0] || !strcmp(vif->backend, d->name)) {
+        snprintf(l->why, l->cap, "vif %u: name the driver domain that serves it with backend=NAME, another section",
+                 handle);
+        return -XEN_EINVAL;
+    }
+    for (unsigned i = 0; i < handle && vif->mac_given; i++)
+        if (d->vifs[i].mac_given && same_mac(d->vifs[i].mac, vif->mac)) {
+            snprintf(l->why, l->cap, "vif %u has the MAC of vif %u", handle, i);
+            return -XEN_EEXIST;
+        }
+    return 0;
+}
+
+/* One VIFSPEC; its warning, if any, printed as a line of its own. */
+static int add_vif(void *ctx, const char *spec)
+{
+    struct dev_list *l = ctx;
+    struct manifest_domain *d = l->d;
+    unsigned handle = d->nr_vifs;
+    char reason[XL_VIF_WHY_MAX];
+    int r;
+
+    if (handle == MANIFEST_MAX_VIFS) {
+        snprintf(l->why, l->cap, "more than %u vifs", MANIFEST_MAX_VIFS);
+        return -XEN_E2BIG;
+    }
+    if ((r = xl_vif_parse(spec, &d->vifs[handle], reason, sizeof(reason))) != 0) {
+        snprintf(l->why, l->cap, "vif %u: %s", handle, reason);
+        return r;
+    }
+    if ((r = vif_fits(l, &d->vifs[handle], handle)) != 0)
+        return r;
+    if (reason[0])
+        printf("builder: manifest:%u: [%s] warning for 'vif' %u: %s\n", l->line, d->name, handle, reason);
+    d->nr_vifs++;
+    return 0;
+}
+
+/* xl's disk = [...] or vif = [...]: the whole list is refused with its
+ * first bad item, named with the section, the key and the value; *count
+ * is the number of items kept. */
+static void parse_devices(struct manifest *m, unsigned line, const char *key, const char *val,
+                          int (*add)(void *ctx, const char *spec), unsigned *count)
 {
     struct manifest_domain *d = &m->dom[m->count - 1];
-    char why[XL_DISK_WHY_MAX], what[MANIFEST_NAME_MAX + 32];
-    struct disk_list l = { d, why, sizeof(why) };
+    char why[XL_DISK_WHY_MAX + 16], what[MANIFEST_NAME_MAX + 32];
+    char detail[LINE_MAX_LEN + sizeof(why) + 8];
+    struct dev_list l = { d, line, why, sizeof(why) };
 
-    d->nr_disks = 0;
-    d->disk_line = line;
-    if (xl_list_parse(val, add_disk, &l, why, sizeof(why)) == 0)
+    *count = 0;
+    if (xl_list_parse(val, add, &l, why, sizeof(why)) == 0)
         return;
-    d->nr_disks = 0;
-    snprintf(what, sizeof(what), "[%s] bad value for 'disk'", d->name);
-    {
-        char detail[LINE_MAX_LEN + XL_DISK_WHY_MAX + 8];
-        snprintf(detail, sizeof(detail), "%s: %s", val, why);
-        error(m, line, what, detail);
-    }
+    *count = 0;
+    snprintf(what, sizeof(what), "[%s] bad value for '%s'", d->name, key);
+    snprintf(detail, sizeof(detail), "%s: %s", val, why);
+    error(m, line, what, detail);
 }
 
 /* One "key = value" line inside a section. */
@@ -337,7 +385,13 @@ static void parse_key(struct manifest *m, unsigned line, const char *key, const 
     bool ok;
 
     if (!strcmp(key, "disk")) {
-        parse_disks(m, line, val); /* names the bad disk itself */
+        d->disk_line = line;
+        parse_devices(m, line, key, val, add_disk, &d->nr_disks); /* names the bad disk itself */
+        return;
+    }
+    if (!strcmp(key, "vif")) {
+        d->vif_line = line;
+        parse_devices(m, line, key, val, add_vif, &d->nr_vifs);
         return;
     }
     if (!strcmp(key, "caps")) {
@@ -460,26 +514,34 @@ static int section_before(const struct manifest *m, unsigned before, const char 
     return -1;
 }
 
-/* Each disk's backend is a domain of an earlier section: built first. */
-static void check_disk_backends(struct manifest *m, unsigned i)
+/* A device's backend is a domain of an earlier section: built first. */
+static void check_backend(struct manifest *m, unsigned i, const char *backend, const char *key, unsigned line)
+{
+    struct manifest_domain *d = &m->dom[i];
+    char what[MANIFEST_NAME_MAX + 80];
+
+    if (!d->valid || section_before(m, i, backend) >= 0)
+        return;
+    snprintf(what, sizeof(what), "[%s] bad value for '%s': no section before it is named", d->name, key);
+    report(m, line, what, backend);
+    d->valid = false;
+}
+
+static void check_backends(struct manifest *m, unsigned i)
 {
     struct manifest_domain *d = &m->dom[i];
 
-    for (unsigned k = 0; k < d->nr_disks && d->valid; k++) {
-        char what[MANIFEST_NAME_MAX + 80];
-        if (section_before(m, i, d->disks[k].backend) >= 0)
-            continue;
-        snprintf(what, sizeof(what), "[%s] bad value for 'disk': no section before it is named", d->name);
-        report(m, d->disk_line, what, d->disks[k].backend);
-        d->valid = false;
-    }
+    for (unsigned k = 0; k < d->nr_disks; k++)
+        check_backend(m, i, d->disks[k].backend, "disk", d->disk_line);
+    for (unsigned k = 0; k < d->nr_vifs; k++)
+        check_backend(m, i, d->vifs[k].backend, "vif", d->vif_line);
 }
 
 static void check_complete(struct manifest *m)
 {
     for (unsigned i = 0; i < m->count; i++) {
         struct manifest_domain *d = &m->dom[i];
-        check_disk_backends(m, i);
+        check_backends(m, i);
         if (d->valid && !d->image[0]) {
             report(m, d->line, "domain has no 'image' (or 'kernel')", d->name);
             d->valid = false;
@@ -521,4 +583,42 @@ void manifest_parse(const char *text, size_t len, struct manifest *m)
         lineno++;
     }
     check_complete(m);
+}
+
+/* Whether mac is a vif's in m other than vif k of domain i. */
+static bool mac_taken(const struct manifest *m, unsigned i, unsigned k, const uint8_t mac[6])
+{
+    for (unsigned j = 0; j < m->count; j++)
+        for (unsigned n = 0; n < m->dom[j].nr_vifs; n++)
+            if ((j != i || n != k) && same_mac(m->dom[j].vifs[n].mac, mac))
+                return true;
+    return false;
+}
+
+/* Draws vif k of domain i a MAC no other vif has; false when none came. */
+static bool draw_mac(struct manifest *m, unsigned i, unsigned k, uint64_t (*bits)(void *ctx), void *ctx)
+{
+    struct xl_vif *vif = &m->dom[i].vifs[k];
+
+    for (unsigned t = 0; t < MANIFEST_MAC_TRIES; t++) {
+        xl_vif_random_mac(vif->mac, bits(ctx));
+        if (!mac_taken(m, i, k, vif->mac))
+            return true;
+    }
+    memset(vif->mac, 0, sizeof(vif->mac));
+    return false;
+}
+
+void manifest_draw_macs(struct manifest *m, uint64_t (*bits)(void *ctx), void *ctx)
+{
+    for (unsigned i = 0; i < m->count; i++) {
+        struct manifest_domain *d = &m->dom[i];
+        for (unsigned k = 0; k < d->nr_vifs && d->valid; k++) {
+            if (d->vifs[k].mac_given || draw_mac(m, i, k, bits, ctx))
+                continue;
+            printf("builder: manifest:%u: [%s] vif %u: no MAC unlike the others' in %u draws; domain not built\n",
+                   d->vif_line, d->name, k, MANIFEST_MAC_TRIES);
+            d->valid = false;
+        }
+    }
 }

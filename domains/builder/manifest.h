@@ -47,6 +47,14 @@
  *                          # earlier section (built before it); target is the
  *                          # disk in that domain's terms; raw and phy only;
  *                          # at most MANIFEST_MAX_DISKS, no vdev twice
+ *   vif = ['mac=00:16:3e:01:02:03, bridge=xenbr0, backend=netdrv', 'script=vif-route, ip=10.0.0.2, backend=netdrv']
+ *                          # xl's network interfaces (xl_vif.h): vif N (its
+ *                          # handle) is the list's item N, served by the
+ *                          # driver domain backend= names, an earlier
+ *                          # section; a MAC left out is drawn at boot in
+ *                          # Xen's 00:16:3e range and kept across restarts;
+ *                          # at most MANIFEST_MAX_VIFS, no MAC twice; model=
+ *                          # and accel= are ignored with a warning line
  *   pci = 0000:00:04.0     # PCI functions given to it before it runs (xl's
  *                          # BDF, [SSSS:]BB:DD.F, segment 0; several comma-
  *                          # separated, or xl's list ['0000:00:04.0', ...])
@@ -62,6 +70,7 @@
 #include <stdint.h>
 
 #include "xl_disk.h"
+#include "xl_vif.h"
 
 #define MANIFEST_MAX_DOMAINS 16
 #define MANIFEST_NAME_MAX    32
@@ -70,6 +79,7 @@
 #define MANIFEST_MAX_IOPORTS 4
 #define MANIFEST_MAX_DISKS   4
 #define MANIFEST_MAX_PCI     4
+#define MANIFEST_MAX_VIFS    4
 
 enum manifest_action { ACTION_DESTROY, ACTION_RESTART, ACTION_PRESERVE };
 
@@ -90,7 +100,10 @@ struct manifest_domain {
     uint64_t caps;                            /* MGMT_CAP_* bits to grant; 0 = none */
     struct xl_disk disks[MANIFEST_MAX_DISKS]; /* from the disk key */
     unsigned nr_disks;
-    unsigned disk_line; /* where the disk key is */
+    unsigned disk_line;                    /* where the disk key is */
+    struct xl_vif vifs[MANIFEST_MAX_VIFS]; /* from the vif key: vif i's handle is i */
+    unsigned nr_vifs;
+    unsigned vif_line; /* where the vif key is */
     enum { SERVICE_NONE, SERVICE_XENSTORE, SERVICE_CONSOLE } service;
     struct {
         uint16_t first;
@@ -115,6 +128,17 @@ struct manifest {
  * Errors are printed as "builder: manifest:LINE: ..." and counted; the
  * sections they occur in are marked invalid. */
 void manifest_parse(const char *text, size_t len, struct manifest *m);
+
+/*
+ * manifest_draw_macs: every vif of a valid domain that was given no MAC
+ * gets one in Xen's range (xl_vif_random_mac) from bits(ctx), drawn
+ * again while it is any other vif's in the manifest. A domain for which
+ * no unique MAC comes in MANIFEST_MAC_TRIES draws is named and marked
+ * invalid. Called once after manifest_parse, so that a restarted domain
+ * keeps its MACs as xl keeps them.
+ */
+#define MANIFEST_MAC_TRIES 32
+void manifest_draw_macs(struct manifest *m, uint64_t (*bits)(void *ctx), void *ctx);
 
 /* manifest_kernel_cmdline: the command line d's kernel gets, cmdline
  * then extra (with a space between when both are given), into buf (cap

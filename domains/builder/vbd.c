@@ -1,198 +1,30 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The vbd nodes of vbd.h. Writes go in one transaction, retried on a
- * conflict as libxl retries, so that a blkback watching its backend/vbd
- * directory sees a device appear whole, never half-written. Nothing here
- * reads what the guest or the driver domain wrote beyond the backend's
- * state while it closes.
+ * The vbd nodes of vbd.h: a disk's own keys, over devnodes.c.
  */
 #include "vbd.h"
 
-#include <stdbool.h>
 #include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-
-#include "idl/xen_errno.h"
-#include "mosaic/time.h"
-#include "mosaic/xenbus.h"
-#include "store.h"
-
-#define TX_TRIES      8
-#define CLOSE_POLL_NS (20 * 1000000ull)
-#define STATE_CLOSING "5" /* XenbusStateClosing */
-#define STATE_CLOSED  "6" /* XenbusStateClosed */
-
-struct vbd_paths {
-    char front[64]; /* /local/domain/<fe>/device/vbd/<devid> */
-    char back[80];  /* /local/domain/<be>/backend/vbd/<fe>/<devid> */
-};
-
-static void paths(uint16_t fe, uint16_t be, const struct xl_disk *disk, struct vbd_paths *p)
-{
-    snprintf(p->front, sizeof(p->front), "/local/domain/%u/device/vbd/%u", fe, disk->devid);
-    snprintf(p->back, sizeof(p->back), "/local/domain/%u/backend/vbd/%u/%u", be, fe, disk->devid);
-}
-
-/* base's n keys with their values, in transaction tx. */
-static long write_keys(struct xenbus *xb, uint32_t tx, const char *base, const char *const kv[][2], unsigned n)
-{
-    char path[128];
-    long r = 0;
-
-    for (unsigned i = 0; i < n && r == 0; i++) {
-        snprintf(path, sizeof(path), "%s/%s", base, kv[i][0]);
-        r = xenbus_write(xb, tx, path, kv[i][1]);
-    }
-    return r;
-}
-
-/* dir made afresh: owned by owner, readable by reader (libxl's
- * frontend_perms and backend_perms), holding n keys. */
-static long fresh_dir(struct xenbus *xb, uint32_t tx, const char *dir, uint16_t owner, uint16_t reader,
-                      const char *const kv[][2], unsigned n)
-{
-    char perms[16];
-    int len = snprintf(perms, sizeof(perms), "n%u", owner) + 1;
-    long r;
-
-    len += snprintf(perms + len, sizeof(perms) - (size_t)len, "r%u", reader) + 1;
-    if ((r = xenbus_rm(xb, tx, dir)) != 0 && r != -XEN_ENOENT)
-        return r;
-    if ((r = xenbus_mkdir(xb, tx, dir)) != 0 || (r = xenbus_set_perms(xb, tx, dir, perms, (size_t)len)) != 0)
-        return r;
-    return write_keys(xb, tx, dir, kv, n);
-}
-
-static long add_in(struct xenbus *xb, uint32_t tx, uint16_t fe, uint16_t be, const struct xl_disk *disk,
-                   const struct vbd_paths *p)
-{
-    char fe_s[8], be_s[8], devid_s[12];
-    const char *const front[][2] = { { "backend", p->back },
-                                     { "backend-id", be_s },
-                                     { "state", "1" },
-                                     { "virtual-device", devid_s },
-                                     { "device-type", "disk" } };
-    const char *const back[][2] = {
-        { "frontend", p->front },   { "frontend-id", fe_s },
-        { "params", disk->target }, { "mode", disk->readonly ? "r" : "w" },
-        { "dev", disk->vdev },      { "type", "phy" },
-        { "online", "1" },          { "removable", "0" },
-        { "bootable", "1" },        { "state", "1" },
-        { "device-type", "disk" },
-    };
-    long r;
-
-    snprintf(fe_s, sizeof(fe_s), "%u", fe);
-    snprintf(be_s, sizeof(be_s), "%u", be);
-    snprintf(devid_s, sizeof(devid_s), "%u", disk->devid);
-    if ((r = fresh_dir(xb, tx, p->front, fe, be, front, sizeof(front) / sizeof(front[0]))) != 0)
-        return r;
-    return fresh_dir(xb, tx, p->back, be, fe, back, sizeof(back) / sizeof(back[0]));
-}
-
-/* fn in a transaction, committed, and retried on a conflict. */
-static long in_transaction(struct xenbus *xb, long (*fn)(struct xenbus *, uint32_t, void *), void *ctx)
-{
-    long r = -XEN_EAGAIN;
-
-    for (unsigned tries = 0; tries < TX_TRIES && r == -XEN_EAGAIN; tries++) {
-        uint32_t tx;
-        if ((r = xenbus_transaction_start(xb, &tx)) != 0)
-            return r;
-        if ((r = fn(xb, tx, ctx)) != 0) {
-            (void)xenbus_transaction_end(xb, tx, false);
-            return r;
-        }
-        r = xenbus_transaction_end(xb, tx, true);
-    }
-    return r;
-}
-
-struct vbd_step {
-    uint16_t fe, be;
-    const struct xl_disk *disk;
-    struct vbd_paths p;
-    bool gone; /* removal: the backend's directory was gone already */
-};
-
-static long add_step(struct xenbus *xb, uint32_t tx, void *ctx)
-{
-    struct vbd_step *s = ctx;
-
-    return add_in(xb, tx, s->fe, s->be, s->disk, &s->p);
-}
 
 long vbd_add(uint16_t fe, uint16_t be, const struct xl_disk *disk)
 {
-    struct xenbus *xb = store_xenbus();
-    struct vbd_step s = { .fe = fe, .be = be, .disk = disk };
+    const struct devnodes dev = { "vbd", fe, be, disk->devid };
+    char devid_s[12];
+    const char *const front[][2] = { { "virtual-device", devid_s }, { "device-type", "disk" } };
+    const char *const back[][2] = {
+        { "params", disk->target }, { "mode", disk->readonly ? "r" : "w" },
+        { "dev", disk->vdev },      { "type", "phy" },
+        { "removable", "0" },       { "bootable", "1" },
+        { "device-type", "disk" },
+    };
 
-    if (!xb)
-        return -XEN_ENOENT; /* no store: nobody to tell */
-    paths(fe, be, disk, &s.p);
-    return in_transaction(xb, add_step, &s);
-}
-
-/* The first step of the removal; *gone when the backend has no state
- * node (its directory is gone already). */
-static long close_step(struct xenbus *xb, uint32_t tx, void *ctx)
-{
-    struct vbd_step *s = ctx;
-    const struct vbd_paths *p = &s->p;
-    bool *gone = &s->gone;
-    char path[96], state[16];
-    long r;
-
-    if ((r = xenbus_rm(xb, tx, p->front)) != 0 && r != -XEN_ENOENT)
-        return r;
-    snprintf(path, sizeof(path), "%s/state", p->back);
-    r = xenbus_read(xb, tx, path, state, sizeof(state));
-    *gone = r == -XEN_ENOENT;
-    if (*gone)
-        return 0;
-    if (r < 0)
-        return r;
-    snprintf(path, sizeof(path), "%s/online", p->back);
-    if ((r = xenbus_write(xb, tx, path, "0")) != 0)
-        return r;
-    if (strcmp(state, STATE_CLOSED) != 0) {
-        snprintf(path, sizeof(path), "%s/state", p->back);
-        r = xenbus_write(xb, tx, path, STATE_CLOSING);
-    }
-    return r;
-}
-
-/* Until the backend says Closed or drops its directory, or deadline. */
-static bool wait_closed(struct xenbus *xb, const struct vbd_paths *p, uint64_t deadline)
-{
-    char path[96], state[16];
-
-    snprintf(path, sizeof(path), "%s/state", p->back);
-    for (;;) {
-        long r = xenbus_read(xb, 0, path, state, sizeof(state));
-        if (r == -XEN_ENOENT || (r >= 0 && !strcmp(state, STATE_CLOSED)))
-            return true;
-        if (runtime_time_ns() >= deadline)
-            return false;
-        runtime_sleep_ns(CLOSE_POLL_NS);
-    }
+    snprintf(devid_s, sizeof(devid_s), "%u", disk->devid);
+    return devnodes_add(&dev, front, sizeof(front) / sizeof(front[0]), back, sizeof(back) / sizeof(back[0]));
 }
 
 long vbd_remove(uint16_t fe, uint16_t be, const struct xl_disk *disk, uint64_t wait_ns)
 {
-    struct xenbus *xb = store_xenbus();
-    struct vbd_step s = { .fe = fe, .be = be, .disk = disk };
-    bool closed;
-    long r;
+    const struct devnodes dev = { "vbd", fe, be, disk->devid };
 
-    if (!xb)
-        return -XEN_ENOENT;
-    paths(fe, be, disk, &s.p);
-    if ((r = in_transaction(xb, close_step, &s)) != 0 || s.gone)
-        return r;
-    closed = wait_closed(xb, &s.p, runtime_time_ns() + wait_ns);
-    if ((r = xenbus_rm(xb, 0, s.p.back)) != 0 && r != -XEN_ENOENT)
-        return r;
-    return closed ? 0 : -XEN_ETIMEDOUT;
+    return devnodes_remove(&dev, wait_ns);
 }

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "idl/xen_errno.h"
+#include "xl_list.h"
 
 /* Which parameters were given, and whether with a value (xl lets an
  * empty one be given again). */
@@ -30,25 +31,9 @@ struct parse {
 static const char *const param_names[P_COUNT] = { "target",  "format",      "vdev",   "access",
                                                   "backend", "backendtype", "devtype" };
 
-/* A value for a message: at most 40 bytes, unprintable ones as '?'. */
-static void shown(char *dst, size_t cap, const char *v)
-{
-    size_t n = 0;
-
-    for (; *v && n + 1 < cap && n < 40; v++)
-        dst[n++] = *v >= 0x20 && *v < 0x7f ? *v : '?';
-    if (*v && n + 4 < cap)
-        memcpy(dst + n, "...", 3), n += 3;
-    dst[n] = '\0';
-}
-
 static int fail(struct parse *p, const char *what, const char *value, const char *hint)
 {
-    char v[48];
-
-    shown(v, sizeof(v), value);
-    snprintf(p->why, p->cap, "%s '%s'%s%s", what, v, *hint ? ": " : "", hint);
-    return -XEN_EINVAL;
+    return xl_fail(p->why, p->cap, what, value, hint);
 }
 
 /* ---- virtual device names ---- */
@@ -257,10 +242,8 @@ static int set_backend(struct parse *p, const char *v)
 
     if (r)
         return r;
-    for (const char *c = v; *c; c++)
-        if (!((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9') || *c == '-' ||
-              *c == '_'))
-            return fail(p, "backend", v, "a domain name: letters, digits, '-' and '_'");
+    if (!xl_domain_name_ok(v))
+        return fail(p, "backend", v, "a domain name: letters, digits, '-' and '_'");
     return copy_value(p, p->d->backend, sizeof(p->d->backend), v, "backend");
 }
 
@@ -415,15 +398,11 @@ int xl_disk_parse(const char *spec, struct xl_disk *out, char *why, size_t cap)
     char buf[XL_DISK_SPEC_MAX + 1];
     char *w, *next;
     struct parse p = { .d = out, .why = why, .cap = cap };
-    size_t n = strnlen(spec, sizeof(buf));
-    int r = 0;
+    int r;
 
     memset(out, 0, sizeof(*out));
-    if (cap)
-        why[0] = '\0';
-    if (n == sizeof(buf))
-        return fail(&p, "disk spec", spec, "longer than 256 bytes");
-    memcpy(buf, spec, n + 1);
+    if ((r = xl_spec_copy(spec, buf, sizeof(buf), "disk spec", why, cap)) != 0)
+        return r;
     for (w = buf; r == 0 && w != NULL; w = next) {
         char *eq;
         while (*w == ' ' || *w == '\t' || *w == '\n')

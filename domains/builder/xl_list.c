@@ -2,6 +2,7 @@
 /*
  * xl's list of strings (xl_list.h). Two passes over the same scanner:
  * the first only checks, so that a bad list hands its caller nothing.
+ * And the reasons its items' parsers give.
  */
 #include "xl_list.h"
 
@@ -80,4 +81,49 @@ int xl_list_parse(const char *v, int (*item)(void *ctx, const char *s), void *ct
     if ((r = scan(v, NULL, NULL, why, cap)) != 0)
         return r;
     return scan(v, item, ctx, why, cap);
+}
+
+/* A value for a message: at most 40 bytes, unprintable ones as '?'. */
+static void shown(char *dst, size_t cap, const char *v)
+{
+    size_t n = 0;
+
+    for (; *v && n + 1 < cap && n < 40; v++)
+        dst[n++] = *v >= 0x20 && *v < 0x7f ? *v : '?';
+    if (*v && n + 4 < cap)
+        memcpy(dst + n, "...", 3), n += 3;
+    dst[n] = '\0';
+}
+
+int xl_fail(char *why, size_t cap, const char *what, const char *value, const char *hint)
+{
+    char v[48];
+
+    shown(v, sizeof(v), value);
+    snprintf(why, cap, "%s '%s'%s%s", what, v, *hint ? ": " : "", hint);
+    return -XEN_EINVAL;
+}
+
+bool xl_domain_name_ok(const char *name)
+{
+    for (const char *c = name; *c; c++)
+        if (!((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9') || *c == '-' ||
+              *c == '_'))
+            return false;
+    return true;
+}
+
+int xl_spec_copy(const char *spec, char *buf, size_t size, const char *what, char *why, size_t cap)
+{
+    size_t n = strnlen(spec, size);
+    char hint[40];
+
+    if (cap)
+        why[0] = '\0';
+    if (n == size) {
+        snprintf(hint, sizeof(hint), "longer than %zu bytes", size - 1);
+        return xl_fail(why, cap, what, spec, hint);
+    }
+    memcpy(buf, spec, n + 1);
+    return 0;
 }

@@ -11,6 +11,8 @@ FUZZ_CC := clang
 FUZZ_ALL := mb2 elf acpi dmar memmap cmdline boot_modules xenstore guest_walk npt hcall_decode gnttab evtchn \
             mgmt_decode builder_image insn_mov vlapic bytering blkif gpt xl_disk virtq virtio_caps netswitch
             mgmt_decode builder_image insn_mov vlapic bytering blkif gpt xl_disk virtq virtio_caps netif
+            mgmt_decode builder_image insn_mov vlapic bytering blkif gpt xl_disk virtq virtio_caps
+FUZZ_ALL += xl_vif
 FUZZ_TARGETS ?= $(FUZZ_ALL)
 FUZZ_SECONDS ?= 30
 FUZZ_DIR := $(OUT)/tests/fuzz
@@ -58,6 +60,10 @@ fuzz_builder_image_LIBS := -llzma
 fuzz_xl_disk_SRCS := domains/builder/xl_disk.c domains/builder/xl_list.c
 fuzz_xl_disk_DEPS := domains/builder/xl_disk.h domains/builder/xl_list.h
 fuzz_xl_disk_CFLAGS = -Idomains/builder
+# xl's vif syntax, as a manifest gives it to the builder.
+fuzz_xl_vif_SRCS := domains/builder/xl_vif.c domains/builder/xl_list.c
+fuzz_xl_vif_DEPS := domains/builder/xl_vif.h domains/builder/xl_list.h
+fuzz_xl_vif_CFLAGS = -Idomains/builder
 
 # The domains' byte rings (console and XenStore pages), the guest's side hostile.
 fuzz_bytering_SRCS := domains/runtime/bytering.c

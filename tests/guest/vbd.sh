@@ -13,22 +13,12 @@
 # vbd_params=NAME and vbd_mode=w|r (command line) say what the manifest
 # gave; one TEST line per check.
 
-pass() { echo "TEST PASS vbd-$1"; }
-fail() { echo "TEST FAIL vbd-$1: $2"; }
-oneline() { tr '\n' ' ' | sed 's/ $//'; }
+test_name=vbd
+# shellcheck source=tests/guest/xs_lib.sh
+. /tests/xs_lib.sh
 
 id=$(xenstore-read domid 2>&1)
 front=/local/domain/$id/device/vbd/51712
-
-# One key: its value must be want. $1 check name, $2 path, $3 want.
-key_is() {
-    got=$(xenstore-read "$2" 2>&1)
-    if [ "$got" = "$3" ]; then
-        return 0
-    fi
-    fail "$1" "$2 is '$(echo "$got" | oneline)', not '$3'"
-    return 1
-}
 
 back=$(xenstore-read "$front/backend" 2>&1)
 be=$(xenstore-read "$front/backend-id" 2>&1)

@@ -10,11 +10,10 @@
 
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "harness.h"
 #include "idl/xen_errno.h"
-#include "manifest.h"
+#include "manifest_caught.h"
 #include "xl_list.h"
 
 static char why[XL_DISK_WHY_MAX];
@@ -272,25 +271,6 @@ TEST(xl_string_lists)
 
 static char out[4096];
 
-/* Parses text with stdout caught into out. */
-static void parse_caught(const char *text, struct manifest *m)
-{
-    FILE *tmp = tmpfile();
-    int saved = dup(1);
-    size_t n;
-
-    fflush(stdout);
-    dup2(fileno(tmp), 1);
-    manifest_parse(text, strlen(text), m);
-    fflush(stdout);
-    dup2(saved, 1);
-    close(saved);
-    rewind(tmp);
-    n = fread(out, 1, sizeof(out) - 1, tmp);
-    out[n] = '\0';
-    fclose(tmp);
-}
-
 static const char head[] = "[blkdrv]\nimage = blkdrv.elf\nmemory = 16\n[guest]\nkernel = vmlinuz\nmemory = 128\n";
 
 TEST(manifest_disk_key)
@@ -300,7 +280,7 @@ TEST(manifest_disk_key)
 
     snprintf(text, sizeof(text), "%sdisk = ['phy:vdb,xvda,w,backend=blkdrv', 'phy:vdb2,xvdb,r,backend=blkdrv']\n",
              head);
-    parse_caught(text, &m);
+    manifest_caught(text, &m, NULL, NULL, out, sizeof(out));
     EXPECT_EQ(m.errors, 0);
     EXPECT_TRUE(m.dom[1].valid);
     EXPECT_EQ(m.dom[1].nr_disks, 2);
@@ -312,20 +292,7 @@ TEST(manifest_disk_key)
 
 /* One error line naming the line, the section, the key and the value,
  * and the domain not built; the others are. */
-static void manifest_refuses(const char *disk_line, const char *needle, int line)
-{
-    static struct manifest m;
-    static char text[1024];
-
-    snprintf(text, sizeof(text), "%s%s\n", head, disk_line);
-    parse_caught(text, &m);
-    if (m.errors != 1 || m.dom[1].valid || !m.dom[0].valid)
-        test_fail(__FILE__, line, "'%s': %u errors, guest %s: %s", disk_line, m.errors,
-                  m.dom[1].valid ? "valid" : "invalid", out);
-    else if (!strstr(out, needle) || strchr(out, '\n') != out + strlen(out) - 1)
-        test_fail(__FILE__, line, "'%s' printed '%s', not one line with '%s'", disk_line, out, needle);
-}
-#define MANIFEST_REFUSES(disk_line, needle) manifest_refuses(disk_line, needle, __LINE__)
+#define MANIFEST_REFUSES(disk_line, needle) manifest_refuses(head, disk_line, needle, __FILE__, __LINE__)
 
 TEST(manifest_disk_refusals)
 {
@@ -352,7 +319,7 @@ TEST(manifest_disk_backend_after_it)
     static const char text[] = "[guest]\nkernel = vmlinuz\nmemory = 128\ndisk = ['phy:vdb,xvda,w,backend=blkdrv']\n"
                                "[blkdrv]\nimage = blkdrv.elf\nmemory = 16\n";
 
-    parse_caught(text, &m);
+    manifest_caught(text, &m, NULL, NULL, out, sizeof(out));
     EXPECT_EQ(m.errors, 1);
     EXPECT_FALSE(m.dom[0].valid);
     EXPECT_TRUE(m.dom[1].valid);
