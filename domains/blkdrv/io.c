@@ -28,19 +28,8 @@ static void io_copy(void *ctx, uint16_t domid, struct blkback_copy *c, unsigned 
             c[i].status = GNTST_general_error;
         return;
     }
-    for (unsigned i = 0; i < n; i++) {
-        /* Ours by frame (the runtime maps 1:1: a pointer's page is its
-         * frame), theirs by grant. The engine keeps ours in one page. */
-        struct gnttab_copy_ptr mine = { .domid = DOMID_SELF, .offset = (uint16_t)((uintptr_t)c[i].local & (PAGE - 1)) };
-        struct gnttab_copy_ptr theirs = { .domid = domid, .offset = c[i].offset };
-        mine.u.gmfn = (uintptr_t)c[i].local / PAGE;
-        theirs.u.ref = c[i].gref;
-        memset(&ops[i], 0, sizeof(ops[i]));
-        ops[i].source = c[i].to_guest ? mine : theirs;
-        ops[i].dest = c[i].to_guest ? theirs : mine;
-        ops[i].len = c[i].len;
-        ops[i].flags = c[i].to_guest ? GNTCOPY_dest_gref : GNTCOPY_source_gref;
-    }
+    for (unsigned i = 0; i < n; i++)
+        gnttab_copy_with(&ops[i], domid, c[i].gref, c[i].offset, c[i].local, c[i].len, c[i].to_guest);
     r = gnttab_copy_batch(ops, n);
     for (unsigned i = 0; i < n; i++)
         c[i].status = r ? (int16_t)GNTST_general_error : ops[i].status;

@@ -26,6 +26,7 @@
  * are simply waited on again. The volumes come from the disks, the
  * features are constants.
  */
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,11 +39,8 @@
 #include "mosaic/xenbus_backend.h"
 
 #define VBDS_MAX 64u
-#define WATCH_BE "be"
 
 struct vbd {
-    bool used;
-    bool seen; /* in the last scan's listing */
     struct xenbus_backend_dev dev;
     const struct volume *vol;
     bool writable;
@@ -55,7 +53,7 @@ struct vbd {
 
 static struct xenbus *xb;
 static uint16_t self;
-static char be_root[64]; /* /local/domain/<self>/backend/vbd */
+static struct xenbus_backend table; /* over vbds */
 static struct vbd vbds[VBDS_MAX];
 /* Connections closed while the disk still held steps of theirs: freed
  * once idle (their buffers must outlive the device's DMA). */
@@ -137,7 +135,7 @@ static const struct vbd *conflict(const struct vbd *v)
 {
     for (unsigned i = 0; i < VBDS_MAX; i++) {
         const struct vbd *o = &vbds[i];
-        if (!o->used || o == v || !o->vol || o->dev.failed || o->vol->disk != v->vol->disk ||
+        if (!o->dev.used || o == v || !o->vol || o->dev.failed || o->vol->disk != v->vol->disk ||
             !(o->writable || v->writable))
             continue;
         const struct blkreq_disk *a = &o->vol->geometry, *b = &v->vol->geometry;
@@ -284,13 +282,6 @@ static int connect(struct vbd *v)
     return 0;
 }
 
-static void forget(struct vbd *v)
-{
-    disconnect(v);
-    xenbus_backend_forget(xb, &v->dev);
-    memset(v, 0, sizeof(*v));
-}
-
 static void op_probe(void *dev)
 {
     probe(dev);
@@ -311,16 +302,28 @@ static bool op_connected(void *dev)
     return ((struct vbd *)dev)->conn != NULL;
 }
 
-/* The front end's directory is gone: our entry went too (xl devd's part in a driver domain). */
-static void op_removed(void *dev)
+static void op_removed(void *dev, const char *why)
 {
     struct vbd *v = dev;
 
-    printf("blkdrv: vbd d%u/%u: front end gone: entry removed\n", v->dev.fe_domid, v->dev.devid);
-    memset(v, 0, sizeof(*v));
+    printf("blkdrv: vbd d%u/%u: %s\n", v->dev.fe_domid, v->dev.devid, why);
+}
+
+/* What an instance before us advertised: its volume, if still there. */
+static bool op_adopt(void *dev)
+{
+    struct vbd *v = dev;
+    char params[VOLUME_NAME + 1], mode[8];
+
+    if (read_str(v->dev.be, "params", params, sizeof(params)) < 0 ||
+        read_str(v->dev.be, "mode", mode, sizeof(mode)) < 0 || !(v->vol = disks_find(params)))
+        return false;
+    v->writable = mode[0] == 'w' && !v->vol->geometry.read_only;
+    return true;
 }
 
 static const struct xenbus_backend_ops vbd_ops = {
+    .adopt = op_adopt,
     .probe = op_probe,
     .connect = op_connect,
     .disconnect = op_disconnect,
@@ -328,73 +331,17 @@ static const struct xenbus_backend_ops vbd_ops = {
     .removed = op_removed,
 };
 
-static struct vbd *find_or_add(uint16_t fe, uint32_t devid)
-{
-    struct vbd *free_slot = NULL;
-    unsigned long long state;
-
-    for (unsigned i = 0; i < VBDS_MAX; i++) {
-        if (vbds[i].used && vbds[i].dev.fe_domid == fe && vbds[i].dev.devid == devid)
-            return &vbds[i];
-        if (!vbds[i].used && !free_slot)
-            free_slot = &vbds[i];
-    }
-    if (!free_slot)
-        return NULL;
-    memset(free_slot, 0, sizeof(*free_slot));
-    free_slot->used = true;
-    xenbus_backend_dev_init(&free_slot->dev, be_root, fe, devid);
-    /* What an instance before us left: state 2 or 4 means it advertised. */
-    if (read_uint(free_slot->dev.be, "state", &state) == 0 &&
-        (state == XenbusStateInitWait || state == XenbusStateConnected)) {
-        char params[VOLUME_NAME + 1], mode[8];
-        if (read_str(free_slot->dev.be, "params", params, sizeof(params)) >= 0 &&
-            read_str(free_slot->dev.be, "mode", mode, sizeof(mode)) >= 0 && (free_slot->vol = disks_find(params))) {
-            free_slot->dev.state = (unsigned)state;
-            free_slot->writable = mode[0] == 'w' && !free_slot->vol->geometry.read_only;
-        }
-    }
-    return free_slot;
-}
-
-static void scan_device(uint16_t fe, uint32_t devid, void *arg)
-{
-    struct vbd *v = find_or_add(fe, devid);
-
-    (void)arg;
-    if (v)
-        v->seen = true;
-    else
-        printf("blkdrv: more than %u vbds: d%u/%u not served\n", VBDS_MAX, fe, devid);
-}
-
 void vbd_scan(void)
 {
-    for (unsigned i = 0; i < VBDS_MAX; i++)
-        vbds[i].seen = false;
-    xenbus_backend_scan(xb, be_root, scan_device, NULL);
-    for (unsigned i = 0; i < VBDS_MAX; i++) {
-        struct vbd *v = &vbds[i];
-        if (!v->used)
-            continue;
-        if (!v->seen) { /* the toolstack removed our entry */
-            printf("blkdrv: vbd d%u/%u: entry removed by the toolstack\n", v->dev.fe_domid, v->dev.devid);
-            forget(v);
-            continue;
-        }
-        xenbus_backend_update(xb, &v->dev, be_root, &vbd_ops, v);
-    }
+    xenbus_backend_sync(&table);
 }
 
 int vbd_init(struct xenbus *bus, uint16_t own_id)
 {
     xb = bus;
     self = own_id;
-    snprintf(be_root, sizeof(be_root), "/local/domain/%u/backend/vbd", self);
-    /* A front end's death is seen by its state node's watch too; this one
-     * needs the toolstack's leave (watch_release), so it may be refused. */
-    (void)xenbus_watch(xb, "@releaseDomain", WATCH_BE);
-    return (int)xenbus_watch(xb, be_root, WATCH_BE);
+    return (int)xenbus_backend_init(&table, xb, self, "blkdrv", "vbd", &vbd_ops, vbds, sizeof(vbds[0]),
+                                    offsetof(struct vbd, dev), VBDS_MAX);
 }
 
 bool vbd_poll(void)
@@ -403,7 +350,7 @@ bool vbd_poll(void)
 
     for (unsigned i = 0; i < VBDS_MAX; i++) {
         struct vbd *v = &vbds[i];
-        if (!v->used || !v->conn)
+        if (!v->dev.used || !v->conn)
             continue;
         uint32_t before = v->conn->ring.req_cons + v->conn->ring.rsp_pushed;
         int r = blkback_conn_poll(v->conn);
@@ -431,16 +378,12 @@ bool vbd_poll(void)
 bool vbd_busy(void)
 {
     for (unsigned i = 0; i < VBDS_MAX; i++)
-        if ((vbds[i].used && vbds[i].conn && !blkback_conn_idle(vbds[i].conn)) || zombies[i])
+        if ((vbds[i].dev.used && vbds[i].conn && !blkback_conn_idle(vbds[i].conn)) || zombies[i])
             return true;
     return false;
 }
 
 unsigned vbd_count(void)
 {
-    unsigned n = 0;
-
-    for (unsigned i = 0; i < VBDS_MAX; i++)
-        n += vbds[i].used;
-    return n;
+    return xenbus_backend_count(&table);
 }

@@ -506,6 +506,11 @@ static int rx_poll(struct netback_conn *c, bool *notify, bool *moved)
     uint32_t before = c->rx.rsp_prod_pvt;
     int r;
 
+    /* Looked at whether frames wait or not: a broken ring closes now. */
+    if (netif_rx_back_pending(&c->rx) < 0) {
+        conn_log(c, "the front end's receive ring indices are impossible: connection closed");
+        return IDL_RING_BROKEN;
+    }
     while ((r = rx_batch(c, notify)) > 0)
         ;
     if (c->rx.rsp_prod_pvt != before)

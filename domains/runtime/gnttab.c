@@ -144,3 +144,19 @@ long gnttab_copy_batch(struct gnttab_copy *ops, unsigned n)
 {
     return gnttab_op(GNTTABOP_copy, ops, n);
 }
+
+void gnttab_copy_with(struct gnttab_copy *op, uint16_t domid, grant_ref_t ref, uint16_t offset, const void *local,
+                      uint16_t len, bool to_guest)
+{
+    /* Ours by frame (the runtime maps 1:1: a pointer's page is its frame), theirs by grant. */
+    struct gnttab_copy_ptr mine = { .domid = DOMID_SELF, .offset = (uint16_t)((uintptr_t)local & 4095u) };
+    struct gnttab_copy_ptr theirs = { .domid = domid, .offset = offset };
+
+    mine.u.gmfn = (uintptr_t)local / 4096u;
+    theirs.u.ref = ref;
+    memset(op, 0, sizeof(*op));
+    op->source = to_guest ? mine : theirs;
+    op->dest = to_guest ? theirs : mine;
+    op->len = len;
+    op->flags = to_guest ? GNTCOPY_dest_gref : GNTCOPY_source_gref;
+}

@@ -98,7 +98,7 @@ static void scan_frontend(unsigned long fe, void *arg)
     xenbus_node_each_child(s->xb, dir, 0xffffffffUL, scan_device, s);
 }
 
-void xenbus_backend_scan(struct xenbus *xb, const char *root, void (*fn)(uint16_t fe, uint32_t devid, void *arg),
+static void list_entries(struct xenbus *xb, const char *root, void (*fn)(uint16_t fe, uint32_t devid, void *arg),
                          void *arg)
 {
     struct scan s = { xb, root, fn, arg, 0 };
@@ -106,7 +106,7 @@ void xenbus_backend_scan(struct xenbus *xb, const char *root, void (*fn)(uint16_
     xenbus_node_each_child(xb, root, DOMID_FIRST_RESERVED, scan_frontend, &s);
 }
 
-void xenbus_backend_dev_init(struct xenbus_backend_dev *d, const char *root, uint16_t fe, uint32_t devid)
+static void dev_init(struct xenbus_backend_dev *d, const char *root, uint16_t fe, uint32_t devid)
 {
     memset(d, 0, sizeof(*d));
     d->fe_domid = fe;
@@ -114,7 +114,7 @@ void xenbus_backend_dev_init(struct xenbus_backend_dev *d, const char *root, uin
     snprintf(d->be, sizeof(d->be), "%s/%u/%u", root, fe, devid);
 }
 
-long xenbus_backend_frontend_state(struct xenbus *xb, struct xenbus_backend_dev *d, unsigned long long *state)
+static long frontend_state(struct xenbus *xb, struct xenbus_backend_dev *d, unsigned long long *state)
 {
     char path[NODE_PATH];
     long r;
@@ -158,7 +158,7 @@ void xenbus_backend_fail(struct xenbus *xb, struct xenbus_backend_dev *d, uint16
     xenbus_backend_set_state(xb, d, XenbusStateClosed);
 }
 
-void xenbus_backend_forget(struct xenbus *xb, struct xenbus_backend_dev *d)
+static void unwatch_frontend(struct xenbus *xb, struct xenbus_backend_dev *d)
 {
     char path[NODE_PATH];
 
@@ -169,38 +169,70 @@ void xenbus_backend_forget(struct xenbus *xb, struct xenbus_backend_dev *d)
     d->watching = false;
 }
 
-void xenbus_backend_remove(struct xenbus *xb, struct xenbus_backend_dev *d, const char *root)
+static void remove_dirs(struct xenbus *xb, struct xenbus_backend_dev *d, const char *root)
 {
     char dir[NODE_PATH], list[8];
 
-    xenbus_backend_forget(xb, d);
+    unwatch_frontend(xb, d);
     (void)xenbus_rm(xb, 0, d->be);
     snprintf(dir, sizeof(dir), "%s/%u", root, d->fe_domid);
     if (xenbus_directory(xb, 0, dir, list, sizeof(list)) == 0)
         (void)xenbus_rm(xb, 0, dir);
 }
 
-static void remove_entry(struct xenbus *xb, struct xenbus_backend_dev *d, const char *root,
-                         const struct xenbus_backend_ops *ops, void *dev)
+long xenbus_backend_init(struct xenbus_backend *be, struct xenbus *xb, uint16_t self, const char *prog,
+                         const char *kind, const struct xenbus_backend_ops *ops, void *entries, size_t entry_size,
+                         size_t dev_offset, unsigned max)
 {
-    ops->disconnect(dev);
-    xenbus_backend_remove(xb, d, root);
-    ops->removed(dev);
+    *be = (struct xenbus_backend){ xb, self, prog, kind, "", ops, entries, entry_size, dev_offset, max };
+    snprintf(be->root, sizeof(be->root), "/local/domain/%u/backend/%s", self, kind);
+    /* A front end's death is seen by its state node's watch too; this one
+     * needs the toolstack's leave (watch_release), so it may be refused. */
+    (void)xenbus_watch(xb, "@releaseDomain", XENBUS_BACKEND_WATCH_BE);
+    return xenbus_watch(xb, be->root, XENBUS_BACKEND_WATCH_BE);
 }
 
-void xenbus_backend_update(struct xenbus *xb, struct xenbus_backend_dev *d, const char *root,
-                           const struct xenbus_backend_ops *ops, void *dev)
+void *xenbus_backend_entry(const struct xenbus_backend *be, unsigned i)
 {
+    return (char *)be->entries + (size_t)i * be->entry_size;
+}
+
+struct xenbus_backend_dev *xenbus_backend_dev_of(const struct xenbus_backend *be, void *entry)
+{
+    return (struct xenbus_backend_dev *)((char *)entry + be->dev_offset);
+}
+
+/* The entry leaves: disconnected, unwatched, the back end's line, zeroed. */
+static void forget(struct xenbus_backend *be, void *entry, const char *why)
+{
+    be->ops->disconnect(entry);
+    unwatch_frontend(be->xb, xenbus_backend_dev_of(be, entry));
+    be->ops->removed(entry, why);
+    memset(entry, 0, be->entry_size);
+}
+
+/* The front end is gone: our directory goes too (xl devd's part in a driver domain). */
+static void remove_entry(struct xenbus_backend *be, void *entry)
+{
+    be->ops->disconnect(entry);
+    remove_dirs(be->xb, xenbus_backend_dev_of(be, entry), be->root);
+    forget(be, entry, "front end gone: entry removed");
+}
+
+static void update(struct xenbus_backend *be, void *entry)
+{
+    struct xenbus_backend_dev *d = xenbus_backend_dev_of(be, entry);
+    const struct xenbus_backend_ops *ops = be->ops;
     unsigned long long fe_state = XenbusStateUnknown, online = 1;
-    long r = xenbus_backend_frontend_state(xb, d, &fe_state);
+    long r = frontend_state(be->xb, d, &fe_state);
 
     if (r == -XEN_ENOENT) {
-        remove_entry(xb, d, root, ops, dev);
+        remove_entry(be, entry);
         return;
     }
     if (r)
         return;
-    (void)xenbus_node_read_uint(xb, d->be, "online", &online);
+    (void)xenbus_node_read_uint(be->xb, d->be, "online", &online);
     switch (fe_state) {
     case XenbusStateInitialising:
     case XenbusStateInitWait:
@@ -210,26 +242,91 @@ void xenbus_backend_update(struct xenbus *xb, struct xenbus_backend_dev *d, cons
         if (!d->failed &&
             (d->state == XenbusStateUnknown || d->state == XenbusStateInitialising || d->state == XenbusStateClosed)) {
             d->broken = false;
-            ops->probe(dev);
+            ops->probe(entry);
         }
         break;
     case XenbusStateInitialised:
     case XenbusStateConnected:
-        if (d->failed || d->broken || ops->connected(dev))
+        if (d->failed || d->broken || ops->connected(entry))
             break;
         if (d->state == XenbusStateUnknown || d->state == XenbusStateInitialising)
-            ops->probe(dev); /* it was quicker than us (or we restarted before advertising) */
+            ops->probe(entry); /* it was quicker than us (or we restarted before advertising) */
         if (!d->failed && (d->state == XenbusStateInitWait || d->state == XenbusStateConnected))
-            ops->connect(dev);
+            ops->connect(entry);
         break;
     case XenbusStateClosing:
     case XenbusStateClosed:
-        ops->disconnect(dev);
+        ops->disconnect(entry);
         if (d->state != XenbusStateClosed)
-            xenbus_backend_set_state(xb, d, XenbusStateClosed);
+            xenbus_backend_set_state(be->xb, d, XenbusStateClosed);
         if (fe_state == XenbusStateClosed && online == 0)
-            remove_entry(xb, d, root, ops, dev);
+            remove_entry(be, entry);
         break;
     default: break;
     }
+}
+
+static void *find_or_add(struct xenbus_backend *be, uint16_t fe, uint32_t devid)
+{
+    void *free_slot = NULL;
+    struct xenbus_backend_dev *d;
+    unsigned long long state;
+
+    for (unsigned i = 0; i < be->max; i++) {
+        void *e = xenbus_backend_entry(be, i);
+        d = xenbus_backend_dev_of(be, e);
+        if (d->used && d->fe_domid == fe && d->devid == devid)
+            return e;
+        if (!d->used && !free_slot)
+            free_slot = e;
+    }
+    if (!free_slot)
+        return NULL;
+    memset(free_slot, 0, be->entry_size);
+    d = xenbus_backend_dev_of(be, free_slot);
+    dev_init(d, be->root, fe, devid);
+    d->used = true;
+    /* What an instance before us left: state 2 or 4 means it advertised. */
+    if (xenbus_node_read_uint(be->xb, d->be, "state", &state) == 0 &&
+        (state == XenbusStateInitWait || state == XenbusStateConnected) &&
+        (!be->ops->adopt || be->ops->adopt(free_slot)))
+        d->state = (unsigned)state;
+    return free_slot;
+}
+
+static void sync_listed(uint16_t fe, uint32_t devid, void *arg)
+{
+    struct xenbus_backend *be = arg;
+    void *e = find_or_add(be, fe, devid);
+
+    if (e)
+        xenbus_backend_dev_of(be, e)->seen = true;
+    else
+        printf("%s: more than %u %s entries: d%u/%u not served\n", be->prog, be->max, be->kind, fe, devid);
+}
+
+void xenbus_backend_sync(struct xenbus_backend *be)
+{
+    for (unsigned i = 0; i < be->max; i++)
+        xenbus_backend_dev_of(be, xenbus_backend_entry(be, i))->seen = false;
+    list_entries(be->xb, be->root, sync_listed, be);
+    for (unsigned i = 0; i < be->max; i++) {
+        void *e = xenbus_backend_entry(be, i);
+        struct xenbus_backend_dev *d = xenbus_backend_dev_of(be, e);
+        if (!d->used)
+            continue;
+        if (!d->seen)
+            forget(be, e, "entry removed by the toolstack");
+        else
+            update(be, e);
+    }
+}
+
+unsigned xenbus_backend_count(const struct xenbus_backend *be)
+{
+    unsigned n = 0;
+
+    for (unsigned i = 0; i < be->max; i++)
+        n += xenbus_backend_dev_of(be, xenbus_backend_entry(be, i))->used;
+    return n;
 }

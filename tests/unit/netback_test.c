@@ -487,6 +487,12 @@ TEST(rx_indices_past_the_ring_break_it)
     EXPECT_EQ(poll(r), IDL_RING_BROKEN);
     EXPECT_TRUE(nb_fake_log_has(&r->fake, "receive ring indices"));
     rig_free(r);
+
+    r = rig_new(); /* no frame waiting: seen all the same */
+    r->rxs->req_prod = NETIF_RX_RING_SIZE + 1;
+    EXPECT_EQ(poll(r), IDL_RING_BROKEN);
+    EXPECT_EQ(r->fake.nlog, 1);
+    rig_free(r);
 }
 
 TEST(new_instance_takes_over_both_rings)

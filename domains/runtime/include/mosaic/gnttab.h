@@ -49,5 +49,11 @@ int gnttab_unmap(void *addr, grant_handle_t handle);
  * negative Xen errno for the call as a whole. */
 long gnttab_copy_batch(struct gnttab_copy *ops, unsigned n);
 
+/* gnttab_copy_with: set op up to copy len bytes between our memory at
+ * local (inside one page of ours) and [offset, offset + len) of domid's
+ * grant ref: to the guest's page when to_guest, else from it. */
+void gnttab_copy_with(struct gnttab_copy *op, uint16_t domid, grant_ref_t ref, uint16_t offset, const void *local,
+                      uint16_t len, bool to_guest);
+
 /* gnttab_op: the raw hypercall, for tests (cmd, argument, count). */
 long gnttab_op(unsigned cmd, void *arg, unsigned count);

@@ -19,10 +19,13 @@
 
 #define XENBUS_BACKEND_PATH     128u
 #define XENBUS_BACKEND_WATCH_FE "fe" /* the token of the front ends' state watches */
+#define XENBUS_BACKEND_WATCH_BE "be" /* the token of the backend directory's watch */
 
 /* What a back end keeps of one device entry, all of it found again in
  * the store by a new instance. */
 struct xenbus_backend_dev {
+    bool used;
+    bool seen; /* in the last scan's listing */
     uint16_t fe_domid;
     uint32_t devid;
     char be[XENBUS_BACKEND_PATH]; /* our directory */
@@ -48,21 +51,6 @@ long xenbus_node_write_uint(struct xenbus *xb, uint32_t tx, const char *dir, con
 void xenbus_node_each_child(struct xenbus *xb, const char *dir, unsigned long limit,
                             void (*fn)(unsigned long id, void *arg), void *arg);
 
-/* xenbus_backend_scan: fn(front end id, device, arg) for every
- * root/<front end id>/<device> entry (root: our backend/<kind>). */
-void xenbus_backend_scan(struct xenbus *xb, const char *root, void (*fn)(uint16_t fe, uint32_t devid, void *arg),
-                         void *arg);
-
-/* xenbus_backend_dev_init: a new entry root/<fe>/<devid>, nothing read yet. */
-void xenbus_backend_dev_init(struct xenbus_backend_dev *d, const char *root, uint16_t fe, uint32_t devid);
-
-/* xenbus_backend_frontend_state: the front end's state, its directory
- * read from our frontend and frontend-id nodes first (and its state node
- * watched). 0 and *state; -XEN_EAGAIN: not there yet (the toolstack or
- * the front end is still writing, their next write wakes us); -XEN_ENOENT:
- * the front end was there and is gone. */
-long xenbus_backend_frontend_state(struct xenbus *xb, struct xenbus_backend_dev *d, unsigned long long *state);
-
 /* xenbus_backend_set_state: publish our state (remembered when written). */
 void xenbus_backend_set_state(struct xenbus *xb, struct xenbus_backend_dev *d, unsigned state);
 
@@ -74,25 +62,52 @@ void xenbus_backend_set_state(struct xenbus *xb, struct xenbus_backend_dev *d, u
 void xenbus_backend_fail(struct xenbus *xb, struct xenbus_backend_dev *d, uint16_t self, const char *kind,
                          const char *why);
 
-/* xenbus_backend_forget: stop watching the front end (the entry is dropped). */
-void xenbus_backend_forget(struct xenbus *xb, struct xenbus_backend_dev *d);
-
-/* What xenbus_backend_update asks of the back end, for its device dev. */
+/* What a back end's table asks of the back end, for one of its entries. */
 struct xenbus_backend_ops {
+    /* A new entry whose state an instance before us left at InitWait or
+     * Connected: true to take that state up (NULL: always). */
+    bool (*adopt)(void *entry);
     /* Read the toolstack's nodes, advertise, state InitWait; or fail. */
-    void (*probe)(void *dev);
+    void (*probe)(void *entry);
     /* Map the front end's ring(s), bind its port(s), state Connected; or fail. */
-    void (*connect)(void *dev);
+    void (*connect)(void *entry);
     /* Unmap and unbind (nothing when not connected). */
-    void (*disconnect)(void *dev);
-    bool (*connected)(void *dev);
-    /* The entry left the store (disconnected, unwatched, removed): log it and forget dev. */
-    void (*removed)(void *dev);
+    void (*disconnect)(void *entry);
+    bool (*connected)(void *entry);
+    /* The entry leaves (disconnected and unwatched already): the back
+     * end's log line with why; the table then zeroes the entry. */
+    void (*removed)(void *entry, const char *why);
 };
 
+/* A back end's entries: an array of max structs of entry_size bytes,
+ * each holding its struct xenbus_backend_dev at dev_offset. */
+struct xenbus_backend {
+    struct xenbus *xb;
+    uint16_t self;
+    const char *prog; /* for log lines: "blkdrv" */
+    const char *kind; /* "vbd", "vif" */
+    char root[64];    /* /local/domain/<self>/backend/<kind> */
+    const struct xenbus_backend_ops *ops;
+    void *entries;
+    size_t entry_size, dev_offset;
+    unsigned max;
+};
+
+/* xenbus_backend_init: the table, and a watch on its root (0, or a
+ * negative errno) and on @releaseDomain (may be refused). */
+long xenbus_backend_init(struct xenbus_backend *be, struct xenbus *xb, uint16_t self, const char *prog,
+                         const char *kind, const struct xenbus_backend_ops *ops, void *entries, size_t entry_size,
+                         size_t dev_offset, unsigned max);
+
+/* xenbus_backend_entry: entry i (used or not) and its device part. */
+void *xenbus_backend_entry(const struct xenbus_backend *be, unsigned i);
+struct xenbus_backend_dev *xenbus_backend_dev_of(const struct xenbus_backend *be, void *entry);
+
 /*
- * xenbus_backend_update: bring one entry in line with its front end's
- * state: Initialising/InitWait probes a new (or closed) entry;
+ * xenbus_backend_sync: bring the table in line with the store (after a
+ * watch event): entries the toolstack added are made, those it removed
+ * forgotten, and each is brought in line with its front end's state:
+ * Initialising/InitWait probes a new (or closed) entry;
  * Initialised/Connected connects (probing first when we had not yet,
  * e.g. a front end quicker than us, such as Linux's netfront that goes
  * straight to Connected); Closing/Closed disconnects, Closed, and removes
@@ -100,9 +115,7 @@ struct xenbus_backend_ops {
  * front end gone removes it. An entry failed or broken stays closed until
  * the front end starts again.
  */
-void xenbus_backend_update(struct xenbus *xb, struct xenbus_backend_dev *d, const char *root,
-                           const struct xenbus_backend_ops *ops, void *dev);
+void xenbus_backend_sync(struct xenbus_backend *be);
 
-/* xenbus_backend_remove: the front end is gone: our directory goes too
- * (xl devd's part in a driver domain), and root/<fe> once empty. */
-void xenbus_backend_remove(struct xenbus *xb, struct xenbus_backend_dev *d, const char *root);
+/* xenbus_backend_count: the entries known (connected or not). */
+unsigned xenbus_backend_count(const struct xenbus_backend *be);
