@@ -113,8 +113,9 @@ cp -r "$work/src/include/lwip" "$work/src/include/netif" "$prefix/include/"
 # PPP_SUPPORT 0; nothing installed needs them.
 rm -rf "$prefix/include/netif/ppp"
 cp "$port/arch/cc.h" "$prefix/include/arch/"
-cp "$port/lwipopts_port.h" "$opts_h" "$prefix/include/"
-cflags=($target_cflags $warn -isystem "$prefix/include" -isystem "$work/src/include")
+cp "$port/lwipopts_port.h" "$prefix/include/"
+cp "$opts_h" "$prefix/include/lwipopts.h"
+cflags=($target_cflags $warn -I"$prefix/include" -I"$work/src/include")
 if [ $host -eq 0 ]; then
     include_dir=$($cc -print-file-name=include)
     cflags=(-nostdinc -isystem "$newlib/x86_64-elf/include" -isystem "$include_dir" "${cflags[@]}")

@@ -284,17 +284,27 @@ static void host_xmit(void *ctx, struct pkt *p)
     ip_host.rx_n++;
 }
 
+/* rxq_pop: the oldest frame queued for lwIP, or NULL. */
+static struct pbuf *rxq_pop(void)
+{
+    struct pbuf *pb;
+
+    if (!ip_host.rx_n)
+        return NULL;
+    pb = ip_host.rxq[ip_host.rx_head];
+    ip_host.rxq[ip_host.rx_head] = NULL;
+    ip_host.rx_head = (ip_host.rx_head + 1) % RXQ_LEN;
+    ip_host.rx_n--;
+    return pb;
+}
+
 static void rxq_deliver(void)
 {
-    while (ip_host.rx_n) {
-        struct pbuf *pb = ip_host.rxq[ip_host.rx_head];
+    struct pbuf *pb;
 
-        ip_host.rxq[ip_host.rx_head] = NULL;
-        ip_host.rx_head = (ip_host.rx_head + 1) % RXQ_LEN;
-        ip_host.rx_n--;
+    while ((pb = rxq_pop()))
         if (ip_host.netif.input(pb, &ip_host.netif) != ERR_OK)
             pbuf_free(pb);
-    }
 }
 
 static void txq_flush(void)
@@ -307,12 +317,10 @@ static void txq_flush(void)
 
 static void rxq_purge(void)
 {
-    while (ip_host.rx_n) {
-        pbuf_free(ip_host.rxq[ip_host.rx_head]);
-        ip_host.rxq[ip_host.rx_head] = NULL;
-        ip_host.rx_head = (ip_host.rx_head + 1) % RXQ_LEN;
-        ip_host.rx_n--;
-    }
+    struct pbuf *pb;
+
+    while ((pb = rxq_pop()))
+        pbuf_free(pb);
 }
 
 /* ---- the netif ---- */
@@ -383,10 +391,32 @@ static bool cfg_ok(const struct ipstack_cfg *cfg)
     return mac_unicast(cfg->mac) && (cfg->dhcp || (cfg->ip && cfg->mask));
 }
 
-int ipstack_init(const struct ipstack_cfg *cfg)
+/* netif_start: lwIP's netif for the host port, up, with cfg's address
+ * or asking DHCP for one. */
+static int netif_start(const struct ipstack_cfg *cfg)
 {
     ip4_addr_t ip, mask, gw;
-    int port;
+
+    ip4_addr_set_u32(&ip, cfg->dhcp ? 0 : cfg->ip);
+    ip4_addr_set_u32(&mask, cfg->dhcp ? 0 : cfg->mask);
+    ip4_addr_set_u32(&gw, cfg->dhcp ? 0 : cfg->gw);
+    memcpy(ip_host.mac, cfg->mac, 6);
+    if (!netif_add(&ip_host.netif, &ip, &mask, &gw, NULL, host_netif_init, ethernet_input))
+        return -XEN_EINVAL;
+    netif_set_status_callback(&ip_host.netif, host_status);
+    netif_set_default(&ip_host.netif);
+    netif_set_link_up(&ip_host.netif);
+    netif_set_up(&ip_host.netif);
+    if (!cfg->dhcp)
+        return 0;
+    drivers_log("netdrv: host asks DHCP for an address (mac %02x:%02x:%02x:%02x:%02x:%02x)", cfg->mac[0], cfg->mac[1],
+                cfg->mac[2], cfg->mac[3], cfg->mac[4], cfg->mac[5]);
+    return dhcp_start(&ip_host.netif) == ERR_OK ? 0 : -XEN_ENOMEM;
+}
+
+int ipstack_init(const struct ipstack_cfg *cfg)
+{
+    int port, r;
 
     if (ip_host.started)
         return -XEN_EBUSY;
@@ -403,24 +433,10 @@ int ipstack_init(const struct ipstack_cfg *cfg)
     }
     ip_host.port = port;
     ip_host.started = true;
-    ip4_addr_set_u32(&ip, cfg->dhcp ? 0 : cfg->ip);
-    ip4_addr_set_u32(&mask, cfg->dhcp ? 0 : cfg->mask);
-    ip4_addr_set_u32(&gw, cfg->dhcp ? 0 : cfg->gw);
-    memcpy(ip_host.mac, cfg->mac, 6);
-    netif_add(&ip_host.netif, &ip, &mask, &gw, NULL, host_netif_init, ethernet_input);
-    netif_set_status_callback(&ip_host.netif, host_status);
-    netif_set_default(&ip_host.netif);
-    netif_set_link_up(&ip_host.netif);
-    netif_set_up(&ip_host.netif);
-    if (cfg->dhcp) {
-        drivers_log("netdrv: host asks DHCP for an address (mac %02x:%02x:%02x:%02x:%02x:%02x)", cfg->mac[0],
-                    cfg->mac[1], cfg->mac[2], cfg->mac[3], cfg->mac[4], cfg->mac[5]);
-        if (dhcp_start(&ip_host.netif) != ERR_OK) {
-            ipstack_stop();
-            return -XEN_ENOMEM;
-        }
-    }
-    return 0;
+    r = netif_start(cfg);
+    if (r)
+        ipstack_stop();
+    return r;
 }
 
 void ipstack_stop(void)

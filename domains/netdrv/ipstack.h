@@ -39,8 +39,8 @@ int ipstack_cfg_finish(struct ipstack_cfg *cfg, uint16_t domid) __attribute__((w
 
 /* ipstack_init: start lwIP with cfg and add the host port to the switch.
  * 0, or a negative errno: -XEN_EINVAL (a zero or multicast MAC, a static
- * address without a mask), -XEN_EBUSY (started already), or the
- * switch's. Logs "netdrv: host A.B.C.D/N gw A.B.C.D" when the address is
+ * address without a mask), -XEN_EBUSY (started already), -XEN_ENOMEM
+ * (lwIP's memory, for DHCP), or the switch's. Logs "netdrv: host A.B.C.D/N gw A.B.C.D" when the address is
  * set (a static one at once, DHCP's when bound). */
 int ipstack_init(const struct ipstack_cfg *cfg) __attribute__((warn_unused_result));
 

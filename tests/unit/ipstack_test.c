@@ -3,7 +3,7 @@
  * netdrv's host stack (domains/netdrv/ipstack.c) on the host's build of
  * lwIP (build/lwip.sh --host): its command-line words, and frames through
  * a recording switch: ARP and ping answered by lwIP, ipstack_resolve's
- * miss, request and hit, DHCP's first word, the drops of frames lwIP
+ * miss, request and hit, DHCP from DISCOVER to bound, the drops of frames lwIP
  * cannot take. The runtime's clock is the test's.
  */
 #include "ipstack.h"
@@ -155,6 +155,40 @@ static size_t ping_frame(uint8_t *f, uint16_t seq)
         icmp[8 + i] = (uint8_t)i;
     put16(icmp + 2, inet_sum(icmp, 8 + 16));
     return n + 20 + 8 + 16;
+}
+
+/* dhcp_frame: the server's (192.0.2.1) OFFER (2) or ACK (5) of
+ * 192.0.2.50/24, router 192.0.2.1, to the client of xid and chaddr. */
+static size_t dhcp_frame(uint8_t *f, unsigned type, const uint8_t *xid, const uint8_t *chaddr)
+{
+    static const uint8_t bcast[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
+    static const uint8_t yiaddr[4] = { 192, 0, 2, 50 };
+    size_t n = eth_hdr(f, bcast, peer_mac, 0x0800);
+    uint8_t *ip = f + n, *udp = ip + 20, *b = udp + 8, *o = b + 240;
+    const uint8_t opts[] = { 53, 1, (uint8_t)type, 54,  4,   192, 0, 2, 1,   51, 4, 0, 0,  0x0e, 0x10,
+                             1,  4, 255,           255, 255, 0,   3, 4, 192, 0,  2, 1, 255 };
+    size_t blen = 240 + sizeof(opts);
+
+    memset(ip, 0, 20 + 8 + blen);
+    b[0] = 2; /* BOOTREPLY */
+    b[1] = 1;
+    b[2] = 6;
+    memcpy(b + 4, xid, 4);
+    memcpy(b + 16, yiaddr, 4);
+    memcpy(b + 28, chaddr, 6);
+    memcpy(b + 236, (const uint8_t[4]){ 0x63, 0x82, 0x53, 0x63 }, 4);
+    memcpy(o, opts, sizeof(opts));
+    put16(udp, 67);
+    put16(udp + 2, 68);
+    put16(udp + 4, (unsigned)(8 + blen)); /* checksum 0: none (UDP over IPv4) */
+    ip[0] = 0x45;
+    put16(ip + 2, (unsigned)(20 + 8 + blen));
+    ip[8] = 64;
+    ip[9] = 17;
+    memcpy(ip + 12, peer_ip, 4);
+    memset(ip + 16, 0xff, 4);
+    put16(ip + 10, inet_sum(ip, 20));
+    return n + 20 + 8 + blen;
 }
 
 /* give: a frame from the switch to the host port, then a turn of the loop. */
@@ -458,8 +492,9 @@ TEST(resolve_asks_again_later)
     stop();
 }
 
-TEST(dhcp_discover)
+TEST(dhcp)
 {
+    uint8_t f[400], xid[4] = { 0 };
     struct ipstack_cfg cfg = { 0 };
     uint32_t ip, mask, gw;
     struct pkt *p;
@@ -480,8 +515,31 @@ TEST(dhcp_discover)
         EXPECT_EQ(get16(udp + 2), 67);
         EXPECT_EQ(bootp[0], 1); /* BOOTREQUEST */
         EXPECT_EQ(memcmp(bootp + 28, cfg.mac, 6), 0);
+        memcpy(xid, bootp + 4, 4);
         pkt_put(p);
     }
+    EXPECT_EQ(sw.sent.n, 0);
+
+    /* OFFER, REQUEST, ACK, lwIP's ARP probe of the address, bound. */
+    give(f, dhcp_frame(f, 2, xid, cfg.mac));
+    p = sent_next();
+    EXPECT_TRUE(p != NULL);
+    if (p) {
+        EXPECT_EQ(get16(p->data + 14 + 20), 68); /* the REQUEST */
+        pkt_put(p);
+    }
+    give(f, dhcp_frame(f, 5, xid, cfg.mac));
+    pktq_purge(&sw.sent);
+    EXPECT_FALSE(ipstack_addr(&ip, &mask, &gw)); /* probing first */
+    for (unsigned i = 0; i < 4; i++) {
+        clock_ns += TIME_NS_PER_S / 2;
+        ipstack_poll(clock_ns);
+    }
+    pktq_purge(&sw.sent);
+    EXPECT_TRUE(ipstack_addr(&ip, &mask, &gw));
+    EXPECT_EQ(memcmp(&ip, (const uint8_t[4]){ 192, 0, 2, 50 }, 4), 0);
+    EXPECT_EQ(memcmp(&gw, peer_ip, 4), 0);
+    EXPECT_LOG("netdrv: host 192.0.2.50/24 gw 192.0.2.1");
     stop();
 }
 
@@ -573,8 +631,8 @@ int main(void)
     if (pkt_pool_init(64, 2) != 0)
         return 1;
     poison_pool();
-    return test_run((const struct test[]){
-        TEST_ENTRY(parse_static), TEST_ENTRY(parse_errors), TEST_ENTRY(cfg_finish), TEST_ENTRY(init_static),
-        TEST_ENTRY(arp_reply), TEST_ENTRY(ping_reply), TEST_ENTRY(resolve), TEST_ENTRY(resolve_asks_again_later),
-        TEST_ENTRY(dhcp_discover), TEST_ENTRY(drops), TEST_ENTRY(deadline), TEST_END });
+    return test_run((const struct test[]){ TEST_ENTRY(parse_static), TEST_ENTRY(parse_errors), TEST_ENTRY(cfg_finish),
+                                           TEST_ENTRY(init_static), TEST_ENTRY(arp_reply), TEST_ENTRY(ping_reply),
+                                           TEST_ENTRY(resolve), TEST_ENTRY(resolve_asks_again_later), TEST_ENTRY(dhcp),
+                                           TEST_ENTRY(drops), TEST_ENTRY(deadline), TEST_END });
 }
