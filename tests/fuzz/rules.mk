@@ -80,6 +80,14 @@ fuzz_virtio_caps_SRCS := drivers/pci.c drivers/virtio_pci.c drivers/virtqueue.c 
 fuzz_virtio_caps_DEPS := $(wildcard drivers/include/drivers/*.h)
 fuzz_virtio_caps_CFLAGS = -Idrivers/include -Itests/unit
 
+# netdrv's frame code: offload, NAT and the DHCP server on hostile frames,
+# checked by the checksum oracle of their unit tests (tests/unit/netframe.c).
+FUZZ_ALL += netframe
+fuzz_netframe_SRCS := domains/netdrv/pkt.c domains/netdrv/csum.c domains/netdrv/proto.c domains/netdrv/offload.c \
+	domains/netdrv/nat.c domains/netdrv/dhcpd.c tests/unit/netframe.c tests/unit/drivers_env.c
+fuzz_netframe_DEPS := $(wildcard domains/netdrv/*.h) tests/unit/netframe.h
+fuzz_netframe_CFLAGS = -Idomains/netdrv -Idrivers/include -Itests/unit
+
 FUZZ_CFLAGS := -std=c11 -g -O1 $(WARN_FLAGS) -fsanitize=fuzzer,address,undefined \
                -fno-sanitize-recover=all -fno-omit-frame-pointer \
                -D_POSIX_C_SOURCE=200809L -Itests/unit/include -Icore/include $(IDL_INCLUDE)
