@@ -44,8 +44,8 @@ int offload_csum_complete(struct pkt *p)
 
     if (!(p->flags & PKT_CSUM_PARTIAL))
         return 0;
-    if (start >= p->len || at > p->len - 2)
-        return -XEN_EINVAL;
+    if (start >= p->len || at + 2 > p->len || (p->csum_offset & 1))
+        return -XEN_EINVAL; /* at an odd offset the field's two bytes would sit in two words */
     /* The field holds the pseudo-header's sum and is summed with the
      * rest. A check of 0 is sent as 0xffff, the same one's-complement
      * number: UDP reads 0 as "no checksum" (RFC 768). */

@@ -23,7 +23,8 @@ int offload_csum_setup(struct pkt *p) __attribute__((warn_unused_result));
 
 /* offload_csum_complete: fold the partial checksum in (PKT_CSUM_PARTIAL
  * cleared, PKT_CSUM_VALID set). 0, or -XEN_EINVAL when csum_start or
- * csum_offset lie outside the frame. */
+ * csum_offset lie outside the frame (or csum_offset is odd: no checksum
+ * field is). */
 int offload_csum_complete(struct pkt *p) __attribute__((warn_unused_result));
 
 /* offload_gso_segment: cut a GSO frame into frames of at most gso_size

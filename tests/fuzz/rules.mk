@@ -95,6 +95,13 @@ fuzz_netswitch_CFLAGS = -Idomains/netdrv -Idrivers/include -Itests/unit
 fuzz_netif_SRCS := domains/netdrv/netback.c domains/netdrv/pkt.c tests/unit/netback_fake.c tests/unit/drivers_env.c
 fuzz_netif_DEPS := $(wildcard domains/netdrv/*.h) tests/unit/netback_fake.h
 fuzz_netif_CFLAGS = -Idomains/netdrv -Idrivers/include -Itests/unit
+# netdrv's frame code: offload, NAT and the DHCP server on hostile frames,
+# checked by the checksum oracle of their unit tests (tests/unit/netframe.c).
+FUZZ_ALL += netframe
+fuzz_netframe_SRCS := domains/netdrv/pkt.c domains/netdrv/csum.c domains/netdrv/proto.c domains/netdrv/offload.c \
+	domains/netdrv/nat.c domains/netdrv/dhcpd.c tests/unit/netframe.c tests/unit/drivers_env.c
+fuzz_netframe_DEPS := $(wildcard domains/netdrv/*.h) tests/unit/netframe.h
+fuzz_netframe_CFLAGS = -Idomains/netdrv -Idrivers/include -Itests/unit
 
 FUZZ_CFLAGS := -std=c11 -g -O1 $(WARN_FLAGS) -fsanitize=fuzzer,address,undefined \
                -fno-sanitize-recover=all -fno-omit-frame-pointer \

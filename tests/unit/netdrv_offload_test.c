@@ -126,6 +126,15 @@ TEST(csum_complete_refuses_outside_offsets)
     p.csum_offset = 0xffff;
     EXPECT_EQ(offload_csum_complete(&p), -XEN_EINVAL);
     EXPECT_TRUE(p.flags & PKT_CSUM_PARTIAL);
+    /* The field must fit in the frame, even a frame of one byte
+     * (found by the netframe fuzz target), and be at an even offset. */
+    p.flags = PKT_CSUM_PARTIAL;
+    p.len = 1;
+    p.csum_start = p.csum_offset = 0;
+    EXPECT_EQ(offload_csum_complete(&p), -XEN_EINVAL);
+    p.len = 60;
+    p.csum_offset = 7;
+    EXPECT_EQ(offload_csum_complete(&p), -XEN_EINVAL);
     /* Nothing to do for a frame that is not partial. */
     p.flags = 0;
     EXPECT_EQ(offload_csum_complete(&p), 0);

@@ -22,7 +22,7 @@ uint32_t netframe_sum(const uint8_t *p, size_t n, uint32_t sum)
     return sum;
 }
 
-static uint32_t pseudo(const uint8_t *d, const struct netframe_at *at, bool v6, uint8_t proto)
+uint32_t netframe_pseudo(const uint8_t *d, const struct netframe_at *at, bool v6, uint8_t proto)
 {
     const uint8_t *ip = d + at->l3;
     uint32_t len = at->end - at->l4;
@@ -40,7 +40,7 @@ bool netframe_ipv4_ok(const uint8_t *d, uint32_t l3)
 
 bool netframe_l4_ok(const uint8_t *d, const struct netframe_at *at, bool v6, uint8_t proto, bool zero_ok)
 {
-    uint32_t s = proto == 1 ? 0 : pseudo(d, at, v6, proto);
+    uint32_t s = proto == 1 ? 0 : netframe_pseudo(d, at, v6, proto);
     const uint8_t *l4 = d + at->l4;
 
     if (proto == 17 && l4[6] == 0 && l4[7] == 0)
@@ -136,13 +136,13 @@ static void put_csum(struct pkt *p, const struct netframe *f, const struct netfr
     if (f->proto == 17 && f->udp_nocsum)
         return;
     if (f->partial && f->proto != 1) {
-        be16(p->data + field, pseudo(p->data, at, f->v6, f->proto));
+        be16(p->data + field, netframe_pseudo(p->data, at, f->v6, f->proto));
         p->flags |= PKT_CSUM_PARTIAL;
         p->csum_start = (uint16_t)at->l4;
         p->csum_offset = (uint16_t)(field - at->l4);
         return;
     }
-    s = f->proto == 1 ? 0 : pseudo(p->data, at, f->v6, f->proto);
+    s = f->proto == 1 ? 0 : netframe_pseudo(p->data, at, f->v6, f->proto);
     s = netframe_sum(p->data + at->l4, at->end - at->l4, s);
     be16(p->data + field, (~s & 0xffff) ? ~s : 0xffff);
 }

@@ -45,6 +45,9 @@ struct pkt *netframe_build(const struct netframe *f, struct netframe_at *at);
 /* The reduced one's-complement sum, byte by byte. */
 uint32_t netframe_sum(const uint8_t *p, size_t n, uint32_t sum);
 
+/* netframe_pseudo: the sum of the TCP/UDP pseudo-header of the packet. */
+uint32_t netframe_pseudo(const uint8_t *d, const struct netframe_at *at, bool v6, uint8_t proto);
+
 /* netframe_ipv4_ok: the IPv4 header at l3 sums to 0xffff. */
 bool netframe_ipv4_ok(const uint8_t *d, uint32_t l3);
 
