@@ -38,10 +38,10 @@
 #include "vif.h"
 
 #define XS_SLICE_NS   (1 * TIME_NS_PER_MS)
-#define RESCAN_NS     (5 * TIME_NS_PER_S)   /* the store looked at again, in case a watch event was dropped */
-#define TICK_NS       (1 * TIME_NS_PER_S)   /* the switch's ageing */
+#define RESCAN_NS     (5 * TIME_NS_PER_S)    /* the store looked at again, in case a watch event was dropped */
+#define TICK_NS       (1 * TIME_NS_PER_S)    /* the switch's ageing */
 #define POLL_NS       (100 * TIME_NS_PER_US) /* a NIC without an interrupt */
-#define IDLE_GRACE_NS (30 * TIME_NS_PER_S)  /* exit=idle: as blkdrv's, for a guest's reboot */
+#define IDLE_GRACE_NS (30 * TIME_NS_PER_S)   /* exit=idle: as blkdrv's, for a guest's reboot */
 
 /* The frame pool: small frames for everything up to an MTU, big ones for
  * the NIC's receive buffers (with GSO each must hold 64 KiB) and for GSO
@@ -58,8 +58,7 @@ static int setup(const struct ipstack_cfg *host)
     struct ipstack_cfg cfg = *host;
     int r;
 
-    if (mgmt_call(MGMT_DOMAIN_INFO, &self, sizeof(self)) != 0 || gnttab_init(1) != 0 ||
-        xenbus_connect_own(&xb) != 0) {
+    if (mgmt_call(MGMT_DOMAIN_INFO, &self, sizeof(self)) != 0 || gnttab_init(1) != 0 || xenbus_connect_own(&xb) != 0) {
         printf("netdrv: no XenStore ring or grant table: nothing to serve\n");
         return -1;
     }
@@ -71,8 +70,7 @@ static int setup(const struct ipstack_cfg *host)
     if (r == -XEN_ENODEV)
         printf("netdrv: d%u: no NIC: guests are joined to each other only\n", self.domid);
     else if (r != 0)
-        printf("netdrv: d%u: the NIC could not be started (%d): guests are joined to each other only\n",
-               self.domid, r);
+        printf("netdrv: d%u: the NIC could not be started (%d): guests are joined to each other only\n", self.domid, r);
     if (ipstack_cfg_finish(&cfg, self.domid) != 0 || (r = ipstack_init(&cfg)) != 0) {
         printf("netdrv: the host stack could not start\n");
         return -1;
