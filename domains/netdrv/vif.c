@@ -174,9 +174,12 @@ static int read_cfg(const struct vif *v, struct switch_port_cfg *cfg, char *why)
         snprintf(why, WHY, "bridge name longer than %u bytes", SWITCH_NAME - 1);
         return -1;
     }
+    /* vif-route and vif-nat need the guest's address; vif-bridge takes
+     * one too, and then lets only it out (vif-common's ip= rules). */
     r = xenbus_node_read(xb, v->dev.be, "ip", ip, sizeof(ip));
-    if (cfg->mode != SWITCH_MODE_BRIDGE &&
-        (r < 0 || (size_t)r >= sizeof(ip) || !parse_ip(ip, &cfg->ip, &cfg->prefix))) {
+    if (r == -XEN_ENOENT && cfg->mode == SWITCH_MODE_BRIDGE)
+        return 0;
+    if (r < 0 || (size_t)r >= sizeof(ip) || !parse_ip(ip, &cfg->ip, &cfg->prefix)) {
         snprintf(why, WHY, "ip missing or not an IPv4 address (needed by vif-route and vif-nat)");
         return -1;
     }

@@ -233,6 +233,16 @@ static void update(struct xenbus_backend *be, void *entry)
     if (r)
         return;
     (void)xenbus_node_read_uint(be->xb, d->be, "online", &online);
+    if (online == 0 && fe_state != XenbusStateClosed) {
+        /* The toolstack takes the device away (libxl writes online 0 and
+         * our state Closing, then waits for Closed): close whatever the
+         * front end is doing; its Closed, or its directory going, then
+         * removes the entry. */
+        ops->disconnect(entry);
+        if (d->state != XenbusStateClosed)
+            xenbus_backend_set_state(be->xb, d, XenbusStateClosed);
+        return;
+    }
     switch (fe_state) {
     case XenbusStateInitialising:
     case XenbusStateInitWait:
@@ -255,11 +265,18 @@ static void update(struct xenbus_backend *be, void *entry)
             ops->connect(entry);
         break;
     case XenbusStateClosing:
+        /* Xen's back ends answer Closing with Closing, and Linux's
+         * xenbus, while the system shuts down, waits (5 s) for exactly
+         * that before it closes; the front end's Closed then closes us. */
+        ops->disconnect(entry);
+        if (d->state != XenbusStateClosing && d->state != XenbusStateClosed)
+            xenbus_backend_set_state(be->xb, d, XenbusStateClosing);
+        break;
     case XenbusStateClosed:
         ops->disconnect(entry);
         if (d->state != XenbusStateClosed)
             xenbus_backend_set_state(be->xb, d, XenbusStateClosed);
-        if (fe_state == XenbusStateClosed && online == 0)
+        if (online == 0)
             remove_entry(be, entry);
         break;
     default: break;
