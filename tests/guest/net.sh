@@ -22,7 +22,8 @@
 #   net_mode=bridge|route|nat    what netdrv does here (informational; nat
 #                                with net_nat_addr adds net-nat)
 #   net_peer=ADDR                the peer (default 192.0.2.1)
-#   net_other=ADDR               another guest to ping (optional)
+#   net_other=ADDR               another guest to ping (optional; it has
+#                                net_other_wait s, default 120, to answer)
 #   net_nat_addr=ADDR            netdrv's outside address (optional)
 #   net_bytes=N                  bytes each way (default 104857600, 100 MiB)
 #   net_wait=SECS                how long eth0 may take to appear (default 60)
@@ -42,7 +43,14 @@ configure || exit 0
 
 if reach "$peer"; then pass ping; else fail ping "no reply from $peer within 20 s"; fi
 if [ -n "${net_other:-}" ]; then
-    if reach "$net_other"; then pass other; else fail other "no reply from $net_other within 20 s"; fi
+    # The other guest may still be booting: it gets net_other_wait
+    # seconds (default 120) to answer one of one ping every 2 s.
+    other_wait=${net_other_wait:-120}
+    if timeout "$other_wait" sh -c "until ping -c 1 -W 2 $net_other >/dev/null 2>&1; do :; done"; then
+        pass other
+    else
+        fail other "no reply from $net_other within $other_wait s"
+    fi
 fi
 
 # send: the length line and the bytes into nc; the same bytes through a
