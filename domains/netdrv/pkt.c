@@ -12,7 +12,7 @@
 #include "idl/xen_errno.h"
 
 struct pool {
-    struct pkt *free;   /* linked through next */
+    struct pkt *free; /* linked through next */
     unsigned n_free;
 };
 

@@ -26,9 +26,9 @@
 
 #define PKT_ETH_HLEN  14u
 #define PKT_MTU       1500u
-#define PKT_SMALL_CAP 2048u            /* an MTU frame, a VLAN tag and room to spare */
-#define PKT_BIG_CAP   (17u * 4096u)    /* 64 KiB of IP plus headers: a GSO frame */
-#define PKT_MAX_LEN   (65535u + 18u)   /* the largest frame carried: IP's limit plus Ethernet and a tag */
+#define PKT_SMALL_CAP 2048u          /* an MTU frame, a VLAN tag and room to spare */
+#define PKT_BIG_CAP   (17u * 4096u)  /* 64 KiB of IP plus headers: a GSO frame */
+#define PKT_MAX_LEN   (65535u + 18u) /* the largest frame carried: IP's limit plus Ethernet and a tag */
 
 /* pkt.flags */
 #define PKT_CSUM_PARTIAL 0x1u /* the L4 checksum is still to be completed (csum_start/csum_offset) */

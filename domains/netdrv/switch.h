@@ -50,12 +50,12 @@ enum switch_mode {
  * the vif's backend directory (mac, bridge, script, ip). */
 struct switch_port_cfg {
     enum switch_port_kind kind;
-    enum switch_mode mode;      /* vifs; the NIC and host port are in every mode */
-    char name[SWITCH_NAME];     /* for log lines: "vif5.0", "nic", "host" */
-    char bridge[SWITCH_NAME];   /* bridge mode: vifs with the same name share a segment */
-    uint8_t mac[6];             /* the port's MAC: a vif's is the guest's */
-    uint32_t ip;                /* route/nat: the guest's IPv4 address (network order) */
-    uint8_t prefix;             /* nat: the private subnet's prefix length (default 24) */
+    enum switch_mode mode;    /* vifs; the NIC and host port are in every mode */
+    char name[SWITCH_NAME];   /* for log lines: "vif5.0", "nic", "host" */
+    char bridge[SWITCH_NAME]; /* bridge mode: vifs with the same name share a segment */
+    uint8_t mac[6];           /* the port's MAC: a vif's is the guest's */
+    uint32_t ip;              /* route/nat: the guest's IPv4 address (network order) */
+    uint8_t prefix;           /* nat: the private subnet's prefix length (default 24) */
     /* Whether the far side takes PKT_CSUM_PARTIAL frames and GSO frames of
      * each kind; the switch completes checksums and segments for those
      * that do not. */
