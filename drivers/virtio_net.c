@@ -119,6 +119,11 @@ static int queue_start(struct vnet *v, struct vnet_queue *vq, uint16_t index, un
     rc = virtio_pci_queue_setup(&v->vp, index, size, 2, &vq->q, &vq->doorbell);
     if (rc)
         return rc;
+    if (vq->q.max_indirect == 0 && vq->q.size < 2) {
+        /* A chain takes two descriptors: such a queue could take nothing. */
+        drivers_log("virtio-net %04x: queue %u of one entry without indirect tables", v->vp.f->sbdf, index);
+        return -XEN_ENODEV;
+    }
     vq->hdr = dma_alloc(vq->q.size * sizeof(*vq->hdr), 64, &bus);
     vq->tag = calloc(vq->q.size, sizeof(*vq->tag));
     vq->free = calloc(vq->q.size, sizeof(*vq->free));
