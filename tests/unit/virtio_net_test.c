@@ -219,6 +219,25 @@ TEST(queue_of_one_entry)
     EXPECT_EQ(dma_live, 0);
 }
 
+/* A device that will not reset when closed keeps both queues' rings and
+ * header slots; only the private state is freed. */
+TEST(close_when_reset_never_ends)
+{
+    struct fake_dev *d = fake_create_net();
+    struct vnet *v = NULL;
+
+    EXPECT_EQ(vnet_open(&d->f, 16, &v), 0);
+    unsigned live = dma_live;
+    d->stuck_reset = true;
+    log_clear();
+    vnet_close(v);
+    EXPECT_LOG("did not finish its reset");
+    EXPECT_EQ(dma_live, live);
+    EXPECT_TRUE(d->status & VIRTIO_STATUS_FAILED);
+    fake_destroy(d);
+    dma_release_all();
+}
+
 TEST(out_of_memory)
 {
     for (unsigned n = 0; n < 12; n++) {
@@ -553,6 +572,7 @@ int main(void)
         TEST_ENTRY(mac_zero_or_multicast_ignored),
         TEST_ENTRY(required_features_and_queues),
         TEST_ENTRY(queue_of_one_entry),
+        TEST_ENTRY(close_when_reset_never_ends),
         TEST_ENTRY(out_of_memory),
         TEST_ENTRY(receive_with_metadata),
         TEST_ENTRY(receive_metadata_checked),
