@@ -40,8 +40,7 @@ struct vblk_tag {
 };
 
 struct vblk {
-    struct pci_func *f;
-    struct virtio_pci vp;
+    struct virtio_pci vp; /* vp.f: the function */
     struct virtq q;
     volatile uint16_t *doorbell;
     uint64_t capacity; /* 512-byte sectors */
@@ -51,13 +50,6 @@ struct vblk {
     struct vblk_tag *tag;       /* [q.size] */
     uint16_t free_tag, nr_free;
 };
-
-static const uint64_t vblk_wanted = BIT64(VIRTIO_BLK_F_SIZE_MAX) | BIT64(VIRTIO_BLK_F_SEG_MAX) |
-                                    BIT64(VIRTIO_BLK_F_RO) | BIT64(VIRTIO_BLK_F_BLK_SIZE) | BIT64(VIRTIO_BLK_F_FLUSH) |
-                                    BIT64(VIRTIO_BLK_F_TOPOLOGY) | BIT64(VIRTIO_F_INDIRECT_DESC) |
-                                    BIT64(VIRTIO_F_EVENT_IDX);
-/* The IOMMU confines the device: a device that would bypass it is refused. */
-static const uint64_t vblk_required = BIT64(VIRTIO_F_VERSION_1) | BIT64(VIRTIO_F_ACCESS_PLATFORM);
 
 #define CFG_OFF(f) ((unsigned)offsetof(struct virtio_blk_config, f))
 
@@ -74,7 +66,7 @@ static void config_read(struct vblk *v)
         if (b >= VBLK_SECTOR_SIZE && b <= VBLK_MAX_BLOCK && (b & (b - 1)) == 0)
             v->blk_size = b;
         else
-            drivers_log("virtio-blk %04x: block size %u ignored", v->f->sbdf, b);
+            drivers_log("virtio-blk %04x: block size %u ignored", v->vp.f->sbdf, b);
     }
     v->phys_size = v->blk_size;
     if (virtio_pci_has(vp, VIRTIO_BLK_F_TOPOLOGY)) {
@@ -82,7 +74,7 @@ static void config_read(struct vblk *v)
         if (exp < 8 && (v->blk_size << exp) <= VBLK_MAX_BLOCK)
             v->phys_size = v->blk_size << exp;
         else
-            drivers_log("virtio-blk %04x: physical block exponent %u ignored", v->f->sbdf, exp);
+            drivers_log("virtio-blk %04x: physical block exponent %u ignored", v->vp.f->sbdf, exp);
     }
     if (virtio_pci_has(vp, VIRTIO_BLK_F_SEG_MAX))
         v->seg_max = virtio_pci_cfg32(vp, CFG_OFF(seg_max));
@@ -90,19 +82,28 @@ static void config_read(struct vblk *v)
         v->size_max = virtio_pci_cfg32(vp, CFG_OFF(size_max));
 }
 
-static void vblk_free(struct vblk *v)
+/* The driver's memory; with device_memory, also what the device was
+ * given (the ring and the request memory). */
+static void vblk_free(void *dev, bool device_memory)
 {
-    if (v->q.size)
-        virtq_destroy(&v->q);
-    dma_free(v->dma);
+    struct vblk *v = dev;
+
+    if (device_memory) {
+        if (v->q.size)
+            virtq_destroy(&v->q);
+        dma_free(v->dma);
+    } else {
+        free(v->q.slot); /* private; the ring stays the device's */
+    }
     free(v->tag);
     free(v);
 }
 
 /* Everything after FEATURES_OK: configuration, the queue, the request
  * memory, DRIVER_OK. */
-static int vblk_start(struct vblk *v, unsigned queue_size)
+static int vblk_start(void *dev, unsigned queue_size)
 {
+    struct vblk *v = dev;
     uint64_t bus;
     int rc;
 
@@ -120,57 +121,29 @@ static int vblk_start(struct vblk *v, unsigned queue_size)
     return virtio_pci_driver_ok(&v->vp);
 }
 
+static const struct virtio_pci_driver vblk_driver = {
+    .size = sizeof(struct vblk),
+    .vp_offset = offsetof(struct vblk, vp),
+    .wanted = BIT64(VIRTIO_BLK_F_SIZE_MAX) | BIT64(VIRTIO_BLK_F_SEG_MAX) | BIT64(VIRTIO_BLK_F_RO) |
+              BIT64(VIRTIO_BLK_F_BLK_SIZE) | BIT64(VIRTIO_BLK_F_FLUSH) | BIT64(VIRTIO_BLK_F_TOPOLOGY) |
+              BIT64(VIRTIO_F_INDIRECT_DESC) | BIT64(VIRTIO_F_EVENT_IDX),
+    .start = vblk_start,
+    .free = vblk_free,
+};
+
 int vblk_open(struct pci_func *f, unsigned queue_size, struct vblk **out)
 {
-    struct vblk *v = calloc(1, sizeof(*v));
-    int rc;
+    void *v;
+    int rc = virtio_pci_open(f, &vblk_driver, queue_size, &v);
 
-    if (!v)
-        return -XEN_ENOMEM;
-    v->f = f;
-    rc = pci_enable(f);
-    if (rc) {
-        drivers_log("virtio-blk %04x: enabling the function failed (%d)", f->sbdf, rc);
-        free(v);
-        return rc;
-    }
-    rc = virtio_pci_probe(&v->vp, f);
-    if (!rc)
-        rc = virtio_pci_negotiate(&v->vp, vblk_wanted, vblk_required);
-    if (rc) {
-        free(v);
-        return rc;
-    }
-    rc = vblk_start(v, queue_size);
-    if (rc) {
-        /* A queue the device was given is taken back before its memory
-         * goes; a device that will not reset keeps it (see vblk_close). */
-        int reset = v->q.size ? virtio_pci_reset(&v->vp) : 0;
-        virtio_pci_fail(&v->vp);
-        if (reset == 0)
-            vblk_free(v);
-        else
-            free(v);
-        return rc;
-    }
-    *out = v;
-    return 0;
+    if (rc == 0)
+        *out = v;
+    return rc;
 }
 
 void vblk_close(struct vblk *v)
 {
-    /* After the reset the device touches none of the memory freed below.
-     * A device that does not finish its reset may still use its rings and
-     * request memory: those are left to it, never reused, and only the
-     * private state is freed. */
-    if (virtio_pci_reset(&v->vp) != 0) {
-        virtio_pci_fail(&v->vp);
-        free(v->q.slot);
-        free(v->tag);
-        free(v);
-        return;
-    }
-    vblk_free(v);
+    virtio_pci_close(&vblk_driver, v);
 }
 
 uint64_t vblk_capacity(const struct vblk *v)
@@ -307,21 +280,12 @@ bool vblk_broken(const struct vblk *v)
 
 int vblk_irq_bind(struct vblk *v, uint32_t *port)
 {
-    int rc;
+    static const uint16_t queues[] = { VBLK_QUEUE };
+    int rc = virtio_pci_irq_bind(&v->vp, queues, 1, port);
 
-    if (v->f->nr_msix == 0)
-        return -XEN_ENODEV;
-    rc = v->f->ops->msix_bind(v->f, 0, port);
     if (!rc)
-        rc = pci_msix_enable(v->f);
-    if (!rc)
-        rc = virtio_pci_queue_vector(&v->vp, VBLK_QUEUE, 0);
-    if (rc) {
-        drivers_log("virtio-blk %04x: no interrupt (%d); polling", v->f->sbdf, rc);
-        return rc;
-    }
-    (void)virtq_enable_cb(&v->q);
-    return 0;
+        (void)virtq_enable_cb(&v->q);
+    return rc;
 }
 
 bool vblk_irq_ack(struct vblk *v)

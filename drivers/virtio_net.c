@@ -41,20 +41,12 @@ struct vnet_queue {
 };
 
 struct vnet {
-    struct pci_func *f;
-    struct virtio_pci vp;
+    struct virtio_pci vp; /* vp.f: the function */
     struct vnet_queue rx, tx;
     struct vnet_offloads off;
     uint8_t mac[6];
     bool has_mac;
 };
-
-static const uint64_t vnet_wanted =
-    BIT64(VIRTIO_NET_F_MAC) | BIT64(VIRTIO_NET_F_STATUS) | BIT64(VIRTIO_NET_F_CSUM) | BIT64(VIRTIO_NET_F_GUEST_CSUM) |
-    BIT64(VIRTIO_NET_F_HOST_TSO4) | BIT64(VIRTIO_NET_F_HOST_TSO6) | BIT64(VIRTIO_NET_F_GUEST_TSO4) |
-    BIT64(VIRTIO_NET_F_GUEST_TSO6) | BIT64(VIRTIO_F_INDIRECT_DESC) | BIT64(VIRTIO_F_EVENT_IDX);
-/* The IOMMU confines the device: a device that would bypass it is refused. */
-static const uint64_t vnet_required = BIT64(VIRTIO_F_VERSION_1) | BIT64(VIRTIO_F_ACCESS_PLATFORM);
 
 #define CFG_OFF(f) ((unsigned)offsetof(struct virtio_net_config, f))
 
@@ -84,7 +76,7 @@ static void mac_read(struct vnet *v)
         or |= v->mac[i];
     }
     if (or == 0 || (v->mac[0] & 1u)) {
-        drivers_log("virtio-net %04x: MAC %02x:%02x:%02x:%02x:%02x:%02x ignored (zero or multicast)", v->f->sbdf,
+        drivers_log("virtio-net %04x: MAC %02x:%02x:%02x:%02x:%02x:%02x ignored (zero or multicast)", v->vp.f->sbdf,
                     v->mac[0], v->mac[1], v->mac[2], v->mac[3], v->mac[4], v->mac[5]);
         memset(v->mac, 0, sizeof(v->mac));
         return;
@@ -92,19 +84,27 @@ static void mac_read(struct vnet *v)
     v->has_mac = true;
 }
 
-static void queue_free(struct vnet_queue *vq)
+/* A queue's memory; with device_memory, also what the device was given
+ * (the rings and the header slots). */
+static void queue_free(struct vnet_queue *vq, bool device_memory)
 {
-    if (vq->q.size)
-        virtq_destroy(&vq->q);
-    dma_free(vq->hdr);
+    if (device_memory) {
+        if (vq->q.size)
+            virtq_destroy(&vq->q);
+        dma_free(vq->hdr);
+    } else {
+        free(vq->q.slot); /* private; the rings stay the device's */
+    }
     free(vq->tag);
     free(vq->free);
 }
 
-static void vnet_free(struct vnet *v)
+static void vnet_free(void *dev, bool device_memory)
 {
-    queue_free(&v->rx);
-    queue_free(&v->tx);
+    struct vnet *v = dev;
+
+    queue_free(&v->rx, device_memory);
+    queue_free(&v->tx, device_memory);
     free(v);
 }
 
@@ -119,6 +119,11 @@ static int queue_start(struct vnet *v, struct vnet_queue *vq, uint16_t index, un
     rc = virtio_pci_queue_setup(&v->vp, index, size, 2, &vq->q, &vq->doorbell);
     if (rc)
         return rc;
+    if (vq->q.max_indirect == 0 && vq->q.size < 2) {
+        /* A chain takes two descriptors: such a queue could take nothing. */
+        drivers_log("virtio-net %04x: queue %u of one entry without indirect tables", v->vp.f->sbdf, index);
+        return -XEN_ENODEV;
+    }
     vq->hdr = dma_alloc(vq->q.size * sizeof(*vq->hdr), 64, &bus);
     vq->tag = calloc(vq->q.size, sizeof(*vq->tag));
     vq->free = calloc(vq->q.size, sizeof(*vq->free));
@@ -131,8 +136,9 @@ static int queue_start(struct vnet *v, struct vnet_queue *vq, uint16_t index, un
 }
 
 /* Everything after FEATURES_OK: configuration, the queues, DRIVER_OK. */
-static int vnet_start(struct vnet *v, unsigned queue_size)
+static int vnet_start(void *dev, unsigned queue_size)
 {
+    struct vnet *v = dev;
     int rc;
 
     offloads_read(v);
@@ -143,61 +149,30 @@ static int vnet_start(struct vnet *v, unsigned queue_size)
     return rc ? rc : virtio_pci_driver_ok(&v->vp);
 }
 
+static const struct virtio_pci_driver vnet_driver = {
+    .size = sizeof(struct vnet),
+    .vp_offset = offsetof(struct vnet, vp),
+    .wanted = BIT64(VIRTIO_NET_F_MAC) | BIT64(VIRTIO_NET_F_STATUS) | BIT64(VIRTIO_NET_F_CSUM) |
+              BIT64(VIRTIO_NET_F_GUEST_CSUM) | BIT64(VIRTIO_NET_F_HOST_TSO4) | BIT64(VIRTIO_NET_F_HOST_TSO6) |
+              BIT64(VIRTIO_NET_F_GUEST_TSO4) | BIT64(VIRTIO_NET_F_GUEST_TSO6) | BIT64(VIRTIO_F_INDIRECT_DESC) |
+              BIT64(VIRTIO_F_EVENT_IDX),
+    .start = vnet_start,
+    .free = vnet_free,
+};
+
 int vnet_open(struct pci_func *f, unsigned queue_size, struct vnet **out)
 {
-    struct vnet *v = calloc(1, sizeof(*v));
-    int rc;
+    void *v;
+    int rc = virtio_pci_open(f, &vnet_driver, queue_size, &v);
 
-    if (!v)
-        return -XEN_ENOMEM;
-    v->f = f;
-    rc = pci_enable(f);
-    if (rc) {
-        drivers_log("virtio-net %04x: enabling the function failed (%d)", f->sbdf, rc);
-        free(v);
-        return rc;
-    }
-    rc = virtio_pci_probe(&v->vp, f);
-    if (!rc)
-        rc = virtio_pci_negotiate(&v->vp, vnet_wanted, vnet_required);
-    if (rc) {
-        free(v);
-        return rc;
-    }
-    rc = vnet_start(v, queue_size);
-    if (rc) {
-        /* Queues the device was given are taken back before their memory
-         * goes; a device that will not reset keeps it (see vnet_close). */
-        int reset = v->rx.q.size ? virtio_pci_reset(&v->vp) : 0;
-        virtio_pci_fail(&v->vp);
-        if (reset == 0)
-            vnet_free(v);
-        else
-            free(v);
-        return rc;
-    }
-    *out = v;
-    return 0;
+    if (rc == 0)
+        *out = v;
+    return rc;
 }
 
 void vnet_close(struct vnet *v)
 {
-    /* After the reset the device touches none of the memory freed below.
-     * A device that does not finish its reset may still use its rings and
-     * header slots: those are left to it, never reused, and only the
-     * private state is freed. */
-    if (virtio_pci_reset(&v->vp) != 0) {
-        virtio_pci_fail(&v->vp);
-        struct vnet_queue *qs[2] = { &v->rx, &v->tx };
-        for (unsigned i = 0; i < 2; i++) {
-            free(qs[i]->q.slot);
-            free(qs[i]->tag);
-            free(qs[i]->free);
-        }
-        free(v);
-        return;
-    }
-    vnet_free(v);
+    virtio_pci_close(&vnet_driver, v);
 }
 
 bool vnet_mac(const struct vnet *v, uint8_t mac[6])
@@ -337,7 +312,7 @@ static int rx_meta(const struct vnet_offloads *o, const struct virtio_net_hdr *h
 static void rx_short(struct vnet *v, uint32_t len)
 {
     drivers_log("virtio-net %04x: device used a receive buffer for %u bytes, less than its header; queues stopped",
-                v->f->sbdf, len);
+                v->vp.f->sbdf, len);
     v->rx.q.broken = true;
     v->tx.q.broken = true;
 }
@@ -487,23 +462,12 @@ void vnet_kick(struct vnet *v)
 
 int vnet_irq_bind(struct vnet *v, uint32_t *port)
 {
-    int rc;
+    const uint16_t queues[] = { v->rx.index, v->tx.index };
+    int rc = virtio_pci_irq_bind(&v->vp, queues, 2, port);
 
-    if (v->f->nr_msix == 0)
-        return -XEN_ENODEV;
-    rc = v->f->ops->msix_bind(v->f, 0, port);
     if (!rc)
-        rc = pci_msix_enable(v->f);
-    if (!rc)
-        rc = virtio_pci_queue_vector(&v->vp, v->rx.index, 0);
-    if (!rc)
-        rc = virtio_pci_queue_vector(&v->vp, v->tx.index, 0);
-    if (rc) {
-        drivers_log("virtio-net %04x: no interrupt (%d); polling", v->f->sbdf, rc);
-        return rc;
-    }
-    (void)vnet_irq_ack(v);
-    return 0;
+        (void)vnet_irq_ack(v);
+    return rc;
 }
 
 bool vnet_irq_ack(struct vnet *v)

@@ -9,6 +9,7 @@
 #include "drivers/virtio_pci.h"
 
 #include <stddef.h>
+#include <stdlib.h>
 
 #include "drivers/env.h"
 #include "idl/xen_errno.h"
@@ -180,6 +181,66 @@ int virtio_pci_negotiate(struct virtio_pci *vp, uint64_t wanted, uint64_t requir
     return 0;
 }
 
+/* Required of every device. The IOMMU confines the device: a device that
+ * would bypass it is refused. */
+static const uint64_t required = 1ull << VIRTIO_F_VERSION_1 | 1ull << VIRTIO_F_ACCESS_PLATFORM;
+
+static struct virtio_pci *dev_vp(const struct virtio_pci_driver *drv, void *dev)
+{
+    return (struct virtio_pci *)(void *)((char *)dev + drv->vp_offset);
+}
+
+/* Let go of the device (failed: the driver gives up on it): its reset,
+ * then dev freed; its shared memory only when the reset finished. */
+static void release(const struct virtio_pci_driver *drv, void *dev, bool failed)
+{
+    struct virtio_pci *vp = dev_vp(drv, dev);
+    int rc = virtio_pci_reset(vp);
+
+    if (rc || failed)
+        virtio_pci_fail(vp);
+    drv->free(dev, rc == 0);
+}
+
+/* Enable, probe and negotiate: 0, or a negative errno (one line logged;
+ * the device was given nothing). */
+static int bring_up(struct virtio_pci *vp, struct pci_func *f, uint64_t wanted)
+{
+    int rc = pci_enable(f);
+
+    if (rc) {
+        drivers_log("virtio-pci %04x: enabling the function failed (%d)", f->sbdf, rc);
+        return rc;
+    }
+    rc = virtio_pci_probe(vp, f);
+    return rc ? rc : virtio_pci_negotiate(vp, wanted, required);
+}
+
+int virtio_pci_open(struct pci_func *f, const struct virtio_pci_driver *drv, unsigned queue_size, void **dev)
+{
+    void *d = calloc(1, drv->size);
+
+    if (!d)
+        return -XEN_ENOMEM;
+    int rc = bring_up(dev_vp(drv, d), f, drv->wanted);
+    if (rc) {
+        drv->free(d, true);
+        return rc;
+    }
+    rc = drv->start(d, queue_size);
+    if (rc) {
+        release(drv, d, true);
+        return rc;
+    }
+    *dev = d;
+    return 0;
+}
+
+void virtio_pci_close(const struct virtio_pci_driver *drv, void *dev)
+{
+    release(drv, dev, false);
+}
+
 static void addr_set(volatile uint32_t *lo, volatile uint32_t *hi, uint64_t addr)
 {
     *lo = (uint32_t)addr;
@@ -243,6 +304,23 @@ int virtio_pci_queue_vector(struct virtio_pci *vp, unsigned index, uint16_t vect
         return -XEN_ENOSPC;
     }
     return 0;
+}
+
+int virtio_pci_irq_bind(struct virtio_pci *vp, const uint16_t *queues, unsigned n, uint32_t *port)
+{
+    struct pci_func *f = vp->f;
+    int rc;
+
+    if (f->nr_msix == 0)
+        return -XEN_ENODEV;
+    rc = f->ops->msix_bind(f, 0, port);
+    if (!rc)
+        rc = pci_msix_enable(f);
+    for (unsigned i = 0; i < n && !rc; i++)
+        rc = virtio_pci_queue_vector(vp, queues[i], 0);
+    if (rc)
+        drivers_log("virtio-pci %04x: no interrupt (%d); polling", f->sbdf, rc);
+    return rc;
 }
 
 int virtio_pci_driver_ok(struct virtio_pci *vp)

@@ -1310,6 +1310,40 @@ static void seeds_virtio_caps(void)
     save("virtio_caps", "qemu_blk", &b);
 }
 
+/* virtio-net: a device offering checksums, TCPv4 segmentation both ways,
+ * MAC, status, indirect tables and event index; two receive buffers
+ * posted, two frames sent, the device honest about one received GSO
+ * frame and both sent ones; then a copy that ends with a used entry
+ * naming no chain with an impossible length. */
+static void seeds_vnet(void)
+{
+    static const uint8_t mac[6] = { 0x52, 0x54, 0x00, 0x12, 0x34, 0x56 };
+    struct buf b;
+
+    b.n = 0;
+    put8(&b, 4), put8(&b, 16);
+    put32(&b, 1u << 0 | 1u << 1 | 1u << 5 | 1u << 7 | 1u << 11 | 1u << 16 | 1u << 28 | 1u << 29);
+    put8(&b, 1);
+    put(&b, mac, sizeof(mac));
+    put16(&b, 1);
+    put8(&b, 0x00), put16(&b, 0);
+    put8(&b, 0x00), put16(&b, 100);
+    put8(&b, 0x27);
+    put8(&b, 0x01), put16(&b, 100), put8(&b, 1), put8(&b, 0), put16(&b, 0), put16(&b, 0), put16(&b, 34), put16(&b, 16);
+    put8(&b, 0x41), put16(&b, 60);
+    put8(&b, 0x16), put16(&b, 0), put16(&b, 0);
+    put8(&b, 0x02), put8(&b, 1), put8(&b, 1), put16(&b, 54), put16(&b, 1448), put16(&b, 34), put16(&b, 16),
+        put16(&b, 1);
+    put8(&b, 0x03), put16(&b, 3000);
+    put8(&b, 0x05);
+    put8(&b, 0x13), put8(&b, 0x13), put8(&b, 0x15);
+    put8(&b, 0x08), put16(&b, 1);
+    save("vnet", "honest", &b);
+    put8(&b, 0x63), put32(&b, 0x1234), put32(&b, 0xffffffffu);
+    put8(&b, 0x05), put8(&b, 0x15);
+    save("vnet", "honest_then_hostile", &b);
+}
+
 int main(int argc, char **argv)
 {
     if (argc != 2) {
@@ -1332,5 +1366,6 @@ int main(int argc, char **argv)
     seeds_bytering();
     seeds_virtq();
     seeds_virtio_caps();
+    seeds_vnet();
     return 0;
 }

@@ -11,6 +11,7 @@ FUZZ_CC := clang
 FUZZ_ALL := mb2 elf acpi dmar memmap cmdline boot_modules xenstore guest_walk npt hcall_decode gnttab evtchn \
             mgmt_decode builder_image insn_mov vlapic bytering blkif gpt xl_disk virtq virtio_caps
 FUZZ_ALL += netswitch netif xl_vif
+            mgmt_decode builder_image insn_mov vlapic bytering blkif gpt xl_disk virtq virtio_caps vnet
 FUZZ_TARGETS ?= $(FUZZ_ALL)
 FUZZ_SECONDS ?= 30
 FUZZ_DIR := $(OUT)/tests/fuzz
@@ -84,6 +85,11 @@ fuzz_virtq_CFLAGS = -Idrivers/include -Itests/unit
 fuzz_virtio_caps_SRCS := drivers/pci.c drivers/virtio_pci.c drivers/virtqueue.c tests/unit/drivers_env.c
 fuzz_virtio_caps_DEPS := $(wildcard drivers/include/drivers/*.h)
 fuzz_virtio_caps_CFLAGS = -Idrivers/include -Itests/unit
+# virtio-net's used rings and receive headers, over a plain-memory device
+# (the target includes drivers/virtio_net.c to reach both queues' rings).
+fuzz_vnet_SRCS := drivers/pci.c drivers/virtio_pci.c drivers/virtqueue.c tests/unit/drivers_env.c
+fuzz_vnet_DEPS := drivers/virtio_net.c $(wildcard drivers/include/drivers/*.h) tests/unit/drivers_env.h
+fuzz_vnet_CFLAGS = -Idrivers/include -Itests/unit
 
 # netdrv's switch with random frames from random ports in every mode, over
 # the fakes of its unit test; the pool's buffers all come back.

@@ -193,6 +193,51 @@ TEST(required_features_and_queues)
     fake_destroy(d);
 }
 
+/* A chain is two descriptors: a queue of one entry takes one only as an
+ * indirect table. */
+TEST(queue_of_one_entry)
+{
+    struct fake_dev *d = fake_create_net();
+    struct vnet *v = NULL;
+    uint64_t bus;
+
+    d->queue_max = 1;
+    d->offered &= ~BIT64(VIRTIO_F_INDIRECT_DESC);
+    EXPECT_ONE_ERROR(vnet_open(&d->f, 16, &v), -XEN_ENODEV, "queue 0 of one entry without indirect tables");
+    EXPECT_TRUE(d->status & VIRTIO_STATUS_FAILED);
+    EXPECT_TRUE(v == NULL);
+    EXPECT_EQ(dma_live, 0);
+    d->offered |= BIT64(VIRTIO_F_INDIRECT_DESC);
+    EXPECT_EQ(vnet_open(&d->f, 16, &v), 0);
+    EXPECT_EQ(vnet_queue_size(v), 1);
+    uint8_t *buf = dma_alloc(vnet_rx_buf_min(v), 64, &bus);
+    EXPECT_EQ(vnet_rx_post(v, bus, vnet_rx_buf_min(v), NULL), 0);
+    EXPECT_EQ(vnet_rx_post(v, bus, vnet_rx_buf_min(v), NULL), -XEN_EAGAIN);
+    vnet_close(v);
+    dma_free(buf);
+    fake_destroy(d);
+    EXPECT_EQ(dma_live, 0);
+}
+
+/* A device that will not reset when closed keeps both queues' rings and
+ * header slots; only the private state is freed. */
+TEST(close_when_reset_never_ends)
+{
+    struct fake_dev *d = fake_create_net();
+    struct vnet *v = NULL;
+
+    EXPECT_EQ(vnet_open(&d->f, 16, &v), 0);
+    unsigned live = dma_live;
+    d->stuck_reset = true;
+    log_clear();
+    vnet_close(v);
+    EXPECT_LOG("did not finish its reset");
+    EXPECT_EQ(dma_live, live);
+    EXPECT_TRUE(d->status & VIRTIO_STATUS_FAILED);
+    fake_destroy(d);
+    dma_release_all();
+}
+
 TEST(out_of_memory)
 {
     for (unsigned n = 0; n < 12; n++) {
@@ -526,6 +571,8 @@ int main(void)
         TEST_ENTRY(negotiation_bare),
         TEST_ENTRY(mac_zero_or_multicast_ignored),
         TEST_ENTRY(required_features_and_queues),
+        TEST_ENTRY(queue_of_one_entry),
+        TEST_ENTRY(close_when_reset_never_ends),
         TEST_ENTRY(out_of_memory),
         TEST_ENTRY(receive_with_metadata),
         TEST_ENTRY(receive_metadata_checked),
