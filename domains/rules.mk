@@ -11,6 +11,10 @@ DOMAINS := hello builder mgtest hcbench ipctest xenstored xstest pvhtest lapicte
 # (tests/boot/blk_hostile.scn).
 DOMAINS += blkhostile
 
+# The network back end's adversarial tests: a hostile netif front end
+# (tests/boot/net_hostile.scn).
+DOMAINS += nethostile
+
 # The console domain and its test client (tests/boot/console.scn).
 DOMAINS += console contest
 

@@ -14,6 +14,7 @@
 #include "blkhostile.h"
 #include "mosaic/thread.h"
 #include "mosaic/time.h"
+#include "mosaic/xenbus_frontend.h"
 
 #define POLL_NS      (10 * 1000000ull)
 #define TXN_ATTEMPTS 10
@@ -41,26 +42,12 @@ static bool read_u64_at(const char *dir, const char *key, uint64_t *out)
 
 uint32_t blkh_vbd_backend_state(const struct blkh_vbd *v)
 {
-    uint64_t s;
-
-    return read_u64_at(v->back, "state", &s) && s <= XenbusStateReconfigured ? (uint32_t)s : XenbusStateUnknown;
+    return xenbus_frontend_peer_state(blkh_xenbus(), v->back);
 }
 
-/* The back end's state reaches want (true) or passes to Closing or beyond,
- * or timeout_ns runs out (false either way). */
 static bool wait_backend_state(const struct blkh_vbd *v, uint32_t want, uint64_t timeout_ns)
 {
-    uint64_t end = runtime_time_ns() + timeout_ns;
-    uint32_t s;
-
-    while ((s = blkh_vbd_backend_state(v)) != want) {
-        if ((want < XenbusStateClosing && s >= XenbusStateClosing) || runtime_time_ns() >= end) {
-            printf("blkhostile: %s: back end state %u, waited for %u\n", v->back, s, want);
-            return false;
-        }
-        thread_sleep_ns(POLL_NS);
-    }
-    return true;
+    return xenbus_frontend_wait_state(blkh_xenbus(), "blkhostile", v->back, want, timeout_ns);
 }
 
 /* Reads one vbd's front-end directory: the back end's path and domain. */
@@ -219,38 +206,39 @@ void blkh_vbd_push(struct blkh_vbd *v)
         (void)evtchn_send(v->port);
 }
 
-int blkh_vbd_wait_response(struct blkh_vbd *v, struct blkif_response *rsp, uint64_t timeout_ns)
+struct rsp_wait {
+    struct blkh_vbd *v;
+    struct blkif_response *rsp;
+};
+
+static int rsp_check(void *arg)
 {
-    uint64_t end = runtime_time_ns() + timeout_ns;
+    struct rsp_wait *w = arg;
     int r;
 
-    for (;;) {
-        if ((r = blkif_front_get_response(&v->ring, rsp)) != 0)
+    while ((r = blkif_front_get_response(&w->v->ring, w->rsp)) == 0)
+        if ((r = blkif_front_final_check(&w->v->ring)) <= 0)
             return r;
-        if ((r = blkif_front_final_check(&v->ring)) != 0) {
-            if (r < 0)
-                return r;
-            continue;
-        }
-        uint64_t now = runtime_time_ns();
-        if (now >= end)
-            return 0;
-        evtchn_wait(now + POLL_NS < end ? now + POLL_NS : end);
-        (void)evtchn_dispatch();
-    }
+    return r;
+}
+
+int blkh_vbd_wait_response(struct blkh_vbd *v, struct blkif_response *rsp, uint64_t timeout_ns)
+{
+    struct rsp_wait w = { v, rsp };
+
+    return xenbus_frontend_wait(rsp_check, &w, timeout_ns);
+}
+
+static int rsp_pending(void *arg)
+{
+    struct blkh_vbd *v = arg;
+
+    return blkif_front_pending(&v->ring);
 }
 
 bool blkh_vbd_quiet(struct blkh_vbd *v, uint64_t ns)
 {
-    uint64_t end = runtime_time_ns() + ns;
-
-    while (runtime_time_ns() < end) {
-        if (blkif_front_pending(&v->ring) != 0)
-            return false;
-        evtchn_wait(end);
-        (void)evtchn_dispatch();
-    }
-    return blkif_front_pending(&v->ring) == 0;
+    return xenbus_frontend_wait(rsp_pending, v, ns) == 0;
 }
 
 void blkh_vbd_break(struct blkh_vbd *v, int32_t past)
@@ -263,19 +251,8 @@ void blkh_vbd_break(struct blkh_vbd *v, int32_t past)
 
 void blkh_vbd_disconnect(struct blkh_vbd *v)
 {
-    uint64_t end;
-
     if (!v->sring)
         return;
-    (void)write_state(v, XenbusStateClosing);
-    end = runtime_time_ns() + BLKH_CLOSE_NS;
-    while (blkh_vbd_backend_state(v) < XenbusStateClosing && runtime_time_ns() < end)
-        thread_sleep_ns(POLL_NS);
-    (void)write_state(v, XenbusStateClosed);
-    /* The back end unmaps the ring as it closes; until then the grant
-     * stays (and so does the page). */
-    while (gnttab_end_access(v->ring_ref) == -XEN_EBUSY && runtime_time_ns() < end)
-        thread_sleep_ns(POLL_NS);
-    (void)evtchn_close(v->port);
+    xenbus_frontend_close(blkh_xenbus(), v->front, v->back, &v->ring_ref, 1, v->port, BLKH_CLOSE_NS);
     v->connected = false;
 }
