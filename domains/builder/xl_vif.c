@@ -167,7 +167,8 @@ static int by_key(struct parse *p, unsigned k, const char *v)
     case K_TYPE: return set_type(p, v);
     case K_GATEWAYDEV: return set_ifname(p, p->v->gatewaydev, v, "gatewaydev");
     case K_MODEL: warn(p, "model", v, "ignored: a PV vif has no emulated model"); return 0;
-    default: warn(p, "accel", v, "ignored: no accelerator here"); return 0;
+    case K_ACCEL: warn(p, "accel", v, "ignored: no accelerator here"); return 0;
+    default: return fail(p, "unknown parameter", key_names[k], ""); /* not reached: k < K_COUNT */
     }
 }
 
