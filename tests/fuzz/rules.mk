@@ -10,9 +10,7 @@
 FUZZ_CC := clang
 FUZZ_ALL := mb2 elf acpi dmar memmap cmdline boot_modules xenstore guest_walk npt hcall_decode gnttab evtchn \
             mgmt_decode builder_image insn_mov vlapic bytering blkif gpt xl_disk virtq virtio_caps
-FUZZ_ALL += netswitch netif xl_vif
-            mgmt_decode builder_image insn_mov vlapic bytering blkif gpt xl_disk virtq virtio_caps vnet
-FUZZ_ALL += netif
+FUZZ_ALL += vnet netswitch netif xl_vif
 FUZZ_TARGETS ?= $(FUZZ_ALL)
 FUZZ_SECONDS ?= 30
 FUZZ_DIR := $(OUT)/tests/fuzz
