@@ -30,7 +30,7 @@ BOOT_CMDLINE ?=
 # What `make run` boots: the builder, xenstored, the console domain and
 # the domains of RUN_MANIFEST (each image a module named as in it).
 RUN_MANIFEST ?= build/run.manifest
-RUN_DOMAINS := builder xenstored console
+RUN_DOMAINS := builder xenstored console netdrv
 RUN_GUEST := $(OUT)/guest/vmlinuz $(OUT)/guest/initrd.img
 ISO_MODULES := $(foreach d,$(RUN_DOMAINS),$(OUT)/domains/$(d).elf::$(d).elf) \
 	$(foreach f,$(RUN_GUEST),$(f)::$(notdir $(f))) $(RUN_MANIFEST)::manifest

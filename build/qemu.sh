@@ -69,7 +69,12 @@ run)
     echo "mosaic: booting $iso in QEMU; the core's log (COM1) goes to $runlog"
     echo "mosaic: this terminal is COM2, the console domain's: Ctrl-A three times switches domains;"
     echo "mosaic: QEMU's escape is Ctrl-] (Ctrl-] x quits, Ctrl-] c is its monitor)"
+    # The network driver domain's NIC (build/run.manifest): QEMU's
+    # user-mode network, its DMA through the IOMMU.
+    echo "mosaic: the guest's eth0 is bridged by netdrv to QEMU's user-mode network (10.0.2.0/24, DHCP)"
     exec "${qemu[@]}" "${machine[@]}" -display none -echr 0x1d \
+        -netdev user,id=run0 \
+        -device virtio-net-pci,netdev=run0,disable-legacy=on,iommu_platform=on,addr=05 \
         -serial "file:$(qarg "$runlog")" -serial mon:stdio "$@"
     ;;
 batch)

@@ -5,8 +5,8 @@
 # /tests/net_udhcpc.sh): not a test itself (run with no event, as a test
 # would be, it does nothing). udhcpc passes the event as $1 and the lease
 # in the environment: interface, ip, mask (prefix length), router (one or
-# more addresses).
-# shellcheck disable=SC2154 # interface, ip: set by udhcpc
+# more addresses), dns (written to /etc/resolv.conf).
+# shellcheck disable=SC2154 # interface, ip, dns: set by udhcpc
 
 case ${1:-} in
 deconfig)
@@ -20,6 +20,9 @@ bound | renew)
         ip route replace default via "$r" dev "$interface"
         break
     done
+    if [ -n "${dns:-}" ]; then
+        for d in $dns; do echo "nameserver $d"; done >/etc/resolv.conf
+    fi
     echo "net: DHCP lease on $interface: $ip/${mask:-24}, router ${router:-none}"
     ;;
 leasefail | nak)
