@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The Internet checksum (RFC 1071) and its incremental update (RFC 1624),
- * shared by netdrv's offload, NAT and DHCP code and the switch. Every
+ * shared by netdrv's header code (proto.c), offload, NAT and DHCP. Every
  * value here is in host order: a 16-bit checksum field is read and
- * written with get_be16/put_be16, a 32-bit address with get_be32.
+ * written with proto.h's get_be16/put_be16, a 32-bit address with
+ * get_be32.
  *
  * A "sum" is the one's-complement sum of big-endian 16-bit words, kept
  * reduced to 0..0xffff and not complemented (what a PKT_CSUM_PARTIAL
@@ -14,30 +15,6 @@
 
 #include <stddef.h>
 #include <stdint.h>
-
-static inline uint16_t get_be16(const uint8_t *p)
-{
-    return (uint16_t)(p[0] << 8 | p[1]);
-}
-
-static inline uint32_t get_be32(const uint8_t *p)
-{
-    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
-}
-
-static inline void put_be16(uint8_t *p, uint16_t v)
-{
-    p[0] = (uint8_t)(v >> 8);
-    p[1] = (uint8_t)v;
-}
-
-static inline void put_be32(uint8_t *p, uint32_t v)
-{
-    p[0] = (uint8_t)(v >> 24);
-    p[1] = (uint8_t)(v >> 16);
-    p[2] = (uint8_t)(v >> 8);
-    p[3] = (uint8_t)v;
-}
 
 /* csum_partial: sum plus the len bytes at buf as big-endian words (an
  * odd last byte padded with a zero), reduced to 0..0xffff. sum may be any

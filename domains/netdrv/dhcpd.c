@@ -230,10 +230,10 @@ static void put_headers(uint8_t *d, const struct dhcp_req *r, const struct dhcpd
     put_be16(d + ETH_OFF_TYPE, ETH_TYPE_IPV4);
     ip[0] = 0x45;
     put_be16(ip + IPV4_OFF_TOTAL, (uint16_t)(IPV4_HLEN + udp_len));
-    ip[IPV4_OFF_TTL] = 64;
+    ip[IPV4_OFF_TTL] = IPV4_TTL;
     ip[IPV4_OFF_PROTO] = IP_PROTO_UDP;
     memcpy(ip + IPV4_OFF_SRC, &lease->router_ip, 4);
-    put_be16(ip + IPV4_OFF_CHECK, csum_fold(csum_partial(ip, IPV4_HLEN, 0)));
+    proto_ipv4_csum_set(ip, IPV4_HLEN);
     put_be16(udp + UDP_OFF_SPORT, DHCP_SERVER_PORT);
     put_be16(udp + UDP_OFF_DPORT, DHCP_CLIENT_PORT);
     put_be16(udp + UDP_OFF_LEN, (uint16_t)udp_len);

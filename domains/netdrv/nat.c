@@ -297,6 +297,12 @@ static void rewrite(struct pkt *p, const struct nat_pkt *np, uint32_t ip_off, ui
     if (np->kind != NAT_ICMP)
         c = csum_replace4(c, old_ip, ip);
     c = csum_replace2(c, old_port, port);
+    if (np->kind == NAT_ICMP && c == 0) {
+        /* Right for a message that sums to -0; one of all zeros (no
+         * pseudo-header: ICMP can be) sums to +0 and needs 0xffff. */
+        put_be16(check, 0);
+        c = csum_partial(l4, np->h.end - np->h.l4, 0) == 0 ? 0xffff : 0;
+    }
     put_be16(check, (np->kind == NAT_UDP && c == 0) ? 0xffff : c);
 }
 

@@ -64,8 +64,7 @@ static void seg_fix_csums(uint8_t *d, const struct proto_hdrs *h)
     if (h->v6) {
         sum = csum_pseudo(ip + IPV6_OFF_SRC, ip + IPV6_OFF_DST, 16, IP_PROTO_TCP, l4_len);
     } else {
-        put_be16(ip + IPV4_OFF_CHECK, 0);
-        put_be16(ip + IPV4_OFF_CHECK, csum_fold(csum_partial(ip, h->l4 - h->l3, 0)));
+        proto_ipv4_csum_set(ip, h->l4 - h->l3);
         sum = csum_pseudo(ip + IPV4_OFF_SRC, ip + IPV4_OFF_DST, 4, IP_PROTO_TCP, l4_len);
     }
     put_be16(tcp + TCP_OFF_CHECK, 0);

@@ -1,37 +1,193 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * proto_parse of proto.h: finds the IP and L4 headers of a frame that
- * came from a guest or the outside. Reads only inside the frame, and
- * only inside the IP packet's declared length for what follows the IP
- * header; changes nothing.
+ * The header readers and writers of proto.h. Readers read nothing past
+ * p->len, and for what follows an IP header nothing past the packet's
+ * declared length; they change nothing. Writers are handed what a reader
+ * returned (or a frame they build) and stay inside it.
  */
 #include "proto.h"
+
+#include <stdio.h>
+#include <string.h>
 
 #include "csum.h"
 #include "idl/xen_errno.h"
 
-static int parse_v4(const uint8_t *d, uint32_t len, struct proto_hdrs *h)
+/* An address as it is on the wire, kept in a uint32_t (network order). */
+static uint32_t get_addr(const uint8_t *b)
 {
-    const uint8_t *ip = d + h->l3;
-    uint32_t ihl, total;
+    uint32_t v;
 
-    if (len - h->l3 < IPV4_HLEN || ip[0] >> 4 != 4)
+    memcpy(&v, b, 4);
+    return v;
+}
+
+bool proto_mac_is_zero(const uint8_t mac[ETH_ALEN])
+{
+    static const uint8_t zero[ETH_ALEN];
+
+    return memcmp(mac, zero, ETH_ALEN) == 0;
+}
+
+bool proto_mac_eq(const uint8_t a[ETH_ALEN], const uint8_t b[ETH_ALEN])
+{
+    return memcmp(a, b, ETH_ALEN) == 0;
+}
+
+void proto_mac_fmt(char out[18], const uint8_t mac[ETH_ALEN])
+{
+    snprintf(out, 18, "%02x:%02x:%02x:%02x:%02x:%02x", mac[0], mac[1], mac[2], mac[3], mac[4], mac[5]);
+}
+
+void proto_ipv4_fmt(char out[16], uint32_t ip)
+{
+    uint8_t b[4];
+
+    memcpy(b, &ip, 4);
+    snprintf(out, 16, "%u.%u.%u.%u", b[0], b[1], b[2], b[3]);
+}
+
+/* ---- Ethernet and ARP ---- */
+
+int proto_eth_parse(const struct pkt *p, struct proto_eth *e)
+{
+    if (p->len < ETH_HLEN)
         return -XEN_EINVAL;
-    ihl = (ip[0] & 0xfu) * 4u;
-    total = get_be16(ip + IPV4_OFF_TOTAL);
-    if (ihl < IPV4_HLEN || total < ihl || total > len - h->l3)
-        return -XEN_EINVAL;
-    if (get_be16(ip + IPV4_OFF_FRAG) & IPV4_FRAG_MASK)
-        return -XEN_EOPNOTSUPP;
-    h->l4 = h->l3 + ihl;
-    h->end = h->l3 + total;
-    h->proto = ip[IPV4_OFF_PROTO];
+    memcpy(e->dst, p->data + ETH_OFF_DST, ETH_ALEN);
+    memcpy(e->src, p->data + ETH_OFF_SRC, ETH_ALEN);
+    e->type = get_be16(p->data + ETH_OFF_TYPE);
     return 0;
 }
 
-static int parse_v6(const uint8_t *d, uint32_t len, struct proto_hdrs *h)
+void proto_eth_set(struct pkt *p, const uint8_t dst[ETH_ALEN], const uint8_t src[ETH_ALEN])
 {
-    const uint8_t *ip = d + h->l3;
+    memcpy(p->data + ETH_OFF_DST, dst, ETH_ALEN);
+    memcpy(p->data + ETH_OFF_SRC, src, ETH_ALEN);
+}
+
+int proto_arp_parse(const struct pkt *p, struct proto_arp *a)
+{
+    const uint8_t *b = p->data + ETH_HLEN;
+
+    if (p->len < ETH_HLEN + ARP_LEN)
+        return -XEN_EINVAL;
+    if (get_be16(b + ARP_OFF_HTYPE) != ARP_HTYPE_ETH || get_be16(b + ARP_OFF_PTYPE) != ETH_TYPE_IPV4 ||
+        b[ARP_OFF_HLEN] != ETH_ALEN || b[ARP_OFF_PLEN] != 4u)
+        return -XEN_EINVAL;
+    a->op = get_be16(b + ARP_OFF_OP);
+    memcpy(a->sha, b + ARP_OFF_SHA, ETH_ALEN);
+    a->spa = get_addr(b + ARP_OFF_SPA);
+    memcpy(a->tha, b + ARP_OFF_THA, ETH_ALEN);
+    a->tpa = get_addr(b + ARP_OFF_TPA);
+    return 0;
+}
+
+struct pkt *proto_arp_reply(const struct proto_arp *req, const uint8_t mac[ETH_ALEN])
+{
+    struct pkt *p = pkt_alloc(ETH_MIN_LEN);
+    uint8_t *b;
+
+    if (!p)
+        return NULL;
+    memset(p->data, 0, ETH_MIN_LEN);
+    proto_eth_set(p, req->sha, mac);
+    put_be16(p->data + ETH_OFF_TYPE, ETH_TYPE_ARP);
+    b = p->data + ETH_HLEN;
+    put_be16(b + ARP_OFF_HTYPE, ARP_HTYPE_ETH);
+    put_be16(b + ARP_OFF_PTYPE, ETH_TYPE_IPV4);
+    b[ARP_OFF_HLEN] = ETH_ALEN;
+    b[ARP_OFF_PLEN] = 4;
+    put_be16(b + ARP_OFF_OP, ARP_REPLY);
+    memcpy(b + ARP_OFF_SHA, mac, ETH_ALEN);
+    memcpy(b + ARP_OFF_SPA, &req->tpa, 4);
+    memcpy(b + ARP_OFF_THA, req->sha, ETH_ALEN);
+    memcpy(b + ARP_OFF_TPA, &req->spa, 4);
+    return p;
+}
+
+/* ---- IPv4 ---- */
+
+int proto_ipv4_parse(const struct pkt *p, uint32_t l3, struct proto_ipv4 *ip)
+{
+    const uint8_t *b = p->data + l3;
+    uint32_t frag;
+
+    if (l3 > p->len || p->len - l3 < IPV4_HLEN || b[0] >> 4 != 4u)
+        return -XEN_EINVAL;
+    ip->l3 = l3;
+    ip->hlen = (b[0] & 0xfu) * 4u;
+    ip->total = get_be16(b + IPV4_OFF_TOTAL);
+    if (ip->hlen < IPV4_HLEN || ip->total < ip->hlen || ip->total > p->len - l3)
+        return -XEN_EINVAL;
+    frag = get_be16(b + IPV4_OFF_FRAG);
+    ip->frag = (frag & IPV4_FRAG_MASK) != 0;
+    ip->frag_tail = (frag & IPV4_FRAG_OFF) != 0;
+    ip->ttl = b[IPV4_OFF_TTL];
+    ip->proto = b[IPV4_OFF_PROTO];
+    ip->src = get_addr(b + IPV4_OFF_SRC);
+    ip->dst = get_addr(b + IPV4_OFF_DST);
+    return 0;
+}
+
+void proto_ipv4_csum_set(uint8_t *iph, uint32_t hlen)
+{
+    put_be16(iph + IPV4_OFF_CHECK, 0);
+    put_be16(iph + IPV4_OFF_CHECK, csum_fold(csum_partial(iph, hlen, 0)));
+}
+
+void proto_ipv4_ttl_dec(struct pkt *p, struct proto_ipv4 *ip)
+{
+    uint8_t *b = p->data + ip->l3;
+    uint16_t old_word = get_be16(b + IPV4_OFF_TTL); /* TTL and protocol */
+
+    ip->ttl--;
+    b[IPV4_OFF_TTL] = ip->ttl;
+    put_be16(b + IPV4_OFF_CHECK, csum_replace2(get_be16(b + IPV4_OFF_CHECK), old_word, get_be16(b + IPV4_OFF_TTL)));
+}
+
+int proto_icmp_echo_answer(struct pkt *p, struct proto_ipv4 *ip)
+{
+    uint8_t *b = p->data + ip->l3;
+    uint8_t *icmp = b + ip->hlen;
+    uint32_t icmp_len = ip->total - ip->hlen;
+    uint32_t t = ip->src;
+
+    if (ip->proto != IP_PROTO_ICMP || ip->frag || icmp_len < ICMP_HLEN || icmp[ICMP_OFF_TYPE] != ICMP_ECHO_REQUEST ||
+        icmp[ICMP_OFF_TYPE + 1] != 0)
+        return -XEN_EINVAL;
+    icmp[ICMP_OFF_TYPE] = ICMP_ECHO_REPLY;
+    put_be16(icmp + ICMP_OFF_CHECK, 0);
+    put_be16(icmp + ICMP_OFF_CHECK, csum_fold(csum_partial(icmp, icmp_len, 0)));
+    ip->src = ip->dst;
+    ip->dst = t;
+    memcpy(b + IPV4_OFF_SRC, &ip->src, 4);
+    memcpy(b + IPV4_OFF_DST, &ip->dst, 4);
+    ip->ttl = IPV4_TTL;
+    b[IPV4_OFF_TTL] = IPV4_TTL;
+    proto_ipv4_csum_set(b, ip->hlen);
+    return 0;
+}
+
+/* ---- proto_parse ---- */
+
+static int parse_v4(const struct pkt *p, struct proto_hdrs *h)
+{
+    struct proto_ipv4 ip;
+
+    if (proto_ipv4_parse(p, h->l3, &ip) != 0)
+        return -XEN_EINVAL;
+    if (ip.frag)
+        return -XEN_EOPNOTSUPP;
+    h->l4 = h->l3 + ip.hlen;
+    h->end = h->l3 + ip.total;
+    h->proto = ip.proto;
+    return 0;
+}
+
+static int parse_v6(const struct pkt *p, struct proto_hdrs *h)
+{
+    const uint8_t *d = p->data, *ip = d + h->l3;
+    uint32_t len = p->len;
     uint8_t next;
 
     if (len - h->l3 < IPV6_HLEN || ip[0] >> 4 != 6)
@@ -72,7 +228,13 @@ static int parse_l4(const uint8_t *d, struct proto_hdrs *h)
         if (hlen < TCP_HLEN || hlen > room)
             return -XEN_EINVAL;
         break;
-    case IP_PROTO_UDP: hlen = UDP_HLEN; break;
+    case IP_PROTO_UDP: {
+        uint32_t ulen = room < UDP_HLEN ? 0 : get_be16(d + h->l4 + UDP_OFF_LEN);
+        if (ulen < UDP_HLEN || ulen > room) /* the datagram's length: inside the packet */
+            return -XEN_EINVAL;
+        hlen = UDP_HLEN;
+        break;
+    }
     case IP_PROTO_ICMP: hlen = ICMP_HLEN; break;
     default: return 0;
     }
@@ -100,9 +262,9 @@ int proto_parse(const struct pkt *p, struct proto_hdrs *h)
         h->l3 = ETH_VLAN_HLEN;
     }
     if (type == ETH_TYPE_IPV4)
-        r = parse_v4(d, p->len, h);
+        r = parse_v4(p, h);
     else if (type == ETH_TYPE_IPV6)
-        r = parse_v6(d, p->len, h);
+        r = parse_v6(p, h);
     else
         r = -XEN_EINVAL;
     return r ? r : parse_l4(d, h);

@@ -13,9 +13,9 @@
 #include <string.h>
 
 #include "dhcpd.h"
-#include "frame.h"
 #include "ipstack.h"
 #include "nat.h"
+#include "proto.h"
 #include "switch_priv.h"
 
 #define DHCP_LEASE_SECS 86400u /* one day */
@@ -83,7 +83,7 @@ static bool next_hop(uint32_t dst, uint8_t mac[6])
 
 /* Forward p (parsed as ip, owned by us) to vif port: TTL down when
  * forwarded (not when the host sent it), guest's MAC, vif-side MAC. */
-static void to_guest(int in_port, int port, struct pkt *p, struct frame_ipv4 *ip, bool forwarded)
+static void to_guest(int in_port, int port, struct pkt *p, struct proto_ipv4 *ip, bool forwarded)
 {
     const struct switch_port *g = switch_port_at(port);
 
@@ -92,8 +92,8 @@ static void to_guest(int in_port, int port, struct pkt *p, struct frame_ipv4 *ip
         return;
     }
     if (forwarded)
-        frame_ipv4_ttl_dec(p, ip);
-    frame_eth_set(p, g->cfg.mac, switch_vif_side_mac);
+        proto_ipv4_ttl_dec(p, ip);
+    proto_eth_set(p, g->cfg.mac, switch_vif_side_mac);
     switch_send(port, p);
 }
 
@@ -101,11 +101,11 @@ static void to_guest(int in_port, int port, struct pkt *p, struct frame_ipv4 *ip
 
 static void vif_arp(int port, const struct switch_port *pt, struct pkt *p)
 {
-    struct frame_arp a;
+    struct proto_arp a;
     struct pkt *r;
     bool answer;
 
-    if (frame_arp_parse(p, &a) != 0) {
+    if (proto_arp_parse(p, &a) != 0) {
         switch_drop(port, p);
         return;
     }
@@ -114,9 +114,9 @@ static void vif_arp(int port, const struct switch_port *pt, struct pkt *p)
     else
         answer = a.tpa == pt->router_ip;
     /* announcements, replies, other addresses: nothing to do */
-    r = answer && a.op == FRAME_ARP_REQUEST ? frame_arp_reply(&a, switch_vif_side_mac) : NULL;
+    r = answer && a.op == ARP_REQUEST ? proto_arp_reply(&a, switch_vif_side_mac) : NULL;
     pkt_put(p); /* after the reply took its buffer: never the request's own */
-    if (!answer || a.op != FRAME_ARP_REQUEST)
+    if (!answer || a.op != ARP_REQUEST)
         return;
     if (!r) {
         switch_ports[port].c.dropped++;
@@ -146,24 +146,24 @@ static void nat_dhcp(int port, const struct switch_port *pt, struct pkt *p)
 
 /* A NAT guest's packet to its router's address: netdrv answers pings
  * itself (lwIP does not hold the router address); the rest is dropped. */
-static void nat_router(int port, const struct switch_port *pt, struct pkt *p, struct frame_ipv4 *ip)
+static void nat_router(int port, const struct switch_port *pt, struct pkt *p, struct proto_ipv4 *ip)
 {
     p = pkt_unshare(p);
     if (!p) {
         switch_ports[port].c.dropped++;
         return;
     }
-    if (frame_icmp_echo_answer(p, ip) != 0) {
+    if (proto_icmp_echo_answer(p, ip) != 0) {
         switch_drop(port, p);
         return;
     }
-    frame_eth_set(p, pt->cfg.mac, switch_vif_side_mac);
+    proto_eth_set(p, pt->cfg.mac, switch_vif_side_mac);
     switch_send(port, p);
 }
 
 /* Out through the main segment, as if the host port sent it (it is the
  * router): to the NIC or a bridge vif of xenbr0. */
-static void to_outside(int port, const struct switch_port *pt, struct pkt *p, struct frame_ipv4 *ip)
+static void to_outside(int port, const struct switch_port *pt, struct pkt *p, struct proto_ipv4 *ip)
 {
     int host = switch_port_kind_index(SWITCH_PORT_HOST);
     uint32_t hip = host_ip();
@@ -179,22 +179,22 @@ static void to_outside(int port, const struct switch_port *pt, struct pkt *p, st
         return;
     }
     if (pt->cfg.mode == SWITCH_MODE_NAT) {
-        if (nat_outbound(p, port, hip, switch_now_ns) != 0 || frame_ipv4_parse(p, ip) != 0) {
+        if (nat_outbound(p, port, hip, switch_now_ns) != 0 || proto_ipv4_parse(p, ETH_HLEN, ip) != 0) {
             switch_drop(port, p);
             return;
         }
     }
-    frame_ipv4_ttl_dec(p, ip);
-    frame_eth_set(p, mac, switch_ports[host].cfg.mac);
+    proto_ipv4_ttl_dec(p, ip);
+    proto_eth_set(p, mac, switch_ports[host].cfg.mac);
     switch_bridge(SWITCH_SEG_MAIN, host, p, false);
 }
 
 static void vif_ipv4(int port, const struct switch_port *pt, struct pkt *p)
 {
-    struct frame_ipv4 ip;
+    struct proto_ipv4 ip;
     int host, guest;
 
-    if (frame_ipv4_parse(p, &ip) != 0) {
+    if (proto_ipv4_parse(p, ETH_HLEN, &ip) != 0) {
         switch_drop(port, p);
         return;
     }
@@ -224,20 +224,20 @@ static void vif_ipv4(int port, const struct switch_port *pt, struct pkt *p)
             switch_ports[port].c.dropped++;
             return;
         }
-        frame_eth_set(p, switch_ports[host].cfg.mac, switch_vif_side_mac);
+        proto_eth_set(p, switch_ports[host].cfg.mac, switch_vif_side_mac);
         switch_send(host, p);
     } else {
         to_outside(port, pt, p, &ip);
     }
 }
 
-void route_from_vif(int port, struct pkt *p, const struct frame_eth *e)
+void route_from_vif(int port, struct pkt *p, const struct proto_eth *e)
 {
     const struct switch_port *pt = &switch_ports[port];
 
-    if (e->type == FRAME_ETHERTYPE_ARP)
+    if (e->type == ETH_TYPE_ARP)
         vif_arp(port, pt, p);
-    else if (e->type == FRAME_ETHERTYPE_IPV4)
+    else if (e->type == ETH_TYPE_IPV4)
         vif_ipv4(port, pt, p);
     else
         switch_drop(port, p); /* IPv6 and the rest are not routed */
@@ -250,13 +250,12 @@ void route_from_vif(int port, struct pkt *p, const struct frame_eth *e)
  * MAC, so lwIP never sees its own MAC as a neighbour's). */
 static bool proxy_arp(int in_port, int host, struct pkt *p)
 {
-    struct frame_arp a;
+    struct proto_arp a;
     struct pkt *r;
 
-    if (frame_arp_parse(p, &a) != 0 || a.op != FRAME_ARP_REQUEST || a.spa == a.tpa ||
-        !guest_by_ip(a.tpa, in_port == host))
+    if (proto_arp_parse(p, &a) != 0 || a.op != ARP_REQUEST || a.spa == a.tpa || !guest_by_ip(a.tpa, in_port == host))
         return false;
-    r = frame_arp_reply(&a, in_port == host ? switch_vif_side_mac : switch_ports[host].cfg.mac);
+    r = proto_arp_reply(&a, in_port == host ? switch_vif_side_mac : switch_ports[host].cfg.mac);
     pkt_put(p);
     if (!r) {
         switch_ports[in_port].c.dropped++;
@@ -270,7 +269,7 @@ static bool proxy_arp(int in_port, int host, struct pkt *p)
  * masqueraded connection goes to its guest, the rest to the host. */
 static void nat_in(int in_port, int host, struct pkt *p, uint32_t hip)
 {
-    struct frame_ipv4 ip;
+    struct proto_ipv4 ip;
     int port;
 
     p = pkt_unshare(p);
@@ -284,27 +283,27 @@ static void nat_in(int in_port, int host, struct pkt *p, uint32_t hip)
     } else if (port == 0) {
         switch_send(host, p);
     } else if (switch_port_at(port) && switch_ports[port].cfg.mode == SWITCH_MODE_NAT &&
-               frame_ipv4_parse(p, &ip) == 0) {
+               proto_ipv4_parse(p, ETH_HLEN, &ip) == 0) {
         to_guest(in_port, port, p, &ip, true);
     } else {
         switch_drop(in_port, p);
     }
 }
 
-bool route_intercept(int in_port, struct pkt *p, const struct frame_eth *e)
+bool route_intercept(int in_port, struct pkt *p, const struct proto_eth *e)
 {
     int host = switch_port_kind_index(SWITCH_PORT_HOST);
-    struct frame_ipv4 ip;
+    struct proto_ipv4 ip;
     uint32_t hip;
     int guest;
 
     if (!host)
         return false; /* no router without the host */
-    if (e->type == FRAME_ETHERTYPE_ARP)
+    if (e->type == ETH_TYPE_ARP)
         return proxy_arp(in_port, host, p);
-    if (e->type != FRAME_ETHERTYPE_IPV4 || (in_port != host && !frame_mac_eq(e->dst, switch_ports[host].cfg.mac)))
+    if (e->type != ETH_TYPE_IPV4 || (in_port != host && !proto_mac_eq(e->dst, switch_ports[host].cfg.mac)))
         return false;
-    if (frame_ipv4_parse(p, &ip) != 0)
+    if (proto_ipv4_parse(p, ETH_HLEN, &ip) != 0)
         return false;
     guest = guest_by_ip(ip.dst, in_port == host);
     if (guest) {

@@ -12,10 +12,10 @@
 #include <string.h>
 
 #include "drivers/env.h"
-#include "frame.h"
 #include "idl/xen_errno.h"
 #include "nat.h"
 #include "offload.h"
+#include "proto.h"
 #include "switch_priv.h"
 
 #define MAC_BUCKETS      256u
@@ -77,7 +77,7 @@ static int mac_lookup(uint8_t seg, const uint8_t mac[6])
     struct mac_entry *b = mac_bucket(seg, mac);
 
     for (unsigned w = 0; w < MAC_WAYS; w++)
-        if (mac_live(&b[w]) && b[w].seg == seg && frame_mac_eq(b[w].mac, mac))
+        if (mac_live(&b[w]) && b[w].seg == seg && proto_mac_eq(b[w].mac, mac))
             return b[w].port;
     return 0;
 }
@@ -88,7 +88,7 @@ static void mac_learn(uint8_t seg, const uint8_t mac[6], int port)
     struct mac_entry *slot = NULL;
 
     for (unsigned w = 0; w < MAC_WAYS; w++) {
-        if (b[w].used && b[w].seg == seg && frame_mac_eq(b[w].mac, mac)) {
+        if (b[w].used && b[w].seg == seg && proto_mac_eq(b[w].mac, mac)) {
             slot = &b[w]; /* known: refreshed, and moved if it moved */
             break;
         }
@@ -162,7 +162,7 @@ static int cfg_check(const struct switch_port_cfg *cfg, const struct switch_port
 {
     if (!ops || !ops->xmit || !cfg_str_ok(cfg->name) || !cfg_str_ok(cfg->bridge))
         return -XEN_EINVAL;
-    if (frame_mac_is_zero(cfg->mac) || frame_mac_is_multicast(cfg->mac))
+    if (proto_mac_is_zero(cfg->mac) || proto_mac_is_multicast(cfg->mac))
         return -XEN_EINVAL;
     switch (cfg->kind) {
     case SWITCH_PORT_NIC:
@@ -197,9 +197,9 @@ static void log_port(int port, const struct switch_port *pt)
 {
     char mac[18], ip[16], router[16];
 
-    frame_mac_fmt(mac, pt->cfg.mac);
-    frame_ip_fmt(ip, pt->cfg.ip);
-    frame_ip_fmt(router, pt->router_ip);
+    proto_mac_fmt(mac, pt->cfg.mac);
+    proto_ipv4_fmt(ip, pt->cfg.ip);
+    proto_ipv4_fmt(router, pt->router_ip);
     if (pt->cfg.kind != SWITCH_PORT_VIF)
         drivers_log("switch: port %d %s (%s on %s), mac %s", port, pt->cfg.name,
                     pt->cfg.kind == SWITCH_PORT_NIC ? "the NIC" : "the host", SWITCH_MAIN_BRIDGE, mac);
@@ -285,8 +285,8 @@ void switch_spoofed(int port, struct pkt *p, const uint8_t mac[6], uint32_t ip)
         return;
     pt->spoof_logged = true;
     pt->spoof_log_ns = switch_now_ns;
-    frame_mac_fmt(m, mac);
-    frame_ip_fmt(a, ip);
+    proto_mac_fmt(m, mac);
+    proto_ipv4_fmt(a, ip);
     drivers_log("switch: %s: dropped a frame with a forged source (mac %s%s%s), %llu so far", pt->cfg.name, m,
                 ip ? ", ip " : "", ip ? a : "", (unsigned long long)pt->c.spoofed);
 }
@@ -358,9 +358,9 @@ void switch_bridge(uint8_t seg, int in_port, struct pkt *p, bool learn)
     const uint8_t *dst = p->data, *src = p->data + 6; /* callers parsed the Ethernet header */
     int out;
 
-    if (learn && !frame_mac_is_multicast(src) && !frame_mac_is_zero(src))
+    if (learn && !proto_mac_is_multicast(src) && !proto_mac_is_zero(src))
         mac_learn(seg, src, in_port);
-    out = frame_mac_is_multicast(dst) ? 0 : mac_lookup(seg, dst);
+    out = proto_mac_is_multicast(dst) ? 0 : mac_lookup(seg, dst);
     if (!out || !switch_port_at(out) || switch_ports[out].seg != seg) {
         flood(seg, in_port, p);
     } else if (out == in_port) {
@@ -372,30 +372,31 @@ void switch_bridge(uint8_t seg, int in_port, struct pkt *p, bool learn)
 
 /* ---- anti-spoofing and dispatch ---- */
 
-/* A DHCP client's message (UDP 68 to 67): allowed from any source
- * address, as vif-common's iptables rules allow it. */
-static bool is_dhcp_client(const struct pkt *p, const struct frame_ipv4 *ip)
+/* A DHCP client's message (UDP 68 to 67, not a fragment): allowed from
+ * any source address, as vif-common's iptables rules allow it. */
+static bool is_dhcp_client(const struct pkt *p)
 {
-    struct frame_l4 l4;
+    struct proto_hdrs h;
 
-    return ip->proto == FRAME_IPPROTO_UDP && frame_l4_parse(p, ip, &l4) == 0 && l4.sport == DHCP_CLIENT_PORT &&
-           l4.dport == DHCP_SERVER_PORT;
+    return proto_parse(p, &h) == 0 && !h.v6 && h.proto == IP_PROTO_UDP &&
+           get_be16(p->data + h.l4 + UDP_OFF_SPORT) == DHCP_CLIENT_PORT &&
+           get_be16(p->data + h.l4 + UDP_OFF_DPORT) == DHCP_SERVER_PORT;
 }
 
 /* The IP half of anti-spoofing, for vifs with an address: the IPv4
  * source and the ARP sender (hardware and protocol). False when p was
  * consumed (spoofed, or malformed). */
-static bool vif_ip_ok(int port, const struct switch_port *pt, struct pkt *p, const struct frame_eth *e)
+static bool vif_ip_ok(int port, const struct switch_port *pt, struct pkt *p, const struct proto_eth *e)
 {
-    struct frame_arp a;
-    struct frame_ipv4 ip;
+    struct proto_arp a;
+    struct proto_ipv4 ip;
 
-    if (e->type == FRAME_ETHERTYPE_ARP) {
-        if (frame_arp_parse(p, &a) != 0) {
+    if (e->type == ETH_TYPE_ARP) {
+        if (proto_arp_parse(p, &a) != 0) {
             switch_drop(port, p);
             return false;
         }
-        if (!frame_mac_eq(a.sha, pt->cfg.mac)) {
+        if (!proto_mac_eq(a.sha, pt->cfg.mac)) {
             switch_spoofed(port, p, a.sha, 0);
             return false;
         }
@@ -403,12 +404,12 @@ static bool vif_ip_ok(int port, const struct switch_port *pt, struct pkt *p, con
             switch_spoofed(port, p, a.sha, a.spa);
             return false;
         }
-    } else if (e->type == FRAME_ETHERTYPE_IPV4) {
-        if (frame_ipv4_parse(p, &ip) != 0) {
+    } else if (e->type == ETH_TYPE_IPV4) {
+        if (proto_ipv4_parse(p, ETH_HLEN, &ip) != 0) {
             switch_drop(port, p);
             return false;
         }
-        if (ip.src != pt->cfg.ip && !is_dhcp_client(p, &ip)) {
+        if (ip.src != pt->cfg.ip && !is_dhcp_client(p)) {
             switch_spoofed(port, p, e->src, ip.src);
             return false;
         }
@@ -416,9 +417,9 @@ static bool vif_ip_ok(int port, const struct switch_port *pt, struct pkt *p, con
     return true;
 }
 
-static bool vif_source_ok(int port, const struct switch_port *pt, struct pkt *p, const struct frame_eth *e)
+static bool vif_source_ok(int port, const struct switch_port *pt, struct pkt *p, const struct proto_eth *e)
 {
-    if (!frame_mac_eq(e->src, pt->cfg.mac)) {
+    if (!proto_mac_eq(e->src, pt->cfg.mac)) {
         switch_spoofed(port, p, e->src, 0);
         return false;
     }
@@ -428,7 +429,7 @@ static bool vif_source_ok(int port, const struct switch_port *pt, struct pkt *p,
 void switch_input(int port, struct pkt *p)
 {
     struct switch_port *pt = switch_port_at(port);
-    struct frame_eth e;
+    struct proto_eth e;
 
     if (!pt) {
         pkt_put(p);
@@ -437,7 +438,7 @@ void switch_input(int port, struct pkt *p)
     p->in_port = (uint16_t)port;
     pt->c.rx_frames++;
     pt->c.rx_bytes += p->len;
-    if (frame_eth_parse(p, &e) != 0) {
+    if (proto_eth_parse(p, &e) != 0) {
         switch_drop(port, p);
         return;
     }

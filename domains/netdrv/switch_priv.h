@@ -10,8 +10,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "frame.h"
 #include "pkt.h"
+#include "proto.h"
 #include "switch.h"
 
 /* The bridge segment of the NIC and the host port ("xenbr0"), and "in
@@ -61,9 +61,9 @@ void switch_bridge(uint8_t seg, int in_port, struct pkt *p, bool learn);
 
 /* route_from_vif: a frame from a route or NAT vif (source MAC already
  * checked). Consumes p. */
-void route_from_vif(int port, struct pkt *p, const struct frame_eth *e);
+void route_from_vif(int port, struct pkt *p, const struct proto_eth *e);
 /* route_intercept: a frame entering the main segment from in_port (the
  * NIC, the host port or a bridge vif of xenbr0) that the route and NAT
  * modes take over: proxy ARP for routed guests, IPv4 to a routed guest,
  * IPv4 to the host's address for NAT. True when p was consumed. */
-bool route_intercept(int in_port, struct pkt *p, const struct frame_eth *e);
+bool route_intercept(int in_port, struct pkt *p, const struct proto_eth *e);

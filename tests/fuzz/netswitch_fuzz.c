@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Fuzz target: netdrv's switch (domains/netdrv/switch.c, route.c,
- * frame.c) with the fakes of its unit test (tests/unit/netdrv_fake.c).
+ * proto.c) with the fakes of its unit test (tests/unit/netdrv_fake.c).
  * The input sets up the NIC, the host port and up to six vifs (each its
  * mode, bridge name, MAC, address and offload abilities), then drives
  * frames into random ports. Each frame's bytes past its length are
@@ -29,11 +29,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "frame.h"
 #include "fuzz.h"
 #include "idl/xen_errno.h"
 #include "netdrv_fake.h"
 #include "pkt.h"
+#include "proto.h"
 #include "switch.h"
 
 #define NMAC  8u
@@ -73,7 +73,7 @@ static void fuzz_xmit(void *ctx, struct pkt *p)
 
     FUZZ_CHECK(p->refs >= 1 && p->len >= PKT_ETH_HLEN && p->len <= p->cap);
     if (f->cfg.kind == SWITCH_PORT_VIF && f->cfg.mode != SWITCH_MODE_BRIDGE)
-        FUZZ_CHECK(frame_mac_eq(p->data, f->cfg.mac));
+        FUZZ_CHECK(proto_mac_eq(p->data, f->cfg.mac));
     if (f->cfg.kind == SWITCH_PORT_VIF && f->cfg.mode == SWITCH_MODE_BRIDGE)
         FUZZ_CHECK(p->in_port != f->port);
     pkt_put(p);
@@ -112,12 +112,6 @@ static void feed(unsigned k, struct pkt *p)
     ASAN_UNPOISON_MEMORY_REGION(buf, cap);
 }
 
-static void put16(uint8_t *b, uint16_t v)
-{
-    b[0] = (uint8_t)(v >> 8);
-    b[1] = (uint8_t)v;
-}
-
 /* The L3 header of a templated frame, from indices; returns its length. */
 static uint32_t template_l3(struct fuzz_in *in, uint8_t *b, uint8_t type)
 {
@@ -127,18 +121,18 @@ static uint32_t template_l3(struct fuzz_in *in, uint8_t *b, uint8_t type)
         b[0] = (v & 1u) ? fuzz_u8(in) : 0x45;
         b[8] = fuzz_u8(in);
         b[9] = (uint8_t[]){ 1, 6, 17, 0 }[(v >> 1) & 3u];
-        put16(b + 6, (v & 8u) ? 0x2000 : 0);
+        put_be16(b + 6, (v & 8u) ? 0x2000 : 0);
         memcpy(b + 12, &s, 4);
         memcpy(b + 16, &d, 4);
         return 20;
     }
     if ((type & 3u) == 1) {
         uint32_t s = ip_at(fuzz_u8(in)), t = ip_at(fuzz_u8(in));
-        put16(b, 1);
-        put16(b + 2, FRAME_ETHERTYPE_IPV4);
+        put_be16(b, 1);
+        put_be16(b + 2, ETH_TYPE_IPV4);
         b[4] = 6;
         b[5] = 4;
-        put16(b + 6, (uint16_t)(1u + (fuzz_u8(in) & 1u)));
+        put_be16(b + 6, (uint16_t)(1u + (fuzz_u8(in) & 1u)));
         memcpy(b + 8, macs[fuzz_u8(in) % NMAC], 6);
         memcpy(b + 14, &s, 4);
         memcpy(b + 24, &t, 4);
@@ -152,25 +146,24 @@ static void op_frame(struct fuzz_in *in)
     uint8_t k = fuzz_u8(in), dst = fuzz_u8(in), src = fuzz_u8(in), type = fuzz_u8(in);
     uint8_t l3[28] = { 0 };
     uint32_t l3len = template_l3(in, l3, type), raw = fuzz_u8(in) * 8u, len = PKT_ETH_HLEN + l3len + raw;
-    uint16_t ethertype =
-        (uint16_t[]){ FRAME_ETHERTYPE_IPV4, FRAME_ETHERTYPE_ARP, FRAME_ETHERTYPE_IPV6, 0x8100 }[type & 3u];
+    uint16_t ethertype = (uint16_t[]){ ETH_TYPE_IPV4, ETH_TYPE_ARP, ETH_TYPE_IPV6, ETH_TYPE_VLAN }[type & 3u];
     uint8_t meta = fuzz_u8(in);
     struct pkt *p = pkt_alloc(len);
 
     if (!p)
         return;
     memset(p->data, 0, len);
-    frame_eth_set(p, macs[dst % NMAC], macs[src % NMAC]);
-    put16(p->data + 12, ethertype);
+    proto_eth_set(p, macs[dst % NMAC], macs[src % NMAC]);
+    put_be16(p->data + 12, ethertype);
     memcpy(p->data + PKT_ETH_HLEN, l3, l3len);
     for (uint32_t i = 0; i < raw && in->left; i++)
         p->data[PKT_ETH_HLEN + l3len + i] = fuzz_u8(in);
     if (l3len == 20) { /* a plausible total length unless told otherwise */
-        put16(p->data + PKT_ETH_HLEN + 2, (meta & 0x80u) ? (uint16_t)fuzz_uint(in, 2) : (uint16_t)(20u + raw));
+        put_be16(p->data + PKT_ETH_HLEN + 2, (meta & 0x80u) ? (uint16_t)fuzz_uint(in, 2) : (uint16_t)(20u + raw));
         if ((meta & 0x40u) == 0) {
-            struct frame_ipv4 ip;
-            if (frame_ipv4_parse(p, &ip) == 0)
-                frame_ipv4_csum_set(p, &ip);
+            struct proto_ipv4 ip;
+            if (proto_ipv4_parse(p, ETH_HLEN, &ip) == 0)
+                proto_ipv4_csum_set(p->data + ip.l3, ip.hlen);
         }
     }
     if (meta & 1u) {

@@ -92,8 +92,8 @@ fuzz_vnet_CFLAGS = -Idrivers/include -Itests/unit
 
 # netdrv's switch with random frames from random ports in every mode, over
 # the fakes of its unit test; the pool's buffers all come back.
-fuzz_netswitch_SRCS := domains/netdrv/switch.c domains/netdrv/route.c domains/netdrv/frame.c domains/netdrv/pkt.c \
-	tests/unit/netdrv_fake.c tests/unit/drivers_env.c
+fuzz_netswitch_SRCS := domains/netdrv/switch.c domains/netdrv/route.c domains/netdrv/proto.c domains/netdrv/csum.c \
+	domains/netdrv/pkt.c tests/unit/netdrv_fake.c tests/unit/drivers_env.c
 fuzz_netswitch_DEPS := $(wildcard domains/netdrv/*.h) tests/unit/netdrv_fake.h
 fuzz_netswitch_CFLAGS = -Idomains/netdrv -Idrivers/include -Itests/unit
 # netdrv's netif engine over the fake guest of its unit test, the frame pool on the host's DMA memory.

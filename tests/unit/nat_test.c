@@ -158,6 +158,36 @@ TEST(tcp_udp_icmp_round_trips)
     round_trip(1, false, false);
 }
 
+/* A reply that becomes all zeros (identifier 0, sequence 0, no data)
+ * must carry 0xffff, the check of +0: RFC 1624's update yields 0x0000
+ * there, right only for data that sums to -0. */
+TEST(icmp_reply_of_all_zeros_gets_ffff)
+{
+    struct netframe o = out_frame(1, 0, 0), i;
+    struct netframe_at at;
+    struct pkt *p;
+    uint16_t port;
+
+    o.payload_len = 0;
+    port = send_out(o, 1 * SEC, 0);
+    i = in_frame(1, 0, port);
+    i.payload_len = 0;
+    p = netframe_build(&i, &at);
+    EXPECT_TRUE(p != NULL);
+    if (!p)
+        return;
+    p->data[at.l4 + 7] = 0; /* sequence 0 */
+    p->data[at.l4 + 2] = p->data[at.l4 + 3] = 0;
+    uint16_t check = (uint16_t)~netframe_sum(p->data + at.l4, 8, 0);
+    p->data[at.l4 + 2] = (uint8_t)(check >> 8);
+    p->data[at.l4 + 3] = (uint8_t)check;
+    EXPECT_EQ(nat_inbound(p, outside, 2 * SEC), VIF);
+    EXPECT_EQ(get16(p->data + at.l4 + 2), 0xffff);
+    expect_sums(p, &at, 1, false);
+    pkt_put(p);
+    reset();
+}
+
 TEST(udp_without_checksum_stays_without)
 {
     round_trip(17, false, true);
@@ -354,9 +384,10 @@ int main(void)
     if (pkt_pool_init(64, 8) != 0)
         return 1;
     return test_run((const struct test[]){
-        TEST_ENTRY(tcp_udp_icmp_round_trips), TEST_ENTRY(udp_without_checksum_stays_without),
-        TEST_ENTRY(partial_checksums_stay_right_after_rewrite), TEST_ENTRY(outbound_refusals_change_nothing),
-        TEST_ENTRY(unsolicited_inbound_matches_nothing), TEST_ENTRY(full_table_gives_enospc),
-        TEST_ENTRY(idle_mappings_expire_by_protocol_and_state), TEST_ENTRY(traffic_refreshes_and_port_del_is_per_vif),
-        TEST_ENTRY(freed_port_is_not_reused_at_once), TEST_END });
+        TEST_ENTRY(tcp_udp_icmp_round_trips), TEST_ENTRY(icmp_reply_of_all_zeros_gets_ffff),
+        TEST_ENTRY(udp_without_checksum_stays_without), TEST_ENTRY(partial_checksums_stay_right_after_rewrite),
+        TEST_ENTRY(outbound_refusals_change_nothing), TEST_ENTRY(unsolicited_inbound_matches_nothing),
+        TEST_ENTRY(full_table_gives_enospc), TEST_ENTRY(idle_mappings_expire_by_protocol_and_state),
+        TEST_ENTRY(traffic_refreshes_and_port_del_is_per_vif), TEST_ENTRY(freed_port_is_not_reused_at_once),
+        TEST_END });
 }

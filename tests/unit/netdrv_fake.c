@@ -8,11 +8,11 @@
 
 #include <string.h>
 
-#include "frame.h"
 #include "idl/xen_errno.h"
 #include "ipstack.h"
 #include "nat.h"
 #include "offload.h"
+#include "proto.h"
 
 #define FAKE_SEG_HDR 54u /* Ethernet, IPv4 and TCP without options: the fake's segments */
 
@@ -56,12 +56,12 @@ bool ipstack_resolve(uint32_t ip, uint8_t mac[6])
 /* Rewrite the IPv4 address at byte at (12 source, 16 destination). */
 static int rewrite_ip(struct pkt *p, unsigned at, uint32_t addr)
 {
-    struct frame_ipv4 ip;
+    struct proto_ipv4 ip;
 
-    if (frame_ipv4_parse(p, &ip) != 0)
+    if (proto_ipv4_parse(p, ETH_HLEN, &ip) != 0)
         return -XEN_EINVAL;
-    memcpy(p->data + ip.off + at, &addr, 4);
-    frame_ipv4_csum_set(p, &ip);
+    memcpy(p->data + ip.l3 + at, &addr, 4);
+    proto_ipv4_csum_set(p->data + ip.l3, ip.hlen);
     return 0;
 }
 
@@ -109,12 +109,10 @@ unsigned nat_count(void)
 
 bool dhcpd_is_request(const struct pkt *p)
 {
-    struct frame_eth e;
-    struct frame_ipv4 ip;
-    struct frame_l4 l4;
+    struct proto_hdrs h;
 
-    return frame_eth_parse(p, &e) == 0 && e.type == FRAME_ETHERTYPE_IPV4 && frame_ipv4_parse(p, &ip) == 0 &&
-           ip.proto == FRAME_IPPROTO_UDP && frame_l4_parse(p, &ip, &l4) == 0 && l4.dport == 67u;
+    return proto_parse(p, &h) == 0 && !h.v6 && h.proto == IP_PROTO_UDP &&
+           get_be16(p->data + h.l4 + UDP_OFF_DPORT) == 67u;
 }
 
 struct pkt *dhcpd_reply(const struct pkt *p, const struct dhcpd_lease *lease)
@@ -129,7 +127,7 @@ struct pkt *dhcpd_reply(const struct pkt *p, const struct dhcpd_lease *lease)
     r = pkt_alloc(342);
     if (r) {
         memset(r->data, 0, r->len);
-        frame_eth_set(r, lease->client_mac, lease->server_mac);
+        proto_eth_set(r, lease->client_mac, lease->server_mac);
     }
     return r;
 }

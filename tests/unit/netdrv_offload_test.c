@@ -191,6 +191,17 @@ static void spoil_v6_plen(struct pkt *p, const struct netframe_at *at)
     p->data[at->l3 + 4] = 0x10;
 }
 
+static void spoil_udp_len_long(struct pkt *p, const struct netframe_at *at)
+{
+    p->data[at->l4 + 5]++; /* one byte past the IP packet */
+}
+
+static void spoil_udp_len_short(struct pkt *p, const struct netframe_at *at)
+{
+    p->data[at->l4 + 4] = 0;
+    p->data[at->l4 + 5] = 7; /* under the UDP header */
+}
+
 static void spoil_short(struct pkt *p, const struct netframe_at *at)
 {
     (void)at;
@@ -199,9 +210,10 @@ static void spoil_short(struct pkt *p, const struct netframe_at *at)
 
 TEST(csum_setup_refuses_what_it_cannot_place)
 {
-    struct netframe icmp = tcp4, frag = tcp4, mf = tcp4;
+    struct netframe icmp = tcp4, frag = tcp4, mf = tcp4, udp4 = with(tcp4, 10), udp6 = with(tcp6, 10);
 
     icmp.proto = 1;
+    udp4.proto = udp6.proto = 17;
     frag.frag = 0x0010;
     mf.frag = 0x2000;
     expect_setup_refused(icmp, NULL);
@@ -215,6 +227,9 @@ TEST(csum_setup_refuses_what_it_cannot_place)
     expect_setup_refused(tcp4, spoil_short);
     expect_setup_refused(tcp6, spoil_v6_frag);
     expect_setup_refused(tcp6, spoil_v6_plen);
+    expect_setup_refused(udp4, spoil_udp_len_long);
+    expect_setup_refused(udp4, spoil_udp_len_short);
+    expect_setup_refused(udp6, spoil_udp_len_long);
 }
 
 /* ------------------------------------------------------------ GSO */

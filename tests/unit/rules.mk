@@ -66,13 +66,13 @@ unit_vtd_space_SRCS := core/iommu/vtd_space.c core/npt/npt.c
 UNIT_TESTS += pci_filter
 unit_pci_filter_SRCS := core/pci/pci_filter.c
 unit_pci_filter_CFLAGS := -Icore/pci
-# netdrv's switch and frame helpers, over recording fakes of the host
-# stack, NAT, DHCP and offload (tests/unit/netdrv_fake.c).
-NETSWITCH_HOST_SRCS := domains/netdrv/switch.c domains/netdrv/route.c domains/netdrv/frame.c domains/netdrv/pkt.c \
-	tests/unit/netdrv_fake.c tests/unit/drivers_env.c
+# netdrv's switch and the header code it uses, over recording fakes of the
+# host stack, NAT, DHCP and offload (tests/unit/netdrv_fake.c).
+NETSWITCH_HOST_SRCS := domains/netdrv/switch.c domains/netdrv/route.c domains/netdrv/proto.c domains/netdrv/csum.c \
+	domains/netdrv/pkt.c tests/unit/netdrv_fake.c tests/unit/drivers_env.c
 UNIT_TESTS += switch
-unit_switch_SRCS := $(NETSWITCH_HOST_SRCS)
-unit_switch_DEPS := $(wildcard domains/netdrv/*.h)
+unit_switch_SRCS := $(NETSWITCH_HOST_SRCS) tests/unit/netframe.c
+unit_switch_DEPS := $(wildcard domains/netdrv/*.h) tests/unit/netframe.h
 unit_switch_CFLAGS := -Idomains/netdrv -Idrivers/include
 # virtio-net against the same fake device, playing a NIC.
 UNIT_TESTS += virtio_net

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The switch (domains/netdrv/switch.c, route.c) and its header helpers
- * (frame.c) over recording ports and the fakes of netdrv_fake.c: the
+ * The switch (domains/netdrv/switch.c, route.c) and the header code it
+ * uses (proto.c) over recording ports and the fakes of netdrv_fake.c: the
  * learning bridge (flooding, learning, aging, moves, segments), anti-
  * spoofing in each mode, the route mode both ways (TTL and checksum),
  * proxy ARP on both sides, the NAT mode's calls and DHCP, the offload
@@ -11,11 +11,13 @@
 
 #include <string.h>
 
-#include "frame.h"
+#include "csum.h"
 #include "harness.h"
 #include "idl/xen_errno.h"
 #include "netdrv_fake.h"
+#include "netframe.h"
 #include "pkt.h"
+#include "proto.h"
 
 #define SEC 1000000000ull
 
@@ -174,11 +176,11 @@ static int add_vif(int which, enum switch_mode mode, const char *bridge, const u
 
 static struct pkt *mk_eth(const uint8_t dst[6], const uint8_t src[6], uint16_t type, uint32_t len)
 {
-    struct pkt *p = pkt_alloc(len < FRAME_MIN_LEN ? FRAME_MIN_LEN : len);
+    struct pkt *p = pkt_alloc(len < ETH_MIN_LEN ? ETH_MIN_LEN : len);
 
     EXPECT_TRUE(p != NULL);
     memset(p->data, 0, p->len);
-    frame_eth_set(p, dst, src);
+    proto_eth_set(p, dst, src);
     p->data[12] = (uint8_t)(type >> 8);
     p->data[13] = (uint8_t)type;
     return p;
@@ -187,9 +189,9 @@ static struct pkt *mk_eth(const uint8_t dst[6], const uint8_t src[6], uint16_t t
 static struct pkt *mk_ip(const uint8_t dst[6], const uint8_t src[6], uint32_t sip, uint32_t dip, uint8_t proto,
                          uint8_t ttl, uint32_t payload)
 {
-    struct pkt *p = mk_eth(dst, src, FRAME_ETHERTYPE_IPV4, 14 + 20 + payload);
+    struct pkt *p = mk_eth(dst, src, ETH_TYPE_IPV4, 14 + 20 + payload);
     uint8_t *b = p->data + 14;
-    struct frame_ipv4 ip;
+    struct proto_ipv4 ip;
     uint32_t tot = 20 + payload;
 
     b[0] = 0x45;
@@ -199,28 +201,28 @@ static struct pkt *mk_ip(const uint8_t dst[6], const uint8_t src[6], uint32_t si
     b[9] = proto;
     memcpy(b + 12, &sip, 4);
     memcpy(b + 16, &dip, 4);
-    if (proto == FRAME_IPPROTO_TCP && payload >= 20)
+    if (proto == IP_PROTO_TCP && payload >= 20)
         b[20 + 12] = 0x50;
-    if (proto == FRAME_IPPROTO_ICMP && payload >= 8) {
+    if (proto == IP_PROTO_ICMP && payload >= 8) {
         b[20] = 8; /* echo request */
         b[24] = 0x12;
         b[26] = 0x00;
         b[27] = 0x01;
         b[22] = 0;
         b[23] = 0;
-        uint16_t cs = frame_csum_fold(frame_csum_add(0, b + 20, payload));
+        uint16_t cs = csum_fold(csum_partial(b + 20, payload, 0));
         b[22] = (uint8_t)(cs >> 8);
         b[23] = (uint8_t)cs;
     }
-    EXPECT_EQ(frame_ipv4_parse(p, &ip), 0);
-    frame_ipv4_csum_set(p, &ip);
+    EXPECT_EQ(proto_ipv4_parse(p, ETH_HLEN, &ip), 0);
+    proto_ipv4_csum_set(p->data + ip.l3, ip.hlen);
     return p;
 }
 
 static struct pkt *mk_udp(const uint8_t dst[6], const uint8_t src[6], uint32_t sip, uint32_t dip, uint16_t sport,
                           uint16_t dport)
 {
-    struct pkt *p = mk_ip(dst, src, sip, dip, FRAME_IPPROTO_UDP, 64, 8 + 32);
+    struct pkt *p = mk_ip(dst, src, sip, dip, IP_PROTO_UDP, 64, 8 + 32);
     uint8_t *u = p->data + 34;
 
     u[0] = (uint8_t)(sport >> 8);
@@ -234,7 +236,7 @@ static struct pkt *mk_udp(const uint8_t dst[6], const uint8_t src[6], uint32_t s
 static struct pkt *mk_arp(const uint8_t dst[6], const uint8_t src[6], uint16_t op, const uint8_t sha[6], uint32_t spa,
                           uint32_t tpa)
 {
-    struct pkt *p = mk_eth(dst, src, FRAME_ETHERTYPE_ARP, FRAME_MIN_LEN);
+    struct pkt *p = mk_eth(dst, src, ETH_TYPE_ARP, ETH_MIN_LEN);
     uint8_t *b = p->data + 14;
 
     b[1] = 1;
@@ -263,114 +265,118 @@ static struct pkt *take(int which)
 static void expect_ip(struct pkt *p, const uint8_t dst[6], const uint8_t src[6], uint32_t sip, uint32_t dip,
                       uint8_t ttl)
 {
-    struct frame_ipv4 ip;
+    struct proto_ipv4 ip;
 
     if (!p)
         return;
-    EXPECT_TRUE(frame_mac_eq(p->data, dst));
-    EXPECT_TRUE(frame_mac_eq(p->data + 6, src));
-    EXPECT_EQ(frame_ipv4_parse(p, &ip), 0);
+    EXPECT_TRUE(proto_mac_eq(p->data, dst));
+    EXPECT_TRUE(proto_mac_eq(p->data + 6, src));
+    EXPECT_EQ(proto_ipv4_parse(p, ETH_HLEN, &ip), 0);
     EXPECT_EQ(ip.src, sip);
     EXPECT_EQ(ip.dst, dip);
     EXPECT_EQ(ip.ttl, ttl);
-    EXPECT_TRUE(frame_ipv4_csum_ok(p, &ip));
+    EXPECT_TRUE(netframe_ipv4_ok(p->data, ip.l3));
     pkt_put(p);
 }
 
 static void expect_arp_reply(struct pkt *p, const uint8_t mac[6], uint32_t spa, const uint8_t tha[6], uint32_t tpa)
 {
-    struct frame_arp a;
+    struct proto_arp a;
 
     if (!p)
         return;
-    EXPECT_EQ(frame_arp_parse(p, &a), 0);
-    EXPECT_EQ(a.op, FRAME_ARP_REPLY);
-    EXPECT_TRUE(frame_mac_eq(a.sha, mac));
-    EXPECT_TRUE(frame_mac_eq(p->data + 6, mac));
-    EXPECT_TRUE(frame_mac_eq(p->data, tha));
-    EXPECT_TRUE(frame_mac_eq(a.tha, tha));
+    EXPECT_EQ(proto_arp_parse(p, &a), 0);
+    EXPECT_EQ(a.op, ARP_REPLY);
+    EXPECT_TRUE(proto_mac_eq(a.sha, mac));
+    EXPECT_TRUE(proto_mac_eq(p->data + 6, mac));
+    EXPECT_TRUE(proto_mac_eq(p->data, tha));
+    EXPECT_TRUE(proto_mac_eq(a.tha, tha));
     EXPECT_EQ(a.spa, spa);
     EXPECT_EQ(a.tpa, tpa);
     pkt_put(p);
 }
 
-/* ---- frame.c ---- */
+/* ---- proto.c, as the switch uses it ---- */
 
-TEST(frame_parsers_check_lengths)
+TEST(proto_parsers_check_lengths)
 {
-    struct pkt *p = mk_ip(MAC_A, MAC_B, ip4(1, 2, 3, 4), ip4(5, 6, 7, 8), FRAME_IPPROTO_TCP, 64, 20 + 10);
+    struct pkt *p = mk_ip(MAC_A, MAC_B, ip4(1, 2, 3, 4), ip4(5, 6, 7, 8), IP_PROTO_TCP, 64, 20 + 10);
     uint32_t full = p->len;
-    struct frame_ipv4 ip;
-    struct frame_l4 l4;
-    struct frame_eth e;
+    struct proto_ipv4 ip;
+    struct proto_hdrs h;
+    struct proto_eth e;
 
     for (uint32_t n = 0; n < 14 + 20; n++) {
         p->len = n;
-        EXPECT_EQ(frame_ipv4_parse(p, &ip), -XEN_EINVAL);
-        EXPECT_EQ(frame_eth_parse(p, &e), n < 14 ? -XEN_EINVAL : 0);
+        EXPECT_EQ(proto_ipv4_parse(p, ETH_HLEN, &ip), -XEN_EINVAL);
+        EXPECT_EQ(proto_eth_parse(p, &e), n < 14 ? -XEN_EINVAL : 0);
     }
     p->len = full;
-    EXPECT_EQ(frame_ipv4_parse(p, &ip), 0);
-    EXPECT_EQ(frame_l4_parse(p, &ip, &l4), 0);
-    EXPECT_EQ(l4.off, 34);
-    EXPECT_EQ(l4.hlen, 20);
+    EXPECT_EQ(proto_ipv4_parse(p, ETH_HLEN, &ip), 0);
+    EXPECT_EQ(proto_parse(p, &h), 0);
+    EXPECT_EQ(h.l4, 34);
+    EXPECT_EQ(h.l4_hlen, 20);
     p->data[34 + 12] = 0x40; /* TCP data offset 4 */
-    EXPECT_EQ(frame_l4_parse(p, &ip, &l4), -XEN_EINVAL);
+    EXPECT_EQ(proto_parse(p, &h), -XEN_EINVAL);
     p->data[34 + 12] = 0xf0; /* 60 bytes: past the packet */
-    EXPECT_EQ(frame_l4_parse(p, &ip, &l4), -XEN_EINVAL);
+    EXPECT_EQ(proto_parse(p, &h), -XEN_EINVAL);
     p->data[16] = 0x10; /* total length past the frame */
-    EXPECT_EQ(frame_ipv4_parse(p, &ip), -XEN_EINVAL);
+    EXPECT_EQ(proto_ipv4_parse(p, ETH_HLEN, &ip), -XEN_EINVAL);
     p->data[16] = 0;
     p->data[14] = 0x44; /* IHL 4 */
-    EXPECT_EQ(frame_ipv4_parse(p, &ip), -XEN_EINVAL);
+    EXPECT_EQ(proto_ipv4_parse(p, ETH_HLEN, &ip), -XEN_EINVAL);
     p->data[14] = 0x65; /* version 6 */
-    EXPECT_EQ(frame_ipv4_parse(p, &ip), -XEN_EINVAL);
+    EXPECT_EQ(proto_ipv4_parse(p, ETH_HLEN, &ip), -XEN_EINVAL);
     pkt_put(p);
 
     p = mk_udp(MAC_A, MAC_B, 0, ip4(255, 255, 255, 255), 68, 67);
-    EXPECT_EQ(frame_ipv4_parse(p, &ip), 0);
-    EXPECT_EQ(frame_l4_parse(p, &ip, &l4), 0);
-    EXPECT_EQ(l4.sport, 68);
-    EXPECT_EQ(l4.dport, 67);
+    EXPECT_EQ(proto_ipv4_parse(p, ETH_HLEN, &ip), 0);
+    EXPECT_EQ(proto_parse(p, &h), 0);
+    EXPECT_EQ(h.proto, IP_PROTO_UDP);
+    EXPECT_EQ(h.l4_hlen, 8);
     p->data[34 + 5] = 41; /* UDP length past the packet */
-    EXPECT_EQ(frame_l4_parse(p, &ip, &l4), -XEN_EINVAL);
+    EXPECT_EQ(proto_parse(p, &h), -XEN_EINVAL);
+    p->data[34 + 5] = 7; /* under the UDP header */
+    EXPECT_EQ(proto_parse(p, &h), -XEN_EINVAL);
     pkt_put(p);
 
     p = mk_arp(MAC_BCAST, MAC_A, 1, MAC_A, ip4(1, 1, 1, 1), ip4(2, 2, 2, 2));
-    struct frame_arp a;
-    EXPECT_EQ(frame_arp_parse(p, &a), 0);
+    struct proto_arp a;
+    EXPECT_EQ(proto_arp_parse(p, &a), 0);
     EXPECT_EQ(a.spa, ip4(1, 1, 1, 1));
     p->len = 14 + 27;
-    EXPECT_EQ(frame_arp_parse(p, &a), -XEN_EINVAL);
-    p->len = FRAME_MIN_LEN;
+    EXPECT_EQ(proto_arp_parse(p, &a), -XEN_EINVAL);
+    p->len = ETH_MIN_LEN;
     p->data[14 + 4] = 8; /* hardware length */
-    EXPECT_EQ(frame_arp_parse(p, &a), -XEN_EINVAL);
+    EXPECT_EQ(proto_arp_parse(p, &a), -XEN_EINVAL);
     pkt_put(p);
 
-    p = mk_eth(MAC_A, MAC_B, FRAME_ETHERTYPE_IPV6, 14 + 40 + 8);
-    struct frame_ipv6 ip6;
+    p = mk_eth(MAC_A, MAC_B, ETH_TYPE_IPV6, 14 + 40 + 8);
     p->data[14] = 0x60;
     p->data[14 + 5] = 8;
-    EXPECT_EQ(frame_ipv6_parse(p, &ip6), 0);
+    p->data[14 + 6] = 59; /* no next header */
+    EXPECT_EQ(proto_parse(p, &h), 0);
+    EXPECT_TRUE(h.v6);
+    EXPECT_EQ(h.end, 14 + 40 + 8);
     p->data[14 + 5] = 9;
-    EXPECT_EQ(frame_ipv6_parse(p, &ip6), -XEN_EINVAL);
+    EXPECT_EQ(proto_parse(p, &h), -XEN_EINVAL);
     p->len = 14 + 39;
-    EXPECT_EQ(frame_ipv6_parse(p, &ip6), -XEN_EINVAL);
+    EXPECT_EQ(proto_parse(p, &h), -XEN_EINVAL);
     pkt_put(p);
 }
 
-TEST(frame_ttl_dec_keeps_checksum)
+TEST(proto_ttl_dec_keeps_checksum)
 {
     for (unsigned ttl = 2; ttl < 256; ttl += 7) {
         for (unsigned proto = 0; proto < 256; proto += 51) {
             struct pkt *p = mk_ip(MAC_A, MAC_B, ip4(10, 1, (uint8_t)ttl, 4), ip4(192, 168, 0, (uint8_t)proto),
                                   (uint8_t)proto, (uint8_t)ttl, 0);
-            struct frame_ipv4 ip;
-            EXPECT_EQ(frame_ipv4_parse(p, &ip), 0);
-            frame_ipv4_ttl_dec(p, &ip);
-            EXPECT_EQ(frame_ipv4_parse(p, &ip), 0);
+            struct proto_ipv4 ip;
+            EXPECT_EQ(proto_ipv4_parse(p, ETH_HLEN, &ip), 0);
+            proto_ipv4_ttl_dec(p, &ip);
+            EXPECT_EQ(proto_ipv4_parse(p, ETH_HLEN, &ip), 0);
             EXPECT_EQ(ip.ttl, ttl - 1);
-            EXPECT_TRUE(frame_ipv4_csum_ok(p, &ip));
+            EXPECT_TRUE(netframe_ipv4_ok(p->data, ip.l3));
             pkt_put(p);
         }
     }
@@ -562,11 +568,18 @@ TEST(antispoof_bridge_ip)
     in(P_A, mk_arp(MAC_BCAST, MAC_A, 1, MAC_A, a, ip4(10, 0, 0, 99)));
     in(P_A, mk_arp(MAC_BCAST, MAC_A, 1, MAC_A, 0, a));                     /* a probe */
     in(P_A, mk_udp(MAC_BCAST, MAC_A, 0, ip4(255, 255, 255, 255), 68, 67)); /* DHCP */
-    in(P_A, mk_eth(MAC_PEER, MAC_A, FRAME_ETHERTYPE_IPV6, 80));            /* not filtered */
+    in(P_A, mk_eth(MAC_PEER, MAC_A, ETH_TYPE_IPV6, 80));                   /* not filtered */
     EXPECT_EQ(got(P_NIC), 5);
     EXPECT_EQ(counters(P_A).spoofed, 3);
+    /* a fragment is no DHCP client's message: its source is checked */
+    struct pkt *p = mk_udp(MAC_BCAST, MAC_A, 0, ip4(255, 255, 255, 255), 68, 67);
+    p->data[14 + 6] = 0x20; /* MF */
+    proto_ipv4_csum_set(p->data + 14, 20);
+    in(P_A, p);
+    EXPECT_EQ(counters(P_A).spoofed, 4);
+    EXPECT_EQ(got(P_NIC), 5);
     /* malformed IPv4 from a vif with ip=: dropped, not spoofed */
-    struct pkt *p = mk_ip(MAC_PEER, MAC_A, a, ip4(10, 0, 0, 99), 17, 64, 8);
+    p = mk_ip(MAC_PEER, MAC_A, a, ip4(10, 0, 0, 99), 17, 64, 8);
     p->data[14] = 0x43;
     in(P_A, p);
     EXPECT_EQ(counters(P_A).dropped, 1);
@@ -623,7 +636,7 @@ TEST(route_out_both_next_hops)
     in(P_A, mk_ip(MAC_VIFSIDE, MAC_A, a, ip4(10, 0, 0, 8), 6, 64, 20));
     in(P_A, mk_ip(MAC_VIFSIDE, MAC_A, a, ip4(8, 8, 8, 8), 6, 1, 20));
     /* IPv6 is not routed; nor broadcasts */
-    in(P_A, mk_eth(MAC_VIFSIDE, MAC_A, FRAME_ETHERTYPE_IPV6, 80));
+    in(P_A, mk_eth(MAC_VIFSIDE, MAC_A, ETH_TYPE_IPV6, 80));
     in(P_A, mk_ip(MAC_BCAST, MAC_A, a, ip4(255, 255, 255, 255), 17, 64, 8));
     EXPECT_EQ(got(P_NIC), 0);
     EXPECT_EQ(counters(P_A).dropped, 4);
@@ -768,11 +781,11 @@ TEST(nat_dhcp_router_arp_and_ping)
     EXPECT_EQ(fake_net.lease.mask, ip4(255, 255, 255, 0));
     EXPECT_EQ(fake_net.lease.dns_ip, 0);
     EXPECT_EQ(fake_net.lease.lease_secs, 86400);
-    EXPECT_TRUE(frame_mac_eq(fake_net.lease.client_mac, MAC_B));
-    EXPECT_TRUE(frame_mac_eq(fake_net.lease.server_mac, MAC_VIFSIDE));
+    EXPECT_TRUE(proto_mac_eq(fake_net.lease.client_mac, MAC_B));
+    EXPECT_TRUE(proto_mac_eq(fake_net.lease.server_mac, MAC_VIFSIDE));
     struct pkt *r = take(P_B);
     if (r) {
-        EXPECT_TRUE(frame_mac_eq(r->data, MAC_B));
+        EXPECT_TRUE(proto_mac_eq(r->data, MAC_B));
         pkt_put(r);
     }
     fake_net.dhcp_silent = true;
@@ -786,18 +799,18 @@ TEST(nat_dhcp_router_arp_and_ping)
     in(P_B, mk_arp(MAC_BCAST, MAC_B, 1, MAC_B, n, ip4(192, 168, 1, 1)));
     EXPECT_EQ(got(P_B), 0);
     /* ping the router: answered here */
-    in(P_B, mk_ip(MAC_VIFSIDE, MAC_B, n, router, FRAME_IPPROTO_ICMP, 64, 16));
+    in(P_B, mk_ip(MAC_VIFSIDE, MAC_B, n, router, IP_PROTO_ICMP, 64, 16));
     r = take(P_B);
     if (r) {
-        struct frame_ipv4 ip;
-        EXPECT_EQ(frame_ipv4_parse(r, &ip), 0);
+        struct proto_ipv4 ip;
+        EXPECT_EQ(proto_ipv4_parse(r, ETH_HLEN, &ip), 0);
         EXPECT_EQ(r->data[34], 0); /* echo reply */
-        EXPECT_EQ(frame_csum_fold(frame_csum_add(0, r->data + 34, 16)), 0);
+        EXPECT_EQ(netframe_sum(r->data + 34, 16, 0), 0xffff);
         pkt_put(r);
     }
     expect_ip(NULL, MAC_B, MAC_VIFSIDE, router, n, 64);
     /* anything else to the router: dropped */
-    in(P_B, mk_ip(MAC_VIFSIDE, MAC_B, n, router, FRAME_IPPROTO_TCP, 64, 20));
+    in(P_B, mk_ip(MAC_VIFSIDE, MAC_B, n, router, IP_PROTO_TCP, 64, 20));
     EXPECT_EQ(got(P_B) + got(P_NIC) + got(P_HOST), 0);
     EXPECT_EQ(counters(P_B).dropped, 1);
     rig_down();
@@ -807,7 +820,7 @@ TEST(nat_dhcp_router_arp_and_ping)
 
 static struct pkt *mk_partial(const uint8_t dst[6], const uint8_t src[6], uint32_t payload)
 {
-    struct pkt *p = mk_ip(dst, src, ip4(1, 1, 1, 1), ip4(2, 2, 2, 2), FRAME_IPPROTO_TCP, 64, 20 + payload);
+    struct pkt *p = mk_ip(dst, src, ip4(1, 1, 1, 1), ip4(2, 2, 2, 2), IP_PROTO_TCP, 64, 20 + payload);
 
     p->flags = PKT_CSUM_PARTIAL;
     p->csum_start = 34;
@@ -899,7 +912,7 @@ int main(void)
         return 1;
     pkt_pool_free(&pool_small, &pool_big);
     return test_run((const struct test[]){
-        TEST_ENTRY(frame_parsers_check_lengths), TEST_ENTRY(frame_ttl_dec_keeps_checksum), TEST_ENTRY(port_add_checks),
+        TEST_ENTRY(proto_parsers_check_lengths), TEST_ENTRY(proto_ttl_dec_keeps_checksum), TEST_ENTRY(port_add_checks),
         TEST_ENTRY(bridge_floods_then_learns), TEST_ENTRY(bridge_ages_and_moves),
         TEST_ENTRY(bridge_segments_are_isolated), TEST_ENTRY(antispoof_bridge_mac), TEST_ENTRY(antispoof_bridge_ip),
         TEST_ENTRY(antispoof_route_and_nat), TEST_ENTRY(route_out_both_next_hops),
