@@ -30,6 +30,7 @@
 #include "mosaic/hvm.h"
 #include "mosaic/mgmt.h"
 #include "mosaic/time.h"
+#include "mosaic/xenbus_backend.h"
 
 #define XS_SLICE_NS (1 * TIME_NS_PER_MS)   /* waiting for the rest of a store message */
 #define POLL_NS     (100 * TIME_NS_PER_US) /* a polled disk, with requests out */
@@ -66,38 +67,21 @@ static int setup(void)
 /* Watch events waiting (or arriving): true when there were some. */
 static bool store_events(void)
 {
-    struct xenbus_event ev;
-    bool any = false;
+    long n = xenbus_backend_events(&xb, XS_SLICE_NS);
 
-    while (xb.ev_count > 0 || bytering_used(&xb.rsp) > 0) {
-        long r = xenbus_wait_event(&xb, &ev, runtime_time_ns() + XS_SLICE_NS);
-        if (r == -XEN_EIO) {
-            printf("blkdrv: the XenStore ring broke: stopping\n");
-            exit(1);
-        }
-        if (r)
-            break;
-        any = true;
+    if (n == -XEN_EIO) {
+        printf("blkdrv: the XenStore ring broke: stopping\n");
+        exit(1);
     }
-    return any;
+    return n > 0;
 }
 
-/* exit=idle: true once vbds were served and none has existed for IDLE_GRACE_NS. */
+/* exit=idle: true once devices were served and none has existed for IDLE_GRACE_NS. */
 static bool idle_long_enough(uint64_t now)
 {
-    static bool served;
-    static uint64_t idle_since;
+    static struct xenbus_backend_idle idle;
 
-    if (vbd_count() || vbd_busy()) {
-        served = true;
-        idle_since = 0;
-        return false;
-    }
-    if (!served)
-        return false;
-    if (!idle_since)
-        idle_since = now;
-    return now - idle_since >= IDLE_GRACE_NS;
+    return xenbus_backend_idle_for(&idle, vbd_count() || vbd_busy(), now, IDLE_GRACE_NS);
 }
 
 int main(int argc, char **argv)

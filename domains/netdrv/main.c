@@ -31,6 +31,7 @@
 #include "mosaic/hvm.h"
 #include "mosaic/mgmt.h"
 #include "mosaic/time.h"
+#include "mosaic/xenbus_backend.h"
 #include "mosaic/xenbus.h"
 #include "nic.h"
 #include "pkt.h"
@@ -85,38 +86,21 @@ static int setup(const struct ipstack_cfg *host)
 /* Watch events waiting (or arriving): true when there were some. */
 static bool store_events(void)
 {
-    struct xenbus_event ev;
-    bool any = false;
+    long n = xenbus_backend_events(&xb, XS_SLICE_NS);
 
-    while (xb.ev_count > 0 || bytering_used(&xb.rsp) > 0) {
-        long r = xenbus_wait_event(&xb, &ev, runtime_time_ns() + XS_SLICE_NS);
-        if (r == -XEN_EIO) {
-            printf("netdrv: the XenStore ring broke: stopping\n");
-            exit(1);
-        }
-        if (r)
-            break;
-        any = true;
+    if (n == -XEN_EIO) {
+        printf("netdrv: the XenStore ring broke: stopping\n");
+        exit(1);
     }
-    return any;
+    return n > 0;
 }
 
-/* exit=idle: true once vifs were served and none has existed for IDLE_GRACE_NS. */
+/* exit=idle: true once devices were served and none has existed for IDLE_GRACE_NS. */
 static bool idle_long_enough(uint64_t now)
 {
-    static bool served;
-    static uint64_t idle_since;
+    static struct xenbus_backend_idle idle;
 
-    if (vif_count()) {
-        served = true;
-        idle_since = 0;
-        return false;
-    }
-    if (!served)
-        return false;
-    if (!idle_since)
-        idle_since = now;
-    return now - idle_since >= IDLE_GRACE_NS;
+    return xenbus_backend_idle_for(&idle, vif_count(), now, IDLE_GRACE_NS);
 }
 
 static uint64_t min_u64(uint64_t a, uint64_t b)

@@ -16,6 +16,7 @@
 #include "idl/gnttab.h"
 #include "idl/xen_errno.h"
 #include "offload.h"
+#include "proto.h"
 #include "switch.h"
 
 _Static_assert(sizeof(struct netif_extra_info) <= sizeof(struct netif_tx_request), "an extra slot is a tx slot");
@@ -338,7 +339,7 @@ static bool rx_fits(const struct netback_conn *c, const struct pkt *p)
 
 static bool frame_is_ipv6(const struct pkt *p)
 {
-    return p->len >= PKT_ETH_HLEN && p->data[12] == 0x86 && p->data[13] == 0xdd;
+    return p->len >= ETH_HLEN && get_be16(p->data + ETH_OFF_TYPE) == ETH_TYPE_IPV6;
 }
 
 /* A partial checksum the front end cannot take (the switch completes

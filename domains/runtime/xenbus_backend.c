@@ -13,6 +13,7 @@
 #include "idl/xenbus.h"
 #include "idl/xen.h"
 #include "idl/xen_errno.h"
+#include "mosaic/time.h"
 
 #define NODE_PATH (XENBUS_BACKEND_PATH + 48u)
 
@@ -346,4 +347,34 @@ unsigned xenbus_backend_count(const struct xenbus_backend *be)
     for (unsigned i = 0; i < be->max; i++)
         n += xenbus_backend_dev_of(be, xenbus_backend_entry(be, i))->used;
     return n;
+}
+
+long xenbus_backend_events(struct xenbus *xb, uint64_t slice_ns)
+{
+    struct xenbus_event ev;
+    long n = 0;
+
+    while (xb->ev_count > 0 || bytering_used(&xb->rsp) > 0) {
+        long r = xenbus_wait_event(xb, &ev, runtime_time_ns() + slice_ns);
+        if (r == -XEN_EIO)
+            return r;
+        if (r)
+            break;
+        n++;
+    }
+    return n;
+}
+
+bool xenbus_backend_idle_for(struct xenbus_backend_idle *s, bool busy, uint64_t now_ns, uint64_t grace_ns)
+{
+    if (busy) {
+        s->served = true;
+        s->idle_since = 0;
+        return false;
+    }
+    if (!s->served)
+        return false;
+    if (!s->idle_since)
+        s->idle_since = now_ns;
+    return now_ns - s->idle_since >= grace_ns;
 }

@@ -119,3 +119,21 @@ void xenbus_backend_sync(struct xenbus_backend *be);
 
 /* xenbus_backend_count: the entries known (connected or not). */
 unsigned xenbus_backend_count(const struct xenbus_backend *be);
+
+/* xenbus_backend_events: take the watch events waiting, and those that
+ * follow within slice_ns of the last (a back end then syncs with the
+ * store once for them all): how many, or -XEN_EIO once the store's ring
+ * is broken (the back end cannot go on). */
+long xenbus_backend_events(struct xenbus *xb, uint64_t slice_ns) __attribute__((warn_unused_result));
+
+/* A back end's exit=idle (tests): end once it has served devices and
+ * none has existed for a grace period (a rebooting guest's devices are
+ * gone while the toolstack builds it again). */
+struct xenbus_backend_idle {
+    bool served;
+    uint64_t idle_since; /* 0: devices exist (or none ever did) */
+};
+
+/* xenbus_backend_idle_for: busy says devices exist (or work is left);
+ * true once it has been false for grace_ns after having been true. */
+bool xenbus_backend_idle_for(struct xenbus_backend_idle *s, bool busy, uint64_t now_ns, uint64_t grace_ns);
