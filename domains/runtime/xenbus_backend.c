@@ -200,7 +200,8 @@ void *xenbus_backend_entry(const struct xenbus_backend *be, unsigned i)
 
 struct xenbus_backend_dev *xenbus_backend_dev_of(const struct xenbus_backend *be, void *entry)
 {
-    return (struct xenbus_backend_dev *)((char *)entry + be->dev_offset);
+    /* Through void *: dev_offset is offsetof of the entry's field, so aligned. */
+    return (void *)((char *)entry + be->dev_offset);
 }
 
 /* The entry leaves: disconnected, unwatched, the back end's line, zeroed. */
