@@ -12,8 +12,10 @@ Services (one line of text is ASCII ending in "\\n"):
   5301 sink:   the client sends a line "N", then exactly N bytes; the peer
                replies "<sha256 hex of those N bytes>\\n" and closes. A
                short or overlong stream gets "error: <why>\\n" instead.
-  5302 source: on connect the peer sends "N <sha256 hex>\\n", then N random
-               bytes (N: --source-bytes, default 100 MiB), and closes.
+  5302 source: the client may send a line "N" (and close its side); the
+               peer sends "N <sha256 hex>\\n", then N random bytes (N at most,
+               and without a request, --source-bytes, default 100 MiB), and
+               closes.
   5303 echo-address: the peer replies "<client's IP address as the peer
                saw it>\\n" and closes (the NAT test: it must be netdrv's
                outside address, not the guest's own).
@@ -47,6 +49,7 @@ import time
 from pathlib import Path
 
 SINK_PORT, SOURCE_PORT, ECHO_PORT = 5301, 5302, 5303
+REQUEST_SECS = 2  # how long the source waits for a client's size line
 IPERF_PORT = 5201  # iperf3's own default
 PEER_CIDR = "192.0.2.1/24"  # TEST-NET-1 (RFC 5737): documentation only, routed nowhere
 NETNS_PREFIX = "mosaic-"
@@ -115,18 +118,38 @@ class Sink(socketserver.BaseRequestHandler):
 class Source(socketserver.BaseRequestHandler):
     size = DEFAULT_SOURCE_BYTES
 
+    def request_size(self, sock):
+        """The client may ask for N bytes (a line "N", then its end of
+        the connection closed) up to the default; without one it gets the
+        default."""
+        line = b""
+        sock.settimeout(REQUEST_SECS)
+        try:
+            while not line.endswith(b"\n") and len(line) < 32:
+                chunk = sock.recv(32)
+                if not chunk:
+                    break
+                line += chunk
+        except socket.timeout:
+            pass
+        sock.settimeout(IDLE_SECS)
+        text = line.decode("ascii", "replace").strip()
+        if text.isdigit() and 0 < int(text) <= self.size:
+            return int(text)
+        return self.size
+
     def handle(self):
         sock, who = self.request, self.client_address[0]
-        sock.settimeout(IDLE_SECS)
-        data = os.urandom(self.size)
+        size = self.request_size(sock)
+        data = os.urandom(size)
         digest = hashlib.sha256(data).hexdigest()
         try:
-            sock.sendall(b"%d %s\n" % (self.size, digest.encode()))
+            sock.sendall(b"%d %s\n" % (size, digest.encode()))
             view = memoryview(data)
-            for off in range(0, self.size, CHUNK):
+            for off in range(0, size, CHUNK):
                 sock.sendall(view[off:off + CHUNK])
             sock.shutdown(socket.SHUT_WR)
-            log("source %s: sent %d bytes, sha256 %s" % (who, self.size, digest))
+            log("source %s: sent %d bytes, sha256 %s" % (who, size, digest))
         except OSError as e:
             log("source %s: %s" % (who, e))
 

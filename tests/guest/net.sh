@@ -81,7 +81,7 @@ rm -f "$fifo" && mkfifo "$fifo"
 wc -c <"$fifo" >/tmp/net-recv.count &
 count_pid=$!
 start=$(date +%s)
-got=$(timeout "$limit" nc "$peer" "$source_port" </dev/null | {
+got=$(echo "$bytes" | timeout "$limit" nc "$peer" "$source_port" | {
     read -r n sum
     echo "$n $sum $(tee "$fifo" | sha256sum | cut -d' ' -f1)"
 })
