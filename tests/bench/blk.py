@@ -24,7 +24,6 @@ Usage: python3 tests/bench/blk.py --out build/out/gcc [--runs 3]
 import os
 import re
 import shlex
-import statistics
 import sys
 import tempfile
 from pathlib import Path
@@ -88,37 +87,21 @@ def main():
     if not linux.make_iso(out, iso, SERVICES, ("vmlinuz", "initrd-bench.img"), "tests/images/bench_blk.manifest"):
         return 1
 
-    direct, mosaic = [], []
     with tempfile.TemporaryDirectory(prefix="mosaic-bench.", dir=bench) as tmp:
         image = Path(tmp) / "disk.img"
-        for i in range(args.runs):
-            for kind, runs in (("direct", direct), ("Mosaic", mosaic)):
-                log = bench / ("blk-%s-%d.log" % (kind.lower(), i))
-                try:
-                    if kind == "direct":
-                        figures = run_direct(out, log, image)
-                    else:
-                        figures = run_mosaic(iso, log, Path(tmp) / "mon.sock", image)
-                    missing = [f for f, _, _, _ in FIGURES if figures.get(f) is None]
-                    if missing:
-                        raise RuntimeError("no BENCH line for %s" % ", ".join(missing))
-                except RuntimeError as e:
-                    return linux.fail(i, kind, log, e)
-                runs.append(figures)
+        boots = (("direct", lambda log: run_direct(out, log, image)),
+                 ("Mosaic", lambda log: run_mosaic(iso, log, Path(tmp) / "mon.sock", image)))
+        results = linux.alternate(args.runs, bench, "blk", boots, [f for f, _, _, _ in FIGURES])
+    if results is None:
+        return 1
 
-    med = statistics.median
     print("command: python3 tests/bench/blk.py --out %s --runs %d" % (os.path.relpath(out, REPO), args.runs))
     print("  direct: " + shlex.join(direct_argv(out, Path("LOG"), Path("DISK"))))
     print("  Mosaic: MOSAIC_SMP=%d MOSAIC_ACCEL=%s build/qemu.sh batch %s LOG SOCK %s"
           % (linux.SMP, linux.ACCEL, os.path.relpath(iso, REPO), shlex.join(disk_args(Path("DISK"), True))))
     print("          (core test.exit; builder xenstored console blkdrv; tests/images/bench_blk.manifest;"
           " fio: tests/guest/fio.sh; a fresh %d MiB raw image each boot)" % DISK_MIB)
-    for name, what, unit, scale in FIGURES:
-        d = [r[name] * scale for r in direct]
-        m = [r[name] * scale for r in mosaic]
-        print("%s: direct median %.1f %s (%s), Mosaic median %.1f %s (%s); Mosaic / direct = %.2f"
-              % (what, med(d), unit, " ".join("%.1f" % v for v in d), med(m), unit,
-                 " ".join("%.1f" % v for v in m), med(m) / med(d)))
+    linux.print_figures(FIGURES, results)
     return 0
 
 

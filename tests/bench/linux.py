@@ -196,6 +196,45 @@ def fail(i, kind, log, why):
     return 1
 
 
+def alternate(runs, bench, stem, boots, figures):
+    """Boots `runs` rounds, each kind of boots ((kind, boot(log) ->
+    {figure: value})) in turn in each round, the serial logs
+    bench/<stem>-<kind>-<round>.log; every name in figures must have a
+    value. Returns {kind: [figures of each boot]}, or None once a boot
+    failed (said, with its log's last lines)."""
+    results = {kind: [] for kind, _ in boots}
+    for i in range(runs):
+        for kind, boot in boots:
+            log = bench / ("%s-%s-%d.log" % (stem, kind.lower(), i))
+            try:
+                got = boot(log)
+                missing = [f for f in figures if got.get(f) is None]
+                if missing:
+                    raise RuntimeError("no BENCH line for %s" % ", ".join(missing))
+            except RuntimeError as e:
+                fail(i, kind, log, e)
+                return None
+            results[kind].append(got)
+    return results
+
+
+def print_figures(figures, results):
+    """One line a figure of figures ((name, what, unit, scale)): each kind's
+    median over its boots (results, alternate's) and every boot's value,
+    then Mosaic / direct when both ran."""
+    med = statistics.median
+    for name, what, unit, scale in figures:
+        cols, medians = [], {}
+        for kind, runs in results.items():
+            v = [r[name] * scale for r in runs]
+            medians[kind] = med(v)
+            cols.append("%s median %.1f %s (%s)" % (kind, med(v), unit, " ".join("%.1f" % x for x in v)))
+        ratio = ""
+        if "Mosaic" in medians and "direct" in medians:
+            ratio = "; Mosaic / direct = %.2f" % (medians["Mosaic"] / medians["direct"])
+        print("%s: %s%s" % (what, ", ".join(cols), ratio))
+
+
 def main():
     args, out, bench = bench_setup("Linux on Mosaic against Linux without a hypervisor.")
 

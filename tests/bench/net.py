@@ -11,16 +11,19 @@ Figures, medians over the boots, with their ratio:
 
   - ping -c 20 -i 0.2 192.0.2.1: min and avg round trip, us;
   - iperf3 -c 192.0.2.1 -t 10: TCP guest -> peer, and with -R peer ->
-    guest, Mbit/s (the receiver's figure).
+    guest, MiB/s (the receiver's figure, which iperf3 gives in Kbit/s).
 
 Directly, the kernel drives the virtio-net function itself (virtio_net,
 eth0). On Mosaic the function is netdrv's (its DMA through the IOMMU:
 iommu_platform=on) and the guest's eth0 is xen-netfront on a vif bridged
 to it: builder, xenstored, console domain, netdrv and one guest, from
 MOSAIC_MANIFEST (its guest's extra must be GUEST_ARGS, its vif
-['bridge=xenbr0'], netdrv's pci the NIC's slot). mosaic_pieces() says
-whether that side can run; until netdrv and that manifest exist it is
-skipped, and the output says so. A benchmark, not a test: not in make test.
+['bridge=xenbr0,backend=netdrv'], netdrv's pci the NIC's slot). netdrv
+stays up after the guest: a Mosaic boot ends at the builder's line for the
+guest's power-off, and QEMU is then quit (boot.boot_once). mosaic_pieces()
+says whether that side can run; without netdrv's image or that manifest it
+is skipped, and the output says so. A benchmark, not a test: not in make
+test.
 
 Usage: python3 tests/bench/net.py --out build/out/gcc [--runs 3]
 """
@@ -28,7 +31,6 @@ Usage: python3 tests/bench/net.py --out build/out/gcc [--runs 3]
 import os
 import re
 import shlex
-import statistics
 import sys
 import tempfile
 from pathlib import Path
@@ -46,16 +48,17 @@ GUEST_ARGS = "mosaic_test=net_bench mosaic_after=poweroff net_ip=192.0.2.11/24 n
 GUEST_MIB = 256
 GUEST_COMMANDS = ("ping -c 20 -i 0.2 %s" % PEER, "iperf3 -c %s -t 10 -f k" % PEER,
                   "iperf3 -c %s -t 10 -f k -R" % PEER)
+KBITS_MIBS = 1000 / 8 / 2**20  # iperf3's Kbit/s (1000 bits) in MiB/s
 FIGURES = (("ping_min_us", "ping min round trip", "us", 1),
            ("ping_avg_us", "ping avg round trip", "us", 1),
-           ("tcp_tx_kbits", "TCP guest -> peer (iperf3 -c)", "Mbit/s", 1 / 1000),
-           ("tcp_rx_kbits", "TCP peer -> guest (iperf3 -c -R)", "Mbit/s", 1 / 1000))
+           ("tcp_tx_kbits", "TCP guest -> peer (iperf3 -c)", "MiB/s", KBITS_MIBS),
+           ("tcp_rx_kbits", "TCP peer -> guest (iperf3 -c -R)", "MiB/s", KBITS_MIBS))
 SERVICES = ("builder", "xenstored", "console", "netdrv")
 MOSAIC_MANIFEST = "tests/images/bench_net.manifest"
 MOSAIC_MILESTONES = [
     ("marker", re.compile(r"d\d+ linux: .*" + linux.MARKER.pattern)),
     ("bench done", re.compile(r"d\d+ linux: .*BENCH done")),
-    ("end", re.compile(r"core: no domains left running")),
+    ("powered off", re.compile(r"builder: d\d+ 'linux' powered off; destroyed")),
 ]
 
 
@@ -114,21 +117,14 @@ def main():
         return 1
     net_peer.remove_stale_namespaces()
 
-    kinds = [("direct", [])] + ([] if isinstance(pieces, str) else [("Mosaic", [])])
+    boots = [("direct", lambda log: run_direct(out, log))]
     with tempfile.TemporaryDirectory(prefix="mosaic-bench.") as tmp:
-        for i in range(args.runs):
-            for kind, runs in kinds:
-                log = bench / ("net-%s-%d.log" % (kind.lower(), i))
-                try:
-                    figures = run_direct(out, log) if kind == "direct" else run_mosaic(iso, log, Path(tmp) / "mon.sock")
-                    missing = [f for f, _, _, _ in FIGURES if figures.get(f) is None]
-                    if missing:
-                        raise RuntimeError("no BENCH line for %s" % ", ".join(missing))
-                except RuntimeError as e:
-                    return linux.fail(i, kind, log, e)
-                runs.append(figures)
+        if not isinstance(pieces, str):
+            boots.append(("Mosaic", lambda log: run_mosaic(iso, log, Path(tmp) / "mon.sock")))
+        results = linux.alternate(args.runs, bench, "net", boots, [f for f, _, _, _ in FIGURES])
+    if results is None:
+        return 1
 
-    med = statistics.median
     print("command: python3 tests/bench/net.py --out %s --runs %d" % (os.path.relpath(out, REPO), args.runs))
     print("  in the guest (tests/guest/net_bench.sh): " + "; ".join(GUEST_COMMANDS))
     print("  the peer: a fresh network namespace per boot, tap0 %s, iperf3 -s (tests/net_peer.py)"
@@ -140,17 +136,7 @@ def main():
         print("  Mosaic: ip netns exec NS env MOSAIC_SMP=%d MOSAIC_ACCEL=%s build/qemu.sh batch %s LOG SOCK %s"
               % (linux.SMP, linux.ACCEL, os.path.relpath(iso, REPO), shlex.join(nic(True))))
         print("          (core test.exit; %s; %s)" % (" ".join(SERVICES), MOSAIC_MANIFEST))
-    results = dict(kinds)
-    for name, what, unit, scale in FIGURES:
-        cols = []
-        for kind, runs in kinds:
-            v = [r[name] * scale for r in runs]
-            cols.append("%s median %.1f %s (%s)" % (kind, med(v), unit, " ".join("%.1f" % x for x in v)))
-        ratio = ""
-        if "Mosaic" in results:
-            ratio = "; Mosaic / direct = %.2f" % (med(r[name] for r in results["Mosaic"]) /
-                                                   med(r[name] for r in results["direct"]))
-        print("%s: %s%s" % (what, ", ".join(cols), ratio))
+    linux.print_figures(FIGURES, results)
     return 0
 
 
