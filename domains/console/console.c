@@ -21,8 +21,10 @@
  * need the core to route a device interrupt to a domain as an event,
  * which it does not yet); guest output wakes the loop through the ports.
  *
- * Arguments: uart=HEX (the UART's first port, default 2f8), exit=idle
- * (stop once every served domain is gone: tests).
+ * Arguments: uart=HEX (the UART's first port, default 2f8), show=NAME
+ * (COM2 shows that domain when it attaches, rather than the first one to
+ * attach: `make run`'s guest, which comes after the driver domains),
+ * exit=idle (stop once every served domain is gone: tests).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -45,6 +47,7 @@
 static struct xenbus xb;
 static char backend_dir[64]; /* /local/domain/<self>/backend/console */
 static struct guest *selected;
+static const char *show_first; /* show=NAME: selected when it attaches */
 static unsigned ctrl_a_count;
 static bool served_any;
 static uint16_t failed[GUESTS_MAX]; /* domains whose console could not be attached */
@@ -139,7 +142,7 @@ static void consider(uint16_t domid)
     }
     served_any = true;
     printf("console: d%u '%s' attached (port %lu)\n", domid, name, port);
-    if (!selected) {
+    if (!selected || (show_first && !strcmp(name, show_first) && strcmp(selected->name, show_first) != 0)) {
         selected = g;
         banner();
     }
@@ -239,6 +242,8 @@ int main(int argc, char **argv)
     for (int i = 1; i < argc; i++) {
         if (!strncmp(argv[i], "uart=", 5))
             uart_base = strtoul(argv[i] + 5, NULL, 16);
+        else if (!strncmp(argv[i], "show=", 5) && argv[i][5])
+            show_first = argv[i] + 5;
         else if (!strcmp(argv[i], "exit=idle"))
             exit_idle = true;
         else
