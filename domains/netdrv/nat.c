@@ -70,20 +70,22 @@ static uint8_t port_used[NAT_KINDS][NAT_PORTS / 8 + 1];
 static uint32_t port_cursor[NAT_KINDS];
 static unsigned live;
 static bool ready;
+static uint64_t hash_key; /* per start: keys worked out beforehand do not all land on one chain */
 
-static void table_init(void)
+static void table_init(uint64_t now_ns)
 {
     for (unsigned i = 0; i < NAT_HASH; i++)
         guest_head[i] = out_head[i] = NAT_NONE;
     for (unsigned i = 0; i < NAT_MAPPINGS_MAX; i++)
         maps[i].next_guest = (uint16_t)(i + 1 < NAT_MAPPINGS_MAX ? i + 1 : NAT_NONE);
     free_head = 0;
+    hash_key = (now_ns ^ (uint64_t)(uintptr_t)maps) * 0xd6e8feb86659fd93ull;
     ready = true;
 }
 
 static uint32_t hash(uint64_t a, uint64_t b)
 {
-    uint64_t x = (a * 0x9e3779b97f4a7c15ull) ^ b;
+    uint64_t x = ((a ^ hash_key) * 0x9e3779b97f4a7c15ull) ^ b;
 
     x ^= x >> 31;
     x *= 0xbf58476d1ce4e5b9ull;
@@ -346,7 +348,7 @@ int nat_outbound(struct pkt *p, int port, uint32_t outside_ip, uint64_t now_ns)
     int r;
 
     if (!ready)
-        table_init();
+        table_init(now_ns);
     if (port <= 0 || port > UINT16_MAX || decode(p, true, &np) != 0)
         return -XEN_EINVAL;
     key_of(p->data, &np, true, port, &k);
@@ -366,7 +368,7 @@ int nat_inbound(struct pkt *p, uint32_t outside_ip, uint64_t now_ns)
     int r;
 
     if (!ready)
-        table_init();
+        table_init(now_ns);
     r = decode(p, false, &np);
     if (r == -XEN_EOPNOTSUPP)
         return 0; /* not a reply to a mapping: the host stack's */
