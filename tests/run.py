@@ -15,6 +15,7 @@ import codecs
 import os
 import re
 import shlex
+import shutil
 import socket
 import subprocess
 import sys
@@ -720,6 +721,13 @@ def failure_report(run, failure, detail):
     return lines
 
 
+def keep_first_logs(run):
+    """The failed boot's logs, whole, beside the next boot's: NAME.first.log etc."""
+    for path in (run.log, run.com2_log, run.peer_log, run.qemu_err):
+        if path.exists():
+            shutil.copyfile(path, path.with_name(path.name.replace(".", ".first.", 1)))
+
+
 def run_boot(run, totals, running, iso_error):
     if iso_error:
         failure, detail, secs = iso_error, [], 0.0
@@ -731,6 +739,7 @@ def run_boot(run, totals, running, iso_error):
             first = failure_report(run, failure, detail)
             first[0] = "FLAKY " + first[0][len("FAIL "):] + " (booting it once more)"
             say(*first)
+            keep_first_logs(run)
             run.guest_tests = []
             run.next_expect = 0
             failure, detail, secs = run.execute(running)

@@ -141,6 +141,7 @@ int main(int argc, char **argv)
         nic_kick();
         if (now >= next_tick) {
             switch_tick(now);
+            vif_tick();
             next_tick = now + TICK_NS;
         }
         if (store_events() || now >= next_scan) {

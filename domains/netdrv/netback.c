@@ -461,6 +461,12 @@ static bool rx_answer(struct netback_conn *c, unsigned nframes, unsigned n)
     return netif_rx_back_push_responses(&c->rx);
 }
 
+/* The receive slots p takes: its pages, and the GSO extra's. */
+static unsigned rx_need(const struct pkt *p)
+{
+    return (p->len + NETBACK_PAGE - 1) / NETBACK_PAGE + (p->gso_type != PKT_GSO_NONE);
+}
+
 /* Requests pending on the receive ring, asking for an event when fewer
  * than need. A count, or IDL_RING_BROKEN. */
 static int rx_pending(struct netback_conn *c, unsigned need)
@@ -482,7 +488,7 @@ static int rx_batch(struct netback_conn *c, bool *notify)
     while (c->rxq.head) {
         const struct pkt *p = c->rxq.head;
         unsigned slots = (p->len + NETBACK_PAGE - 1) / NETBACK_PAGE;
-        unsigned need = slots + (p->gso_type != PKT_GSO_NONE);
+        unsigned need = rx_need(p);
         int r = rx_pending(c, need);
         if (r < 0) {
             conn_log(c, "the front end's receive ring indices are impossible: connection closed");
@@ -533,6 +539,55 @@ int netback_poll(struct netback_conn *c, bool *moved)
     if ((r = rx_poll(c, &rx_notify, moved)) < 0)
         return r;
     return (tx_notify ? NETBACK_NOTIFY_TX : 0) | (rx_notify ? NETBACK_NOTIFY_RX : 0);
+}
+
+/* ---- The stall watch ---------------------------------------------------- */
+
+/* One ring's tick: owing says whether the front end owes a move. */
+static void watch_ring(struct netback_conn *c, struct netback_watch *w, const char *ring, bool owing,
+                       uint32_t rsp_event, uint32_t req_prod, uint32_t req_cons, uint32_t rsp_prod)
+{
+    char line[128];
+    bool same = w->seen[0] == rsp_event && w->seen[1] == req_prod;
+
+    if (owing && same) {
+        if (++w->ticks == NETBACK_STALL_TICKS) {
+            snprintf(line, sizeof(line),
+                     "the front end has not moved on its %s ring for %u s (rsp_prod %u, rsp_event %u, req_prod %u, "
+                     "req_cons %u, queued %u)",
+                     ring, NETBACK_STALL_TICKS, rsp_prod, rsp_event, req_prod, req_cons, c->rxq.n);
+            conn_log(c, line);
+        }
+    } else {
+        if (w->ticks >= NETBACK_STALL_TICKS) {
+            snprintf(line, sizeof(line), "the front end moved on its %s ring again after %u s", ring, w->ticks);
+            conn_log(c, line);
+        }
+        w->ticks = 0;
+    }
+    w->seen[0] = rsp_event;
+    w->seen[1] = req_prod;
+}
+
+void netback_watch_tick(struct netback_conn *c)
+{
+    uint32_t ev, prod;
+
+    if (c->stopped)
+        return;
+    ev = __atomic_load_n(&c->tx.sring->rsp_event, __ATOMIC_RELAXED);
+    prod = __atomic_load_n(&c->tx.sring->req_prod, __ATOMIC_RELAXED);
+    /* Owing on transmit: responses it asked to hear of, or the rest of a
+     * packet whose first slots we hold. */
+    watch_ring(c, &c->tx_watch, "transmit",
+               (uint32_t)(c->tx.rsp_pushed - ev) < 0x80000000u || c->tx.rsp_prod_pvt != c->tx.req_cons, ev, prod,
+               c->tx.req_cons, c->tx.rsp_pushed);
+    ev = __atomic_load_n(&c->rx.sring->rsp_event, __ATOMIC_RELAXED);
+    prod = __atomic_load_n(&c->rx.sring->req_prod, __ATOMIC_RELAXED);
+    watch_ring(c, &c->rx_watch, "receive",
+               (uint32_t)(c->rx.rsp_pushed - ev) < 0x80000000u ||
+                   (c->rxq.head && (uint32_t)(prod - c->rx.req_cons) < rx_need(c->rxq.head)),
+               ev, prod, c->rx.req_cons, c->rx.rsp_pushed);
 }
 
 void netback_conn_stop(struct netback_conn *c)

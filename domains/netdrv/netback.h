@@ -114,6 +114,17 @@ struct netback_rx_frame {
     unsigned copy_first, copy_n;
 };
 
+/*
+ * What netback_watch saw of a ring the front end owes a move on: the
+ * shared indices it writes, and for how many ticks they have not moved.
+ */
+struct netback_watch {
+    uint32_t seen[2]; /* the front end's rsp_event and req_prod */
+    unsigned ticks;   /* consecutive ticks owing with seen unchanged */
+};
+
+#define NETBACK_STALL_TICKS 5 /* ticks (netdrv: seconds) before a ring is logged stalled */
+
 struct netback_conn {
     const struct netback_env *env;
     void *ctx;
@@ -127,6 +138,7 @@ struct netback_conn {
     struct pktq rxq;  /* frames for the guest */
     unsigned rxq_max; /* its bound (NETBACK_RXQ_MAX) */
     struct netback_counters stats;
+    struct netback_watch tx_watch, rx_watch;
     /* Scratch of one poll. */
     struct netback_tx_slot tx_slot[NETIF_TX_RING_SIZE]; /* by ring index */
     struct netback_tx_pkt tx_pkt[NETIF_TX_RING_SIZE];
@@ -164,6 +176,16 @@ void netback_xmit(void *ctx, struct pkt *p);
 
 /* netback_rx_waiting: frames queued for the guest. */
 unsigned netback_rx_waiting(const struct netback_conn *c);
+
+/*
+ * netback_watch_tick: called once a tick (netdrv: a second). Logs one
+ * line when the front end has, for NETBACK_STALL_TICKS ticks, neither
+ * taken responses it asked to hear of (its rsp_event among the published
+ * ones) nor, with frames waiting for it, posted receive pages; and one
+ * line when it moves again. A Linux front end does both only from its
+ * interrupt, so such a line means an event it never took.
+ */
+void netback_watch_tick(struct netback_conn *c);
 
 /* netback_conn_stop: never touch the rings again (they are about to be
  * unmapped); queued frames are put. */

@@ -400,12 +400,20 @@ static void disconnect(struct vif *v)
 {
     if (!v->conn)
         return;
+    const struct netback_counters *n = &v->conn->stats;
+    struct switch_counters sc = { 0 };
+
+    (void)switch_counters_get(v->port, &sc);
     switch_port_del(v->port);
     netback_conn_stop(v->conn);
+    printf("netdrv: vif%u.%u: disconnected (from the guest %llu frames, %llu errors, %llu dropped; to it %llu frames, "
+           "%llu errors, %llu dropped; switch dropped %llu, spoofed %llu)\n",
+           v->dev.fe_domid, v->dev.devid, (unsigned long long)n->tx_frames, (unsigned long long)n->tx_errors,
+           (unsigned long long)n->tx_dropped, (unsigned long long)n->rx_frames, (unsigned long long)n->rx_errors,
+           (unsigned long long)n->rx_dropped, (unsigned long long)sc.dropped, (unsigned long long)sc.spoofed);
     unbind(v);
     free(v->conn);
     v->conn = NULL;
-    printf("netdrv: vif%u.%u: disconnected\n", v->dev.fe_domid, v->dev.devid);
 }
 
 /* ---- Entries ------------------------------------------------------------- */
@@ -480,6 +488,13 @@ bool vif_poll(void)
             (void)evtchn_send(v->rx_evtchn);
     }
     return moved;
+}
+
+void vif_tick(void)
+{
+    for (unsigned i = 0; i < VIFS_MAX; i++)
+        if (vifs[i].dev.used && vifs[i].conn)
+            netback_watch_tick(vifs[i].conn);
 }
 
 unsigned vif_count(void)

@@ -22,6 +22,9 @@ void vif_scan(void);
 /* vif_poll: serve every connected vif's rings (after an event, and after
  * the switch queued frames for a vif); true when any ring moved. */
 bool vif_poll(void);
+/* vif_tick: once a second: each connected vif's stall watch (netback_watch_tick). */
+void vif_tick(void);
+
 /* vif_count: the vif entries known (connected or not). */
 unsigned vif_count(void);
 /* vif_counters: a connected vif's counters; false when there is none. */

@@ -12,6 +12,15 @@
 pass() { echo "TEST PASS $test_name-$1"; }
 fail() { echo "TEST FAIL $test_name-$1: $2"; }
 oneline() { tr '\n' ' ' | sed 's/ $//'; }
+# net_diag: after a failed transfer, what the kernel says of $dev: its
+# event channels' interrupt counts and its counters, for the log.
+net_diag() {
+    grep -E "$dev|xen" /proc/interrupts | sed 's/^/net: interrupts: /'
+    for c in rx_packets tx_packets rx_errors tx_errors rx_dropped tx_dropped; do
+        printf '%s=%s ' "$c" "$(cat "/sys/class/net/$dev/statistics/$c" 2>/dev/null)"
+    done | sed 's/^/net: counters: /'
+    echo
+}
 
 dev=${net_dev:-eth0}
 peer=${net_peer:-192.0.2.1}

@@ -320,6 +320,36 @@ TEST(tx_notification_follows_rsp_event)
     rig_free(r);
 }
 
+/* The stall watch: responses the front end asked to hear of and has not
+ * taken for NETBACK_STALL_TICKS ticks give one line, and its taking
+ * them another; an idle ring gives none. */
+TEST(watch_logs_a_front_end_that_stops_taking_responses)
+{
+    struct rig *r = rig_new();
+    struct netif_tx_response rsp;
+
+    nb_fake_grant(&r->fake, 1, true, 0);
+    for (unsigned i = 0; i < 2 * NETBACK_STALL_TICKS; i++)
+        netback_watch_tick(&r->conn);
+    EXPECT_EQ(r->fake.nlog, 0); /* idle, every event asked for */
+    tx_req(r, 1, 0, 0, 1, 60);
+    tx_push(r);
+    EXPECT_EQ(poll(r), NETBACK_NOTIFY_TX);
+    for (unsigned i = 0; i < NETBACK_STALL_TICKS - 1; i++)
+        netback_watch_tick(&r->conn);
+    EXPECT_EQ(r->fake.nlog, 0);
+    for (unsigned i = 0; i < NETBACK_STALL_TICKS; i++)
+        netback_watch_tick(&r->conn);
+    EXPECT_EQ(r->fake.nlog, 1);
+    EXPECT_TRUE(nb_fake_log_has(&r->fake, "vif5.0: the front end has not moved on its transmit ring for 5 s"));
+    EXPECT_EQ(netif_tx_front_get_response(&r->tx, &rsp), 1);
+    EXPECT_EQ(netif_tx_front_final_check(&r->tx), 0); /* asks for the next: rsp_event moves */
+    netback_watch_tick(&r->conn);
+    EXPECT_EQ(r->fake.nlog, 2);
+    EXPECT_TRUE(nb_fake_log_has(&r->fake, "the front end moved on its transmit ring again after"));
+    rig_free(r);
+}
+
 /* Post n receive pages from grant ref first on, ids from id on. */
 static void rx_post(struct rig *r, uint32_t first, unsigned n, uint16_t id)
 {
@@ -582,6 +612,7 @@ int main(void)
         TEST_ENTRY(tx_indices_past_the_ring_break_it),
         TEST_ENTRY(tx_chain_published_in_two_parts_waits),
         TEST_ENTRY(tx_notification_follows_rsp_event),
+        TEST_ENTRY(watch_logs_a_front_end_that_stops_taking_responses),
         TEST_ENTRY(rx_frame_over_pages_with_gso_extra),
         TEST_ENTRY(rx_what_the_front_end_cannot_take_is_dropped),
         TEST_ENTRY(rx_ipv6_partial_checksum_completed_without_the_feature),
