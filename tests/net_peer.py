@@ -77,6 +77,21 @@ def read_line(sock, limit=64):
     return line[:-1].decode("ascii", errors="replace").strip()
 
 
+def snmp_errors():
+    """The peer kernel's IP and TCP error counters (its namespace's), one line."""
+    try:
+        lines = Path("/proc/net/snmp").read_text().splitlines()
+    except OSError as e:
+        return "unreadable: %s" % e
+    out = []
+    for names, values in zip(lines[::2], lines[1::2]):
+        proto = names.split(":")[0]
+        for k, v in zip(names.split()[1:], values.split()[1:]):
+            if proto in ("Ip", "Tcp") and ("Err" in k or "Discard" in k or k in ("RetransSegs", "InSegs")):
+                out.append("%s%s=%s" % (proto, k, v))
+    return " ".join(out)
+
+
 class Sink(socketserver.BaseRequestHandler):
     def handle(self):
         sock, who = self.request, self.client_address[0]
@@ -86,6 +101,8 @@ class Sink(socketserver.BaseRequestHandler):
         except OSError as e:
             reply = "error: %s" % e
         log("sink %s: %s" % (who, reply))
+        if reply.startswith("error"):
+            log("sink %s: the namespace's counters: %s" % (who, snmp_errors()))
         try:
             sock.sendall(reply.encode() + b"\n")
         except OSError:

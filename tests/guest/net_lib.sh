@@ -20,6 +20,7 @@ net_diag() {
         printf '%s=%s ' "$c" "$(cat "/sys/class/net/$dev/statistics/$c" 2>/dev/null)"
     done | sed 's/^/net: counters: /'
     echo
+    grep -E '^(Ip|Tcp):' /proc/net/snmp | sed 's/^/net: snmp: /'
 }
 
 dev=${net_dev:-eth0}
