@@ -20,6 +20,7 @@
 #include "core/sched.h"
 #include "core/string.h"
 #include "core/vcpu.h"
+#include "core/vtime.h"
 #include "idl/gnttab.h"
 #include "idl/mgmt.h"
 #include "hcall_priv.h"
@@ -173,6 +174,58 @@ static int op_unpause(struct vcpu *v, const uint64_t *a, struct hcall_mgmt_op *o
     return domain_unpause(d);
 }
 
+static int op_pause(struct vcpu *v, const uint64_t *a, struct hcall_mgmt_op *op, struct domain *d)
+{
+    (void)v, (void)a, (void)op;
+    return domain_pause(d);
+}
+
+static int op_handover(struct vcpu *v, const uint64_t *a, struct hcall_mgmt_op *op, struct domain *d)
+{
+    (void)v, (void)a;
+    return domain_handover(d, op->arg.handover.to);
+}
+
+static int op_list(struct vcpu *v, const uint64_t *a, struct hcall_mgmt_op *op, struct domain *d)
+{
+    struct mgmt_domain_list *l = &op->arg.list;
+    domid_t ids[MGMT_DOMAIN_LIST_MAX];
+
+    l->nr = (uint16_t)domain_list_controlled(d->id, l->first, ids, MGMT_DOMAIN_LIST_MAX);
+    memset(l->domids, 0, sizeof(l->domids));
+    for (unsigned i = 0; i < l->nr; i++)
+        l->domids[i] = ids[i];
+    return arg_out(v, a, l, sizeof(*l));
+}
+
+static int op_vcpu_info(struct vcpu *v, const uint64_t *a, struct hcall_mgmt_op *op, struct domain *d)
+{
+    struct mgmt_vcpu_info *i = &op->arg.vcpu_info;
+    struct vcpu_runstate_info rs;
+    struct vcpu *t;
+
+    if (i->vcpu >= d->nr_vcpus)
+        return -ERR_INVAL;
+    t = &d->vcpus[index_nospec(i->vcpu, d->nr_vcpus)];
+    i->domid = d->id;
+    sched_vcpu_where(t, &i->cpu, &i->affinity);
+    if (__atomic_load_n(&d->state, __ATOMIC_SEQ_CST) != DOMAIN_RUNNING)
+        i->state = MGMT_VCPU_DOWN;
+    else if (__atomic_load_n(&t->running_on, __ATOMIC_SEQ_CST) >= 0)
+        i->state = MGMT_VCPU_RUNNING;
+    else if (__atomic_load_n(&t->state, __ATOMIC_SEQ_CST) == VCPU_RUNNABLE)
+        i->state = MGMT_VCPU_RUNNABLE;
+    else if (__atomic_load_n(&t->state, __ATOMIC_SEQ_CST) == VCPU_BLOCKED)
+        i->state = MGMT_VCPU_BLOCKED;
+    else
+        i->state = MGMT_VCPU_DOWN;
+    vtime_runstate_get(t, &rs);
+    i->running_ns = rs.time[RUNSTATE_running];
+    if (rs.state == RUNSTATE_running && arch_time_ns() > rs.state_entry_time)
+        i->running_ns += arch_time_ns() - rs.state_entry_time; /* this turn so far, as xl shows it */
+    return arg_out(v, a, i, sizeof(*i));
+}
+
 static int op_destroy(struct vcpu *v, const uint64_t *a, struct hcall_mgmt_op *op, struct domain *d)
 {
     (void)v, (void)a, (void)op;
@@ -186,6 +239,7 @@ static int op_info(struct vcpu *v, const uint64_t *a, struct hcall_mgmt_op *op, 
         [DOMAIN_BUILDING] = MGMT_STATE_BUILDING,
         [DOMAIN_RUNNING] = MGMT_STATE_RUNNING,
         [DOMAIN_SHUTDOWN] = MGMT_STATE_SHUTDOWN,
+        [DOMAIN_PAUSED] = MGMT_STATE_PAUSED,
     };
     struct mgmt_domain_info *i = &op->arg.info;
 
@@ -310,6 +364,10 @@ static const mgmt_fn mgmt_table[] = {
     [MGMT_PCI_INFO] = op_pci_info,
     [MGMT_PCI_CFG_WRITE] = op_pci_cfg_write,
     [MGMT_PCI_MSI_BIND] = op_pci_msi_bind,
+    [MGMT_DOMAIN_PAUSE] = op_pause,
+    [MGMT_DOMAIN_HANDOVER] = op_handover,
+    [MGMT_DOMAIN_LIST] = op_list,
+    [MGMT_VCPU_INFO] = op_vcpu_info,
 };
 
 int64_t hcall_mgmt(struct vcpu *v, const uint64_t *a)

@@ -145,8 +145,9 @@ static const char *create_child(const char *name, uint32_t nr_vcpus)
 
 /* ---- domains it may not touch ---- */
 
-/* Every command but create (and DOMAIN_INFO for DOMID_SELF, which means
- * the caller there) aimed at domain id, with an otherwise well-formed
+/* Every command but create and list, which name no target (and
+ * DOMAIN_INFO and VCPU_INFO for DOMID_SELF, which means the caller
+ * there), aimed at domain id, with an otherwise well-formed
  * request: -want for each, and the argument untouched. */
 static void aimed_at(const char *what, const uint16_t *ids, size_t n, long want)
 {
@@ -156,11 +157,11 @@ static void aimed_at(const char *what, const uint16_t *ids, size_t n, long want)
         const struct mgtest_command *c = &mgtest_commands[i];
         const char *w = NULL;
 
-        if (c->cmd == MGMT_DOMAIN_CREATE)
+        if (c->cmd == MGMT_DOMAIN_CREATE || c->cmd == MGMT_DOMAIN_LIST)
             continue;
         for (size_t j = 0; j < n && !w; j++) {
             union mgmt_arg a;
-            if (c->cmd == MGMT_DOMAIN_INFO && ids[j] == MGMT_DOMID_SELF)
+            if ((c->cmd == MGMT_DOMAIN_INFO || c->cmd == MGMT_VCPU_INFO) && ids[j] == MGMT_DOMID_SELF)
                 continue;
             memset(&a, 0, sizeof(a));
             c->fill(&a);
