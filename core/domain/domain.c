@@ -289,6 +289,8 @@ int domain_unpause(struct domain *d)
     bool resumed = d->state == DOMAIN_PAUSED;
 
     if ((d->state == DOMAIN_BUILDING && d->vcpus[0].state == VCPU_RUNNABLE) || resumed) {
+        if (!resumed)
+            __atomic_store_n(&d->started_ns, arch_time_ns(), __ATOMIC_RELAXED);
         __atomic_store_n(&d->state, DOMAIN_RUNNING, __ATOMIC_SEQ_CST);
         r = 0;
     }

@@ -120,6 +120,10 @@ static void decode_fields(const struct hcall_mgmt_ctx *ctx, const union hcall_mg
         break;
     case MGMT_DOMAIN_LIST: o->after_lookup = arg->list.reserved0 ? inval : 0; break;
     case MGMT_VCPU_INFO: o->after_lookup = arg->vcpu_info.reserved0 ? inval : 0; break;
+    case MGMT_PHYS_INFO: break;
+    case MGMT_LOG_READ:
+        o->after_lookup = arg->log_read.len == 0 || arg->log_read.len > MGMT_LOG_RING ? inval : 0;
+        break;
     case MGMT_IOPORT_PERMIT:
         o->after_lookup =
             arg->ioport.nr_ports == 0 || arg->ioport.nr_ports > 0x10000u - arg->ioport.first_port ? inval : 0;
@@ -159,6 +163,8 @@ size_t hcall_mgmt_arg_size(uint64_t cmd)
     case MGMT_DOMAIN_HANDOVER: return sizeof(struct mgmt_domain_handover);
     case MGMT_DOMAIN_LIST: return sizeof(struct mgmt_domain_list);
     case MGMT_VCPU_INFO: return sizeof(struct mgmt_vcpu_info);
+    case MGMT_PHYS_INFO: return sizeof(struct mgmt_phys_info);
+    case MGMT_LOG_READ: return sizeof(struct mgmt_log_read);
     default: return 0;
     }
 }
@@ -178,8 +184,15 @@ static uint64_t cmd_need(uint32_t cmd)
     case MGMT_PCI_INFO:
     case MGMT_PCI_CFG_WRITE:
     case MGMT_PCI_MSI_BIND: return 0; /* one's own functions only */
+    case MGMT_LOG_READ: return MGMT_CAP_LOG;
     default: return MGMT_CAP_DOMAIN_CONTROL;
     }
+}
+
+/* Commands that name no domain: the capability alone decides. */
+static bool no_target(uint32_t cmd)
+{
+    return cmd == MGMT_DOMAIN_CREATE || cmd == MGMT_DOMAIN_LIST || cmd == MGMT_PHYS_INFO || cmd == MGMT_LOG_READ;
 }
 
 int hcall_decode_mgmt(const struct hcall_mgmt_ctx *ctx, const uint64_t *a, const union hcall_mgmt_arg *arg,
@@ -197,7 +210,7 @@ int hcall_decode_mgmt(const struct hcall_mgmt_ctx *ctx, const uint64_t *a, const
     o.need = cmd_need(o.cmd);
     o.arg = *arg;
     /* Every struct with a target but create's starts with its domid. */
-    o.domid = o.cmd == MGMT_DOMAIN_CREATE || o.cmd == MGMT_DOMAIN_LIST ? 0 : arg->populate.domid;
+    o.domid = no_target(o.cmd) ? 0 : arg->populate.domid;
     if (o.need == 0) { /* no target: the caller's own functions */
         o.check = HCALL_MGMT_CHECK_NONE;
         o.domid = 0;
@@ -205,7 +218,7 @@ int hcall_decode_mgmt(const struct hcall_mgmt_ctx *ctx, const uint64_t *a, const
     } else if (o.cmd == MGMT_DOMAIN_CREATE) {
         o.check = HCALL_MGMT_CHECK_CAP;
         o.after_lookup = create_fields(ctx, &arg->create);
-    } else if (o.cmd == MGMT_DOMAIN_LIST) { /* no target: the caller's own children */
+    } else if (no_target(o.cmd)) { /* list, phys_info, log_read: the capability alone */
         o.check = HCALL_MGMT_CHECK_CAP;
         decode_fields(ctx, arg, &o);
     } else {

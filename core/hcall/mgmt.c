@@ -20,6 +20,7 @@
 #include "core/sched.h"
 #include "core/string.h"
 #include "core/vcpu.h"
+#include "core/version.h"
 #include "core/vtime.h"
 #include "idl/gnttab.h"
 #include "idl/mgmt.h"
@@ -29,10 +30,11 @@
 
 _Static_assert(MGMT_CAP_DOMAIN_CREATE == CAP_DOMAIN_CREATE && MGMT_CAP_DOMAIN_BUILD == CAP_DOMAIN_BUILD &&
                    MGMT_CAP_DOMAIN_CONTROL == CAP_DOMAIN_CONTROL && MGMT_CAP_CAP_GRANT == CAP_CAP_GRANT &&
-                   MGMT_CAP_IOPORT == CAP_IOPORT && MGMT_CAP_PCI == CAP_PCI,
+                   MGMT_CAP_IOPORT == CAP_IOPORT && MGMT_CAP_PCI == CAP_PCI && MGMT_CAP_LOG == CAP_LOG,
                "capability bits agree with idl/mgmt.idl");
 _Static_assert(MGMT_GNTTAB_SEED_REFS == GNTTAB_NR_RESERVED_ENTRIES,
                "the refs a toolstack seeds are Xen's reserved ones");
+_Static_assert(MGMT_LOG_RING == LOG_RING_BYTES, "one ring size for the log and its reader");
 _Static_assert(HCALL_MGMT_GPFN_LIMIT == HCALL_GPFN_LIMIT, "one guest-physical limit for populate and physmap");
 
 static int arg_out(struct vcpu *v, const uint64_t *a, const void *buf, size_t size)
@@ -226,6 +228,44 @@ static int op_vcpu_info(struct vcpu *v, const uint64_t *a, struct hcall_mgmt_op 
     return arg_out(v, a, i, sizeof(*i));
 }
 
+static int op_phys_info(struct vcpu *v, const uint64_t *a, struct hcall_mgmt_op *op, struct domain *d)
+{
+    struct mgmt_phys_info *p = &op->arg.phys_info;
+
+    (void)d;
+    p->online_cpus = arch_online_cpu_mask();
+    p->nr_cpus = 0;
+    for (uint64_t m = p->online_cpus; m; m &= m - 1) /* no popcount instruction assumed */
+        p->nr_cpus++;
+    p->abi_version = MOSAIC_ABI_VERSION;
+    p->total_pages = frame_total_count();
+    p->free_pages = frame_free_count();
+    p->now_ns = arch_time_ns();
+    return arg_out(v, a, p, sizeof(*p));
+}
+
+/* The log in chunks through a buffer of ours: the caller's buffer is
+ * written outside the console lock. */
+static int op_log_read(struct vcpu *v, const uint64_t *a, struct hcall_mgmt_op *op, struct domain *d)
+{
+    struct mgmt_log_read *l = &op->arg.log_read;
+    char chunk[COPY_CHUNK];
+    uint64_t index = l->index, lost = 0;
+    uint32_t done = 0;
+    size_t n;
+
+    (void)d;
+    while (done < l->len && (n = log_read(&index, chunk, MIN(sizeof(chunk), (size_t)(l->len - done)), &lost))) {
+        if (vcpu_copy_to_guest(v, l->buf + done, chunk, n))
+            return -ERR_FAULT;
+        done += (uint32_t)n;
+    }
+    l->index = index;
+    l->len = done;
+    l->lost = lost > UINT32_MAX ? UINT32_MAX : (uint32_t)lost;
+    return arg_out(v, a, l, sizeof(*l));
+}
+
 static int op_destroy(struct vcpu *v, const uint64_t *a, struct hcall_mgmt_op *op, struct domain *d)
 {
     (void)v, (void)a, (void)op;
@@ -252,6 +292,8 @@ static int op_info(struct vcpu *v, const uint64_t *a, struct hcall_mgmt_op *op, 
     i->runtime_ns = sched_runtime_ns(d);
     memset(i->name, 0, sizeof(i->name));
     memcpy(i->name, d->name, strnlen(d->name, sizeof(i->name) - 1));
+    i->max_pages = d->max_pages;
+    i->started_ns = __atomic_load_n(&d->started_ns, __ATOMIC_RELAXED);
     return arg_out(v, a, i, sizeof(*i));
 }
 
@@ -368,6 +410,8 @@ static const mgmt_fn mgmt_table[] = {
     [MGMT_DOMAIN_HANDOVER] = op_handover,
     [MGMT_DOMAIN_LIST] = op_list,
     [MGMT_VCPU_INFO] = op_vcpu_info,
+    [MGMT_PHYS_INFO] = op_phys_info,
+    [MGMT_LOG_READ] = op_log_read,
 };
 
 int64_t hcall_mgmt(struct vcpu *v, const uint64_t *a)

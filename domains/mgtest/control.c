@@ -5,7 +5,8 @@
  * its state says so) and unpaused; its vCPU is described; the domains
  * the caller controls are listed; control of the spinner is handed to a
  * second child, which is then destroyed, so the spinner comes back to
- * the caller as that child's heir. Every refusal on the way is checked
+ * the caller as that child's heir. The machine's facts and the core's
+ * log are read too. Every refusal on the way is checked
  * with its exact error.
  */
 #include <stdio.h>
@@ -209,6 +210,52 @@ static void handover_checks(uint16_t spin, uint16_t keeper)
     mgtest_check("control_adopted", w ? w : listed(spin, true));
 }
 
+static void machine_checks(void)
+{
+    struct mgmt_phys_info p;
+    const char *w = mgtest_call(MGMT_PHYS_INFO, &p, sizeof(p), 0);
+    uint32_t online = 0;
+
+    for (uint64_t m = w ? 0 : p.online_cpus; m; m &= m - 1)
+        online++;
+    if (!w && (p.nr_cpus == 0 || p.nr_cpus != online || p.abi_version != 6 || p.free_pages == 0 ||
+               p.free_pages >= p.total_pages || p.now_ns == 0))
+        w = mgtest_why("%u CPUs (0x%llx), ABI %u, %llu of %llu pages free, now %llu ns", p.nr_cpus,
+                       (unsigned long long)p.online_cpus, p.abi_version, (unsigned long long)p.free_pages,
+                       (unsigned long long)p.total_pages, (unsigned long long)p.now_ns);
+    mgtest_check("control_phys_info", w);
+}
+
+/* The core's log holds the line about the pause; a read from far ahead
+ * gives nothing; from 0, the oldest kept byte on, with lost counting
+ * what the ring dropped. */
+static void log_checks(void)
+{
+    static char buf[MGMT_LOG_RING];
+    struct mgmt_log_read l = { .index = 0, .buf = (uint64_t)(uintptr_t)buf, .len = sizeof(buf) };
+    const char *w = mgtest_call(MGMT_LOG_READ, &l, sizeof(l), 0);
+    uint64_t end;
+
+    if (!w && (l.len == 0 || l.index != (uint64_t)l.lost + l.len))
+        w = mgtest_why("read %u bytes to index %llu, %u lost", l.len, (unsigned long long)l.index, l.lost);
+    if (!w) {
+        buf[l.len < sizeof(buf) ? l.len : sizeof(buf) - 1] = '\0';
+        if (!strstr(buf, "'mgtest-spinner' paused\n"))
+            w = "no line about the pause in the core's log";
+    }
+    mgtest_check("control_log_read", w);
+    end = l.index;
+    l = (struct mgmt_log_read){ .index = end + 100000, .buf = (uint64_t)(uintptr_t)buf, .len = 16 };
+    w = mgtest_call(MGMT_LOG_READ, &l, sizeof(l), 0);
+    if (!w && (l.len != 0 || l.index != end + 100000 || l.lost != 0))
+        w = mgtest_why("from ahead: %u bytes, index %llu, %u lost", l.len, (unsigned long long)l.index, l.lost);
+    mgtest_check("control_log_read_ahead", w);
+    l = (struct mgmt_log_read){ .index = 0, .buf = (uint64_t)(uintptr_t)buf, .len = 0 };
+    mgtest_expect("control_log_read_len_0", XEN_EINVAL, mgtest_call(MGMT_LOG_READ, &l, sizeof(l), XEN_EINVAL));
+    l = (struct mgmt_log_read){ .index = 0, .buf = 0x10, .len = 16 };
+    mgtest_expect("control_log_read_bad_buffer", XEN_EFAULT, mgtest_call(MGMT_LOG_READ, &l, sizeof(l), XEN_EFAULT));
+}
+
 void mgtest_control(void)
 {
     uint16_t spin = 0, keeper = 0;
@@ -219,8 +266,10 @@ void mgtest_control(void)
     mgtest_check("control_children_started", w);
     if (w)
         return;
+    machine_checks();
     vcpu_checks(spin);
     pause_checks(spin);
+    log_checks();
     handover_checks(spin, keeper);
     /* Paused, then destroyed: a paused domain goes like any other. */
     struct mgmt_domain_pause p = { .domid = spin };

@@ -191,6 +191,19 @@ static void fill_vcpu_info(union mgmt_arg *a)
     a->vcpu_info.domid = mgtest_domid; /* by number: about itself by DOMID_SELF it may ask */
 }
 
+static void fill_phys_info(union mgmt_arg *a)
+{
+    (void)a;
+}
+
+static void fill_log_read(union mgmt_arg *a)
+{
+    static char buf[64];
+
+    a->log_read.buf = (uint64_t)(uintptr_t)buf;
+    a->log_read.len = sizeof(buf);
+}
+
 static void fill_gnttab_seed(union mgmt_arg *a)
 {
     a->gnttab_seed.domid = mgtest_domid;
@@ -223,6 +236,8 @@ const struct mgtest_command mgtest_commands[] = {
     { "domain_handover", MGMT_DOMAIN_HANDOVER, sizeof(struct mgmt_domain_handover), fill_handover },
     { "domain_list", MGMT_DOMAIN_LIST, sizeof(struct mgmt_domain_list), fill_list },
     { "vcpu_info", MGMT_VCPU_INFO, sizeof(struct mgmt_vcpu_info), fill_vcpu_info },
+    { "phys_info", MGMT_PHYS_INFO, sizeof(struct mgmt_phys_info), fill_phys_info },
+    { "log_read", MGMT_LOG_READ, sizeof(struct mgmt_log_read), fill_log_read },
 };
 const size_t mgtest_nr_commands = sizeof(mgtest_commands) / sizeof(mgtest_commands[0]);
 
@@ -376,6 +391,10 @@ static const char *test_info_self(struct mgmt_domain_info *first, uint64_t want_
     for (size_t i = len; i < sizeof(first->name); i++)
         if (first->name[i] != '\0')
             return "the name is not padded with NULs";
+    /* The manifest's 16 MiB; it has run since it started. */
+    if (first->max_pages != 16u << 8 || first->started_ns == 0 || first->started_ns == 0xa5a5a5a5a5a5a5a5ull)
+        return mgtest_why("max_pages %llu (want 4096), started_ns %#llx", (unsigned long long)first->max_pages,
+                          (unsigned long long)first->started_ns);
     return NULL;
 }
 
@@ -400,7 +419,7 @@ static void test_info_other(void)
 static void test_nosys_commands(void)
 {
     const uint64_t cmds[] = {
-        0, MGMT_VCPU_INFO + 1, 1000, (1ull << 32) + 1, (1ull << 32) + MGMT_DOMAIN_INFO, UINT64_MAX
+        0, MGMT_LOG_READ + 1, 1000, (1ull << 32) + 1, (1ull << 32) + MGMT_DOMAIN_INFO, UINT64_MAX
     };
     const struct mgtest_command *info = mgtest_command(MGMT_DOMAIN_INFO);
     char name[48];
@@ -483,7 +502,8 @@ static const uint64_t mode_caps[] = {
     [MODE_CREATE_RACE] = MGMT_CAP_DOMAIN_CREATE | MGMT_CAP_DOMAIN_BUILD | MGMT_CAP_DOMAIN_CONTROL,
     [MODE_ORPHAN] = MGMT_CAP_DOMAIN_CREATE | MGMT_CAP_DOMAIN_BUILD,
     [MODE_MANY] = MGMT_CAP_DOMAIN_CREATE | MGMT_CAP_DOMAIN_BUILD | MGMT_CAP_DOMAIN_CONTROL,
-    [MODE_CONTROL] = MGMT_CAP_DOMAIN_CREATE | MGMT_CAP_DOMAIN_BUILD | MGMT_CAP_DOMAIN_CONTROL | MGMT_CAP_CAP_GRANT,
+    [MODE_CONTROL] =
+        MGMT_CAP_DOMAIN_CREATE | MGMT_CAP_DOMAIN_BUILD | MGMT_CAP_DOMAIN_CONTROL | MGMT_CAP_CAP_GRANT | MGMT_CAP_LOG,
 };
 
 /* domid=N, name=NAME and mode=M from the command line; the end of our RAM. */

@@ -37,6 +37,8 @@ union mgmt_arg {
     struct mgmt_domain_handover handover;
     struct mgmt_domain_list list;
     struct mgmt_vcpu_info vcpu_info;
+    struct mgmt_phys_info phys_info;
+    struct mgmt_log_read log_read;
     uint8_t bytes[256];
 };
 

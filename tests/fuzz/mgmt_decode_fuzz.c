@@ -37,7 +37,9 @@ FUZZ_ORACLE static bool zeros(const void *p, size_t n)
 
 FUZZ_ORACLE static size_t ref_size(uint64_t cmd)
 {
-    static const size_t sizes[] = { 0, 56, 24, 32, 16, 8, 16, 16, 8, 8, 72, 24, 8, 8, 144, 12, 16, 8, 8, 136, 32 };
+    static const size_t sizes[] = {
+        0, 56, 24, 32, 16, 8, 16, 16, 8, 8, 88, 24, 8, 8, 144, 12, 16, 8, 8, 136, 32, 40, 24
+    };
 
     return cmd < sizeof(sizes) / sizeof(sizes[0]) ? sizes[cmd] : 0;
 }
@@ -138,6 +140,12 @@ FUZZ_ORACLE static void ref_fields(const struct input *in, struct want *w)
                 ? inval
                 : 0;
         break;
+    case MGMT_PHYS_INFO: w->check = HCALL_MGMT_CHECK_CAP; break;
+    case MGMT_LOG_READ:
+        w->need = MGMT_CAP_LOG;
+        w->check = HCALL_MGMT_CHECK_CAP;
+        w->after_lookup = g->log_read.len == 0 || g->log_read.len > 32768 ? inval : 0;
+        break;
     case MGMT_DOMAIN_LIST:
         w->check = HCALL_MGMT_CHECK_CAP;
         w->after_lookup = g->list.reserved0 ? inval : 0;
@@ -211,7 +219,7 @@ FUZZ_ORACLE static void read_input(struct fuzz_in *fin, struct input *in)
     in->fault = flags & 1;
     in->ctx.max_vcpus = fuzz_u8(fin) % 64u;
     in->ctx.online_cpus = flags & 8 ? fuzz_u64(fin) : fuzz_u8(fin);
-    in->a[0] = flags & 2 ? fuzz_u64(fin) : fuzz_u8(fin) % 24u;
+    in->a[0] = flags & 2 ? fuzz_u64(fin) : fuzz_u8(fin) % 26u;
     in->a[1] = fuzz_u64(fin);
     /* The struct's own size unless flag bit 2 asks for a u16 of its own. */
     in->a[2] = flags & 4 ? fuzz_uint(fin, 2) : ref_size(in->a[0]);

@@ -412,7 +412,7 @@ TEST(mgmt_size_then_fault)
 
     memset(&o, 0xa5, sizeof(o));
     EXPECT_EQ(hcall_mgmt_arg_size(0), 0);
-    EXPECT_EQ(hcall_mgmt_arg_size(MGMT_VCPU_INFO + 1), 0);
+    EXPECT_EQ(hcall_mgmt_arg_size(MGMT_LOG_READ + 1), 0);
     EXPECT_EQ(hcall_mgmt_arg_size(MGMT_DOMAIN_INFO), sizeof(struct mgmt_domain_info));
     EXPECT_EQ(hcall_decode_mgmt(&mctx, (const uint64_t[]){ 0, 0, 8 }, &arg, &o), -XEN_ENOSYS);
     EXPECT_EQ(hcall_decode_mgmt(&mctx, (const uint64_t[]){ (1ull << 32) | MGMT_DOMAIN_UNPAUSE, 0, 8 }, &arg, &o),
@@ -753,6 +753,26 @@ TEST(mgmt_running_domain_commands)
     arg.vcpu_info.reserved0 = 1;
     EXPECT_EQ(mgmt_decode(MGMT_VCPU_INFO, &arg, &o), 0);
     EXPECT_EQ(o.check, HCALL_MGMT_CHECK_CONTROL);
+    EXPECT_EQ(o.after_lookup, -XEN_EINVAL);
+
+    memset(&arg, 0xff, sizeof(arg)); /* phys_info: every field is out */
+    EXPECT_EQ(mgmt_decode(MGMT_PHYS_INFO, &arg, &o), 0);
+    EXPECT_EQ(o.check, HCALL_MGMT_CHECK_CAP);
+    EXPECT_EQ(o.need, MGMT_CAP_DOMAIN_CONTROL);
+    EXPECT_EQ(o.domid, 0);
+    EXPECT_EQ(o.after_lookup, 0);
+
+    memset(&arg, 0, sizeof(arg));
+    arg.log_read.len = MGMT_LOG_RING;
+    EXPECT_EQ(mgmt_decode(MGMT_LOG_READ, &arg, &o), 0);
+    EXPECT_EQ(o.check, HCALL_MGMT_CHECK_CAP);
+    EXPECT_EQ(o.need, MGMT_CAP_LOG);
+    EXPECT_EQ(o.after_lookup, 0);
+    arg.log_read.len = MGMT_LOG_RING + 1;
+    EXPECT_EQ(mgmt_decode(MGMT_LOG_READ, &arg, &o), 0);
+    EXPECT_EQ(o.after_lookup, -XEN_EINVAL);
+    arg.log_read.len = 0;
+    EXPECT_EQ(mgmt_decode(MGMT_LOG_READ, &arg, &o), 0);
     EXPECT_EQ(o.after_lookup, -XEN_EINVAL);
 }
 

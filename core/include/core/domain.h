@@ -138,6 +138,7 @@ struct domain {
     uint32_t dying;            /* the reaper claimed it (domain_claim_destroy; atomic) */
     size_t frames;             /* frames holding this struct and its vCPUs: set at creation */
     struct epoch_item retired; /* while those frames wait to be freed */
+    uint64_t started_ns;       /* arch_time_ns() when it first ran; 0 before */
     uint64_t sched_mark_ns;    /* test.sched_report's mark of its runtime: the boot CPU's */
     struct vcpu vcpus[];       /* nr_vcpus of them, in the same frames */
 };

@@ -46,10 +46,12 @@ union hcall_mgmt_arg {
     struct mgmt_domain_handover handover;
     struct mgmt_domain_list list;
     struct mgmt_vcpu_info vcpu_info;
+    struct mgmt_phys_info phys_info;
+    struct mgmt_log_read log_read;
 };
 
 /* What the caller is checked for before the fields' verdict is given. */
-#define HCALL_MGMT_CHECK_CAP     0 /* create, list: the capability need, no target */
+#define HCALL_MGMT_CHECK_CAP     0 /* create, list, phys_info, log_read: the capability need, no target */
 #define HCALL_MGMT_CHECK_CONTROL 1 /* need, then that the caller controls domid */
 #define HCALL_MGMT_CHECK_NONE \
     2 /* info and vcpu_info on MGMT_DOMID_SELF, the PCI calls on one's own functions: nothing */
@@ -89,7 +91,7 @@ size_t hcall_mgmt_arg_size(uint64_t cmd);
  * pci_cfg_write: size not 1, 2 or 4, offset not aligned to it or past
  * 4 KiB, reserved0; pci_msi_bind: reserved; pause, list, vcpu_info:
  * reserved; handover: reserved, to equal to domid or from
- * MGMT_DOMID_SELF up. pci_info, pci_cfg_write and
+ * MGMT_DOMID_SELF up; log_read: len 0 or past MGMT_LOG_RING. pci_info, pci_cfg_write and
  * pci_msi_bind need no capability and name no target (HCALL_MGMT_CHECK_
  * NONE): they reach only the caller's own functions. All -EINVAL unless
  * said. */
