@@ -6,7 +6,8 @@
  * the caller controls are listed; control of the spinner is handed to a
  * second child, which is then destroyed, so the spinner comes back to
  * the caller as that child's heir. The machine's facts and the core's
- * log are read too. Every refusal on the way is checked
+ * log are read too. A child left shut down at the end goes to the
+ * builder when mgtest ends. Every refusal on the way is checked
  * with its exact error.
  */
 #include <stdio.h>
@@ -23,6 +24,11 @@
 
 /* PVH entry, 32-bit: spin for ever (jmp .). */
 static const uint8_t spin_code[] = { 0xeb, 0xfe };
+/* PVH entry, 32-bit: HYPERVISOR_sched_op(SCHEDOP_shutdown, &reason) with
+ * reason 0 (poweroff: the page is zero there), then halt. */
+static const uint8_t off_code[] = {
+    0xb8, 29, 0, 0, 0, 0xbb, 2, 0, 0, 0, 0xb9, 0x00, 0x11, 0, 0, 0x0f, 0x01, 0xd9, 0xf4, 0xeb, 0xfd,
+};
 /* PVH entry, 32-bit: halt for ever (1: hlt; jmp 1b). */
 static const uint8_t idle_code[] = { 0xf4, 0xeb, 0xfd };
 
@@ -280,4 +286,12 @@ void mgtest_control(void)
     if (!w)
         w = mgtest_wait_gone(spin);
     mgtest_check("control_destroy_paused", w ? w : listed(spin, false));
+    /* Left behind, shut down: when this domain is gone, the builder
+     * (its controller) inherits it and destroys it. */
+    uint16_t left = 0;
+    w = start_child("mgtest-leftover", off_code, sizeof(off_code), &left);
+    uint64_t until = runtime_time_ns() + ADOPT_WAIT;
+    while (!w && state_is(left, MGMT_STATE_SHUTDOWN) && runtime_time_ns() < until)
+        hypercall_sched_yield();
+    mgtest_check("control_leftover_shut_down", w ? w : state_is(left, MGMT_STATE_SHUTDOWN));
 }
