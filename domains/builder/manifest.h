@@ -27,7 +27,7 @@
  *   caps = create, build   # capabilities the builder grants it (MGMT_CAP_GRANT,
  *                          # so only a subset of the builder's own): none
  *                          # (default), or some of create, build, control,
- *                          # grant, ioport and pci (idl/mgmt.idl), separated
+ *                          # grant, ioport, pci and log (idl/mgmt.idl), separated
  *                          # by commas
  *   service = xenstore     # this domain is the XenStore (domains/xenstored):
  *                          # built first, whatever its place; every other
