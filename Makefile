@@ -24,6 +24,7 @@ include domains/rules.mk
 include drivers/rules.mk
 include xenstore/rules.mk
 include build/guest/rules.mk
+include tools/rules.mk
 
 ISO := $(OUT)/mosaic.iso
 BOOT_CMDLINE ?=
