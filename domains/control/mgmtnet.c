@@ -55,7 +55,7 @@ static struct {
     struct pbuf *rxq[RXQ_LEN];
     unsigned rx_head, rx_n;
     struct netif netif;
-    uint32_t shown_ip;
+    uint32_t shown[3]; /* the address, mask and gateway last logged */
     uint64_t dropped;
 } mn;
 
@@ -246,25 +246,33 @@ static int buffers_alloc(void)
 
 /* ---- lwIP ---- */
 
-/* One line per address change (set, bound by DHCP, lost). */
-static void on_status(struct netif *netif)
+/* One line per address change (set, bound by DHCP, lost), checked after
+ * lwIP ran: its status callback comes before DHCP sets the gateway. */
+static void log_address(void)
 {
-    uint32_t ip = netif_is_up(netif) ? ip4_addr_get_u32(netif_ip4_addr(netif)) : 0;
+    const struct netif *netif = &mn.netif;
+    bool up = netif_is_up(netif);
+    uint32_t ip = up ? ip4_addr_get_u32(netif_ip4_addr(netif)) : 0;
+    uint32_t mask = up ? ip4_addr_get_u32(netif_ip4_netmask(netif)) : 0;
+    uint32_t gw = up ? ip4_addr_get_u32(netif_ip4_gw(netif)) : 0;
     char a[16], g[16];
     unsigned prefix = 0;
 
-    if (ip == mn.shown_ip)
+    if (ip == mn.shown[0] && mask == mn.shown[1] && gw == mn.shown[2])
         return;
-    mn.shown_ip = ip;
+    mn.shown[0] = ip;
+    mn.shown[1] = mask;
+    mn.shown[2] = gw;
     if (!ip) {
         printf("control: the management network has no address\n");
         return;
     }
-    for (uint32_t m = lwip_ntohl(ip4_addr_get_u32(netif_ip4_netmask(netif))); m; m <<= 1)
+    for (uint32_t m = lwip_ntohl(mask); m; m <<= 1)
         prefix++;
     ip4addr_ntoa_r(netif_ip4_addr(netif), a, sizeof(a));
     ip4addr_ntoa_r(netif_ip4_gw(netif), g, sizeof(g));
-    printf("control: address %s/%u gw %s\n", a, prefix, g);
+    /* QEMU's restricted user-mode network offers no router: no gateway. */
+    printf("control: address %s/%u%s%s\n", a, prefix, gw ? " gw " : "", gw ? g : "");
 }
 
 static err_t netif_setup(struct netif *netif)
@@ -290,7 +298,6 @@ static int lwip_start(const struct mgmtnet_cfg *cfg)
     lwip_init();
     if (!netif_add(&mn.netif, &ip, &mask, &gw, NULL, netif_setup, ethernet_input))
         return -XEN_EINVAL;
-    netif_set_status_callback(&mn.netif, on_status);
     netif_set_default(&mn.netif);
     netif_set_link_up(&mn.netif);
     netif_set_up(&mn.netif);
@@ -367,6 +374,7 @@ bool mgmtnet_poll(uint64_t now_ns)
     }
     rxq_deliver();
     sys_check_timeouts();
+    log_address();
     if (mn.kick) {
         mn.kick = false;
         vnet_kick(mn.dev);

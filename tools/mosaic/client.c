@@ -45,8 +45,8 @@ static enum client_status configure(struct client *c, uint32_t timeout_ms, char 
     r = mbedtls_ssl_config_defaults(&c->conf, MBEDTLS_SSL_IS_CLIENT, MBEDTLS_SSL_TRANSPORT_STREAM,
                                     MBEDTLS_SSL_PRESET_DEFAULT);
     if (!r)
-        r = mbedtls_ssl_conf_psk(&c->conf, c->key.secret, sizeof(c->key.secret),
-                                 (const unsigned char *)c->key.identity, strlen(c->key.identity));
+        r = mbedtls_ssl_conf_psk(&c->conf, c->key.secret, sizeof(c->key.secret), (const unsigned char *)c->key.identity,
+                                 strlen(c->key.identity));
     if (r) {
         tls_error(r, "TLS configuration", why, cap);
         return CLIENT_LOCAL;

@@ -26,27 +26,28 @@ struct opts {
 
 static void usage(FILE *f)
 {
-    fprintf(f, "usage: mosaic [OPTIONS] COMMAND [ARGS]\n"
-               "\n"
-               "Commands:\n"
-               "  keygen               create the management key if it does not exist (mode 0600)\n"
-               "  version              ask the control domain for its version and print it\n"
-               "  debug-send HEX       after the handshake send these bytes as they are (no frame),\n"
-               "                       then wait for one answer (a test of the server's framing)\n"
-               "\n"
-               "Options:\n"
-               "  --key FILE           the key (default $MOSAIC_KEY, else\n"
-               "                       ${XDG_CONFIG_HOME:-$HOME/.config}/mosaic/key)\n"
-               "  --host ADDR          the control domain's address (default $MOSAIC_HOST, else %s)\n"
-               "  --port N             its port (default $MOSAIC_PORT, else %u)\n"
-               "  --timeout SECS       for connecting, the handshake and each answer (default %u)\n"
-               "  --identity NAME      keygen: the key's identity (default operator)\n"
-               "  --repeat N           version: ask N times on one connection (default 1)\n"
-               "  --interval MS        version: wait MS between them (default 0)\n"
-               "  -v                   also say how long the handshake took\n"
-               "\n"
-               "Exit status: 0 done; 1 a local problem (usage, the key file); 2 the control domain\n"
-               "is unreachable; 3 it refused us (wrong key); 4 a broken or missing answer.\n",
+    fprintf(f,
+            "usage: mosaic [OPTIONS] COMMAND [ARGS]\n"
+            "\n"
+            "Commands:\n"
+            "  keygen               create the management key if it does not exist (mode 0600)\n"
+            "  version              ask the control domain for its version and print it\n"
+            "  debug-send HEX       after the handshake send these bytes as they are (no frame),\n"
+            "                       then wait for one answer (a test of the server's framing)\n"
+            "\n"
+            "Options:\n"
+            "  --key FILE           the key (default $MOSAIC_KEY, else\n"
+            "                       ${XDG_CONFIG_HOME:-$HOME/.config}/mosaic/key)\n"
+            "  --host ADDR          the control domain's address (default $MOSAIC_HOST, else %s)\n"
+            "  --port N             its port (default $MOSAIC_PORT, else %u)\n"
+            "  --timeout SECS       for connecting, the handshake and each answer (default %u)\n"
+            "  --identity NAME      keygen: the key's identity (default operator)\n"
+            "  --repeat N           version: ask N times on one connection (default 1)\n"
+            "  --interval MS        version: wait MS between them (default 0)\n"
+            "  -v                   also say how long the handshake took\n"
+            "\n"
+            "Exit status: 0 done; 1 a local problem (usage, the key file); 2 the control domain\n"
+            "is unreachable; 3 it refused us (wrong key); 4 a broken or missing answer.\n",
             DEFAULT_HOST, CONTROL_PORT_DEFAULT, DEFAULT_TIMEOUT);
 }
 
@@ -213,8 +214,8 @@ static int parse_opts(int argc, char **argv, struct opts *o, int *cmd)
             o->port = val;
         else if (!strcmp(opt, "--identity"))
             o->identity = val;
-        else if (!strcmp(opt, "--timeout") ? number(val, opt, 3600, &secs)
-                 : !strcmp(opt, "--repeat") ? number(val, opt, 100000, &o->repeat)
+        else if (!strcmp(opt, "--timeout")    ? number(val, opt, 3600, &secs)
+                 : !strcmp(opt, "--repeat")   ? number(val, opt, 100000, &o->repeat)
                  : !strcmp(opt, "--interval") ? number(val, opt, 3600000, &o->interval_ms)
                                               : (fprintf(stderr, "mosaic: unknown option %s\n", opt), -1))
             return -1;
@@ -226,8 +227,9 @@ static int parse_opts(int argc, char **argv, struct opts *o, int *cmd)
 
 int main(int argc, char **argv)
 {
-    struct opts o = { .host = getenv("MOSAIC_HOST"), .port = getenv("MOSAIC_PORT"), .identity = "operator",
-                      .repeat = 1 };
+    struct opts o = {
+        .host = getenv("MOSAIC_HOST"), .port = getenv("MOSAIC_PORT"), .identity = "operator", .repeat = 1
+    };
     char port[8];
     int cmd;
 
