@@ -577,19 +577,7 @@ class BootRun:
         (exit status, or None after secs, its output), logged."""
         env = dict(os.environ, MOSAIC_HOST="127.0.0.1", MOSAIC_PORT=str(self.mgmt_port),
                    MOSAIC_OUT=str(self.scn.out))
-        proc = subprocess.Popen(["sh", "-c", command], cwd=REPO, env=env, stdin=subprocess.DEVNULL,
-                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
-        try:
-            out, _ = proc.communicate(timeout=secs)
-            status = proc.returncode
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, 9)
-            out, _ = proc.communicate()
-            status = None
-        text = out.decode(errors="replace")
-        with open(self.host_log, "a") as f:
-            f.write("host$ %s\n%s(%s)\n" % (command, text, "timed out" if status is None else "status %d" % status))
-        return status, text
+        return net_peer.run_step([], command, env, secs, self.host_log, "host")
 
     def feed(self, lines, now, port=1):
         """Checks new serial lines; returns a failure reason or None."""

@@ -12,7 +12,7 @@
 
 #include "idl/xen_errno.h"
 
-static int hex_value(char c)
+int key_hex_value(char c)
 {
     if (c >= '0' && c <= '9')
         return c - '0';
@@ -94,7 +94,7 @@ static int parse_line(const char *s, size_t n, unsigned lineno, struct key *out,
             return -XEN_EINVAL;
         }
         for (size_t k = 0; k < KEY_BYTES; k++) {
-            int hi = hex_value(s[v + 2 * k]), lo = hex_value(s[v + 2 * k + 1]);
+            int hi = key_hex_value(s[v + 2 * k]), lo = key_hex_value(s[v + 2 * k + 1]);
             if (hi < 0 || lo < 0) {
                 snprintf(why, why_cap, "line %u: the key must be %u hex digits", lineno, 2 * KEY_BYTES);
                 return -XEN_EINVAL;

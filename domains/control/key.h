@@ -39,5 +39,8 @@ int key_parse(const char *text, size_t len, struct key *out, char *why, size_t w
  * identity must be one key_parse accepts (-XEN_EINVAL otherwise). */
 int key_format(const struct key *k, char *out, size_t cap) __attribute__((warn_unused_result));
 
+/* key_hex_value: the value of hex digit c (either case), or -1. */
+int key_hex_value(char c);
+
 /* key_identity_ok: whether id (n bytes) is an identity key_parse takes. */
 bool key_identity_ok(const char *id, size_t n);

@@ -119,17 +119,6 @@ static int cmd_version(const struct opts *o)
     return r;
 }
 
-static int hex_nibble(char ch)
-{
-    if (ch >= '0' && ch <= '9')
-        return ch - '0';
-    if (ch >= 'a' && ch <= 'f')
-        return ch - 'a' + 10;
-    if (ch >= 'A' && ch <= 'F')
-        return ch - 'A' + 10;
-    return -1;
-}
-
 static int cmd_debug_send(const struct opts *o, const char *hex)
 {
     uint8_t bytes[4096];
@@ -142,7 +131,7 @@ static int cmd_debug_send(const struct opts *o, const char *hex)
     if (strlen(hex) % 2 || n == 0 || n > sizeof(bytes))
         return fail(CLIENT_LOCAL, "debug-send takes 1 to 4096 bytes in hex");
     for (size_t i = 0; i < n; i++) {
-        int hi = hex_nibble(hex[2 * i]), lo = hex_nibble(hex[2 * i + 1]);
+        int hi = key_hex_value(hex[2 * i]), lo = key_hex_value(hex[2 * i + 1]);
         if (hi < 0 || lo < 0)
             return fail(CLIENT_LOCAL, "debug-send: not hex");
         bytes[i] = (uint8_t)(hi << 4 | lo);
