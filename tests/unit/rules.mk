@@ -118,3 +118,9 @@ unit_xl_vif_SRCS := domains/builder/xl_vif.c domains/builder/xl_list.c domains/b
 	domains/builder/manifest.c tests/unit/manifest_caught.c
 unit_xl_vif_DEPS := $(wildcard domains/builder/*.h) tests/unit/manifest_caught.h
 unit_xl_vif_CFLAGS := -Idomains/builder
+# The control protocol's pure pieces (domains/control): frames, the
+# request handler, the management key file (shared with tools/mosaic).
+UNIT_TESTS += control_wire
+unit_control_wire_SRCS := domains/control/wire.c domains/control/msg.c domains/control/key.c
+unit_control_wire_DEPS := domains/control/wire.h domains/control/msg.h domains/control/key.h
+unit_control_wire_CFLAGS := -Idomains/control
