@@ -107,6 +107,12 @@ fuzz_netframe_SRCS := domains/netdrv/pkt.c domains/netdrv/csum.c domains/netdrv/
 	domains/netdrv/nat.c domains/netdrv/dhcpd.c tests/unit/netframe.c tests/unit/drivers_env.c
 fuzz_netframe_DEPS := $(wildcard domains/netdrv/*.h) tests/unit/netframe.h
 fuzz_netframe_CFLAGS = -Idomains/netdrv -Idrivers/include -Itests/unit
+# xl's config files (lib/xl): the whole file, its CRLF twin, the machine check.
+FUZZ_ALL += xl_cfg
+fuzz_xl_cfg_SRCS := lib/xl/xl_cfg.c lib/xl/xl_cfg_keys.c lib/xl/xl_lex.c lib/xl/xl_cpus.c lib/xl/xl_disk.c \
+	lib/xl/xl_vif.c lib/xl/xl_list.c
+fuzz_xl_cfg_DEPS := $(wildcard lib/xl/*.h)
+fuzz_xl_cfg_CFLAGS = -Ilib/xl
 
 FUZZ_CFLAGS := -std=c11 -g -O1 $(WARN_FLAGS) -fsanitize=fuzzer,address,undefined \
                -fno-sanitize-recover=all -fno-omit-frame-pointer \

@@ -117,3 +117,10 @@ unit_xl_vif_SRCS := lib/xl/xl_vif.c lib/xl/xl_list.c lib/xl/xl_disk.c domains/bu
 	tests/unit/manifest_caught.c
 unit_xl_vif_DEPS := $(wildcard domains/builder/*.h lib/xl/*.h) tests/unit/manifest_caught.h
 unit_xl_vif_CFLAGS := -Idomains/builder -Ilib/xl
+# xl's config files (lib/xl): every key, xl's syntax, the errors' lines,
+# the machine check, and the sample files of tests/configs/.
+UNIT_TESTS += xl_cfg
+unit_xl_cfg_SRCS := lib/xl/xl_cfg.c lib/xl/xl_cfg_keys.c lib/xl/xl_lex.c lib/xl/xl_cpus.c lib/xl/xl_disk.c \
+	lib/xl/xl_vif.c lib/xl/xl_list.c
+unit_xl_cfg_DEPS := $(wildcard lib/xl/*.h) $(wildcard tests/configs/*.cfg)
+unit_xl_cfg_CFLAGS := -Ilib/xl
