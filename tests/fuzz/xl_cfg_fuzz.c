@@ -6,8 +6,9 @@
  * error and an acceptance none. An accepted config must keep every limit
  * xl_cfg.h promises, have the command line xl makes from root and extra,
  * pass the machine check on a machine as large as it asks for and fail
- * it on one with a MiB less. The same text with CRLF line ends must
- * parse to the same bytes and messages.
+ * it on one with a MiB less, and on fewer CPUs fail it exactly when a
+ * CPU it names is missing or a vCPU is left none. The same text with
+ * CRLF line ends must parse to the same bytes and messages.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -94,6 +95,22 @@ FUZZ_ORACLE static void check_devices(const struct xl_cfg *c)
     }
 }
 
+/* A machine of nr_cpus CPUs refuses exactly a config that names a CPU
+ * beyond them, or leaves a vCPU none of them. */
+FUZZ_ORACLE static void check_machine_cpus(const struct xl_cfg *c, unsigned lines, unsigned nr_cpus)
+{
+    uint64_t cpus = (1ull << nr_cpus) - 1;
+    char error[XL_CFG_MSG_MAX];
+    bool bad = (c->cpus_named & ~cpus) != 0;
+    int r = xl_cfg_check_machine(FILE_NAME, c, c->maxmem_mib, nr_cpus, error, sizeof(error));
+
+    for (unsigned v = 0; v < c->maxvcpus; v++)
+        bad |= !((v < c->nr_vcpu_cpumasks ? c->vcpu_cpumask[v] : c->cpumask) & cpus);
+    FUZZ_CHECK(r == (bad ? -XEN_EINVAL : 0));
+    if (bad)
+        check_message(error, lines);
+}
+
 FUZZ_ORACLE static void check_cfg(const struct xl_cfg *c, unsigned lines)
 {
     char error[XL_CFG_MSG_MAX];
@@ -123,6 +140,7 @@ FUZZ_ORACLE static void check_cfg(const struct xl_cfg *c, unsigned lines)
     FUZZ_CHECK(xl_cfg_check_machine(FILE_NAME, c, c->maxmem_mib, 64, error, sizeof(error)) == 0 && !error[0]);
     FUZZ_CHECK(xl_cfg_check_machine(FILE_NAME, c, c->memory_mib - 1, 64, error, sizeof(error)) == -XEN_ENOMEM);
     check_message(error, lines);
+    check_machine_cpus(c, lines, 1 + lines % 8);
 }
 
 static struct xl_cfg cfg, crlf_cfg;
