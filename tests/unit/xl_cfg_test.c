@@ -16,6 +16,7 @@
 #include "harness.h"
 #include "idl/xen_errno.h"
 #include "xl_cpus.h"
+#include "xl_lex.h"
 
 /* The three lines every good config here starts with: keys from line 4. */
 #define BASE "name = \"g\"\ntype = \"pvh\"\nkernel = \"k\"\n"
@@ -790,6 +791,39 @@ TEST(long_file_names_are_cut)
     EXPECT_EQ(strlen(msgs.error) < XL_CFG_MSG_MAX, 1);
 }
 
+TEST(lexer_tokens)
+{
+    static const char text[] = "a.b_1 += [0x1f, 'q\\'\"',\r\n\"\"] ; # c\n=";
+    static const enum xl_tok want[] = { XL_TOK_WORD,   XL_TOK_ADD,     XL_TOK_OPEN,    XL_TOK_NUMBER, XL_TOK_COMMA,
+                                        XL_TOK_STRING, XL_TOK_COMMA,   XL_TOK_NEWLINE, XL_TOK_STRING, XL_TOK_CLOSE,
+                                        XL_TOK_SEMI,   XL_TOK_NEWLINE, XL_TOK_EQ,      XL_TOK_END,    XL_TOK_END };
+    static const unsigned lines[] = { 1, 1, 1, 1, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3 };
+    static struct xl_lex l;
+
+    xl_lex_init(&l, text, sizeof(text) - 1);
+    for (unsigned i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+        enum xl_tok t = xl_lex_next(&l);
+        if (t != want[i] || l.tok_line != lines[i])
+            test_fail(__FILE__, __LINE__, "token %u: %d on line %u, not %d on line %u", i, t, l.tok_line, want[i],
+                      lines[i]);
+        if (i == 0)
+            EXPECT_STR(l.tok, "a.b_1");
+        if (i == 3)
+            EXPECT_STR(l.tok, "0x1f");
+        if (i == 5)
+            EXPECT_STR(l.tok, "q'\"");
+        if (i == 8)
+            EXPECT_TRUE(l.tok_len == 0 && !l.tok[0]);
+    }
+    /* an error stays: every later call gives it again */
+    xl_lex_init(&l, "x\x01y", 3);
+    EXPECT_EQ(xl_lex_next(&l), XL_TOK_WORD);
+    EXPECT_EQ(xl_lex_next(&l), XL_TOK_ERROR);
+    EXPECT_STR(l.why, "unexpected byte 0x01");
+    EXPECT_EQ(xl_lex_next(&l), XL_TOK_ERROR);
+    EXPECT_STR(l.why, "unexpected byte 0x01");
+}
+
 /* ---- the machine ---- */
 
 TEST(machine_check)
@@ -938,6 +972,7 @@ int main(void)
         TEST_ENTRY(crlf_line_ends),
         TEST_ENTRY(huge_inputs),
         TEST_ENTRY(long_file_names_are_cut),
+        TEST_ENTRY(lexer_tokens),
         TEST_ENTRY(machine_check),
         TEST_ENTRY(field_names),
         TEST_ENTRY(sample_files),
