@@ -73,7 +73,7 @@ struct xl_cfg {
     unsigned vcpus;                          /* online at start: 1..maxvcpus, default 1 */
     unsigned maxvcpus;                       /* created: 1..XL_CFG_MAX_VCPUS, default vcpus */
     uint64_t cpumask;                        /* every vCPU's CPUs, unless the cpus list names it; default all */
-    uint64_t cpus_named;                     /* the CPUs cpus named by number (xl_cpus_parse), in any of its forms */
+    uint64_t cpus_named;                     /* the CPUs cpus names by number (xl_cpus_parse): of the entries kept */
     uint64_t vcpu_cpumask[XL_CFG_MAX_VCPUS]; /* from a cpus list: vCPU i's */
     unsigned nr_vcpu_cpumasks;               /* entries kept from that list (at most maxvcpus); 0 without one */
     unsigned weight;                         /* cpu_weight: 1..XL_CFG_WEIGHT_MAX, default XL_CFG_WEIGHT_DEF */
@@ -97,7 +97,8 @@ struct xl_cfg_msgs {
 
 /*
  * xl_cfg_parse: the config text (len bytes, any bytes, need not be
- * NUL-terminated) of the file named file (for messages only) into *cfg,
+ * NUL-terminated) of the file named file (a string, for messages only;
+ * its last 100 bytes are shown, unprintable ones as '?') into *cfg,
  * with xl's syntax: KEY = VALUE or KEY += VALUE settings ending at a line
  * end or ';', VALUE a string in single or double quotes, a number or a
  * list [ VALUE, ... ] over any lines (a trailing comma allowed), '#'
@@ -108,7 +109,8 @@ struct xl_cfg_msgs {
  * then the checks between them. Returns 0 with *cfg complete and
  * msgs->warnings filled, or -XEN_EINVAL with the first error in
  * msgs->error (*cfg then partial). Every message is one printable line,
- * "FILE:LINE: FIELD: what", FIELD the key (or "syntax" before one).
+ * "FILE:LINE: FIELD: what", FIELD the key (or "syntax" before one, or
+ * "file" for a text over XL_CFG_TEXT_MAX).
  */
 int xl_cfg_parse(const char *file, const char *text, size_t len, struct xl_cfg *cfg, struct xl_cfg_msgs *msgs);
 

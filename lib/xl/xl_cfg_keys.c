@@ -225,13 +225,18 @@ static int text_fits(struct xl_parse *p, const char *v)
     return 0;
 }
 
+/* v, which fits, into the key's field. */
+static int store_text(struct xl_parse *p, const char *v)
+{
+    memcpy((char *)p->cfg + p->key->offset, v, strlen(v) + 1);
+    return 0;
+}
+
 static int set_text(struct xl_parse *p, const char *v)
 {
     int r = text_fits(p, v);
 
-    if (r == 0)
-        memcpy((char *)p->cfg + p->key->offset, v, strlen(v) + 1);
-    return r;
+    return r ? r : store_text(p, v);
 }
 
 static int set_name(struct xl_parse *p, const char *v)
@@ -239,10 +244,12 @@ static int set_name(struct xl_parse *p, const char *v)
     char shown[XL_VALUE_SHOWN_MAX];
     int r = text_fits(p, v);
 
+    if (r)
+        return r;
     xl_value_shown(shown, sizeof(shown), v);
-    if (r == 0 && (!*v || !xl_domain_name_ok(v)))
-        r = FAIL(p, "'%s' is not a domain name: 1 to %d letters, digits, '-' and '_'", shown, XL_CFG_NAME_MAX - 1);
-    return r ? r : set_text(p, v);
+    if (!*v || !xl_domain_name_ok(v))
+        return FAIL(p, "'%s' is not a domain name: 1 to %d letters, digits, '-' and '_'", shown, XL_CFG_NAME_MAX - 1);
+    return store_text(p, v);
 }
 
 static int set_kernel(struct xl_parse *p, const char *v)
