@@ -41,7 +41,7 @@
  *                          # hex: FIRST-LAST or one port; several comma-
  *                          # separated, or xl's list ["2f8-2ff", "3e8"]);
  *                          # only ports the builder may reach (not the core's)
- *   disk = ['phy:vdb,xvda,w,backend=blkdrv', 'vdev=xvdb, access=r, target=vdb2, backend=blkdrv']
+ *   disk = ['phy:vdb,xvda,w,backend=blkdrv', 'vdev=xvdb, access=r, backend=blkdrv, target=vdb2']
  *                          # xl's disks (xl_disk.h): the guest's vdev served
  *                          # by the driver domain backend= names, which is an
  *                          # earlier section (built before it); target is the
