@@ -21,28 +21,39 @@ include idl/rules.mk
 include core/rules.mk
 include tests/rules.mk
 include domains/rules.mk
+include lib/xl/rules.mk
 include drivers/rules.mk
 include xenstore/rules.mk
 include build/guest/rules.mk
+include tools/rules.mk
 
 ISO := $(OUT)/mosaic.iso
 BOOT_CMDLINE ?=
 # What `make run` boots: the builder, xenstored, the console domain and
 # the domains of RUN_MANIFEST (each image a module named as in it).
 RUN_MANIFEST ?= build/run.manifest
-RUN_DOMAINS := builder xenstored console netdrv
+RUN_DOMAINS := builder xenstored console netdrv control
 RUN_GUEST := $(OUT)/guest/vmlinuz $(OUT)/guest/initrd.img
+# The control domain's key: the user's management key (tools/mosaic/
+# README.md), which `make run` makes with `mosaic keygen` when there is
+# none; an ISO built without one boots a control domain that refuses to
+# serve. An ISO that carries the key is made 0600: it holds a secret.
+RUN_KEY ?= $(or $(MOSAIC_KEY),$(or $(XDG_CONFIG_HOME),$(HOME)/.config)/mosaic/key)
 ISO_MODULES := $(foreach d,$(RUN_DOMAINS),$(OUT)/domains/$(d).elf::$(d).elf) \
-	$(foreach f,$(RUN_GUEST),$(f)::$(notdir $(f))) $(RUN_MANIFEST)::manifest
+	$(foreach f,$(RUN_GUEST),$(f)::$(notdir $(f))) $(RUN_MANIFEST)::manifest \
+	$(if $(wildcard $(RUN_KEY)),$(RUN_KEY)::control.key)
 
 # The ISO is rebuilt every time: its grub.cfg carries BOOT_CMDLINE.
 iso: $(CORE_ELF) $(foreach d,$(RUN_DOMAINS),$(OUT)/domains/$(d).elf) $(RUN_GUEST) FORCE
 	@build/mkiso.sh $(ISO) $(CORE_ELF) "$(BOOT_CMDLINE)" $(ISO_MODULES)
+	@$(if $(wildcard $(RUN_KEY)),chmod 600 $(ISO),:)
 
 deps:
 	@build/deps.sh $(CC)
 
 run: deps
+	@$(MAKE) --no-print-directory tools
+	@$(OUT)/tools/mosaic --key $(RUN_KEY) keygen
 	@$(MAKE) --no-print-directory all guest
 	@build/qemu.sh run $(ISO)
 

@@ -74,6 +74,10 @@ check() {
     # tests of the builder link Debian's own.
     [ -f /usr/include/lzma.h ] || need liblzma-dev
     [ -f /usr/share/keyrings/debian-archive-keyring.gpg ] || need debian-archive-keyring
+    # mbed TLS: the control domain's is built from Debian's mbedtls source
+    # (build/mbedtls.sh, fetched like liblzma's); the operator's tool
+    # (tools/mosaic) links Debian's own.
+    [ -f /usr/include/mbedtls/ssl.h ] || need libmbedtls-dev
     # Xen's public headers: the Xen ABI test compares idl/ with them.
     [ -f /usr/include/xen/io/ring.h ] || need libxen-dev
     # The Linux guest's C programs (tests/guest/*.c) are linked static

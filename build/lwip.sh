@@ -21,7 +21,8 @@
 # port's and lwipopts.h, with
 #   PREFIX = ${MOSAIC_CACHE:-$HOME/.cache/mosaic}/lwip-<version>-[host-]<cc>-<config>
 # <config> hashing the flags, the file list, the port's headers,
-# lwipopts.h and the newlib it was built against; PREFIX/.complete is
+# lwipopts.h and the newlib it was built against (and with --tls the mbed
+# TLS prefix, itself a hash of its configuration); PREFIX/.complete is
 # written last.
 set -euo pipefail
 
@@ -32,15 +33,21 @@ die() {
 
 prefix_only=0
 host=0
+tls=
 while [ $# -gt 0 ]; do
     case $1 in
     --prefix) prefix_only=1 ;;
     --host) host=1 ;;
+    --tls)
+        [ $# -ge 2 ] || die "--tls needs the mbed TLS prefix (build/mbedtls.sh --prefix CC)"
+        tls=$2
+        shift
+        ;;
     *) break ;;
     esac
     shift
 done
-[ $# -ge 1 ] || die "usage: build/lwip.sh [--prefix] [--host] CC [LWIPOPTS]"
+[ $# -ge 1 ] || die "usage: build/lwip.sh [--prefix] [--host] [--tls MBEDTLS] CC [LWIPOPTS]"
 cc=$1
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 opts_h=${2:-$here/../domains/netdrv/lwipopts.h}
@@ -62,12 +69,18 @@ sources=(core/init.c core/def.c core/dns.c core/inet_chksum.c core/ip.c core/mem
     core/tcp_in.c core/tcp_out.c core/timeouts.c core/udp.c
     core/ipv4/autoip.c core/ipv4/dhcp.c core/ipv4/etharp.c core/ipv4/icmp.c core/ipv4/igmp.c
     core/ipv4/ip4_frag.c core/ipv4/ip4.c core/ipv4/ip4_addr.c netif/ethernet.c)
+# --tls: the altcp_tls layer over mbed TLS (BSD-3-Clause like the rest).
+[ -z "$tls" ] || sources+=(apps/altcp_tls/altcp_tls_mbedtls.c apps/altcp_tls/altcp_tls_mbedtls_mem.c)
 
 # The project's warnings (build/toolchain.mk), less the one lwIP's own
 # code trips, with gcc and clang alike: implicit narrowing in its
 # arithmetic on u16_t and u8_t (-Wconversion).
 warn=$(MAKEFLAGS= make --no-print-directory -s -f "$here/toolchain.mk" -f - CC="$cc" lwip-warn-flags <<<'lwip-warn-flags: ; @echo $(WARN_FLAGS)')
 warn="$warn -Wno-conversion"
+# The altcp_tls glue trips two more: an int compared with an unsigned
+# constant in an assertion, and mbedtls_ssl_flush_output's result (which
+# mbed TLS 2.28 marks must-use) ignored where the glue retries later.
+[ -z "$tls" ] || warn="$warn -Wno-sign-compare -Wno-unused-result"
 if [ $host -eq 1 ]; then
     # As tests/rules.mk builds the unit tests.
     target_cc=("$cc")
@@ -85,6 +98,7 @@ else
 fi
 config=$({
     printf '%s\n' "${sources[@]}" "$target_cflags" "$warn" "$newlib"
+    [ -z "$tls" ] || printf '%s\n' "$tls"
     cat "$port/arch/cc.h" "$port/lwipopts_port.h" "$opts_h"
 } | sha256sum | cut -c1-8)
 
@@ -97,6 +111,7 @@ if [ $prefix_only -eq 1 ]; then
 fi
 [ -f "$prefix/.complete" ] && exit 0
 [ $host -eq 1 ] || [ -f "$newlib/.complete" ] || die "newlib is not built yet ($newlib); run build/newlib.sh $cc first"
+[ -z "$tls" ] || [ -f "$tls/.complete" ] || die "mbed TLS is not built yet ($tls); run build/mbedtls.sh $cc first"
 
 cache_build_start lwip "$cache" "$prefix"
 debian_orig_tarball "$cache" "$suite" lwip "$deb_version" "lwip_$deb_version.orig.tar.xz"
@@ -116,6 +131,7 @@ cp "$port/arch/cc.h" "$prefix/include/arch/"
 cp "$port/lwipopts_port.h" "$prefix/include/"
 cp "$opts_h" "$prefix/include/lwipopts.h"
 cflags=($target_cflags $warn -I"$prefix/include" -I"$work/src/include")
+[ -z "$tls" ] || cflags+=(-isystem "$tls/include")
 if [ $host -eq 0 ]; then
     include_dir=$($cc -print-file-name=include)
     cflags=(-nostdinc -isystem "$newlib/x86_64-elf/include" -isystem "$include_dir" "${cflags[@]}")

@@ -22,6 +22,7 @@
 #        and waits for (the test runner connects, reads and types there).
 #
 # Environment: MOSAIC_SMP (default 2), MOSAIC_MEM (default 2G),
+# MOSAIC_MGMT_PORT (run: the host port for the control domain, default 5710),
 # MOSAIC_CPU (default EPYC,+svm,+npt,-rdtscp), MOSAIC_ACCEL (default tcg:
 # one host thread per CPU; tcg,thread=single runs every CPU on one host
 # thread, which QEMU's nested SVM, 7.2 and 10.0 alike, needs for long
@@ -72,9 +73,17 @@ run)
     # The network driver domain's NIC (build/run.manifest): QEMU's
     # user-mode network, its DMA through the IOMMU.
     echo "mosaic: the guest's eth0 is bridged by netdrv to QEMU's user-mode network (10.0.2.0/24, DHCP)"
+    # The control domain's management NIC (build/run.manifest): a
+    # user-mode network of its own that reaches nothing (restrict=on),
+    # its TLS port forwarded to 127.0.0.1:MOSAIC_MGMT_PORT.
+    mgmt_port=${MOSAIC_MGMT_PORT:-5710}
+    echo "mosaic: the control domain listens on 127.0.0.1:$mgmt_port; from another terminal:"
+    echo "mosaic:   $(dirname "$iso")/tools/mosaic --port $mgmt_port version"
     exec "${qemu[@]}" "${machine[@]}" -display none -echr 0x1d \
         -netdev user,id=run0 \
         -device virtio-net-pci,netdev=run0,disable-legacy=on,iommu_platform=on,addr=05 \
+        -netdev "user,id=mgmt0,restrict=on,hostfwd=tcp:127.0.0.1:$mgmt_port-:5710" \
+        -device virtio-net-pci,netdev=mgmt0,disable-legacy=on,iommu_platform=on,addr=06 \
         -serial "file:$(qarg "$runlog")" -serial mon:stdio "$@"
     ;;
 batch)

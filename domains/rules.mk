@@ -45,6 +45,10 @@ DOMAINS += dmatest
 dmatest_LIBS := $(OUT)/drivers/libdrivers.a
 $(OUT)/domains/dmatest/%.c.o $(OUT)/hdrcheck/domains/dmatest/%.h.ok: DOMAIN_CFLAGS += -Idrivers/include
 
+# The control domain (domains/control/README.md): its libraries below,
+# after newlib's (lwIP with altcp_tls over mbed TLS).
+DOMAINS += control
+
 NEWLIB_PREFIX := $(shell build/newlib.sh --prefix $(CC))
 NEWLIB        := $(NEWLIB_PREFIX)/x86_64-elf
 NEWLIB_STAMP  := $(NEWLIB_PREFIX)/.complete
@@ -122,6 +126,11 @@ $(LIBLZMA_PREFIX)/lib/liblzma.a: $(LIBLZMA_STAMP)
 $(OUT)/domains/builder/%.c.o: DOMAIN_CFLAGS += -isystem $(LIBLZMA_PREFIX)/include
 $(OUT)/domains/builder/image_xz.c.o: $(LIBLZMA_STAMP)
 
+# xl's disk and vif syntax (lib/xl, its rules.mk's XL_LIB, named by its path
+# here because the Makefile reads lib/xl/rules.mk after this file).
+builder_LIBS += $(OUT)/lib/xl/libxlparse.a
+$(OUT)/domains/builder/%.c.o $(OUT)/hdrcheck/domains/builder/%.h.ok: DOMAIN_CFLAGS += -Ilib/xl
+
 # lwIP (build/lwip.sh, cached like newlib), built with a domain's own
 # lwipopts.h over the shared port in domains/lwip-port: netdrv's host
 # stack (ipstack.c) links it. The prefix hashes the port's headers and
@@ -134,6 +143,25 @@ netdrv_LIBS += $(LWIP_NETDRV)/lib/liblwip.a
 $(OUT)/domains/netdrv/%.c.o $(OUT)/hdrcheck/domains/netdrv/%.h.ok: DOMAIN_CFLAGS += -isystem $(LWIP_NETDRV)/include
 $(OUT)/domains/netdrv/ipstack.c.o: $(LWIP_NETDRV)/.complete
 $(patsubst %,$(OUT)/hdrcheck/%.ok,$(filter domains/netdrv/%,$(DOMAIN_HDRS))): $(LWIP_NETDRV)/.complete
+
+# The control domain (domains/control/README.md): the operator's TLS
+# endpoint on a management NIC of its own: lwIP with its altcp_tls glue
+# (build/lwip.sh --tls) over mbed TLS (build/mbedtls.sh, cached like
+# newlib, with domains/mbedtls-port/mbedtls_config.h), and the drivers'
+# virtio-net (drivers/rules.mk's DRIVERS_LIB, named by its path).
+MBEDTLS_PREFIX := $(shell build/mbedtls.sh --prefix $(CC))
+LWIP_CONTROL   := $(shell build/lwip.sh --prefix --tls $(MBEDTLS_PREFIX) $(CC) domains/control/lwipopts.h)
+$(MBEDTLS_PREFIX)/.complete: $(NEWLIB_STAMP)
+	@build/mbedtls.sh $(CC)
+$(MBEDTLS_PREFIX)/lib/libmbedtls.a: $(MBEDTLS_PREFIX)/.complete
+$(LWIP_CONTROL)/.complete: $(NEWLIB_STAMP) $(MBEDTLS_PREFIX)/.complete
+	@build/lwip.sh --tls $(MBEDTLS_PREFIX) $(CC) domains/control/lwipopts.h
+$(LWIP_CONTROL)/lib/liblwip.a: $(LWIP_CONTROL)/.complete
+control_LIBS := $(OUT)/drivers/libdrivers.a $(LWIP_CONTROL)/lib/liblwip.a $(MBEDTLS_PREFIX)/lib/libmbedtls.a
+$(OUT)/domains/control/%.c.o $(OUT)/hdrcheck/domains/control/%.h.ok: DOMAIN_CFLAGS += -Idrivers/include \
+	-isystem $(LWIP_CONTROL)/include -isystem $(MBEDTLS_PREFIX)/include
+$(patsubst %,$(OUT)/%.o,$(wildcard domains/control/*.c)): $(LWIP_CONTROL)/.complete
+$(patsubst %,$(OUT)/hdrcheck/%.ok,$(filter domains/control/%,$(DOMAIN_HDRS))): $(LWIP_CONTROL)/.complete
 
 # domain_rule NAME: $(OUT)/domains/NAME.elf from domains/NAME/*.{c,S}.
 define domain_rule

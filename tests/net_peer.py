@@ -271,6 +271,27 @@ def remove_stale_namespaces():
             ip("netns", "del", m.group(1), check=False)
 
 
+def run_step(prefix, command, env, secs, log, tag):
+    """A scenario's step: the shell command (sh -c, from the repository,
+    after the argv prefix) with env, killed with its children after secs;
+    the command, its output and status appended to log as "TAG$ ...".
+    Returns (exit status, or None after secs, its output)."""
+    proc = subprocess.Popen(prefix + ["sh", "-c", command], cwd=Path(__file__).resolve().parent.parent, env=env,
+                            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                            start_new_session=True)
+    try:
+        out, _ = proc.communicate(timeout=secs)
+        status = proc.returncode
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, 9)
+        out, _ = proc.communicate()
+        status = None
+    text = out.decode(errors="replace")
+    with open(log, "a") as f:
+        f.write("%s$ %s\n%s(%s)\n" % (tag, command, text, "timed out" if status is None else "status %d" % status))
+    return status, text
+
+
 class PeerNetwork:
     """One boot's network namespace NETNS_PREFIX<pid>-<n>: a tap device per
     NIC (tap0, tap1, ...), each up, with the address its NIC asks for (the
@@ -336,22 +357,8 @@ class PeerNetwork:
     def run(self, command, secs):
         """Runs a shell command in the namespace (cwd: the repository);
         returns (exit status, or None after secs, its output)."""
-        proc = subprocess.Popen(self.prefix() + ["sh", "-c", command],
-                                cwd=Path(__file__).resolve().parent.parent,
-                                env=dict(os.environ, NET_PEER_FRAMES=str(self.frames)),
-                                stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                                start_new_session=True)
-        try:
-            out, _ = proc.communicate(timeout=secs)
-            status = proc.returncode
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, 9)
-            out, _ = proc.communicate()
-            status = None
-        text = out.decode(errors="replace")
-        with open(self.log, "a") as f:
-            f.write("peer$ %s\n%s(%s)\n" % (command, text, "timed out" if status is None else "status %d" % status))
-        return status, text
+        return run_step(self.prefix(), command, dict(os.environ, NET_PEER_FRAMES=str(self.frames)), secs,
+                        self.log, "peer")
 
     def stop(self):
         for s in self.servers:

@@ -142,6 +142,8 @@ class Scenario:
         self.disks = []  # (PCI slot as QEMU's addr, size in bytes, partition sizes or None)
         self.nics = []  # (PCI slot as QEMU's addr, tap address or None, [virtio-net-pci PROP=VALUE])
         self.direct = None  # (kernel, initrd): the guest booted on QEMU alone, no core
+        self.mgmt = None  # (PCI slot, guest TCP port): a NIC on QEMU's user-mode network, one port forwarded
+        self.out = out
         for lineno, raw in enumerate(path.read_text().splitlines(), 1):
             line = raw.strip()
             if not line or line.startswith("#"):
@@ -155,10 +157,13 @@ class Scenario:
             raise ScenarioError("%s: needs at least one 'expect' or an 'exit'" % path)
         if any(kind == "peer" for kind, _, _, _ in self.expects) and not self.nics:
             raise ScenarioError("%s: 'peer' steps need a 'nic'" % path)
+        if self.direct and self.mgmt:
+            raise ScenarioError("%s: a 'direct' boot has no 'mgmt' NIC" % path)
         if self.direct and (self.modules or self.wx_check or self.uses_com2()):
             raise ScenarioError("%s: a 'direct' boot has no modules, COM2 or monitor-check" % path)
         if self.direct and self.cores is None:
             self.cores = [""]  # no core is booted: once is enough
+        self.check_host_steps()
 
     def parse(self, key, rest, out):
         if key == "cmdline":
@@ -224,6 +229,19 @@ class Scenario:
             if float(secs) <= 0 or not command.strip():
                 raise ValueError("usage: peer <secs> <shell command>")
             self.expects.append(("peer", float(secs), command.strip(), 0))
+        elif key == "mgmt":
+            words = rest.split()
+            if len(words) != 2 or not words[1].isdigit() or not 0 < int(words[1]) < 65536:
+                raise ValueError("usage: mgmt <pci-slot> <guest-tcp-port>")
+            if self.mgmt:
+                raise ValueError("mgmt: one per scenario")
+            slot = parse_slot("mgmt", words[0], [d[0] for d in self.disks] + [n[0] for n in self.nics])
+            self.mgmt = (slot, int(words[1]))
+        elif key == "host":
+            secs, _, command = rest.partition(" ")
+            if float(secs) <= 0 or not command.strip():
+                raise ValueError("usage: host <secs> <shell command>")
+            self.expects.append(("host", float(secs), command.strip(), 0))
         elif key == "direct":
             words = rest.split()
             if len(words) != 2:
@@ -238,6 +256,10 @@ class Scenario:
 
     def hard_timeout(self):
         return sum(secs for _, secs, _, _ in self.expects) + HARD_SLACK
+
+    def check_host_steps(self):
+        if any(kind == "host" for kind, _, _, _ in self.expects) and not self.mgmt:
+            raise ScenarioError("%s: 'host' steps need a 'mgmt' NIC" % self.path)
 
     def uses_com2(self):
         return any(port == 2 for _, _, _, port in self.expects)
@@ -305,6 +327,26 @@ def nic_args(nics, iommu):
         args += ["-netdev", "tap,id=nic%d,ifname=tap%d,script=no,downscript=no,vhost=off" % (i, i),
                  "-device", ",".join([dev] + props)]
     return args
+
+
+def free_port():
+    """A TCP port on 127.0.0.1 that nothing listens on now: the kernel's
+    choice, so parallel boots do not collide (QEMU binds it a moment
+    later; another process taking it meanwhile fails that boot loudly)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def mgmt_args(mgmt, host_port):
+    """The management NIC: a modern virtio-net function behind the IOMMU
+    on QEMU's user-mode network (10.0.2.0/24, its DHCP gives 10.0.2.15),
+    restrict=on so that nothing leaves this machine, and host_port on
+    127.0.0.1 forwarded to the guest's TCP port."""
+    slot, guest_port = mgmt
+    return ["-netdev", "user,id=mgmt0,restrict=on,hostfwd=tcp:127.0.0.1:%d-:%d" % (host_port, guest_port),
+            "-device", "virtio-net-pci,netdev=mgmt0,disable-legacy=on,iommu_platform=on,addr=%s,"
+            "mac=52:54:00:12:35:%s" % (slot, slot[:2])]
 
 
 def direct_argv(scn, smp, log, sock):
@@ -500,6 +542,8 @@ class BootRun:
         self.qemu_err = out_dir / (base + ".qemu.log")
         self.com2_log = out_dir / (base + ".com2.log")
         self.peer_log = out_dir / (base + ".peer.log")
+        self.host_log = out_dir / (base + ".host.log")
+        self.mgmt_port = None  # the host's end of the mgmt NIC's forwarded port, while it runs
         self.net = None  # the boot's net_peer.PeerNetwork, while it runs
         self.com2 = None
         self.forbid = [re.compile(p) for p in scn.forbid]
@@ -516,16 +560,25 @@ class BootRun:
             kind, secs, what, _ = expects[self.next_expect]
             if kind == "send" and self.com2 is not None:
                 self.com2.send(what)
-            if kind == "peer":
-                status, out = self.net.run(what, secs)
+            if kind in ("peer", "host"):
+                status, out = self.net.run(what, secs) if kind == "peer" else self.run_host(what, secs)
                 if status != 0:
                     said = out.strip().splitlines()[-10:] or ["(nothing)"]
-                    return "peer step #%d `%s` %s; it said: %s" % (
-                        self.next_expect + 1, what,
+                    return "%s step #%d `%s` %s; it said: %s" % (
+                        kind, self.next_expect + 1, what,
                         "did not end within %gs" % secs if status is None else exited(status), " | ".join(said))
                 self.last_met = time.monotonic()
             self.next_expect += 1
         return None
+
+    def run_host(self, command, secs):
+        """A host step: the command (sh -c, from the repository root) on
+        this machine, with MOSAIC_HOST and MOSAIC_PORT naming the mgmt
+        NIC's forwarded port and MOSAIC_OUT the build output; returns
+        (exit status, or None after secs, its output), logged."""
+        env = dict(os.environ, MOSAIC_HOST="127.0.0.1", MOSAIC_PORT=str(self.mgmt_port),
+                   MOSAIC_OUT=str(self.scn.out))
+        return net_peer.run_step([], command, env, secs, self.host_log, "host")
 
     def feed(self, lines, now, port=1):
         """Checks new serial lines; returns a failure reason or None."""
@@ -624,6 +677,10 @@ class BootRun:
         else:
             argv = [str(REPO / "build/qemu.sh"), "batch", str(self.iso), str(self.log), str(self.sock)]
         argv += scn.qemu + disk_args(scn, self.base, self.out_dir, iommu) + nic_args(scn.nics, iommu)
+        if scn.mgmt:
+            self.mgmt_port = free_port()
+            self.host_log.unlink(missing_ok=True)
+            argv += mgmt_args(scn.mgmt, self.mgmt_port)
         serial = SerialLog(self.log)
         start = self.last_met = time.monotonic()
         hard_deadline = start + scn.hard_timeout()
@@ -714,6 +771,9 @@ def failure_report(run, failure, detail):
     if run.scn.nics and run.peer_log.exists():
         lines.append("  last %d lines of the peer's servers and steps (%s):" % (TAIL, run.peer_log))
         lines += indent(tail(run.peer_log, TAIL) or ["(nothing)"])
+    if run.scn.mgmt and run.host_log.exists():
+        lines.append("  last %d lines of the host steps (%s):" % (TAIL, run.host_log))
+        lines += indent(tail(run.host_log, TAIL) or ["(nothing)"])
     said = [l for l in tail(run.qemu_err, TAIL) if not QEMU_NOISE_RE.search(l)]
     if said:
         lines.append("  QEMU said:")

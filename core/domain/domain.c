@@ -13,6 +13,7 @@
  */
 #include "core/domain.h"
 #include "core/arch.h"
+#include "core/cap.h"
 #include "core/domain_ids.h"
 #include "core/errno.h"
 #include "core/evtchn_domain.h"
@@ -285,13 +286,19 @@ int domain_unpause(struct domain *d)
     uint64_t f = spin_lock_irqsave(&domain_lock);
     int r = -ERR_INVAL;
 
-    if (d->state == DOMAIN_BUILDING && d->vcpus[0].state == VCPU_RUNNABLE) {
+    bool resumed = d->state == DOMAIN_PAUSED;
+
+    if ((d->state == DOMAIN_BUILDING && d->vcpus[0].state == VCPU_RUNNABLE) || resumed) {
+        if (!resumed)
+            __atomic_store_n(&d->started_ns, arch_time_ns(), __ATOMIC_RELAXED);
         __atomic_store_n(&d->state, DOMAIN_RUNNING, __ATOMIC_SEQ_CST);
         r = 0;
     }
     spin_unlock_irqrestore(&domain_lock, f);
     /* Said before any vCPU is woken, so it precedes anything the domain does. */
-    if (r == 0)
+    if (r == 0 && resumed)
+        log_info("domain: d%u '%s' unpaused", d->id, d->name);
+    else if (r == 0)
         log_info("domain: d%u '%s' running: %llu MiB", d->id, d->name, (unsigned long long)(d->nr_pages >> 8));
     for (unsigned i = 0; r == 0 && i < d->nr_vcpus; i++)
         if (d->vcpus[i].state == VCPU_RUNNABLE) {
@@ -301,23 +308,121 @@ int domain_unpause(struct domain *d)
     return r;
 }
 
-/* Domains d controlled fall back to nobody, and the core reaps them once
- * they stop. One still being built can never run (only its controller
- * could finish and start it), so it goes with its controller's intent:
- * shut down now, reaped by the next pass. */
+/* Kicks every CPU running one of d's vCPUs out of the guest, to see its
+ * new state. */
+static void kick_vcpus(struct domain *d)
+{
+    for (unsigned i = 0; i < d->nr_vcpus; i++) {
+        int cpu = __atomic_load_n(&d->vcpus[i].running_on, __ATOMIC_ACQUIRE);
+        if (cpu >= 0 && (unsigned)cpu != arch_cpu_index())
+            arch_kick_cpu((unsigned)cpu);
+    }
+}
+
+int domain_pause(struct domain *d)
+{
+    uint64_t f = spin_lock_irqsave(&domain_lock);
+    int r = d->state == DOMAIN_RUNNING ? 0 : -ERR_BUSY;
+
+    if (r == 0)
+        __atomic_store_n(&d->state, DOMAIN_PAUSED, __ATOMIC_SEQ_CST);
+    spin_unlock_irqrestore(&domain_lock, f);
+    if (r != 0)
+        return r;
+    kick_vcpus(d);
+    /* As Xen's pause, synchronous: once this returns no vCPU of d runs
+     * (a CPU that picks one later finds it paused and leaves it). */
+    for (unsigned i = 0; i < d->nr_vcpus; i++)
+        while (__atomic_load_n(&d->vcpus[i].running_on, __ATOMIC_SEQ_CST) >= 0)
+            arch_cpu_relax();
+    log_info("domain: d%u '%s' paused", d->id, d->name);
+    return 0;
+}
+
+/* Whether `to` is d or controlled by it, directly or through others.
+ * Under domain_lock, so no controller changes meanwhile; the walk ends,
+ * as control never forms a loop. */
+static bool controls(const struct domain *d, const struct domain *to)
+{
+    for (const struct domain *c = to; c; c = c->controller != DOMID_NONE ? domain_find(c->controller) : NULL)
+        if (c == d)
+            return true;
+    return false;
+}
+
+int domain_handover(struct domain *d, domid_t to)
+{
+    uint64_t f = spin_lock_irqsave(&domain_lock);
+    struct domain *t = domain_find(to);
+    int r = 0;
+
+    if (!t || t->state == DOMAIN_SHUTDOWN || t->state == DOMAIN_DEAD)
+        r = -ERR_SRCH;
+    else if (!cap_has(t->caps, CAP_DOMAIN_CONTROL) || controls(d, t))
+        r = -ERR_INVAL;
+    else
+        d->controller = to;
+    bool stopped = r == 0 && d->state == DOMAIN_SHUTDOWN;
+    spin_unlock_irqrestore(&domain_lock, f);
+    if (r == 0)
+        log_info("domain: d%u '%s' handed to d%u '%s'", d->id, d->name, t->id, t->name);
+    if (stopped)
+        evtchn_domain_virq(t, 0, EVTCHN_VIRQ_DOM_EXC); /* as if it stopped now */
+    return r;
+}
+
+unsigned domain_list_controlled(domid_t controller, domid_t first, domid_t *out, unsigned max)
+{
+    unsigned n = 0;
+
+    for (const struct domain *c = domain_first(); c && max; c = domain_next(c)) {
+        if (__atomic_load_n(&c->controller, __ATOMIC_RELAXED) != controller || c->id < first ||
+            __atomic_load_n(&c->destroy_requested, __ATOMIC_RELAXED) || (n == max && c->id >= out[max - 1]))
+            continue;
+        /* Into the ascending list, the largest dropped when it is full. */
+        unsigned at = n < max ? n : max - 1;
+        for (; at > 0 && out[at - 1] > c->id; at--)
+            out[at] = out[at - 1];
+        out[at] = c->id;
+        n += n < max;
+    }
+    return n;
+}
+
+/* Domains d controlled go to d's own controller, as Unix hands orphans
+ * on (or to nobody when d had none: the core reaps those once they stop);
+ * the heir hears of it as of a shutdown, so it looks at what it holds.
+ * One still being built can never run (only its builder could finish and
+ * start it), so it goes with its controller's intent: shut down now,
+ * reaped by the next pass. */
 static void orphan_children(const struct domain *d)
 {
+    struct domain *heir = NULL;
+    bool adopted = false;
+
+    for (struct domain *c = domain_first(); c; c = domain_next(c)) {
+        if (c == d || c->controller != d->id || __atomic_load_n(&c->state, __ATOMIC_SEQ_CST) != DOMAIN_BUILDING)
+            continue;
+        __atomic_store_n(&c->controller, DOMID_NONE, __ATOMIC_SEQ_CST); /* first: its shutdown must not signal d */
+        log_info("domain: d%u '%s' was being built by d%u, which is gone: destroying it", c->id, c->name, d->id);
+        domain_kill(c);
+    }
+    uint64_t f = spin_lock_irqsave(&domain_lock);
+    if (d->controller != DOMID_NONE && (heir = domain_find(d->controller)) && heir->state == DOMAIN_DEAD)
+        heir = NULL;
     for (struct domain *c = domain_first(); c; c = domain_next(c)) {
         if (c == d || c->controller != d->id)
             continue;
-        c->controller = DOMID_NONE; /* first: its shutdown must not signal d */
-        if (__atomic_load_n(&c->state, __ATOMIC_SEQ_CST) == DOMAIN_BUILDING) {
-            log_info("domain: d%u '%s' was being built by d%u, which is gone: destroying it", c->id, c->name, d->id);
-            domain_kill(c);
-        } else {
+        c->controller = heir ? heir->id : DOMID_NONE;
+        adopted = true;
+        if (heir)
+            log_info("domain: d%u '%s' is now controlled by d%u (d%u is gone)", c->id, c->name, heir->id, d->id);
+        else
             log_info("domain: d%u '%s' no longer has a controller (d%u is gone)", c->id, c->name, d->id);
-        }
     }
+    spin_unlock_irqrestore(&domain_lock, f);
+    if (heir && adopted)
+        evtchn_domain_virq(heir, 0, EVTCHN_VIRQ_DOM_EXC);
 }
 
 void domain_destroy(struct domain *d)
@@ -377,19 +482,16 @@ const char *domain_reason_name(enum shutdown_reason r)
 void domain_shutdown(struct domain *d, enum shutdown_reason reason)
 {
     uint64_t f = spin_lock_irqsave(&domain_lock);
-    bool first = d->state == DOMAIN_RUNNING || d->state == DOMAIN_BUILDING;
+    bool first = d->state == DOMAIN_RUNNING || d->state == DOMAIN_BUILDING || d->state == DOMAIN_PAUSED;
 
     if (first) {
         __atomic_store_n(&d->state, DOMAIN_SHUTDOWN, __ATOMIC_SEQ_CST);
         d->reason = reason;
     }
     spin_unlock_irqrestore(&domain_lock, f);
-    for (unsigned i = 0; i < d->nr_vcpus; i++) {
-        int cpu = __atomic_load_n(&d->vcpus[i].running_on, __ATOMIC_ACQUIRE);
+    for (unsigned i = 0; i < d->nr_vcpus; i++)
         d->vcpus[i].state = VCPU_DOWN;
-        if (cpu >= 0 && (unsigned)cpu != arch_cpu_index())
-            arch_kick_cpu((unsigned)cpu); /* out of the guest, to see it stopped */
-    }
+    kick_vcpus(d); /* out of the guest, to see it stopped */
     if (first) {
         struct domain *c = d->controller != DOMID_NONE ? domain_find(d->controller) : NULL;
         log_info("domain: d%u '%s' shut down: %s", d->id, d->name, domain_reason_name(reason));

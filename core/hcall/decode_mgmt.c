@@ -15,7 +15,8 @@ _Static_assert(DOMID_FIRST(mgmt_domain_populate) && DOMID_FIRST(mgmt_domain_copy
                    DOMID_FIRST(mgmt_domain_sched) && DOMID_FIRST(mgmt_vcpu_affinity) && DOMID_FIRST(mgmt_cap_grant) &&
                    DOMID_FIRST(mgmt_domain_unpause) && DOMID_FIRST(mgmt_domain_destroy) &&
                    DOMID_FIRST(mgmt_domain_info) && DOMID_FIRST(mgmt_gnttab_seed) && DOMID_FIRST(mgmt_ioport_permit) &&
-                   DOMID_FIRST(mgmt_pci_assign),
+                   DOMID_FIRST(mgmt_pci_assign) && DOMID_FIRST(mgmt_domain_pause) &&
+                   DOMID_FIRST(mgmt_domain_handover) && DOMID_FIRST(mgmt_vcpu_info),
                "every target's domid comes first");
 
 /* Reserved fields must be zero, so that a later ABI version can give them
@@ -110,6 +111,19 @@ static void decode_fields(const struct hcall_mgmt_ctx *ctx, const union hcall_mg
         o->after_lookup = zero(arg->destroy.reserved, sizeof(arg->destroy.reserved)) ? 0 : inval;
         break;
     case MGMT_DOMAIN_INFO: o->after_lookup = arg->info.reserved0 ? inval : 0; break;
+    case MGMT_DOMAIN_PAUSE: o->after_lookup = zero(arg->pause.reserved, sizeof(arg->pause.reserved)) ? 0 : inval; break;
+    case MGMT_DOMAIN_HANDOVER:
+        o->after_lookup = !zero(arg->handover.reserved, sizeof(arg->handover.reserved)) ||
+                                  arg->handover.to == arg->handover.domid || arg->handover.to >= MGMT_DOMID_SELF
+                              ? inval
+                              : 0;
+        break;
+    case MGMT_DOMAIN_LIST: o->after_lookup = arg->list.reserved0 ? inval : 0; break;
+    case MGMT_VCPU_INFO: o->after_lookup = arg->vcpu_info.reserved0 ? inval : 0; break;
+    case MGMT_PHYS_INFO: break;
+    case MGMT_LOG_READ:
+        o->after_lookup = arg->log_read.len == 0 || arg->log_read.len > MGMT_LOG_RING ? inval : 0;
+        break;
     case MGMT_IOPORT_PERMIT:
         o->after_lookup =
             arg->ioport.nr_ports == 0 || arg->ioport.nr_ports > 0x10000u - arg->ioport.first_port ? inval : 0;
@@ -145,6 +159,12 @@ size_t hcall_mgmt_arg_size(uint64_t cmd)
     case MGMT_PCI_INFO: return sizeof(struct mgmt_pci_info);
     case MGMT_PCI_CFG_WRITE: return sizeof(struct mgmt_pci_cfg_write);
     case MGMT_PCI_MSI_BIND: return sizeof(struct mgmt_pci_msi_bind);
+    case MGMT_DOMAIN_PAUSE: return sizeof(struct mgmt_domain_pause);
+    case MGMT_DOMAIN_HANDOVER: return sizeof(struct mgmt_domain_handover);
+    case MGMT_DOMAIN_LIST: return sizeof(struct mgmt_domain_list);
+    case MGMT_VCPU_INFO: return sizeof(struct mgmt_vcpu_info);
+    case MGMT_PHYS_INFO: return sizeof(struct mgmt_phys_info);
+    case MGMT_LOG_READ: return sizeof(struct mgmt_log_read);
     default: return 0;
     }
 }
@@ -164,8 +184,15 @@ static uint64_t cmd_need(uint32_t cmd)
     case MGMT_PCI_INFO:
     case MGMT_PCI_CFG_WRITE:
     case MGMT_PCI_MSI_BIND: return 0; /* one's own functions only */
+    case MGMT_LOG_READ: return MGMT_CAP_LOG;
     default: return MGMT_CAP_DOMAIN_CONTROL;
     }
+}
+
+/* Commands that name no domain: the capability alone decides. */
+static bool no_target(uint32_t cmd)
+{
+    return cmd == MGMT_DOMAIN_CREATE || cmd == MGMT_DOMAIN_LIST || cmd == MGMT_PHYS_INFO || cmd == MGMT_LOG_READ;
 }
 
 int hcall_decode_mgmt(const struct hcall_mgmt_ctx *ctx, const uint64_t *a, const union hcall_mgmt_arg *arg,
@@ -183,7 +210,7 @@ int hcall_decode_mgmt(const struct hcall_mgmt_ctx *ctx, const uint64_t *a, const
     o.need = cmd_need(o.cmd);
     o.arg = *arg;
     /* Every struct with a target but create's starts with its domid. */
-    o.domid = o.cmd == MGMT_DOMAIN_CREATE ? 0 : arg->populate.domid;
+    o.domid = no_target(o.cmd) ? 0 : arg->populate.domid;
     if (o.need == 0) { /* no target: the caller's own functions */
         o.check = HCALL_MGMT_CHECK_NONE;
         o.domid = 0;
@@ -191,8 +218,11 @@ int hcall_decode_mgmt(const struct hcall_mgmt_ctx *ctx, const uint64_t *a, const
     } else if (o.cmd == MGMT_DOMAIN_CREATE) {
         o.check = HCALL_MGMT_CHECK_CAP;
         o.after_lookup = create_fields(ctx, &arg->create);
+    } else if (no_target(o.cmd)) { /* list, phys_info, log_read: the capability alone */
+        o.check = HCALL_MGMT_CHECK_CAP;
+        decode_fields(ctx, arg, &o);
     } else {
-        if (o.cmd == MGMT_DOMAIN_INFO && o.domid == MGMT_DOMID_SELF)
+        if ((o.cmd == MGMT_DOMAIN_INFO || o.cmd == MGMT_VCPU_INFO) && o.domid == MGMT_DOMID_SELF)
             o.check = HCALL_MGMT_CHECK_NONE;
         decode_fields(ctx, arg, &o);
     }

@@ -20,6 +20,8 @@
 #include "core/sched.h"
 #include "core/string.h"
 #include "core/vcpu.h"
+#include "core/version.h"
+#include "core/vtime.h"
 #include "idl/gnttab.h"
 #include "idl/mgmt.h"
 #include "hcall_priv.h"
@@ -28,10 +30,11 @@
 
 _Static_assert(MGMT_CAP_DOMAIN_CREATE == CAP_DOMAIN_CREATE && MGMT_CAP_DOMAIN_BUILD == CAP_DOMAIN_BUILD &&
                    MGMT_CAP_DOMAIN_CONTROL == CAP_DOMAIN_CONTROL && MGMT_CAP_CAP_GRANT == CAP_CAP_GRANT &&
-                   MGMT_CAP_IOPORT == CAP_IOPORT && MGMT_CAP_PCI == CAP_PCI,
+                   MGMT_CAP_IOPORT == CAP_IOPORT && MGMT_CAP_PCI == CAP_PCI && MGMT_CAP_LOG == CAP_LOG,
                "capability bits agree with idl/mgmt.idl");
 _Static_assert(MGMT_GNTTAB_SEED_REFS == GNTTAB_NR_RESERVED_ENTRIES,
                "the refs a toolstack seeds are Xen's reserved ones");
+_Static_assert(MGMT_LOG_RING == LOG_RING_BYTES, "one ring size for the log and its reader");
 _Static_assert(HCALL_MGMT_GPFN_LIMIT == HCALL_GPFN_LIMIT, "one guest-physical limit for populate and physmap");
 
 static int arg_out(struct vcpu *v, const uint64_t *a, const void *buf, size_t size)
@@ -173,6 +176,96 @@ static int op_unpause(struct vcpu *v, const uint64_t *a, struct hcall_mgmt_op *o
     return domain_unpause(d);
 }
 
+static int op_pause(struct vcpu *v, const uint64_t *a, struct hcall_mgmt_op *op, struct domain *d)
+{
+    (void)v, (void)a, (void)op;
+    return domain_pause(d);
+}
+
+static int op_handover(struct vcpu *v, const uint64_t *a, struct hcall_mgmt_op *op, struct domain *d)
+{
+    (void)v, (void)a;
+    return domain_handover(d, op->arg.handover.to);
+}
+
+static int op_list(struct vcpu *v, const uint64_t *a, struct hcall_mgmt_op *op, struct domain *d)
+{
+    struct mgmt_domain_list *l = &op->arg.list;
+    domid_t ids[MGMT_DOMAIN_LIST_MAX];
+
+    l->nr = (uint16_t)domain_list_controlled(d->id, l->first, ids, MGMT_DOMAIN_LIST_MAX);
+    memset(l->domids, 0, sizeof(l->domids));
+    for (unsigned i = 0; i < l->nr; i++)
+        l->domids[i] = ids[i];
+    return arg_out(v, a, l, sizeof(*l));
+}
+
+static int op_vcpu_info(struct vcpu *v, const uint64_t *a, struct hcall_mgmt_op *op, struct domain *d)
+{
+    struct mgmt_vcpu_info *i = &op->arg.vcpu_info;
+    struct vcpu_runstate_info rs;
+    struct vcpu *t;
+
+    if (i->vcpu >= d->nr_vcpus)
+        return -ERR_INVAL;
+    t = &d->vcpus[index_nospec(i->vcpu, d->nr_vcpus)];
+    i->domid = d->id;
+    sched_vcpu_where(t, &i->cpu, &i->affinity);
+    if (__atomic_load_n(&d->state, __ATOMIC_SEQ_CST) != DOMAIN_RUNNING)
+        i->state = MGMT_VCPU_DOWN;
+    else if (__atomic_load_n(&t->running_on, __ATOMIC_SEQ_CST) >= 0)
+        i->state = MGMT_VCPU_RUNNING;
+    else if (__atomic_load_n(&t->state, __ATOMIC_SEQ_CST) == VCPU_RUNNABLE)
+        i->state = MGMT_VCPU_RUNNABLE;
+    else if (__atomic_load_n(&t->state, __ATOMIC_SEQ_CST) == VCPU_BLOCKED)
+        i->state = MGMT_VCPU_BLOCKED;
+    else
+        i->state = MGMT_VCPU_DOWN;
+    vtime_runstate_get(t, &rs);
+    i->running_ns = rs.time[RUNSTATE_running];
+    if (rs.state == RUNSTATE_running && arch_time_ns() > rs.state_entry_time)
+        i->running_ns += arch_time_ns() - rs.state_entry_time; /* this turn so far, as xl shows it */
+    return arg_out(v, a, i, sizeof(*i));
+}
+
+static int op_phys_info(struct vcpu *v, const uint64_t *a, struct hcall_mgmt_op *op, struct domain *d)
+{
+    struct mgmt_phys_info *p = &op->arg.phys_info;
+
+    (void)d;
+    p->online_cpus = arch_online_cpu_mask();
+    p->nr_cpus = 0;
+    for (uint64_t m = p->online_cpus; m; m &= m - 1) /* no popcount instruction assumed */
+        p->nr_cpus++;
+    p->abi_version = MOSAIC_ABI_VERSION;
+    p->total_pages = frame_total_count();
+    p->free_pages = frame_free_count();
+    p->now_ns = arch_time_ns();
+    return arg_out(v, a, p, sizeof(*p));
+}
+
+/* The log in chunks through a buffer of ours: the caller's buffer is
+ * written outside the console lock. */
+static int op_log_read(struct vcpu *v, const uint64_t *a, struct hcall_mgmt_op *op, struct domain *d)
+{
+    struct mgmt_log_read *l = &op->arg.log_read;
+    char chunk[COPY_CHUNK];
+    uint64_t index = l->index, lost = 0;
+    uint32_t done = 0;
+    size_t n;
+
+    (void)d;
+    while (done < l->len && (n = log_read(&index, chunk, MIN(sizeof(chunk), (size_t)(l->len - done)), &lost))) {
+        if (vcpu_copy_to_guest(v, l->buf + done, chunk, n))
+            return -ERR_FAULT;
+        done += (uint32_t)n;
+    }
+    l->index = index;
+    l->len = done;
+    l->lost = lost > UINT32_MAX ? UINT32_MAX : (uint32_t)lost;
+    return arg_out(v, a, l, sizeof(*l));
+}
+
 static int op_destroy(struct vcpu *v, const uint64_t *a, struct hcall_mgmt_op *op, struct domain *d)
 {
     (void)v, (void)a, (void)op;
@@ -186,6 +279,7 @@ static int op_info(struct vcpu *v, const uint64_t *a, struct hcall_mgmt_op *op, 
         [DOMAIN_BUILDING] = MGMT_STATE_BUILDING,
         [DOMAIN_RUNNING] = MGMT_STATE_RUNNING,
         [DOMAIN_SHUTDOWN] = MGMT_STATE_SHUTDOWN,
+        [DOMAIN_PAUSED] = MGMT_STATE_PAUSED,
     };
     struct mgmt_domain_info *i = &op->arg.info;
 
@@ -198,6 +292,8 @@ static int op_info(struct vcpu *v, const uint64_t *a, struct hcall_mgmt_op *op, 
     i->runtime_ns = sched_runtime_ns(d);
     memset(i->name, 0, sizeof(i->name));
     memcpy(i->name, d->name, strnlen(d->name, sizeof(i->name) - 1));
+    i->max_pages = d->max_pages;
+    i->started_ns = __atomic_load_n(&d->started_ns, __ATOMIC_RELAXED);
     return arg_out(v, a, i, sizeof(*i));
 }
 
@@ -310,6 +406,12 @@ static const mgmt_fn mgmt_table[] = {
     [MGMT_PCI_INFO] = op_pci_info,
     [MGMT_PCI_CFG_WRITE] = op_pci_cfg_write,
     [MGMT_PCI_MSI_BIND] = op_pci_msi_bind,
+    [MGMT_DOMAIN_PAUSE] = op_pause,
+    [MGMT_DOMAIN_HANDOVER] = op_handover,
+    [MGMT_DOMAIN_LIST] = op_list,
+    [MGMT_VCPU_INFO] = op_vcpu_info,
+    [MGMT_PHYS_INFO] = op_phys_info,
+    [MGMT_LOG_READ] = op_log_read,
 };
 
 int64_t hcall_mgmt(struct vcpu *v, const uint64_t *a)

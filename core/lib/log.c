@@ -14,6 +14,8 @@
 #define LOG_LINE_MAX 240
 
 static struct spinlock console_lock = SPINLOCK_INIT;
+static char log_ring[LOG_RING_BYTES]; /* the newest lines: protected by console_lock */
+static uint64_t log_written;          /* bytes ever put in log_ring: protected by console_lock */
 /* Set once at boot; a debug build (CORE_DEBUG) starts at the debug level. */
 static enum log_level log_threshold = CORE_DEBUG ? LOG_DEBUG : LOG_INFO;
 static bool log_forced; /* set on panic */
@@ -49,6 +51,32 @@ static bool console_acquire(uint64_t *flags)
     return true;
 }
 
+static void ring_put(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        log_ring[(log_written + i) % LOG_RING_BYTES] = s[i];
+    log_written += n;
+}
+
+size_t log_read(uint64_t *index, char *out, size_t len, uint64_t *lost)
+{
+    uint64_t flags, oldest, at;
+    size_t n;
+
+    flags = arch_irq_save();
+    spin_lock(&console_lock);
+    oldest = log_written > LOG_RING_BYTES ? log_written - LOG_RING_BYTES : 0;
+    at = *index < oldest ? oldest : *index;
+    *lost += at - *index;
+    n = at >= log_written ? 0 : (size_t)MIN((uint64_t)len, log_written - at);
+    for (size_t i = 0; i < n; i++)
+        out[i] = log_ring[(at + i) % LOG_RING_BYTES];
+    spin_unlock(&console_lock);
+    arch_irq_restore(flags);
+    *index = at + n;
+    return n;
+}
+
 void log_printf(enum log_level lvl, const char *fmt, ...)
 {
     char line[LOG_LINE_MAX + 16];
@@ -74,6 +102,8 @@ void log_printf(enum log_level lvl, const char *fmt, ...)
 
     locked = console_acquire(&flags);
     arch_console_write(line, (size_t)n);
+    line[n - 2] = '\n'; /* the ring keeps plain lines */
+    ring_put(line, (size_t)n - 1);
     if (locked)
         spin_unlock(&console_lock);
     arch_irq_restore(flags);

@@ -113,6 +113,15 @@ uint64_t sched_runtime_ns(struct domain *d)
     return ns;
 }
 
+void sched_vcpu_where(struct vcpu *v, uint32_t *cpu, uint64_t *affinity)
+{
+    uint64_t f = spin_lock_irqsave(&sched_lock);
+
+    *cpu = v->sched.cpu;
+    *affinity = v->sched.affinity;
+    spin_unlock_irqrestore(&sched_lock, f);
+}
+
 /* Runs v for one slice on this CPU and tells the policy if it blocked. */
 static void run_slice(struct vcpu *v, unsigned cpu, uint64_t slice_ns)
 {

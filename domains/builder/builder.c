@@ -457,11 +457,28 @@ struct watched {
     unsigned crashes;
 };
 
+#define REAP_WAIT_NS (5000 * TIME_NS_PER_MS) /* how long a destroyed domain may take to go */
+
+/* Destroys domid and, as xl destroy does, waits until it is gone (5 s at
+ * most): the domains it controlled have then been handed to the builder. */
 static void destroy(int domid)
 {
     struct mgmt_domain_destroy x = { .domid = (uint16_t)domid };
+    uint64_t until = runtime_time_ns() + REAP_WAIT_NS;
 
-    mgmt(MGMT_DOMAIN_DESTROY, &x, sizeof(x));
+    if (mgmt(MGMT_DOMAIN_DESTROY, &x, sizeof(x)) != 0)
+        return;
+    for (;;) {
+        struct mgmt_domain_info i = { .domid = (uint16_t)domid };
+        if (mgmt(MGMT_DOMAIN_INFO, &i, sizeof(i)) != 0)
+            return;
+        if (runtime_time_ns() > until) {
+            printf("builder: d%d is still there %llu s after it was destroyed\n", domid,
+                   (unsigned long long)(REAP_WAIT_NS / TIME_NS_PER_S));
+            return;
+        }
+        runtime_sleep_ns(10 * TIME_NS_PER_MS);
+    }
 }
 
 /* What the manifest says to do for a shutdown reason, and how to say it.
@@ -534,6 +551,45 @@ static bool needs_watching(const struct manifest_domain *md)
     return md->on_poweroff != ACTION_DESTROY || md->on_reboot != ACTION_DESTROY || md->on_crash != ACTION_DESTROY;
 }
 
+/* Whether domid is one the builder watches. */
+static bool watched_id(const struct watched *w, unsigned n, uint16_t domid)
+{
+    for (unsigned i = 0; i < n; i++)
+        if (w[i].domid == domid)
+            return true;
+    return false;
+}
+
+/* Domains the builder controls without having built them: the core hands
+ * it those of a controller that died (its own children among them). A
+ * shut-down one is destroyed: the manifest says nothing of it. Returns
+ * how many are left, which the builder keeps watching. */
+static unsigned check_adopted(const struct watched *w, unsigned n)
+{
+    struct mgmt_domain_list l = { .first = 1 };
+    unsigned alive = 0;
+
+    for (;;) {
+        if (mgmt(MGMT_DOMAIN_LIST, &l, sizeof(l)) != 0)
+            return alive;
+        for (unsigned i = 0; i < l.nr && i < MGMT_DOMAIN_LIST_MAX; i++) {
+            struct mgmt_domain_info info = { .domid = l.domids[i] };
+            if (watched_id(w, n, l.domids[i]) || mgmt(MGMT_DOMAIN_INFO, &info, sizeof(info)) != 0)
+                continue;
+            if (info.state != MGMT_STATE_SHUTDOWN) {
+                alive++;
+                continue;
+            }
+            printf("builder: d%u '%.32s', adopted from a controller that is gone, shut down (reason %u); destroyed\n",
+                   l.domids[i], info.name, info.shutdown_reason);
+            destroy(l.domids[i]);
+        }
+        if (l.nr < MGMT_DOMAIN_LIST_MAX)
+            return alive;
+        l.first = (uint16_t)(l.domids[MGMT_DOMAIN_LIST_MAX - 1] + 1);
+    }
+}
+
 /* Stays the controller of the domains it built, acting on their
  * shutdowns, until none is left to watch. The core tells a controller of
  * each shutdown with VIRQ_DOM_EXC; a slow periodic look covers a domain
@@ -558,6 +614,7 @@ static void supervise(struct watched *w, unsigned n)
                 check_domain(&w[i]);
             left += w[i].domid >= 0;
         }
+        left += check_adopted(w, n);
     }
 }
 

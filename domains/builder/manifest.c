@@ -130,8 +130,13 @@ static const struct {
     const char *name;
     uint64_t bit;
 } cap_names[] = {
-    { "create", MGMT_CAP_DOMAIN_CREATE }, { "build", MGMT_CAP_DOMAIN_BUILD }, { "control", MGMT_CAP_DOMAIN_CONTROL },
-    { "grant", MGMT_CAP_CAP_GRANT },      { "ioport", MGMT_CAP_IOPORT },      { "pci", MGMT_CAP_PCI },
+    { "create", MGMT_CAP_DOMAIN_CREATE },
+    { "build", MGMT_CAP_DOMAIN_BUILD },
+    { "control", MGMT_CAP_DOMAIN_CONTROL },
+    { "grant", MGMT_CAP_CAP_GRANT },
+    { "ioport", MGMT_CAP_IOPORT },
+    { "pci", MGMT_CAP_PCI },
+    { "log", MGMT_CAP_LOG },
 };
 
 /* The bit a capability's name stands for; 0 for no capability. */
@@ -165,7 +170,8 @@ static void parse_caps(struct manifest *m, unsigned line, const char *v, uint64_
         if (!bit) {
             snprintf(
                 detail, sizeof(detail),
-                "'%s' (want none alone, or some of create, build, control, grant, ioport, pci separated by commas)",
+                "'%.40s' (want none alone, or some of create, build, control, grant, ioport, pci, log separated by "
+                "commas)",
                 word);
             error(m, line, "unknown capability in 'caps'", detail);
             return;

@@ -27,7 +27,7 @@
  *   caps = create, build   # capabilities the builder grants it (MGMT_CAP_GRANT,
  *                          # so only a subset of the builder's own): none
  *                          # (default), or some of create, build, control,
- *                          # grant, ioport and pci (idl/mgmt.idl), separated
+ *                          # grant, ioport, pci and log (idl/mgmt.idl), separated
  *                          # by commas
  *   service = xenstore     # this domain is the XenStore (domains/xenstored):
  *                          # built first, whatever its place; every other
@@ -41,7 +41,7 @@
  *                          # hex: FIRST-LAST or one port; several comma-
  *                          # separated, or xl's list ["2f8-2ff", "3e8"]);
  *                          # only ports the builder may reach (not the core's)
- *   disk = ['phy:vdb,xvda,w,backend=blkdrv', 'vdev=xvdb, access=r, target=vdb2, backend=blkdrv']
+ *   disk = ['phy:vdb,xvda,w,backend=blkdrv', 'vdev=xvdb, access=r, backend=blkdrv, target=vdb2']
  *                          # xl's disks (xl_disk.h): the guest's vdev served
  *                          # by the driver domain backend= names, which is an
  *                          # earlier section (built before it); target is the
@@ -77,9 +77,9 @@
 #define MANIFEST_TEXT_MAX    256
 #define MANIFEST_MAX_VCPUS   8
 #define MANIFEST_MAX_IOPORTS 4
-#define MANIFEST_MAX_DISKS   4
+#define MANIFEST_MAX_DISKS   XL_DISKS_MAX
 #define MANIFEST_MAX_PCI     4
-#define MANIFEST_MAX_VIFS    4
+#define MANIFEST_MAX_VIFS    XL_VIFS_MAX
 
 enum manifest_action { ACTION_DESTROY, ACTION_RESTART, ACTION_PRESERVE };
 

@@ -27,7 +27,7 @@
 #define FILL_GFN    0x10000ull    /* where the child is filled up to its quota */
 #define UNPOPULATED 0x100000ull   /* a guest-physical address the child never has */
 #define COPY_MAX    (16ull << 20) /* idl/mgmt.idl: at most 16 MiB per call */
-#define CAP_UNKNOWN (1ull << 6)   /* a bit no capability has (MGMT_CAP_PCI is 1 << 5) */
+#define CAP_UNKNOWN (1ull << 7)   /* a bit no capability has (MGMT_CAP_LOG is 1 << 6) */
 #define CAP_ALL \
     (MGMT_CAP_DOMAIN_CREATE | MGMT_CAP_DOMAIN_BUILD | MGMT_CAP_DOMAIN_CONTROL | MGMT_CAP_CAP_GRANT | MGMT_CAP_IOPORT)
 #define GONE_WAIT  (10 * TIME_NS_PER_MS) /* between looks at a destroyed child */
@@ -145,8 +145,10 @@ static const char *create_child(const char *name, uint32_t nr_vcpus)
 
 /* ---- domains it may not touch ---- */
 
-/* Every command but create (and DOMAIN_INFO for DOMID_SELF, which means
- * the caller there) aimed at domain id, with an otherwise well-formed
+/* Every command but create, list, phys_info and log_read, which name no
+ * target (and
+ * DOMAIN_INFO and VCPU_INFO for DOMID_SELF, which means the caller
+ * there), aimed at domain id, with an otherwise well-formed
  * request: -want for each, and the argument untouched. */
 static void aimed_at(const char *what, const uint16_t *ids, size_t n, long want)
 {
@@ -156,11 +158,12 @@ static void aimed_at(const char *what, const uint16_t *ids, size_t n, long want)
         const struct mgtest_command *c = &mgtest_commands[i];
         const char *w = NULL;
 
-        if (c->cmd == MGMT_DOMAIN_CREATE)
+        if (c->cmd == MGMT_DOMAIN_CREATE || c->cmd == MGMT_DOMAIN_LIST || c->cmd == MGMT_PHYS_INFO ||
+            c->cmd == MGMT_LOG_READ)
             continue;
         for (size_t j = 0; j < n && !w; j++) {
             union mgmt_arg a;
-            if (c->cmd == MGMT_DOMAIN_INFO && ids[j] == MGMT_DOMID_SELF)
+            if ((c->cmd == MGMT_DOMAIN_INFO || c->cmd == MGMT_VCPU_INFO) && ids[j] == MGMT_DOMID_SELF)
                 continue;
             memset(&a, 0, sizeof(a));
             c->fill(&a);

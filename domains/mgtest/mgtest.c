@@ -19,6 +19,8 @@
  *   (race.c).
  * - many: count=N tiny children alive at once, each run, timed and
  *   destroyed (many.c).
+ * - control: pause, unpause, vCPU info, the list of its children and
+ *   handing control over, on running children (control.c).
  *
  * Command line: `domid=N`, its own domain id (no hypercall it may make
  * tells it; needed in every mode but narrow), `name=NAME`, its name in the
@@ -168,6 +170,40 @@ static void fill_info(union mgmt_arg *a)
     a->info.domid = MGMT_DOMID_SELF;
 }
 
+static void fill_pause(union mgmt_arg *a)
+{
+    a->pause.domid = mgtest_domid;
+}
+
+static void fill_handover(union mgmt_arg *a)
+{
+    a->handover.domid = mgtest_domid;
+    a->handover.to = 1;
+}
+
+static void fill_list(union mgmt_arg *a)
+{
+    a->list.first = 1;
+}
+
+static void fill_vcpu_info(union mgmt_arg *a)
+{
+    a->vcpu_info.domid = mgtest_domid; /* by number: about itself by DOMID_SELF it may ask */
+}
+
+static void fill_phys_info(union mgmt_arg *a)
+{
+    (void)a;
+}
+
+static void fill_log_read(union mgmt_arg *a)
+{
+    static char buf[64];
+
+    a->log_read.buf = (uint64_t)(uintptr_t)buf;
+    a->log_read.len = sizeof(buf);
+}
+
 static void fill_gnttab_seed(union mgmt_arg *a)
 {
     a->gnttab_seed.domid = mgtest_domid;
@@ -196,6 +232,12 @@ const struct mgtest_command mgtest_commands[] = {
     { "domain_info", MGMT_DOMAIN_INFO, sizeof(struct mgmt_domain_info), fill_info },
     { "gnttab_seed", MGMT_GNTTAB_SEED, sizeof(struct mgmt_gnttab_seed), fill_gnttab_seed },
     { "ioport_permit", MGMT_IOPORT_PERMIT, sizeof(struct mgmt_ioport_permit), fill_ioport },
+    { "domain_pause", MGMT_DOMAIN_PAUSE, sizeof(struct mgmt_domain_pause), fill_pause },
+    { "domain_handover", MGMT_DOMAIN_HANDOVER, sizeof(struct mgmt_domain_handover), fill_handover },
+    { "domain_list", MGMT_DOMAIN_LIST, sizeof(struct mgmt_domain_list), fill_list },
+    { "vcpu_info", MGMT_VCPU_INFO, sizeof(struct mgmt_vcpu_info), fill_vcpu_info },
+    { "phys_info", MGMT_PHYS_INFO, sizeof(struct mgmt_phys_info), fill_phys_info },
+    { "log_read", MGMT_LOG_READ, sizeof(struct mgmt_log_read), fill_log_read },
 };
 const size_t mgtest_nr_commands = sizeof(mgtest_commands) / sizeof(mgtest_commands[0]);
 
@@ -349,6 +391,10 @@ static const char *test_info_self(struct mgmt_domain_info *first, uint64_t want_
     for (size_t i = len; i < sizeof(first->name); i++)
         if (first->name[i] != '\0')
             return "the name is not padded with NULs";
+    /* The manifest's 16 MiB; it has run since it started. */
+    if (first->max_pages != 16u << 8 || first->started_ns == 0 || first->started_ns == 0xa5a5a5a5a5a5a5a5ull)
+        return mgtest_why("max_pages %llu (want 4096), started_ns %#llx", (unsigned long long)first->max_pages,
+                          (unsigned long long)first->started_ns);
     return NULL;
 }
 
@@ -372,8 +418,9 @@ static void test_info_other(void)
  * MGMT_DOMAIN_INFO: a valid DOMID_SELF request must not be answered. */
 static void test_nosys_commands(void)
 {
-    const uint64_t cmds[] = { 0,         MGMT_PCI_MSI_BIND + 1, 1000, (1ull << 32) + 1, (1ull << 32) + MGMT_DOMAIN_INFO,
-                              UINT64_MAX };
+    const uint64_t cmds[] = {
+        0, MGMT_LOG_READ + 1, 1000, (1ull << 32) + 1, (1ull << 32) + MGMT_DOMAIN_INFO, UINT64_MAX
+    };
     const struct mgtest_command *info = mgtest_command(MGMT_DOMAIN_INFO);
     char name[48];
 
@@ -441,7 +488,7 @@ static const char *test_unchanged(const struct mgmt_domain_info *first)
     return NULL;
 }
 
-enum mode { MODE_DENIED, MODE_CAPABLE, MODE_NARROW, MODE_RACE, MODE_CREATE_RACE, MODE_ORPHAN, MODE_MANY };
+enum mode { MODE_DENIED, MODE_CAPABLE, MODE_NARROW, MODE_RACE, MODE_CREATE_RACE, MODE_ORPHAN, MODE_MANY, MODE_CONTROL };
 
 static unsigned many_count = 200; /* count=N, for mode=many */
 
@@ -455,6 +502,8 @@ static const uint64_t mode_caps[] = {
     [MODE_CREATE_RACE] = MGMT_CAP_DOMAIN_CREATE | MGMT_CAP_DOMAIN_BUILD | MGMT_CAP_DOMAIN_CONTROL,
     [MODE_ORPHAN] = MGMT_CAP_DOMAIN_CREATE | MGMT_CAP_DOMAIN_BUILD,
     [MODE_MANY] = MGMT_CAP_DOMAIN_CREATE | MGMT_CAP_DOMAIN_BUILD | MGMT_CAP_DOMAIN_CONTROL,
+    [MODE_CONTROL] =
+        MGMT_CAP_DOMAIN_CREATE | MGMT_CAP_DOMAIN_BUILD | MGMT_CAP_DOMAIN_CONTROL | MGMT_CAP_CAP_GRANT | MGMT_CAP_LOG,
 };
 
 /* domid=N, name=NAME and mode=M from the command line; the end of our RAM. */
@@ -488,11 +537,13 @@ static const char *setup(int argc, char **argv, enum mode *mode)
             *mode = MODE_ORPHAN;
         } else if (strcmp(argv[i], "mode=many") == 0) {
             *mode = MODE_MANY;
+        } else if (strcmp(argv[i], "mode=control") == 0) {
+            *mode = MODE_CONTROL;
         } else if (strncmp(argv[i], "count=", 6) == 0) {
             many_count = (unsigned)strtoul(argv[i] + 6, NULL, 10);
         } else {
             w = "unknown word on the command line (want domid=N, name=NAME, count=N, "
-                "mode=denied|capable|narrow|race|create_race|orphan|many)";
+                "mode=denied|capable|narrow|race|create_race|orphan|many|control)";
         }
     }
     /* A domain restarted on crash has a new id, which its command line
@@ -555,6 +606,8 @@ int main(int argc, char **argv)
         mgtest_toolstack_denied();
     } else if (mode == MODE_CAPABLE) {
         mgtest_capable();
+    } else if (mode == MODE_CONTROL) {
+        mgtest_control();
     } else {
         mgtest_narrow();
     }

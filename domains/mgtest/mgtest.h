@@ -33,7 +33,13 @@ union mgmt_arg {
     struct mgmt_domain_info info;
     struct mgmt_gnttab_seed gnttab_seed;
     struct mgmt_ioport_permit ioport;
-    uint8_t bytes[128];
+    struct mgmt_domain_pause pause;
+    struct mgmt_domain_handover handover;
+    struct mgmt_domain_list list;
+    struct mgmt_vcpu_info vcpu_info;
+    struct mgmt_phys_info phys_info;
+    struct mgmt_log_read log_read;
+    uint8_t bytes[256];
 };
 
 struct mgtest_command {
@@ -106,6 +112,10 @@ void mgtest_orphan(void);
 /* many.c: count tiny children alive at once, each run, timed, destroyed
  * (mode=many count=N). */
 void mgtest_many(unsigned count);
+
+/* control.c: pause, unpause, vCPU info, list and handover on running
+ * children (mode=control). */
+void mgtest_control(void);
 
 /* mgtest_wait_gone: NULL once the destroyed domain domid, which this
  * domain controlled, is reaped (5 s at most), else why (capable.c). */

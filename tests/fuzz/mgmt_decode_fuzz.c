@@ -37,7 +37,9 @@ FUZZ_ORACLE static bool zeros(const void *p, size_t n)
 
 FUZZ_ORACLE static size_t ref_size(uint64_t cmd)
 {
-    static const size_t sizes[] = { 0, 56, 24, 32, 16, 8, 16, 16, 8, 8, 72, 24, 8, 8, 144, 12, 16 };
+    static const size_t sizes[] = {
+        0, 56, 24, 32, 16, 8, 16, 16, 8, 8, 88, 24, 8, 8, 144, 12, 16, 8, 8, 136, 32, 40, 24
+    };
 
     return cmd < sizeof(sizes) / sizeof(sizes[0]) ? sizes[cmd] : 0;
 }
@@ -131,6 +133,28 @@ FUZZ_ORACLE static void ref_fields(const struct input *in, struct want *w)
     case MGMT_PCI_INFO:
     case MGMT_PCI_CFG_WRITE:
     case MGMT_PCI_MSI_BIND: ref_pci_own(g, in->a[0], w); break;
+    case MGMT_DOMAIN_PAUSE: w->after_lookup = zeros(g->pause.reserved, 6) ? 0 : inval; break;
+    case MGMT_DOMAIN_HANDOVER:
+        w->after_lookup =
+            !zeros(g->handover.reserved, 4) || g->handover.to == g->handover.domid || g->handover.to >= MGMT_DOMID_SELF
+                ? inval
+                : 0;
+        break;
+    case MGMT_PHYS_INFO: w->check = HCALL_MGMT_CHECK_CAP; break;
+    case MGMT_LOG_READ:
+        w->need = MGMT_CAP_LOG;
+        w->check = HCALL_MGMT_CHECK_CAP;
+        w->after_lookup = g->log_read.len == 0 || g->log_read.len > 32768 ? inval : 0;
+        break;
+    case MGMT_DOMAIN_LIST:
+        w->check = HCALL_MGMT_CHECK_CAP;
+        w->after_lookup = g->list.reserved0 ? inval : 0;
+        break;
+    case MGMT_VCPU_INFO:
+        if (g->vcpu_info.domid == MGMT_DOMID_SELF)
+            w->check = HCALL_MGMT_CHECK_NONE;
+        w->after_lookup = g->vcpu_info.reserved0 ? inval : 0;
+        break;
     default:
         w->need = MGMT_CAP_DOMAIN_BUILD;
         w->after_lookup =
@@ -195,7 +219,7 @@ FUZZ_ORACLE static void read_input(struct fuzz_in *fin, struct input *in)
     in->fault = flags & 1;
     in->ctx.max_vcpus = fuzz_u8(fin) % 64u;
     in->ctx.online_cpus = flags & 8 ? fuzz_u64(fin) : fuzz_u8(fin);
-    in->a[0] = flags & 2 ? fuzz_u64(fin) : fuzz_u8(fin) % 20u;
+    in->a[0] = flags & 2 ? fuzz_u64(fin) : fuzz_u8(fin) % 26u;
     in->a[1] = fuzz_u64(fin);
     /* The struct's own size unless flag bit 2 asks for a u16 of its own. */
     in->a[2] = flags & 4 ? fuzz_uint(fin, 2) : ref_size(in->a[0]);

@@ -18,7 +18,9 @@ typedef uint64_t cap_t;
 #define CAP_CAP_GRANT      (1ull << 3) /* hand a subset of one's own capabilities to a controlled domain */
 #define CAP_IOPORT         (1ull << 4) /* let a controlled domain reach I/O ports one may reach oneself */
 #define CAP_PCI            (1ull << 5) /* assign PCI functions to a controlled domain before it runs */
-#define CAP_ALL            (CAP_DOMAIN_CREATE | CAP_DOMAIN_BUILD | CAP_DOMAIN_CONTROL | CAP_CAP_GRANT | CAP_IOPORT | CAP_PCI)
+#define CAP_LOG            (1ull << 6) /* read the core's log */
+#define CAP_ALL \
+    (CAP_DOMAIN_CREATE | CAP_DOMAIN_BUILD | CAP_DOMAIN_CONTROL | CAP_CAP_GRANT | CAP_IOPORT | CAP_PCI | CAP_LOG)
 
 /* cap_has: every bit of need is in held. */
 static inline bool cap_has(cap_t held, cap_t need)

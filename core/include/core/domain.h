@@ -81,6 +81,7 @@ enum domain_state {
     DOMAIN_BUILDING, /* created, being given memory and start state; never ran */
     DOMAIN_RUNNING,
     DOMAIN_SHUTDOWN, /* stopped; its memory is still held */
+    DOMAIN_PAUSED,   /* ran; its controller stopped it until it unpauses it */
 };
 
 #define DOMID_NONE 0 /* no domain: the controller of a domain the core built */
@@ -97,7 +98,8 @@ struct domain {
     enum domain_state state;     /* protected by domain_lock */
     enum shutdown_reason reason; /* valid in DOMAIN_SHUTDOWN */
     char name[DOMAIN_NAME_MAX];
-    domid_t controller;         /* the domain that created it; DOMID_NONE for the root */
+    domid_t controller;         /* the domain that created it or was handed it (DOMID_NONE for the root and
+                                   for a domain left with none): written under domain_lock */
     cap_t caps;                 /* what it may ask of the core (cap.h) */
     uint64_t max_pages;         /* RAM quota, set at creation */
     uint64_t nr_pages;          /* RAM populated: protected by lock */
@@ -136,6 +138,7 @@ struct domain {
     uint32_t dying;            /* the reaper claimed it (domain_claim_destroy; atomic) */
     size_t frames;             /* frames holding this struct and its vCPUs: set at creation */
     struct epoch_item retired; /* while those frames wait to be freed */
+    uint64_t started_ns;       /* arch_time_ns() when it first ran; 0 before */
     uint64_t sched_mark_ns;    /* test.sched_report's mark of its runtime: the boot CPU's */
     struct vcpu vcpus[];       /* nr_vcpus of them, in the same frames */
 };
@@ -157,9 +160,27 @@ int domain_create(const char *name, unsigned nr_vcpus, uint64_t max_pages, domid
  */
 int domain_populate(struct domain *d, uint64_t gfn, uint64_t n);
 
-/* domain_unpause: DOMAIN_BUILDING to DOMAIN_RUNNING; -ERR_INVAL unless
- * vCPU 0 has a start state. */
+/* domain_unpause: DOMAIN_BUILDING to DOMAIN_RUNNING when vCPU 0 has a
+ * start state, or DOMAIN_PAUSED back to DOMAIN_RUNNING; else -ERR_INVAL. */
 int domain_unpause(struct domain *d);
+
+/* domain_pause: DOMAIN_RUNNING to DOMAIN_PAUSED; returns once no CPU
+ * runs one of its vCPUs (never called on the caller's own domain: no
+ * domain controls itself). -ERR_BUSY when d is not running. */
+int domain_pause(struct domain *d);
+
+/*
+ * domain_handover: from now on `to` controls d (and hears of its
+ * shutdown: at once if d is shut down already). -ERR_SRCH when `to` is
+ * gone or shut down; -ERR_INVAL when `to` lacks CAP_DOMAIN_CONTROL or d
+ * controls `to`, directly or through others (no loop of control).
+ */
+int domain_handover(struct domain *d, domid_t to);
+
+/* domain_list_controlled: up to max ids of the domains `controller`
+ * controls, ascending from first, into out (not those being destroyed).
+ * Returns how many. */
+unsigned domain_list_controlled(domid_t controller, domid_t first, domid_t *out, unsigned max);
 
 /* domain_find: the domain with this id, or NULL (also while it is still
  * being created). */

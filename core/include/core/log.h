@@ -5,6 +5,9 @@
  */
 #pragma once
 
+#include <stddef.h>
+#include <stdint.h>
+
 enum log_level {
     LOG_ERR = 0,
     LOG_WARN = 1,
@@ -36,6 +39,19 @@ struct log_reg {
  * (core fault dumps and dead guests' state). Same context rules as
  * log_printf. */
 void log_regs(const struct log_reg *regs, unsigned n);
+
+/* The ring that keeps the newest lines for log_read (idl/mgmt.idl's
+ * MGMT_LOG_RING). */
+#define LOG_RING_BYTES 32768u
+
+/*
+ * log_read: up to len bytes of the kept log from byte number *index on
+ * (bytes are numbered from the core's start) into out. An index older
+ * than the oldest byte kept starts there instead, and *lost counts the
+ * bytes skipped; *index ends after the last byte given. Returns the
+ * bytes given (0 when nothing newer exists). Any context but a panic.
+ */
+size_t log_read(uint64_t *index, char *out, size_t len, uint64_t *lost);
 
 #define log_err(...)   log_printf(LOG_ERR, __VA_ARGS__)
 #define log_warn(...)  log_printf(LOG_WARN, __VA_ARGS__)

@@ -42,12 +42,19 @@ union hcall_mgmt_arg {
     struct mgmt_pci_info pci_info;
     struct mgmt_pci_cfg_write pci_cfg_write;
     struct mgmt_pci_msi_bind pci_msi_bind;
+    struct mgmt_domain_pause pause;
+    struct mgmt_domain_handover handover;
+    struct mgmt_domain_list list;
+    struct mgmt_vcpu_info vcpu_info;
+    struct mgmt_phys_info phys_info;
+    struct mgmt_log_read log_read;
 };
 
 /* What the caller is checked for before the fields' verdict is given. */
-#define HCALL_MGMT_CHECK_CAP     0 /* create: the capability need, no target */
+#define HCALL_MGMT_CHECK_CAP     0 /* create, list, phys_info, log_read: the capability need, no target */
 #define HCALL_MGMT_CHECK_CONTROL 1 /* need, then that the caller controls domid */
-#define HCALL_MGMT_CHECK_NONE    2 /* info on MGMT_DOMID_SELF, the PCI calls on one's own functions: nothing */
+#define HCALL_MGMT_CHECK_NONE \
+    2 /* info and vcpu_info on MGMT_DOMID_SELF, the PCI calls on one's own functions: nothing */
 
 struct hcall_mgmt_op {
     uint32_t cmd;             /* enum mgmt_cmd */
@@ -82,7 +89,9 @@ size_t hcall_mgmt_arg_size(uint64_t cmd);
  * MGMT_DOMID_SELF up, a gfn above 32 bits; ioport_permit: nr_ports 0 or
  * a range past port 65535; pci_assign: reserved0, a segment other than 0;
  * pci_cfg_write: size not 1, 2 or 4, offset not aligned to it or past
- * 4 KiB, reserved0; pci_msi_bind: reserved. pci_info, pci_cfg_write and
+ * 4 KiB, reserved0; pci_msi_bind: reserved; pause, list, vcpu_info:
+ * reserved; handover: reserved, to equal to domid or from
+ * MGMT_DOMID_SELF up; log_read: len 0 or past MGMT_LOG_RING. pci_info, pci_cfg_write and
  * pci_msi_bind need no capability and name no target (HCALL_MGMT_CHECK_
  * NONE): they reach only the caller's own functions. All -EINVAL unless
  * said. */

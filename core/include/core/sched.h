@@ -33,6 +33,10 @@ int sched_set_params(struct domain *d, uint32_t weight, uint32_t cap);
 /* sched_runtime_ns: CPU time d's vCPUs have been charged. */
 uint64_t sched_runtime_ns(struct domain *d);
 
+/* sched_vcpu_where: the CPU v runs or waits on (else where it last was),
+ * and the CPUs it may run on. */
+void sched_vcpu_where(struct vcpu *v, uint32_t *cpu, uint64_t *affinity);
+
 /* sched_start: run vCPUs on this CPU forever. exit_when_empty: end the
  * machine (test runs) once no domain is left. */
 void sched_start(bool exit_when_idle, uint64_t report_at_ms) __attribute__((noreturn));

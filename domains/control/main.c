@@ -1,0 +1,109 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * control, the control domain (README.md): serves the operator's
+ * `mosaic` tool over TLS on a management NIC of its own. Today it
+ * carries the transport only: the NIC and lwIP (mgmtnet.c), TLS and the
+ * connections (conn.c), the frames and the one request, the version
+ * query (wire.c, msg.c). The management verbs come on top of msg.c.
+ *
+ * One event loop on one vCPU, no threads, as in netdrv: the NIC's
+ * interrupt and lwIP's timers are the only sources of work, and every
+ * TLS handshake and request runs to its end inside lwIP's callbacks.
+ *
+ * Boot module 0 (the manifest's `ramdisk = ...`) is the management key
+ * file (key.h). Arguments: port=N (default CONTROL_PORT_DEFAULT),
+ * ip=dhcp (default) or ip=A.B.C.D/N with gw=A.B.C.D.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "conn.h"
+#include "entropy.h"
+#include "idl/control.h"
+#include "key.h"
+#include "mgmtnet.h"
+#include "mosaic/evtchn.h"
+#include "mosaic/runtime.h"
+#include "mosaic/time.h"
+
+static int parse_args(int argc, char **argv, struct mgmtnet_cfg *net, uint16_t *port)
+{
+    for (int i = 1; i < argc; i++) {
+        int r = mgmtnet_parse_arg(argv[i], net);
+        if (r < 0)
+            return r; /* mgmtnet_parse_arg said why */
+        if (r > 0)
+            continue;
+        if (!strncmp(argv[i], "port=", 5)) {
+            char *end;
+            unsigned long v = strtoul(argv[i] + 5, &end, 10);
+            if (*end || end == argv[i] + 5 || v == 0 || v > 65535) {
+                printf("control: %s: expected port=1..65535\n", argv[i]);
+                return -1;
+            }
+            *port = (uint16_t)v;
+        } else {
+            printf("control: unknown argument '%s' ignored\n", argv[i]);
+        }
+    }
+    return 0;
+}
+
+/* The management key from boot module 0. */
+static int key_load(struct key *key)
+{
+    const struct runtime_module *m = runtime_module(0);
+    char why[128];
+
+    if (!m) {
+        printf("control: no key module (the manifest's ramdisk = the key file): refusing to serve without one\n");
+        return -1;
+    }
+    if (key_parse(m->data, m->size, key, why, sizeof(why)) != 0) {
+        printf("control: the key module: %s\n", why);
+        return -1;
+    }
+    return 0;
+}
+
+static int setup(int argc, char **argv, uint16_t *port)
+{
+    struct mgmtnet_cfg net;
+    struct key key;
+    unsigned seed;
+
+    memset(&net, 0, sizeof(net));
+    if (parse_args(argc, argv, &net, port) != 0 || key_load(&key) != 0)
+        return -1;
+    if (entropy_init() != 0 || entropy_get(&seed, sizeof(seed)) != 0) {
+        printf("control: the CPU offers no RDSEED or RDRAND that works: no TLS without randomness\n");
+        return -1;
+    }
+    printf("control: entropy from %s\n", entropy_source());
+    srand(seed); /* lwIP's DHCP ids, TCP ports and sequence numbers (LWIP_RAND) */
+    if (mgmtnet_init(&net) != 0 || conn_init(*port, &key) != 0)
+        return -1;
+    memset(&key, 0, sizeof(key));
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    uint16_t port = CONTROL_PORT_DEFAULT;
+
+    if (setup(argc, argv, &port) != 0)
+        return 1;
+    printf("control: serving TLS on port %u\n", port);
+    for (;;) {
+        uint64_t now, deadline;
+
+        evtchn_dispatch(); /* the NIC's handler only clears its port: it is polled below */
+        now = runtime_time_ns();
+        if (mgmtnet_poll(now))
+            continue;
+        deadline = mgmtnet_deadline_ns(now);
+        if (deadline > now)
+            evtchn_wait(deadline);
+    }
+}

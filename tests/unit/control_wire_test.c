@@ -1,0 +1,324 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The control protocol's pure pieces (domains/control): the frame decoder
+ * and encodings (wire.c), the request handler (msg.c) and the management
+ * key file (key.c), as the control domain and tools/mosaic share them.
+ */
+#include "wire.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "harness.h"
+#include "idl/xen_errno.h"
+#include "key.h"
+#include "msg.h"
+
+static struct wire_rx rx;
+
+/* Feed all of data in pieces of at most step bytes; returns the number
+ * of whole frames seen (each checked against want[i] of want_len[i]
+ * bytes), or a negative error. */
+static int feed_all(const uint8_t *data, size_t n, size_t step, const uint8_t *const *want, const uint32_t *want_len)
+{
+    int frames = 0;
+
+    while (n) {
+        size_t piece = n < step ? n : step, used, off = 0;
+        while (off < piece) {
+            int r = wire_rx_feed(&rx, data + off, piece - off, &used);
+            if (r < 0)
+                return r;
+            EXPECT_TRUE(used > 0 || r == 1);
+            off += used;
+            if (r == 1) {
+                EXPECT_EQ(rx.len, want_len[frames]);
+                EXPECT_TRUE(!memcmp(rx.buf, want[frames], rx.len));
+                frames++;
+            }
+        }
+        data += piece;
+        n -= piece;
+    }
+    return frames;
+}
+
+static size_t frame(uint8_t *out, const uint8_t *msg, uint32_t len)
+{
+    wire_put_len(out, len);
+    memcpy(out + CONTROL_FRAME_HDR, msg, len);
+    return CONTROL_FRAME_HDR + len;
+}
+
+TEST(frames_whole_and_split)
+{
+    static uint8_t stream[3 * (CONTROL_FRAME_HDR + 300)];
+    uint8_t a[1] = { 7 }, b[300], c[17];
+    const uint8_t *want[] = { a, b, c };
+    const uint32_t want_len[] = { 1, 300, 17 };
+    size_t n = 0;
+
+    memset(b, 0xab, sizeof(b));
+    memset(c, 0x5a, sizeof(c));
+    n += frame(stream + n, a, 1);
+    n += frame(stream + n, b, 300);
+    n += frame(stream + n, c, 17);
+    for (size_t step = 1; step <= n; step += (step < 8 ? 1 : 61)) {
+        wire_rx_init(&rx);
+        EXPECT_EQ(feed_all(stream, n, step, want, want_len), 3);
+        EXPECT_FALSE(wire_rx_mid_frame(&rx));
+    }
+}
+
+TEST(frame_largest_taken)
+{
+    static uint8_t stream[CONTROL_FRAME_HDR + CONTROL_FRAME_MAX];
+    static uint8_t msg[CONTROL_FRAME_MAX];
+    const uint8_t *want[] = { msg };
+    const uint32_t want_len[] = { CONTROL_FRAME_MAX };
+
+    for (size_t i = 0; i < sizeof(msg); i++)
+        msg[i] = (uint8_t)(i * 7);
+    size_t n = frame(stream, msg, CONTROL_FRAME_MAX);
+    wire_rx_init(&rx);
+    EXPECT_EQ(feed_all(stream, n, 1000, want, want_len), 1);
+}
+
+TEST(frame_length_zero_breaks_for_good)
+{
+    uint8_t zero[CONTROL_FRAME_HDR + 2] = { 0, 0, 0, 0, 1, 2 };
+    size_t used;
+
+    wire_rx_init(&rx);
+    EXPECT_EQ(wire_rx_feed(&rx, zero, sizeof(zero), &used), -XEN_EBADMSG);
+    EXPECT_EQ(used, CONTROL_FRAME_HDR);
+    EXPECT_EQ(wire_rx_feed(&rx, zero + used, 2, &used), -XEN_EBADMSG);
+}
+
+TEST(frame_too_long_refused_at_its_prefix)
+{
+    uint8_t big[CONTROL_FRAME_HDR];
+    size_t used;
+
+    wire_put_len(big, CONTROL_FRAME_MAX + 1);
+    wire_rx_init(&rx);
+    EXPECT_EQ(wire_rx_feed(&rx, big, 3, &used), 0);
+    EXPECT_TRUE(wire_rx_mid_frame(&rx));
+    EXPECT_EQ(wire_rx_feed(&rx, big + 3, 1, &used), -XEN_EMSGSIZE);
+    EXPECT_EQ(rx.len, CONTROL_FRAME_MAX + 1);
+    wire_put_len(big, 0xffffffffu);
+    wire_rx_init(&rx);
+    EXPECT_EQ(wire_rx_feed(&rx, big, 4, &used), -XEN_EMSGSIZE);
+}
+
+TEST(frame_prefix_is_little_endian)
+{
+    uint8_t p[4];
+
+    wire_put_len(p, 0x00010203u);
+    EXPECT_EQ(p[0], 3);
+    EXPECT_EQ(p[1], 2);
+    EXPECT_EQ(p[2], 1);
+    EXPECT_EQ(p[3], 0);
+}
+
+/* Random frames in random pieces: every frame comes out whole and in order. */
+TEST(frames_randomized)
+{
+    static uint8_t stream[1 << 20];
+    static uint8_t *msgs[64];
+    static uint32_t lens[64];
+    unsigned long long steps = test_random_init(0xc0ffee, 200);
+
+    for (unsigned long long s = 0; s < steps; s++) {
+        size_t n = 0;
+        unsigned count = 1 + test_rng_below(16);
+        for (unsigned i = 0; i < count; i++) {
+            lens[i] = 1 + test_rng_below(test_rng_below(4) ? 64 : 40000);
+            msgs[i] = malloc(lens[i]);
+            for (uint32_t k = 0; k < lens[i]; k++)
+                msgs[i][k] = (uint8_t)test_rng_next();
+            n += frame(stream + n, msgs[i], lens[i]);
+        }
+        wire_rx_init(&rx);
+        EXPECT_EQ(feed_all(stream, n, 1 + test_rng_below(5000), (const uint8_t *const *)msgs, lens), (int)count);
+        for (unsigned i = 0; i < count; i++)
+            free(msgs[i]);
+    }
+}
+
+static size_t request(uint8_t *out, uint16_t version, uint16_t type, uint32_t id)
+{
+    struct control_msg_header h = { .version = version, .type = type, .id = id };
+
+    wire_hdr_put(out, &h);
+    return sizeof(h);
+}
+
+TEST(version_answered)
+{
+    uint8_t req[8], out[MSG_ANSWER_MAX];
+    struct control_version_answer a;
+    size_t len;
+
+    request(req, CONTROL_PROTO_VERSION, CONTROL_MSG_VERSION, 0xdeadbeef);
+    EXPECT_EQ(msg_handle(req, sizeof(req), out, sizeof(out), &len), 0);
+    EXPECT_EQ(len, sizeof(a));
+    EXPECT_EQ(wire_version_answer_get(out, len, &a), 0);
+    EXPECT_EQ(a.hdr.id, 0xdeadbeef);
+    EXPECT_EQ(a.proto_min, CONTROL_PROTO_VERSION);
+    EXPECT_EQ(a.proto_max, CONTROL_PROTO_VERSION);
+    EXPECT_EQ(a.max_frame, CONTROL_FRAME_MAX);
+    EXPECT_TRUE(!strcmp(a.server, MSG_SERVER_NAME));
+    /* The bytes themselves: little-endian, the IDL's offsets. */
+    EXPECT_EQ(out[2], CONTROL_MSG_VERSION);
+    EXPECT_EQ(out[3], 0x80);
+    EXPECT_EQ(out[4], 0xef);
+    EXPECT_EQ(out[7], 0xde);
+}
+
+static int32_t error_of(const uint8_t *req, size_t n, uint32_t id)
+{
+    uint8_t out[MSG_ANSWER_MAX];
+    struct control_error e;
+    size_t len;
+
+    EXPECT_EQ(msg_handle(req, n, out, sizeof(out), &len), 0);
+    EXPECT_EQ(wire_error_get(out, len, &e), 0);
+    EXPECT_EQ(e.hdr.id, id);
+    return e.status;
+}
+
+TEST(requests_refused_with_an_error_answer)
+{
+    uint8_t req[32] = { 0 };
+
+    request(req, CONTROL_PROTO_VERSION, CONTROL_MSG_VERSION, 5);
+    EXPECT_EQ(error_of(req, 9, 5), -XEN_EINVAL); /* a version request with a body */
+    request(req, CONTROL_PROTO_VERSION, 42, 6);
+    EXPECT_EQ(error_of(req, 8, 6), -XEN_ENOSYS);
+    request(req, CONTROL_PROTO_VERSION, CONTROL_MSG_ERROR, 7);
+    EXPECT_EQ(error_of(req, 8, 7), -XEN_ENOSYS); /* an error is no request */
+}
+
+TEST(messages_not_answered)
+{
+    uint8_t req[8], out[MSG_ANSWER_MAX];
+    size_t len = 99;
+
+    request(req, CONTROL_PROTO_VERSION, CONTROL_MSG_VERSION, 1);
+    EXPECT_EQ(msg_handle(req, 7, out, sizeof(out), &len), -XEN_EBADMSG);
+    EXPECT_EQ(len, 0);
+    request(req, CONTROL_PROTO_VERSION + 1, CONTROL_MSG_VERSION, 1);
+    EXPECT_EQ(msg_handle(req, 8, out, sizeof(out), &len), -XEN_EBADMSG);
+    request(req, CONTROL_PROTO_VERSION, CONTROL_MSG_VERSION | CONTROL_MSG_ANSWER, 1);
+    EXPECT_EQ(msg_handle(req, 8, out, sizeof(out), &len), -XEN_EBADMSG);
+    request(req, CONTROL_PROTO_VERSION, CONTROL_MSG_VERSION, 1);
+    EXPECT_EQ(msg_handle(req, 8, out, MSG_ANSWER_MAX - 1, &len), -XEN_ENOSPC);
+}
+
+TEST(answers_checked_by_the_client)
+{
+    uint8_t req[8], out[MSG_ANSWER_MAX];
+    struct control_version_answer a;
+    struct control_error e;
+    size_t len;
+
+    request(req, CONTROL_PROTO_VERSION, CONTROL_MSG_VERSION, 1);
+    EXPECT_EQ(msg_handle(req, 8, out, sizeof(out), &len), 0);
+    EXPECT_EQ(wire_version_answer_get(out, len - 1, &a), -XEN_EBADMSG);
+    EXPECT_EQ(wire_error_get(out, len, &e), -XEN_EBADMSG);
+    memset(out + offsetof(struct control_version_answer, server), 'x', sizeof(a.server));
+    EXPECT_EQ(wire_version_answer_get(out, len, &a), -XEN_EBADMSG); /* no NUL in the name */
+    e = (struct control_error){ .hdr = { CONTROL_PROTO_VERSION, CONTROL_MSG_ERROR, 3 }, .status = 5 };
+    wire_error_put(out, &e);
+    EXPECT_EQ(wire_error_get(out, sizeof(e), &e), -XEN_EBADMSG); /* not a negative errno */
+}
+
+static const char good_key[] = "# comment\n"
+                               "\n"
+                               "identity op.er_at@or-1\n"
+                               "  key 000102030405060708090a0b0c0d0e0f101112131415161718191A1B1C1D1E1F  # trailing\n";
+
+TEST(key_parsed)
+{
+    struct key k;
+    char why[128];
+
+    EXPECT_EQ(key_parse(good_key, strlen(good_key), &k, why, sizeof(why)), 0);
+    EXPECT_TRUE(!strcmp(k.identity, "op.er_at@or-1"));
+    for (unsigned i = 0; i < KEY_BYTES; i++)
+        EXPECT_EQ(k.secret[i], i);
+}
+
+static void expect_bad_key(const char *text, const char *reason)
+{
+    struct key k;
+    char why[128];
+
+    memset(&k, 0x55, sizeof(k));
+    EXPECT_EQ(key_parse(text, strlen(text), &k, why, sizeof(why)), -XEN_EINVAL);
+    if (!strstr(why, reason))
+        test_fail(__FILE__, __LINE__, "reason '%s' lacks '%s'", why, reason);
+    for (size_t i = 0; i < sizeof(k.secret); i++)
+        EXPECT_EQ(k.secret[i], 0); /* nothing of a refused key stays */
+}
+
+#define HEX64 "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff"
+
+TEST(key_refused_with_its_line)
+{
+    expect_bad_key("key " HEX64 "\n", "no identity line");
+    expect_bad_key("identity a\n", "no key line");
+    expect_bad_key("identity a\nkey " HEX64 "0\n", "line 2: the key must be 64 hex digits");
+    expect_bad_key("identity a\nkey " HEX64 "\nkey " HEX64 "\n", "line 3: a second key");
+    expect_bad_key("identity a\nidentity b\n", "line 2: a second identity");
+    expect_bad_key("identity a b\n", "line 1: more than one value");
+    expect_bad_key("identity a/b\n", "line 1: the identity must be");
+    expect_bad_key("identity\n", "line 1: the identity must be");
+    expect_bad_key("secret x\n", "line 1: unknown word");
+    expect_bad_key("identity a\nkey 0g112233445566778899aabbccddeeff00112233445566778899aabbccddeeff\n",
+                   "line 2: the key must be 64 hex digits");
+}
+
+TEST(key_refuses_nul_and_size)
+{
+    static char big[KEY_TEXT_MAX + 1];
+    const char nul[] = "identity a\0\nkey " HEX64 "\n";
+    struct key k;
+    char why[128];
+
+    EXPECT_EQ(key_parse(nul, sizeof(nul) - 1, &k, why, sizeof(why)), -XEN_EINVAL);
+    EXPECT_TRUE(strstr(why, "NUL") != NULL);
+    memset(big, '#', sizeof(big));
+    EXPECT_EQ(key_parse(big, sizeof(big), &k, why, sizeof(why)), -XEN_EINVAL);
+    EXPECT_TRUE(strstr(why, "longer than") != NULL);
+}
+
+TEST(key_format_round_trip)
+{
+    struct key k = { .identity = "operator" }, back;
+    char text[KEY_TEXT_MAX], why[128];
+    int n;
+
+    for (unsigned i = 0; i < KEY_BYTES; i++)
+        k.secret[i] = (uint8_t)(0xff - i);
+    n = key_format(&k, text, sizeof(text));
+    EXPECT_TRUE(n > 0);
+    EXPECT_EQ(key_parse(text, (size_t)n, &back, why, sizeof(why)), 0);
+    EXPECT_TRUE(!memcmp(&k, &back, sizeof(k)));
+    EXPECT_EQ(key_format(&k, text, 40), -XEN_ENOSPC);
+    strcpy(k.identity, "bad id");
+    EXPECT_EQ(key_format(&k, text, sizeof(text)), -XEN_EINVAL);
+}
+
+int main(void)
+{
+    return test_run((const struct test[]){
+        TEST_ENTRY(frames_whole_and_split), TEST_ENTRY(frame_largest_taken),
+        TEST_ENTRY(frame_length_zero_breaks_for_good), TEST_ENTRY(frame_too_long_refused_at_its_prefix),
+        TEST_ENTRY(frame_prefix_is_little_endian), TEST_ENTRY(frames_randomized), TEST_ENTRY(version_answered),
+        TEST_ENTRY(requests_refused_with_an_error_answer), TEST_ENTRY(messages_not_answered),
+        TEST_ENTRY(answers_checked_by_the_client), TEST_ENTRY(key_parsed), TEST_ENTRY(key_refused_with_its_line),
+        TEST_ENTRY(key_refuses_nul_and_size), TEST_ENTRY(key_format_round_trip), TEST_END });
+}
