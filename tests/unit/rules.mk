@@ -28,14 +28,14 @@ unit_hcall_decode_SRCS := core/hcall/decode_xen.c core/hcall/decode_tables.c cor
 UNIT_TESTS += builder
 unit_builder_SRCS := domains/builder/image.c domains/builder/image_xz.c domains/builder/acpi.c \
 	domains/builder/layout.c domains/builder/manifest.c domains/builder/xl_disk.c domains/builder/xl_list.c \
-	domains/builder/xl_vif.c
+	domains/builder/xl_vif.c domains/builder/xl_cpus.c
 unit_builder_DEPS := $(wildcard domains/builder/*.h)
 unit_builder_CFLAGS := -Idomains/builder
 unit_builder_LIBS := -llzma
 # xl's disk syntax and virtual device names, xl's string lists, the manifest's disk key.
 UNIT_TESTS += xl_disk
 unit_xl_disk_SRCS := domains/builder/xl_disk.c domains/builder/xl_list.c domains/builder/manifest.c \
-	domains/builder/xl_vif.c tests/unit/manifest_caught.c
+	domains/builder/xl_vif.c domains/builder/xl_cpus.c tests/unit/manifest_caught.c
 unit_xl_disk_DEPS := $(wildcard domains/builder/*.h) tests/unit/manifest_caught.h
 unit_xl_disk_CFLAGS := -Idomains/builder
 UNIT_TESTS += vlapic
@@ -115,7 +115,7 @@ unit_dhcpd_CFLAGS := -Idomains/netdrv -Idrivers/include
 # xl's vif syntax, MACs drawn in Xen's range, the manifest's vif key.
 UNIT_TESTS += xl_vif
 unit_xl_vif_SRCS := domains/builder/xl_vif.c domains/builder/xl_list.c domains/builder/xl_disk.c \
-	domains/builder/manifest.c tests/unit/manifest_caught.c
+	domains/builder/manifest.c domains/builder/xl_cpus.c tests/unit/manifest_caught.c
 unit_xl_vif_DEPS := $(wildcard domains/builder/*.h) tests/unit/manifest_caught.h
 unit_xl_vif_CFLAGS := -Idomains/builder
 # The control protocol's pure pieces (domains/control): frames, the
@@ -124,3 +124,10 @@ UNIT_TESTS += control_wire
 unit_control_wire_SRCS := domains/control/wire.c domains/control/msg.c domains/control/key.c
 unit_control_wire_DEPS := domains/control/wire.h domains/control/msg.h domains/control/key.h
 unit_control_wire_CFLAGS := -Idomains/control
+# xl's CPU lists (domains/builder/xl_cpus.c) and the manifest keys that
+# take them or name a controller (cpus, handover).
+UNIT_TESTS += xl_cpus
+unit_xl_cpus_SRCS := domains/builder/xl_cpus.c domains/builder/manifest.c domains/builder/xl_list.c \
+	domains/builder/xl_disk.c domains/builder/xl_vif.c tests/unit/manifest_caught.c
+unit_xl_cpus_DEPS := $(wildcard domains/builder/*.h) tests/unit/manifest_caught.h
+unit_xl_cpus_CFLAGS := -Idomains/builder
