@@ -1,14 +1,15 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * control, the control domain (README.md): serves the operator's
- * `mosaic` tool over TLS on a management NIC of its own. Today it
- * carries the transport only: the NIC and lwIP (mgmtnet.c), TLS and the
- * connections (conn.c), the frames and the one request, the version
- * query (wire.c, msg.c). The management verbs come on top of msg.c.
+ * `mosaic` tool over TLS on a management NIC of its own: the NIC and
+ * lwIP (mgmtnet.c), TLS and the connections (conn.c), the frames and
+ * requests (wire.c, msg.c), the management verbs on the domains it
+ * controls (verbs.c), whose shutdowns it watches (verbs_domain.c).
  *
  * One event loop on one vCPU, no threads, as in netdrv: the NIC's
- * interrupt and lwIP's timers are the only sources of work, and every
- * TLS handshake and request runs to its end inside lwIP's callbacks.
+ * interrupt, lwIP's timers and VIRQ_DOM_EXC are the only sources of
+ * work, and every TLS handshake and request runs to its end inside
+ * lwIP's callbacks.
  *
  * Boot module 0 (the manifest's `ramdisk = ...`) is the management key
  * file (key.h). Arguments: port=N (default CONTROL_PORT_DEFAULT),
@@ -26,6 +27,7 @@
 #include "mosaic/evtchn.h"
 #include "mosaic/runtime.h"
 #include "mosaic/time.h"
+#include "verbs_domain.h"
 
 static int parse_args(int argc, char **argv, struct mgmtnet_cfg *net, uint16_t *port)
 {
@@ -82,8 +84,9 @@ static int setup(int argc, char **argv, uint16_t *port)
     }
     printf("control: entropy from %s\n", entropy_source());
     srand(seed); /* lwIP's DHCP ids, TCP ports and sequence numbers (LWIP_RAND) */
-    if (mgmtnet_init(&net) != 0 || conn_init(*port, &key) != 0)
+    if (mgmtnet_init(&net) != 0 || conn_init(*port, &key, verbs_domain_env()) != 0)
         return -1;
+    (void)verbs_domain_watch_init(); /* a failure is logged; the periodic look remains */
     memset(&key, 0, sizeof(key));
     return 0;
 }
@@ -100,9 +103,12 @@ int main(int argc, char **argv)
 
         evtchn_dispatch(); /* the NIC's handler only clears its port: it is polled below */
         now = runtime_time_ns();
+        verbs_domain_watch_poll(now);
         if (mgmtnet_poll(now))
             continue;
         deadline = mgmtnet_deadline_ns(now);
+        if (verbs_domain_watch_deadline() < deadline)
+            deadline = verbs_domain_watch_deadline();
         if (deadline > now)
             evtchn_wait(deadline);
     }

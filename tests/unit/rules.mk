@@ -121,9 +121,19 @@ unit_xl_vif_CFLAGS := -Idomains/builder
 # The control protocol's pure pieces (domains/control): frames, the
 # request handler, the management key file (shared with tools/mosaic).
 UNIT_TESTS += control_wire
-unit_control_wire_SRCS := domains/control/wire.c domains/control/msg.c domains/control/key.c
-unit_control_wire_DEPS := domains/control/wire.h domains/control/msg.h domains/control/key.h
-unit_control_wire_CFLAGS := -Idomains/control
+unit_control_wire_SRCS := domains/control/wire.c domains/control/msg.c domains/control/key.c \
+	domains/control/verbs.c tests/unit/control_fake.c
+unit_control_wire_DEPS := domains/control/wire.h domains/control/msg.h domains/control/key.h \
+	domains/control/verbs.h tests/unit/control_fake.h
+unit_control_wire_CFLAGS := -Idomains/control -Itests/unit
+# The control domain's management verbs (domains/control/verbs.c, msg.c)
+# against a model of the core's management calls (control_fake.c).
+UNIT_TESTS += control_verbs
+unit_control_verbs_SRCS := domains/control/wire.c domains/control/msg.c domains/control/verbs.c \
+	tests/unit/control_fake.c
+unit_control_verbs_DEPS := domains/control/wire.h domains/control/msg.h domains/control/verbs.h \
+	tests/unit/control_fake.h
+unit_control_verbs_CFLAGS := -Idomains/control -Itests/unit
 # xl's CPU lists (domains/builder/xl_cpus.c) and the manifest keys that
 # take them or name a controller (cpus, handover).
 UNIT_TESTS += xl_cpus
@@ -131,3 +141,8 @@ unit_xl_cpus_SRCS := domains/builder/xl_cpus.c domains/builder/manifest.c domain
 	domains/builder/xl_disk.c domains/builder/xl_vif.c tests/unit/manifest_caught.c
 unit_xl_cpus_DEPS := $(wildcard domains/builder/*.h) tests/unit/manifest_caught.h
 unit_xl_cpus_CFLAGS := -Idomains/builder
+# How tools/mosaic shows answers (tools/mosaic/show.c).
+UNIT_TESTS += mosaic_show
+unit_mosaic_show_SRCS := tools/mosaic/show.c
+unit_mosaic_show_DEPS := tools/mosaic/show.h
+unit_mosaic_show_CFLAGS := -Itools/mosaic

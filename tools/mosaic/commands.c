@@ -1,0 +1,794 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * mosaic's verbs (commands.h). One connection per run; requests numbered
+ * from 1; every answer is checked for its type, id and layout before a
+ * byte of it is printed, and an error answer becomes one line naming
+ * what was wrong.
+ */
+#include "commands.h"
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "client.h"
+#include "idl/sched.h"
+#include "idl/xen.h"
+#include "idl/xen_errno.h"
+#include "keyfile.h"
+#include "show.h"
+#include "wire.h"
+#include "xl_cpus.h"
+
+#define NS_PER_S 1000000000ull
+
+/* One connection and what it is for. */
+struct session {
+    struct client c;
+    const struct opts *o;
+    const char *verb;
+    uint32_t next_id;
+    bool open; /* connected: session_close to do */
+};
+
+static int fail(int status, const char *verb, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+/* One line on stderr, "mosaic: VERB: what", and the exit status. */
+static int fail(int status, const char *verb, const char *fmt, ...)
+{
+    va_list ap;
+
+    fprintf(stderr, "mosaic: %s: ", verb);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+    return status;
+}
+
+static int usage_error(const char *verb, const char *what)
+{
+    fprintf(stderr, "mosaic: %s: %s (mosaic help %s)\n", verb, what, verb);
+    return MOSAIC_LOCAL;
+}
+
+static int session_open(struct session *s, const struct opts *o, const char *verb)
+{
+    char path[4096], why[512];
+    struct key k;
+    enum client_status st;
+
+    s->o = o;
+    s->verb = verb;
+    s->next_id = 1;
+    s->open = false;
+    if (keyfile_path(o->key, path, sizeof(path), why, sizeof(why)) != 0 || keyfile_load(path, &k, why, sizeof(why)))
+        return fail(MOSAIC_LOCAL, verb, "%s", why);
+    st = client_connect(&s->c, o->host, o->port, &k, o->timeout_ms, why, sizeof(why));
+    memset(&k, 0, sizeof(k));
+    if (st != CLIENT_OK) {
+        client_close(&s->c);
+        return fail((int)st, verb, "%s", why);
+    }
+    s->open = true;
+    if (o->verbose)
+        fprintf(stderr, "mosaic: handshake with %s:%s took %llu ms\n", o->host, o->port,
+                (unsigned long long)s->c.handshake_ms);
+    return MOSAIC_OK;
+}
+
+static void session_close(struct session *s)
+{
+    if (s->open)
+        client_close(&s->c);
+    s->open = false;
+}
+
+/* What an error answer means for a request about domain (NULL: none). */
+static int explain(const struct session *s, uint16_t type, int status, const char *domain)
+{
+    char what[256];
+    const char *d = domain ? domain : "";
+    int exit_status = MOSAIC_DENIED;
+
+    switch (-status) {
+    case XEN_ESRCH:
+        snprintf(what, sizeof(what), "no domain '%s' among those the control domain controls", d);
+        exit_status = MOSAIC_NO_DOMAIN;
+        break;
+    case XEN_EEXIST: snprintf(what, sizeof(what), "more than one domain is named '%s': name it by its id", d); break;
+    case XEN_EPERM:
+        if (domain)
+            snprintf(what, sizeof(what), "not permitted on '%s': the control domain does not change itself", d);
+        else
+            snprintf(what, sizeof(what), "the control domain lacks the capability (its manifest's caps)");
+        break;
+    case XEN_EBUSY: snprintf(what, sizeof(what), "'%s' is not running (paused already, or shut down)", d); break;
+    case XEN_ETIMEDOUT: snprintf(what, sizeof(what), "'%s' was destroyed, but is still there after 5 s", d); break;
+    case XEN_ENOSYS:
+        snprintf(what, sizeof(what), "the control domain does not know this request (an older one)");
+        break;
+    case XEN_EINVAL:
+        if (type == CONTROL_MSG_UNPAUSE)
+            snprintf(what, sizeof(what), "'%s' is not paused", d);
+        else if (type == CONTROL_MSG_VCPU_PIN)
+            snprintf(what, sizeof(what), "'%s' has no such vCPU, or none of those CPUs is online", d);
+        else
+            snprintf(what, sizeof(what), "the control domain found the request malformed");
+        break;
+    default: snprintf(what, sizeof(what), "the control domain answered error %d", status); break;
+    }
+    return fail(exit_status, s->verb, "%s", what);
+}
+
+/* Sends the request of len bytes at msg (its header's id is set here) and
+ * takes its answer into s->c.rx. MOSAIC_OK with an answer of the request's
+ * type; an error answer explained (about domain), but for -ESRCH with
+ * quiet (MOSAIC_NO_DOMAIN and nothing printed: a domain that went since
+ * the list); a broken one. */
+static int exchange_q(struct session *s, uint8_t *msg, size_t len, const char *domain, bool quiet)
+{
+    struct control_msg_header h, ah;
+    struct control_error e;
+    enum client_status st;
+    char why[256];
+
+    if (wire_hdr_get(msg, len, &h) != 0)
+        return fail(MOSAIC_LOCAL, s->verb, "%s", "a request without its header");
+    h.id = s->next_id++;
+    wire_hdr_put(msg, &h);
+    if ((st = client_send(&s->c, msg, len, why, sizeof(why))) != CLIENT_OK ||
+        (st = client_recv(&s->c, why, sizeof(why))) != CLIENT_OK)
+        return fail((int)st, s->verb, "%s", why);
+    if (wire_hdr_get(s->c.rx.buf, s->c.rx.len, &ah) != 0 || ah.id != h.id)
+        return fail(MOSAIC_PROTOCOL, s->verb, "%s", "the control domain's answer is not to our request");
+    if (wire_error_get(s->c.rx.buf, s->c.rx.len, &e) == 0 && e.request_type == h.type)
+        return quiet && e.status == -XEN_ESRCH ? MOSAIC_NO_DOMAIN : explain(s, h.type, e.status, domain);
+    if (ah.type != (h.type | CONTROL_MSG_ANSWER))
+        return fail(MOSAIC_PROTOCOL, s->verb, "%s", "the control domain's answer is of another type");
+    return MOSAIC_OK;
+}
+
+static int exchange(struct session *s, uint8_t *msg, size_t len, const char *domain)
+{
+    return exchange_q(s, msg, len, domain, false);
+}
+
+static int broken(const struct session *s)
+{
+    return fail(MOSAIC_PROTOCOL, s->verb, "%s", "the control domain's answer is malformed");
+}
+
+static struct control_msg_header request_hdr(uint16_t type)
+{
+    return (struct control_msg_header){ .version = CONTROL_PROTO_VERSION, .type = type };
+}
+
+/* A domain argument as the protocol carries it: checked here first. */
+static int qualifier(const char *verb, const char *arg, char out[CONTROL_NAME_MAX])
+{
+    memset(out, 0, CONTROL_NAME_MAX);
+    if (strlen(arg) >= CONTROL_NAME_MAX || (strncpy(out, arg, CONTROL_NAME_MAX - 1), !wire_qualifier_ok(out))) {
+        fprintf(stderr,
+                "mosaic: %s: '%s' is no domain name or id (1 to 31 printable characters, no blanks; an id is below "
+                "32752)\n",
+                verb, arg);
+        return MOSAIC_LOCAL;
+    }
+    return MOSAIC_OK;
+}
+
+/* ---- the list and what is built on it ---- */
+
+/* Every domain the control domain shows, in id order: *d (malloc'ed)
+ * with *nr entries, *now_ns the core's clock. */
+static int fetch_list(struct session *s, struct control_domain **d, unsigned *nr, uint64_t *now_ns)
+{
+    static struct control_domain page[CONTROL_LIST_MAX];
+    struct control_list_request q = { .hdr = request_hdr(CONTROL_MSG_LIST), .first = 1 };
+    struct control_list_answer a;
+    uint8_t msg[sizeof(q)];
+    int r;
+
+    *d = NULL;
+    *nr = 0;
+    for (;;) {
+        wire_put(msg, &q, &wire_list_request_layout);
+        if ((r = exchange(s, msg, sizeof(msg), NULL)) != 0)
+            return r;
+        if (wire_list_answer_get(s->c.rx.buf, s->c.rx.len, &a, page) != 0 || (a.nr && page[0].domid < q.first))
+            return broken(s);
+        struct control_domain *more = realloc(*d, (*nr + a.nr + 1) * sizeof(**d));
+        if (!more)
+            return fail(MOSAIC_LOCAL, s->verb, "%s", "out of memory");
+        *d = more;
+        memcpy(*d + *nr, page, a.nr * sizeof(page[0]));
+        *nr += a.nr;
+        *now_ns = a.now_ns;
+        if (a.nr < CONTROL_LIST_MAX || page[a.nr - 1].domid + 1u >= DOMID_SELF)
+            return MOSAIC_OK;
+        q.first = (uint16_t)(page[a.nr - 1].domid + 1);
+    }
+}
+
+/* Whether d is named by one of the arguments (xl's rule: digits are an
+ * id); every argument names one domain at least, else its error. */
+static bool selected(const struct control_domain *d, char **args, int n)
+{
+    if (n == 0)
+        return true;
+    for (int i = 0; i < n; i++) {
+        char *end;
+        unsigned long id = strtoul(args[i], &end, 10);
+        bool digits = *args[i] && !*end && strspn(args[i], "0123456789") == strlen(args[i]);
+        if (digits ? id == d->domid : !strncmp(args[i], d->name, CONTROL_NAME_MAX))
+            return true;
+    }
+    return false;
+}
+
+static int check_selection(const struct session *s, const struct control_domain *d, unsigned nr, char **args, int n)
+{
+    for (int i = 0; i < n; i++) {
+        bool found = false;
+        for (unsigned k = 0; k < nr && !found; k++)
+            found = selected(&d[k], &args[i], 1);
+        if (!found)
+            return fail(MOSAIC_NO_DOMAIN, s->verb, "no domain '%s' among those the control domain controls", args[i]);
+    }
+    return MOSAIC_OK;
+}
+
+/* Verbs that show the list: the arguments are domains, or --json. */
+static int list_verb(const struct opts *o, int argc, char **argv, bool *json, struct session *s,
+                     struct control_domain **d, unsigned *nr, uint64_t *now)
+{
+    int r;
+
+    for (int i = 1; i < argc; i++) {
+        if (json && !strcmp(argv[i], "--json"))
+            *json = true;
+        else if (argv[i][0] == '-')
+            return usage_error(argv[0], "unknown option");
+        else if ((r = qualifier(argv[0], argv[i], (char[CONTROL_NAME_MAX]){ 0 })) != 0)
+            return r;
+    }
+    if ((r = session_open(s, o, argv[0])) != 0)
+        return r;
+    r = fetch_list(s, d, nr, now);
+    return r ? r : check_selection(s, *d, *nr, argv + 1, argc - 1);
+}
+
+/* The domain's arguments only (--json taken out). */
+static int domain_args(int argc, char **argv, char ***out)
+{
+    static char *args[256];
+    int n = 0;
+
+    for (int i = 1; i < argc && n < 256; i++)
+        if (strcmp(argv[i], "--json"))
+            args[n++] = argv[i];
+    *out = args;
+    return n;
+}
+
+static void print_list_json(const struct control_domain *d, unsigned nr, uint64_t now, char **args, int n)
+{
+    bool first = true;
+
+    printf("[");
+    for (unsigned i = 0; i < nr; i++) {
+        char state[7];
+        if (!selected(&d[i], args, n))
+            continue;
+        show_domain_state(d[i].flags, state);
+        printf("%s\n  {\"domid\": %u, \"name\": ", first ? "" : ",", d[i].domid);
+        show_json_string(stdout, d[i].name, sizeof(d[i].name));
+        printf(", \"state\": \"%s\", \"mem_kib\": %llu, \"max_mem_kib\": %llu, \"vcpus\": %u, \"cpu_time\": %.3f, "
+               "\"uptime\": %.3f, \"shutdown_reason\": ",
+               state, (unsigned long long)d[i].mem_kib, (unsigned long long)d[i].max_mem_kib, d[i].nr_vcpus,
+               (double)d[i].cpu_time_ns / 1e9,
+               d[i].started_ns && now > d[i].started_ns ? (double)(now - d[i].started_ns) / 1e9 : 0.0);
+        if (d[i].flags & CONTROL_DOMF_SHUTDOWN)
+            printf("%u", d[i].shutdown_reason);
+        else
+            printf("null");
+        printf(", \"control_domain\": %s}", d[i].flags & CONTROL_DOMF_SELF ? "true" : "false");
+        first = false;
+    }
+    printf("%s]\n", first ? "" : "\n");
+}
+
+static int cmd_list(const struct opts *o, int argc, char **argv)
+{
+    struct control_domain *d = NULL;
+    struct session s = { .open = false };
+    unsigned nr = 0;
+    uint64_t now = 0;
+    bool json = false;
+    char **args;
+    int n = domain_args(argc, argv, &args);
+    int r = list_verb(o, argc, argv, &json, &s, &d, &nr, &now);
+
+    if (r == MOSAIC_OK && json)
+        print_list_json(d, nr, now, args, n);
+    else if (r == MOSAIC_OK) {
+        printf("%-40s %5s %5s %5s %10s %9s\n", "Name", "ID", "Mem", "VCPUs", "State", "Time(s)");
+        for (unsigned i = 0; i < nr; i++) {
+            char name[CONTROL_NAME_MAX], state[7];
+            if (!selected(&d[i], args, n))
+                continue;
+            show_name(d[i].name, sizeof(d[i].name), name, sizeof(name));
+            show_domain_state(d[i].flags, state);
+            printf("%-40s %5u %5llu %5u %10s %9.1f\n", name, d[i].domid, (unsigned long long)(d[i].mem_kib / 1024),
+                   d[i].nr_vcpus, state, (double)d[i].cpu_time_ns / 1e9);
+        }
+    }
+    free(d);
+    session_close(&s);
+    return r;
+}
+
+static int cmd_uptime(const struct opts *o, int argc, char **argv)
+{
+    struct control_domain *d = NULL;
+    struct session s = { .open = false };
+    unsigned nr = 0;
+    uint64_t now = 0;
+    char **args;
+    int n = domain_args(argc, argv, &args);
+    int r = list_verb(o, argc, argv, NULL, &s, &d, &nr, &now);
+
+    if (r == MOSAIC_OK) {
+        printf("%-32s %5s %s\n", "Name", "ID", "Uptime");
+        for (unsigned i = 0; i < nr; i++) {
+            char name[CONTROL_NAME_MAX], up[48] = "-";
+            if (!selected(&d[i], args, n))
+                continue;
+            show_name(d[i].name, sizeof(d[i].name), name, sizeof(name));
+            if (d[i].started_ns && now >= d[i].started_ns)
+                show_uptime((now - d[i].started_ns) / NS_PER_S, up, sizeof(up));
+            printf("%-32s %5u %s\n", name, d[i].domid, up);
+        }
+    }
+    free(d);
+    session_close(&s);
+    return r;
+}
+
+/* ---- info, dmesg ---- */
+
+static int no_args(int argc, char **argv)
+{
+    return argc > 1 ? usage_error(argv[0], "takes no arguments") : MOSAIC_OK;
+}
+
+static int cmd_info(const struct opts *o, int argc, char **argv)
+{
+    struct control_msg_header h = request_hdr(CONTROL_MSG_INFO);
+    uint8_t msg[sizeof(h)];
+    struct control_info_answer a;
+    struct session s;
+    char cpus[XL_CPUS_TEXT_MAX], up[48];
+    int r = no_args(argc, argv);
+
+    if (r || (r = session_open(&s, o, argv[0])) != 0)
+        return r;
+    wire_hdr_put(msg, &h);
+    if ((r = exchange(&s, msg, sizeof(msg), NULL)) == 0 &&
+        wire_msg_get(s.c.rx.buf, s.c.rx.len, CONTROL_MSG_INFO | CONTROL_MSG_ANSWER, &wire_info_answer_layout, &a))
+        r = broken(&s);
+    if (r == 0) {
+        xl_cpus_format(a.online_cpus, 0, cpus, sizeof(cpus));
+        show_uptime(a.now_ns / NS_PER_S, up, sizeof(up));
+        printf("%-23s: %u\n", "nr_cpus", a.nr_cpus);
+        printf("%-23s: %s\n", "online_cpus", cpus);
+        printf("%-23s: %llu\n", "total_memory", (unsigned long long)(a.total_kib / 1024));
+        printf("%-23s: %llu\n", "free_memory", (unsigned long long)(a.free_kib / 1024));
+        printf("%-23s: %u\n", "mosaic_abi_version", a.abi_version);
+        printf("%-23s: %s (%llu s)\n", "uptime", up, (unsigned long long)(a.now_ns / NS_PER_S));
+    }
+    session_close(&s);
+    return r;
+}
+
+static int cmd_dmesg(const struct opts *o, int argc, char **argv)
+{
+    struct control_dmesg_request q = { .hdr = request_hdr(CONTROL_MSG_DMESG), .max_len = CONTROL_DMESG_MAX };
+    uint8_t msg[sizeof(q)];
+    struct control_dmesg_answer a;
+    const uint8_t *text;
+    struct session s;
+    int r = no_args(argc, argv);
+
+    if (r || (r = session_open(&s, o, argv[0])) != 0)
+        return r;
+    /* Until the end of the log as it was when asked: the log grows while
+     * it is read (this very request adds lines), so stop at the first
+     * short answer. From index 0 the core starts at its oldest byte: the
+     * bytes before it were overwritten long ago, which is no news. */
+    for (;;) {
+        wire_put(msg, &q, &wire_dmesg_request_layout);
+        if ((r = exchange(&s, msg, sizeof(msg), NULL)) != 0)
+            break;
+        if (wire_dmesg_answer_get(s.c.rx.buf, s.c.rx.len, &a, &text) != 0 || a.len > q.max_len ||
+            a.next < q.index + a.len) {
+            r = broken(&s);
+            break;
+        }
+        if (a.lost && q.index)
+            printf("(%u bytes of the log were overwritten before they could be read)\n", a.lost);
+        show_log(stdout, text, a.len);
+        q.index = a.next;
+        if (a.len < q.max_len)
+            break;
+    }
+    fflush(stdout);
+    session_close(&s);
+    return r;
+}
+
+/* ---- verbs on one domain ---- */
+
+/* pause, unpause, destroy: one domain, nothing printed (as xl). */
+static int one_domain(const struct opts *o, int argc, char **argv, uint16_t type)
+{
+    struct control_domain_request q = { .hdr = request_hdr(type) };
+    struct control_domain_answer a;
+    uint8_t msg[sizeof(q)];
+    struct session s;
+    int r;
+
+    if (argc != 2 || argv[1][0] == '-')
+        return usage_error(argv[0], "takes one domain, by name or id");
+    if ((r = qualifier(argv[0], argv[1], q.domain)) != 0 || (r = session_open(&s, o, argv[0])) != 0)
+        return r;
+    wire_put(msg, &q, &wire_domain_request_layout);
+    if ((r = exchange(&s, msg, sizeof(msg), argv[1])) == 0 &&
+        wire_msg_get(s.c.rx.buf, s.c.rx.len, type | CONTROL_MSG_ANSWER, &wire_domain_answer_layout, &a))
+        r = broken(&s);
+    session_close(&s);
+    return r;
+}
+
+static int cmd_pause(const struct opts *o, int argc, char **argv)
+{
+    return one_domain(o, argc, argv, CONTROL_MSG_PAUSE);
+}
+
+static int cmd_unpause(const struct opts *o, int argc, char **argv)
+{
+    return one_domain(o, argc, argv, CONTROL_MSG_UNPAUSE);
+}
+
+static int cmd_destroy(const struct opts *o, int argc, char **argv)
+{
+    return one_domain(o, argc, argv, CONTROL_MSG_DESTROY);
+}
+
+/* ---- vcpu-list, vcpu-pin ---- */
+
+static int print_vcpus(struct session *s, const struct control_domain *d)
+{
+    static struct control_vcpu v[CONTROL_VCPUS_MAX];
+    struct control_domain_request q = { .hdr = request_hdr(CONTROL_MSG_VCPU_LIST) };
+    struct control_vcpu_list_answer a;
+    uint8_t msg[sizeof(q)];
+    char name[CONTROL_NAME_MAX];
+    int r;
+
+    snprintf(q.domain, sizeof(q.domain), "%u", d->domid);
+    wire_put(msg, &q, &wire_domain_request_layout);
+    if ((r = exchange_q(s, msg, sizeof(msg), q.domain, true)) != 0)
+        return r == MOSAIC_NO_DOMAIN ? MOSAIC_OK : r; /* gone since the list: not shown */
+    if (wire_vcpu_list_answer_get(s->c.rx.buf, s->c.rx.len, &a, v) != 0 || a.domid != d->domid)
+        return broken(s);
+    show_name(a.name, sizeof(a.name), name, sizeof(name));
+    for (unsigned i = 0; i < a.nr; i++) {
+        char cpu[12] = "-", aff[XL_CPUS_TEXT_MAX];
+        if (v[i].state != CONTROL_VCPU_DOWN)
+            snprintf(cpu, sizeof(cpu), "%u", v[i].cpu);
+        xl_cpus_format(v[i].affinity, a.online_cpus, aff, sizeof(aff));
+        printf("%-32s %5u %5u %5s %5s %9.1f %s\n", name, a.domid, v[i].vcpu, cpu, show_vcpu_state(v[i].state),
+               (double)v[i].time_ns / 1e9, aff);
+    }
+    return MOSAIC_OK;
+}
+
+static int cmd_vcpu_list(const struct opts *o, int argc, char **argv)
+{
+    struct control_domain *d = NULL;
+    struct session s = { .open = false };
+    unsigned nr = 0;
+    uint64_t now;
+    int r = list_verb(o, argc, argv, NULL, &s, &d, &nr, &now);
+
+    if (r == MOSAIC_OK) {
+        printf("%-32s %5s %5s %5s %5s %9s %s\n", "Name", "ID", "VCPU", "CPU", "State", "Time(s)", "Affinity");
+        for (unsigned i = 0; i < nr && r == MOSAIC_OK; i++)
+            if (selected(&d[i], argv + 1, argc - 1))
+                r = print_vcpus(&s, &d[i]);
+    }
+    free(d);
+    session_close(&s);
+    return r;
+}
+
+static int cmd_vcpu_pin(const struct opts *o, int argc, char **argv)
+{
+    struct control_vcpu_pin_request q = { .hdr = request_hdr(CONTROL_MSG_VCPU_PIN) };
+    struct control_domain_answer a;
+    uint8_t msg[sizeof(q)];
+    struct session s;
+    int r;
+
+    if (argc == 5)
+        return usage_error(argv[0], "soft affinity (a fourth argument) is not supported");
+    if (argc != 4)
+        return usage_error(argv[0], "takes DOMAIN VCPU CPUS");
+    if ((r = qualifier(argv[0], argv[1], q.domain)) != 0)
+        return r;
+    if (!strcmp(argv[2], "all"))
+        q.vcpu = CONTROL_VCPU_ALL;
+    else if (strspn(argv[2], "0123456789") != strlen(argv[2]) || !*argv[2] || strlen(argv[2]) > 4)
+        return fail(MOSAIC_LOCAL, argv[0], "'%s' is no vCPU number (or all)", argv[2]);
+    else
+        q.vcpu = (uint32_t)strtoul(argv[2], NULL, 10);
+    if (xl_cpus_parse(argv[3], &q.cpumask) != 0 || !q.cpumask)
+        return fail(MOSAIC_LOCAL, argv[0], "'%s' is no CPU list (N, N-M, several comma-separated, or all)", argv[3]);
+    if ((r = session_open(&s, o, argv[0])) != 0)
+        return r;
+    wire_put(msg, &q, &wire_vcpu_pin_request_layout);
+    if ((r = exchange(&s, msg, sizeof(msg), argv[1])) == 0 &&
+        wire_msg_get(s.c.rx.buf, s.c.rx.len, CONTROL_MSG_VCPU_PIN | CONTROL_MSG_ANSWER, &wire_domain_answer_layout, &a))
+        r = broken(&s);
+    session_close(&s);
+    return r;
+}
+
+/* ---- sched-credit ---- */
+
+static int sched_one(struct session *s, struct control_sched_request *q, bool print, bool quiet)
+{
+    struct control_sched_answer a;
+    uint8_t msg[sizeof(*q)];
+    char name[CONTROL_NAME_MAX];
+    int r;
+
+    wire_put(msg, q, &wire_sched_request_layout);
+    if ((r = exchange_q(s, msg, sizeof(msg), q->domain, quiet)) != 0)
+        return r;
+    if (wire_msg_get(s->c.rx.buf, s->c.rx.len, CONTROL_MSG_SCHED_CREDIT | CONTROL_MSG_ANSWER, &wire_sched_answer_layout,
+                     &a))
+        return broken(s);
+    show_name(a.name, sizeof(a.name), name, sizeof(name));
+    if (print)
+        printf("%-32s %5u %6u %4u\n", name, a.domid, a.weight, a.cap);
+    return MOSAIC_OK;
+}
+
+static int sched_number(const char *verb, const char *opt, const char *v, unsigned long lo, unsigned long hi,
+                        unsigned long *out)
+{
+    char *end;
+
+    *out = strtoul(v, &end, 10);
+    if (!*v || *end || *v == '-' || *out < lo || *out > hi) {
+        fprintf(stderr, "mosaic: %s: %s '%s': want a number from %lu to %lu\n", verb, opt, v, lo, hi);
+        return MOSAIC_LOCAL;
+    }
+    return MOSAIC_OK;
+}
+
+static int cmd_sched_credit(const struct opts *o, int argc, char **argv)
+{
+    struct control_sched_request q = { .hdr = request_hdr(CONTROL_MSG_SCHED_CREDIT) };
+    const char *domain = NULL;
+    struct session s;
+    unsigned long v;
+    int r;
+
+    for (int i = 1; i < argc; i += 2) {
+        const char *opt = argv[i], *val = i + 1 < argc ? argv[i + 1] : NULL;
+        if (strcmp(opt, "-d") && strcmp(opt, "-w") && strcmp(opt, "-c"))
+            return usage_error(argv[0], "takes -d DOMAIN, -w WEIGHT and -c CAP only");
+        if (!val)
+            return usage_error(argv[0], "an option without its value");
+        if (!strcmp(opt, "-d"))
+            domain = val;
+        else if (!strcmp(opt, "-w") && (r = sched_number(argv[0], opt, val, 1, 65535, &v)) == 0)
+            q.flags |= CONTROL_SCHED_SET_WEIGHT, q.weight = (uint16_t)v;
+        else if (!strcmp(opt, "-c") && (r = sched_number(argv[0], opt, val, 0, CONTROL_SCHED_CAP_MAX, &v)) == 0)
+            q.flags |= CONTROL_SCHED_SET_CAP, q.cap = (uint32_t)v;
+        else
+            return MOSAIC_LOCAL;
+    }
+    if (q.flags && !domain)
+        return usage_error(argv[0], "-w and -c need -d DOMAIN");
+    if (domain && (r = qualifier(argv[0], domain, q.domain)) != 0)
+        return r;
+    if ((r = session_open(&s, o, argv[0])) != 0)
+        return r;
+    if (domain) {
+        if (!q.flags)
+            printf("%-32s %5s %6s %4s\n", "Name", "ID", "Weight", "Cap");
+        r = sched_one(&s, &q, !q.flags, false); /* setting prints nothing, as xl */
+    } else {
+        struct control_domain *d = NULL;
+        unsigned nr = 0;
+        uint64_t now;
+        if ((r = fetch_list(&s, &d, &nr, &now)) == 0)
+            printf("%-32s %5s %6s %4s\n", "Name", "ID", "Weight", "Cap");
+        for (unsigned i = 0; i < nr && r == MOSAIC_OK; i++) {
+            snprintf(q.domain, sizeof(q.domain), "%u", d[i].domid);
+            r = sched_one(&s, &q, true, true);
+            if (r == MOSAIC_NO_DOMAIN)
+                r = MOSAIC_OK; /* gone since the list */
+        }
+        free(d);
+    }
+    session_close(&s);
+    return r;
+}
+
+/* ---- keygen, version, debug-send ---- */
+
+static int cmd_keygen(const struct opts *o, int argc, char **argv)
+{
+    char path[4096], why[512];
+    int r = no_args(argc, argv);
+
+    if (r)
+        return r;
+    if (keyfile_path(o->key, path, sizeof(path), why, sizeof(why)) != 0)
+        return fail(MOSAIC_LOCAL, argv[0], "%s", why);
+    r = keyfile_create(path, o->identity, why, sizeof(why));
+    if (r < 0)
+        return fail(MOSAIC_LOCAL, argv[0], "%s", why);
+    printf("mosaic: %s %s\n", r ? "created the management key" : "the management key exists:", path);
+    return MOSAIC_OK;
+}
+
+static int cmd_version(const struct opts *o, int argc, char **argv)
+{
+    struct control_msg_header h = request_hdr(CONTROL_MSG_VERSION);
+    struct control_version_answer a;
+    uint8_t msg[sizeof(h)];
+    struct session s;
+    int r = no_args(argc, argv);
+
+    if (r || (r = session_open(&s, o, argv[0])) != 0)
+        return r;
+    for (unsigned i = 0; r == 0 && i < o->repeat; i++) {
+        if (i && o->interval_ms)
+            usleep(o->interval_ms * 1000u);
+        wire_hdr_put(msg, &h);
+        if ((r = exchange(&s, msg, sizeof(msg), NULL)) != 0)
+            break;
+        if (wire_version_answer_get(s.c.rx.buf, s.c.rx.len, &a) != 0) {
+            r = broken(&s);
+            break;
+        }
+        char server[sizeof(a.server)];
+        show_name(a.server, sizeof(a.server), server, sizeof(server));
+        printf("control domain: %s, protocol %u..%u, frames up to %u bytes\n", server, a.proto_min, a.proto_max,
+               a.max_frame);
+        fflush(stdout);
+    }
+    session_close(&s);
+    return r;
+}
+
+static int cmd_debug_send(const struct opts *o, int argc, char **argv)
+{
+    uint8_t bytes[4096];
+    size_t n;
+    struct session s;
+    enum client_status st;
+    char why[256];
+    int r;
+
+    if (argc != 2 || strlen(argv[1]) % 2 || (n = strlen(argv[1]) / 2) == 0 || n > sizeof(bytes))
+        return usage_error(argv[0], "takes 1 to 4096 bytes in hex");
+    for (size_t i = 0; i < n; i++) {
+        int hi = key_hex_value(argv[1][2 * i]), lo = key_hex_value(argv[1][2 * i + 1]);
+        if (hi < 0 || lo < 0)
+            return usage_error(argv[0], "not hex");
+        bytes[i] = (uint8_t)(hi << 4 | lo);
+    }
+    if ((r = session_open(&s, o, argv[0])) != 0)
+        return r;
+    st = client_send_raw(&s.c, bytes, n, why, sizeof(why));
+    if (st == CLIENT_OK)
+        st = client_recv(&s.c, why, sizeof(why));
+    session_close(&s);
+    if (st != CLIENT_OK)
+        return fail((int)st, argv[0], "%s", why);
+    printf("mosaic: an answer of %u bytes\n", s.c.rx.len);
+    return MOSAIC_OK;
+}
+
+/* ---- the table ---- */
+
+static const struct command commands[] = {
+    { "list", "[--json] [DOMAIN...]", "list the domains (xl list)",
+      "The control domain itself (as xl shows Domain-0) and the domains it controls: Name, ID,\n"
+      "Mem (MiB), VCPUs, State and Time(s) (CPU time used). State is xl's six letters:\n"
+      "r running on a CPU now, b blocked (waiting for an event), p paused, s shut down,\n"
+      "c crashed, d dying (never shown: a domain being destroyed is no longer listed);\n"
+      "none of r and b: waiting for a CPU. --json prints a JSON array of objects with domid,\n"
+      "name, state, mem_kib, max_mem_kib, vcpus, cpu_time and uptime (seconds),\n"
+      "shutdown_reason (Xen's SHUTDOWN_* number, or null) and control_domain (true for the\n"
+      "control domain). DOMAIN... shows only those (each must exist).",
+      cmd_list },
+    { "info", "", "the machine and the core (xl info)",
+      "nr_cpus and online_cpus, total_memory and free_memory (MiB, the frames the core hands\n"
+      "out), the core's management ABI version (mosaic_abi_version) and its uptime.",
+      cmd_info },
+    { "dmesg", "", "print the core's log (xl dmesg)",
+      "The core's log ring (32 KiB: its oldest lines are overwritten), as the core wrote it;\n"
+      "bytes a terminal would act on are shown as \\xHH. Needs the control domain's log\n"
+      "capability.",
+      cmd_dmesg },
+    { "pause", "DOMAIN", "stop a domain's vCPUs until unpause (xl pause)",
+      "DOMAIN is a name or an id (all digits: an id), of a domain the control domain\n"
+      "controls. Prints nothing when done.",
+      cmd_pause },
+    { "unpause", "DOMAIN", "let a paused domain run again (xl unpause)",
+      "DOMAIN as for pause. Prints nothing when done.", cmd_unpause },
+    { "destroy", "DOMAIN", "end a domain at once (xl destroy)",
+      "DOMAIN as for pause. Waits until the domain is gone and its memory back (5 s at most),\n"
+      "as xl destroy does. Prints nothing when done.",
+      cmd_destroy },
+    { "vcpu-list", "[DOMAIN...]", "list the vCPUs (xl vcpu-list)",
+      "Name, ID, VCPU, CPU (where it runs or last ran; - when down), State (r-- running,\n"
+      "-b- blocked, --- waiting for a CPU, --p down: not started, or its domain paused or\n"
+      "shut down), Time(s) it has run, and Affinity (the CPUs it may run on, xl's form: all,\n"
+      "or N and N-M separated by commas). Soft affinity does not exist here.",
+      cmd_vcpu_list },
+    { "vcpu-pin", "DOMAIN VCPU CPUS", "set where a vCPU may run (xl vcpu-pin)",
+      "VCPU is a vCPU number or all; CPUS is all, N, N-M, or several of those separated by\n"
+      "commas (0-1,3); one of them at least must be online. Soft affinity (xl's fourth\n"
+      "argument) is not supported. Prints nothing when done.",
+      cmd_vcpu_pin },
+    { "sched-credit", "[-d DOMAIN [-w WEIGHT] [-c CAP]]", "credit scheduler weight and cap (xl sched-credit)",
+      "Without -d: Name, ID, Weight and Cap of every domain. With -d alone: of that domain.\n"
+      "-w WEIGHT (1 to 65535; 256 is the default) and -c CAP (percent of one CPU, 0 for none,\n"
+      "at most 800) set them for DOMAIN; one left out keeps its value. Setting prints nothing.",
+      cmd_sched_credit },
+    { "uptime", "[DOMAIN...]", "how long the domains have run (xl uptime)",
+      "Name, ID and Uptime (H:MM:SS, with days before it from a day on) since each domain\n"
+      "first ran; - for one that never ran.",
+      cmd_uptime },
+    { "version", "", "ask the control domain for its version",
+      "Also takes the global --repeat N and --interval MS: N requests on one connection.", cmd_version },
+    { "keygen", "", "create the management key if there is none (the install step)",
+      "32 random bytes and the identity (--identity, default operator), mode 0600, in the key file.", cmd_keygen },
+    { "debug-send", "HEX", "send raw bytes after the handshake and wait for an answer",
+      "A test of the control domain's framing: the bytes go as they are, with no frame.", cmd_debug_send },
+};
+
+const struct command *command_find(const char *name)
+{
+    for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+        if (!strcmp(commands[i].name, name))
+            return &commands[i];
+    return NULL;
+}
+
+void command_list_help(FILE *f)
+{
+    for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
+        char head[64];
+        snprintf(head, sizeof(head), "%s %s", commands[i].name, commands[i].synopsis);
+        fprintf(f, "  %-36s %s\n", head, commands[i].summary);
+    }
+}
+
+void command_help(FILE *f, const struct command *c)
+{
+    fprintf(f, "usage: mosaic [OPTIONS] %s%s%s\n\n%s.\n\n%s\n", c->name, *c->synopsis ? " " : "", c->synopsis,
+            c->summary, c->help);
+}
