@@ -13,8 +13,12 @@
  *
  * Boot module 0 (the manifest's `ramdisk = ...`) is the management key
  * file (key.h). Arguments: port=N (default CONTROL_PORT_DEFAULT),
- * ip=dhcp (default) or ip=A.B.C.D/N with gw=A.B.C.D.
+ * ip=dhcp (default) or ip=A.B.C.D/N with gw=A.B.C.D, and for test runs
+ * exit=idle: end once every domain it was given is gone (for
+ * IDLE_EXIT_NS) and no client is connected, so that a scenario can end
+ * with every domain gone and count the frames, as xenstored's does.
  */
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,6 +32,10 @@
 #include "mosaic/runtime.h"
 #include "mosaic/time.h"
 #include "verbs_domain.h"
+
+#define IDLE_EXIT_NS (10 * TIME_NS_PER_S)
+
+static bool exit_idle; /* exit=idle */
 
 static int parse_args(int argc, char **argv, struct mgmtnet_cfg *net, uint16_t *port)
 {
@@ -45,6 +53,8 @@ static int parse_args(int argc, char **argv, struct mgmtnet_cfg *net, uint16_t *
                 return -1;
             }
             *port = (uint16_t)v;
+        } else if (!strcmp(argv[i], "exit=idle")) {
+            exit_idle = true;
         } else {
             printf("control: unknown argument '%s' ignored\n", argv[i]);
         }
@@ -104,6 +114,10 @@ int main(int argc, char **argv)
         evtchn_dispatch(); /* the NIC's handler only clears its port: it is polled below */
         now = runtime_time_ns();
         verbs_domain_watch_poll(now);
+        if (exit_idle && conn_count() == 0 && verbs_domain_idle(now, IDLE_EXIT_NS)) {
+            printf("control: no domain left to control and no client: exiting (exit=idle)\n");
+            return 0;
+        }
         if (mgmtnet_poll(now))
             continue;
         deadline = mgmtnet_deadline_ns(now);

@@ -8,6 +8,7 @@
  */
 #include "verbs.h"
 
+#include <limits.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
@@ -394,20 +395,27 @@ static const char *reason_name(uint32_t reason)
 }
 
 /* One look at each controlled domain: a shut-down one is destroyed. */
-unsigned verbs_reap(const struct verbs_env *e)
+unsigned verbs_reap(const struct verbs_env *e, unsigned *left)
 {
     uint16_t ids[MGMT_DOMAIN_LIST_MAX];
-    unsigned n, reaped = 0;
+    unsigned n, reaped = 0, kept = 0;
+    bool listed = true;
     uint32_t next = 1;
     char line[160];
 
     do {
-        if (controlled(e, (uint16_t)next, ids, MGMT_DOMAIN_LIST_MAX, &n) != 0)
-            return reaped;
+        if (controlled(e, (uint16_t)next, ids, MGMT_DOMAIN_LIST_MAX, &n) != 0) {
+            listed = false;
+            break;
+        }
         for (unsigned k = 0; k < n; k++) {
             struct mgmt_domain_info i;
-            if (info_of(e, ids[k], false, &i) != 0 || i.state != MGMT_STATE_SHUTDOWN)
+            if (info_of(e, ids[k], false, &i) != 0)
                 continue;
+            if (i.state != MGMT_STATE_SHUTDOWN) {
+                kept++;
+                continue;
+            }
             int r = verbs_destroy(e, ids[k]);
             snprintf(line, sizeof(line), "control: d%u '%.31s' %s (shutdown reason %u); %s%s", ids[k], i.name,
                      reason_name(i.shutdown_reason), i.shutdown_reason,
@@ -419,8 +427,11 @@ unsigned verbs_reap(const struct verbs_env *e)
                          : "");
             e->log(e->ctx, line);
             reaped += r == 0;
+            kept += r != 0;
         }
         next = n ? (uint32_t)ids[n - 1] + 1 : MGMT_DOMID_SELF;
     } while (n == MGMT_DOMAIN_LIST_MAX && next < MGMT_DOMID_SELF);
+    if (left)
+        *left = listed ? kept : UINT_MAX;
     return reaped;
 }

@@ -89,5 +89,7 @@ int verbs_sched(const struct verbs_env *e, uint16_t domid, uint16_t flags, uint1
 /* verbs_reap: destroy every domain control controls that has shut down
  * (one log line each: its id, name and why); the restarts xl's on_reboot
  * and on_crash ask for need the builder as a service, which does not
- * exist yet. Returns how many it destroyed. */
-unsigned verbs_reap(const struct verbs_env *e);
+ * exist yet. Returns how many it destroyed; *left (if not NULL): how
+ * many it controls after that (UINT_MAX when the core would not list
+ * them). */
+unsigned verbs_reap(const struct verbs_env *e, unsigned *left);

@@ -5,6 +5,7 @@
  */
 #include "verbs_domain.h"
 
+#include <limits.h>
 #include <stdbool.h>
 #include <stdio.h>
 
@@ -40,7 +41,9 @@ const struct verbs_env *verbs_domain_env(void)
 static struct {
     evtchn_port_t port;
     bool bound;
-    uint64_t next; /* the next periodic look */
+    uint64_t next;       /* the next periodic look */
+    bool ever;           /* some domain was controlled at a look */
+    uint64_t none_since; /* since when none is; 0 while some is */
 } watch;
 
 int verbs_domain_watch_init(void)
@@ -58,11 +61,23 @@ int verbs_domain_watch_init(void)
 unsigned verbs_domain_watch_poll(uint64_t now)
 {
     bool told = watch.bound && evtchn_test_and_clear(watch.port);
+    unsigned reaped, left;
 
     if (!told && now < watch.next)
         return 0;
     watch.next = now + VERBS_DOMAIN_WATCH_NS;
-    return verbs_reap(&env);
+    reaped = verbs_reap(&env, &left);
+    if (left == 0 && !watch.none_since)
+        watch.none_since = now;
+    else if (left != 0)
+        watch.none_since = 0;
+    watch.ever |= left != 0 && left != UINT_MAX;
+    return reaped;
+}
+
+bool verbs_domain_idle(uint64_t now, uint64_t for_ns)
+{
+    return watch.ever && watch.none_since && now - watch.none_since >= for_ns;
 }
 
 uint64_t verbs_domain_watch_deadline(void)

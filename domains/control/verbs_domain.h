@@ -8,6 +8,7 @@
  */
 #pragma once
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "verbs.h"
@@ -30,3 +31,8 @@ unsigned verbs_domain_watch_poll(uint64_t now);
 
 /* verbs_domain_watch_deadline: when the next periodic look is due. */
 uint64_t verbs_domain_watch_deadline(void);
+
+/* verbs_domain_idle: whether, at time now, control has controlled at
+ * least one domain since it started and none for for_ns now (as the
+ * watch's looks saw it): for control's exit=idle (main.c). */
+bool verbs_domain_idle(uint64_t now, uint64_t for_ns);

@@ -241,12 +241,22 @@ static int check_selection(const struct session *s, const struct control_domain 
     return MOSAIC_OK;
 }
 
-/* Verbs that show the list: the arguments are domains, or --json. */
-static int list_verb(const struct opts *o, int argc, char **argv, bool *json, struct session *s,
+/* What a verb that shows the list was given: the domains named. */
+struct selection {
+    char **names;
+    int n;
+};
+
+/* Verbs that show the list: the arguments are domains, or --json (where
+ * json is not NULL). The list fetched; every domain named is in it. */
+static int list_verb(const struct opts *o, int argc, char **argv, bool *json, struct session *s, struct selection *sel,
                      struct control_domain **d, unsigned *nr, uint64_t *now)
 {
+    static char *names[256];
     int r;
 
+    sel->names = names;
+    sel->n = 0;
     for (int i = 1; i < argc; i++) {
         if (json && !strcmp(argv[i], "--json"))
             *json = true;
@@ -254,34 +264,25 @@ static int list_verb(const struct opts *o, int argc, char **argv, bool *json, st
             return usage_error(argv[0], "unknown option");
         else if ((r = qualifier(argv[0], argv[i], (char[CONTROL_NAME_MAX]){ 0 })) != 0)
             return r;
+        else if (sel->n == 256)
+            return usage_error(argv[0], "more than 256 domains named");
+        else
+            names[sel->n++] = argv[i];
     }
     if ((r = session_open(s, o, argv[0])) != 0)
         return r;
     r = fetch_list(s, d, nr, now);
-    return r ? r : check_selection(s, *d, *nr, argv + 1, argc - 1);
+    return r ? r : check_selection(s, *d, *nr, sel->names, sel->n);
 }
 
-/* The domain's arguments only (--json taken out). */
-static int domain_args(int argc, char **argv, char ***out)
-{
-    static char *args[256];
-    int n = 0;
-
-    for (int i = 1; i < argc && n < 256; i++)
-        if (strcmp(argv[i], "--json"))
-            args[n++] = argv[i];
-    *out = args;
-    return n;
-}
-
-static void print_list_json(const struct control_domain *d, unsigned nr, uint64_t now, char **args, int n)
+static void print_list_json(const struct control_domain *d, unsigned nr, uint64_t now, const struct selection *sel)
 {
     bool first = true;
 
     printf("[");
     for (unsigned i = 0; i < nr; i++) {
         char state[7];
-        if (!selected(&d[i], args, n))
+        if (!selected(&d[i], sel->names, sel->n))
             continue;
         show_domain_state(d[i].flags, state);
         printf("%s\n  {\"domid\": %u, \"name\": ", first ? "" : ",", d[i].domid);
@@ -305,20 +306,19 @@ static int cmd_list(const struct opts *o, int argc, char **argv)
 {
     struct control_domain *d = NULL;
     struct session s = { .open = false };
+    struct selection sel;
     unsigned nr = 0;
     uint64_t now = 0;
     bool json = false;
-    char **args;
-    int n = domain_args(argc, argv, &args);
-    int r = list_verb(o, argc, argv, &json, &s, &d, &nr, &now);
+    int r = list_verb(o, argc, argv, &json, &s, &sel, &d, &nr, &now);
 
     if (r == MOSAIC_OK && json)
-        print_list_json(d, nr, now, args, n);
+        print_list_json(d, nr, now, &sel);
     else if (r == MOSAIC_OK) {
         printf("%-40s %5s %5s %5s %10s %9s\n", "Name", "ID", "Mem", "VCPUs", "State", "Time(s)");
         for (unsigned i = 0; i < nr; i++) {
             char name[CONTROL_NAME_MAX], state[7];
-            if (!selected(&d[i], args, n))
+            if (!selected(&d[i], sel.names, sel.n))
                 continue;
             show_name(d[i].name, sizeof(d[i].name), name, sizeof(name));
             show_domain_state(d[i].flags, state);
@@ -335,17 +335,16 @@ static int cmd_uptime(const struct opts *o, int argc, char **argv)
 {
     struct control_domain *d = NULL;
     struct session s = { .open = false };
+    struct selection sel;
     unsigned nr = 0;
     uint64_t now = 0;
-    char **args;
-    int n = domain_args(argc, argv, &args);
-    int r = list_verb(o, argc, argv, NULL, &s, &d, &nr, &now);
+    int r = list_verb(o, argc, argv, NULL, &s, &sel, &d, &nr, &now);
 
     if (r == MOSAIC_OK) {
         printf("%-32s %5s %s\n", "Name", "ID", "Uptime");
         for (unsigned i = 0; i < nr; i++) {
             char name[CONTROL_NAME_MAX], up[48] = "-";
-            if (!selected(&d[i], args, n))
+            if (!selected(&d[i], sel.names, sel.n))
                 continue;
             show_name(d[i].name, sizeof(d[i].name), name, sizeof(name));
             if (d[i].started_ns && now >= d[i].started_ns)
@@ -501,14 +500,15 @@ static int cmd_vcpu_list(const struct opts *o, int argc, char **argv)
 {
     struct control_domain *d = NULL;
     struct session s = { .open = false };
+    struct selection sel;
     unsigned nr = 0;
     uint64_t now;
-    int r = list_verb(o, argc, argv, NULL, &s, &d, &nr, &now);
+    int r = list_verb(o, argc, argv, NULL, &s, &sel, &d, &nr, &now);
 
     if (r == MOSAIC_OK) {
         printf("%-32s %5s %5s %5s %5s %9s %s\n", "Name", "ID", "VCPU", "CPU", "State", "Time(s)", "Affinity");
         for (unsigned i = 0; i < nr && r == MOSAIC_OK; i++)
-            if (selected(&d[i], argv + 1, argc - 1))
+            if (selected(&d[i], sel.names, sel.n))
                 r = print_vcpus(&s, &d[i]);
     }
     free(d);
