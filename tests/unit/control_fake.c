@@ -165,10 +165,18 @@ static int do_list(struct fake_core *f, struct mgmt_domain_list *l)
         return -XEN_EPERM;
     l->nr = 0;
     memset(l->domids, 0, sizeof(l->domids));
-    for (uint32_t id = l->first; id < MGMT_DOMID_SELF && l->nr < MGMT_DOMAIN_LIST_MAX; id++) {
-        struct fake_domain *d = fake_find(f, (uint16_t)id);
-        if (d && !d->dying && d->controller == f->self)
-            l->domids[l->nr++] = (uint16_t)id;
+    /* The lowest ids from first on, ascending: the next larger each time. */
+    for (uint32_t above = l->first; l->nr < MGMT_DOMAIN_LIST_MAX;) {
+        uint32_t best = MGMT_DOMID_SELF;
+        for (unsigned i = 0; i < FAKE_DOMAINS; i++) {
+            const struct fake_domain *d = &f->dom[i];
+            if (d->exists && !d->dying && d->controller == f->self && d->id >= above && d->id < best)
+                best = d->id;
+        }
+        if (best == MGMT_DOMID_SELF)
+            break;
+        l->domids[l->nr++] = (uint16_t)best;
+        above = best + 1;
     }
     return 0;
 }

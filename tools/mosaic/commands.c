@@ -783,7 +783,10 @@ void command_list_help(FILE *f)
     for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
         char head[64];
         snprintf(head, sizeof(head), "%s %s", commands[i].name, commands[i].synopsis);
-        fprintf(f, "  %-36s %s\n", head, commands[i].summary);
+        if (strlen(head) > 36) /* the summary on a line of its own */
+            fprintf(f, "  %s\n  %-36s %s\n", head, "", commands[i].summary);
+        else
+            fprintf(f, "  %-36s %s\n", head, commands[i].summary);
     }
 }
 
