@@ -21,6 +21,7 @@ include idl/rules.mk
 include core/rules.mk
 include tests/rules.mk
 include domains/rules.mk
+include lib/xl/rules.mk
 include drivers/rules.mk
 include xenstore/rules.mk
 include build/guest/rules.mk

@@ -129,6 +129,11 @@ $(LIBLZMA_PREFIX)/lib/liblzma.a: $(LIBLZMA_STAMP)
 $(OUT)/domains/builder/%.c.o: DOMAIN_CFLAGS += -isystem $(LIBLZMA_PREFIX)/include
 $(OUT)/domains/builder/image_xz.c.o: $(LIBLZMA_STAMP)
 
+# xl's disk and vif syntax (lib/xl, its rules.mk's XL_LIB, named by its path
+# here because the Makefile reads lib/xl/rules.mk after this file).
+builder_LIBS += $(OUT)/lib/xl/libxlparse.a
+$(OUT)/domains/builder/%.c.o $(OUT)/hdrcheck/domains/builder/%.h.ok: DOMAIN_CFLAGS += -Ilib/xl
+
 # lwIP (build/lwip.sh, cached like newlib), built with a domain's own
 # lwipopts.h over the shared port in domains/lwip-port: netdrv's host
 # stack (ipstack.c) links it. The prefix hashes the port's headers and

@@ -169,7 +169,7 @@ def step_vcpu_pin(t):
     t.error(DENIED, "'spinner' has no such vCPU, or none of those CPUs is online", "vcpu-pin", "spinner", "1", "0")
     t.error(DENIED, "'spinner' has no such vCPU, or none of those CPUs is online", "vcpu-pin", "spinner", "0", "5")
     t.error(DENIED, "not permitted on 'control'", "vcpu-pin", "control", "0", "0")
-    t.error(LOCAL, "'0-x' is no CPU list", "vcpu-pin", "spinner", "0", "0-x")
+    t.error(LOCAL, "CPUS item '0-x': want N-M with N <= M", "vcpu-pin", "spinner", "0", "0-x")
     t.error(NO_DOMAIN, "no domain 'ghost'", "vcpu-pin", "ghost", "0", "1")
     rows = t.rows(VCPU_HEADER, "vcpu-list")
     if sorted(rows) != ["control", "linger", "spinner"] or rows["control"][0][4] != "r--" or \

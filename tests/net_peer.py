@@ -98,7 +98,10 @@ class Sink(socketserver.BaseRequestHandler):
             return "error: the first line must be a byte count up to %d, got %r" % (MAX_SINK_BYTES, line)
         want, got, h = int(line), 0, hashlib.sha256()
         while got < want:
-            data = sock.recv(min(CHUNK, want - got))
+            try:
+                data = sock.recv(min(CHUNK, want - got))
+            except OSError as e:
+                return "error: %s after %d of %d bytes" % (e, got, want)
             if not data:
                 return "error: the stream ended after %d of %d bytes" % (got, want)
             h.update(data)

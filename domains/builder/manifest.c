@@ -43,12 +43,13 @@ static bool parse_uint(const char *v, uint64_t max, uint64_t *out)
     return true;
 }
 
-/* xl's CPU list (xl_cpus.h: "all", "N", "N-M", several comma-separated),
- * quoted or not. */
+/* xl's CPU list (lib/xl's xl_cpus.h: "all", "N", "N-M", "^N", several
+ * comma-separated), quoted or not. */
 static bool parse_cpus(const char *quoted, uint64_t *mask)
 {
-    char v[LINE_MAX_LEN];
+    char v[LINE_MAX_LEN], why[XL_CPUS_WHY_MAX];
     size_t n = strlen(quoted);
+    uint64_t named;
 
     if (n >= 2 && (quoted[0] == '"' || quoted[0] == '\'') && quoted[n - 1] == quoted[0])
         quoted++, n -= 2;
@@ -56,7 +57,7 @@ static bool parse_cpus(const char *quoted, uint64_t *mask)
         return false;
     memcpy(v, quoted, n);
     v[n] = '\0';
-    return xl_cpus_parse(v, mask) == 0;
+    return xl_cpus_parse(v, mask, &named, why, sizeof(why)) == 0;
 }
 
 /* xl's per-vCPU form: [ENTRY, ENTRY, ...], each entry as parse_cpus

@@ -13,9 +13,10 @@
  *   vcpus = 2
  *   weight = 256           # credit scheduler weight, 1..65535
  *   cap = 0                # percent of one CPU, 0 = none
- *   cpus = 0-1             # where the vCPUs may run: N, N-M, several of those
- *                          # comma-separated, or all (xl_cpus.h; quotes
- *                          # optional), for every vCPU; or xl's list with
+ *   cpus = 0-1             # where the vCPUs may run: N, N-M, ^N, several of
+ *                          # those comma-separated, or all (lib/xl's
+ *                          # xl_cpus.h; quotes optional), for every vCPU;
+ *                          # or xl's list with
  *                          # one entry per vCPU, cpus = ["0", "1"]: vCPU 0
  *                          # on CPU 0, vCPU 1 on CPU 1 (vCPUs past the end
  *                          # of the list run anywhere)
@@ -42,7 +43,7 @@
  *                          # hex: FIRST-LAST or one port; several comma-
  *                          # separated, or xl's list ["2f8-2ff", "3e8"]);
  *                          # only ports the builder may reach (not the core's)
- *   disk = ['phy:vdb,xvda,w,backend=blkdrv', 'vdev=xvdb, access=r, target=vdb2, backend=blkdrv']
+ *   disk = ['phy:vdb,xvda,w,backend=blkdrv', 'vdev=xvdb, access=r, backend=blkdrv, target=vdb2']
  *                          # xl's disks (xl_disk.h): the guest's vdev served
  *                          # by the driver domain backend= names, which is an
  *                          # earlier section (built before it); target is the
@@ -87,9 +88,9 @@
 #define MANIFEST_TEXT_MAX    256
 #define MANIFEST_MAX_VCPUS   8
 #define MANIFEST_MAX_IOPORTS 4
-#define MANIFEST_MAX_DISKS   4
+#define MANIFEST_MAX_DISKS   XL_DISKS_MAX
 #define MANIFEST_MAX_PCI     4
-#define MANIFEST_MAX_VIFS    4
+#define MANIFEST_MAX_VIFS    XL_VIFS_MAX
 
 enum manifest_action { ACTION_DESTROY, ACTION_RESTART, ACTION_PRESERVE };
 

@@ -160,6 +160,11 @@ int main(int argc, char **argv)
             continue;
         evtchn_wait(deadline);
     }
-    printf("netdrv: every vif is gone; stopping\n");
+    struct nic_counters n;
+    nic_counters_get(&n);
+    printf("netdrv: every vif is gone; stopping (NIC: %llu frames in, %llu bad, %llu buffers short; %llu frames out, "
+           "%llu dropped)\n",
+           (unsigned long long)n.rx_frames, (unsigned long long)n.rx_bad, (unsigned long long)n.rx_starved,
+           (unsigned long long)n.tx_frames, (unsigned long long)n.tx_dropped);
     return 0;
 }

@@ -9,11 +9,14 @@
  * up afresh for each input. A plain framing of the same bytes predicts
  * each frame and where the stream breaks; every answer is checked
  * against the request it answers and decoded as the tool decodes it;
- * the core never sees a call it would refuse for its fields. Every
+ * the core never sees a call it would refuse for its fields; the seed
+ * byte's top bits take control's capabilities away; frames ending in an
+ * odd byte are followed by the watch's reap of shut-down domains. Every
  * frame is also handed to the tool's answer decoders (wire.c), whose
  * acceptances must encode back to the same bytes. The same bytes are
  * also a key file for key_parse (key.c).
  */
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -29,10 +32,10 @@ static struct wire_rx rx;
 static struct fake_core core;
 static struct verbs_env env;
 
-/* control d3 and a few domains of each kind (control_verbs_test.c's). */
-static void scene(void)
+/* control d3 with caps and a few domains of each kind (control_verbs_test.c's). */
+static void scene(uint64_t caps)
 {
-    fake_init(&core, 3, MGMT_CAP_DOMAIN_CONTROL | MGMT_CAP_LOG);
+    fake_init(&core, 3, caps);
     fake_add(&core, "spinner", 3, MGMT_STATE_RUNNING, 1, MGMT_VCPU_RUNNING);
     fake_add(&core, "sleeper", 3, MGMT_STATE_RUNNING, 2, MGMT_VCPU_BLOCKED);
     fake_add(&core, "other", 1, MGMT_STATE_RUNNING, 1, MGMT_VCPU_BLOCKED);
@@ -159,6 +162,29 @@ FUZZ_ORACLE static void check_answer(const uint8_t *m, size_t len)
     check_decodes(type, out, out_len);
 }
 
+/* Now and then (a frame whose last byte is odd) the watch's look at the
+ * domains, as VIRQ_DOM_EXC brings it: with the control capability every
+ * shut-down domain control controls is gone after it and the others are
+ * counted; without it nothing changes and the count is unknown. */
+FUZZ_ORACLE static void check_reap(const uint8_t *m, size_t len)
+{
+    unsigned left = 0, want = 0, before = core.destroyed;
+    unsigned reaped;
+
+    if (!(m[len - 1] & 1))
+        return;
+    reaped = verbs_reap(&env, &left);
+    FUZZ_CHECK(core.bad_calls == 0 && core.destroyed == before + reaped);
+    for (unsigned i = 0; i < FAKE_DOMAINS; i++) {
+        const struct fake_domain *d = &core.dom[i];
+        if (!d->exists || d->dying || d->controller != core.self)
+            continue;
+        FUZZ_CHECK(d->state != MGMT_STATE_SHUTDOWN || !(core.self_caps & MGMT_CAP_DOMAIN_CONTROL));
+        want++;
+    }
+    FUZZ_CHECK(left == ((core.self_caps & MGMT_CAP_DOMAIN_CONTROL) ? want : UINT_MAX));
+}
+
 /* The stream fed in pieces; each frame and the error point predicted. */
 FUZZ_ORACLE static void check_stream(const uint8_t *s, size_t n, uint8_t seed)
 {
@@ -192,6 +218,7 @@ FUZZ_ORACLE static void check_stream(const uint8_t *s, size_t n, uint8_t seed)
                 FUZZ_CHECK(!memcmp(rx.buf, s + expect_at + CONTROL_FRAME_HDR, len));
                 check_answer(rx.buf, rx.len);
                 check_answer_decoders(rx.buf, rx.len);
+                check_reap(rx.buf, rx.len);
                 expect_at = off;
             } else {
                 FUZZ_CHECK(off == end);
@@ -230,7 +257,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         return 0;
     copy = malloc(size - 1 ? size - 1 : 1); /* exact size: a read past the end is caught */
     memcpy(copy, data + 1, size - 1);
-    scene();
+    /* The seed byte's top bits take capabilities away: the refusals then. */
+    scene((data[0] & 0x80 ? 0 : MGMT_CAP_DOMAIN_CONTROL) | (data[0] & 0x40 ? 0 : MGMT_CAP_LOG));
     check_stream(copy, size - 1, data[0]);
     check_key(copy, size - 1);
     free(copy);

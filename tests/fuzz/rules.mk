@@ -55,13 +55,13 @@ fuzz_builder_image_CFLAGS = -Idomains/builder
 fuzz_builder_image_LIBS := -llzma
 
 # xl's disk syntax, string lists and vdev names, as a manifest gives them to the builder.
-fuzz_xl_disk_SRCS := domains/builder/xl_disk.c domains/builder/xl_list.c
-fuzz_xl_disk_DEPS := domains/builder/xl_disk.h domains/builder/xl_list.h
-fuzz_xl_disk_CFLAGS = -Idomains/builder
+fuzz_xl_disk_SRCS := lib/xl/xl_disk.c lib/xl/xl_list.c
+fuzz_xl_disk_DEPS := lib/xl/xl_disk.h lib/xl/xl_list.h
+fuzz_xl_disk_CFLAGS = -Ilib/xl
 # xl's vif syntax, as a manifest gives it to the builder.
-fuzz_xl_vif_SRCS := domains/builder/xl_vif.c domains/builder/xl_list.c
-fuzz_xl_vif_DEPS := domains/builder/xl_vif.h domains/builder/xl_list.h
-fuzz_xl_vif_CFLAGS = -Idomains/builder
+fuzz_xl_vif_SRCS := lib/xl/xl_vif.c lib/xl/xl_list.c
+fuzz_xl_vif_DEPS := lib/xl/xl_vif.h lib/xl/xl_list.h
+fuzz_xl_vif_CFLAGS = -Ilib/xl
 
 # The domains' byte rings (console and XenStore pages), the guest's side hostile.
 fuzz_bytering_SRCS := domains/runtime/bytering.c
@@ -107,6 +107,12 @@ fuzz_netframe_SRCS := domains/netdrv/pkt.c domains/netdrv/csum.c domains/netdrv/
 	domains/netdrv/nat.c domains/netdrv/dhcpd.c tests/unit/netframe.c tests/unit/drivers_env.c
 fuzz_netframe_DEPS := $(wildcard domains/netdrv/*.h) tests/unit/netframe.h
 fuzz_netframe_CFLAGS = -Idomains/netdrv -Idrivers/include -Itests/unit
+# xl's config files (lib/xl): the whole file, its CRLF twin, the machine check.
+FUZZ_ALL += xl_cfg
+fuzz_xl_cfg_SRCS := lib/xl/xl_cfg.c lib/xl/xl_cfg_keys.c lib/xl/xl_lex.c lib/xl/xl_cpus.c lib/xl/xl_disk.c \
+	lib/xl/xl_vif.c lib/xl/xl_list.c
+fuzz_xl_cfg_DEPS := $(wildcard lib/xl/*.h)
+fuzz_xl_cfg_CFLAGS = -Ilib/xl
 
 # The control domain's frames, requests and key file (domains/control),
 # as a client's stream after the TLS handshake and as the boot's key

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Fuzz target: the input is a manifest's disk value as an operator might
- * write it, xl's list of DISKSPECs (domains/builder/xl_list.c), each
+ * write it, xl's list of DISKSPECs (lib/xl/xl_list.c), each
  * item read by xl_disk_parse; and the same bytes as one DISKSPEC and as a
  * vdev name. Every reason must be a terminated line; every accepted disk
  * must have a target that can go into XenStore as it is, a vdev that

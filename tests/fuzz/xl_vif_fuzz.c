@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Fuzz target: the input is a manifest's vif value as an operator might
- * write it, xl's list of VIFSPECs (domains/builder/xl_list.c), each item
+ * write it, xl's list of VIFSPECs (lib/xl/xl_list.c), each item
  * read by xl_vif_parse; and the same bytes as one VIFSPEC. Every reason
  * or warning must be a terminated printable line; every accepted vif
  * must have a unicast nonzero MAC when one was given, names that can go

@@ -71,8 +71,8 @@ if [ "$reply" = "$ours" ] && [ ${#ours} -eq 64 ]; then
     pass send
     echo "net: sent $bytes bytes in $(($(date +%s) - start)) s, sha256 $ours"
 else
+    net_diag # first: a scenario may end at the failure's line
     fail send "the peer's sha256 '$(echo "$reply" | oneline)' is not ours '$ours' (limit $limit s)"
-    net_diag
 fi
 
 # receive: the header line, then the bytes through a FIFO into wc -c and
@@ -95,8 +95,8 @@ if [ $# -eq 3 ] && [ "$2" = "$3" ] && [ "$1" = "$count" ]; then
     pass receive
     echo "net: received $count bytes in $(($(date +%s) - start)) s, sha256 $3"
 else
-    fail receive "announced '${1:-?} ${2:-?}', got $count bytes with sha256 ${3:-?} (limit $limit s)"
     net_diag
+    fail receive "announced '${1:-?} ${2:-?}', got $count bytes with sha256 ${3:-?} (limit $limit s)"
 fi
 
 if [ -n "${net_nat_addr:-}" ]; then

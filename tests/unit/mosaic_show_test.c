@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * How tools/mosaic shows answers (tools/mosaic/show.c): xl's state
- * letters, uptimes, and text from the network made safe to print.
+ * letters, CPU lists (read back with lib/xl's parser), uptimes, and text
+ * from the network made safe to print.
  */
 #include "show.h"
 
@@ -10,6 +11,7 @@
 
 #include "harness.h"
 #include "idl/control.h"
+#include "xl_cpus.h"
 
 static const char *state(uint16_t flags)
 {
@@ -37,6 +39,44 @@ TEST(vcpu_states)
     EXPECT_TRUE(!strcmp(show_vcpu_state(CONTROL_VCPU_BLOCKED), "-b-"));
     EXPECT_TRUE(!strcmp(show_vcpu_state(CONTROL_VCPU_RUNNABLE), "---"));
     EXPECT_TRUE(!strcmp(show_vcpu_state(CONTROL_VCPU_DOWN), "--p"));
+}
+
+static const char *cpus(uint64_t mask, uint64_t online)
+{
+    static char buf[SHOW_CPUS_MAX];
+
+    show_cpus(mask, online, buf, sizeof(buf));
+    return buf;
+}
+
+TEST(cpu_lists)
+{
+    EXPECT_TRUE(!strcmp(cpus(0x3, 0x3), "all"));
+    EXPECT_TRUE(!strcmp(cpus(~0ull, 0x3), "all"));
+    EXPECT_TRUE(!strcmp(cpus(0x2, 0x3), "1"));
+    EXPECT_TRUE(!strcmp(cpus(0x27, 0xff), "0-2,5"));
+    EXPECT_TRUE(!strcmp(cpus(0x27, 0), "0-2,5"));
+    EXPECT_TRUE(!strcmp(cpus(0, 0x3), "none"));
+    EXPECT_TRUE(!strcmp(cpus(1ull << 63 | 1, 0), "0,63"));
+}
+
+/* Every mask comes back from its text through lib/xl's parser; the
+ * longest texts fit. */
+TEST(cpu_lists_read_back)
+{
+    static const uint64_t worst[] = { 0x5555555555555555ull, 0x6db6db6db6db6db6ull, ~0ull, 1 };
+    unsigned long long steps = test_random_init(0x5eed, 20000);
+    char why[XL_CPUS_WHY_MAX];
+
+    for (unsigned long long s = 0; s < steps + 4; s++) {
+        uint64_t m = s < 4 ? worst[s] : test_rng_next() & test_rng_next(), back = 0, named;
+        const char *text = cpus(m, 0);
+        if (!m)
+            continue;
+        EXPECT_TRUE(strlen(text) < SHOW_CPUS_MAX - 1);
+        EXPECT_EQ(xl_cpus_parse(text, &back, &named, why, sizeof(why)), 0);
+        EXPECT_EQ(back, m);
+    }
 }
 
 static const char *uptime(uint64_t s)
@@ -113,7 +153,8 @@ TEST(log_text_made_safe)
 
 int main(void)
 {
-    return test_run((const struct test[]){ TEST_ENTRY(domain_states), TEST_ENTRY(vcpu_states), TEST_ENTRY(uptimes),
+    return test_run((const struct test[]){ TEST_ENTRY(domain_states), TEST_ENTRY(vcpu_states), TEST_ENTRY(cpu_lists),
+                                           TEST_ENTRY(cpu_lists_read_back), TEST_ENTRY(uptimes),
                                            TEST_ENTRY(names_made_safe), TEST_ENTRY(json_strings),
                                            TEST_ENTRY(log_text_made_safe), TEST_END });
 }

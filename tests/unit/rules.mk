@@ -27,17 +27,17 @@ unit_hcall_decode_SRCS := core/hcall/decode_xen.c core/hcall/decode_tables.c cor
 # the host's build of what the builder links), ACPI, layout, manifest.
 UNIT_TESTS += builder
 unit_builder_SRCS := domains/builder/image.c domains/builder/image_xz.c domains/builder/acpi.c \
-	domains/builder/layout.c domains/builder/manifest.c domains/builder/xl_disk.c domains/builder/xl_list.c \
-	domains/builder/xl_vif.c domains/builder/xl_cpus.c
-unit_builder_DEPS := $(wildcard domains/builder/*.h)
-unit_builder_CFLAGS := -Idomains/builder
+	domains/builder/layout.c domains/builder/manifest.c lib/xl/xl_disk.c lib/xl/xl_list.c lib/xl/xl_vif.c \
+	lib/xl/xl_cpus.c
+unit_builder_DEPS := $(wildcard domains/builder/*.h lib/xl/*.h)
+unit_builder_CFLAGS := -Idomains/builder -Ilib/xl
 unit_builder_LIBS := -llzma
 # xl's disk syntax and virtual device names, xl's string lists, the manifest's disk key.
 UNIT_TESTS += xl_disk
-unit_xl_disk_SRCS := domains/builder/xl_disk.c domains/builder/xl_list.c domains/builder/manifest.c \
-	domains/builder/xl_vif.c domains/builder/xl_cpus.c tests/unit/manifest_caught.c
-unit_xl_disk_DEPS := $(wildcard domains/builder/*.h) tests/unit/manifest_caught.h
-unit_xl_disk_CFLAGS := -Idomains/builder
+unit_xl_disk_SRCS := lib/xl/xl_disk.c lib/xl/xl_list.c domains/builder/manifest.c lib/xl/xl_vif.c \
+	lib/xl/xl_cpus.c tests/unit/manifest_caught.c
+unit_xl_disk_DEPS := $(wildcard domains/builder/*.h lib/xl/*.h) tests/unit/manifest_caught.h
+unit_xl_disk_CFLAGS := -Idomains/builder -Ilib/xl
 UNIT_TESTS += vlapic
 unit_vlapic_SRCS := core/vlapic/vlapic.c
 # The block driver domain's pure parts (domains/blkdrv): GPT, request
@@ -114,10 +114,17 @@ unit_dhcpd_DEPS := $(NETDRV_UNIT_DEPS)
 unit_dhcpd_CFLAGS := -Idomains/netdrv -Idrivers/include
 # xl's vif syntax, MACs drawn in Xen's range, the manifest's vif key.
 UNIT_TESTS += xl_vif
-unit_xl_vif_SRCS := domains/builder/xl_vif.c domains/builder/xl_list.c domains/builder/xl_disk.c \
-	domains/builder/manifest.c domains/builder/xl_cpus.c tests/unit/manifest_caught.c
-unit_xl_vif_DEPS := $(wildcard domains/builder/*.h) tests/unit/manifest_caught.h
-unit_xl_vif_CFLAGS := -Idomains/builder
+unit_xl_vif_SRCS := lib/xl/xl_vif.c lib/xl/xl_list.c lib/xl/xl_disk.c domains/builder/manifest.c \
+	lib/xl/xl_cpus.c tests/unit/manifest_caught.c
+unit_xl_vif_DEPS := $(wildcard domains/builder/*.h lib/xl/*.h) tests/unit/manifest_caught.h
+unit_xl_vif_CFLAGS := -Idomains/builder -Ilib/xl
+# xl's config files (lib/xl): every key, xl's syntax, the errors' lines,
+# the machine check, and the sample files of tests/configs/.
+UNIT_TESTS += xl_cfg
+unit_xl_cfg_SRCS := lib/xl/xl_cfg.c lib/xl/xl_cfg_keys.c lib/xl/xl_lex.c lib/xl/xl_cpus.c lib/xl/xl_disk.c \
+	lib/xl/xl_vif.c lib/xl/xl_list.c
+unit_xl_cfg_DEPS := $(wildcard lib/xl/*.h) $(wildcard tests/configs/*.cfg)
+unit_xl_cfg_CFLAGS := -Ilib/xl
 # The control protocol's pure pieces (domains/control): frames, the
 # request handler, the management key file (shared with tools/mosaic).
 UNIT_TESTS += control_wire
@@ -134,15 +141,16 @@ unit_control_verbs_SRCS := domains/control/wire.c domains/control/msg.c domains/
 unit_control_verbs_DEPS := domains/control/wire.h domains/control/msg.h domains/control/verbs.h \
 	tests/unit/control_fake.h
 unit_control_verbs_CFLAGS := -Idomains/control -Itests/unit
-# xl's CPU lists (domains/builder/xl_cpus.c) and the manifest keys that
-# take them or name a controller (cpus, handover).
-UNIT_TESTS += xl_cpus
-unit_xl_cpus_SRCS := domains/builder/xl_cpus.c domains/builder/manifest.c domains/builder/xl_list.c \
-	domains/builder/xl_disk.c domains/builder/xl_vif.c tests/unit/manifest_caught.c
-unit_xl_cpus_DEPS := $(wildcard domains/builder/*.h) tests/unit/manifest_caught.h
-unit_xl_cpus_CFLAGS := -Idomains/builder
-# How tools/mosaic shows answers (tools/mosaic/show.c).
+# The manifest's handover key (a domain given to a toolstack) and its
+# cpus key in xl's CPU-list forms (lib/xl/xl_cpus.c).
+UNIT_TESTS += manifest_handover
+unit_manifest_handover_SRCS := domains/builder/manifest.c lib/xl/xl_cpus.c lib/xl/xl_list.c lib/xl/xl_disk.c \
+	lib/xl/xl_vif.c tests/unit/manifest_caught.c
+unit_manifest_handover_DEPS := $(wildcard domains/builder/*.h lib/xl/*.h) tests/unit/manifest_caught.h
+unit_manifest_handover_CFLAGS := -Idomains/builder -Ilib/xl
+# How tools/mosaic shows answers (tools/mosaic/show.c), its CPU lists
+# read back with lib/xl's parser.
 UNIT_TESTS += mosaic_show
-unit_mosaic_show_SRCS := tools/mosaic/show.c
-unit_mosaic_show_DEPS := tools/mosaic/show.h
-unit_mosaic_show_CFLAGS := -Itools/mosaic
+unit_mosaic_show_SRCS := tools/mosaic/show.c lib/xl/xl_cpus.c lib/xl/xl_list.c
+unit_mosaic_show_DEPS := tools/mosaic/show.h lib/xl/xl_cpus.h
+unit_mosaic_show_CFLAGS := -Itools/mosaic -Ilib/xl

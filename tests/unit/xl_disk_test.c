@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Host tests of xl's disk syntax (domains/builder/xl_disk.c), xl's list
+ * Host tests of xl's disk syntax (lib/xl/xl_disk.c), xl's list
  * of strings (xl_list.c) and the manifest's disk key: the forms of
  * xl-disk-configuration(5) that mean the same disk, each refusal with its
  * reason, every vdev name of xen-vbd-interface(7)'s examples and their

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Host tests of xl's vif syntax (domains/builder/xl_vif.c) and the
+ * Host tests of xl's vif syntax (lib/xl/xl_vif.c) and the
  * manifest's vif key: the keys of xl-network-configuration(5) and their
  * defaults, each refusal with its reason, the warnings for what a PV vif
  * ignores, MACs drawn in Xen's range and never twice, and the lines a

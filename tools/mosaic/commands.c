@@ -370,7 +370,7 @@ static int cmd_info(const struct opts *o, int argc, char **argv)
     uint8_t msg[sizeof(h)];
     struct control_info_answer a;
     struct session s;
-    char cpus[XL_CPUS_TEXT_MAX], up[48];
+    char cpus[SHOW_CPUS_MAX], up[48];
     int r = no_args(argc, argv);
 
     if (r || (r = session_open(&s, o, argv[0])) != 0)
@@ -380,7 +380,7 @@ static int cmd_info(const struct opts *o, int argc, char **argv)
         wire_msg_get(s.c.rx.buf, s.c.rx.len, CONTROL_MSG_INFO | CONTROL_MSG_ANSWER, &wire_info_answer_layout, &a))
         r = broken(&s);
     if (r == 0) {
-        xl_cpus_format(a.online_cpus, 0, cpus, sizeof(cpus));
+        show_cpus(a.online_cpus, 0, cpus, sizeof(cpus));
         show_uptime(a.now_ns / NS_PER_S, up, sizeof(up));
         printf("%-23s: %u\n", "nr_cpus", a.nr_cpus);
         printf("%-23s: %s\n", "online_cpus", cpus);
@@ -486,10 +486,10 @@ static int print_vcpus(struct session *s, const struct control_domain *d)
         return broken(s);
     show_name(a.name, sizeof(a.name), name, sizeof(name));
     for (unsigned i = 0; i < a.nr; i++) {
-        char cpu[12] = "-", aff[XL_CPUS_TEXT_MAX];
+        char cpu[12] = "-", aff[SHOW_CPUS_MAX];
         if (v[i].state != CONTROL_VCPU_DOWN)
             snprintf(cpu, sizeof(cpu), "%u", v[i].cpu);
-        xl_cpus_format(v[i].affinity, a.online_cpus, aff, sizeof(aff));
+        show_cpus(v[i].affinity, a.online_cpus, aff, sizeof(aff));
         printf("%-32s %5u %5u %5s %5s %9.1f %s\n", name, a.domid, v[i].vcpu, cpu, show_vcpu_state(v[i].state),
                (double)v[i].time_ns / 1e9, aff);
     }
@@ -521,7 +521,9 @@ static int cmd_vcpu_pin(const struct opts *o, int argc, char **argv)
     struct control_vcpu_pin_request q = { .hdr = request_hdr(CONTROL_MSG_VCPU_PIN) };
     struct control_domain_answer a;
     uint8_t msg[sizeof(q)];
+    char why[XL_CPUS_WHY_MAX];
     struct session s;
+    uint64_t named;
     int r;
 
     if (argc == 5)
@@ -536,8 +538,8 @@ static int cmd_vcpu_pin(const struct opts *o, int argc, char **argv)
         return fail(MOSAIC_LOCAL, argv[0], "'%s' is no vCPU number (or all)", argv[2]);
     else
         q.vcpu = (uint32_t)strtoul(argv[2], NULL, 10);
-    if (xl_cpus_parse(argv[3], &q.cpumask) != 0 || !q.cpumask)
-        return fail(MOSAIC_LOCAL, argv[0], "'%s' is no CPU list (N, N-M, several comma-separated, or all)", argv[3]);
+    if (xl_cpus_parse(argv[3], &q.cpumask, &named, why, sizeof(why)) != 0)
+        return fail(MOSAIC_LOCAL, argv[0], "CPUS %s", why);
     if ((r = session_open(&s, o, argv[0])) != 0)
         return r;
     wire_put(msg, &q, &wire_vcpu_pin_request_layout);
@@ -749,9 +751,10 @@ static const struct command commands[] = {
       "or N and N-M separated by commas). Soft affinity does not exist here.",
       cmd_vcpu_list },
     { "vcpu-pin", "DOMAIN VCPU CPUS", "set where a vCPU may run (xl vcpu-pin)",
-      "VCPU is a vCPU number or all; CPUS is all, N, N-M, or several of those separated by\n"
-      "commas (0-1,3); one of them at least must be online. Soft affinity (xl's fourth\n"
-      "argument) is not supported. Prints nothing when done.",
+      "VCPU is a vCPU number or all; CPUS is xl's CPU list: all, N, N-M, or several of those\n"
+      "separated by commas, each but all maybe after ^ to take those CPUs out (0-3,^1); one of\n"
+      "them at least must be online. Soft affinity (xl's fourth argument) is not supported.\n"
+      "Prints nothing when done.",
       cmd_vcpu_pin },
     { "sched-credit", "[-d DOMAIN [-w WEIGHT] [-c CAP]]", "credit scheduler weight and cap (xl sched-credit)",
       "Without -d: Name, ID, Weight and Cap of every domain. With -d alone: of that domain.\n"

@@ -31,6 +31,35 @@ const char *show_vcpu_state(uint32_t state)
     }
 }
 
+void show_cpus(uint64_t mask, uint64_t online, char *buf, size_t cap)
+{
+    size_t n = 0;
+
+    if (online && (mask & online) == online) {
+        snprintf(buf, cap, "all");
+        return;
+    }
+    if (!mask) {
+        snprintf(buf, cap, "none");
+        return;
+    }
+    buf[0] = '\0';
+    for (unsigned lo = 0; lo < 64; lo++) {
+        unsigned hi = lo;
+        int w;
+        if (!(mask & (1ull << lo)))
+            continue;
+        while (hi < 63 && (mask & (1ull << (hi + 1))))
+            hi++;
+        w = hi == lo ? snprintf(buf + n, cap - n, "%s%u", n ? "," : "", lo)
+                     : snprintf(buf + n, cap - n, "%s%u-%u", n ? "," : "", lo, hi);
+        if (w < 0 || (size_t)w >= cap - n)
+            return; /* cap below SHOW_CPUS_MAX: cut short */
+        n += (size_t)w;
+        lo = hi;
+    }
+}
+
 void show_uptime(uint64_t secs, char *buf, size_t cap)
 {
     uint64_t days = secs / 86400, rest = secs % 86400;

@@ -22,6 +22,13 @@ void show_domain_state(uint16_t flags, char out[7]);
  * down (not started, or its domain paused or shut down). */
 const char *show_vcpu_state(uint32_t state);
 
+/* show_cpus: an affinity as xl shows one, into buf (cap bytes, at least
+ * SHOW_CPUS_MAX): "all" when it covers every CPU of online (online not
+ * 0), else ascending ranges ("0-2,5", which lib/xl's xl_cpus_parse reads
+ * back); "none" for an empty mask. */
+#define SHOW_CPUS_MAX 192
+void show_cpus(uint64_t mask, uint64_t online, char *buf, size_t cap);
+
 /* show_uptime: secs as xl uptime writes it, "H:MM:SS", with "N day, " or
  * "N days, " before it from a day on, into buf (cap bytes). */
 void show_uptime(uint64_t secs, char *buf, size_t cap);

@@ -32,6 +32,13 @@ int xl_list_parse(const char *v, int (*item)(void *ctx, const char *s), void *ct
  */
 int xl_fail(char *why, size_t cap, const char *what, const char *value, const char *hint);
 
+/* xl_value_shown: v (NUL-terminated, any bytes) for a message, into dst
+ * (cap bytes, at least 1): at most its first 40 bytes, unprintable ones
+ * as '?', "..." after them when v is longer and cap has room (a cap of
+ * XL_VALUE_SHOWN_MAX has), NUL-terminated. */
+#define XL_VALUE_SHOWN_MAX 48 /* holds any, with the NUL */
+void xl_value_shown(char *dst, size_t cap, const char *v);
+
 /* xl_domain_name_ok: name is made of letters, digits, '-' and '_' (a
  * domain name as the manifest allows it; "" passes). */
 bool xl_domain_name_ok(const char *name);

@@ -24,6 +24,7 @@
 #define XL_VIF_IP_MAX         64
 #define XL_VIF_WHY_MAX        160      /* a reason or warning always fits (the value in it is cut) */
 #define XL_VIF_BRIDGE_DEFAULT "xenbr0" /* xl.conf's vif.default.bridge */
+#define XL_VIFS_MAX           4        /* vifs one domain may have (the builder's manifest, xl_cfg) */
 
 /* The mode, after the vif script that sets it up on Xen. */
 enum xl_vif_mode { XL_VIF_BRIDGE, XL_VIF_ROUTE, XL_VIF_NAT };

@@ -20,6 +20,7 @@
 #define XL_DISK_VDEV_MAX    16
 #define XL_DISK_BACKEND_MAX 32
 #define XL_DISK_WHY_MAX     160 /* a reason always fits (the value in it is cut) */
+#define XL_DISKS_MAX        4   /* disks one domain may have (the builder's manifest, xl_cfg) */
 
 /* One disk as xl's DISKSPEC names it. */
 struct xl_disk {

@@ -83,8 +83,7 @@ int xl_list_parse(const char *v, int (*item)(void *ctx, const char *s), void *ct
     return scan(v, item, ctx, why, cap);
 }
 
-/* A value for a message: at most 40 bytes, unprintable ones as '?'. */
-static void shown(char *dst, size_t cap, const char *v)
+void xl_value_shown(char *dst, size_t cap, const char *v)
 {
     size_t n = 0;
 
@@ -99,7 +98,7 @@ int xl_fail(char *why, size_t cap, const char *what, const char *value, const ch
 {
     char v[48];
 
-    shown(v, sizeof(v), value);
+    xl_value_shown(v, sizeof(v), value);
     snprintf(why, cap, "%s '%s'%s%s", what, v, *hint ? ": " : "", hint);
     return -XEN_EINVAL;
 }
@@ -115,7 +114,8 @@ bool xl_domain_name_ok(const char *name)
 
 int xl_spec_copy(const char *spec, char *buf, size_t size, const char *what, char *why, size_t cap)
 {
-    size_t n = strnlen(spec, size);
+    const char *end = memchr(spec, '\0', size); /* ISO C's strnlen */
+    size_t n = end ? (size_t)(end - spec) : size;
     char hint[40];
 
     if (cap)
