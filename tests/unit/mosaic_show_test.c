@@ -109,6 +109,8 @@ TEST(names_made_safe)
     EXPECT_TRUE(!strcmp(out, "abcd"));
     show_name("abcdef", 32, out, 4);
     EXPECT_TRUE(!strcmp(out, "abc"));
+    show_text("mosaic-control 1\t\x1b", 32, out, sizeof(out));
+    EXPECT_TRUE(!strcmp(out, "mosaic-control 1??"));
 }
 
 /* What f received, NUL-terminated (a static buffer). */

@@ -674,7 +674,7 @@ static int cmd_version(const struct opts *o, int argc, char **argv)
             break;
         }
         char server[sizeof(a.server)];
-        show_name(a.server, sizeof(a.server), server, sizeof(server));
+        show_text(a.server, sizeof(a.server), server, sizeof(server));
         printf("control domain: %s, protocol %u..%u, frames up to %u bytes\n", server, a.proto_min, a.proto_max,
                a.max_frame);
         fflush(stdout);

@@ -71,15 +71,26 @@ void show_uptime(uint64_t secs, char *buf, size_t cap)
         snprintf(buf, cap, "%u:%02u:%02u", h, m, s);
 }
 
-void show_name(const char *text, size_t max, char *out, size_t cap)
+/* Bytes from lowest to '~' kept, others as '?'. */
+static void printable(const char *text, size_t max, char lowest, char *out, size_t cap)
 {
     size_t n = 0;
 
     if (cap == 0)
         return;
     for (size_t i = 0; i < max && text[i] && n + 1 < cap; i++)
-        out[n++] = text[i] > ' ' && text[i] <= '~' ? text[i] : '?';
+        out[n++] = text[i] >= lowest && text[i] <= '~' ? text[i] : '?';
     out[n] = '\0';
+}
+
+void show_name(const char *text, size_t max, char *out, size_t cap)
+{
+    printable(text, max, '!', out, cap);
+}
+
+void show_text(const char *text, size_t max, char *out, size_t cap)
+{
+    printable(text, max, ' ', out, cap);
 }
 
 void show_json_string(FILE *f, const char *s, size_t max)

@@ -34,8 +34,10 @@ void show_cpus(uint64_t mask, uint64_t online, char *buf, size_t cap);
 void show_uptime(uint64_t secs, char *buf, size_t cap);
 
 /* show_name: text (at most max bytes, NUL-terminated or not) safe to
- * print: each byte outside '!'..'~' becomes '?'; into out (cap bytes). */
+ * print: each byte outside '!'..'~' becomes '?'; into out (cap bytes).
+ * show_text: the same, but blanks stay (a sentence, not a name). */
 void show_name(const char *text, size_t max, char *out, size_t cap);
+void show_text(const char *text, size_t max, char *out, size_t cap);
 
 /* show_json_string: s (NUL-terminated, at most max bytes) as a JSON
  * string with its quotes on f; bytes outside ' '..'~' as \u00XX. */
