@@ -32,16 +32,11 @@ static struct wire_rx rx;
 static struct fake_core core;
 static struct verbs_env env;
 
-/* control d3 with caps and a few domains of each kind (control_verbs_test.c's). */
+/* control_fake.h's scene, control holding caps, and a log with bytes a
+ * guest may write. */
 static void scene(uint64_t caps)
 {
-    fake_init(&core, 3, caps);
-    fake_add(&core, "spinner", 3, MGMT_STATE_RUNNING, 1, MGMT_VCPU_RUNNING);
-    fake_add(&core, "sleeper", 3, MGMT_STATE_RUNNING, 2, MGMT_VCPU_BLOCKED);
-    fake_add(&core, "other", 1, MGMT_STATE_RUNNING, 1, MGMT_VCPU_BLOCKED);
-    fake_add(&core, "twin", 3, MGMT_STATE_RUNNING, 1, MGMT_VCPU_RUNNABLE);
-    fake_add(&core, "twin", 3, MGMT_STATE_PAUSED, 3, MGMT_VCPU_BLOCKED);
-    fake_add(&core, "off", 3, MGMT_STATE_SHUTDOWN, 1, MGMT_VCPU_DOWN)->reason = SHUTDOWN_crash;
+    fake_scene(&core, caps);
     fake_log(&core, "[cpu0] core: Mosaic\n\x1b[1mguest bytes\n");
     env = fake_env(&core);
 }

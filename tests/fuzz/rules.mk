@@ -119,7 +119,7 @@ fuzz_xl_cfg_CFLAGS = -Ilib/xl
 # module; the verbs act on the unit tests' model of the core.
 FUZZ_ALL += control_wire
 fuzz_control_wire_SRCS := domains/control/wire.c domains/control/msg.c domains/control/key.c \
-	domains/control/verbs.c tests/unit/control_fake.c
+	domains/control/verbs.c tests/unit/control_fake.c core/hcall/decode_mgmt.c
 fuzz_control_wire_DEPS := domains/control/wire.h domains/control/msg.h domains/control/key.h \
 	domains/control/verbs.h tests/unit/control_fake.h
 fuzz_control_wire_CFLAGS = -Idomains/control -Itests/unit

@@ -8,6 +8,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/mgmt_decode.h"
+#include "idl/sched.h"
 #include "idl/xen_errno.h"
 
 static int bad(struct fake_core *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -91,6 +93,19 @@ struct fake_domain *fake_add(struct fake_core *f, const char *name, uint16_t con
     return NULL;
 }
 
+void fake_scene(struct fake_core *f, uint64_t caps)
+{
+    fake_init(f, 3, caps);
+    fake_add(f, "spinner", 3, MGMT_STATE_RUNNING, 1, MGMT_VCPU_RUNNING);
+    fake_add(f, "sleeper", 3, MGMT_STATE_RUNNING, 1, MGMT_VCPU_BLOCKED);
+    fake_add(f, "other", 1, MGMT_STATE_RUNNING, 1, MGMT_VCPU_BLOCKED);
+    fake_add(f, "twin", 3, MGMT_STATE_RUNNING, 1, MGMT_VCPU_RUNNABLE);
+    fake_add(f, "twin", 3, MGMT_STATE_RUNNING, 1, MGMT_VCPU_BLOCKED);
+    fake_add(f, "off", 3, MGMT_STATE_SHUTDOWN, 1, MGMT_VCPU_DOWN)->reason = SHUTDOWN_poweroff;
+    fake_add(f, "crashed", 3, MGMT_STATE_SHUTDOWN, 1, MGMT_VCPU_DOWN)->reason = SHUTDOWN_crash;
+    fake_add(f, "wide", 3, MGMT_STATE_PAUSED, 3, MGMT_VCPU_BLOCKED);
+}
+
 void fake_log(struct fake_core *f, const char *text)
 {
     for (const char *p = text; *p; p++) {
@@ -99,30 +114,22 @@ void fake_log(struct fake_core *f, const char *text)
     }
 }
 
-static bool zero(const void *p, size_t n)
-{
-    const uint8_t *b = p;
-
-    for (size_t i = 0; i < n; i++)
-        if (b[i])
-            return false;
-    return true;
-}
-
-/* The target of a command as the core looks it up: the capability, then
- * the domain, then control of it (-EPERM before -ESRCH for one without
- * the right); self_ok: MGMT_DOMID_SELF names the caller. */
-static int target(struct fake_core *f, uint16_t id, bool self_ok, struct fake_domain **out)
+/* The domain a command names, as the core looks it up once its decode
+ * step has passed (op): the capability, then the domain, then control
+ * of it (-EPERM before -ESRCH for a caller without the right);
+ * MGMT_DOMID_SELF where the decode allows it names the caller. */
+static int look_up(struct fake_core *f, const struct hcall_mgmt_op *op, struct fake_domain **out)
 {
     struct fake_domain *d;
 
-    if (self_ok && id == MGMT_DOMID_SELF) {
-        *out = fake_find(f, f->self);
+    *out = fake_find(f, f->self);
+    if (op->check == HCALL_MGMT_CHECK_NONE)
         return 0;
-    }
-    if (!(f->self_caps & MGMT_CAP_DOMAIN_CONTROL))
+    if (!(f->self_caps & op->need))
         return -XEN_EPERM;
-    d = fake_find(f, id);
+    if (op->check == HCALL_MGMT_CHECK_CAP)
+        return 0;
+    d = fake_find(f, op->domid);
     if (!d)
         return -XEN_ESRCH;
     if (d->controller != f->self)
@@ -131,15 +138,8 @@ static int target(struct fake_core *f, uint16_t id, bool self_ok, struct fake_do
     return 0;
 }
 
-static int do_info(struct fake_core *f, struct mgmt_domain_info *i)
+static int do_info(struct fake_core *f, struct fake_domain *d, struct mgmt_domain_info *i)
 {
-    struct fake_domain *d;
-    int r;
-
-    if (i->reserved0)
-        return bad(f, "info: reserved0 %u", i->reserved0);
-    if ((r = target(f, i->domid, true, &d)) != 0)
-        return r;
     if (d->dying && d->linger-- == 0) {
         d->exists = false; /* reaped */
         return -XEN_ESRCH;
@@ -157,12 +157,8 @@ static int do_info(struct fake_core *f, struct mgmt_domain_info *i)
     return 0;
 }
 
-static int do_list(struct fake_core *f, struct mgmt_domain_list *l)
+static void do_list(struct fake_core *f, struct mgmt_domain_list *l)
 {
-    if (l->reserved0)
-        return bad(f, "list: reserved0 %u", l->reserved0);
-    if (!(f->self_caps & MGMT_CAP_DOMAIN_CONTROL))
-        return -XEN_EPERM;
     l->nr = 0;
     memset(l->domids, 0, sizeof(l->domids));
     /* The lowest ids from first on, ascending: the next larger each time. */
@@ -178,38 +174,13 @@ static int do_list(struct fake_core *f, struct mgmt_domain_list *l)
         l->domids[l->nr++] = (uint16_t)best;
         above = best + 1;
     }
-    return 0;
 }
 
-static int do_vcpu_info(struct fake_core *f, struct mgmt_vcpu_info *v)
-{
-    struct fake_domain *d;
-    int r;
-
-    if (v->reserved0)
-        return bad(f, "vcpu_info: reserved0 %u", v->reserved0);
-    if ((r = target(f, v->domid, true, &d)) != 0)
-        return r;
-    if (v->vcpu >= d->nr_vcpus)
-        return bad(f, "vcpu_info: d%u has no vCPU %u", d->id, v->vcpu);
-    uint16_t vcpu = v->vcpu;
-    *v = d->vcpu[vcpu];
-    v->domid = d->id;
-    v->vcpu = vcpu;
-    if (d->state != MGMT_STATE_RUNNING)
-        v->state = MGMT_VCPU_DOWN;
-    return 0;
-}
-
-static int do_log_read(struct fake_core *f, struct mgmt_log_read *l)
+static void do_log_read(struct fake_core *f, struct mgmt_log_read *l)
 {
     uint64_t oldest = f->log_len > MGMT_LOG_RING ? f->log_len - MGMT_LOG_RING : 0, index = l->index, lost = 0;
     uint32_t n = 0;
 
-    if (l->len == 0 || l->len > MGMT_LOG_RING)
-        return bad(f, "log_read: len %u", l->len);
-    if (!(f->self_caps & MGMT_CAP_LOG))
-        return -XEN_EPERM;
     if (index < oldest) {
         lost = oldest - index;
         index = oldest;
@@ -219,109 +190,116 @@ static int do_log_read(struct fake_core *f, struct mgmt_log_read *l)
     l->index = index;
     l->len = n;
     l->lost = lost > UINT32_MAX ? UINT32_MAX : (uint32_t)lost;
-    return 0;
 }
 
-/* Pause, unpause, destroy, affinity, sched, sched_get: one domain each. */
-static int do_domain_op(struct fake_core *f, uint32_t cmd, void *arg)
+static void do_phys_info(struct fake_core *f, struct mgmt_phys_info *p)
 {
-    struct mgmt_domain_pause *p = arg; /* every one starts with its domid */
-    struct fake_domain *d;
-    bool self_ok = cmd == MGMT_DOMAIN_SCHED_GET;
-    int r = target(f, p->domid, self_ok, &d);
+    *p = (struct mgmt_phys_info){ .nr_cpus = (uint32_t)__builtin_popcountll(f->online),
+                                  .abi_version = 6,
+                                  .online_cpus = f->online,
+                                  .total_pages = f->total_pages,
+                                  .free_pages = f->free_pages,
+                                  .now_ns = f->now_ns };
+}
 
-    if (cmd == MGMT_DOMAIN_PAUSE || cmd == MGMT_DOMAIN_UNPAUSE || cmd == MGMT_DOMAIN_DESTROY) {
-        if (!zero(p->reserved, sizeof(p->reserved)))
-            return bad(f, "command %u: a reserved field set", cmd);
-        if (r)
-            return r;
-        if (cmd == MGMT_DOMAIN_PAUSE && d->state != MGMT_STATE_RUNNING)
-            return -XEN_EBUSY;
-        if (cmd == MGMT_DOMAIN_UNPAUSE && d->state != MGMT_STATE_PAUSED)
-            return -XEN_EINVAL; /* a state, not a field: the core's own answer */
-        if (cmd == MGMT_DOMAIN_DESTROY) {
-            if (!d->dying)
-                f->destroyed++;
-            d->dying = true;
-            d->linger = f->linger;
-        } else {
-            d->state = cmd == MGMT_DOMAIN_PAUSE ? MGMT_STATE_PAUSED : MGMT_STATE_RUNNING;
-        }
+/* Pause, unpause, destroy: the states the core allows them in. */
+static int do_state_op(struct fake_core *f, uint32_t cmd, struct fake_domain *d)
+{
+    if (cmd == MGMT_DOMAIN_PAUSE && d->state != MGMT_STATE_RUNNING)
+        return -XEN_EBUSY;
+    if (cmd == MGMT_DOMAIN_UNPAUSE && d->state != MGMT_STATE_PAUSED)
+        return -XEN_EINVAL; /* a state, not a field: the core's own answer */
+    if (cmd == MGMT_DOMAIN_DESTROY) {
+        f->destroyed += !d->dying;
+        d->dying = true;
+        d->linger = f->linger;
         return 0;
     }
-    if (cmd == MGMT_VCPU_AFFINITY) {
-        struct mgmt_vcpu_affinity *a = arg;
-        if (a->reserved0 || !(a->cpumask & f->online))
-            return bad(f, "affinity: reserved0 %u, mask 0x%llx", a->reserved0, (unsigned long long)a->cpumask);
-        if (r)
-            return r;
-        if (a->vcpu >= d->nr_vcpus)
-            return bad(f, "affinity: d%u has no vCPU %u", d->id, a->vcpu);
-        d->vcpu[a->vcpu].affinity = a->cpumask & f->online;
-        return 0;
-    }
-    if (cmd == MGMT_DOMAIN_SCHED) {
-        struct mgmt_domain_sched *s = arg;
-        if (s->weight == 0 || s->cap > 800)
-            return bad(f, "sched: weight %u, cap %u", s->weight, s->cap);
-        if (r)
-            return r;
-        d->weight = s->weight;
-        d->cap = s->cap;
-        return 0;
-    }
-    struct mgmt_domain_sched_get *g = arg;
-    if (r)
-        return r;
-    g->domid = d->id;
-    g->weight = (uint16_t)d->weight;
-    g->cap = d->cap;
+    d->state = cmd == MGMT_DOMAIN_PAUSE ? MGMT_STATE_PAUSED : MGMT_STATE_RUNNING;
     return 0;
 }
 
-static size_t cmd_size(uint32_t cmd)
+/* Perform, once decoded and looked up; the results into a. */
+static int perform(struct fake_core *f, uint32_t cmd, struct fake_domain *d, union hcall_mgmt_arg *a)
 {
     switch (cmd) {
-    case MGMT_DOMAIN_INFO: return sizeof(struct mgmt_domain_info);
-    case MGMT_DOMAIN_LIST: return sizeof(struct mgmt_domain_list);
-    case MGMT_VCPU_INFO: return sizeof(struct mgmt_vcpu_info);
-    case MGMT_PHYS_INFO: return sizeof(struct mgmt_phys_info);
-    case MGMT_LOG_READ: return sizeof(struct mgmt_log_read);
-    case MGMT_DOMAIN_PAUSE: return sizeof(struct mgmt_domain_pause);
-    case MGMT_DOMAIN_UNPAUSE: return sizeof(struct mgmt_domain_unpause);
-    case MGMT_DOMAIN_DESTROY: return sizeof(struct mgmt_domain_destroy);
-    case MGMT_VCPU_AFFINITY: return sizeof(struct mgmt_vcpu_affinity);
-    case MGMT_DOMAIN_SCHED: return sizeof(struct mgmt_domain_sched);
-    case MGMT_DOMAIN_SCHED_GET: return sizeof(struct mgmt_domain_sched_get);
-    default: return 0; /* nothing else is control's to call for these verbs */
+    case MGMT_DOMAIN_INFO: return do_info(f, d, &a->info);
+    case MGMT_DOMAIN_LIST: do_list(f, &a->list); return 0;
+    case MGMT_LOG_READ: do_log_read(f, &a->log_read); return 0;
+    case MGMT_PHYS_INFO: do_phys_info(f, &a->phys_info); return 0;
+    case MGMT_VCPU_INFO:
+    case MGMT_VCPU_AFFINITY: {
+        uint32_t vcpu = cmd == MGMT_VCPU_INFO ? a->vcpu_info.vcpu : a->affinity.vcpu;
+        if (vcpu >= d->nr_vcpus) /* the core's check: control makes it first */
+            return bad(f, "command %u: d%u has no vCPU %u", cmd, d->id, vcpu);
+        if (cmd == MGMT_VCPU_AFFINITY) {
+            d->vcpu[vcpu].affinity = a->affinity.cpumask & f->online;
+            return 0;
+        }
+        a->vcpu_info = d->vcpu[vcpu];
+        a->vcpu_info.domid = d->id;
+        a->vcpu_info.vcpu = (uint16_t)vcpu;
+        if (d->state != MGMT_STATE_RUNNING)
+            a->vcpu_info.state = MGMT_VCPU_DOWN;
+        return 0;
+    }
+    case MGMT_DOMAIN_SCHED:
+        d->weight = a->sched.weight;
+        d->cap = a->sched.cap;
+        return 0;
+    case MGMT_DOMAIN_SCHED_GET:
+        a->sched_get = (struct mgmt_domain_sched_get){ d->id, (uint16_t)d->weight, d->cap };
+        return 0;
+    default: return do_state_op(f, cmd, d);
     }
 }
 
+/* The commands control's verbs make; any other is none of its business. */
+static bool control_uses(uint32_t cmd)
+{
+    switch (cmd) {
+    case MGMT_DOMAIN_INFO:
+    case MGMT_DOMAIN_LIST:
+    case MGMT_VCPU_INFO:
+    case MGMT_PHYS_INFO:
+    case MGMT_LOG_READ:
+    case MGMT_DOMAIN_PAUSE:
+    case MGMT_DOMAIN_UNPAUSE:
+    case MGMT_DOMAIN_DESTROY:
+    case MGMT_VCPU_AFFINITY:
+    case MGMT_DOMAIN_SCHED:
+    case MGMT_DOMAIN_SCHED_GET: return true;
+    default: return false;
+    }
+}
+
+/* The core's order (core/hcall/mgmt.c): decode (its own code, built for
+ * the host), capability and target, the fields' deferred verdict, then
+ * perform; a field the decode refuses is a bad call whatever the lookup
+ * says. The struct is copied in and, on success, back out. */
 static long fake_mgmt(void *ctx, uint32_t cmd, void *arg, size_t size)
 {
     struct fake_core *f = ctx;
-    struct mgmt_phys_info *p = arg;
+    const struct hcall_mgmt_ctx mc = { 8, f->online };
+    const uint64_t regs[3] = { cmd, 0x1000, size };
+    union hcall_mgmt_arg a;
+    struct hcall_mgmt_op op;
+    struct fake_domain *d;
+    int r;
 
     f->calls++;
-    if (cmd_size(cmd) == 0 || size != cmd_size(cmd))
+    if (!control_uses(cmd) || size != hcall_mgmt_arg_size(cmd))
         return bad(f, "command %u with %zu bytes", cmd, size);
-    switch (cmd) {
-    case MGMT_DOMAIN_INFO: return do_info(f, arg);
-    case MGMT_DOMAIN_LIST: return do_list(f, arg);
-    case MGMT_VCPU_INFO: return do_vcpu_info(f, arg);
-    case MGMT_LOG_READ: return do_log_read(f, arg);
-    case MGMT_PHYS_INFO:
-        if (!(f->self_caps & MGMT_CAP_DOMAIN_CONTROL))
-            return -XEN_EPERM;
-        *p = (struct mgmt_phys_info){ .nr_cpus = (uint32_t)__builtin_popcountll(f->online),
-                                      .abi_version = 6,
-                                      .online_cpus = f->online,
-                                      .total_pages = f->total_pages,
-                                      .free_pages = f->free_pages,
-                                      .now_ns = f->now_ns };
-        return 0;
-    default: return do_domain_op(f, cmd, arg);
-    }
+    memcpy(&a, arg, size);
+    if ((r = hcall_decode_mgmt(&mc, regs, &a, &op)) != 0)
+        return bad(f, "command %u refused by the decode: %d", cmd, r);
+    if (op.after_lookup)
+        return bad(f, "command %u: a field the core refuses (%d)", cmd, op.after_lookup);
+    if ((r = look_up(f, &op, &d)) != 0)
+        return r;
+    if ((r = perform(f, cmd, d, &op.arg)) == 0)
+        memcpy(arg, &op.arg, size);
+    return r;
 }
 
 static void fake_sleep(void *ctx, unsigned ms)

@@ -4,12 +4,13 @@
  * them (idl/mgmt.idl), for the host tests and the fuzz target of the
  * control domain's verbs (domains/control/verbs.c, msg.c): domains with
  * controllers, states, vCPUs, scheduling parameters, a log ring, the
- * machine's facts. Each call is checked as the core checks it, in its
- * order (size, capability and control: -EPERM before -ESRCH, then the
- * fields); a call the core would refuse for its fields (a size, a
- * reserved field, a value out of range), or a command control has no
- * business making, is counted in bad_calls: control must check what the
- * network sent before it reaches the core, so that count stays 0.
+ * machine's facts. Each call goes through the core's own decode step
+ * (core/hcall/decode_mgmt.c), then the lookup in the core's order
+ * (capability and control: -EPERM before -ESRCH); a call the core would
+ * refuse for its fields (a size, a reserved field, a value out of range,
+ * a vCPU past the domain's), or a command control has no business
+ * making, is counted in bad_calls: control must check what the network
+ * sent before it reaches the core, so that count stays 0.
  */
 #pragma once
 
@@ -68,6 +69,12 @@ struct fake_domain *fake_find(struct fake_core *f, uint16_t id);
 
 /* fake_log: append text to the core's log. */
 void fake_log(struct fake_core *f, const char *text);
+
+/* fake_scene: fake_init(f, 3, caps) and the domains of the control
+ * tests: d4 spinner (running), d5 sleeper (blocked), d6 other (the
+ * builder's), d7 and d8 twin (waiting for a CPU; blocked), d9 off
+ * (powered off), d10 crashed (crashed), d11 wide (3 vCPUs, paused). */
+void fake_scene(struct fake_core *f, uint64_t caps);
 
 /* fake_env: the verbs' environment over f. */
 struct verbs_env fake_env(struct fake_core *f);

@@ -26,20 +26,10 @@ static uint8_t out[MSG_ANSWER_MAX];
 static size_t out_len;
 static uint32_t next_id;
 
-/* control d3 (control, log) and its domains: d4 spinner (running), d5
- * sleeper (blocked), d6 other (the builder's), d7 and d8 twin, d9 off
- * (powered off), d10 crashed (crashed); d11 wide (3 vCPUs, paused). */
+/* control_fake.h's scene, control holding the control and log capabilities. */
 static void scene(void)
 {
-    fake_init(&core, 3, MGMT_CAP_DOMAIN_CONTROL | MGMT_CAP_LOG);
-    fake_add(&core, "spinner", 3, MGMT_STATE_RUNNING, 1, MGMT_VCPU_RUNNING);
-    fake_add(&core, "sleeper", 3, MGMT_STATE_RUNNING, 1, MGMT_VCPU_BLOCKED);
-    fake_add(&core, "other", 1, MGMT_STATE_RUNNING, 1, MGMT_VCPU_BLOCKED);
-    fake_add(&core, "twin", 3, MGMT_STATE_RUNNING, 1, MGMT_VCPU_RUNNABLE);
-    fake_add(&core, "twin", 3, MGMT_STATE_RUNNING, 1, MGMT_VCPU_BLOCKED);
-    fake_add(&core, "off", 3, MGMT_STATE_SHUTDOWN, 1, MGMT_VCPU_DOWN)->reason = SHUTDOWN_poweroff;
-    fake_add(&core, "crashed", 3, MGMT_STATE_SHUTDOWN, 1, MGMT_VCPU_DOWN)->reason = SHUTDOWN_crash;
-    fake_add(&core, "wide", 3, MGMT_STATE_PAUSED, 3, MGMT_VCPU_BLOCKED);
+    fake_scene(&core, MGMT_CAP_DOMAIN_CONTROL | MGMT_CAP_LOG);
     env = fake_env(&core);
 }
 

@@ -129,15 +129,16 @@ unit_xl_cfg_CFLAGS := -Ilib/xl
 # request handler, the management key file (shared with tools/mosaic).
 UNIT_TESTS += control_wire
 unit_control_wire_SRCS := domains/control/wire.c domains/control/msg.c domains/control/key.c \
-	domains/control/verbs.c tests/unit/control_fake.c
+	domains/control/verbs.c tests/unit/control_fake.c core/hcall/decode_mgmt.c
 unit_control_wire_DEPS := domains/control/wire.h domains/control/msg.h domains/control/key.h \
 	domains/control/verbs.h tests/unit/control_fake.h
 unit_control_wire_CFLAGS := -Idomains/control -Itests/unit
 # The control domain's management verbs (domains/control/verbs.c, msg.c)
-# against a model of the core's management calls (control_fake.c).
+# against a model of the core's management calls (control_fake.c) that
+# decodes each call with the core's own decode step.
 UNIT_TESTS += control_verbs
 unit_control_verbs_SRCS := domains/control/wire.c domains/control/msg.c domains/control/verbs.c \
-	tests/unit/control_fake.c
+	tests/unit/control_fake.c core/hcall/decode_mgmt.c
 unit_control_verbs_DEPS := domains/control/wire.h domains/control/msg.h domains/control/verbs.h \
 	tests/unit/control_fake.h
 unit_control_verbs_CFLAGS := -Idomains/control -Itests/unit

@@ -275,86 +275,107 @@ static int list_verb(const struct opts *o, int argc, char **argv, bool *json, st
     return r ? r : check_selection(s, *d, *nr, sel->names, sel->n);
 }
 
-static void print_list_json(const struct control_domain *d, unsigned nr, uint64_t now, const struct selection *sel)
+/* What a list-like verb shows: the list, the core's clock, the domains
+ * named (none: all), whether --json was given. */
+struct listing {
+    const struct control_domain *d;
+    unsigned nr;
+    uint64_t now;
+    struct selection sel;
+    bool json;
+};
+
+/* list, uptime and vcpu-list: the list fetched (list_verb), then shown. */
+static int list_driven(const struct opts *o, int argc, char **argv, bool takes_json,
+                       int (*show)(struct session *s, const struct listing *l))
+{
+    struct control_domain *d = NULL;
+    struct session s = { .open = false };
+    struct listing l = { .json = false };
+    int r = list_verb(o, argc, argv, takes_json ? &l.json : NULL, &s, &l.sel, &d, &l.nr, &l.now);
+
+    l.d = d;
+    if (r == MOSAIC_OK)
+        r = show(&s, &l);
+    free(d);
+    session_close(&s);
+    return r;
+}
+
+static void print_list_json(const struct listing *l)
 {
     bool first = true;
 
     printf("[");
-    for (unsigned i = 0; i < nr; i++) {
+    for (unsigned i = 0; i < l->nr; i++) {
+        const struct control_domain *d = &l->d[i];
         char state[7];
-        if (!selected(&d[i], sel->names, sel->n))
+        if (!selected(d, l->sel.names, l->sel.n))
             continue;
-        show_domain_state(d[i].flags, state);
-        printf("%s\n  {\"domid\": %u, \"name\": ", first ? "" : ",", d[i].domid);
-        show_json_string(stdout, d[i].name, sizeof(d[i].name));
+        show_domain_state(d->flags, state);
+        printf("%s\n  {\"domid\": %u, \"name\": ", first ? "" : ",", d->domid);
+        show_json_string(stdout, d->name, sizeof(d->name));
         printf(", \"state\": \"%s\", \"mem_kib\": %llu, \"max_mem_kib\": %llu, \"vcpus\": %u, \"cpu_time\": %.3f, "
                "\"uptime\": %.3f, \"shutdown_reason\": ",
-               state, (unsigned long long)d[i].mem_kib, (unsigned long long)d[i].max_mem_kib, d[i].nr_vcpus,
-               (double)d[i].cpu_time_ns / 1e9,
-               d[i].started_ns && now > d[i].started_ns ? (double)(now - d[i].started_ns) / 1e9 : 0.0);
-        if (d[i].flags & CONTROL_DOMF_SHUTDOWN)
-            printf("%u", d[i].shutdown_reason);
+               state, (unsigned long long)d->mem_kib, (unsigned long long)d->max_mem_kib, d->nr_vcpus,
+               (double)d->cpu_time_ns / 1e9,
+               d->started_ns && l->now > d->started_ns ? (double)(l->now - d->started_ns) / 1e9 : 0.0);
+        if (d->flags & CONTROL_DOMF_SHUTDOWN)
+            printf("%u", d->shutdown_reason);
         else
             printf("null");
-        printf(", \"control_domain\": %s}", d[i].flags & CONTROL_DOMF_SELF ? "true" : "false");
+        printf(", \"control_domain\": %s}", d->flags & CONTROL_DOMF_SELF ? "true" : "false");
         first = false;
     }
     printf("%s]\n", first ? "" : "\n");
 }
 
+static int show_list(struct session *s, const struct listing *l)
+{
+    (void)s;
+    if (l->json) {
+        print_list_json(l);
+        return MOSAIC_OK;
+    }
+    printf("%-40s %5s %5s %5s %10s %9s\n", "Name", "ID", "Mem", "VCPUs", "State", "Time(s)");
+    for (unsigned i = 0; i < l->nr; i++) {
+        const struct control_domain *d = &l->d[i];
+        char name[CONTROL_NAME_MAX], state[7];
+        if (!selected(d, l->sel.names, l->sel.n))
+            continue;
+        show_name(d->name, sizeof(d->name), name, sizeof(name));
+        show_domain_state(d->flags, state);
+        printf("%-40s %5u %5llu %5u %10s %9.1f\n", name, d->domid, (unsigned long long)(d->mem_kib / 1024), d->nr_vcpus,
+               state, (double)d->cpu_time_ns / 1e9);
+    }
+    return MOSAIC_OK;
+}
+
 static int cmd_list(const struct opts *o, int argc, char **argv)
 {
-    struct control_domain *d = NULL;
-    struct session s = { .open = false };
-    struct selection sel;
-    unsigned nr = 0;
-    uint64_t now = 0;
-    bool json = false;
-    int r = list_verb(o, argc, argv, &json, &s, &sel, &d, &nr, &now);
+    return list_driven(o, argc, argv, true, show_list);
+}
 
-    if (r == MOSAIC_OK && json)
-        print_list_json(d, nr, now, &sel);
-    else if (r == MOSAIC_OK) {
-        printf("%-40s %5s %5s %5s %10s %9s\n", "Name", "ID", "Mem", "VCPUs", "State", "Time(s)");
-        for (unsigned i = 0; i < nr; i++) {
-            char name[CONTROL_NAME_MAX], state[7];
-            if (!selected(&d[i], sel.names, sel.n))
-                continue;
-            show_name(d[i].name, sizeof(d[i].name), name, sizeof(name));
-            show_domain_state(d[i].flags, state);
-            printf("%-40s %5u %5llu %5u %10s %9.1f\n", name, d[i].domid, (unsigned long long)(d[i].mem_kib / 1024),
-                   d[i].nr_vcpus, state, (double)d[i].cpu_time_ns / 1e9);
-        }
+static int show_uptimes(struct session *s, const struct listing *l)
+{
+    (void)s;
+    printf("%-32s %5s %s\n", "Name", "ID", "Uptime");
+    for (unsigned i = 0; i < l->nr; i++) {
+        const struct control_domain *d = &l->d[i];
+        char name[CONTROL_NAME_MAX], up[48] = "-";
+        if (!selected(d, l->sel.names, l->sel.n))
+            continue;
+        show_name(d->name, sizeof(d->name), name, sizeof(name));
+        if (d->started_ns && l->now >= d->started_ns)
+            show_uptime((l->now - d->started_ns) / NS_PER_S, up, sizeof(up));
+        printf("%-32s %5u %s\n", name, d->domid, up);
     }
-    free(d);
-    session_close(&s);
-    return r;
+    return MOSAIC_OK;
 }
 
 static int cmd_uptime(const struct opts *o, int argc, char **argv)
 {
-    struct control_domain *d = NULL;
-    struct session s = { .open = false };
-    struct selection sel;
-    unsigned nr = 0;
-    uint64_t now = 0;
-    int r = list_verb(o, argc, argv, NULL, &s, &sel, &d, &nr, &now);
-
-    if (r == MOSAIC_OK) {
-        printf("%-32s %5s %s\n", "Name", "ID", "Uptime");
-        for (unsigned i = 0; i < nr; i++) {
-            char name[CONTROL_NAME_MAX], up[48] = "-";
-            if (!selected(&d[i], sel.names, sel.n))
-                continue;
-            show_name(d[i].name, sizeof(d[i].name), name, sizeof(name));
-            if (d[i].started_ns && now >= d[i].started_ns)
-                show_uptime((now - d[i].started_ns) / NS_PER_S, up, sizeof(up));
-            printf("%-32s %5u %s\n", name, d[i].domid, up);
-        }
-    }
-    free(d);
-    session_close(&s);
-    return r;
+    return list_driven(o, argc, argv, false, show_uptimes);
 }
 
 /* ---- info, dmesg ---- */
@@ -496,24 +517,20 @@ static int print_vcpus(struct session *s, const struct control_domain *d)
     return MOSAIC_OK;
 }
 
+static int show_vcpus(struct session *s, const struct listing *l)
+{
+    int r = MOSAIC_OK;
+
+    printf("%-32s %5s %5s %5s %5s %9s %s\n", "Name", "ID", "VCPU", "CPU", "State", "Time(s)", "Affinity");
+    for (unsigned i = 0; i < l->nr && r == MOSAIC_OK; i++)
+        if (selected(&l->d[i], l->sel.names, l->sel.n))
+            r = print_vcpus(s, &l->d[i]);
+    return r;
+}
+
 static int cmd_vcpu_list(const struct opts *o, int argc, char **argv)
 {
-    struct control_domain *d = NULL;
-    struct session s = { .open = false };
-    struct selection sel;
-    unsigned nr = 0;
-    uint64_t now;
-    int r = list_verb(o, argc, argv, NULL, &s, &sel, &d, &nr, &now);
-
-    if (r == MOSAIC_OK) {
-        printf("%-32s %5s %5s %5s %5s %9s %s\n", "Name", "ID", "VCPU", "CPU", "State", "Time(s)", "Affinity");
-        for (unsigned i = 0; i < nr && r == MOSAIC_OK; i++)
-            if (selected(&d[i], sel.names, sel.n))
-                r = print_vcpus(&s, &d[i]);
-    }
-    free(d);
-    session_close(&s);
-    return r;
+    return list_driven(o, argc, argv, false, show_vcpus);
 }
 
 static int cmd_vcpu_pin(const struct opts *o, int argc, char **argv)
