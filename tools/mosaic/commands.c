@@ -1,279 +1,27 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * mosaic's verbs (commands.h). One connection per run; requests numbered
- * from 1; every answer is checked for its type, id and layout before a
- * byte of it is printed, and an error answer becomes one line naming
- * what was wrong.
+ * mosaic's verbs (commands.h): each one's arguments, its requests over
+ * one connection (session.c), every answer decoded and checked (wire.h)
+ * before a byte of it is printed, and its output in xl's form; the
+ * table of verbs with their help.
  */
 #include "commands.h"
 
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-#include "client.h"
 #include "idl/sched.h"
 #include "idl/xen.h"
 #include "idl/xen_errno.h"
 #include "keyfile.h"
+#include "session.h"
 #include "show.h"
 #include "wire.h"
 #include "xl_cpus.h"
 
 #define NS_PER_S 1000000000ull
-
-/* One connection and what it is for. */
-struct session {
-    struct client c;
-    const struct opts *o;
-    const char *verb;
-    uint32_t next_id;
-    bool open; /* connected: session_close to do */
-};
-
-static int fail(int status, const char *verb, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-
-/* One line on stderr, "mosaic: VERB: what", and the exit status. */
-static int fail(int status, const char *verb, const char *fmt, ...)
-{
-    va_list ap;
-
-    fprintf(stderr, "mosaic: %s: ", verb);
-    va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
-    va_end(ap);
-    fputc('\n', stderr);
-    return status;
-}
-
-static int usage_error(const char *verb, const char *what)
-{
-    fprintf(stderr, "mosaic: %s: %s (mosaic help %s)\n", verb, what, verb);
-    return MOSAIC_LOCAL;
-}
-
-static int session_open(struct session *s, const struct opts *o, const char *verb)
-{
-    char path[4096], why[512];
-    struct key k;
-    enum client_status st;
-
-    s->o = o;
-    s->verb = verb;
-    s->next_id = 1;
-    s->open = false;
-    if (keyfile_path(o->key, path, sizeof(path), why, sizeof(why)) != 0 || keyfile_load(path, &k, why, sizeof(why)))
-        return fail(MOSAIC_LOCAL, verb, "%s", why);
-    st = client_connect(&s->c, o->host, o->port, &k, o->timeout_ms, why, sizeof(why));
-    memset(&k, 0, sizeof(k));
-    if (st != CLIENT_OK) {
-        client_close(&s->c);
-        return fail((int)st, verb, "%s", why);
-    }
-    s->open = true;
-    if (o->verbose)
-        fprintf(stderr, "mosaic: handshake with %s:%s took %llu ms\n", o->host, o->port,
-                (unsigned long long)s->c.handshake_ms);
-    return MOSAIC_OK;
-}
-
-static void session_close(struct session *s)
-{
-    if (s->open)
-        client_close(&s->c);
-    s->open = false;
-}
-
-/* What an error answer means for a request about domain (NULL: none). */
-static int explain(const struct session *s, uint16_t type, int status, const char *domain)
-{
-    char what[256];
-    const char *d = domain ? domain : "";
-    int exit_status = MOSAIC_DENIED;
-
-    switch (-status) {
-    case XEN_ESRCH:
-        snprintf(what, sizeof(what), "no domain '%s' among those the control domain controls", d);
-        exit_status = MOSAIC_NO_DOMAIN;
-        break;
-    case XEN_EEXIST: snprintf(what, sizeof(what), "more than one domain is named '%s': name it by its id", d); break;
-    case XEN_EPERM:
-        if (domain)
-            snprintf(what, sizeof(what), "not permitted on '%s': the control domain does not change itself", d);
-        else
-            snprintf(what, sizeof(what), "the control domain lacks the capability (its manifest's caps)");
-        break;
-    case XEN_EBUSY: snprintf(what, sizeof(what), "'%s' is not running (paused already, or shut down)", d); break;
-    case XEN_ETIMEDOUT: snprintf(what, sizeof(what), "'%s' was destroyed, but is still there after 5 s", d); break;
-    case XEN_ENOSYS:
-        snprintf(what, sizeof(what), "the control domain does not know this request (an older one)");
-        break;
-    case XEN_EINVAL:
-        if (type == CONTROL_MSG_UNPAUSE)
-            snprintf(what, sizeof(what), "'%s' is not paused", d);
-        else if (type == CONTROL_MSG_VCPU_PIN)
-            snprintf(what, sizeof(what), "'%s' has no such vCPU, or none of those CPUs is online", d);
-        else
-            snprintf(what, sizeof(what), "the control domain found the request malformed");
-        break;
-    default: snprintf(what, sizeof(what), "the control domain answered error %d", status); break;
-    }
-    return fail(exit_status, s->verb, "%s", what);
-}
-
-/* Sends the request of len bytes at msg (its header's id is set here) and
- * takes its answer into s->c.rx. MOSAIC_OK with an answer of the request's
- * type; an error answer explained (about domain), but for -ESRCH with
- * quiet (MOSAIC_NO_DOMAIN and nothing printed: a domain that went since
- * the list); a broken one. */
-static int exchange_q(struct session *s, uint8_t *msg, size_t len, const char *domain, bool quiet)
-{
-    struct control_msg_header h, ah;
-    struct control_error e;
-    enum client_status st;
-    char why[256];
-
-    if (wire_hdr_get(msg, len, &h) != 0)
-        return fail(MOSAIC_LOCAL, s->verb, "%s", "a request without its header");
-    h.id = s->next_id++;
-    wire_hdr_put(msg, &h);
-    if ((st = client_send(&s->c, msg, len, why, sizeof(why))) != CLIENT_OK ||
-        (st = client_recv(&s->c, why, sizeof(why))) != CLIENT_OK)
-        return fail((int)st, s->verb, "%s", why);
-    if (wire_hdr_get(s->c.rx.buf, s->c.rx.len, &ah) != 0 || ah.id != h.id)
-        return fail(MOSAIC_PROTOCOL, s->verb, "%s", "the control domain's answer is not to our request");
-    if (wire_error_get(s->c.rx.buf, s->c.rx.len, &e) == 0 && e.request_type == h.type)
-        return quiet && e.status == -XEN_ESRCH ? MOSAIC_NO_DOMAIN : explain(s, h.type, e.status, domain);
-    if (ah.type != (h.type | CONTROL_MSG_ANSWER))
-        return fail(MOSAIC_PROTOCOL, s->verb, "%s", "the control domain's answer is of another type");
-    return MOSAIC_OK;
-}
-
-static int exchange(struct session *s, uint8_t *msg, size_t len, const char *domain)
-{
-    return exchange_q(s, msg, len, domain, false);
-}
-
-static int broken(const struct session *s)
-{
-    return fail(MOSAIC_PROTOCOL, s->verb, "%s", "the control domain's answer is malformed");
-}
-
-static struct control_msg_header request_hdr(uint16_t type)
-{
-    return (struct control_msg_header){ .version = CONTROL_PROTO_VERSION, .type = type };
-}
-
-/* A domain argument as the protocol carries it: checked here first. */
-static int qualifier(const char *verb, const char *arg, char out[CONTROL_NAME_MAX])
-{
-    memset(out, 0, CONTROL_NAME_MAX);
-    if (strlen(arg) >= CONTROL_NAME_MAX || (strncpy(out, arg, CONTROL_NAME_MAX - 1), !wire_qualifier_ok(out))) {
-        fprintf(stderr,
-                "mosaic: %s: '%s' is no domain name or id (1 to 31 printable characters, no blanks; an id is below "
-                "32752)\n",
-                verb, arg);
-        return MOSAIC_LOCAL;
-    }
-    return MOSAIC_OK;
-}
-
-/* ---- the list and what is built on it ---- */
-
-/* Every domain the control domain shows, in id order: *d (malloc'ed)
- * with *nr entries, *now_ns the core's clock. */
-static int fetch_list(struct session *s, struct control_domain **d, unsigned *nr, uint64_t *now_ns)
-{
-    static struct control_domain page[CONTROL_LIST_MAX];
-    struct control_list_request q = { .hdr = request_hdr(CONTROL_MSG_LIST), .first = 1 };
-    struct control_list_answer a;
-    uint8_t msg[sizeof(q)];
-    int r;
-
-    *d = NULL;
-    *nr = 0;
-    for (;;) {
-        wire_put(msg, &q, &wire_list_request_layout);
-        if ((r = exchange(s, msg, sizeof(msg), NULL)) != 0)
-            return r;
-        if (wire_list_answer_get(s->c.rx.buf, s->c.rx.len, &a, page) != 0 || (a.nr && page[0].domid < q.first))
-            return broken(s);
-        struct control_domain *more = realloc(*d, (*nr + a.nr + 1) * sizeof(**d));
-        if (!more)
-            return fail(MOSAIC_LOCAL, s->verb, "%s", "out of memory");
-        *d = more;
-        memcpy(*d + *nr, page, a.nr * sizeof(page[0]));
-        *nr += a.nr;
-        *now_ns = a.now_ns;
-        if (a.nr < CONTROL_LIST_MAX || page[a.nr - 1].domid + 1u >= DOMID_SELF)
-            return MOSAIC_OK;
-        q.first = (uint16_t)(page[a.nr - 1].domid + 1);
-    }
-}
-
-/* Whether d is named by one of the arguments (xl's rule: digits are an
- * id); every argument names one domain at least, else its error. */
-static bool selected(const struct control_domain *d, char **args, int n)
-{
-    if (n == 0)
-        return true;
-    for (int i = 0; i < n; i++) {
-        char *end;
-        unsigned long id = strtoul(args[i], &end, 10);
-        bool digits = *args[i] && !*end && strspn(args[i], "0123456789") == strlen(args[i]);
-        if (digits ? id == d->domid : !strncmp(args[i], d->name, CONTROL_NAME_MAX))
-            return true;
-    }
-    return false;
-}
-
-static int check_selection(const struct session *s, const struct control_domain *d, unsigned nr, char **args, int n)
-{
-    for (int i = 0; i < n; i++) {
-        bool found = false;
-        for (unsigned k = 0; k < nr && !found; k++)
-            found = selected(&d[k], &args[i], 1);
-        if (!found)
-            return fail(MOSAIC_NO_DOMAIN, s->verb, "no domain '%s' among those the control domain controls", args[i]);
-    }
-    return MOSAIC_OK;
-}
-
-/* What a verb that shows the list was given: the domains named. */
-struct selection {
-    char **names;
-    int n;
-};
-
-/* Verbs that show the list: the arguments are domains, or --json (where
- * json is not NULL). The list fetched; every domain named is in it. */
-static int list_verb(const struct opts *o, int argc, char **argv, bool *json, struct session *s, struct selection *sel,
-                     struct control_domain **d, unsigned *nr, uint64_t *now)
-{
-    static char *names[256];
-    int r;
-
-    sel->names = names;
-    sel->n = 0;
-    for (int i = 1; i < argc; i++) {
-        if (json && !strcmp(argv[i], "--json"))
-            *json = true;
-        else if (argv[i][0] == '-')
-            return usage_error(argv[0], "unknown option");
-        else if ((r = qualifier(argv[0], argv[i], (char[CONTROL_NAME_MAX]){ 0 })) != 0)
-            return r;
-        else if (sel->n == 256)
-            return usage_error(argv[0], "more than 256 domains named");
-        else
-            names[sel->n++] = argv[i];
-    }
-    if ((r = session_open(s, o, argv[0])) != 0)
-        return r;
-    r = fetch_list(s, d, nr, now);
-    return r ? r : check_selection(s, *d, *nr, sel->names, sel->n);
-}
 
 /* What a list-like verb shows: the list, the core's clock, the domains
  * named (none: all), whether --json was given. */
@@ -292,7 +40,7 @@ static int list_driven(const struct opts *o, int argc, char **argv, bool takes_j
     struct control_domain *d = NULL;
     struct session s = { .open = false };
     struct listing l = { .json = false };
-    int r = list_verb(o, argc, argv, takes_json ? &l.json : NULL, &s, &l.sel, &d, &l.nr, &l.now);
+    int r = session_list(o, argc, argv, takes_json ? &l.json : NULL, &s, &l.sel, &d, &l.nr, &l.now);
 
     l.d = d;
     if (r == MOSAIC_OK)
@@ -310,7 +58,7 @@ static void print_list_json(const struct listing *l)
     for (unsigned i = 0; i < l->nr; i++) {
         const struct control_domain *d = &l->d[i];
         char state[7];
-        if (!selected(d, l->sel.names, l->sel.n))
+        if (!session_selected(d, l->sel.names, l->sel.n))
             continue;
         show_domain_state(d->flags, state);
         printf("%s\n  {\"domid\": %u, \"name\": ", first ? "" : ",", d->domid);
@@ -341,7 +89,7 @@ static int show_list(struct session *s, const struct listing *l)
     for (unsigned i = 0; i < l->nr; i++) {
         const struct control_domain *d = &l->d[i];
         char name[CONTROL_NAME_MAX], state[7];
-        if (!selected(d, l->sel.names, l->sel.n))
+        if (!session_selected(d, l->sel.names, l->sel.n))
             continue;
         show_name(d->name, sizeof(d->name), name, sizeof(name));
         show_domain_state(d->flags, state);
@@ -363,7 +111,7 @@ static int show_uptimes(struct session *s, const struct listing *l)
     for (unsigned i = 0; i < l->nr; i++) {
         const struct control_domain *d = &l->d[i];
         char name[CONTROL_NAME_MAX], up[48] = "-";
-        if (!selected(d, l->sel.names, l->sel.n))
+        if (!session_selected(d, l->sel.names, l->sel.n))
             continue;
         show_name(d->name, sizeof(d->name), name, sizeof(name));
         if (d->started_ns && l->now >= d->started_ns)
@@ -382,12 +130,12 @@ static int cmd_uptime(const struct opts *o, int argc, char **argv)
 
 static int no_args(int argc, char **argv)
 {
-    return argc > 1 ? usage_error(argv[0], "takes no arguments") : MOSAIC_OK;
+    return argc > 1 ? session_usage(argv[0], "takes no arguments") : MOSAIC_OK;
 }
 
 static int cmd_info(const struct opts *o, int argc, char **argv)
 {
-    struct control_msg_header h = request_hdr(CONTROL_MSG_INFO);
+    struct control_msg_header h = session_request_hdr(CONTROL_MSG_INFO);
     uint8_t msg[sizeof(h)];
     struct control_info_answer a;
     struct session s;
@@ -397,9 +145,9 @@ static int cmd_info(const struct opts *o, int argc, char **argv)
     if (r || (r = session_open(&s, o, argv[0])) != 0)
         return r;
     wire_hdr_put(msg, &h);
-    if ((r = exchange(&s, msg, sizeof(msg), NULL)) == 0 &&
+    if ((r = session_exchange(&s, msg, sizeof(msg), NULL, false)) == 0 &&
         wire_msg_get(s.c.rx.buf, s.c.rx.len, CONTROL_MSG_INFO | CONTROL_MSG_ANSWER, &wire_info_answer_layout, &a))
-        r = broken(&s);
+        r = session_broken(&s);
     if (r == 0) {
         show_cpus(a.online_cpus, 0, cpus, sizeof(cpus));
         show_uptime(a.now_ns / NS_PER_S, up, sizeof(up));
@@ -416,7 +164,7 @@ static int cmd_info(const struct opts *o, int argc, char **argv)
 
 static int cmd_dmesg(const struct opts *o, int argc, char **argv)
 {
-    struct control_dmesg_request q = { .hdr = request_hdr(CONTROL_MSG_DMESG), .max_len = CONTROL_DMESG_MAX };
+    struct control_dmesg_request q = { .hdr = session_request_hdr(CONTROL_MSG_DMESG), .max_len = CONTROL_DMESG_MAX };
     uint8_t msg[sizeof(q)];
     struct control_dmesg_answer a;
     const uint8_t *text;
@@ -431,11 +179,11 @@ static int cmd_dmesg(const struct opts *o, int argc, char **argv)
      * bytes before it were overwritten long ago, which is no news. */
     for (;;) {
         wire_put(msg, &q, &wire_dmesg_request_layout);
-        if ((r = exchange(&s, msg, sizeof(msg), NULL)) != 0)
+        if ((r = session_exchange(&s, msg, sizeof(msg), NULL, false)) != 0)
             break;
         if (wire_dmesg_answer_get(s.c.rx.buf, s.c.rx.len, &a, &text) != 0 || a.len > q.max_len ||
             a.next < q.index + a.len) {
-            r = broken(&s);
+            r = session_broken(&s);
             break;
         }
         if (a.lost && q.index)
@@ -452,25 +200,39 @@ static int cmd_dmesg(const struct opts *o, int argc, char **argv)
 
 /* ---- verbs on one domain ---- */
 
-/* pause, unpause, destroy: one domain, nothing printed (as xl). */
-static int one_domain(const struct opts *o, int argc, char **argv, uint16_t type)
+/* A request q (laid out as l, its header's type set) about domain whose
+ * answer is a control_domain_answer: one connection, nothing printed. */
+static int act_on_domain(const struct opts *o, const char *verb, const char *domain, const void *q,
+                         const struct wire_layout *l)
 {
-    struct control_domain_request q = { .hdr = request_hdr(type) };
+    static uint8_t msg[CONTROL_FRAME_MAX];
     struct control_domain_answer a;
-    uint8_t msg[sizeof(q)];
+    struct control_msg_header h;
     struct session s;
     int r;
 
-    if (argc != 2 || argv[1][0] == '-')
-        return usage_error(argv[0], "takes one domain, by name or id");
-    if ((r = qualifier(argv[0], argv[1], q.domain)) != 0 || (r = session_open(&s, o, argv[0])) != 0)
+    if ((r = session_open(&s, o, verb)) != 0)
         return r;
-    wire_put(msg, &q, &wire_domain_request_layout);
-    if ((r = exchange(&s, msg, sizeof(msg), argv[1])) == 0 &&
-        wire_msg_get(s.c.rx.buf, s.c.rx.len, type | CONTROL_MSG_ANSWER, &wire_domain_answer_layout, &a))
-        r = broken(&s);
+    wire_put(msg, q, l);
+    if ((r = session_exchange(&s, msg, l->size, domain, false)) == 0 &&
+        (wire_hdr_get(msg, l->size, &h) != 0 ||
+         wire_msg_get(s.c.rx.buf, s.c.rx.len, h.type | CONTROL_MSG_ANSWER, &wire_domain_answer_layout, &a)))
+        r = session_broken(&s);
     session_close(&s);
     return r;
+}
+
+/* pause, unpause, destroy: one domain, nothing printed (as xl). */
+static int one_domain(const struct opts *o, int argc, char **argv, uint16_t type)
+{
+    struct control_domain_request q = { .hdr = session_request_hdr(type) };
+    int r;
+
+    if (argc != 2 || argv[1][0] == '-')
+        return session_usage(argv[0], "takes one domain, by name or id");
+    if ((r = session_qualifier(argv[0], argv[1], q.domain)) != 0)
+        return r;
+    return act_on_domain(o, argv[0], argv[1], &q, &wire_domain_request_layout);
 }
 
 static int cmd_pause(const struct opts *o, int argc, char **argv)
@@ -493,7 +255,7 @@ static int cmd_destroy(const struct opts *o, int argc, char **argv)
 static int print_vcpus(struct session *s, const struct control_domain *d)
 {
     static struct control_vcpu v[CONTROL_VCPUS_MAX];
-    struct control_domain_request q = { .hdr = request_hdr(CONTROL_MSG_VCPU_LIST) };
+    struct control_domain_request q = { .hdr = session_request_hdr(CONTROL_MSG_VCPU_LIST) };
     struct control_vcpu_list_answer a;
     uint8_t msg[sizeof(q)];
     char name[CONTROL_NAME_MAX];
@@ -501,10 +263,10 @@ static int print_vcpus(struct session *s, const struct control_domain *d)
 
     snprintf(q.domain, sizeof(q.domain), "%u", d->domid);
     wire_put(msg, &q, &wire_domain_request_layout);
-    if ((r = exchange_q(s, msg, sizeof(msg), q.domain, true)) != 0)
+    if ((r = session_exchange(s, msg, sizeof(msg), q.domain, true)) != 0)
         return r == MOSAIC_NO_DOMAIN ? MOSAIC_OK : r; /* gone since the list: not shown */
     if (wire_vcpu_list_answer_get(s->c.rx.buf, s->c.rx.len, &a, v) != 0 || a.domid != d->domid)
-        return broken(s);
+        return session_broken(s);
     show_name(a.name, sizeof(a.name), name, sizeof(name));
     for (unsigned i = 0; i < a.nr; i++) {
         char cpu[12] = "-", aff[SHOW_CPUS_MAX];
@@ -523,7 +285,7 @@ static int show_vcpus(struct session *s, const struct listing *l)
 
     printf("%-32s %5s %5s %5s %5s %9s %s\n", "Name", "ID", "VCPU", "CPU", "State", "Time(s)", "Affinity");
     for (unsigned i = 0; i < l->nr && r == MOSAIC_OK; i++)
-        if (selected(&l->d[i], l->sel.names, l->sel.n))
+        if (session_selected(&l->d[i], l->sel.names, l->sel.n))
             r = print_vcpus(s, &l->d[i]);
     return r;
 }
@@ -535,36 +297,26 @@ static int cmd_vcpu_list(const struct opts *o, int argc, char **argv)
 
 static int cmd_vcpu_pin(const struct opts *o, int argc, char **argv)
 {
-    struct control_vcpu_pin_request q = { .hdr = request_hdr(CONTROL_MSG_VCPU_PIN) };
-    struct control_domain_answer a;
-    uint8_t msg[sizeof(q)];
+    struct control_vcpu_pin_request q = { .hdr = session_request_hdr(CONTROL_MSG_VCPU_PIN) };
     char why[XL_CPUS_WHY_MAX];
-    struct session s;
     uint64_t named;
     int r;
 
     if (argc == 5)
-        return usage_error(argv[0], "soft affinity (a fourth argument) is not supported");
+        return session_usage(argv[0], "soft affinity (a fourth argument) is not supported");
     if (argc != 4)
-        return usage_error(argv[0], "takes DOMAIN VCPU CPUS");
-    if ((r = qualifier(argv[0], argv[1], q.domain)) != 0)
+        return session_usage(argv[0], "takes DOMAIN VCPU CPUS");
+    if ((r = session_qualifier(argv[0], argv[1], q.domain)) != 0)
         return r;
     if (!strcmp(argv[2], "all"))
         q.vcpu = CONTROL_VCPU_ALL;
     else if (strspn(argv[2], "0123456789") != strlen(argv[2]) || !*argv[2] || strlen(argv[2]) > 4)
-        return fail(MOSAIC_LOCAL, argv[0], "'%s' is no vCPU number (or all)", argv[2]);
+        return session_fail(MOSAIC_LOCAL, argv[0], "'%s' is no vCPU number (or all)", argv[2]);
     else
         q.vcpu = (uint32_t)strtoul(argv[2], NULL, 10);
     if (xl_cpus_parse(argv[3], &q.cpumask, &named, why, sizeof(why)) != 0)
-        return fail(MOSAIC_LOCAL, argv[0], "CPUS %s", why);
-    if ((r = session_open(&s, o, argv[0])) != 0)
-        return r;
-    wire_put(msg, &q, &wire_vcpu_pin_request_layout);
-    if ((r = exchange(&s, msg, sizeof(msg), argv[1])) == 0 &&
-        wire_msg_get(s.c.rx.buf, s.c.rx.len, CONTROL_MSG_VCPU_PIN | CONTROL_MSG_ANSWER, &wire_domain_answer_layout, &a))
-        r = broken(&s);
-    session_close(&s);
-    return r;
+        return session_fail(MOSAIC_LOCAL, argv[0], "CPUS %s", why);
+    return act_on_domain(o, argv[0], argv[1], &q, &wire_vcpu_pin_request_layout);
 }
 
 /* ---- sched-credit ---- */
@@ -577,11 +329,11 @@ static int sched_one(struct session *s, struct control_sched_request *q, bool pr
     int r;
 
     wire_put(msg, q, &wire_sched_request_layout);
-    if ((r = exchange_q(s, msg, sizeof(msg), q->domain, quiet)) != 0)
+    if ((r = session_exchange(s, msg, sizeof(msg), q->domain, quiet)) != 0)
         return r;
     if (wire_msg_get(s->c.rx.buf, s->c.rx.len, CONTROL_MSG_SCHED_CREDIT | CONTROL_MSG_ANSWER, &wire_sched_answer_layout,
                      &a))
-        return broken(s);
+        return session_broken(s);
     show_name(a.name, sizeof(a.name), name, sizeof(name));
     if (print)
         printf("%-32s %5u %6u %4u\n", name, a.domid, a.weight, a.cap);
@@ -603,7 +355,7 @@ static int sched_number(const char *verb, const char *opt, const char *v, unsign
 
 static int cmd_sched_credit(const struct opts *o, int argc, char **argv)
 {
-    struct control_sched_request q = { .hdr = request_hdr(CONTROL_MSG_SCHED_CREDIT) };
+    struct control_sched_request q = { .hdr = session_request_hdr(CONTROL_MSG_SCHED_CREDIT) };
     const char *domain = NULL;
     struct session s;
     unsigned long v;
@@ -612,9 +364,9 @@ static int cmd_sched_credit(const struct opts *o, int argc, char **argv)
     for (int i = 1; i < argc; i += 2) {
         const char *opt = argv[i], *val = i + 1 < argc ? argv[i + 1] : NULL;
         if (strcmp(opt, "-d") && strcmp(opt, "-w") && strcmp(opt, "-c"))
-            return usage_error(argv[0], "takes -d DOMAIN, -w WEIGHT and -c CAP only");
+            return session_usage(argv[0], "takes -d DOMAIN, -w WEIGHT and -c CAP only");
         if (!val)
-            return usage_error(argv[0], "an option without its value");
+            return session_usage(argv[0], "an option without its value");
         if (!strcmp(opt, "-d"))
             domain = val;
         else if (!strcmp(opt, "-w") && (r = sched_number(argv[0], opt, val, 1, 65535, &v)) == 0)
@@ -625,8 +377,8 @@ static int cmd_sched_credit(const struct opts *o, int argc, char **argv)
             return MOSAIC_LOCAL;
     }
     if (q.flags && !domain)
-        return usage_error(argv[0], "-w and -c need -d DOMAIN");
-    if (domain && (r = qualifier(argv[0], domain, q.domain)) != 0)
+        return session_usage(argv[0], "-w and -c need -d DOMAIN");
+    if (domain && (r = session_qualifier(argv[0], domain, q.domain)) != 0)
         return r;
     if ((r = session_open(&s, o, argv[0])) != 0)
         return r;
@@ -638,7 +390,7 @@ static int cmd_sched_credit(const struct opts *o, int argc, char **argv)
         struct control_domain *d = NULL;
         unsigned nr = 0;
         uint64_t now;
-        if ((r = fetch_list(&s, &d, &nr, &now)) == 0)
+        if ((r = session_fetch_list(&s, &d, &nr, &now)) == 0)
             printf("%-32s %5s %6s %4s\n", "Name", "ID", "Weight", "Cap");
         for (unsigned i = 0; i < nr && r == MOSAIC_OK; i++) {
             snprintf(q.domain, sizeof(q.domain), "%u", d[i].domid);
@@ -662,17 +414,17 @@ static int cmd_keygen(const struct opts *o, int argc, char **argv)
     if (r)
         return r;
     if (keyfile_path(o->key, path, sizeof(path), why, sizeof(why)) != 0)
-        return fail(MOSAIC_LOCAL, argv[0], "%s", why);
+        return session_fail(MOSAIC_LOCAL, argv[0], "%s", why);
     r = keyfile_create(path, o->identity, why, sizeof(why));
     if (r < 0)
-        return fail(MOSAIC_LOCAL, argv[0], "%s", why);
+        return session_fail(MOSAIC_LOCAL, argv[0], "%s", why);
     printf("mosaic: %s %s\n", r ? "created the management key" : "the management key exists:", path);
     return MOSAIC_OK;
 }
 
 static int cmd_version(const struct opts *o, int argc, char **argv)
 {
-    struct control_msg_header h = request_hdr(CONTROL_MSG_VERSION);
+    struct control_msg_header h = session_request_hdr(CONTROL_MSG_VERSION);
     struct control_version_answer a;
     uint8_t msg[sizeof(h)];
     struct session s;
@@ -684,10 +436,10 @@ static int cmd_version(const struct opts *o, int argc, char **argv)
         if (i && o->interval_ms)
             usleep(o->interval_ms * 1000u);
         wire_hdr_put(msg, &h);
-        if ((r = exchange(&s, msg, sizeof(msg), NULL)) != 0)
+        if ((r = session_exchange(&s, msg, sizeof(msg), NULL, false)) != 0)
             break;
         if (wire_version_answer_get(s.c.rx.buf, s.c.rx.len, &a) != 0) {
-            r = broken(&s);
+            r = session_broken(&s);
             break;
         }
         char server[sizeof(a.server)];
@@ -710,11 +462,11 @@ static int cmd_debug_send(const struct opts *o, int argc, char **argv)
     int r;
 
     if (argc != 2 || strlen(argv[1]) % 2 || (n = strlen(argv[1]) / 2) == 0 || n > sizeof(bytes))
-        return usage_error(argv[0], "takes 1 to 4096 bytes in hex");
+        return session_usage(argv[0], "takes 1 to 4096 bytes in hex");
     for (size_t i = 0; i < n; i++) {
         int hi = key_hex_value(argv[1][2 * i]), lo = key_hex_value(argv[1][2 * i + 1]);
         if (hi < 0 || lo < 0)
-            return usage_error(argv[0], "not hex");
+            return session_usage(argv[0], "not hex");
         bytes[i] = (uint8_t)(hi << 4 | lo);
     }
     if ((r = session_open(&s, o, argv[0])) != 0)
@@ -724,7 +476,7 @@ static int cmd_debug_send(const struct opts *o, int argc, char **argv)
         st = client_recv(&s.c, why, sizeof(why));
     session_close(&s);
     if (st != CLIENT_OK)
-        return fail((int)st, argv[0], "%s", why);
+        return session_fail((int)st, argv[0], "%s", why);
     printf("mosaic: an answer of %u bytes\n", s.c.rx.len);
     return MOSAIC_OK;
 }
