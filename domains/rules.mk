@@ -49,6 +49,9 @@ $(OUT)/domains/dmatest/%.c.o $(OUT)/hdrcheck/domains/dmatest/%.h.ok: DOMAIN_CFLA
 # after newlib's (lwIP with altcp_tls over mbed TLS).
 DOMAINS += control
 
+# A guest that waits, then powers off on its own (tests/boot/control_verbs.scn).
+DOMAINS += linger
+
 NEWLIB_PREFIX := $(shell build/newlib.sh --prefix $(CC))
 NEWLIB        := $(NEWLIB_PREFIX)/x86_64-elf
 NEWLIB_STAMP  := $(NEWLIB_PREFIX)/.complete

@@ -16,7 +16,8 @@ _Static_assert(DOMID_FIRST(mgmt_domain_populate) && DOMID_FIRST(mgmt_domain_copy
                    DOMID_FIRST(mgmt_domain_unpause) && DOMID_FIRST(mgmt_domain_destroy) &&
                    DOMID_FIRST(mgmt_domain_info) && DOMID_FIRST(mgmt_gnttab_seed) && DOMID_FIRST(mgmt_ioport_permit) &&
                    DOMID_FIRST(mgmt_pci_assign) && DOMID_FIRST(mgmt_domain_pause) &&
-                   DOMID_FIRST(mgmt_domain_handover) && DOMID_FIRST(mgmt_vcpu_info),
+                   DOMID_FIRST(mgmt_domain_handover) && DOMID_FIRST(mgmt_vcpu_info) &&
+                   DOMID_FIRST(mgmt_domain_sched_get),
                "every target's domid comes first");
 
 /* Reserved fields must be zero, so that a later ABI version can give them
@@ -120,7 +121,8 @@ static void decode_fields(const struct hcall_mgmt_ctx *ctx, const union hcall_mg
         break;
     case MGMT_DOMAIN_LIST: o->after_lookup = arg->list.reserved0 ? inval : 0; break;
     case MGMT_VCPU_INFO: o->after_lookup = arg->vcpu_info.reserved0 ? inval : 0; break;
-    case MGMT_PHYS_INFO: break;
+    case MGMT_PHYS_INFO:
+    case MGMT_DOMAIN_SCHED_GET: break; /* every field but the target is out */
     case MGMT_LOG_READ:
         o->after_lookup = arg->log_read.len == 0 || arg->log_read.len > MGMT_LOG_RING ? inval : 0;
         break;
@@ -165,6 +167,7 @@ size_t hcall_mgmt_arg_size(uint64_t cmd)
     case MGMT_VCPU_INFO: return sizeof(struct mgmt_vcpu_info);
     case MGMT_PHYS_INFO: return sizeof(struct mgmt_phys_info);
     case MGMT_LOG_READ: return sizeof(struct mgmt_log_read);
+    case MGMT_DOMAIN_SCHED_GET: return sizeof(struct mgmt_domain_sched_get);
     default: return 0;
     }
 }
@@ -222,7 +225,8 @@ int hcall_decode_mgmt(const struct hcall_mgmt_ctx *ctx, const uint64_t *a, const
         o.check = HCALL_MGMT_CHECK_CAP;
         decode_fields(ctx, arg, &o);
     } else {
-        if ((o.cmd == MGMT_DOMAIN_INFO || o.cmd == MGMT_VCPU_INFO) && o.domid == MGMT_DOMID_SELF)
+        if ((o.cmd == MGMT_DOMAIN_INFO || o.cmd == MGMT_VCPU_INFO || o.cmd == MGMT_DOMAIN_SCHED_GET) &&
+            o.domid == MGMT_DOMID_SELF)
             o.check = HCALL_MGMT_CHECK_NONE;
         decode_fields(ctx, arg, &o);
     }

@@ -147,6 +147,18 @@ static int op_sched(struct vcpu *v, const uint64_t *a, struct hcall_mgmt_op *op,
     return sched_set_params(d, op->arg.sched.weight, op->arg.sched.cap);
 }
 
+static int op_sched_get(struct vcpu *v, const uint64_t *a, struct hcall_mgmt_op *op, struct domain *d)
+{
+    struct mgmt_domain_sched_get *s = &op->arg.sched_get;
+    uint32_t weight, cap;
+
+    sched_get_params(d, &weight, &cap);
+    s->domid = d->id;
+    s->weight = (uint16_t)weight; /* 1..65535: sched_set_params allows no more */
+    s->cap = cap;
+    return arg_out(v, a, s, sizeof(*s));
+}
+
 static int op_affinity(struct vcpu *v, const uint64_t *a, struct hcall_mgmt_op *op, struct domain *d)
 {
     const struct mgmt_vcpu_affinity *f = &op->arg.affinity;
@@ -412,6 +424,7 @@ static const mgmt_fn mgmt_table[] = {
     [MGMT_VCPU_INFO] = op_vcpu_info,
     [MGMT_PHYS_INFO] = op_phys_info,
     [MGMT_LOG_READ] = op_log_read,
+    [MGMT_DOMAIN_SCHED_GET] = op_sched_get,
 };
 
 int64_t hcall_mgmt(struct vcpu *v, const uint64_t *a)

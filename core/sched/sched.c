@@ -104,6 +104,15 @@ int sched_set_params(struct domain *d, uint32_t weight, uint32_t cap)
     return r;
 }
 
+void sched_get_params(struct domain *d, uint32_t *weight, uint32_t *cap)
+{
+    uint64_t f = spin_lock_irqsave(&sched_lock);
+
+    *weight = d->sched.weight;
+    *cap = d->sched.cap;
+    spin_unlock_irqrestore(&sched_lock, f);
+}
+
 uint64_t sched_runtime_ns(struct domain *d)
 {
     uint64_t f = spin_lock_irqsave(&sched_lock);

@@ -7,6 +7,9 @@
  * cannot be built is named with the reason and skipped; the others go on.
  * A domain marked "service = xenstore" is built first; every other
  * domain then gets a store ring and is introduced to it (store.c).
+ * A domain whose section says "handover = NAME" is handed, once it runs,
+ * to the domain of that section (a toolstack such as the control
+ * domain), which acts on its shutdown from then on.
  * When it is done it lets go: it shuts itself down.
  */
 #include <stdio.h>
@@ -618,7 +621,33 @@ static void supervise(struct watched *w, unsigned n)
     }
 }
 
-/* Builds md and, if its shutdowns need a controller, watches it. */
+/* Hands the running domain domid to the domain of the section its
+ * manifest's handover key names, which controls it from then on. Whether
+ * it was handed: if not (that domain is not running, or the core
+ * refuses), the builder keeps it, with the reason printed. */
+static bool hand_over(int domid, const struct manifest_domain *md)
+{
+    int to = running_domid(md->handover);
+    struct mgmt_domain_handover h = { .domid = (uint16_t)domid, .to = (uint16_t)to };
+    long r;
+
+    if (to < 0) {
+        printf("builder: d%d '%s': handover: '%s' is not running; the builder keeps it\n", domid, md->name,
+               md->handover);
+        return false;
+    }
+    if ((r = mgmt(MGMT_DOMAIN_HANDOVER, &h, sizeof(h))) != 0) {
+        printf("builder: d%d '%s': handover to d%d '%s' refused: %s; the builder keeps it\n", domid, md->name, to,
+               md->handover, errname(r));
+        return false;
+    }
+    printf("builder: d%d '%s' handed over to d%d '%s', which acts on its shutdown\n", domid, md->name, to,
+           md->handover);
+    return true;
+}
+
+/* Builds md and, if its shutdowns need a controller, watches it, unless
+ * it is handed to another controller. */
 static void start(const struct manifest_domain *md, struct watched *watch, unsigned *nwatch, unsigned *started)
 {
     int domid = build_domain(md);
@@ -626,6 +655,8 @@ static void start(const struct manifest_domain *md, struct watched *watch, unsig
     if (domid < 0)
         return;
     (*started)++;
+    if (md->handover[0] && hand_over(domid, md))
+        return;
     if (needs_watching(md))
         watch[(*nwatch)++] = (struct watched){ md, domid, 0 };
 }

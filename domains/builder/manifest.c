@@ -12,6 +12,7 @@
 
 #include "idl/mgmt.h"
 #include "idl/xen_errno.h"
+#include "xl_cpus.h"
 #include "xl_list.h"
 
 #define LINE_MAX_LEN 512
@@ -42,13 +43,13 @@ static bool parse_uint(const char *v, uint64_t max, uint64_t *out)
     return true;
 }
 
-/* "all", "N" or "N-M" (CPU indexes below 64), quoted or not. */
+/* xl's CPU list (lib/xl's xl_cpus.h: "all", "N", "N-M", "^N", several
+ * comma-separated), quoted or not. */
 static bool parse_cpus(const char *quoted, uint64_t *mask)
 {
-    uint64_t lo, hi;
-    char a[16], b[16], v[40];
+    char v[LINE_MAX_LEN], why[XL_CPUS_WHY_MAX];
     size_t n = strlen(quoted);
-    const char *dash;
+    uint64_t named;
 
     if (n >= 2 && (quoted[0] == '"' || quoted[0] == '\'') && quoted[n - 1] == quoted[0])
         quoted++, n -= 2;
@@ -56,23 +57,7 @@ static bool parse_cpus(const char *quoted, uint64_t *mask)
         return false;
     memcpy(v, quoted, n);
     v[n] = '\0';
-    dash = strchr(v, '-');
-
-    if (!strcmp(v, "all")) {
-        *mask = ~0ull;
-        return true;
-    }
-    if (!dash)
-        return parse_uint(v, 63, &lo) && (*mask = 1ull << lo, true);
-    if ((size_t)(dash - v) >= sizeof(a) || strlen(dash + 1) >= sizeof(b))
-        return false;
-    memcpy(a, v, (size_t)(dash - v));
-    a[dash - v] = '\0';
-    strcpy(b, dash + 1);
-    if (!parse_uint(a, 63, &lo) || !parse_uint(b, 63, &hi) || lo > hi)
-        return false;
-    *mask = (hi == 63 ? ~0ull : (1ull << (hi + 1)) - 1) & ~((1ull << lo) - 1);
-    return true;
+    return xl_cpus_parse(v, mask, &named, why, sizeof(why)) == 0;
 }
 
 /* xl's per-vCPU form: [ENTRY, ENTRY, ...], each entry as parse_cpus
@@ -433,6 +418,8 @@ static void parse_key(struct manifest *m, unsigned line, const char *key, const 
              (!strcmp(val, "no") && (d->watch_release = false, true));
     else if (!strcmp(key, "service"))
         ok = !strcmp(val, "xenstore") && (d->service = SERVICE_XENSTORE, true);
+    else if (!strcmp(key, "handover"))
+        ok = *val && copy_text(d->handover, sizeof(d->handover), val) && (d->handover_line = line, true);
     else if (!strcmp(key, "on_poweroff"))
         ok = parse_action(val, &d->on_poweroff);
     else if (!strcmp(key, "on_reboot"))
@@ -543,11 +530,36 @@ static void check_backends(struct manifest *m, unsigned i)
         check_backend(m, i, d->vifs[k].backend, "vif", d->vif_line);
 }
 
+/* A handover names an earlier section holding the control capability,
+ * and its domain has nothing the builder must clean up after it. */
+static void check_handover(struct manifest *m, unsigned i)
+{
+    struct manifest_domain *d = &m->dom[i];
+    char what[MANIFEST_NAME_MAX + 96];
+    int to;
+
+    if (!d->valid || !d->handover[0])
+        return;
+    to = section_before(m, i, d->handover);
+    snprintf(what, sizeof(what), "[%s] bad value for 'handover'", d->name);
+    if (to < 0)
+        report(m, d->handover_line, what, "no section before it is named so");
+    else if (!(m->dom[to].caps & MGMT_CAP_DOMAIN_CONTROL))
+        report(m, d->handover_line, what, "that domain lacks the control capability (caps = control)");
+    else if (d->nr_disks || d->nr_vifs || d->service != SERVICE_NONE)
+        report(m, d->handover_line, what,
+               "a domain with disks, vifs or a service stays with the builder (it removes their XenStore nodes)");
+    else
+        return;
+    d->valid = false;
+}
+
 static void check_complete(struct manifest *m)
 {
     for (unsigned i = 0; i < m->count; i++) {
         struct manifest_domain *d = &m->dom[i];
         check_backends(m, i);
+        check_handover(m, i);
         if (d->valid && !d->image[0]) {
             report(m, d->line, "domain has no 'image' (or 'kernel')", d->name);
             d->valid = false;

@@ -13,8 +13,10 @@
  *   vcpus = 2
  *   weight = 256           # credit scheduler weight, 1..65535
  *   cap = 0                # percent of one CPU, 0 = none
- *   cpus = 0-1             # where the vCPUs may run: N, N-M, or all (quotes
- *                          # optional), for every vCPU; or xl's list with
+ *   cpus = 0-1             # where the vCPUs may run: N, N-M, ^N, several of
+ *                          # those comma-separated, or all (lib/xl's
+ *                          # xl_cpus.h; quotes optional), for every vCPU;
+ *                          # or xl's list with
  *                          # one entry per vCPU, cpus = ["0", "1"]: vCPU 0
  *                          # on CPU 0, vCPU 1 on CPU 1 (vCPUs past the end
  *                          # of the list run anywhere)
@@ -55,6 +57,15 @@
  *                          # Xen's 00:16:3e range and kept across restarts;
  *                          # at most MANIFEST_MAX_VIFS, no MAC twice; model=
  *                          # and accel= are ignored with a warning line
+ *   handover = control     # once it runs, the builder hands it to the domain
+ *                          # of that earlier section (MGMT_DOMAIN_HANDOVER),
+ *                          # which must hold the control capability (caps =
+ *                          # control): that domain controls it from then on
+ *                          # and acts on its shutdowns, and the builder no
+ *                          # longer watches it (its on_* keys then do not
+ *                          # apply: the control domain destroys it whenever
+ *                          # it shuts down). Not with disk, vif or service:
+ *                          # their XenStore nodes are the builder's to remove
  *   pci = 0000:00:04.0     # PCI functions given to it before it runs (xl's
  *                          # BDF, [SSSS:]BB:DD.F, segment 0; several comma-
  *                          # separated, or xl's list ['0000:00:04.0', ...])
@@ -112,9 +123,11 @@ struct manifest_domain {
     unsigned nr_ioports;
     uint32_t pci[MANIFEST_MAX_PCI]; /* from the pci key: sbdf, segment 0 */
     unsigned nr_pci;
-    bool watch_release; /* may see @releaseDomain events */
-    unsigned line;      /* where its section starts */
-    bool valid;         /* no error was found in its section */
+    bool watch_release;               /* may see @releaseDomain events */
+    char handover[MANIFEST_NAME_MAX]; /* the section that controls it once it runs; "" for the builder */
+    unsigned handover_line;           /* where the handover key is */
+    unsigned line;                    /* where its section starts */
+    bool valid;                       /* no error was found in its section */
 };
 
 struct manifest {

@@ -60,6 +60,7 @@ static const mbedtls_ecp_group_id curves[] = { MBEDTLS_ECP_DP_CURVE25519, MBEDTL
 
 static struct {
     struct key key;
+    const struct verbs_env *env; /* what the requests are performed with */
     struct altcp_tls_config *tls;
     mbedtls_ssl_config *ssl_conf; /* inside tls: see the file's comment */
     struct altcp_pcb *listener;
@@ -251,11 +252,11 @@ static bool queue_answer(struct conn *c, const uint8_t *msg, size_t len)
  * dropped. */
 static err_t handle_frame(struct conn *c)
 {
-    uint8_t answer[MSG_ANSWER_MAX];
+    static uint8_t answer[MSG_ANSWER_MAX]; /* one request at a time, on the one loop */
     size_t len;
     char why[64];
 
-    if (msg_handle(c->rx.buf, c->rx.len, answer, sizeof(answer), &len) != 0) {
+    if (msg_handle(cs.env, c->rx.buf, c->rx.len, answer, sizeof(answer), &len) != 0) {
         snprintf(why, sizeof(why), "a malformed message (%u bytes, not protocol %u)", c->rx.len, CONTROL_PROTO_VERSION);
         return conn_drop(c, why);
     }
@@ -413,12 +414,13 @@ static void tls_configure(void)
     mbedtls_ssl_conf_psk_cb(cs.ssl_conf, psk_lookup, NULL);
 }
 
-int conn_init(uint16_t port, const struct key *key)
+int conn_init(uint16_t port, const struct key *key, const struct verbs_env *env)
 {
     struct altcp_pcb *pcb, *listener;
     const mbedtls_ssl_context *ssl;
 
     cs.key = *key;
+    cs.env = env;
     /* Seeds the glue's random generator from mbedtls_hardware_poll. */
     cs.tls = altcp_tls_create_config_server(0);
     if (!cs.tls) {

@@ -16,6 +16,7 @@
 #include <stdint.h>
 
 #include "key.h"
+#include "verbs.h"
 
 #define CONN_MAX          8u
 #define CONN_HANDSHAKE_NS (30ull * 1000000000ull)
@@ -23,12 +24,13 @@
 #define CONN_OUT_MAX (256u * 1024u)
 
 /* conn_init: the TLS configuration (the key, the suite, TLS 1.2 only,
- * X25519) and the listener on port, on every address of the netif. 0, or
+ * X25519) and the listener on port, on every address of the netif; the
+ * requests are performed through env (kept). 0, or
  * -XEN_ENOMEM (lwIP's or mbed TLS's memory; also when the random
  * generator could not be seeded: no entropy), -XEN_EADDRINUSE, -XEN_EIO
  * (lwIP's TLS glue is not laid out as this file expects); one log line
  * each. Once only. */
-int conn_init(uint16_t port, const struct key *key) __attribute__((warn_unused_result));
+int conn_init(uint16_t port, const struct key *key, const struct verbs_env *env) __attribute__((warn_unused_result));
 
 /* conn_count: clients connected now (handshaking or authenticated). */
 unsigned conn_count(void);

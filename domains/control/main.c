@@ -1,19 +1,24 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * control, the control domain (README.md): serves the operator's
- * `mosaic` tool over TLS on a management NIC of its own. Today it
- * carries the transport only: the NIC and lwIP (mgmtnet.c), TLS and the
- * connections (conn.c), the frames and the one request, the version
- * query (wire.c, msg.c). The management verbs come on top of msg.c.
+ * `mosaic` tool over TLS on a management NIC of its own: the NIC and
+ * lwIP (mgmtnet.c), TLS and the connections (conn.c), the frames and
+ * requests (wire.c, msg.c), the management verbs on the domains it
+ * controls (verbs.c), whose shutdowns it watches (verbs_domain.c).
  *
  * One event loop on one vCPU, no threads, as in netdrv: the NIC's
- * interrupt and lwIP's timers are the only sources of work, and every
- * TLS handshake and request runs to its end inside lwIP's callbacks.
+ * interrupt, lwIP's timers and VIRQ_DOM_EXC are the only sources of
+ * work, and every TLS handshake and request runs to its end inside
+ * lwIP's callbacks.
  *
  * Boot module 0 (the manifest's `ramdisk = ...`) is the management key
  * file (key.h). Arguments: port=N (default CONTROL_PORT_DEFAULT),
- * ip=dhcp (default) or ip=A.B.C.D/N with gw=A.B.C.D.
+ * ip=dhcp (default) or ip=A.B.C.D/N with gw=A.B.C.D, and for test runs
+ * exit=idle: end once every domain it was given is gone (for
+ * IDLE_EXIT_NS) and no client is connected, so that a scenario can end
+ * with every domain gone and count the frames, as xenstored's does.
  */
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,6 +31,11 @@
 #include "mosaic/evtchn.h"
 #include "mosaic/runtime.h"
 #include "mosaic/time.h"
+#include "verbs_domain.h"
+
+#define IDLE_EXIT_NS (10 * TIME_NS_PER_S)
+
+static bool exit_idle; /* exit=idle */
 
 static int parse_args(int argc, char **argv, struct mgmtnet_cfg *net, uint16_t *port)
 {
@@ -43,6 +53,8 @@ static int parse_args(int argc, char **argv, struct mgmtnet_cfg *net, uint16_t *
                 return -1;
             }
             *port = (uint16_t)v;
+        } else if (!strcmp(argv[i], "exit=idle")) {
+            exit_idle = true;
         } else {
             printf("control: unknown argument '%s' ignored\n", argv[i]);
         }
@@ -82,8 +94,9 @@ static int setup(int argc, char **argv, uint16_t *port)
     }
     printf("control: entropy from %s\n", entropy_source());
     srand(seed); /* lwIP's DHCP ids, TCP ports and sequence numbers (LWIP_RAND) */
-    if (mgmtnet_init(&net) != 0 || conn_init(*port, &key) != 0)
+    if (mgmtnet_init(&net) != 0 || conn_init(*port, &key, verbs_domain_env()) != 0)
         return -1;
+    (void)verbs_domain_watch_init(); /* a failure is logged; the periodic look remains */
     memset(&key, 0, sizeof(key));
     return 0;
 }
@@ -100,9 +113,16 @@ int main(int argc, char **argv)
 
         evtchn_dispatch(); /* the NIC's handler only clears its port: it is polled below */
         now = runtime_time_ns();
+        verbs_domain_watch_poll(now);
+        if (exit_idle && conn_count() == 0 && verbs_domain_idle(now, IDLE_EXIT_NS)) {
+            printf("control: no domain left to control and no client: exiting (exit=idle)\n");
+            return 0;
+        }
         if (mgmtnet_poll(now))
             continue;
         deadline = mgmtnet_deadline_ns(now);
+        if (verbs_domain_watch_deadline() < deadline)
+            deadline = verbs_domain_watch_deadline();
         if (deadline > now)
             evtchn_wait(deadline);
     }

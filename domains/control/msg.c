@@ -1,15 +1,36 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The control domain's requests (msg.h): decode the header (wire.c), then
- * the body its type says, then answer. Nothing here trusts the length or
- * any field of a request; nothing here knows about TLS or TCP.
+ * the body its type says, every field checked again whatever the client
+ * checked (its length, reserved fields, ranges, the domain's qualifier),
+ * then perform (verbs.c) and answer. Nothing here knows about TLS or TCP.
  */
 #include "msg.h"
 
 #include <string.h>
 
+#include "idl/xen.h"
 #include "idl/xen_errno.h"
 #include "wire.h"
+
+/* One request as decoded: its header, its body's struct. */
+struct request {
+    struct control_msg_header hdr;
+    union {
+        struct control_list_request list;
+        struct control_dmesg_request dmesg;
+        struct control_domain_request dom;
+        struct control_vcpu_pin_request pin;
+        struct control_sched_request sched;
+    } u;
+};
+
+static struct control_msg_header answer_hdr(const struct request *q)
+{
+    return (struct control_msg_header){ .version = CONTROL_PROTO_VERSION,
+                                        .type = (uint16_t)(q->hdr.type | CONTROL_MSG_ANSWER),
+                                        .id = q->hdr.id };
+}
 
 static size_t answer_error(const struct control_msg_header *req, int status, uint8_t *out)
 {
@@ -23,10 +44,10 @@ static size_t answer_error(const struct control_msg_header *req, int status, uin
     return sizeof(e);
 }
 
-static size_t answer_version(const struct control_msg_header *req, uint8_t *out)
+static size_t answer_version(const struct request *q, uint8_t *out)
 {
     struct control_version_answer a = {
-        .hdr = { .version = CONTROL_PROTO_VERSION, .type = CONTROL_MSG_VERSION | CONTROL_MSG_ANSWER, .id = req->id },
+        .hdr = answer_hdr(q),
         .proto_min = CONTROL_PROTO_VERSION,
         .proto_max = CONTROL_PROTO_VERSION,
         .max_frame = CONTROL_FRAME_MAX,
@@ -38,19 +59,163 @@ static size_t answer_version(const struct control_msg_header *req, uint8_t *out)
     return sizeof(a);
 }
 
-int msg_handle(const uint8_t *req, size_t len, uint8_t *out, size_t cap, size_t *out_len)
+/* ---- decode: nothing is done for a request refused here ---- */
+
+/* The body's struct: exactly its length, reserved fields zero, text
+ * fields NUL-padded. */
+static int body(const uint8_t *m, size_t len, const struct wire_layout *l, void *s)
 {
-    struct control_msg_header hdr;
+    return len == l->size && wire_get(m, s, l) == 0 ? 0 : -XEN_EINVAL;
+}
+
+static int decode(const uint8_t *m, size_t len, struct request *q)
+{
+    const struct control_sched_request *s = &q->u.sched;
+    int r;
+
+    switch (q->hdr.type) {
+    case CONTROL_MSG_VERSION:
+    case CONTROL_MSG_INFO: return len == sizeof(q->hdr) ? 0 : -XEN_EINVAL;
+    case CONTROL_MSG_LIST:
+        r = body(m, len, &wire_list_request_layout, &q->u.list);
+        return r ? r : q->u.list.first < DOMID_SELF ? 0 : -XEN_EINVAL;
+    case CONTROL_MSG_DMESG:
+        r = body(m, len, &wire_dmesg_request_layout, &q->u.dmesg);
+        return r ? r : q->u.dmesg.max_len == 0 || q->u.dmesg.max_len > CONTROL_DMESG_MAX ? -XEN_EINVAL : 0;
+    case CONTROL_MSG_PAUSE:
+    case CONTROL_MSG_UNPAUSE:
+    case CONTROL_MSG_DESTROY:
+    case CONTROL_MSG_VCPU_LIST:
+        r = body(m, len, &wire_domain_request_layout, &q->u.dom);
+        return r ? r : wire_qualifier_ok(q->u.dom.domain) ? 0 : -XEN_EINVAL;
+    case CONTROL_MSG_VCPU_PIN:
+        r = body(m, len, &wire_vcpu_pin_request_layout, &q->u.pin);
+        return r ? r : wire_qualifier_ok(q->u.pin.domain) && q->u.pin.cpumask ? 0 : -XEN_EINVAL;
+    case CONTROL_MSG_SCHED_CREDIT:
+        if ((r = body(m, len, &wire_sched_request_layout, &q->u.sched)) != 0)
+            return r;
+        if (!wire_qualifier_ok(s->domain) || (s->flags & ~(CONTROL_SCHED_SET_WEIGHT | CONTROL_SCHED_SET_CAP)))
+            return -XEN_EINVAL;
+        /* A value is given exactly with its flag, and in range. */
+        if ((s->flags & CONTROL_SCHED_SET_WEIGHT) ? s->weight == 0 : s->weight != 0)
+            return -XEN_EINVAL;
+        if ((s->flags & CONTROL_SCHED_SET_CAP) ? s->cap > CONTROL_SCHED_CAP_MAX : s->cap != 0)
+            return -XEN_EINVAL;
+        return 0;
+    default: return -XEN_ENOSYS;
+    }
+}
+
+/* ---- perform and answer ---- */
+
+static int do_list(const struct verbs_env *env, const struct request *q, uint8_t *out, size_t *n)
+{
+    static struct control_domain d[CONTROL_LIST_MAX];
+    struct control_list_answer a = { .hdr = answer_hdr(q) };
+    int r = verbs_list(env, q->u.list.first, &a, d);
+
+    if (r)
+        return r;
+    wire_put(out, &a, &wire_list_answer_layout);
+    for (unsigned i = 0; i < a.nr; i++)
+        wire_put(out + sizeof(a) + i * sizeof(d[0]), &d[i], &wire_domain_layout);
+    *n = sizeof(a) + a.nr * sizeof(d[0]);
+    return 0;
+}
+
+static int do_info(const struct verbs_env *env, const struct request *q, uint8_t *out, size_t *n)
+{
+    struct control_info_answer a = { .hdr = answer_hdr(q) };
+    int r = verbs_info(env, &a);
+
+    if (r)
+        return r;
+    wire_put(out, &a, &wire_info_answer_layout);
+    *n = sizeof(a);
+    return 0;
+}
+
+static int do_dmesg(const struct verbs_env *env, const struct request *q, uint8_t *out, size_t *n)
+{
+    struct control_dmesg_answer a = { .hdr = answer_hdr(q) };
+    int r = verbs_dmesg(env, q->u.dmesg.index, q->u.dmesg.max_len, &a, out + sizeof(a));
+
+    if (r)
+        return r;
+    wire_put(out, &a, &wire_dmesg_answer_layout);
+    *n = sizeof(a) + a.len;
+    return 0;
+}
+
+/* The verbs that name a domain: found first, then acted on. */
+static int do_domain(const struct verbs_env *env, const struct request *q, const char *qualifier, uint8_t *out,
+                     size_t *n)
+{
+    static struct control_vcpu v[CONTROL_VCPUS_MAX];
+    struct control_domain_answer a = { .hdr = answer_hdr(q) };
+    struct control_vcpu_list_answer vl = { .hdr = answer_hdr(q) };
+    struct control_sched_answer s = { .hdr = answer_hdr(q) };
+    int r = verbs_find(env, qualifier, &a.domid, a.name);
+
+    if (r)
+        return r;
+    switch (q->hdr.type) {
+    case CONTROL_MSG_PAUSE: r = verbs_pause(env, a.domid); break;
+    case CONTROL_MSG_UNPAUSE: r = verbs_unpause(env, a.domid); break;
+    case CONTROL_MSG_DESTROY: r = verbs_destroy(env, a.domid); break;
+    case CONTROL_MSG_VCPU_PIN: r = verbs_vcpu_pin(env, a.domid, q->u.pin.vcpu, q->u.pin.cpumask); break;
+    case CONTROL_MSG_VCPU_LIST:
+        if ((r = verbs_vcpu_list(env, a.domid, &vl, v)) != 0)
+            return r;
+        wire_put(out, &vl, &wire_vcpu_list_answer_layout);
+        for (unsigned i = 0; i < vl.nr; i++)
+            wire_put(out + sizeof(vl) + i * sizeof(v[0]), &v[i], &wire_vcpu_layout);
+        *n = sizeof(vl) + vl.nr * sizeof(v[0]);
+        return 0;
+    default: /* CONTROL_MSG_SCHED_CREDIT */
+        if ((r = verbs_sched(env, a.domid, q->u.sched.flags, q->u.sched.weight, q->u.sched.cap, &s)) != 0)
+            return r;
+        memcpy(s.name, a.name, sizeof(s.name));
+        wire_put(out, &s, &wire_sched_answer_layout);
+        *n = sizeof(s);
+        return 0;
+    }
+    if (r)
+        return r;
+    wire_put(out, &a, &wire_domain_answer_layout);
+    *n = sizeof(a);
+    return 0;
+}
+
+static int perform(const struct verbs_env *env, const struct request *q, uint8_t *out, size_t *n)
+{
+    switch (q->hdr.type) {
+    case CONTROL_MSG_VERSION: *n = answer_version(q, out); return 0;
+    case CONTROL_MSG_LIST: return do_list(env, q, out, n);
+    case CONTROL_MSG_INFO: return do_info(env, q, out, n);
+    case CONTROL_MSG_DMESG: return do_dmesg(env, q, out, n);
+    case CONTROL_MSG_VCPU_PIN: return do_domain(env, q, q->u.pin.domain, out, n);
+    case CONTROL_MSG_SCHED_CREDIT: return do_domain(env, q, q->u.sched.domain, out, n);
+    default: return do_domain(env, q, q->u.dom.domain, out, n);
+    }
+}
+
+int msg_handle(const struct verbs_env *env, const uint8_t *req, size_t len, uint8_t *out, size_t cap, size_t *out_len)
+{
+    struct request q;
+    int r;
 
     *out_len = 0;
     if (cap < MSG_ANSWER_MAX)
         return -XEN_ENOSPC;
-    if (wire_hdr_get(req, len, &hdr) != 0 || (hdr.type & CONTROL_MSG_ANSWER))
+    if (wire_hdr_get(req, len, &q.hdr) != 0 || (q.hdr.type & CONTROL_MSG_ANSWER))
         return -XEN_EBADMSG;
-    switch (hdr.type) {
-    case CONTROL_MSG_VERSION:
-        *out_len = len == sizeof(hdr) ? answer_version(&hdr, out) : answer_error(&hdr, -XEN_EINVAL, out);
-        return 0;
-    default: *out_len = answer_error(&hdr, -XEN_ENOSYS, out); return 0;
+    r = decode(req, len, &q);
+    if (r == 0)
+        r = perform(env, &q, out, out_len);
+    if (r) {
+        /* Only errors of the protocol's own range reach the client. */
+        *out_len = answer_error(&q.hdr, r < 0 && r > -4096 ? r : -XEN_EIO, out);
     }
+    return 0;
 }

@@ -147,7 +147,7 @@ static const char *create_child(const char *name, uint32_t nr_vcpus)
 
 /* Every command but create, list, phys_info and log_read, which name no
  * target (and
- * DOMAIN_INFO and VCPU_INFO for DOMID_SELF, which means the caller
+ * DOMAIN_INFO, VCPU_INFO and DOMAIN_SCHED_GET for DOMID_SELF, which mean the caller
  * there), aimed at domain id, with an otherwise well-formed
  * request: -want for each, and the argument untouched. */
 static void aimed_at(const char *what, const uint16_t *ids, size_t n, long want)
@@ -163,7 +163,8 @@ static void aimed_at(const char *what, const uint16_t *ids, size_t n, long want)
             continue;
         for (size_t j = 0; j < n && !w; j++) {
             union mgmt_arg a;
-            if ((c->cmd == MGMT_DOMAIN_INFO || c->cmd == MGMT_VCPU_INFO) && ids[j] == MGMT_DOMID_SELF)
+            if ((c->cmd == MGMT_DOMAIN_INFO || c->cmd == MGMT_VCPU_INFO || c->cmd == MGMT_DOMAIN_SCHED_GET) &&
+                ids[j] == MGMT_DOMID_SELF)
                 continue;
             memset(&a, 0, sizeof(a));
             c->fill(&a);

@@ -6,9 +6,9 @@
  * the caller controls are listed; control of the spinner is handed to a
  * second child, which is then destroyed, so the spinner comes back to
  * the caller as that child's heir. The machine's facts and the core's
- * log are read too. A child left shut down at the end goes to the
- * builder when mgtest ends. Every refusal on the way is checked
- * with its exact error.
+ * log are read too, and the spinner's scheduling parameters read back.
+ * A child left shut down at the end goes to the builder when mgtest
+ * ends. Every refusal on the way is checked with its exact error.
  */
 #include <stdio.h>
 #include <string.h>
@@ -189,6 +189,37 @@ static void vcpu_checks(uint16_t spin)
     mgtest_expect("control_vcpu_info_no_domain", XEN_ESRCH, mgtest_call(MGMT_VCPU_INFO, &v, sizeof(v), XEN_ESRCH));
 }
 
+/* The scheduling parameters read back: the defaults, then what was set;
+ * the caller's own by DOMID_SELF. */
+static void sched_checks(uint16_t spin)
+{
+    struct mgmt_domain_sched s = { .domid = spin, .weight = 512, .cap = 30 };
+    struct mgmt_domain_sched_get g = { .domid = spin };
+    const char *w = mgtest_call(MGMT_DOMAIN_SCHED_GET, &g, sizeof(g), 0);
+
+    if (!w && (g.domid != spin || g.weight != 256 || g.cap != 0))
+        w = mgtest_why("d%u: weight %u, cap %u before any was set, want 256 and 0", g.domid, g.weight, g.cap);
+    if (!w)
+        w = mgtest_call(MGMT_DOMAIN_SCHED, &s, sizeof(s), 0);
+    g = (struct mgmt_domain_sched_get){ .domid = spin };
+    if (!w)
+        w = mgtest_call(MGMT_DOMAIN_SCHED_GET, &g, sizeof(g), 0);
+    if (!w && (g.weight != 512 || g.cap != 30))
+        w = mgtest_why("d%u: weight %u, cap %u after setting 512 and 30", spin, g.weight, g.cap);
+    s = (struct mgmt_domain_sched){ .domid = spin, .weight = 256, .cap = 0 };
+    if (!w)
+        w = mgtest_call(MGMT_DOMAIN_SCHED, &s, sizeof(s), 0);
+    mgtest_check("control_sched_get", w);
+    g = (struct mgmt_domain_sched_get){ .domid = MGMT_DOMID_SELF };
+    w = mgtest_call(MGMT_DOMAIN_SCHED_GET, &g, sizeof(g), 0);
+    if (!w && (g.domid != mgtest_domid || g.weight == 0))
+        w = mgtest_why("own: domid %u, weight %u", g.domid, g.weight);
+    mgtest_check("control_sched_get_self", w);
+    g = (struct mgmt_domain_sched_get){ .domid = MGTEST_NO_DOMAIN };
+    mgtest_expect("control_sched_get_no_domain", XEN_ESRCH,
+                  mgtest_call(MGMT_DOMAIN_SCHED_GET, &g, sizeof(g), XEN_ESRCH));
+}
+
 static void handover_checks(uint16_t spin, uint16_t keeper)
 {
     struct mgmt_domain_destroy x = { .domid = keeper };
@@ -274,6 +305,7 @@ void mgtest_control(void)
         return;
     machine_checks();
     vcpu_checks(spin);
+    sched_checks(spin);
     pause_checks(spin);
     log_checks();
     handover_checks(spin, keeper);

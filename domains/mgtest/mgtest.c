@@ -204,6 +204,11 @@ static void fill_log_read(union mgmt_arg *a)
     a->log_read.len = sizeof(buf);
 }
 
+static void fill_sched_get(union mgmt_arg *a)
+{
+    a->sched_get.domid = mgtest_domid; /* by number: about itself by DOMID_SELF it may ask */
+}
+
 static void fill_gnttab_seed(union mgmt_arg *a)
 {
     a->gnttab_seed.domid = mgtest_domid;
@@ -238,6 +243,7 @@ const struct mgtest_command mgtest_commands[] = {
     { "vcpu_info", MGMT_VCPU_INFO, sizeof(struct mgmt_vcpu_info), fill_vcpu_info },
     { "phys_info", MGMT_PHYS_INFO, sizeof(struct mgmt_phys_info), fill_phys_info },
     { "log_read", MGMT_LOG_READ, sizeof(struct mgmt_log_read), fill_log_read },
+    { "domain_sched_get", MGMT_DOMAIN_SCHED_GET, sizeof(struct mgmt_domain_sched_get), fill_sched_get },
 };
 const size_t mgtest_nr_commands = sizeof(mgtest_commands) / sizeof(mgtest_commands[0]);
 
@@ -419,7 +425,7 @@ static void test_info_other(void)
 static void test_nosys_commands(void)
 {
     const uint64_t cmds[] = {
-        0, MGMT_LOG_READ + 1, 1000, (1ull << 32) + 1, (1ull << 32) + MGMT_DOMAIN_INFO, UINT64_MAX
+        0, MGMT_DOMAIN_SCHED_GET + 1, 1000, (1ull << 32) + 1, (1ull << 32) + MGMT_DOMAIN_INFO, UINT64_MAX
     };
     const struct mgtest_command *info = mgtest_command(MGMT_DOMAIN_INFO);
     char name[48];

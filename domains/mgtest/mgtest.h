@@ -39,6 +39,7 @@ union mgmt_arg {
     struct mgmt_vcpu_info vcpu_info;
     struct mgmt_phys_info phys_info;
     struct mgmt_log_read log_read;
+    struct mgmt_domain_sched_get sched_get;
     uint8_t bytes[256];
 };
 

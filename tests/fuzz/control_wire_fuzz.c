@@ -4,21 +4,119 @@
  * handshake, and the key file the boot hands it (domains/control). The
  * input's first byte seeds how the stream is cut (as TCP may cut it);
  * the rest is the stream, fed to the frame decoder (wire.c) piece by
- * piece, every whole frame to msg_handle (msg.c). A plain framing of
- * the same bytes predicts each frame and where the stream breaks; every
- * answer is checked against the request it answers. The same bytes are
+ * piece, every whole frame to msg_handle (msg.c), whose verbs (verbs.c)
+ * act on the model of the core of the unit tests (control_fake.c), set
+ * up afresh for each input. A plain framing of the same bytes predicts
+ * each frame and where the stream breaks; every answer is checked
+ * against the request it answers and decoded as the tool decodes it;
+ * the core never sees a call it would refuse for its fields; the seed
+ * byte's top bits take control's capabilities away; frames ending in an
+ * odd byte are followed by the watch's reap of shut-down domains. Every
+ * frame is also handed to the tool's answer decoders (wire.c), whose
+ * acceptances must encode back to the same bytes. The same bytes are
  * also a key file for key_parse (key.c).
  */
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "control_fake.h"
 #include "fuzz.h"
+#include "idl/sched.h"
 #include "idl/xen_errno.h"
 #include "key.h"
 #include "msg.h"
 #include "wire.h"
 
 static struct wire_rx rx;
+static struct fake_core core;
+static struct verbs_env env;
+
+/* control_fake.h's scene, control holding caps, and a log with bytes a
+ * guest may write. */
+static void scene(uint64_t caps)
+{
+    fake_scene(&core, caps);
+    fake_log(&core, "[cpu0] core: Mosaic\n\x1b[1mguest bytes\n");
+    env = fake_env(&core);
+}
+
+/* Whether status is one the request type lists (idl/control.idl). */
+FUZZ_ORACLE static bool listed_error(uint16_t type, int32_t status)
+{
+    switch (-status) {
+    case XEN_EINVAL: return type != CONTROL_MSG_ERROR && type <= CONTROL_MSG_SCHED_CREDIT;
+    case XEN_ENOSYS: return type == 0 || type > CONTROL_MSG_SCHED_CREDIT;
+    case XEN_EPERM: return type >= CONTROL_MSG_LIST && type <= CONTROL_MSG_SCHED_CREDIT;
+    case XEN_ESRCH:
+    case XEN_EEXIST: return type >= CONTROL_MSG_PAUSE && type <= CONTROL_MSG_SCHED_CREDIT;
+    case XEN_EBUSY: return type == CONTROL_MSG_PAUSE;
+    case XEN_ETIMEDOUT: return type == CONTROL_MSG_DESTROY;
+    default: return false;
+    }
+}
+
+/* An answer of type t as the tool decodes it. */
+FUZZ_ORACLE static void check_decodes(uint16_t t, const uint8_t *out, size_t n)
+{
+    static struct control_domain d[CONTROL_LIST_MAX];
+    static struct control_vcpu v[CONTROL_VCPUS_MAX];
+    union {
+        struct control_list_answer list;
+        struct control_vcpu_list_answer vl;
+        struct control_dmesg_answer dmesg;
+        struct control_info_answer info;
+        struct control_domain_answer dom;
+        struct control_sched_answer sched;
+    } a;
+    const uint8_t *text;
+    uint16_t at = t | CONTROL_MSG_ANSWER;
+
+    switch (t) {
+    case CONTROL_MSG_LIST: FUZZ_CHECK(wire_list_answer_get(out, n, &a.list, d) == 0); break;
+    case CONTROL_MSG_VCPU_LIST: FUZZ_CHECK(wire_vcpu_list_answer_get(out, n, &a.vl, v) == 0); break;
+    case CONTROL_MSG_DMESG: FUZZ_CHECK(wire_dmesg_answer_get(out, n, &a.dmesg, &text) == 0); break;
+    case CONTROL_MSG_INFO: FUZZ_CHECK(wire_msg_get(out, n, at, &wire_info_answer_layout, &a.info) == 0); break;
+    case CONTROL_MSG_SCHED_CREDIT:
+        FUZZ_CHECK(wire_msg_get(out, n, at, &wire_sched_answer_layout, &a.sched) == 0);
+        break;
+    default: FUZZ_CHECK(wire_msg_get(out, n, at, &wire_domain_answer_layout, &a.dom) == 0); break;
+    }
+}
+
+/* Any bytes as an answer: what the tool's decoders accept encodes back
+ * to the same bytes (their checks are strict: nothing is taken that
+ * could mean two things). */
+FUZZ_ORACLE static void check_answer_decoders(const uint8_t *m, size_t n)
+{
+    static struct control_domain d[CONTROL_LIST_MAX];
+    static struct control_vcpu v[CONTROL_VCPUS_MAX];
+    static uint8_t back[CONTROL_FRAME_MAX];
+    struct control_list_answer la;
+    struct control_vcpu_list_answer va;
+    struct control_dmesg_answer da;
+    const uint8_t *text;
+
+    if (wire_list_answer_get(m, n, &la, d) == 0) {
+        FUZZ_CHECK(la.nr <= CONTROL_LIST_MAX && n == sizeof(la) + la.nr * sizeof(d[0]));
+        wire_put(back, &la, &wire_list_answer_layout);
+        for (unsigned i = 0; i < la.nr; i++)
+            wire_put(back + sizeof(la) + i * sizeof(d[0]), &d[i], &wire_domain_layout);
+        FUZZ_CHECK(!memcmp(back, m, n));
+    }
+    if (wire_vcpu_list_answer_get(m, n, &va, v) == 0) {
+        FUZZ_CHECK(va.nr >= 1 && va.nr <= CONTROL_VCPUS_MAX && n == sizeof(va) + va.nr * sizeof(v[0]));
+        wire_put(back, &va, &wire_vcpu_list_answer_layout);
+        for (unsigned i = 0; i < va.nr; i++)
+            wire_put(back + sizeof(va) + i * sizeof(v[0]), &v[i], &wire_vcpu_layout);
+        FUZZ_CHECK(!memcmp(back, m, n));
+    }
+    if (wire_dmesg_answer_get(m, n, &da, &text) == 0) {
+        FUZZ_CHECK(da.len <= CONTROL_DMESG_MAX && n == sizeof(da) + da.len && text == m + sizeof(da));
+        wire_put(back, &da, &wire_dmesg_answer_layout);
+        FUZZ_CHECK(!memcmp(back, m, sizeof(da)));
+    }
+}
 
 static uint32_t le32(const uint8_t *p)
 {
@@ -28,28 +126,58 @@ static uint32_t le32(const uint8_t *p)
 /* The answer to a message of len bytes at m, against the protocol. */
 FUZZ_ORACLE static void check_answer(const uint8_t *m, size_t len)
 {
-    uint8_t out[MSG_ANSWER_MAX];
+    static uint8_t out[MSG_ANSWER_MAX];
     struct control_version_answer a;
     struct control_error e;
     size_t out_len = 12345;
-    int r = msg_handle(m, len, out, sizeof(out), &out_len);
+    int r = msg_handle(&env, m, len, out, sizeof(out), &out_len);
     bool malformed = len < 8 || (m[0] | m[1] << 8) != CONTROL_PROTO_VERSION || (m[3] & 0x80);
     uint16_t type = malformed ? 0 : (uint16_t)(m[2] | m[3] << 8);
     uint32_t id = len >= 8 ? le32(m + 4) : 0;
 
+    FUZZ_CHECK(core.bad_calls == 0);
     if (malformed) {
         FUZZ_CHECK(r == -XEN_EBADMSG && out_len == 0);
         return;
     }
     FUZZ_CHECK(r == 0 && out_len <= sizeof(out));
-    if (type == CONTROL_MSG_VERSION && len == 8) {
-        FUZZ_CHECK(wire_version_answer_get(out, out_len, &a) == 0);
+    if (wire_error_get(out, out_len, &e) == 0) {
+        FUZZ_CHECK(e.hdr.id == id && e.request_type == type);
+        FUZZ_CHECK(listed_error(type, e.status));
+        FUZZ_CHECK(type != CONTROL_MSG_VERSION || len != 8);
+        return;
+    }
+    FUZZ_CHECK(type >= CONTROL_MSG_VERSION && type <= CONTROL_MSG_SCHED_CREDIT);
+    if (type == CONTROL_MSG_VERSION) {
+        FUZZ_CHECK(len == 8 && wire_version_answer_get(out, out_len, &a) == 0);
         FUZZ_CHECK(a.hdr.id == id && a.max_frame == CONTROL_FRAME_MAX);
         return;
     }
-    FUZZ_CHECK(wire_error_get(out, out_len, &e) == 0);
-    FUZZ_CHECK(e.hdr.id == id && e.request_type == type);
-    FUZZ_CHECK(e.status == (type == CONTROL_MSG_VERSION ? -XEN_EINVAL : -XEN_ENOSYS));
+    FUZZ_CHECK(le32(out + 4) == id);
+    check_decodes(type, out, out_len);
+}
+
+/* Now and then (a frame whose last byte is odd) the watch's look at the
+ * domains, as VIRQ_DOM_EXC brings it: with the control capability every
+ * shut-down domain control controls is gone after it and the others are
+ * counted; without it nothing changes and the count is unknown. */
+FUZZ_ORACLE static void check_reap(const uint8_t *m, size_t len)
+{
+    unsigned left = 0, want = 0, before = core.destroyed;
+    unsigned reaped;
+
+    if (!(m[len - 1] & 1))
+        return;
+    reaped = verbs_reap(&env, &left);
+    FUZZ_CHECK(core.bad_calls == 0 && core.destroyed == before + reaped);
+    for (unsigned i = 0; i < FAKE_DOMAINS; i++) {
+        const struct fake_domain *d = &core.dom[i];
+        if (!d->exists || d->dying || d->controller != core.self)
+            continue;
+        FUZZ_CHECK(d->state != MGMT_STATE_SHUTDOWN || !(core.self_caps & MGMT_CAP_DOMAIN_CONTROL));
+        want++;
+    }
+    FUZZ_CHECK(left == ((core.self_caps & MGMT_CAP_DOMAIN_CONTROL) ? want : UINT_MAX));
 }
 
 /* The stream fed in pieces; each frame and the error point predicted. */
@@ -84,6 +212,8 @@ FUZZ_ORACLE static void check_stream(const uint8_t *s, size_t n, uint8_t seed)
                 FUZZ_CHECK(off == expect_at + CONTROL_FRAME_HDR + len);
                 FUZZ_CHECK(!memcmp(rx.buf, s + expect_at + CONTROL_FRAME_HDR, len));
                 check_answer(rx.buf, rx.len);
+                check_answer_decoders(rx.buf, rx.len);
+                check_reap(rx.buf, rx.len);
                 expect_at = off;
             } else {
                 FUZZ_CHECK(off == end);
@@ -122,6 +252,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         return 0;
     copy = malloc(size - 1 ? size - 1 : 1); /* exact size: a read past the end is caught */
     memcpy(copy, data + 1, size - 1);
+    /* The seed byte's top bits take capabilities away: the refusals then. */
+    scene((data[0] & 0x80 ? 0 : MGMT_CAP_DOMAIN_CONTROL) | (data[0] & 0x40 ? 0 : MGMT_CAP_LOG));
     check_stream(copy, size - 1, data[0]);
     check_key(copy, size - 1);
     free(copy);

@@ -115,11 +115,14 @@ fuzz_xl_cfg_DEPS := $(wildcard lib/xl/*.h)
 fuzz_xl_cfg_CFLAGS = -Ilib/xl
 
 # The control domain's frames, requests and key file (domains/control),
-# as a client's stream after the TLS handshake and as the boot's key module.
+# as a client's stream after the TLS handshake and as the boot's key
+# module; the verbs act on the unit tests' model of the core.
 FUZZ_ALL += control_wire
-fuzz_control_wire_SRCS := domains/control/wire.c domains/control/msg.c domains/control/key.c
-fuzz_control_wire_DEPS := domains/control/wire.h domains/control/msg.h domains/control/key.h
-fuzz_control_wire_CFLAGS = -Idomains/control
+fuzz_control_wire_SRCS := domains/control/wire.c domains/control/msg.c domains/control/key.c \
+	domains/control/verbs.c tests/unit/control_fake.c core/hcall/decode_mgmt.c
+fuzz_control_wire_DEPS := domains/control/wire.h domains/control/msg.h domains/control/key.h \
+	domains/control/verbs.h tests/unit/control_fake.h
+fuzz_control_wire_CFLAGS = -Idomains/control -Itests/unit
 
 FUZZ_CFLAGS := -std=c11 -g -O1 $(WARN_FLAGS) -fsanitize=fuzzer,address,undefined \
                -fno-sanitize-recover=all -fno-omit-frame-pointer \

@@ -1,20 +1,25 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The control protocol's pure pieces (domains/control): the frame decoder
- * and encodings (wire.c), the request handler (msg.c) and the management
- * key file (key.c), as the control domain and tools/mosaic share them.
+ * and encodings (wire.c: every layout, every decoder's refusals), the
+ * request handler's framing of answers (msg.c) and the management key
+ * file (key.c), as the control domain and tools/mosaic share them. The
+ * verbs behind the requests are control_verbs_test.c's.
  */
 #include "wire.h"
 
 #include <stdlib.h>
 #include <string.h>
 
+#include "control_fake.h"
 #include "harness.h"
 #include "idl/xen_errno.h"
 #include "key.h"
 #include "msg.h"
 
 static struct wire_rx rx;
+static struct fake_core core;
+static struct verbs_env env = { .ctx = &core }; /* set up in main */
 
 /* Feed all of data in pieces of at most step bytes; returns the number
  * of whole frames seen (each checked against want[i] of want_len[i]
@@ -162,7 +167,7 @@ TEST(version_answered)
     size_t len;
 
     request(req, CONTROL_PROTO_VERSION, CONTROL_MSG_VERSION, 0xdeadbeef);
-    EXPECT_EQ(msg_handle(req, sizeof(req), out, sizeof(out), &len), 0);
+    EXPECT_EQ(msg_handle(&env, req, sizeof(req), out, sizeof(out), &len), 0);
     EXPECT_EQ(len, sizeof(a));
     EXPECT_EQ(wire_version_answer_get(out, len, &a), 0);
     EXPECT_EQ(a.hdr.id, 0xdeadbeef);
@@ -183,7 +188,7 @@ static int32_t error_of(const uint8_t *req, size_t n, uint32_t id)
     struct control_error e;
     size_t len;
 
-    EXPECT_EQ(msg_handle(req, n, out, sizeof(out), &len), 0);
+    EXPECT_EQ(msg_handle(&env, req, n, out, sizeof(out), &len), 0);
     EXPECT_EQ(wire_error_get(out, len, &e), 0);
     EXPECT_EQ(e.hdr.id, id);
     return e.status;
@@ -207,14 +212,14 @@ TEST(messages_not_answered)
     size_t len = 99;
 
     request(req, CONTROL_PROTO_VERSION, CONTROL_MSG_VERSION, 1);
-    EXPECT_EQ(msg_handle(req, 7, out, sizeof(out), &len), -XEN_EBADMSG);
+    EXPECT_EQ(msg_handle(&env, req, 7, out, sizeof(out), &len), -XEN_EBADMSG);
     EXPECT_EQ(len, 0);
     request(req, CONTROL_PROTO_VERSION + 1, CONTROL_MSG_VERSION, 1);
-    EXPECT_EQ(msg_handle(req, 8, out, sizeof(out), &len), -XEN_EBADMSG);
+    EXPECT_EQ(msg_handle(&env, req, 8, out, sizeof(out), &len), -XEN_EBADMSG);
     request(req, CONTROL_PROTO_VERSION, CONTROL_MSG_VERSION | CONTROL_MSG_ANSWER, 1);
-    EXPECT_EQ(msg_handle(req, 8, out, sizeof(out), &len), -XEN_EBADMSG);
+    EXPECT_EQ(msg_handle(&env, req, 8, out, sizeof(out), &len), -XEN_EBADMSG);
     request(req, CONTROL_PROTO_VERSION, CONTROL_MSG_VERSION, 1);
-    EXPECT_EQ(msg_handle(req, 8, out, MSG_ANSWER_MAX - 1, &len), -XEN_ENOSPC);
+    EXPECT_EQ(msg_handle(&env, req, 8, out, MSG_ANSWER_MAX - 1, &len), -XEN_ENOSPC);
 }
 
 TEST(answers_checked_by_the_client)
@@ -225,7 +230,7 @@ TEST(answers_checked_by_the_client)
     size_t len;
 
     request(req, CONTROL_PROTO_VERSION, CONTROL_MSG_VERSION, 1);
-    EXPECT_EQ(msg_handle(req, 8, out, sizeof(out), &len), 0);
+    EXPECT_EQ(msg_handle(&env, req, 8, out, sizeof(out), &len), 0);
     EXPECT_EQ(wire_version_answer_get(out, len - 1, &a), -XEN_EBADMSG);
     EXPECT_EQ(wire_error_get(out, len, &e), -XEN_EBADMSG);
     memset(out + offsetof(struct control_version_answer, server), 'x', sizeof(a.server));
@@ -233,6 +238,153 @@ TEST(answers_checked_by_the_client)
     e = (struct control_error){ .hdr = { CONTROL_PROTO_VERSION, CONTROL_MSG_ERROR, 3 }, .status = 5 };
     wire_error_put(out, &e);
     EXPECT_EQ(wire_error_get(out, sizeof(e), &e), -XEN_EBADMSG); /* not a negative errno */
+}
+
+/* Every layout covers its struct's bytes exactly once, in order. */
+TEST(layouts_cover_every_byte)
+{
+    const struct wire_layout *all[] = {
+        &wire_error_layout,
+        &wire_version_answer_layout,
+        &wire_domain_request_layout,
+        &wire_domain_answer_layout,
+        &wire_list_request_layout,
+        &wire_domain_layout,
+        &wire_list_answer_layout,
+        &wire_info_answer_layout,
+        &wire_dmesg_request_layout,
+        &wire_dmesg_answer_layout,
+        &wire_vcpu_layout,
+        &wire_vcpu_list_answer_layout,
+        &wire_vcpu_pin_request_layout,
+        &wire_sched_request_layout,
+        &wire_sched_answer_layout,
+    };
+
+    for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++) {
+        unsigned at = 0;
+        for (unsigned k = 0; k < all[i]->nr; k++) {
+            const struct wire_field *f = &all[i]->fields[k];
+            if (f->off != at)
+                test_fail(__FILE__, __LINE__, "layout %zu field %u at %u, want %u", i, k, f->off, at);
+            if (f->kind != WIRE_TEXT && f->size != 1 && f->size != 2 && f->size != 4 && f->size != 8)
+                test_fail(__FILE__, __LINE__, "layout %zu field %u: an integer of %u bytes", i, k, f->size);
+            at = f->off + f->size;
+        }
+        EXPECT_EQ(at, all[i]->size);
+    }
+}
+
+/* Little-endian on the wire, reserved fields written as zero and refused
+ * when not, text that is not NUL-padded refused. */
+TEST(layout_bytes_and_refusals)
+{
+    struct control_vcpu_pin_request q = { .hdr = { 1, CONTROL_MSG_VCPU_PIN, 0x01020304 },
+                                          .domain = "guest",
+                                          .vcpu = 0xa1b2c3d4,
+                                          ._pad0 = 7,
+                                          .cpumask = 0x1122334455667788ull },
+                                    back;
+    uint8_t b[sizeof(q)];
+
+    wire_put(b, &q, &wire_vcpu_pin_request_layout);
+    EXPECT_EQ(b[4], 0x04);
+    EXPECT_EQ(b[8], 'g');
+    EXPECT_EQ(b[offsetof(struct control_vcpu_pin_request, vcpu)], 0xd4);
+    EXPECT_EQ(b[offsetof(struct control_vcpu_pin_request, _pad0)], 0); /* written as zero */
+    EXPECT_EQ(b[offsetof(struct control_vcpu_pin_request, cpumask) + 7], 0x11);
+    EXPECT_EQ(wire_get(b, &back, &wire_vcpu_pin_request_layout), 0);
+    EXPECT_EQ(back.cpumask, q.cpumask);
+    EXPECT_EQ(back.vcpu, q.vcpu);
+    EXPECT_EQ(wire_msg_get(b, sizeof(b), CONTROL_MSG_VCPU_PIN, &wire_vcpu_pin_request_layout, &back), 0);
+    EXPECT_EQ(wire_msg_get(b, sizeof(b) - 1, CONTROL_MSG_VCPU_PIN, &wire_vcpu_pin_request_layout, &back), -XEN_EBADMSG);
+    EXPECT_EQ(wire_msg_get(b, sizeof(b), CONTROL_MSG_PAUSE, &wire_vcpu_pin_request_layout, &back), -XEN_EBADMSG);
+    b[offsetof(struct control_vcpu_pin_request, _pad0) + 3] = 1;
+    EXPECT_EQ(wire_get(b, &back, &wire_vcpu_pin_request_layout), -XEN_EINVAL);
+    b[offsetof(struct control_vcpu_pin_request, _pad0) + 3] = 0;
+    b[offsetof(struct control_vcpu_pin_request, domain) + 20] = 'x'; /* after the NUL */
+    EXPECT_EQ(wire_get(b, &back, &wire_vcpu_pin_request_layout), -XEN_EINVAL);
+    memset(b + offsetof(struct control_vcpu_pin_request, domain), 'x', 32); /* no NUL */
+    EXPECT_EQ(wire_get(b, &back, &wire_vcpu_pin_request_layout), -XEN_EINVAL);
+}
+
+TEST(qualifiers)
+{
+    EXPECT_TRUE(wire_qualifier_ok("guest-1"));
+    EXPECT_TRUE(wire_qualifier_ok("0"));
+    EXPECT_TRUE(wire_qualifier_ok("32751"));
+    EXPECT_TRUE(wire_qualifier_ok("007"));
+    EXPECT_FALSE(wire_qualifier_ok("1234567890123456789012345678901")); /* all digits: an id, far too big */
+    EXPECT_TRUE(wire_qualifier_ok("123456789012345678901234567890x"));  /* 31 bytes: a name */
+    EXPECT_FALSE(wire_qualifier_ok("32752"));                           /* DOMID_SELF */
+    EXPECT_FALSE(wire_qualifier_ok("99999999999999999999"));
+    EXPECT_FALSE(wire_qualifier_ok(""));
+    EXPECT_FALSE(wire_qualifier_ok("a b"));
+    EXPECT_FALSE(wire_qualifier_ok("tab\there"));
+    EXPECT_FALSE(wire_qualifier_ok("\x7f"));
+    EXPECT_FALSE(wire_qualifier_ok("\xc3\xa9"));
+    EXPECT_FALSE(wire_qualifier_ok("0123456789012345678901234567890x")); /* 32 bytes: no room for its NUL */
+}
+
+static size_t list_answer(uint8_t *out, uint16_t nr, const struct control_domain *d)
+{
+    struct control_list_answer a = { .hdr = { 1, CONTROL_MSG_LIST | CONTROL_MSG_ANSWER, 9 }, .now_ns = 5, .nr = nr };
+
+    wire_put(out, &a, &wire_list_answer_layout);
+    for (unsigned i = 0; i < nr; i++)
+        wire_put(out + sizeof(a) + i * sizeof(*d), &d[i], &wire_domain_layout);
+    return sizeof(a) + nr * sizeof(*d);
+}
+
+TEST(answers_with_entries_checked)
+{
+    static uint8_t b[CONTROL_FRAME_MAX + 64];
+    static struct control_domain d[CONTROL_LIST_MAX + 1], got[CONTROL_LIST_MAX];
+    static struct control_vcpu v[CONTROL_VCPUS_MAX];
+    struct control_vcpu_list_answer va = { .hdr = { 1, CONTROL_MSG_VCPU_LIST | CONTROL_MSG_ANSWER, 1 }, .nr = 2 };
+    struct control_dmesg_answer da = { .hdr = { 1, CONTROL_MSG_DMESG | CONTROL_MSG_ANSWER, 1 }, .len = 3 };
+    struct control_list_answer a;
+    const uint8_t *text;
+    size_t n;
+
+    for (unsigned i = 0; i <= CONTROL_LIST_MAX; i++)
+        d[i] = (struct control_domain){ .domid = (uint16_t)(i + 2), .flags = CONTROL_DOMF_RUNNING, .name = "x" };
+    n = list_answer(b, 2, d);
+    EXPECT_EQ(wire_list_answer_get(b, n, &a, got), 0);
+    EXPECT_EQ(a.nr, 2);
+    EXPECT_EQ(got[1].domid, 3);
+    EXPECT_EQ(wire_list_answer_get(b, n - 1, &a, got), -XEN_EBADMSG);
+    n = list_answer(b, CONTROL_LIST_MAX, d);
+    EXPECT_EQ(wire_list_answer_get(b, n, &a, got), 0);
+    n = list_answer(b, CONTROL_LIST_MAX + 1, d); /* one too many */
+    EXPECT_EQ(wire_list_answer_get(b, n, &a, got), -XEN_EBADMSG);
+    d[1].domid = 2; /* not ascending */
+    n = list_answer(b, 2, d);
+    EXPECT_EQ(wire_list_answer_get(b, n, &a, got), -XEN_EBADMSG);
+    d[1].domid = 3;
+    d[1].flags = 0x40; /* no such flag */
+    n = list_answer(b, 2, d);
+    EXPECT_EQ(wire_list_answer_get(b, n, &a, got), -XEN_EBADMSG);
+
+    v[0] = (struct control_vcpu){ .vcpu = 0, .state = CONTROL_VCPU_BLOCKED };
+    v[1] = (struct control_vcpu){ .vcpu = 1, .state = CONTROL_VCPU_DOWN };
+    wire_put(b, &va, &wire_vcpu_list_answer_layout);
+    wire_put(b + sizeof(va), &v[0], &wire_vcpu_layout);
+    wire_put(b + sizeof(va) + sizeof(v[0]), &v[1], &wire_vcpu_layout);
+    EXPECT_EQ(wire_vcpu_list_answer_get(b, sizeof(va) + 2 * sizeof(v[0]), &va, v), 0);
+    EXPECT_EQ(wire_vcpu_list_answer_get(b, sizeof(va) + 1 * sizeof(v[0]), &va, v), -XEN_EBADMSG);
+    v[1].vcpu = 0; /* out of place */
+    wire_put(b + sizeof(va) + sizeof(v[0]), &v[1], &wire_vcpu_layout);
+    EXPECT_EQ(wire_vcpu_list_answer_get(b, sizeof(va) + 2 * sizeof(v[0]), &va, v), -XEN_EBADMSG);
+
+    wire_put(b, &da, &wire_dmesg_answer_layout);
+    memcpy(b + sizeof(da), "abc", 3);
+    EXPECT_EQ(wire_dmesg_answer_get(b, sizeof(da) + 3, &da, &text), 0);
+    EXPECT_TRUE(!memcmp(text, "abc", 3));
+    EXPECT_EQ(wire_dmesg_answer_get(b, sizeof(da) + 4, &da, &text), -XEN_EBADMSG);
+    da.len = CONTROL_DMESG_MAX + 1;
+    wire_put(b, &da, &wire_dmesg_answer_layout);
+    EXPECT_EQ(wire_dmesg_answer_get(b, sizeof(da) + CONTROL_DMESG_MAX + 1, &da, &text), -XEN_EBADMSG);
 }
 
 static const char good_key[] = "# comment\n"
@@ -314,11 +466,15 @@ TEST(key_format_round_trip)
 
 int main(void)
 {
+    fake_init(&core, 3, MGMT_CAP_DOMAIN_CONTROL | MGMT_CAP_LOG);
+    env = fake_env(&core);
     return test_run((const struct test[]){
         TEST_ENTRY(frames_whole_and_split), TEST_ENTRY(frame_largest_taken),
         TEST_ENTRY(frame_length_zero_breaks_for_good), TEST_ENTRY(frame_too_long_refused_at_its_prefix),
         TEST_ENTRY(frame_prefix_is_little_endian), TEST_ENTRY(frames_randomized), TEST_ENTRY(version_answered),
         TEST_ENTRY(requests_refused_with_an_error_answer), TEST_ENTRY(messages_not_answered),
         TEST_ENTRY(answers_checked_by_the_client), TEST_ENTRY(key_parsed), TEST_ENTRY(key_refused_with_its_line),
-        TEST_ENTRY(key_refuses_nul_and_size), TEST_ENTRY(key_format_round_trip), TEST_END });
+        TEST_ENTRY(key_refuses_nul_and_size), TEST_ENTRY(key_format_round_trip), TEST_ENTRY(layouts_cover_every_byte),
+        TEST_ENTRY(layout_bytes_and_refusals), TEST_ENTRY(qualifiers), TEST_ENTRY(answers_with_entries_checked),
+        TEST_END });
 }

@@ -412,7 +412,7 @@ TEST(mgmt_size_then_fault)
 
     memset(&o, 0xa5, sizeof(o));
     EXPECT_EQ(hcall_mgmt_arg_size(0), 0);
-    EXPECT_EQ(hcall_mgmt_arg_size(MGMT_LOG_READ + 1), 0);
+    EXPECT_EQ(hcall_mgmt_arg_size(MGMT_DOMAIN_SCHED_GET + 1), 0);
     EXPECT_EQ(hcall_mgmt_arg_size(MGMT_DOMAIN_INFO), sizeof(struct mgmt_domain_info));
     EXPECT_EQ(hcall_decode_mgmt(&mctx, (const uint64_t[]){ 0, 0, 8 }, &arg, &o), -XEN_ENOSYS);
     EXPECT_EQ(hcall_decode_mgmt(&mctx, (const uint64_t[]){ (1ull << 32) | MGMT_DOMAIN_UNPAUSE, 0, 8 }, &arg, &o),
@@ -774,6 +774,18 @@ TEST(mgmt_running_domain_commands)
     arg.log_read.len = 0;
     EXPECT_EQ(mgmt_decode(MGMT_LOG_READ, &arg, &o), 0);
     EXPECT_EQ(o.after_lookup, -XEN_EINVAL);
+
+    memset(&arg, 0xff, sizeof(arg)); /* sched_get: every field but the target is out */
+    arg.sched_get.domid = MGMT_DOMID_SELF;
+    EXPECT_EQ(mgmt_decode(MGMT_DOMAIN_SCHED_GET, &arg, &o), 0);
+    EXPECT_EQ(o.check, HCALL_MGMT_CHECK_NONE);
+    EXPECT_EQ(o.need, MGMT_CAP_DOMAIN_CONTROL);
+    EXPECT_EQ(o.after_lookup, 0);
+    arg.sched_get.domid = 4;
+    EXPECT_EQ(mgmt_decode(MGMT_DOMAIN_SCHED_GET, &arg, &o), 0);
+    EXPECT_EQ(o.check, HCALL_MGMT_CHECK_CONTROL);
+    EXPECT_EQ(o.domid, 4);
+    EXPECT_EQ(o.after_lookup, 0);
 }
 
 TEST(mgmt_pci_cfg_write_fields)

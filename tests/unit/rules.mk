@@ -27,14 +27,15 @@ unit_hcall_decode_SRCS := core/hcall/decode_xen.c core/hcall/decode_tables.c cor
 # the host's build of what the builder links), ACPI, layout, manifest.
 UNIT_TESTS += builder
 unit_builder_SRCS := domains/builder/image.c domains/builder/image_xz.c domains/builder/acpi.c \
-	domains/builder/layout.c domains/builder/manifest.c lib/xl/xl_disk.c lib/xl/xl_list.c lib/xl/xl_vif.c
+	domains/builder/layout.c domains/builder/manifest.c lib/xl/xl_disk.c lib/xl/xl_list.c lib/xl/xl_vif.c \
+	lib/xl/xl_cpus.c
 unit_builder_DEPS := $(wildcard domains/builder/*.h lib/xl/*.h)
 unit_builder_CFLAGS := -Idomains/builder -Ilib/xl
 unit_builder_LIBS := -llzma
 # xl's disk syntax and virtual device names, xl's string lists, the manifest's disk key.
 UNIT_TESTS += xl_disk
 unit_xl_disk_SRCS := lib/xl/xl_disk.c lib/xl/xl_list.c domains/builder/manifest.c lib/xl/xl_vif.c \
-	tests/unit/manifest_caught.c
+	lib/xl/xl_cpus.c tests/unit/manifest_caught.c
 unit_xl_disk_DEPS := $(wildcard domains/builder/*.h lib/xl/*.h) tests/unit/manifest_caught.h
 unit_xl_disk_CFLAGS := -Idomains/builder -Ilib/xl
 UNIT_TESTS += vlapic
@@ -114,7 +115,7 @@ unit_dhcpd_CFLAGS := -Idomains/netdrv -Idrivers/include
 # xl's vif syntax, MACs drawn in Xen's range, the manifest's vif key.
 UNIT_TESTS += xl_vif
 unit_xl_vif_SRCS := lib/xl/xl_vif.c lib/xl/xl_list.c lib/xl/xl_disk.c domains/builder/manifest.c \
-	tests/unit/manifest_caught.c
+	lib/xl/xl_cpus.c tests/unit/manifest_caught.c
 unit_xl_vif_DEPS := $(wildcard domains/builder/*.h lib/xl/*.h) tests/unit/manifest_caught.h
 unit_xl_vif_CFLAGS := -Idomains/builder -Ilib/xl
 # xl's config files (lib/xl): every key, xl's syntax, the errors' lines,
@@ -127,6 +128,30 @@ unit_xl_cfg_CFLAGS := -Ilib/xl
 # The control protocol's pure pieces (domains/control): frames, the
 # request handler, the management key file (shared with tools/mosaic).
 UNIT_TESTS += control_wire
-unit_control_wire_SRCS := domains/control/wire.c domains/control/msg.c domains/control/key.c
-unit_control_wire_DEPS := domains/control/wire.h domains/control/msg.h domains/control/key.h
-unit_control_wire_CFLAGS := -Idomains/control
+unit_control_wire_SRCS := domains/control/wire.c domains/control/msg.c domains/control/key.c \
+	domains/control/verbs.c tests/unit/control_fake.c core/hcall/decode_mgmt.c
+unit_control_wire_DEPS := domains/control/wire.h domains/control/msg.h domains/control/key.h \
+	domains/control/verbs.h tests/unit/control_fake.h
+unit_control_wire_CFLAGS := -Idomains/control -Itests/unit
+# The control domain's management verbs (domains/control/verbs.c, msg.c)
+# against a model of the core's management calls (control_fake.c) that
+# decodes each call with the core's own decode step.
+UNIT_TESTS += control_verbs
+unit_control_verbs_SRCS := domains/control/wire.c domains/control/msg.c domains/control/verbs.c \
+	tests/unit/control_fake.c core/hcall/decode_mgmt.c
+unit_control_verbs_DEPS := domains/control/wire.h domains/control/msg.h domains/control/verbs.h \
+	tests/unit/control_fake.h
+unit_control_verbs_CFLAGS := -Idomains/control -Itests/unit
+# The manifest's handover key (a domain given to a toolstack) and its
+# cpus key in xl's CPU-list forms (lib/xl/xl_cpus.c).
+UNIT_TESTS += manifest_handover
+unit_manifest_handover_SRCS := domains/builder/manifest.c lib/xl/xl_cpus.c lib/xl/xl_list.c lib/xl/xl_disk.c \
+	lib/xl/xl_vif.c tests/unit/manifest_caught.c
+unit_manifest_handover_DEPS := $(wildcard domains/builder/*.h lib/xl/*.h) tests/unit/manifest_caught.h
+unit_manifest_handover_CFLAGS := -Idomains/builder -Ilib/xl
+# How tools/mosaic shows answers (tools/mosaic/show.c), its CPU lists
+# read back with lib/xl's parser.
+UNIT_TESTS += mosaic_show
+unit_mosaic_show_SRCS := tools/mosaic/show.c lib/xl/xl_cpus.c lib/xl/xl_list.c
+unit_mosaic_show_DEPS := tools/mosaic/show.h lib/xl/xl_cpus.h
+unit_mosaic_show_CFLAGS := -Itools/mosaic -Ilib/xl

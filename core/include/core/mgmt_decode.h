@@ -48,13 +48,14 @@ union hcall_mgmt_arg {
     struct mgmt_vcpu_info vcpu_info;
     struct mgmt_phys_info phys_info;
     struct mgmt_log_read log_read;
+    struct mgmt_domain_sched_get sched_get;
 };
 
 /* What the caller is checked for before the fields' verdict is given. */
 #define HCALL_MGMT_CHECK_CAP     0 /* create, list, phys_info, log_read: the capability need, no target */
 #define HCALL_MGMT_CHECK_CONTROL 1 /* need, then that the caller controls domid */
 #define HCALL_MGMT_CHECK_NONE \
-    2 /* info and vcpu_info on MGMT_DOMID_SELF, the PCI calls on one's own functions: nothing */
+    2 /* info, vcpu_info and sched_get on MGMT_DOMID_SELF, the PCI calls on one's own functions: nothing */
 
 struct hcall_mgmt_op {
     uint32_t cmd;             /* enum mgmt_cmd */

@@ -30,6 +30,10 @@ int sched_set_affinity(struct vcpu *v, uint64_t mask);
  * 0 or -ERR_INVAL. */
 int sched_set_params(struct domain *d, uint32_t weight, uint32_t cap);
 
+/* sched_get_params: d's weight and cap, as sched_set_params last set them
+ * (or the defaults it was created with). */
+void sched_get_params(struct domain *d, uint32_t *weight, uint32_t *cap);
+
 /* sched_runtime_ns: CPU time d's vCPUs have been charged. */
 uint64_t sched_runtime_ns(struct domain *d);
 

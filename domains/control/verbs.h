@@ -1,0 +1,95 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The control domain's management verbs (xl's list, info, dmesg, pause,
+ * unpause, destroy, vcpu-list, vcpu-pin, sched-credit), performed with
+ * the core's management calls (idl/mgmt.idl) on the domains control
+ * controls, and its own shut-down domains destroyed (verbs_reap). The
+ * requests arrive decoded and checked (msg.c); the calls go through an
+ * environment passed in (struct verbs_env), so this file is pure C: the
+ * domain gives it the hypercall (verbs_domain.c), the host tests a
+ * model of the core. Nothing here knows about frames, TLS or TCP.
+ */
+#pragma once
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "idl/control.h"
+
+/* What the verbs need from their surroundings. */
+struct verbs_env {
+    /* The management hypercall: cmd with its struct (size bytes). */
+    long (*mgmt)(void *ctx, uint32_t cmd, void *arg, size_t size);
+    /* Sleep about ms milliseconds (destroy waits for the domain to go). */
+    void (*sleep_ms)(void *ctx, unsigned ms);
+    /* One line for the log, without its newline. */
+    void (*log)(void *ctx, const char *line);
+    void *ctx;
+};
+
+/* How long destroy waits for the domain to be gone, as xl destroy does,
+ * looking every VERBS_DESTROY_POLL_MS. */
+#define VERBS_DESTROY_WAIT_MS 5000u
+#define VERBS_DESTROY_POLL_MS 10u
+
+/* verbs_find: the domain that q names (a control_domain_request's
+ * qualifier, already checked with wire_qualifier_ok): all digits is an
+ * id, else a name. Only control itself and the domains it controls are
+ * found. *domid and name (CONTROL_NAME_MAX bytes, NUL-padded) on 0;
+ * -XEN_ESRCH: none; -XEN_EEXIST: more than one has that name; another
+ * negative errno when the core refuses a look (no capability). */
+int verbs_find(const struct verbs_env *e, const char *q, uint16_t *domid, char *name)
+    __attribute__((warn_unused_result));
+
+/* verbs_list: control and the domains it controls with ids from first on,
+ * ascending, at most CONTROL_LIST_MAX, into d; a->nr, a->now_ns set (the
+ * header is the caller's). A domain that goes while it is looked at is
+ * left out. 0 or the core's error (-XEN_EPERM without the capability). */
+int verbs_list(const struct verbs_env *e, uint16_t first, struct control_list_answer *a, struct control_domain *d)
+    __attribute__((warn_unused_result));
+
+/* verbs_info: the machine's facts into a (its header is the caller's).
+ * 0 or the core's error. */
+int verbs_info(const struct verbs_env *e, struct control_info_answer *a) __attribute__((warn_unused_result));
+
+/* verbs_dmesg: up to max (1..CONTROL_DMESG_MAX) bytes of the core's log
+ * from byte index on into text; a->next, a->lost, a->len set. 0 or the
+ * core's error (-XEN_EPERM without MGMT_CAP_LOG). */
+int verbs_dmesg(const struct verbs_env *e, uint64_t index, uint32_t max, struct control_dmesg_answer *a, uint8_t *text)
+    __attribute__((warn_unused_result));
+
+/* verbs_pause, verbs_unpause, verbs_destroy: xl's verbs on domid (found
+ * with verbs_find). -XEN_EPERM for control itself; otherwise the core's
+ * answer (pause: -XEN_EBUSY when not running; unpause: -XEN_EINVAL when
+ * not paused). Destroy waits until the domain is gone:
+ * -XEN_ETIMEDOUT if it is still there after VERBS_DESTROY_WAIT_MS. */
+int verbs_pause(const struct verbs_env *e, uint16_t domid) __attribute__((warn_unused_result));
+int verbs_unpause(const struct verbs_env *e, uint16_t domid) __attribute__((warn_unused_result));
+int verbs_destroy(const struct verbs_env *e, uint16_t domid) __attribute__((warn_unused_result));
+
+/* verbs_vcpu_list: domid's vCPUs into v (CONTROL_VCPUS_MAX of room), its
+ * id, name, vCPU count and the online CPUs into a. 0, -XEN_ESRCH (gone),
+ * -XEN_EOVERFLOW (more vCPUs than an answer holds), the core's error. */
+int verbs_vcpu_list(const struct verbs_env *e, uint16_t domid, struct control_vcpu_list_answer *a,
+                    struct control_vcpu *v) __attribute__((warn_unused_result));
+
+/* verbs_vcpu_pin: vCPU vcpu of domid (or each, CONTROL_VCPU_ALL) may run
+ * on the CPUs of mask. -XEN_EPERM for control itself; -XEN_EINVAL: vcpu
+ * past the domain's, or no online CPU in mask; the core's error. */
+int verbs_vcpu_pin(const struct verbs_env *e, uint16_t domid, uint32_t vcpu, uint64_t mask)
+    __attribute__((warn_unused_result));
+
+/* verbs_sched: set what flags (CONTROL_SCHED_SET_*) name of weight and
+ * cap (checked by the caller), then read both back into a (domid, weight,
+ * cap; the rest is the caller's). -XEN_EPERM: a value to set for control
+ * itself; the core's error. */
+int verbs_sched(const struct verbs_env *e, uint16_t domid, uint16_t flags, uint16_t weight, uint32_t cap,
+                struct control_sched_answer *a) __attribute__((warn_unused_result));
+
+/* verbs_reap: destroy every domain control controls that has shut down
+ * (one log line each: its id, name and why); the restarts xl's on_reboot
+ * and on_crash ask for need the builder as a service, which does not
+ * exist yet. Returns how many it destroyed; *left (if not NULL): how
+ * many it controls after that (UINT_MAX when the core would not list
+ * them). */
+unsigned verbs_reap(const struct verbs_env *e, unsigned *left);

@@ -1,0 +1,86 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The control domain's environment for the verbs and its watch on the
+ * shutdowns of the domains it controls (verbs_domain.h).
+ */
+#include "verbs_domain.h"
+
+#include <limits.h>
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "mosaic/evtchn.h"
+#include "mosaic/mgmt.h"
+#include "mosaic/time.h"
+
+static long env_mgmt(void *ctx, uint32_t cmd, void *arg, size_t size)
+{
+    (void)ctx;
+    return mgmt_call(cmd, arg, size);
+}
+
+static void env_sleep_ms(void *ctx, unsigned ms)
+{
+    (void)ctx;
+    runtime_sleep_ns(ms * TIME_NS_PER_MS);
+}
+
+static void env_log(void *ctx, const char *line)
+{
+    (void)ctx;
+    printf("%s\n", line);
+}
+
+static const struct verbs_env env = { env_mgmt, env_sleep_ms, env_log, NULL };
+
+const struct verbs_env *verbs_domain_env(void)
+{
+    return &env;
+}
+
+static struct {
+    evtchn_port_t port;
+    bool bound;
+    uint64_t next;       /* the next periodic look */
+    bool ever;           /* some domain was controlled at a look */
+    uint64_t none_since; /* since when none is; 0 while some is */
+} watch;
+
+int verbs_domain_watch_init(void)
+{
+    long r = evtchn_bind_virq(VIRQ_DOM_EXC, 0, &watch.port);
+
+    watch.bound = r == 0;
+    watch.next = runtime_time_ns();
+    if (r)
+        printf("control: VIRQ_DOM_EXC not bound (error %ld): shutdowns are seen every %llu s only\n", r,
+               (unsigned long long)(VERBS_DOMAIN_WATCH_NS / TIME_NS_PER_S));
+    return (int)r;
+}
+
+unsigned verbs_domain_watch_poll(uint64_t now)
+{
+    bool told = watch.bound && evtchn_test_and_clear(watch.port);
+    unsigned reaped, left;
+
+    if (!told && now < watch.next)
+        return 0;
+    watch.next = now + VERBS_DOMAIN_WATCH_NS;
+    reaped = verbs_reap(&env, &left);
+    if (left == 0 && !watch.none_since)
+        watch.none_since = now;
+    else if (left != 0)
+        watch.none_since = 0;
+    watch.ever |= left != 0 && left != UINT_MAX;
+    return reaped;
+}
+
+bool verbs_domain_idle(uint64_t now, uint64_t for_ns)
+{
+    return watch.ever && watch.none_since && now - watch.none_since >= for_ns;
+}
+
+uint64_t verbs_domain_watch_deadline(void)
+{
+    return watch.next;
+}

@@ -1,0 +1,324 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The model of the core's management calls (control_fake.h).
+ */
+#include "control_fake.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "core/mgmt_decode.h"
+#include "idl/sched.h"
+#include "idl/xen_errno.h"
+
+static int bad(struct fake_core *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* A call the core would refuse for its fields: counted, and -EINVAL. */
+static int bad(struct fake_core *f, const char *fmt, ...)
+{
+    va_list ap;
+
+    if (!f->bad_calls++) {
+        va_start(ap, fmt);
+        vsnprintf(f->bad_why, sizeof(f->bad_why), fmt, ap);
+        va_end(ap);
+    }
+    return -XEN_EINVAL;
+}
+
+void fake_init(struct fake_core *f, uint16_t self, uint64_t caps)
+{
+    struct fake_domain *d = &f->dom[0];
+
+    memset(f, 0, sizeof(*f));
+    f->self = self;
+    f->self_caps = caps;
+    f->online = 0x3;
+    f->now_ns = 100ull * 1000000000ull;
+    f->total_pages = 131072;
+    f->free_pages = 100000;
+    f->linger = 3;
+    *d = (struct fake_domain){ .exists = true,
+                               .id = self,
+                               .controller = 1,
+                               .state = MGMT_STATE_RUNNING,
+                               .nr_vcpus = 1,
+                               .nr_pages = 8192,
+                               .max_pages = 8192,
+                               .runtime_ns = 5000000000ull,
+                               .started_ns = 2000000000ull,
+                               .weight = 256 };
+    snprintf(d->name, sizeof(d->name), "control");
+    d->vcpu[0] = (struct mgmt_vcpu_info){ .state = MGMT_VCPU_RUNNING, .affinity = ~0ull & f->online };
+}
+
+struct fake_domain *fake_find(struct fake_core *f, uint16_t id)
+{
+    for (unsigned i = 0; i < FAKE_DOMAINS; i++)
+        if (f->dom[i].exists && f->dom[i].id == id)
+            return &f->dom[i];
+    return NULL;
+}
+
+struct fake_domain *fake_add(struct fake_core *f, const char *name, uint16_t controller, uint32_t state,
+                             uint32_t nr_vcpus, uint32_t vcpu_state)
+{
+    uint16_t id = f->self;
+
+    for (unsigned i = 0; i < FAKE_DOMAINS; i++)
+        if (f->dom[i].exists && f->dom[i].id > id)
+            id = f->dom[i].id;
+    for (unsigned i = 0; i < FAKE_DOMAINS; i++) {
+        struct fake_domain *d = &f->dom[i];
+        if (d->exists)
+            continue;
+        *d = (struct fake_domain){ .exists = true,
+                                   .id = (uint16_t)(id + 1),
+                                   .controller = controller,
+                                   .state = state,
+                                   .nr_vcpus = nr_vcpus,
+                                   .nr_pages = 512,
+                                   .max_pages = 512,
+                                   .runtime_ns = 1500000000ull,
+                                   .started_ns = 40000000000ull,
+                                   .weight = 256 };
+        snprintf(d->name, sizeof(d->name), "%s", name);
+        for (uint32_t v = 0; v < nr_vcpus && v < 8; v++)
+            d->vcpu[v] = (struct mgmt_vcpu_info){
+                .state = vcpu_state, .cpu = v % 2, .affinity = f->online, .running_ns = 1000000ull * (v + 1)
+            };
+        return d;
+    }
+    return NULL;
+}
+
+void fake_scene(struct fake_core *f, uint64_t caps)
+{
+    fake_init(f, 3, caps);
+    fake_add(f, "spinner", 3, MGMT_STATE_RUNNING, 1, MGMT_VCPU_RUNNING);
+    fake_add(f, "sleeper", 3, MGMT_STATE_RUNNING, 1, MGMT_VCPU_BLOCKED);
+    fake_add(f, "other", 1, MGMT_STATE_RUNNING, 1, MGMT_VCPU_BLOCKED);
+    fake_add(f, "twin", 3, MGMT_STATE_RUNNING, 1, MGMT_VCPU_RUNNABLE);
+    fake_add(f, "twin", 3, MGMT_STATE_RUNNING, 1, MGMT_VCPU_BLOCKED);
+    fake_add(f, "off", 3, MGMT_STATE_SHUTDOWN, 1, MGMT_VCPU_DOWN)->reason = SHUTDOWN_poweroff;
+    fake_add(f, "crashed", 3, MGMT_STATE_SHUTDOWN, 1, MGMT_VCPU_DOWN)->reason = SHUTDOWN_crash;
+    fake_add(f, "wide", 3, MGMT_STATE_PAUSED, 3, MGMT_VCPU_BLOCKED);
+}
+
+void fake_log(struct fake_core *f, const char *text)
+{
+    for (const char *p = text; *p; p++) {
+        f->log[f->log_len % FAKE_LOG_MAX] = *p;
+        f->log_len++;
+    }
+}
+
+/* The domain a command names, as the core looks it up once its decode
+ * step has passed (op): the capability, then the domain, then control
+ * of it (-EPERM before -ESRCH for a caller without the right);
+ * MGMT_DOMID_SELF where the decode allows it names the caller. */
+static int look_up(struct fake_core *f, const struct hcall_mgmt_op *op, struct fake_domain **out)
+{
+    struct fake_domain *d;
+
+    *out = fake_find(f, f->self);
+    if (op->check == HCALL_MGMT_CHECK_NONE)
+        return 0;
+    if (!(f->self_caps & op->need))
+        return -XEN_EPERM;
+    if (op->check == HCALL_MGMT_CHECK_CAP)
+        return 0;
+    d = fake_find(f, op->domid);
+    if (!d)
+        return -XEN_ESRCH;
+    if (d->controller != f->self)
+        return -XEN_EPERM;
+    *out = d;
+    return 0;
+}
+
+static int do_info(struct fake_core *f, struct fake_domain *d, struct mgmt_domain_info *i)
+{
+    if (d->dying && d->linger-- == 0) {
+        d->exists = false; /* reaped */
+        return -XEN_ESRCH;
+    }
+    i->domid = d->id;
+    i->state = d->state;
+    i->shutdown_reason = d->reason;
+    i->nr_vcpus = d->nr_vcpus;
+    i->nr_pages = d->nr_pages;
+    i->caps = d->id == f->self ? f->self_caps : 0;
+    i->runtime_ns = d->runtime_ns;
+    memcpy(i->name, d->name, sizeof(i->name));
+    i->max_pages = d->max_pages;
+    i->started_ns = d->started_ns;
+    return 0;
+}
+
+static void do_list(struct fake_core *f, struct mgmt_domain_list *l)
+{
+    l->nr = 0;
+    memset(l->domids, 0, sizeof(l->domids));
+    /* The lowest ids from first on, ascending: the next larger each time. */
+    for (uint32_t above = l->first; l->nr < MGMT_DOMAIN_LIST_MAX;) {
+        uint32_t best = MGMT_DOMID_SELF;
+        for (unsigned i = 0; i < FAKE_DOMAINS; i++) {
+            const struct fake_domain *d = &f->dom[i];
+            if (d->exists && !d->dying && d->controller == f->self && d->id >= above && d->id < best)
+                best = d->id;
+        }
+        if (best == MGMT_DOMID_SELF)
+            break;
+        l->domids[l->nr++] = (uint16_t)best;
+        above = best + 1;
+    }
+}
+
+static void do_log_read(struct fake_core *f, struct mgmt_log_read *l)
+{
+    uint64_t oldest = f->log_len > MGMT_LOG_RING ? f->log_len - MGMT_LOG_RING : 0, index = l->index, lost = 0;
+    uint32_t n = 0;
+
+    if (index < oldest) {
+        lost = oldest - index;
+        index = oldest;
+    }
+    for (; n < l->len && index < f->log_len; n++, index++)
+        ((char *)(uintptr_t)l->buf)[n] = f->log[index % FAKE_LOG_MAX];
+    l->index = index;
+    l->len = n;
+    l->lost = lost > UINT32_MAX ? UINT32_MAX : (uint32_t)lost;
+}
+
+static void do_phys_info(struct fake_core *f, struct mgmt_phys_info *p)
+{
+    *p = (struct mgmt_phys_info){ .nr_cpus = (uint32_t)__builtin_popcountll(f->online),
+                                  .abi_version = 6,
+                                  .online_cpus = f->online,
+                                  .total_pages = f->total_pages,
+                                  .free_pages = f->free_pages,
+                                  .now_ns = f->now_ns };
+}
+
+/* Pause, unpause, destroy: the states the core allows them in. */
+static int do_state_op(struct fake_core *f, uint32_t cmd, struct fake_domain *d)
+{
+    if (cmd == MGMT_DOMAIN_PAUSE && d->state != MGMT_STATE_RUNNING)
+        return -XEN_EBUSY;
+    if (cmd == MGMT_DOMAIN_UNPAUSE && d->state != MGMT_STATE_PAUSED)
+        return -XEN_EINVAL; /* a state, not a field: the core's own answer */
+    if (cmd == MGMT_DOMAIN_DESTROY) {
+        f->destroyed += !d->dying;
+        d->dying = true;
+        d->linger = f->linger;
+        return 0;
+    }
+    d->state = cmd == MGMT_DOMAIN_PAUSE ? MGMT_STATE_PAUSED : MGMT_STATE_RUNNING;
+    return 0;
+}
+
+/* Perform, once decoded and looked up; the results into a. */
+static int perform(struct fake_core *f, uint32_t cmd, struct fake_domain *d, union hcall_mgmt_arg *a)
+{
+    switch (cmd) {
+    case MGMT_DOMAIN_INFO: return do_info(f, d, &a->info);
+    case MGMT_DOMAIN_LIST: do_list(f, &a->list); return 0;
+    case MGMT_LOG_READ: do_log_read(f, &a->log_read); return 0;
+    case MGMT_PHYS_INFO: do_phys_info(f, &a->phys_info); return 0;
+    case MGMT_VCPU_INFO:
+    case MGMT_VCPU_AFFINITY: {
+        uint32_t vcpu = cmd == MGMT_VCPU_INFO ? a->vcpu_info.vcpu : a->affinity.vcpu;
+        if (vcpu >= d->nr_vcpus) /* the core's check: control makes it first */
+            return bad(f, "command %u: d%u has no vCPU %u", cmd, d->id, vcpu);
+        if (cmd == MGMT_VCPU_AFFINITY) {
+            d->vcpu[vcpu].affinity = a->affinity.cpumask & f->online;
+            return 0;
+        }
+        a->vcpu_info = d->vcpu[vcpu];
+        a->vcpu_info.domid = d->id;
+        a->vcpu_info.vcpu = (uint16_t)vcpu;
+        if (d->state != MGMT_STATE_RUNNING)
+            a->vcpu_info.state = MGMT_VCPU_DOWN;
+        return 0;
+    }
+    case MGMT_DOMAIN_SCHED:
+        d->weight = a->sched.weight;
+        d->cap = a->sched.cap;
+        return 0;
+    case MGMT_DOMAIN_SCHED_GET:
+        a->sched_get = (struct mgmt_domain_sched_get){ d->id, (uint16_t)d->weight, d->cap };
+        return 0;
+    default: return do_state_op(f, cmd, d);
+    }
+}
+
+/* The commands control's verbs make; any other is none of its business. */
+static bool control_uses(uint32_t cmd)
+{
+    switch (cmd) {
+    case MGMT_DOMAIN_INFO:
+    case MGMT_DOMAIN_LIST:
+    case MGMT_VCPU_INFO:
+    case MGMT_PHYS_INFO:
+    case MGMT_LOG_READ:
+    case MGMT_DOMAIN_PAUSE:
+    case MGMT_DOMAIN_UNPAUSE:
+    case MGMT_DOMAIN_DESTROY:
+    case MGMT_VCPU_AFFINITY:
+    case MGMT_DOMAIN_SCHED:
+    case MGMT_DOMAIN_SCHED_GET: return true;
+    default: return false;
+    }
+}
+
+/* The core's order (core/hcall/mgmt.c): decode (its own code, built for
+ * the host), capability and target, the fields' deferred verdict, then
+ * perform; a field the decode refuses is a bad call whatever the lookup
+ * says. The struct is copied in and, on success, back out. */
+static long fake_mgmt(void *ctx, uint32_t cmd, void *arg, size_t size)
+{
+    struct fake_core *f = ctx;
+    const struct hcall_mgmt_ctx mc = { 8, f->online };
+    const uint64_t regs[3] = { cmd, 0x1000, size };
+    union hcall_mgmt_arg a;
+    struct hcall_mgmt_op op;
+    struct fake_domain *d;
+    int r;
+
+    f->calls++;
+    if (!control_uses(cmd) || size != hcall_mgmt_arg_size(cmd))
+        return bad(f, "command %u with %zu bytes", cmd, size);
+    memcpy(&a, arg, size);
+    if ((r = hcall_decode_mgmt(&mc, regs, &a, &op)) != 0)
+        return bad(f, "command %u refused by the decode: %d", cmd, r);
+    if (op.after_lookup)
+        return bad(f, "command %u: a field the core refuses (%d)", cmd, op.after_lookup);
+    if ((r = look_up(f, &op, &d)) != 0)
+        return r;
+    if ((r = perform(f, cmd, d, &op.arg)) == 0)
+        memcpy(arg, &op.arg, size);
+    return r;
+}
+
+static void fake_sleep(void *ctx, unsigned ms)
+{
+    struct fake_core *f = ctx;
+
+    f->sleeps++;
+    f->now_ns += ms * 1000000ull;
+}
+
+static void fake_line(void *ctx, const char *line)
+{
+    struct fake_core *f = ctx;
+    size_t n = strlen(f->lines);
+
+    snprintf(f->lines + n, sizeof(f->lines) - n, "%s\n", line);
+}
+
+struct verbs_env fake_env(struct fake_core *f)
+{
+    return (struct verbs_env){ fake_mgmt, fake_sleep, fake_line, f };
+}

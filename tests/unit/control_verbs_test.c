@@ -1,0 +1,523 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The control domain's management verbs (domains/control/verbs.c) as a
+ * client reaches them: request bytes into msg_handle (msg.c), answer
+ * bytes out, against a model of the core (control_fake.c). Each verb's
+ * answers and refusals with their exact errors; what the core sees: no
+ * call it would refuse for its fields, whatever the request (the model
+ * counts them), which a randomized run checks after every request.
+ */
+#include "verbs.h"
+
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "control_fake.h"
+#include "harness.h"
+#include "idl/sched.h"
+#include "idl/xen_errno.h"
+#include "msg.h"
+#include "wire.h"
+
+static struct fake_core core;
+static struct verbs_env env;
+static uint8_t out[MSG_ANSWER_MAX];
+static size_t out_len;
+static uint32_t next_id;
+
+/* control_fake.h's scene, control holding the control and log capabilities. */
+static void scene(void)
+{
+    fake_scene(&core, MGMT_CAP_DOMAIN_CONTROL | MGMT_CAP_LOG);
+    env = fake_env(&core);
+}
+
+static void expect_clean(void)
+{
+    if (core.bad_calls)
+        test_fail(__FILE__, __LINE__, "%u calls the core would refuse for their fields, the first: %s", core.bad_calls,
+                  core.bad_why);
+}
+
+/* len bytes of a request answered: 0 with the answer (of the request's
+ * type) in out, or the error answer's status. */
+static int ask_raw(const uint8_t *req, size_t len)
+{
+    struct control_msg_header h, ah;
+    struct control_error e;
+
+    EXPECT_EQ(wire_hdr_get(req, len, &h), 0);
+    EXPECT_EQ(msg_handle(&env, req, len, out, sizeof(out), &out_len), 0);
+    EXPECT_EQ(wire_hdr_get(out, out_len, &ah), 0);
+    EXPECT_EQ(ah.id, h.id);
+    if (wire_error_get(out, out_len, &e) == 0) {
+        EXPECT_EQ(e.request_type, h.type);
+        return e.status;
+    }
+    EXPECT_EQ(ah.type, h.type | CONTROL_MSG_ANSWER);
+    return 0;
+}
+
+/* The request struct at body (starting with its header, set here) of
+ * type, laid out as l (NULL: a header alone). */
+static int ask(uint16_t type, void *body, const struct wire_layout *l)
+{
+    struct control_msg_header *h = body;
+    uint8_t req[256];
+
+    *h = (struct control_msg_header){ CONTROL_PROTO_VERSION, type, ++next_id };
+    if (!l) {
+        wire_hdr_put(req, h);
+        return ask_raw(req, sizeof(*h));
+    }
+    wire_put(req, body, l);
+    return ask_raw(req, l->size);
+}
+
+static int ask_domain(uint16_t type, const char *domain)
+{
+    struct control_domain_request q = { .hdr = { 0 } };
+
+    snprintf(q.domain, sizeof(q.domain), "%s", domain);
+    return ask(type, &q, &wire_domain_request_layout);
+}
+
+/* The whole list, every page. */
+static unsigned list_all(struct control_domain *all, unsigned max, uint64_t *now)
+{
+    static struct control_domain page[CONTROL_LIST_MAX];
+    struct control_list_request q = { .first = 1 };
+    struct control_list_answer a;
+    unsigned n = 0;
+
+    for (;;) {
+        EXPECT_EQ(ask(CONTROL_MSG_LIST, &q, &wire_list_request_layout), 0);
+        EXPECT_EQ(wire_list_answer_get(out, out_len, &a, page), 0);
+        for (unsigned i = 0; i < a.nr && n < max; i++)
+            all[n++] = page[i];
+        *now = a.now_ns;
+        if (a.nr < CONTROL_LIST_MAX)
+            return n;
+        q.first = (uint16_t)(page[a.nr - 1].domid + 1);
+    }
+}
+
+static const struct control_domain *listed(const struct control_domain *d, unsigned n, uint16_t id)
+{
+    for (unsigned i = 0; i < n; i++)
+        if (d[i].domid == id)
+            return &d[i];
+    return NULL;
+}
+
+TEST(list_shows_self_and_controlled)
+{
+    static const uint16_t want[] = { 3, 4, 5, 7, 8, 9, 10, 11 };
+    static struct control_domain d[16];
+    uint64_t now = 0;
+    unsigned n;
+
+    scene();
+    n = list_all(d, 16, &now);
+    EXPECT_EQ(n, sizeof(want) / sizeof(want[0]));
+    for (unsigned i = 0; i < n && i < sizeof(want) / sizeof(want[0]); i++)
+        EXPECT_EQ(d[i].domid, want[i]);
+    EXPECT_EQ(now, core.now_ns);
+    EXPECT_EQ(d[0].flags, CONTROL_DOMF_SELF | CONTROL_DOMF_RUNNING);
+    EXPECT_TRUE(!strcmp(d[0].name, "control"));
+    EXPECT_EQ(d[0].mem_kib, 8192 * 4);
+    EXPECT_EQ(listed(d, n, 4)->flags, CONTROL_DOMF_RUNNING);
+    EXPECT_EQ(listed(d, n, 5)->flags, CONTROL_DOMF_BLOCKED);
+    EXPECT_EQ(listed(d, n, 7)->flags, 0); /* waiting for a CPU: neither r nor b */
+    EXPECT_EQ(listed(d, n, 9)->flags, CONTROL_DOMF_SHUTDOWN);
+    EXPECT_EQ(listed(d, n, 9)->shutdown_reason, SHUTDOWN_poweroff);
+    EXPECT_EQ(listed(d, n, 10)->flags, CONTROL_DOMF_SHUTDOWN | CONTROL_DOMF_CRASHED);
+    EXPECT_EQ(listed(d, n, 10)->shutdown_reason, SHUTDOWN_crash);
+    EXPECT_EQ(listed(d, n, 11)->flags, CONTROL_DOMF_PAUSED);
+    EXPECT_EQ(listed(d, n, 11)->nr_vcpus, 3);
+    EXPECT_EQ(listed(d, n, 4)->started_ns, 40000000000ull);
+    EXPECT_EQ(listed(d, n, 4)->cpu_time_ns, 1500000000ull);
+    EXPECT_TRUE(listed(d, n, 6) == NULL); /* the builder's */
+    expect_clean();
+}
+
+/* Pages of 64, control's own line at its place among them, nothing lost
+ * or twice. */
+TEST(list_pages)
+{
+    static struct control_domain d[256];
+    uint64_t now;
+    unsigned n;
+
+    scene();
+    for (unsigned i = 0; i < 150; i++)
+        fake_add(&core, "many", 3, MGMT_STATE_RUNNING, 1, MGMT_VCPU_BLOCKED);
+    /* control's id in the middle of them */
+    fake_find(&core, 90)->exists = false;
+    fake_find(&core, 3)->id = 90;
+    core.self = 90;
+    for (unsigned i = 0; i < FAKE_DOMAINS; i++)
+        if (core.dom[i].exists && core.dom[i].controller == 3)
+            core.dom[i].controller = 90;
+    n = list_all(d, 256, &now);
+    unsigned want = 0;
+    for (unsigned i = 0; i < FAKE_DOMAINS; i++)
+        want += core.dom[i].exists && (core.dom[i].controller == 90 || core.dom[i].id == 90);
+    EXPECT_EQ(n, want);
+    for (unsigned i = 1; i < n; i++)
+        EXPECT_TRUE(d[i].domid > d[i - 1].domid);
+    EXPECT_TRUE(n > 2 * CONTROL_LIST_MAX);
+    EXPECT_TRUE(listed(d, n, 90) && (listed(d, n, 90)->flags & CONTROL_DOMF_SELF));
+    expect_clean();
+}
+
+TEST(list_refusals)
+{
+    struct control_list_request q = { .first = MGMT_DOMID_SELF };
+    uint8_t raw[sizeof(q) + 1] = { 0 };
+
+    scene();
+    EXPECT_EQ(ask(CONTROL_MSG_LIST, &q, &wire_list_request_layout), -XEN_EINVAL);
+    q.first = 1;
+    q._pad1 = 1; /* wire_put writes it as zero: set it by hand below */
+    wire_put(raw, &(struct control_list_request){ .hdr = { 1, CONTROL_MSG_LIST, 77 }, .first = 1 },
+             &wire_list_request_layout);
+    raw[offsetof(struct control_list_request, _pad1)] = 1;
+    EXPECT_EQ(ask_raw(raw, sizeof(q)), -XEN_EINVAL);
+    raw[offsetof(struct control_list_request, _pad1)] = 0;
+    EXPECT_EQ(ask_raw(raw, sizeof(q) + 1), -XEN_EINVAL); /* a byte too many */
+    EXPECT_EQ(ask_raw(raw, sizeof(q) - 1), -XEN_EINVAL);
+    EXPECT_EQ(ask_raw(raw, sizeof(q)), 0);
+    core.self_caps = MGMT_CAP_LOG;
+    EXPECT_EQ(ask(CONTROL_MSG_LIST, &q, &wire_list_request_layout), -XEN_EPERM);
+    EXPECT_EQ(ask(CONTROL_MSG_INFO, &q, NULL), -XEN_EPERM);
+    expect_clean();
+}
+
+TEST(info_answered)
+{
+    struct control_info_answer a;
+    struct control_msg_header h;
+    uint8_t raw[9] = { 0 };
+
+    scene();
+    EXPECT_EQ(ask(CONTROL_MSG_INFO, &h, NULL), 0);
+    EXPECT_EQ(wire_msg_get(out, out_len, CONTROL_MSG_INFO | CONTROL_MSG_ANSWER, &wire_info_answer_layout, &a), 0);
+    EXPECT_EQ(a.nr_cpus, 2);
+    EXPECT_EQ(a.online_cpus, 3);
+    EXPECT_EQ(a.abi_version, 6);
+    EXPECT_EQ(a.total_kib, 131072ull * 4);
+    EXPECT_EQ(a.free_kib, 100000ull * 4);
+    EXPECT_EQ(a.now_ns, core.now_ns);
+    wire_hdr_put(raw, &(struct control_msg_header){ 1, CONTROL_MSG_INFO, 1 });
+    EXPECT_EQ(ask_raw(raw, 9), -XEN_EINVAL); /* a body */
+    expect_clean();
+}
+
+/* dmesg from 0: the oldest byte kept on, in chunks, to the end; the
+ * bytes the ring lost are counted; refusals. */
+TEST(dmesg_follows_the_log)
+{
+    static char text[FAKE_LOG_MAX];
+    struct control_dmesg_request q = { .max_len = 5000 };
+    struct control_dmesg_answer a;
+    const uint8_t *t;
+    uint64_t at = 0;
+
+    scene();
+    for (unsigned i = 0; i < sizeof(text) - 1; i++)
+        text[i] = (char)('a' + i % 26);
+    fake_log(&core, text);
+    uint64_t oldest = core.log_len - MGMT_LOG_RING;
+    for (;;) {
+        q.index = at;
+        EXPECT_EQ(ask(CONTROL_MSG_DMESG, &q, &wire_dmesg_request_layout), 0);
+        EXPECT_EQ(wire_dmesg_answer_get(out, out_len, &a, &t), 0);
+        EXPECT_EQ(a.lost, at == 0 ? oldest : 0);
+        EXPECT_TRUE(a.len <= q.max_len);
+        for (uint32_t i = 0; i < a.len; i++)
+            if (t[i] != text[a.next - a.len + i]) {
+                test_fail(__FILE__, __LINE__, "byte %llu of the log differs", (unsigned long long)(a.next - a.len + i));
+                break;
+            }
+        at = a.next;
+        if (a.len == 0)
+            break;
+    }
+    EXPECT_EQ(at, core.log_len);
+    q.max_len = 0;
+    EXPECT_EQ(ask(CONTROL_MSG_DMESG, &q, &wire_dmesg_request_layout), -XEN_EINVAL);
+    q.max_len = CONTROL_DMESG_MAX + 1;
+    EXPECT_EQ(ask(CONTROL_MSG_DMESG, &q, &wire_dmesg_request_layout), -XEN_EINVAL);
+    q.max_len = CONTROL_DMESG_MAX;
+    EXPECT_EQ(ask(CONTROL_MSG_DMESG, &q, &wire_dmesg_request_layout), 0);
+    core.self_caps = MGMT_CAP_DOMAIN_CONTROL;
+    EXPECT_EQ(ask(CONTROL_MSG_DMESG, &q, &wire_dmesg_request_layout), -XEN_EPERM);
+    expect_clean();
+}
+
+static const char *answered_name(void)
+{
+    static struct control_domain_answer a;
+    struct control_msg_header h;
+
+    EXPECT_EQ(wire_hdr_get(out, out_len, &h), 0);
+    EXPECT_EQ(wire_msg_get(out, out_len, h.type, &wire_domain_answer_layout, &a), 0);
+    return a.name;
+}
+
+TEST(pause_and_unpause)
+{
+    scene();
+    EXPECT_EQ(ask_domain(CONTROL_MSG_PAUSE, "spinner"), 0);
+    EXPECT_TRUE(!strcmp(answered_name(), "spinner"));
+    EXPECT_EQ(fake_find(&core, 4)->state, MGMT_STATE_PAUSED);
+    EXPECT_EQ(ask_domain(CONTROL_MSG_PAUSE, "4"), -XEN_EBUSY);
+    EXPECT_EQ(ask_domain(CONTROL_MSG_UNPAUSE, "4"), 0);
+    EXPECT_EQ(fake_find(&core, 4)->state, MGMT_STATE_RUNNING);
+    EXPECT_EQ(ask_domain(CONTROL_MSG_UNPAUSE, "spinner"), -XEN_EINVAL); /* not paused */
+    EXPECT_EQ(ask_domain(CONTROL_MSG_PAUSE, "control"), -XEN_EPERM);
+    EXPECT_EQ(ask_domain(CONTROL_MSG_PAUSE, "3"), -XEN_EPERM);
+    EXPECT_EQ(ask_domain(CONTROL_MSG_PAUSE, "other"), -XEN_ESRCH); /* the builder's */
+    EXPECT_EQ(ask_domain(CONTROL_MSG_PAUSE, "6"), -XEN_ESRCH);
+    EXPECT_EQ(ask_domain(CONTROL_MSG_PAUSE, "nobody"), -XEN_ESRCH);
+    EXPECT_EQ(ask_domain(CONTROL_MSG_PAUSE, "999"), -XEN_ESRCH);
+    EXPECT_EQ(ask_domain(CONTROL_MSG_PAUSE, "twin"), -XEN_EEXIST);
+    EXPECT_EQ(ask_domain(CONTROL_MSG_PAUSE, "8"), 0); /* a twin by its id */
+    EXPECT_EQ(ask_domain(CONTROL_MSG_PAUSE, "008"), -XEN_EBUSY);
+    EXPECT_EQ(ask_domain(CONTROL_MSG_PAUSE, "off"), -XEN_EBUSY);
+    EXPECT_EQ(ask_domain(CONTROL_MSG_PAUSE, "a b"), -XEN_EINVAL);
+    EXPECT_EQ(ask_domain(CONTROL_MSG_PAUSE, ""), -XEN_EINVAL);
+    EXPECT_EQ(ask_domain(CONTROL_MSG_PAUSE, "32752"), -XEN_EINVAL);
+    EXPECT_EQ(ask_domain(CONTROL_MSG_PAUSE, "\x01x"), -XEN_EINVAL);
+    expect_clean();
+}
+
+TEST(destroy_waits_until_gone)
+{
+    static struct control_domain d[16];
+    uint64_t now;
+    unsigned n;
+
+    scene();
+    EXPECT_EQ(ask_domain(CONTROL_MSG_DESTROY, "sleeper"), 0);
+    EXPECT_EQ(core.destroyed, 1);
+    EXPECT_TRUE(core.sleeps >= 1);
+    EXPECT_TRUE(fake_find(&core, 5) == NULL);
+    n = list_all(d, 16, &now);
+    EXPECT_TRUE(listed(d, n, 5) == NULL);
+    EXPECT_EQ(ask_domain(CONTROL_MSG_DESTROY, "sleeper"), -XEN_ESRCH);
+    EXPECT_EQ(ask_domain(CONTROL_MSG_DESTROY, "control"), -XEN_EPERM);
+    core.linger = 100000; /* a domain that never goes */
+    core.sleeps = 0;
+    EXPECT_EQ(ask_domain(CONTROL_MSG_DESTROY, "spinner"), -XEN_ETIMEDOUT);
+    EXPECT_EQ(core.sleeps, VERBS_DESTROY_WAIT_MS / VERBS_DESTROY_POLL_MS);
+    expect_clean();
+}
+
+static unsigned vcpus(const char *domain, struct control_vcpu_list_answer *a, struct control_vcpu *v)
+{
+    if (ask_domain(CONTROL_MSG_VCPU_LIST, domain) != 0)
+        return 0;
+    EXPECT_EQ(wire_vcpu_list_answer_get(out, out_len, a, v), 0);
+    return a->nr;
+}
+
+TEST(vcpu_list_and_pin)
+{
+    static struct control_vcpu v[CONTROL_VCPUS_MAX];
+    struct control_vcpu_list_answer a;
+    struct control_vcpu_pin_request q = { .domain = "wide", .vcpu = 1, .cpumask = 0x2 };
+
+    scene();
+    EXPECT_EQ(vcpus("wide", &a, v), 3);
+    EXPECT_EQ(a.domid, 11);
+    EXPECT_EQ(a.online_cpus, 3);
+    EXPECT_TRUE(!strcmp(a.name, "wide"));
+    EXPECT_EQ(v[0].state, CONTROL_VCPU_DOWN); /* paused */
+    EXPECT_EQ(v[2].time_ns, 3000000ull);
+    EXPECT_EQ(v[1].affinity, 0x3);
+    EXPECT_EQ(ask(CONTROL_MSG_VCPU_PIN, &q, &wire_vcpu_pin_request_layout), 0);
+    EXPECT_EQ(vcpus("11", &a, v), 3);
+    EXPECT_EQ(v[1].affinity, 0x2);
+    EXPECT_EQ(v[0].affinity, 0x3);
+    q.vcpu = CONTROL_VCPU_ALL;
+    q.cpumask = 0x1 | 0x10; /* CPU 4 is not online: the core keeps the online part */
+    EXPECT_EQ(ask(CONTROL_MSG_VCPU_PIN, &q, &wire_vcpu_pin_request_layout), 0);
+    EXPECT_EQ(vcpus("wide", &a, v), 3);
+    for (unsigned i = 0; i < 3; i++)
+        EXPECT_EQ(v[i].affinity, 0x1);
+    q.vcpu = 3;
+    EXPECT_EQ(ask(CONTROL_MSG_VCPU_PIN, &q, &wire_vcpu_pin_request_layout), -XEN_EINVAL);
+    q.vcpu = 0;
+    q.cpumask = 0x4; /* no online CPU */
+    EXPECT_EQ(ask(CONTROL_MSG_VCPU_PIN, &q, &wire_vcpu_pin_request_layout), -XEN_EINVAL);
+    q.cpumask = 0;
+    EXPECT_EQ(ask(CONTROL_MSG_VCPU_PIN, &q, &wire_vcpu_pin_request_layout), -XEN_EINVAL);
+    q.cpumask = 1;
+    strcpy(q.domain, "control");
+    EXPECT_EQ(ask(CONTROL_MSG_VCPU_PIN, &q, &wire_vcpu_pin_request_layout), -XEN_EPERM);
+    EXPECT_EQ(vcpus("control", &a, v), 1); /* its own: read, never changed */
+    EXPECT_EQ(v[0].state, CONTROL_VCPU_RUNNING);
+    EXPECT_EQ(vcpus("sleeper", &a, v), 1);
+    EXPECT_EQ(v[0].state, CONTROL_VCPU_BLOCKED);
+    EXPECT_EQ(ask_domain(CONTROL_MSG_VCPU_LIST, "other"), -XEN_ESRCH);
+    expect_clean();
+}
+
+static int sched(const char *domain, uint16_t flags, uint16_t weight, uint32_t cap, struct control_sched_answer *a)
+{
+    struct control_sched_request q = { .flags = flags, .weight = weight, .cap = cap };
+    int r;
+
+    snprintf(q.domain, sizeof(q.domain), "%s", domain);
+    r = ask(CONTROL_MSG_SCHED_CREDIT, &q, &wire_sched_request_layout);
+    if (r == 0)
+        EXPECT_EQ(
+            wire_msg_get(out, out_len, CONTROL_MSG_SCHED_CREDIT | CONTROL_MSG_ANSWER, &wire_sched_answer_layout, a), 0);
+    return r;
+}
+
+TEST(sched_credit_sets_and_reads)
+{
+    struct control_sched_answer a;
+
+    scene();
+    EXPECT_EQ(sched("spinner", 0, 0, 0, &a), 0);
+    EXPECT_EQ(a.domid, 4);
+    EXPECT_EQ(a.weight, 256);
+    EXPECT_EQ(a.cap, 0);
+    EXPECT_TRUE(!strcmp(a.name, "spinner"));
+    EXPECT_EQ(sched("spinner", CONTROL_SCHED_SET_WEIGHT, 512, 0, &a), 0);
+    EXPECT_EQ(a.weight, 512);
+    EXPECT_EQ(a.cap, 0);
+    EXPECT_EQ(sched("4", CONTROL_SCHED_SET_CAP, 0, 50, &a), 0);
+    EXPECT_EQ(a.weight, 512); /* kept */
+    EXPECT_EQ(a.cap, 50);
+    EXPECT_EQ(fake_find(&core, 4)->weight, 512);
+    EXPECT_EQ(sched("4", CONTROL_SCHED_SET_WEIGHT | CONTROL_SCHED_SET_CAP, 100, 0, &a), 0);
+    EXPECT_EQ(fake_find(&core, 4)->cap, 0);
+    EXPECT_EQ(sched("control", 0, 0, 0, &a), 0);
+    EXPECT_EQ(a.domid, 3);
+    EXPECT_EQ(sched("control", CONTROL_SCHED_SET_WEIGHT, 9, 0, &a), -XEN_EPERM);
+    EXPECT_EQ(sched("spinner", CONTROL_SCHED_SET_WEIGHT, 0, 0, &a), -XEN_EINVAL);
+    EXPECT_EQ(sched("spinner", 0, 5, 0, &a), -XEN_EINVAL); /* a value without its flag */
+    EXPECT_EQ(sched("spinner", 0, 0, 5, &a), -XEN_EINVAL);
+    EXPECT_EQ(sched("spinner", CONTROL_SCHED_SET_CAP, 0, CONTROL_SCHED_CAP_MAX + 1, &a), -XEN_EINVAL);
+    EXPECT_EQ(sched("spinner", 0x4, 0, 0, &a), -XEN_EINVAL);
+    EXPECT_EQ(sched("other", 0, 0, 0, &a), -XEN_ESRCH);
+    expect_clean();
+}
+
+TEST(shut_down_domains_reaped)
+{
+    scene();
+    unsigned left = 0;
+
+    EXPECT_EQ(verbs_reap(&env, &left), 2);
+    EXPECT_EQ(left, 5); /* spinner, sleeper, the twins, wide (other is the builder's) */
+    EXPECT_TRUE(fake_find(&core, 9) == NULL);
+    EXPECT_TRUE(fake_find(&core, 10) == NULL);
+    EXPECT_TRUE(fake_find(&core, 4) != NULL);
+    EXPECT_TRUE(strstr(core.lines, "control: d9 'off' powered off (shutdown reason 0); destroyed\n") != NULL);
+    EXPECT_TRUE(strstr(core.lines, "control: d10 'crashed' crashed (shutdown reason 3); destroyed (no restart") !=
+                NULL);
+    EXPECT_EQ(verbs_reap(&env, NULL), 0);
+    fake_find(&core, 5)->state = MGMT_STATE_SHUTDOWN;
+    fake_find(&core, 5)->reason = SHUTDOWN_reboot;
+    EXPECT_EQ(verbs_reap(&env, &left), 1);
+    EXPECT_EQ(left, 4);
+    core.self_caps = MGMT_CAP_LOG;
+    EXPECT_EQ(verbs_reap(&env, &left), 0);
+    EXPECT_EQ(left, UINT_MAX);
+    EXPECT_TRUE(strstr(core.lines, "control: d5 'sleeper' rebooted") != NULL);
+    expect_clean();
+}
+
+/* Requests of every type with random fields, some broken: every answer
+ * is well-formed and the core never sees a call it would refuse for its
+ * fields. */
+TEST(random_requests_stay_clean)
+{
+    static const char *names[] = { "spinner", "sleeper", "other", "twin", "off",    "wide",  "control", "3",
+                                   "4",       "8",       "11",    "6",    "nobody", "32751", "0" };
+    unsigned long long steps = test_random_init(0xc0de, 3000);
+
+    scene();
+    for (unsigned long long s = 0; s < steps; s++) {
+        uint8_t req[128];
+        size_t len = 8;
+        uint16_t type = (uint16_t)(1 + test_rng_below(11));
+        union {
+            struct control_domain_request dom;
+            struct control_vcpu_pin_request pin;
+            struct control_sched_request sched;
+            struct control_dmesg_request dmesg;
+            struct control_list_request list;
+        } u;
+        const struct wire_layout *l = NULL;
+
+        memset(&u, 0, sizeof(u));
+        u.dom.hdr = (struct control_msg_header){ 1, type, ++next_id };
+        const char *name = names[test_rng_below(sizeof(names) / sizeof(names[0]))];
+        switch (type) {
+        case CONTROL_MSG_LIST:
+            u.list.first = (uint16_t)test_rng_below(40);
+            l = &wire_list_request_layout;
+            break;
+        case CONTROL_MSG_DMESG:
+            u.dmesg.index = test_rng_below(2) ? 0 : test_rng_next();
+            u.dmesg.max_len = (uint32_t)test_rng_below(CONTROL_DMESG_MAX + 2);
+            l = &wire_dmesg_request_layout;
+            break;
+        case CONTROL_MSG_VCPU_PIN:
+            strcpy(u.pin.domain, name);
+            u.pin.vcpu = test_rng_below(4) ? (uint32_t)test_rng_below(5) : CONTROL_VCPU_ALL;
+            u.pin.cpumask = test_rng_next() & (test_rng_below(2) ? 0x7 : ~0ull);
+            l = &wire_vcpu_pin_request_layout;
+            break;
+        case CONTROL_MSG_SCHED_CREDIT:
+            strcpy(u.sched.domain, name);
+            u.sched.flags = (uint16_t)test_rng_below(5);
+            u.sched.weight = (uint16_t)(test_rng_below(3) ? test_rng_below(3) * 256 : test_rng_next());
+            u.sched.cap = (uint32_t)test_rng_below(1000);
+            l = &wire_sched_request_layout;
+            break;
+        case CONTROL_MSG_PAUSE:
+        case CONTROL_MSG_UNPAUSE:
+        case CONTROL_MSG_DESTROY:
+        case CONTROL_MSG_VCPU_LIST:
+            strcpy(u.dom.domain, name);
+            l = &wire_domain_request_layout;
+            break;
+        default: break;
+        }
+        if (l) {
+            wire_put(req, &u, l);
+            len = l->size;
+        } else {
+            wire_hdr_put(req, &u.dom.hdr);
+        }
+        if (test_rng_below(10) == 0) /* a broken byte somewhere */
+            req[8 + test_rng_below(len > 8 ? (uint32_t)(len - 8) : 1)] ^= (uint8_t)(1 + test_rng_below(255));
+        int r = ask_raw(req, len);
+        if (r && r != -XEN_EINVAL && r != -XEN_ESRCH && r != -XEN_EEXIST && r != -XEN_EPERM && r != -XEN_EBUSY &&
+            r != -XEN_ENOSYS)
+            test_fail(__FILE__, __LINE__, "request type %u answered %d", type, r);
+        if (core.bad_calls)
+            break;
+        if (test_rng_below(50) == 0) /* the shut-down ones go */
+            (void)verbs_reap(&env, NULL);
+    }
+    expect_clean();
+}
+
+int main(void)
+{
+    return test_run((const struct test[]){
+        TEST_ENTRY(list_shows_self_and_controlled), TEST_ENTRY(list_pages), TEST_ENTRY(list_refusals),
+        TEST_ENTRY(info_answered), TEST_ENTRY(dmesg_follows_the_log), TEST_ENTRY(pause_and_unpause),
+        TEST_ENTRY(destroy_waits_until_gone), TEST_ENTRY(vcpu_list_and_pin), TEST_ENTRY(sched_credit_sets_and_reads),
+        TEST_ENTRY(shut_down_domains_reaped), TEST_ENTRY(random_requests_stay_clean), TEST_END });
+}
