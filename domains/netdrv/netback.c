@@ -371,6 +371,13 @@ void netback_xmit(void *ctx, struct pkt *p)
         c->stats.rx_dropped++;
         return;
     }
+    /* A frame the switch flooded is held by every port it went to, and a
+     * queue links its frames through the frame itself: our own copy, or
+     * two vifs' queues would run into each other. */
+    if (p->refs > 1 && !(p = pkt_unshare(p))) {
+        c->stats.rx_dropped++;
+        return;
+    }
     pktq_push(&c->rxq, p);
 }
 

@@ -50,7 +50,7 @@ struct pkt {
     uint16_t gso_size;    /* the MSS, with gso_type */
     uint16_t in_port;     /* the switch port it came in on (switch.h) */
     uint16_t refs;        /* holders */
-    struct pkt *next;     /* link of the queue holding it (one queue at a time per reference) */
+    struct pkt *next;     /* link of the one queue holding it: a queued frame has no other holder */
     uint8_t *buf;         /* the buffer (data may start later) */
     bool big;             /* from the big class */
 };
@@ -73,7 +73,9 @@ struct pkt *pkt_unshare(struct pkt *p);
 /* pkt_pool_free: buffers of each class not in use (for counters and tests). */
 void pkt_pool_free(unsigned *small, unsigned *big);
 
-/* A FIFO of frames, each holding one reference. */
+/* A FIFO of frames, linked through the frames themselves: a frame goes
+ * into a queue only with its one reference (pkt_unshare a shared one
+ * first), or two queues holding it would share its link. */
 struct pktq {
     struct pkt *head, *tail;
     unsigned n;

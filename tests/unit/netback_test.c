@@ -383,6 +383,38 @@ static struct pkt *frame(uint32_t len, uint8_t fill)
     return p;
 }
 
+/* A frame the switch floods to two vifs (one buffer, two references)
+ * goes into both queues, and each queue then takes a frame of its own:
+ * each must hold exactly its two frames, in order (a queue links its
+ * frames through them: a shared frame once ran one vif's queue into the
+ * other's, lost frames and drove a count below zero). */
+TEST(flooded_frame_queued_for_two_vifs_keeps_the_queues_apart)
+{
+    struct rig *r1 = rig_new(), *r2 = rig_new();
+    struct pkt *f = frame(100, 1), *a = frame(100, 2), *b = frame(100, 3);
+    unsigned small, big;
+
+    pkt_get(f); /* the flood's second reference */
+    netback_xmit(&r1->conn, f);
+    netback_xmit(&r2->conn, f);
+    netback_xmit(&r1->conn, a);
+    netback_xmit(&r2->conn, b);
+    EXPECT_EQ(netback_rx_waiting(&r1->conn), 2);
+    EXPECT_EQ(netback_rx_waiting(&r2->conn), 2);
+    const struct pkt *h1 = r1->conn.rxq.head, *h2 = r2->conn.rxq.head;
+    EXPECT_TRUE(h1 && h2 && h1 != h2 && h1->data[0] == 1 && h2->data[0] == 1);
+    EXPECT_TRUE(h1 && h1->next && h1->next->data[0] == 2 && !h1->next->next);
+    EXPECT_TRUE(h2 && h2->next && h2->next->data[0] == 3 && !h2->next->next);
+    netback_conn_stop(&r1->conn);
+    netback_conn_stop(&r2->conn);
+    pkt_pool_free(&small, &big);
+    EXPECT_EQ(small, 64); /* every frame put once */
+    free(r1->txs);
+    free(r1->rxs);
+    free(r1);
+    rig_free(r2);
+}
+
 TEST(rx_frame_over_pages_with_gso_extra)
 {
     struct rig *r = rig_new();
@@ -613,6 +645,7 @@ int main(void)
         TEST_ENTRY(tx_chain_published_in_two_parts_waits),
         TEST_ENTRY(tx_notification_follows_rsp_event),
         TEST_ENTRY(watch_logs_a_front_end_that_stops_taking_responses),
+        TEST_ENTRY(flooded_frame_queued_for_two_vifs_keeps_the_queues_apart),
         TEST_ENTRY(rx_frame_over_pages_with_gso_extra),
         TEST_ENTRY(rx_what_the_front_end_cannot_take_is_dropped),
         TEST_ENTRY(rx_ipv6_partial_checksum_completed_without_the_feature),
