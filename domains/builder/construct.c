@@ -78,7 +78,10 @@ static const char *attach_disks(uint16_t domid, const struct manifest_domain *md
         long r;
         if (be < 0) {
             printf("builder: %s: disk %s: its backend '%s' is not running\n", md->name, disk->vdev, disk->backend);
-            return fail(f, BUILD_FIELD_DISK, i, -XEN_ESRCH, "disk");
+            fail(f, BUILD_FIELD_DISK, i, -XEN_ESRCH, "disk");
+            snprintf(f->why, sizeof(f->why), "disk: %u (%s): its backend '%s' is not running", i, disk->vdev,
+                     disk->backend);
+            return "disk";
         }
         if ((r = vbd_add(domid, (uint16_t)be, disk)) != 0)
             return fail(f, BUILD_FIELD_MACHINE, i, r, "disk's XenStore nodes");
@@ -99,7 +102,9 @@ static const char *attach_vifs(uint16_t domid, const struct manifest_domain *md,
         long r;
         if (be < 0) {
             printf("builder: %s: vif %u: its backend '%s' is not running\n", md->name, i, vif->backend);
-            return fail(f, BUILD_FIELD_VIF, i, -XEN_ESRCH, "vif");
+            fail(f, BUILD_FIELD_VIF, i, -XEN_ESRCH, "vif");
+            snprintf(f->why, sizeof(f->why), "vif: %u: its backend '%s' is not running", i, vif->backend);
+            return "vif";
         }
         if ((r = vif_add(domid, (uint16_t)be, i, vif)) != 0)
             return fail(f, BUILD_FIELD_MACHINE, i, r, "vif's XenStore nodes");
@@ -314,8 +319,12 @@ static const char *schedule(uint16_t domid, const struct manifest_domain *md, st
         return fail(f, BUILD_FIELD_CAP, 0, r, "scheduling parameters");
     for (unsigned v = 0; v < md->vcpus; v++) {
         struct mgmt_vcpu_affinity a = { .domid = domid, .vcpu = v, .cpumask = manifest_vcpu_cpus(md, v) };
-        if ((r = mgmt_call(MGMT_VCPU_AFFINITY, &a, sizeof(a))) != 0)
-            return fail(f, BUILD_FIELD_CPUS, v, r, "cpus");
+        if ((r = mgmt_call(MGMT_VCPU_AFFINITY, &a, sizeof(a))) != 0) {
+            fail(f, BUILD_FIELD_CPUS, v, r, "cpus");
+            snprintf(f->why, sizeof(f->why), "cpus: vCPU %u on 0x%llx refused: %s", v, (unsigned long long)a.cpumask,
+                     construct_errname(r));
+            return "cpus";
+        }
     }
     return NULL;
 }
@@ -417,6 +426,9 @@ int construct_domain(const struct manifest_domain *md, const struct construct_so
         printf("builder: %s: create refused for %llu MiB, %u vCPU%s: %s\n", md->name, (unsigned long long)max_mib,
                md->vcpus, md->vcpus == 1 ? "" : "s", construct_errname(r));
         fail(f, create_field(r), 0, r, "create");
+        snprintf(f->why, sizeof(f->why), "%s: create refused for %llu MiB, %u vCPU%s: %s",
+                 buildreq_field_name(f->field), (unsigned long long)max_mib, md->vcpus, md->vcpus == 1 ? "" : "s",
+                 construct_errname(r));
         image_close(&kp.img);
         return -1;
     }

@@ -148,9 +148,10 @@ static void close_link(struct client *c, const char *why)
 
     unlink_ring(c);
     c->link = LINK_CLOSED;
+    /* The line first: the client acts once it sees the state. */
+    printf("builder: d%u '%s': build service connection closed: %s\n", c->domid, c->name, why);
     (void)xenbus_node_write(xb, 0, c->backend, "error", why);
     (void)xenbus_node_write_uint(xb, 0, c->backend, "state", LINK_CLOSED);
-    printf("builder: d%u '%s': build service connection closed: %s\n", c->domid, c->name, why);
 }
 
 /* A client gone: its ring let go, its watch dropped, its slot free. */
@@ -193,10 +194,10 @@ static void link_up(struct client *c)
     }
     build_back_init(&c->back, c->conn.page);
     c->link = LINK_CONNECTED;
-    (void)xenbus_node_write(xb, 0, c->backend, "error", "");
-    (void)xenbus_node_write_uint(xb, 0, c->backend, "state", LINK_CONNECTED);
     printf("builder: d%u '%s' connected to the build service (ring-ref %llu, port %llu)\n", c->domid, c->name, ref,
            port);
+    (void)xenbus_node_write(xb, 0, c->backend, "error", "");
+    (void)xenbus_node_write_uint(xb, 0, c->backend, "state", LINK_CONNECTED);
 }
 
 /* The client's state, read from the store, against ours. */
