@@ -38,35 +38,105 @@ struct bad_case {
     uint32_t index;
 };
 
-static void version(struct build_spec *s) { s->version = 2; }
-static void spec_reserved(struct build_spec *s) { s->reserved[5] = 1; }
-static void name_long(struct build_spec *s) { memset(s->name, 'a', sizeof(s->name)); }
-static void name_blank(struct build_spec *s) { strcpy(s->name, "bad name"); }
-static void name_empty(struct build_spec *s) { memset(s->name, 0, sizeof(s->name)); }
-static void name_tail(struct build_spec *s) { s->name[sizeof(s->name) - 1] = 'x'; }
-static void memory_zero(struct build_spec *s) { s->memory_mib = 0; }
-static void memory_huge(struct build_spec *s) { s->memory_mib = BUILD_MEMORY_MAX_MIB + 1ull; }
-static void memory_machine(struct build_spec *s) { s->memory_mib = 100000; }
-static void maxmem_below(struct build_spec *s) { s->maxmem_mib = 8; }
-static void vcpus_zero(struct build_spec *s) { s->vcpus = 0; }
-static void vcpus_nine(struct build_spec *s) { s->vcpus = BUILD_VCPUS_MAX + 1; }
-static void weight_big(struct build_spec *s) { s->weight = 70000; }
-static void cap_big(struct build_spec *s) { s->cap = 150; }
-static void cpus_past(struct build_spec *s) { s->vcpu_cpus[3] = 1; }
-static void cpus_absent(struct build_spec *s) { s->cpus = 1ull << 63; }
-static void cmdline_long(struct build_spec *s) { memset(s->cmdline, 'x', sizeof(s->cmdline)); }
-static void cmdline_control(struct build_spec *s) { strcpy(s->cmdline, "a\x01" "b"); }
-static void kernel_empty(struct build_spec *s) { s->kernel_size = 0; }
-static void kernel_huge(struct build_spec *s) { s->kernel_size = BUILD_KERNEL_MAX + 1ull; }
-static void kernel_extra_index(struct build_spec *s) { s->kernel_index[3] = s->kernel_index[0]; }
-static void kernel_index_ungranted(struct build_spec *s) { s->kernel_index[0] = BT_NEVER_REF; }
+static void version(struct build_spec *s)
+{
+    s->version = 2;
+}
+static void spec_reserved(struct build_spec *s)
+{
+    s->reserved[5] = 1;
+}
+static void name_long(struct build_spec *s)
+{
+    memset(s->name, 'a', sizeof(s->name));
+}
+static void name_blank(struct build_spec *s)
+{
+    strcpy(s->name, "bad name");
+}
+static void name_empty(struct build_spec *s)
+{
+    memset(s->name, 0, sizeof(s->name));
+}
+static void name_tail(struct build_spec *s)
+{
+    s->name[sizeof(s->name) - 1] = 'x';
+}
+static void memory_zero(struct build_spec *s)
+{
+    s->memory_mib = 0;
+}
+static void memory_huge(struct build_spec *s)
+{
+    s->memory_mib = BUILD_MEMORY_MAX_MIB + 1ull;
+}
+static void memory_machine(struct build_spec *s)
+{
+    s->memory_mib = 100000;
+}
+static void maxmem_below(struct build_spec *s)
+{
+    s->maxmem_mib = 8;
+}
+static void vcpus_zero(struct build_spec *s)
+{
+    s->vcpus = 0;
+}
+static void vcpus_nine(struct build_spec *s)
+{
+    s->vcpus = BUILD_VCPUS_MAX + 1;
+}
+static void weight_big(struct build_spec *s)
+{
+    s->weight = 70000;
+}
+static void cap_big(struct build_spec *s)
+{
+    s->cap = 150;
+}
+static void cpus_past(struct build_spec *s)
+{
+    s->vcpu_cpus[3] = 1;
+}
+static void cpus_absent(struct build_spec *s)
+{
+    s->cpus = 1ull << 63;
+}
+static void cmdline_long(struct build_spec *s)
+{
+    memset(s->cmdline, 'x', sizeof(s->cmdline));
+}
+static void cmdline_control(struct build_spec *s)
+{
+    strcpy(s->cmdline, "a\x01"
+                       "b");
+}
+static void kernel_empty(struct build_spec *s)
+{
+    s->kernel_size = 0;
+}
+static void kernel_huge(struct build_spec *s)
+{
+    s->kernel_size = BUILD_KERNEL_MAX + 1ull;
+}
+static void kernel_extra_index(struct build_spec *s)
+{
+    s->kernel_index[3] = s->kernel_index[0];
+}
+static void kernel_index_ungranted(struct build_spec *s)
+{
+    s->kernel_index[0] = BT_NEVER_REF;
+}
 static void kernel_not_elf(struct build_spec *s)
 {
     memset(s->kernel_index, 0, sizeof(s->kernel_index));
     memset(s->ramdisk_index, 0, sizeof(s->ramdisk_index));
     bt_spec_images(s, &bt_ramdisk, &bt_ramdisk);
 }
-static void ramdisk_huge(struct build_spec *s) { s->ramdisk_size = BUILD_RAMDISK_MAX + 1ull; }
+static void ramdisk_huge(struct build_spec *s)
+{
+    s->ramdisk_size = BUILD_RAMDISK_MAX + 1ull;
+}
 static void ramdisk_no_room(struct build_spec *s)
 {
     s->ramdisk_size = big.size;
@@ -77,23 +147,44 @@ static void disk(struct build_spec *s, unsigned i, const char *text)
     snprintf(s->disks[i].spec, sizeof(s->disks[i].spec), "%s", text);
     s->nr_disks = i + 1;
 }
-static void disk_bad(struct build_spec *s) { disk(s, 0, "phy:vdz7,xvda,q,backend=buildtest"); }
-static void disk_no_backend(struct build_spec *s) { disk(s, 0, "phy:vdz7,xvda,w"); }
-static void disk_self(struct build_spec *s) { disk(s, 0, "phy:vdz7,xvda,w,backend=bt-bad"); }
-static void disk_absent(struct build_spec *s) { disk(s, 0, "phy:vdz7,xvda,w,backend=nosuch"); }
+static void disk_bad(struct build_spec *s)
+{
+    disk(s, 0, "phy:vdz7,xvda,q,backend=buildtest");
+}
+static void disk_no_backend(struct build_spec *s)
+{
+    disk(s, 0, "phy:vdz7,xvda,w");
+}
+static void disk_self(struct build_spec *s)
+{
+    disk(s, 0, "phy:vdz7,xvda,w,backend=bt-bad");
+}
+static void disk_absent(struct build_spec *s)
+{
+    disk(s, 0, "phy:vdz7,xvda,w,backend=nosuch");
+}
 static void disk_twice(struct build_spec *s)
 {
     disk(s, 0, "phy:vdz7,xvda,w,backend=buildtest");
     disk(s, 1, "phy:vdz8,xvda,r,backend=buildtest");
 }
-static void disks_many(struct build_spec *s) { s->nr_disks = BUILD_DISKS_MAX + 1; }
-static void disk_slot_dirty(struct build_spec *s) { s->disks[2].spec[100] = 'x'; }
+static void disks_many(struct build_spec *s)
+{
+    s->nr_disks = BUILD_DISKS_MAX + 1;
+}
+static void disk_slot_dirty(struct build_spec *s)
+{
+    s->disks[2].spec[100] = 'x';
+}
 static void vif(struct build_spec *s, unsigned i, const char *text)
 {
     snprintf(s->vifs[i].spec, sizeof(s->vifs[i].spec), "%s", text);
     s->nr_vifs = i + 1;
 }
-static void vif_bad(struct build_spec *s) { vif(s, 0, "mac=zz:00:00:00:00:00,backend=buildtest"); }
+static void vif_bad(struct build_spec *s)
+{
+    vif(s, 0, "mac=zz:00:00:00:00:00,backend=buildtest");
+}
 static void vif_same_mac(struct build_spec *s)
 {
     vif(s, 0, "mac=00:16:3e:00:00:01,backend=buildtest");
@@ -186,8 +277,8 @@ static void run(struct bt_conn *c, struct bt_spec *s, const struct bad_case *k, 
         k->mutate(s->spec);
     if (k->tamper)
         k->tamper(true);
-    if (bt_send(c, k->op ? k->op : BUILD_OP_BUILD, k->spec == SPEC_OURS ? s->ref : refs[k->spec], k->reserved0,
-                &id) != 0) {
+    if (bt_send(c, k->op ? k->op : BUILD_OP_BUILD, k->spec == SPEC_OURS ? s->ref : refs[k->spec], k->reserved0, &id) !=
+        0) {
         test_check(false, name, "no ring slot");
         return;
     }
@@ -199,8 +290,8 @@ static void run(struct bt_conn *c, struct bt_spec *s, const struct bad_case *k, 
         return;
     }
     snprintf(why, sizeof(why), "%s", rsp.why);
-    test_check(rsp.status == k->status && rsp.field == k->field && rsp.index == k->index && rsp.domid == 0 &&
-                   why[0] && bt_controlled() == controlled,
+    test_check(rsp.status == k->status && rsp.field == k->field && rsp.index == k->index && rsp.domid == 0 && why[0] &&
+                   bt_controlled() == controlled,
                name, "%s, field %u index %u: %s", bt_errno(rsp.status), rsp.field, rsp.index, why);
 }
 
@@ -228,6 +319,6 @@ void bt_bad(struct bt_conn *c)
         (void)gnttab_end_access(big.iref[k]);
     free1 = bt_wait_free(free0); /* the domains of the late refusals (a page, a CPU, a backend) reaped */
     test_check(free1 == free0 && bt_controlled() == controlled, "bad_left_nothing",
-               "%zu bad requests: %llu free frames before, %llu after; %u domains ours", sizeof(cases) / sizeof(cases[0]),
-               (unsigned long long)free0, (unsigned long long)free1, bt_controlled());
+               "%zu bad requests: %llu free frames before, %llu after; %u domains ours",
+               sizeof(cases) / sizeof(cases[0]), (unsigned long long)free0, (unsigned long long)free1, bt_controlled());
 }

@@ -116,8 +116,8 @@ void bt_builds(struct bt_conn *c)
     test_check(r == 0 && i.runtime_ns > 0, "build_runs", "state %u, %llu ns of CPU", i.state,
                (unsigned long long)i.runtime_ns);
     r = wait_ran(d, &i, RUN_END_NS, true);
-    test_check(r == 0 && i.state == MGMT_STATE_SHUTDOWN && i.shutdown_reason == SHUTDOWN_poweroff,
-               "build_ran_to_end", "state %u, reason %u: its own checks passed", i.state, i.shutdown_reason);
+    test_check(r == 0 && i.state == MGMT_STATE_SHUTDOWN && i.shutdown_reason == SHUTDOWN_poweroff, "build_ran_to_end",
+               "state %u, reason %u: its own checks passed", i.state, i.shutdown_reason);
     test_check(destroy(d), "build_destroyed", "d%u gone", d);
 }
 
@@ -185,9 +185,9 @@ void bt_devices(struct bt_conn *c)
     test_check(node_is(c, dirs[0], "params", "vdz7", false) && node_is(c, dirs[0], "mode", "r", false) &&
                    node_is(c, dirs[0], "frontend-id", fe, false) && node_is(c, dirs[0], "state", "1", false),
                "devices_vbd_nodes", "%s: params vdz7, mode r, frontend-id %s, state 1", dirs[0], fe);
-    test_check(node_is(c, dirs[1], "mac", "00:16:3e:0a:0b:0c", false) && node_is(c, dirs[1], "bridge", "xenbr0", false) &&
-                   node_is(c, dirs[2], "mac", "00:16:3e:", true) && node_is(c, dirs[2], "ip", "10.0.0.2", false) &&
-                   node_is(c, dirs[2], "frontend-id", fe, false),
+    test_check(node_is(c, dirs[1], "mac", "00:16:3e:0a:0b:0c", false) &&
+                   node_is(c, dirs[1], "bridge", "xenbr0", false) && node_is(c, dirs[2], "mac", "00:16:3e:", true) &&
+                   node_is(c, dirs[2], "ip", "10.0.0.2", false) && node_is(c, dirs[2], "frontend-id", fe, false),
                "devices_vif_nodes", "vif 0 with its MAC and bridge, vif 1 routed with a MAC drawn in Xen's range");
     test_check(destroy(d), "devices_destroyed", "d%u gone", d);
     test_check(answer_removal(c, dirs, 3), "devices_removed",
@@ -213,11 +213,11 @@ void bt_cycles(struct bt_conn *c, unsigned n)
             return;
         r = wait_ran(d, &i, BT_WAIT_NS, false);
         /* Running, or done already: hello without its clock checks is quick. */
-        ran = i.state == MGMT_STATE_RUNNING ||
-              (i.state == MGMT_STATE_SHUTDOWN && i.shutdown_reason == SHUTDOWN_poweroff);
+        ran =
+            i.state == MGMT_STATE_RUNNING || (i.state == MGMT_STATE_SHUTDOWN && i.shutdown_reason == SHUTDOWN_poweroff);
         if (r != 0 || !ran || i.runtime_ns == 0 || d == prev || !destroy(d)) {
-            test_check(false, "cycles", "cycle %u: d%u: %s, state %u, %llu ns run, or not destroyed", k, d,
-                       bt_errno(r), i.state, (unsigned long long)i.runtime_ns);
+            test_check(false, "cycles", "cycle %u: d%u: %s, state %u, %llu ns run, or not destroyed", k, d, bt_errno(r),
+                       i.state, (unsigned long long)i.runtime_ns);
             return;
         }
         prev = d;

@@ -56,7 +56,7 @@ struct bt_image {
     const uint8_t *data; /* page-aligned */
     uint64_t size;
     uint32_t pages, index_pages;
-    uint32_t *index;      /* index_pages pages of refs, page-aligned */
+    uint32_t *index; /* index_pages pages of refs, page-aligned */
     grant_ref_t iref[BUILD_RAMDISK_INDEX_MAX];
     bool granted;
 };

@@ -36,7 +36,8 @@ long bt_image_grant(struct bt_image *img, uint16_t builder, const uint8_t *data,
     img->size = size;
     img->pages = (uint32_t)((size + BT_PAGE - 1) / BT_PAGE);
     img->index_pages = (img->pages + BUILD_REFS_PER_INDEX - 1) / BUILD_REFS_PER_INDEX;
-    if (img->index_pages > BUILD_RAMDISK_INDEX_MAX || !(img->index = memalign(BT_PAGE, BUILD_RAMDISK_INDEX_MAX * BT_PAGE)))
+    if (img->index_pages > BUILD_RAMDISK_INDEX_MAX ||
+        !(img->index = memalign(BT_PAGE, BUILD_RAMDISK_INDEX_MAX * BT_PAGE)))
         return -XEN_ENOMEM;
     memset(img->index, 0, BUILD_RAMDISK_INDEX_MAX * BT_PAGE);
     for (uint32_t i = 0; i < img->pages; i++) {
