@@ -267,19 +267,20 @@ static void supervise(struct watched *w, unsigned n)
 {
     evtchn_port_t port;
     unsigned left = 1;
-    bool have_virq = evtchn_ready() && evtchn_bind_virq(VIRQ_DOM_EXC, 0, &port) == 0;
+    bool have_virq = evtchn_ready() && evtchn_bind_virq(VIRQ_DOM_EXC, 0, &port) == 0, more = false;
 
     printf("builder: watching %u domain%s for shutdowns\n", n, n == 1 ? "" : "s");
     while (left) {
-        if (have_virq)
+        /* While a client's requests wait, the next turn comes at once. */
+        if (!more && have_virq)
             evtchn_wait(runtime_time_ns() + WATCH_PERIOD_NS);
-        else
+        else if (!more)
             runtime_sleep_ns(WATCH_PERIOD_NS / 20);
         if (have_virq) {
             evtchn_dispatch(); /* the upcall flag down, or the next wait would not */
             evtchn_test_and_clear(port);
         }
-        service_poll(); /* before the shutdowns: a dead client's ring is let go */
+        more = service_poll(); /* before the shutdowns: a dead client's ring is let go */
         left = service_pending();
         for (unsigned i = 0; i < n; i++) {
             if (w[i].domid >= 0)

@@ -247,7 +247,7 @@ static int decode_devices(uint16_t field, const struct build_devspec *specs, uin
         if (r)
             return refuse(err, -XEN_EINVAL, field, i, "%u: %s", i, why);
         if (field == BUILD_FIELD_VIF && why[0] && !p->vif_warning[0])
-            snprintf(p->vif_warning, sizeof(p->vif_warning), "vif %u: %s", i, why);
+            snprintf(p->vif_warning, sizeof(p->vif_warning), "vif %u: %.80s", i, why);
         r = field == BUILD_FIELD_DISK ? disk_fits(md, i, err) : vif_fits(md, i, err);
         if (r)
             return r;

@@ -196,24 +196,23 @@ static void vif_unterminated(struct build_spec *s)
     s->nr_vifs = 1;
 }
 
-/* The kernel's page 5 and the ramdisk's page 2 named by refs we never granted. */
-static void kernel_page_ungranted(bool on)
+/* Page `page` of img named by a ref we never granted while on. */
+static void ungrant(struct bt_image *img, uint32_t page, bool on)
 {
     static uint32_t saved;
 
     if (on)
-        saved = bt_kernel.index[5], bt_kernel.index[5] = BT_NEVER_REF;
+        saved = img->index[page], img->index[page] = BT_NEVER_REF;
     else
-        bt_kernel.index[5] = saved;
+        img->index[page] = saved;
+}
+static void kernel_page_ungranted(bool on)
+{
+    ungrant(&bt_kernel, 5, on);
 }
 static void ramdisk_page_ungranted(bool on)
 {
-    static uint32_t saved;
-
-    if (on)
-        saved = bt_ramdisk.index[2], bt_ramdisk.index[2] = BT_NEVER_REF;
-    else
-        bt_ramdisk.index[2] = saved;
+    ungrant(&bt_ramdisk, 2, on);
 }
 
 static const struct bad_case cases[] = {

@@ -130,3 +130,10 @@ UNIT_TESTS += control_wire
 unit_control_wire_SRCS := domains/control/wire.c domains/control/msg.c domains/control/key.c
 unit_control_wire_DEPS := domains/control/wire.h domains/control/msg.h domains/control/key.h
 unit_control_wire_CFLAGS := -Idomains/control
+# The build service's request decoder (domains/builder/buildreq.c)
+# against a reference of idl/build.idl's rules (tests/unit/buildreq_model.c).
+UNIT_TESTS += buildreq
+unit_buildreq_SRCS := domains/builder/buildreq.c domains/builder/manifest.c tests/unit/buildreq_model.c \
+	lib/xl/xl_disk.c lib/xl/xl_vif.c lib/xl/xl_list.c
+unit_buildreq_DEPS := $(wildcard domains/builder/*.h lib/xl/*.h) tests/unit/buildreq_model.h
+unit_buildreq_CFLAGS := -Idomains/builder -Ilib/xl
