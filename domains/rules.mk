@@ -18,6 +18,10 @@ DOMAINS += nethostile
 # The console domain and its test client (tests/boot/console.scn).
 DOMAINS += console contest
 
+# The build service's test client (tests/boot/build_service.scn): it
+# builds domains through the builder's ring (idl/build.idl).
+DOMAINS += buildtest
+
 # The block driver domain (domains/blkdrv/README.md): blkback over the
 # drivers' virtio-blk: drivers/rules.mk's DRIVERS_LIB, named by its path
 # here because the Makefile reads drivers/rules.mk after this file.

@@ -411,6 +411,9 @@ static void parse_key(struct manifest *m, unsigned line, const char *key, const 
         ok = (d->nr_ioports = 0, parse_values(val, parse_ioport_range, d));
     else if (!strcmp(key, "pci"))
         ok = (d->nr_pci = 0, parse_values(val, parse_pci_bdf, d));
+    else if (!strcmp(key, "build_service"))
+        ok = (!strcmp(val, "yes") && (d->build_service = true, true)) ||
+             (!strcmp(val, "no") && (d->build_service = false, true));
     else if (!strcmp(key, "service") && !strcmp(val, "console"))
         ok = (d->service = SERVICE_CONSOLE, true);
     else if (!strcmp(key, "watch_release"))

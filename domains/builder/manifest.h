@@ -36,6 +36,12 @@
  *                          # domain gets a store ring and is introduced to it
  *   watch_release = yes    # it may watch XenStore's @releaseDomain (as Xen's
  *                          # toolstack allows a driver domain); default no
+ *   build_service = yes    # it may ask the builder to build domains from
+ *                          # images it uploads (idl/build.idl, service.c);
+ *                          # it gets nothing else by it: to receive them it
+ *                          # needs caps = control. Default no. Needs a
+ *                          # service = xenstore domain (the ring is set up
+ *                          # through the store)
  *   service = console      # this domain is the console domain (domains/console):
  *                          # built right after the XenStore; every domain
  *                          # built after it gets a console ring it serves
@@ -101,6 +107,7 @@ struct manifest_domain {
     char cmdline[MANIFEST_TEXT_MAX];
     char extra[MANIFEST_TEXT_MAX];
     uint64_t memory_mib;
+    uint64_t maxmem_mib; /* what it may grow to; 0: memory_mib (the manifest has no maxmem key) */
     unsigned vcpus;
     unsigned weight;
     unsigned cap;
@@ -116,6 +123,7 @@ struct manifest_domain {
     unsigned nr_vifs;
     unsigned vif_line; /* where the vif key is */
     enum { SERVICE_NONE, SERVICE_XENSTORE, SERVICE_CONSOLE } service;
+    bool build_service; /* offered the build service */
     struct {
         uint16_t first;
         uint32_t nr;

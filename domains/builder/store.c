@@ -131,11 +131,13 @@ static long write_nodes(const char *base, const char *const kv[][2], unsigned n)
  * its id, its /vm path (with no UUIDs, one made from the id), the
  * directories backends and the guest write under, the control nodes
  * (Linux writes its feature-* answers there and watches shutdown and
- * sysrq), the platform features, memory in KiB and each vCPU online.
+ * sysrq), the platform features, memory in KiB (its target, what it
+ * starts with, and its static-max, what it may balloon up to) and each
+ * vCPU online.
  * Created by the builder under the domain's home, so the domain owns
  * them as it owns its home; /vm/<uuid> is the builder's, readable by it.
  */
-long store_domain_nodes(uint16_t domid, unsigned vcpus, uint64_t memory_kib)
+long store_domain_nodes(uint16_t domid, unsigned vcpus, uint64_t target_kib, uint64_t max_kib)
 {
     static const char *const dirs[][2] = {
         { "device", "" },
@@ -152,11 +154,11 @@ long store_domain_nodes(uint16_t domid, unsigned vcpus, uint64_t memory_kib)
         { "control/platform-feature-multiprocessor-suspend", "1" },
         { "control/platform-feature-xs_reset_watches", "1" },
     };
-    char home[32], id[8], kib[24], vm[64], port_s[24], ref_s[16], perms[16];
+    char home[32], id[8], target[24], max[24], vm[64], port_s[24], ref_s[16], perms[16];
     const char *const facts[][2] = { { "domid", id },
                                      { "vm", vm },
-                                     { "memory/static-max", kib },
-                                     { "memory/target", kib },
+                                     { "memory/static-max", max },
+                                     { "memory/target", target },
                                      { "store/port", port_s },
                                      { "store/ring-ref", ref_s } };
     uint64_t port = 0;
@@ -165,7 +167,8 @@ long store_domain_nodes(uint16_t domid, unsigned vcpus, uint64_t memory_kib)
 
     snprintf(home, sizeof(home), "/local/domain/%u", domid);
     snprintf(id, sizeof(id), "%u", domid);
-    snprintf(kib, sizeof(kib), "%llu", (unsigned long long)memory_kib);
+    snprintf(target, sizeof(target), "%llu", (unsigned long long)target_kib);
+    snprintf(max, sizeof(max), "%llu", (unsigned long long)max_kib);
     snprintf(vm, sizeof(vm), "/vm/00000000-0000-0000-0000-%012x", domid);
     snprintf(ref_s, sizeof(ref_s), "%u", STORE_GFN);
     if ((r = hvm_param_get(domid, HVM_PARAM_STORE_EVTCHN, &port)) != 0)

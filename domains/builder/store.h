@@ -45,7 +45,7 @@ struct xenbus *store_xenbus(void);
 
 /* store_domain_nodes: after store_introduce, the nodes libxl writes for
  * every domU and Linux's xenbus expects: domid, vm, device/, control/
- * (with the platform features), memory/target and static-max (KiB),
- * cpu/N/availability = online for each of its vcpus, store/port and
- * store/ring-ref. */
-long store_domain_nodes(uint16_t domid, unsigned vcpus, uint64_t memory_kib);
+ * (with the platform features), memory/target and static-max (KiB: what
+ * it starts with, what it may grow to), cpu/N/availability = online for
+ * each of its vcpus, store/port and store/ring-ref. */
+long store_domain_nodes(uint16_t domid, unsigned vcpus, uint64_t target_kib, uint64_t max_kib);

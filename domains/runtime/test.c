@@ -7,7 +7,7 @@
 
 #include "mosaic/test.h"
 
-static unsigned failures;
+static unsigned failures, checks;
 
 bool test_check(bool ok, const char *name, const char *fmt, ...)
 {
@@ -17,6 +17,7 @@ bool test_check(bool ok, const char *name, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(why, sizeof(why), fmt, ap);
     va_end(ap);
+    __atomic_add_fetch(&checks, 1, __ATOMIC_RELAXED);
     if (ok) {
         printf("TEST PASS %s%s%s\n", name, why[0] ? ": " : "", why);
     } else {
@@ -29,4 +30,9 @@ bool test_check(bool ok, const char *name, const char *fmt, ...)
 unsigned test_failures(void)
 {
     return __atomic_load_n(&failures, __ATOMIC_RELAXED);
+}
+
+unsigned test_checks(void)
+{
+    return __atomic_load_n(&checks, __ATOMIC_RELAXED);
 }

@@ -24,6 +24,7 @@
 #include "core/mgmt_decode.h"
 #include "core/npt.h"
 #include "fuzz.h"
+#include "idl/build.h"
 #include "idl/xenstore.h"
 
 struct buf {
@@ -1344,6 +1345,58 @@ static void seeds_vnet(void)
     save("vnet", "honest_then_hostile", &b);
 }
 
+/* ---- the build service: a ring entry, then a spec page ---- */
+
+static void buildreq_seed(const char *name, const struct build_spec *s)
+{
+    struct build_request req = { .id = 1, .op = BUILD_OP_BUILD, .spec_ref = 9 };
+    struct buf b;
+
+    b.n = 0;
+    put(&b, &req, sizeof(req));
+    put(&b, s, sizeof(*s));
+    save("buildreq", name, &b);
+}
+
+static void seeds_buildreq(void)
+{
+    static struct build_spec s;
+
+    memset(&s, 0, sizeof(s));
+    s.version = BUILD_SPEC_VERSION;
+    strcpy(s.name, "guest");
+    s.vcpus = 1;
+    s.memory_mib = 16;
+    s.kernel_size = 260000;
+    s.kernel_index[0] = 100;
+    s.ramdisk_size = 12388;
+    s.ramdisk_index[0] = 101;
+    strcpy(s.cmdline, "console=hvc0 root=/dev/xvda ro");
+    buildreq_seed("plain", &s);
+    s.vcpus = 4;
+    s.maxmem_mib = 64;
+    s.weight = 512;
+    s.cap = 200;
+    s.cpus = 3;
+    s.vcpu_cpus[2] = 4;
+    s.nr_disks = 2;
+    strcpy(s.disks[0].spec, "phy:vdb,xvda,w,backend=blkdrv");
+    strcpy(s.disks[1].spec, "vdev=xvdb, access=r, backend=blkdrv, target=vdb2");
+    s.nr_vifs = 2;
+    strcpy(s.vifs[0].spec, "mac=00:16:3e:01:02:03, bridge=xenbr0, backend=netdrv");
+    strcpy(s.vifs[1].spec, "script=vif-route, ip=10.0.0.2, backend=netdrv");
+    buildreq_seed("devices", &s);
+    strcpy(s.vifs[1].spec, "mac=00:16:3e:01:02:04, model=e1000, ip=10.0.0.2, script=vif-route, backend=netdrv");
+    buildreq_seed("two_macs", &s);
+    s.kernel_size = BUILD_KERNEL_MAX;
+    for (unsigned i = 0; i < BUILD_KERNEL_INDEX_MAX; i++)
+        s.kernel_index[i] = 200 + i;
+    s.ramdisk_size = BUILD_RAMDISK_MAX;
+    for (unsigned i = 0; i < BUILD_RAMDISK_INDEX_MAX; i++)
+        s.ramdisk_index[i] = 300 + i;
+    buildreq_seed("largest", &s);
+}
+
 int main(int argc, char **argv)
 {
     if (argc != 2) {
@@ -1367,5 +1420,6 @@ int main(int argc, char **argv)
     seeds_virtq();
     seeds_virtio_caps();
     seeds_vnet();
+    seeds_buildreq();
     return 0;
 }

@@ -124,6 +124,15 @@ fuzz_control_wire_DEPS := domains/control/wire.h domains/control/msg.h domains/c
 	domains/control/verbs.h tests/unit/control_fake.h
 fuzz_control_wire_CFLAGS = -Idomains/control -Itests/unit
 
+# The build service's request decoder (domains/builder/buildreq.c), a
+# client's ring entry and spec page, against the reference of its unit
+# test (tests/unit/buildreq_model.c).
+FUZZ_ALL += buildreq
+fuzz_buildreq_SRCS := domains/builder/buildreq.c domains/builder/manifest.c tests/unit/buildreq_model.c \
+	lib/xl/xl_disk.c lib/xl/xl_vif.c lib/xl/xl_list.c
+fuzz_buildreq_DEPS := $(wildcard domains/builder/*.h lib/xl/*.h) tests/unit/buildreq_model.h
+fuzz_buildreq_CFLAGS = -Idomains/builder -Ilib/xl -Itests/unit
+
 FUZZ_CFLAGS := -std=c11 -g -O1 $(WARN_FLAGS) -fsanitize=fuzzer,address,undefined \
                -fno-sanitize-recover=all -fno-omit-frame-pointer \
                -D_POSIX_C_SOURCE=200809L -Itests/unit/include -Icore/include $(IDL_INCLUDE)

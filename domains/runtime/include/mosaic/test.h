@@ -15,3 +15,6 @@ bool test_check(bool ok, const char *name, const char *fmt, ...) __attribute__((
 
 /* test_failures: TEST FAIL lines printed so far. */
 unsigned test_failures(void);
+
+/* test_checks: TEST PASS and TEST FAIL lines printed so far. */
+unsigned test_checks(void);
