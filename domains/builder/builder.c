@@ -311,7 +311,7 @@ static bool hand_over(int domid, const struct manifest_domain *md)
     }
     if ((r = mgmt(MGMT_DOMAIN_HANDOVER, &h, sizeof(h))) != 0) {
         printf("builder: d%d '%s': handover to d%d '%s' refused: %s; the builder keeps it\n", domid, md->name, to,
-               md->handover, errname(r));
+               md->handover, construct_errname(r));
         return false;
     }
     printf("builder: d%d '%s' handed over to d%d '%s', which acts on its shutdown\n", domid, md->name, to,
