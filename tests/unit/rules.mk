@@ -155,9 +155,6 @@ UNIT_TESTS += mosaic_show
 unit_mosaic_show_SRCS := tools/mosaic/show.c lib/xl/xl_cpus.c lib/xl/xl_list.c
 unit_mosaic_show_DEPS := tools/mosaic/show.h lib/xl/xl_cpus.h
 unit_mosaic_show_CFLAGS := -Itools/mosaic -Ilib/xl
-unit_control_wire_SRCS := domains/control/wire.c domains/control/msg.c domains/control/key.c
-unit_control_wire_DEPS := domains/control/wire.h domains/control/msg.h domains/control/key.h
-unit_control_wire_CFLAGS := -Idomains/control
 # The build service's request decoder (domains/builder/buildreq.c)
 # against a reference of idl/build.idl's rules (tests/unit/buildreq_model.c).
 UNIT_TESTS += buildreq
