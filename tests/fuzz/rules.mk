@@ -128,7 +128,7 @@ fuzz_control_wire_CFLAGS = -Idomains/control -Itests/unit
 # client's ring entry and spec page, against the reference of its unit
 # test (tests/unit/buildreq_model.c).
 FUZZ_ALL += buildreq
-fuzz_buildreq_SRCS := domains/builder/buildreq.c domains/builder/manifest.c tests/unit/buildreq_model.c \
+fuzz_buildreq_SRCS := domains/builder/buildreq.c domains/builder/manifest.c tests/unit/buildreq_model.c lib/xl/xl_cpus.c \
 	lib/xl/xl_disk.c lib/xl/xl_vif.c lib/xl/xl_list.c
 fuzz_buildreq_DEPS := $(wildcard domains/builder/*.h lib/xl/*.h) tests/unit/buildreq_model.h
 fuzz_buildreq_CFLAGS = -Idomains/builder -Ilib/xl -Itests/unit

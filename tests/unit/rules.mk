@@ -158,7 +158,7 @@ unit_mosaic_show_CFLAGS := -Itools/mosaic -Ilib/xl
 # The build service's request decoder (domains/builder/buildreq.c)
 # against a reference of idl/build.idl's rules (tests/unit/buildreq_model.c).
 UNIT_TESTS += buildreq
-unit_buildreq_SRCS := domains/builder/buildreq.c domains/builder/manifest.c tests/unit/buildreq_model.c \
+unit_buildreq_SRCS := domains/builder/buildreq.c domains/builder/manifest.c tests/unit/buildreq_model.c lib/xl/xl_cpus.c \
 	lib/xl/xl_disk.c lib/xl/xl_vif.c lib/xl/xl_list.c
 unit_buildreq_DEPS := $(wildcard domains/builder/*.h lib/xl/*.h) tests/unit/buildreq_model.h
 unit_buildreq_CFLAGS := -Idomains/builder -Ilib/xl
