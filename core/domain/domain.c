@@ -128,10 +128,15 @@ void domain_put(struct domain *d)
         panic("domain: d%u's hypercall references went below zero", d->id);
 }
 
+static void orphan_children(const struct domain *d);
+
 /* Both sides publish first and look second (sequentially consistent), so
- * a getter and the reaper cannot both go ahead. */
+ * a getter and the reaper cannot both go ahead. d's children get their
+ * heir before the claim makes d invisible: a controller that sees d gone
+ * (MGMT_DOMAIN_INFO answers -ESRCH) already holds them. */
 bool domain_claim_destroy(struct domain *d)
 {
+    orphan_children(d);
     __atomic_store_n(&d->dying, 1, __ATOMIC_SEQ_CST);
     if (__atomic_load_n(&d->refs, __ATOMIC_SEQ_CST) == 0)
         return true;
@@ -459,7 +464,7 @@ void domain_destroy(struct domain *d)
         freed++;
     }
     d->shared_info = 0;
-    orphan_children(d);
+    orphan_children(d); /* again: a child d's own last hypercall made after the claim's handing-on */
     if (freed == held && orphaned)
         log_info("domain: d%u '%s' destroyed: all %zu of its frames returned; %zu still mapped by other domains, "
                  "freed at their last unmapping; free frames: %zu of %zu",
