@@ -214,6 +214,33 @@ def step_uptime(t):
         fail("uptime: control, spinner and linger started in that order, but their uptimes are %s" % times)
 
 
+TOP_HEADER = "%10s %6s %10s %6s %10s %6s %10s %9s %5s" % ("NAME", "STATE", "CPU(sec)", "CPU(%)", "MEM(k)", "MEM(%)",
+                                                         "MAXMEM(k)", "MAXMEM(%)", "VCPUS")
+
+
+def step_top(t):
+    """Three frames a second apart: the spinner, capped at 40% by
+    sched-credit, shows about that much of a CPU in the frames after the
+    first; linger, blocked, next to none."""
+    frames = t.expect(OK, "top", "-b", "-i", "3", "-d", "1").split("\n\n")
+    frames = [f for f in frames if f.strip()]
+    if len(frames) != 3:
+        fail("top -i 3: %d frames" % len(frames))
+    for frame in frames[1:]:
+        lines = frame.splitlines()
+        if len(lines) < 4 or lines[3] != TOP_HEADER or not re.match(r"\d+ domains: ", lines[1]):
+            fail("top: a frame is not xentop's: %r" % lines[:4])
+        rows = {f[0]: f for f in (line.split() for line in lines[4:])}
+        spin, linger = rows.get("spinner"), rows.get("linger")
+        if not spin or not linger or spin[1] != "r-----" and spin[1] != "------" or spin[8] != "1":
+            fail("top: spinner %s, linger %s" % (spin, linger))
+        if not 25.0 <= float(spin[3]) <= 55.0 or float(linger[3]) > 5.0:
+            fail("top: spinner at %s%% (capped at 40), linger at %s%%" % (spin[3], linger[3]))
+        if int(spin[4]) <= 0 or int(spin[6]) < int(spin[4]):
+            fail("top: spinner's memory %s of %s KiB" % (spin[4], spin[6]))
+    t.error(LOCAL, "-d takes a delay in seconds", "top", "-d", "0")
+
+
 def step_destroy(t):
     if t.expect(OK, "destroy", "spinner") != "":
         fail("destroy printed something")
@@ -232,7 +259,7 @@ def step_linger_gone(t):
 
 STEPS = {"list": step_list, "info": step_info, "pause": step_pause, "unpause": step_unpause,
          "vcpu-pin": step_vcpu_pin, "sched-credit": step_sched_credit, "dmesg": step_dmesg, "uptime": step_uptime,
-         "destroy": step_destroy, "linger-gone": step_linger_gone}
+         "top": step_top, "destroy": step_destroy, "linger-gone": step_linger_gone}
 
 
 def main():

@@ -18,6 +18,7 @@
 #include "keyfile.h"
 #include "session.h"
 #include "show.h"
+#include "top.h"
 #include "wire.h"
 #include "xl_cpus.h"
 
@@ -534,6 +535,14 @@ static const struct command commands[] = {
       "Name, ID and Uptime (H:MM:SS, with days before it from a day on) since each domain\n"
       "first ran; - for one that never ran.",
       cmd_uptime },
+    { "top", "[-d SECS] [-i N] [-b]", "the domains' CPU and memory, live (xentop)",
+      "Every SECS seconds (-d, 3 by default) a frame: the uptime, how many domains are in each\n"
+      "state, the machine's memory, then per domain NAME, STATE (xl list's letters), CPU(sec)\n"
+      "used, CPU(%) since the previous frame (100 is one CPU; first frame: since it started),\n"
+      "MEM(k) and MAXMEM(k) with their share of the machine, and VCPUS. -i N stops after N\n"
+      "frames; -b (the default when the output is not a terminal) does not clear the screen.\n"
+      "Network and disk counters are not shown yet.",
+      top_run },
     { "version", "", "ask the control domain for its version",
       "Also takes the global --repeat N and --interval MS: N requests on one connection.", cmd_version },
     { "keygen", "", "create the management key if there is none (the install step)",
