@@ -32,7 +32,7 @@ BOOT_CMDLINE ?=
 # What `make run` boots: the builder, xenstored, the console domain and
 # the domains of RUN_MANIFEST (each image a module named as in it).
 RUN_MANIFEST ?= build/run.manifest
-RUN_DOMAINS := builder xenstored console netdrv control
+RUN_DOMAINS := builder xenstored console blkdrv netdrv control
 RUN_GUEST := $(OUT)/guest/vmlinuz $(OUT)/guest/initrd.img
 # The control domain's key: the user's management key (tools/mosaic/
 # README.md), which `make run` makes with `mosaic keygen` when there is

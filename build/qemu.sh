@@ -76,14 +76,26 @@ run)
     # The control domain's management NIC (build/run.manifest): a
     # user-mode network of its own that reaches nothing (restrict=on),
     # its TLS port forwarded to 127.0.0.1:MOSAIC_MGMT_PORT.
+    # The block driver domain's disk (build/run.manifest): a sparse file
+    # kept beside the ISO from one run to the next, the guest's xvda.
+    disk=${MOSAIC_RUN_DISK:-$(dirname "$iso")/run-disk.img}
+    [ -e "$disk" ] || truncate -s 1G "$disk"
+    echo "mosaic: the guest's xvda is $disk (1 GiB, kept between runs), served by blkdrv"
     mgmt_port=${MOSAIC_MGMT_PORT:-5710}
     echo "mosaic: the control domain listens on 127.0.0.1:$mgmt_port; from another terminal:"
-    echo "mosaic:   $(dirname "$iso")/tools/mosaic --port $mgmt_port version"
+    tool="$(dirname "$iso")/tools/mosaic --port $mgmt_port"
+    echo "mosaic:   $tool list          # the domains (xl list); the guest is 'debian'"
+    echo "mosaic:   $tool top           # CPU and memory, live (Ctrl-C ends it)"
+    echo "mosaic:   $tool vcpu-list debian; $tool vcpu-pin debian 0 1"
+    echo "mosaic:   $tool sched-credit -d debian -w 512; $tool pause debian; $tool unpause debian"
+    echo "mosaic:   $tool dmesg; $tool info; $tool help"
     exec "${qemu[@]}" "${machine[@]}" -display none -echr 0x1d \
         -netdev user,id=run0 \
         -device virtio-net-pci,netdev=run0,disable-legacy=on,iommu_platform=on,addr=05 \
         -netdev "user,id=mgmt0,restrict=on,hostfwd=tcp:127.0.0.1:$mgmt_port-:5710" \
         -device virtio-net-pci,netdev=mgmt0,disable-legacy=on,iommu_platform=on,addr=06 \
+        -drive "file=$(qarg "$disk"),if=none,id=run-disk,format=raw,cache=writeback" \
+        -device virtio-blk-pci,drive=run-disk,disable-legacy=on,iommu_platform=on,addr=04 \
         -serial "file:$(qarg "$runlog")" -serial mon:stdio "$@"
     ;;
 batch)
