@@ -320,7 +320,8 @@ static bool hand_over(int domid, const struct manifest_domain *md)
 }
 
 /* Builds md and, if its shutdowns need a controller, watches it, unless
- * it is handed to another controller. */
+ * it is handed to another controller (the builder still removes the
+ * XenStore nodes of its disks and vifs once it is gone). */
 static void start(const struct manifest_domain *md, struct watched *watch, unsigned *nwatch, unsigned *started)
 {
     int domid = build_domain(md);
@@ -328,8 +329,13 @@ static void start(const struct manifest_domain *md, struct watched *watch, unsig
     if (domid < 0)
         return;
     (*started)++;
-    if (md->handover[0] && hand_over(domid, md))
+    /* A domain with devices is handed over only while the builder can
+     * look after its nodes (service.c's table of handed domains). */
+    if (md->handover[0] && (!(md->nr_disks || md->nr_vifs) || service_handed_room()) && hand_over(domid, md)) {
+        if (md->nr_disks || md->nr_vifs)
+            service_handed_add((uint16_t)domid, md); /* its nodes go once it is gone */
         return;
+    }
     if (needs_watching(md))
         watch[(*nwatch)++] = (struct watched){ md, domid, 0 };
 }

@@ -534,7 +534,9 @@ static void check_backends(struct manifest *m, unsigned i)
 }
 
 /* A handover names an earlier section holding the control capability,
- * and its domain has nothing the builder must clean up after it. */
+ * and its domain is no service (the builder's to restart). The disk and
+ * vif nodes of a domain handed over stay the builder's to remove once it
+ * is gone, as for the build service's domains (service.c). */
 static void check_handover(struct manifest *m, unsigned i)
 {
     struct manifest_domain *d = &m->dom[i];
@@ -549,9 +551,8 @@ static void check_handover(struct manifest *m, unsigned i)
         report(m, d->handover_line, what, "no section before it is named so");
     else if (!(m->dom[to].caps & MGMT_CAP_DOMAIN_CONTROL))
         report(m, d->handover_line, what, "that domain lacks the control capability (caps = control)");
-    else if (d->nr_disks || d->nr_vifs || d->service != SERVICE_NONE)
-        report(m, d->handover_line, what,
-               "a domain with disks, vifs or a service stays with the builder (it removes their XenStore nodes)");
+    else if (d->service != SERVICE_NONE)
+        report(m, d->handover_line, what, "a service domain stays with the builder");
     else
         return;
     d->valid = false;

@@ -70,8 +70,9 @@
  *                          # and acts on its shutdowns, and the builder no
  *                          # longer watches it (its on_* keys then do not
  *                          # apply: the control domain destroys it whenever
- *                          # it shuts down). Not with disk, vif or service:
- *                          # their XenStore nodes are the builder's to remove
+ *                          # it shuts down). Not for a service; the XenStore
+ *                          # nodes of its disks and vifs stay the builder's
+ *                          # to remove once it is gone
  *   pci = 0000:00:04.0     # PCI functions given to it before it runs (xl's
  *                          # BDF, [SSSS:]BB:DD.F, segment 0; several comma-
  *                          # separated, or xl's list ['0000:00:04.0', ...])

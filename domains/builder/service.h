@@ -15,6 +15,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+struct manifest_domain;
+
 /* The clients served at once (a client restarted is a new one). */
 #define SERVICE_CLIENTS_MAX 16
 /* Domains built for clients whose device nodes the builder still has to
@@ -43,3 +45,9 @@ unsigned service_pending(void);
  * longer a client: its ring, if connected, is unmapped and its port
  * closed, so that nothing of the builder's holds its frames. */
 void service_forget(uint16_t domid);
+
+/* service_handed_room: the table of built domains with devices has a
+ * free slot. service_handed_add: remember domid (built from md, handed
+ * to a client or a manifest's handover) until it is gone, to remove its device nodes then. */
+bool service_handed_room(void);
+void service_handed_add(uint16_t domid, const struct manifest_domain *md);

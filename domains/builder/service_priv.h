@@ -16,9 +16,3 @@
  * answer (the caller puts it on the ring). One line in the log either
  * way. */
 void service_build(uint16_t client, const char *name, const struct build_request *req, struct build_response *rsp);
-
-/* service_handed_room: the table of built domains with devices has a
- * free slot. service_handed_add: remember domid (built from md, handed
- * to a client) until it is gone, to remove its device nodes then. */
-bool service_handed_room(void);
-void service_handed_add(uint16_t domid, const struct manifest_domain *md);

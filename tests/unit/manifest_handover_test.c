@@ -47,6 +47,19 @@ TEST(manifest_handover)
     EXPECT_TRUE(m.dom[0].handover[0] == '\0');
 }
 
+TEST(manifest_handover_with_devices)
+{
+    static struct manifest m;
+    char out[1024];
+
+    manifest_caught(CONTROL_SECTION "[guest]\nimage = g\nmemory = 1\nvif = ['backend=control']\nhandover = control\n",
+                    &m, NULL, NULL, out, sizeof(out));
+    EXPECT_EQ(m.errors, 0);
+    EXPECT_TRUE(m.dom[1].valid);
+    EXPECT_EQ(m.dom[1].nr_vifs, 1);
+    EXPECT_TRUE(!strcmp(m.dom[1].handover, "control"));
+}
+
 TEST(manifest_handover_refused)
 {
     manifest_refuses(CONTROL_SECTION "[guest]\nimage = g\nmemory = 1\n", "handover = nobody",
@@ -58,8 +71,8 @@ TEST(manifest_handover_refused)
     manifest_refuses("[control]\nimage = c\nmemory = 1\ncaps = log\n[guest]\nimage = g\nmemory = 1\n",
                      "handover = control", "that domain lacks the control capability (caps = control)", __FILE__,
                      __LINE__);
-    manifest_refuses(CONTROL_SECTION "[guest]\nimage = g\nmemory = 1\nvif = ['backend=control']\n",
-                     "handover = control", "a domain with disks, vifs or a service stays with the builder", __FILE__,
+    manifest_refuses(CONTROL_SECTION "[guest]\nimage = g\nmemory = 1\nservice = console\n", "handover = control",
+                     "manifest:9: [guest] bad value for 'handover': a service domain stays with the builder", __FILE__,
                      __LINE__);
     manifest_refuses(CONTROL_SECTION "[guest]\nimage = g\nmemory = 1\n",
                      "handover = 0123456789012345678901234567890123456789", "bad value for 'handover'", __FILE__,
@@ -69,5 +82,6 @@ TEST(manifest_handover_refused)
 int main(void)
 {
     return test_run((const struct test[]){ TEST_ENTRY(manifest_cpus_list_form), TEST_ENTRY(manifest_handover),
+                                           TEST_ENTRY(manifest_handover_with_devices),
                                            TEST_ENTRY(manifest_handover_refused), TEST_END });
 }
