@@ -44,9 +44,21 @@ def check_guests(doms, control_id):
             fail("list: %s is %s, expected d%d running" % (name, d, domid))
 
 
+def answered_list(t):
+    """list --json, asked until control answers (it may still be getting
+    its address, or be restarting), at most BACK_WITHIN seconds."""
+    until, status = time.monotonic() + BACK_WITHIN, None
+    while time.monotonic() < until:
+        status, out = run(mosaic(t.key, "--timeout", ASK_TIMEOUT, "list", "--json"))
+        if status == OK:
+            return {d["name"]: d for d in json.loads(out)}
+        time.sleep(1)
+    fail("control did not answer list within %d s (last status %s)" % (BACK_WITHIN, status))
+
+
 def step_before(t):
     """control d3 holds alpha d4 and beta d5, both running."""
-    check_guests(domains(t), lambda i: i == 3)
+    check_guests(answered_list(t), lambda i: i == 3)
 
 
 def step_crash(t):
@@ -58,15 +70,7 @@ def step_crash(t):
 def step_after(t):
     """Asked until the restarted control answers (bounded): the same
     guests with the same ids, running, under a control of another id."""
-    until, status = time.monotonic() + BACK_WITHIN, None
-    while time.monotonic() < until:
-        status, out = run(mosaic(t.key, "--timeout", ASK_TIMEOUT, "list", "--json"))
-        if status == OK:
-            break
-        time.sleep(1)
-    if status != OK:
-        fail("the restarted control did not answer list within %d s (last status %s)" % (BACK_WITHIN, status))
-    check_guests({d["name"]: d for d in json.loads(out)}, lambda i: i != 3)
+    check_guests(answered_list(t), lambda i: i != 3)
     rows = t.rows(LIST_HEADER, "list")
     if sorted(rows) != sorted(["control"] + list(GUESTS)):
         fail("list: %s" % sorted(rows))
