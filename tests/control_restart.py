@@ -15,11 +15,10 @@ Usage: python3 tests/control_restart.py STEP   (the steps are in STEPS)
 
 import json
 import sys
-import tempfile
 import time
 
 from control_clients import fail, mosaic, run
-from control_verbs import LIST_HEADER, OK, Tool
+from control_verbs import LIST_HEADER, OK, run_steps
 
 GUESTS = {"alpha": 4, "beta": 5}
 BACK_WITHIN = 120  # seconds the restarted control may take to answer (a boot, DHCP, a handshake)
@@ -88,15 +87,5 @@ def step_destroy(t):
 STEPS = {"before": step_before, "crash": step_crash, "after": step_after, "destroy": step_destroy}
 
 
-def main():
-    if len(sys.argv) != 2 or sys.argv[1] not in STEPS:
-        print("usage: control_restart.py " + " | ".join(STEPS))
-        return 2
-    with tempfile.TemporaryDirectory(prefix="mosaic-keys.") as tmp:
-        STEPS[sys.argv[1]](Tool(tmp))
-    print("control_restart %s: all as expected" % sys.argv[1])
-    return 0
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(run_steps("control_restart", STEPS))

@@ -163,6 +163,16 @@ static void scene(void)
     adopt_look(&a);
 }
 
+/* The builder's steps when control d3 dies: a look, its death, the
+ * domains new since the look recorded (o: the builder's own test). */
+static unsigned control_gone(bool (*o)(void *arg, uint16_t domid))
+{
+    adopt_look(&a);
+    model_kill(3);
+    watched[1] = 0;
+    return adopt_from(&a, section_control, "control", o, NULL);
+}
+
 /* The builder's steps when watched[1] dies and is restarted as next. */
 static unsigned die_and_restart(uint16_t dead, uint16_t next)
 {
@@ -232,9 +242,7 @@ TEST(crashes_again_and_again_then_given_up)
 TEST(gone_before_the_new_instance_stays_out)
 {
     scene();
-    adopt_look(&a);
-    model_kill(3);
-    EXPECT_EQ(adopt_from(&a, section_control, "control", own, NULL), 2);
+    EXPECT_EQ(control_gone(own), 2);
     m.d[4].exists = false; /* destroyed meanwhile */
     model_add(7, "control", BUILDER, true);
     EXPECT_EQ(adopt_give_back(&a, section_control, 7, "control"), 1);
@@ -288,12 +296,9 @@ TEST(many_domains_page_and_overflow)
         snprintf(name, sizeof(name), "g%u", i);
         model_add(i, name, 3, false);
     }
-    adopt_look(&a);
-    model_kill(3);
-    watched[1] = 0;
     m.lists = 0;
-    EXPECT_EQ(adopt_from(&a, section_control, "control", own, NULL), ADOPT_HELD_MAX);
-    EXPECT_EQ(m.lists, 2); /* 74 domains of the builder's: two pages */
+    EXPECT_EQ(control_gone(own), ADOPT_HELD_MAX);
+    EXPECT_EQ(m.lists, 3); /* the look, then 74 domains of the builder's: two pages */
     EXPECT_TRUE(logged("stays the builder's: 64 held already"));
     model_add(150, "control", BUILDER, true);
     EXPECT_EQ(adopt_give_back(&a, section_control, 150, "control"), ADOPT_HELD_MAX);
@@ -313,9 +318,7 @@ TEST(many_domains_page_and_overflow)
 TEST(look_drops_what_is_gone)
 {
     scene();
-    adopt_look(&a);
-    model_kill(3);
-    EXPECT_EQ(adopt_from(&a, section_control, "control", NULL, NULL), 2);
+    EXPECT_EQ(control_gone(NULL), 2);
     m.d[4].exists = false;
     adopt_look(&a);
     EXPECT_FALSE(adopt_held_for(&a, 4));
