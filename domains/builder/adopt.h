@@ -30,8 +30,8 @@ struct adopt_env {
 
 /* Domains held for sections at once: more are the builder's alone. */
 #define ADOPT_HELD_MAX 64u
-/* Ids the core can give a domain: below DOMID_SELF (0x7ff0). */
-#define ADOPT_IDS 0x7ff0u
+/* Ids the core can give a domain: below DOMID_SELF. */
+#define ADOPT_IDS MGMT_DOMID_SELF
 
 /* One inherited domain and the section whose dead instance held it. */
 struct adopt_held {
