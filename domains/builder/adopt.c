@@ -50,15 +50,18 @@ static bool known(const struct adopt *a, uint16_t domid)
     return domid < ADOPT_IDS && (a->known[domid / 8] >> (domid % 8) & 1);
 }
 
-static void set_known(struct adopt *a, uint16_t domid)
+/* Marks domid in the bitmap map (ADOPT_IDS bits). */
+static void mark(uint8_t *map, uint16_t domid)
 {
     if (domid < ADOPT_IDS)
-        a->known[domid / 8] = (uint8_t)(a->known[domid / 8] | 1u << (domid % 8));
+        map[domid / 8] = (uint8_t)(map[domid / 8] | 1u << (domid % 8));
 }
 
-static void note_known(void *arg, const struct mgmt_domain_info *info)
+static void note_seen(void *arg, const struct mgmt_domain_info *info)
 {
-    set_known(arg, info->domid);
+    struct adopt *a = arg;
+
+    mark(a->seen, info->domid);
 }
 
 static int find_held(const struct adopt *a, uint16_t domid)
@@ -78,9 +81,10 @@ static void drop_held(struct adopt *a, unsigned i)
 
 void adopt_look(struct adopt *a)
 {
-    memset(a->known, 0, sizeof(a->known));
-    if (adopt_each(a->env, note_known, a) != 0)
-        return; /* the core would not list: keep what is held */
+    memset(a->seen, 0, sizeof(a->seen));
+    if (adopt_each(a->env, note_seen, a) != 0)
+        return; /* the core would not list: the last look stands */
+    memcpy(a->known, a->seen, sizeof(a->known));
     for (unsigned i = a->nheld; i-- > 0;)
         if (!known(a, a->held[i].domid))
             drop_held(a, i); /* destroyed, or handed on by another way */
@@ -102,7 +106,7 @@ static void note_from(void *arg, const struct mgmt_domain_info *info)
 
     if (known(w->a, info->domid) || (w->own && w->own(w->own_arg, info->domid)))
         return;
-    set_known(w->a, info->domid);
+    mark(w->a->known, info->domid);
     if (find_held(w->a, info->domid) >= 0)
         return;
     if (w->a->nheld == ADOPT_HELD_MAX) {

@@ -42,6 +42,7 @@ struct adopt_held {
 struct adopt {
     const struct adopt_env *env;
     uint8_t known[ADOPT_IDS / 8]; /* bit set: the builder controlled it at the last look */
+    uint8_t seen[ADOPT_IDS / 8];  /* the look under way: known only once the whole list came */
     struct adopt_held held[ADOPT_HELD_MAX];
     unsigned nheld;
 };

@@ -30,6 +30,7 @@ struct model_domain {
 static struct {
     struct model_domain d[MODEL_DOMAINS];
     unsigned bad_calls, lists;
+    bool fail_list; /* the next lists are refused (as without the capability) */
     char lines[16384];
 } m;
 
@@ -70,6 +71,8 @@ static long model_mgmt(void *ctx, uint32_t cmd, void *arg, size_t size)
             m.bad_calls++;
             return -XEN_EINVAL;
         }
+        if (m.fail_list)
+            return -XEN_EPERM;
         m.lists++;
         l->nr = 0;
         for (unsigned i = l->first; i < MODEL_DOMAINS && l->nr < MGMT_DOMAIN_LIST_MAX; i++)
@@ -327,11 +330,25 @@ TEST(look_drops_what_is_gone)
     EXPECT_EQ(m.bad_calls, 0);
 }
 
+TEST(a_failed_look_keeps_the_last)
+{
+    scene();
+    m.fail_list = true;
+    adopt_look(&a); /* refused: what the scene's look saw stands */
+    m.fail_list = false;
+    model_kill(3);
+    watched[1] = 0;
+    EXPECT_EQ(adopt_from(&a, section_control, "control", own, NULL), 2);
+    EXPECT_FALSE(adopt_held_for(&a, 6)); /* the builder's before: not control's */
+    EXPECT_EQ(m.bad_calls, 0);
+}
+
 int main(void)
 {
     return test_run((const struct test[]){
         TEST_ENTRY(dead_instance_domains_go_to_the_next), TEST_ENTRY(shut_down_meanwhile_goes_back_too),
         TEST_ENTRY(crashes_again_and_again_then_given_up), TEST_ENTRY(gone_before_the_new_instance_stays_out),
         TEST_ENTRY(each_section_gets_its_own), TEST_ENTRY(a_restarted_watched_instance_is_not_adopted),
-        TEST_ENTRY(many_domains_page_and_overflow), TEST_ENTRY(look_drops_what_is_gone), TEST_END });
+        TEST_ENTRY(many_domains_page_and_overflow), TEST_ENTRY(look_drops_what_is_gone),
+        TEST_ENTRY(a_failed_look_keeps_the_last), TEST_END });
 }
