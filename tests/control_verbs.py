@@ -262,15 +262,17 @@ STEPS = {"list": step_list, "info": step_info, "pause": step_pause, "unpause": s
          "top": step_top, "destroy": step_destroy, "linger-gone": step_linger_gone}
 
 
-def main():
-    if len(sys.argv) != 2 or sys.argv[1] not in STEPS:
-        print("usage: control_verbs.py " + " | ".join(STEPS))
+def run_steps(name, steps):
+    """The step sys.argv names, of steps, with a Tool on a throwaway key;
+    the exit status (also tests/control_restart.py's)."""
+    if len(sys.argv) != 2 or sys.argv[1] not in steps:
+        print("usage: %s.py %s" % (name, " | ".join(steps)))
         return 2
     with tempfile.TemporaryDirectory(prefix="mosaic-keys.") as tmp:
-        STEPS[sys.argv[1]](Tool(tmp))
-    print("control_verbs %s: all as expected" % sys.argv[1])
+        steps[sys.argv[1]](Tool(tmp))
+    print("%s %s: all as expected" % (name, sys.argv[1]))
     return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(run_steps("control_verbs", STEPS))

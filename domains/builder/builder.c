@@ -13,11 +13,14 @@
  * runs, to the domain of that section (a toolstack such as the control
  * domain), which acts on its shutdown from then on. The builder then
  * watches the domains that need it, serves its clients, and when nothing
- * is left it lets go: it shuts itself down.
+ * is left it lets go: it shuts itself down. The domains a dead controller
+ * held come to the builder (the core hands them on); when it restarts
+ * that controller's section, the new instance gets them back (adopt.c).
  */
 #include <stdio.h>
 #include <string.h>
 
+#include "adopt.h"
 #include "construct.h"
 #include "devnodes.h"
 #include "entropy.h"
@@ -126,6 +129,34 @@ struct watched {
 
 #define REAP_WAIT_NS (5000 * TIME_NS_PER_MS) /* how long a destroyed domain may take to go */
 
+static struct watched *watching; /* supervise's table, nwatching entries */
+static unsigned nwatching;
+
+static long adopt_mgmt(void *ctx, uint32_t cmd, void *arg, size_t size)
+{
+    (void)ctx;
+    return mgmt(cmd, arg, size);
+}
+
+static void adopt_log(void *ctx, const char *line)
+{
+    (void)ctx;
+    printf("%s\n", line);
+}
+
+static const struct adopt_env adopt_env = { adopt_mgmt, adopt_log, NULL };
+static struct adopt adopted; /* what dead instances held, for their sections' next ones */
+
+/* Whether domid is one the builder watches (adopt_from's test of its own). */
+static bool watched_id(void *arg, uint16_t domid)
+{
+    (void)arg;
+    for (unsigned i = 0; i < nwatching; i++)
+        if (watching[i].domid == domid)
+            return true;
+    return false;
+}
+
 /* Destroys domid and, as xl destroy does, waits until it is gone (5 s at
  * most): the domains it controlled have then been handed to the builder. */
 static void destroy(int domid)
@@ -176,7 +207,9 @@ static void check_domain(struct watched *w)
         service_forget((uint16_t)w->domid);
         detach_devices((uint16_t)w->domid, w->md, DEVNODES_CLOSE_WAIT_NS);
         set_running(w->md, -1);
-        w->domid = -1; /* gone: someone else destroyed it */
+        w->domid = -1; /* gone: someone else destroyed it; no restart */
+        (void)adopt_from(&adopted, w->md, w->md->name, watched_id, NULL);
+        adopt_forget(&adopted, w->md, w->md->name);
         return;
     }
     if (i.state != MGMT_STATE_SHUTDOWN)
@@ -193,16 +226,22 @@ static void check_domain(struct watched *w)
      * of ours holds its frames. */
     service_forget((uint16_t)w->domid);
     detach_devices((uint16_t)w->domid, w->md, DEVNODES_CLOSE_WAIT_NS);
+    /* The domains it controlled come to the builder as it goes: those
+     * new since this look were its. */
+    adopt_look(&adopted);
     destroy(w->domid);
     set_running(w->md, -1);
+    (void)adopt_from(&adopted, w->md, w->md->name, watched_id, NULL);
     if (act == ACTION_DESTROY) {
         printf("builder: d%d '%s' %s; destroyed\n", w->domid, w->md->name, what);
         w->domid = -1;
+        adopt_forget(&adopted, w->md, w->md->name);
         return;
     }
     if (crash && w->crashes == RESTART_LIMIT) {
         printf("builder: '%s' crashed %u times; giving up\n", w->md->name, w->crashes + 1);
         w->domid = -1;
+        adopt_forget(&adopted, w->md, w->md->name);
         return;
     }
     if (crash)
@@ -211,6 +250,11 @@ static void check_domain(struct watched *w)
     else
         printf("builder: d%d '%s' %s; restarting it\n", w->domid, w->md->name, what);
     w->domid = build_domain(w->md);
+    /* It runs: what its previous instance held is its again. */
+    if (w->domid >= 0)
+        (void)adopt_give_back(&adopted, w->md, (uint16_t)w->domid, w->md->name);
+    else
+        adopt_forget(&adopted, w->md, w->md->name);
 }
 
 /* A domain whose every shutdown ends in destroy needs no controller: the
@@ -222,43 +266,35 @@ static bool needs_watching(const struct manifest_domain *md)
     return md->on_poweroff != ACTION_DESTROY || md->on_reboot != ACTION_DESTROY || md->on_crash != ACTION_DESTROY;
 }
 
-/* Whether domid is one the builder watches. */
-static bool watched_id(const struct watched *w, unsigned n, uint16_t domid)
+/* One domain the builder controls, looked at by check_adopted. */
+static void check_one_adopted(void *arg, const struct mgmt_domain_info *info)
 {
-    for (unsigned i = 0; i < n; i++)
-        if (w[i].domid == domid)
-            return true;
-    return false;
+    unsigned *alive = arg;
+
+    if (watched_id(NULL, info->domid))
+        return;
+    if (info->state != MGMT_STATE_SHUTDOWN) {
+        (*alive)++;
+        return;
+    }
+    printf("builder: d%u '%.32s', adopted from a controller that is gone, shut down (reason %u); destroyed\n",
+           info->domid, info->name, info->shutdown_reason);
+    destroy(info->domid);
 }
 
 /* Domains the builder controls without having built them: the core hands
- * it those of a controller that died (its own children among them). A
- * shut-down one is destroyed: the manifest says nothing of it. Returns
- * how many are left, which the builder keeps watching. */
-static unsigned check_adopted(const struct watched *w, unsigned n)
+ * it those of a controller that died (its own children among them). Those
+ * whose controller's section is restarted went back to its new instance
+ * (check_domain); a shut-down one left here is destroyed: the manifest
+ * says nothing of it. Returns how many are left, which the builder keeps
+ * watching. */
+static unsigned check_adopted(void)
 {
-    struct mgmt_domain_list l = { .first = 1 };
     unsigned alive = 0;
 
-    for (;;) {
-        if (mgmt(MGMT_DOMAIN_LIST, &l, sizeof(l)) != 0)
-            return alive;
-        for (unsigned i = 0; i < l.nr && i < MGMT_DOMAIN_LIST_MAX; i++) {
-            struct mgmt_domain_info info = { .domid = l.domids[i] };
-            if (watched_id(w, n, l.domids[i]) || mgmt(MGMT_DOMAIN_INFO, &info, sizeof(info)) != 0)
-                continue;
-            if (info.state != MGMT_STATE_SHUTDOWN) {
-                alive++;
-                continue;
-            }
-            printf("builder: d%u '%.32s', adopted from a controller that is gone, shut down (reason %u); destroyed\n",
-                   l.domids[i], info.name, info.shutdown_reason);
-            destroy(l.domids[i]);
-        }
-        if (l.nr < MGMT_DOMAIN_LIST_MAX)
-            return alive;
-        l.first = (uint16_t)(l.domids[MGMT_DOMAIN_LIST_MAX - 1] + 1);
-    }
+    if (adopt_each(&adopt_env, check_one_adopted, &alive) == 0)
+        adopt_look(&adopted); /* the next adopt_from's starting point */
+    return alive;
 }
 
 /* Stays the controller of the domains it built, acting on their
@@ -272,6 +308,10 @@ static void supervise(struct watched *w, unsigned n)
     unsigned left = 1;
     bool have_virq = evtchn_ready() && evtchn_bind_virq(VIRQ_DOM_EXC, 0, &port) == 0, more = false;
 
+    watching = w;
+    nwatching = n;
+    adopt_init(&adopted, &adopt_env);
+    adopt_look(&adopted);
     printf("builder: watching %u domain%s for shutdowns\n", n, n == 1 ? "" : "s");
     while (left) {
         /* While a client's requests wait, the next turn comes at once. */
@@ -290,7 +330,7 @@ static void supervise(struct watched *w, unsigned n)
                 check_domain(&w[i]);
             left += w[i].domid >= 0;
         }
-        left += check_adopted(w, n);
+        left += check_adopted();
     }
 }
 

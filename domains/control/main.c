@@ -24,6 +24,7 @@
 #include <string.h>
 
 #include "conn.h"
+#include "crash.h"
 #include "entropy.h"
 #include "idl/control.h"
 #include "key.h"
@@ -123,6 +124,8 @@ int main(int argc, char **argv)
         deadline = mgmtnet_deadline_ns(now);
         if (verbs_domain_watch_deadline() < deadline)
             deadline = verbs_domain_watch_deadline();
+        if (crash_poll(now, conn_count()) < deadline) /* after the answer went out */
+            deadline = crash_poll(now, conn_count());
         if (deadline > now)
             evtchn_wait(deadline);
     }

@@ -75,7 +75,8 @@ static int decode(const uint8_t *m, size_t len, struct request *q)
 
     switch (q->hdr.type) {
     case CONTROL_MSG_VERSION:
-    case CONTROL_MSG_INFO: return len == sizeof(q->hdr) ? 0 : -XEN_EINVAL;
+    case CONTROL_MSG_INFO:
+    case CONTROL_MSG_DEBUG_CRASH: return len == sizeof(q->hdr) ? 0 : -XEN_EINVAL;
     case CONTROL_MSG_LIST:
         r = body(m, len, &wire_list_request_layout, &q->u.list);
         return r ? r : q->u.list.first < DOMID_SELF ? 0 : -XEN_EINVAL;
@@ -187,10 +188,25 @@ static int do_domain(const struct verbs_env *env, const struct request *q, const
     return 0;
 }
 
+/* The answer (a header alone) goes out first; the crash comes after it
+ * (env->crash only asks for it). */
+static int do_debug_crash(const struct verbs_env *env, const struct request *q, uint8_t *out, size_t *n)
+{
+    struct control_msg_header h = answer_hdr(q);
+
+    if (!env->crash)
+        return -XEN_ENOSYS;
+    env->crash(env->ctx);
+    wire_hdr_put(out, &h);
+    *n = sizeof(h);
+    return 0;
+}
+
 static int perform(const struct verbs_env *env, const struct request *q, uint8_t *out, size_t *n)
 {
     switch (q->hdr.type) {
     case CONTROL_MSG_VERSION: *n = answer_version(q, out); return 0;
+    case CONTROL_MSG_DEBUG_CRASH: return do_debug_crash(env, q, out, n);
     case CONTROL_MSG_LIST: return do_list(env, q, out, n);
     case CONTROL_MSG_INFO: return do_info(env, q, out, n);
     case CONTROL_MSG_DMESG: return do_dmesg(env, q, out, n);

@@ -25,6 +25,9 @@ struct verbs_env {
     /* One line for the log, without its newline. */
     void (*log)(void *ctx, const char *line);
     void *ctx;
+    /* Crash on purpose once the answer is out (CONTROL_MSG_DEBUG_CRASH),
+     * a test of the restart; NULL where there is no domain to crash. */
+    void (*crash)(void *ctx);
 };
 
 /* How long destroy waits for the domain to be gone, as xl destroy does,

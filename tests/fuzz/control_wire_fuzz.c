@@ -41,12 +41,18 @@ static void scene(uint64_t caps)
     env = fake_env(&core);
 }
 
+/* Whether type is a request the server knows (idl/control.idl). */
+FUZZ_ORACLE static bool known_type(uint16_t type)
+{
+    return (type >= CONTROL_MSG_VERSION && type <= CONTROL_MSG_SCHED_CREDIT) || type == CONTROL_MSG_DEBUG_CRASH;
+}
+
 /* Whether status is one the request type lists (idl/control.idl). */
 FUZZ_ORACLE static bool listed_error(uint16_t type, int32_t status)
 {
     switch (-status) {
-    case XEN_EINVAL: return type != CONTROL_MSG_ERROR && type <= CONTROL_MSG_SCHED_CREDIT;
-    case XEN_ENOSYS: return type == 0 || type > CONTROL_MSG_SCHED_CREDIT;
+    case XEN_EINVAL: return known_type(type);
+    case XEN_ENOSYS: return !known_type(type);
     case XEN_EPERM: return type >= CONTROL_MSG_LIST && type <= CONTROL_MSG_SCHED_CREDIT;
     case XEN_ESRCH:
     case XEN_EEXIST: return type >= CONTROL_MSG_PAUSE && type <= CONTROL_MSG_SCHED_CREDIT;
@@ -147,7 +153,14 @@ FUZZ_ORACLE static void check_answer(const uint8_t *m, size_t len)
         FUZZ_CHECK(type != CONTROL_MSG_VERSION || len != 8);
         return;
     }
-    FUZZ_CHECK(type >= CONTROL_MSG_VERSION && type <= CONTROL_MSG_SCHED_CREDIT);
+    FUZZ_CHECK(known_type(type));
+    if (type == CONTROL_MSG_DEBUG_CRASH) {
+        unsigned asked = core.crashes;
+        struct control_msg_header h;
+        FUZZ_CHECK(len == 8 && out_len == sizeof(h) && wire_hdr_get(out, out_len, &h) == 0);
+        FUZZ_CHECK(h.id == id && h.type == (CONTROL_MSG_DEBUG_CRASH | CONTROL_MSG_ANSWER) && asked > 0);
+        return;
+    }
     if (type == CONTROL_MSG_VERSION) {
         FUZZ_CHECK(len == 8 && wire_version_answer_get(out, out_len, &a) == 0);
         FUZZ_CHECK(a.hdr.id == id && a.max_frame == CONTROL_FRAME_MAX);

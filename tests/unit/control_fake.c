@@ -318,7 +318,14 @@ static void fake_line(void *ctx, const char *line)
     snprintf(f->lines + n, sizeof(f->lines) - n, "%s\n", line);
 }
 
+static void fake_crash(void *ctx)
+{
+    struct fake_core *f = ctx;
+
+    f->crashes++;
+}
+
 struct verbs_env fake_env(struct fake_core *f)
 {
-    return (struct verbs_env){ fake_mgmt, fake_sleep, fake_line, f };
+    return (struct verbs_env){ fake_mgmt, fake_sleep, fake_line, f, fake_crash };
 }

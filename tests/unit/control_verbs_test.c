@@ -215,6 +215,29 @@ TEST(info_answered)
     expect_clean();
 }
 
+/* debug-crash: a header alone answers a header alone and asks for the
+ * crash once; a body is refused before anything is asked; a server that
+ * cannot crash (no hook) says -ENOSYS. Nothing reaches the core. */
+TEST(debug_crash_answered_then_asked)
+{
+    struct control_msg_header h;
+    uint8_t raw[9] = { 0 };
+    unsigned calls;
+
+    scene();
+    calls = core.calls;
+    EXPECT_EQ(ask(CONTROL_MSG_DEBUG_CRASH, &h, NULL), 0);
+    EXPECT_EQ(out_len, sizeof(h));
+    EXPECT_EQ(core.crashes, 1);
+    wire_hdr_put(raw, &(struct control_msg_header){ 1, CONTROL_MSG_DEBUG_CRASH, 1 });
+    EXPECT_EQ(ask_raw(raw, 9), -XEN_EINVAL); /* a body */
+    EXPECT_EQ(core.crashes, 1);
+    env.crash = NULL;
+    EXPECT_EQ(ask(CONTROL_MSG_DEBUG_CRASH, &h, NULL), -XEN_ENOSYS);
+    EXPECT_EQ(core.calls, calls);
+    expect_clean();
+}
+
 /* dmesg from 0: the oldest byte kept on, in chunks, to the end; the
  * bytes the ring lost are counted; refusals. */
 TEST(dmesg_follows_the_log)
@@ -517,7 +540,8 @@ int main(void)
 {
     return test_run((const struct test[]){
         TEST_ENTRY(list_shows_self_and_controlled), TEST_ENTRY(list_pages), TEST_ENTRY(list_refusals),
-        TEST_ENTRY(info_answered), TEST_ENTRY(dmesg_follows_the_log), TEST_ENTRY(pause_and_unpause),
-        TEST_ENTRY(destroy_waits_until_gone), TEST_ENTRY(vcpu_list_and_pin), TEST_ENTRY(sched_credit_sets_and_reads),
-        TEST_ENTRY(shut_down_domains_reaped), TEST_ENTRY(random_requests_stay_clean), TEST_END });
+        TEST_ENTRY(info_answered), TEST_ENTRY(debug_crash_answered_then_asked), TEST_ENTRY(dmesg_follows_the_log),
+        TEST_ENTRY(pause_and_unpause), TEST_ENTRY(destroy_waits_until_gone), TEST_ENTRY(vcpu_list_and_pin),
+        TEST_ENTRY(sched_credit_sets_and_reads), TEST_ENTRY(shut_down_domains_reaped),
+        TEST_ENTRY(random_requests_stay_clean), TEST_END });
 }

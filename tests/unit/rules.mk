@@ -142,6 +142,12 @@ unit_control_verbs_SRCS := domains/control/wire.c domains/control/msg.c domains/
 unit_control_verbs_DEPS := domains/control/wire.h domains/control/msg.h domains/control/verbs.h \
 	tests/unit/control_fake.h
 unit_control_verbs_CFLAGS := -Idomains/control -Itests/unit
+# The builder's record of the domains a dead instance held, and their
+# return to the section's next instance (domains/builder/adopt.c).
+UNIT_TESTS += builder_adopt
+unit_builder_adopt_SRCS := domains/builder/adopt.c
+unit_builder_adopt_DEPS := domains/builder/adopt.h
+unit_builder_adopt_CFLAGS := -Idomains/builder
 # The manifest's handover key (a domain given to a toolstack) and its
 # cpus key in xl's CPU-list forms (lib/xl/xl_cpus.c).
 UNIT_TESTS += manifest_handover

@@ -482,6 +482,28 @@ static int cmd_debug_send(const struct opts *o, int argc, char **argv)
     return MOSAIC_OK;
 }
 
+/* The control domain answers, then crashes once we have gone (idl/
+ * control.idl): the answer is a header alone. */
+static int cmd_debug_crash(const struct opts *o, int argc, char **argv)
+{
+    struct control_msg_header h = session_request_hdr(CONTROL_MSG_DEBUG_CRASH), a;
+    uint8_t msg[sizeof(h)];
+    struct session s;
+    int r = no_args(argc, argv);
+
+    if (r || (r = session_open(&s, o, argv[0])) != 0)
+        return r;
+    wire_hdr_put(msg, &h);
+    if ((r = session_exchange(&s, msg, sizeof(msg), NULL, false)) == 0 &&
+        (s.c.rx.len != sizeof(a) || wire_hdr_get(s.c.rx.buf, s.c.rx.len, &a) != 0 ||
+         a.type != (CONTROL_MSG_DEBUG_CRASH | CONTROL_MSG_ANSWER)))
+        r = session_broken(&s);
+    session_close(&s);
+    if (r == 0)
+        printf("mosaic: the control domain crashes now; the builder restarts it as its manifest says\n");
+    return r;
+}
+
 /* ---- the table ---- */
 
 static const struct command commands[] = {
@@ -549,6 +571,12 @@ static const struct command commands[] = {
       "32 random bytes and the identity (--identity, default operator), mode 0600, in the key file.", cmd_keygen },
     { "debug-send", "HEX", "send raw bytes after the handshake and wait for an answer",
       "A test of the control domain's framing: the bytes go as they are, with no frame.", cmd_debug_send },
+    { "debug-crash", "", "make the control domain crash on purpose (a test of its restart)",
+      "The control domain answers, then faults on purpose (an invalid opcode) once this\n"
+      "connection is closed. The domains it controls keep running; the builder restarts it\n"
+      "as its manifest's on_crash says and hands those domains back to the new instance.\n"
+      "Until it serves again (a few seconds), other verbs find no control domain (exit 2).",
+      cmd_debug_crash },
 };
 
 const struct command *command_find(const char *name)
