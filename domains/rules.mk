@@ -85,7 +85,8 @@ BUILDCLIENT_LIB  := $(OUT)/domains/buildclient/libbuildclient.a
 buildtest_LIBS   += $(BUILDCLIENT_LIB)
 control_LIBS     += $(BUILDCLIENT_LIB)
 $(OUT)/domains/buildtest/%.c.o $(OUT)/hdrcheck/domains/buildtest/%.h.ok: DOMAIN_CFLAGS += -Idomains/buildclient
-$(OUT)/domains/control/%.c.o $(OUT)/hdrcheck/domains/control/%.h.ok: DOMAIN_CFLAGS += -Idomains/buildclient
+$(OUT)/domains/control/%.c.o $(OUT)/hdrcheck/domains/control/%.h.ok: DOMAIN_CFLAGS += -Idomains/buildclient -Ilib/xl
+control_LIBS     += $(OUT)/lib/xl/libxlparse.a
 $(BUILDCLIENT_LIB): $(patsubst %,$(OUT)/%.o,$(BUILDCLIENT_SRCS))
 	@echo "  AR      $@"
 	@rm -f $@
