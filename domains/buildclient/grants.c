@@ -84,4 +84,3 @@ void bc_spec_images(struct build_spec *spec, const struct bc_image *kernel, cons
         memcpy(spec->ramdisk_index, ramdisk->iref, ramdisk->index_pages * sizeof(ramdisk->iref[0]));
     }
 }
-

@@ -16,7 +16,7 @@
 
 #define BT_PAGE      BC_PAGE
 #define BT_WAIT_NS   BC_WAIT_NS /* the longest any one step may take */
-#define BT_NEVER_REF 0x3fffu                 /* a ref this domain never grants (past its table) */
+#define BT_NEVER_REF 0x3fffu    /* a ref this domain never grants (past its table) */
 
 /* The images every build uses: the kernel (boot module 0, the hello
  * domain's ELF), the ramdisk (a pattern of BT_RAMDISK_SIZE bytes) and

@@ -129,7 +129,7 @@ static int decode(const uint8_t *m, size_t len, struct request *q)
         if ((up->kind != CONTROL_IMAGE_KERNEL && up->kind != CONTROL_IMAGE_RAMDISK) || up->size == 0)
             return -XEN_EINVAL;
         return up->size > (up->kind == CONTROL_IMAGE_KERNEL ? CONTROL_KERNEL_MAX : CONTROL_RAMDISK_MAX) ? -XEN_E2BIG
-                                                                                                           : 0;
+                                                                                                        : 0;
     case CONTROL_MSG_UPLOAD_DATA:
         if ((r = body_and_tail(m, len, &wire_upload_data_request_layout, &q->u.data, &q->u.data.len, q)) != 0)
             return r;

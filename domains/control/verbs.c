@@ -402,7 +402,7 @@ unsigned verbs_reap(const struct verbs_env *e, unsigned *left)
     unsigned n, reaped = 0, kept = 0;
     bool listed = true;
     uint32_t next = 1;
-    char line[CONTROL_WHY_MAX + 96];
+    char line[CONTROL_WHY_MAX + 192];
 
     create_prune(e);
     do {
