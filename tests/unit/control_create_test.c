@@ -213,6 +213,7 @@ TEST(create_builds_and_remembers)
     create_forget(0);
     EXPECT_EQ(create_count(), 1);
     EXPECT_EQ(create_action(d->id, SHUTDOWN_poweroff), XL_ACTION_DESTROY);
+    old = 999; /* no domain control created */
     EXPECT_EQ(create_restart(&env, &old, a.why, sizeof(a.why)), -XEN_ESRCH);
     create_forget(d->id);
     EXPECT_EQ(create_count(), 0);
