@@ -20,7 +20,7 @@
 #include "idl/control.h"
 
 #define IMAGES_MAX       16                  /* images held at once */
-#define IMAGES_LIMIT_DEF (80u * 1024 * 1024) /* bytes held at most, unless told (control's images=MiB) */
+#define IMAGES_LIMIT_DEF (64u * 1024 * 1024) /* bytes held at most, unless told (control's images=MiB) */
 #define IMAGES_PAGE      4096u               /* images are page-aligned: they are granted page by page */
 
 struct image {
