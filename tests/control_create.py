@@ -70,7 +70,10 @@ def step_create(t):
     out = t.expect(OK, "create", t.cfg("create_two.cfg"))  # progress lines on stderr: not a terminal
     if "ramdisk 100%" not in out or "kernel held by the control domain already" not in out:
         fail("create two: expected the ramdisk uploaded to 100%% and the kernel not sent again: %r" % out)
-    two = int(out.split()[0])
+    ids = [line for line in out.splitlines() if re.fullmatch(r"\d+", line)]
+    if len(ids) != 1:
+        fail("create two printed no id alone on a line: %r" % out)
+    two = int(ids[0])
     if t.domains() != {"one": one, "two": two} or one == two:
         fail("list after two creates: %s, want one d%d and two d%d" % (t.domains(), one, two))
     vcpus = [line.split() for line in t.expect(OK, "vcpu-list", "two").splitlines()[1:]]
@@ -80,7 +83,7 @@ def step_create(t):
     if sched[2] != "512":
         fail("two's weight is 512 (create_two.cfg), sched-credit shows %s" % sched)
     out = t.expect(DENIED, "create", "-q", t.cfg("create_one.cfg")).strip()
-    if not re.fullmatch(re.escape(t.cfg("create_one.cfg")) + r":5: name: a domain named 'one' exists already \(d%d\)" % one,
+    if not re.fullmatch(re.escape(t.cfg("create_one.cfg")) + r":4: name: a domain named 'one' exists already \(d%d\)" % one,
                         out):
         fail("create one twice: %r" % out)
     if t.expect(OK, "destroy", "two") != "" or t.domains() != {"one": one}:
