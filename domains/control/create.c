@@ -311,6 +311,12 @@ void create_prune(const struct verbs_env *e)
     }
 }
 
+void create_forget_all(void)
+{
+    for (unsigned i = 0; i < CREATE_DOMAINS_MAX; i++)
+        create_forget(domains[i].domid);
+}
+
 unsigned create_count(void)
 {
     unsigned n = 0;

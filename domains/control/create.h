@@ -51,5 +51,9 @@ void create_forget(uint16_t domid);
 /* create_prune: forget every remembered domain the core no longer knows. */
 void create_prune(const struct verbs_env *e);
 
+/* create_forget_all: forget every domain (its images released): a
+ * fresh start, for the host tests and the fuzz target's each input. */
+void create_forget_all(void);
+
 /* create_count: domains remembered now. */
 unsigned create_count(void);

@@ -33,7 +33,7 @@ static void setup(void)
 {
     fake_init(&core, 3, MGMT_CAP_DOMAIN_CONTROL | MGMT_CAP_LOG);
     env = fake_env(&core);
-    create_prune(&env); /* what an earlier test created is gone with its model */
+    create_forget_all(); /* what an earlier test created is gone with its model */
     images_init(64 * 1024);
     for (size_t i = 0; i < sizeof(kernel); i++)
         kernel[i] = (uint8_t)(i * 13 + 1);
