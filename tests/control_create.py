@@ -19,9 +19,8 @@ import os
 import re
 import shutil
 import sys
-import tempfile
 
-from control_clients import fail, key_file, mosaic, run
+from control_clients import fail, key_file, mosaic, run, run_step
 
 OK, LOCAL, DENIED, NO_DOMAIN = 0, 1, 5, 6
 CONFIGS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "configs")
@@ -154,13 +153,7 @@ STEPS = {"create": step_create, "broken": step_broken, "cycles": step_cycles, "r
 
 
 def main():
-    if len(sys.argv) != 2 or sys.argv[1] not in STEPS:
-        print("usage: control_create.py " + " | ".join(STEPS))
-        return 2
-    with tempfile.TemporaryDirectory(prefix="mosaic-create.") as tmp:
-        STEPS[sys.argv[1]](Tool(tmp))
-    print("control_create %s: all as expected" % sys.argv[1])
-    return 0
+    return run_step("control_create.py", STEPS, Tool, "mosaic-create.")
 
 
 if __name__ == "__main__":

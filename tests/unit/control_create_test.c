@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "control_ask.h"
 #include "control_fake.h"
 #include "create.h"
 #include "harness.h"
@@ -47,17 +48,7 @@ static void setup(void)
  * out) or the error answer's status. */
 static int ask(size_t len)
 {
-    struct control_msg_header h, ah;
-    struct control_error e;
-
-    EXPECT_EQ(wire_hdr_get(req, len, &h), 0);
-    EXPECT_EQ(msg_handle(&env, req, len, out, sizeof(out), &out_len), 0);
-    EXPECT_EQ(wire_hdr_get(out, out_len, &ah), 0);
-    EXPECT_EQ(ah.id, h.id);
-    if (wire_error_get(out, out_len, &e) == 0)
-        return e.status;
-    EXPECT_EQ(ah.type, h.type | CONTROL_MSG_ANSWER);
-    return 0;
+    return control_ask(&env, req, len, out, &out_len);
 }
 
 static struct control_msg_header hdr(uint16_t type)

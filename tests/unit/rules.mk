@@ -140,10 +140,10 @@ unit_control_wire_LIBS := -lmbedcrypto
 # decodes each call with the core's own decode step.
 UNIT_TESTS += control_verbs
 unit_control_verbs_SRCS := domains/control/wire.c domains/control/msg.c domains/control/verbs.c \
-	tests/unit/control_fake.c core/hcall/decode_mgmt.c \
+	tests/unit/control_fake.c tests/unit/control_ask.c core/hcall/decode_mgmt.c \
 	domains/control/create.c domains/control/images.c $(sort $(wildcard lib/xl/*.c))
 unit_control_verbs_DEPS := domains/control/wire.h domains/control/msg.h domains/control/verbs.h \
-	tests/unit/control_fake.h
+	tests/unit/control_fake.h tests/unit/control_ask.h
 unit_control_verbs_CFLAGS := -Idomains/control -Itests/unit -Ilib/xl
 unit_control_verbs_LIBS := -lmbedcrypto
 # xl create in the control domain (images.c, create.c, msg.c's upload,
@@ -151,9 +151,9 @@ unit_control_verbs_LIBS := -lmbedcrypto
 # service (control_fake.c).
 UNIT_TESTS += control_create
 unit_control_create_SRCS := domains/control/wire.c domains/control/msg.c domains/control/verbs.c \
-	tests/unit/control_fake.c core/hcall/decode_mgmt.c domains/control/create.c domains/control/images.c \
-	$(sort $(wildcard lib/xl/*.c))
-unit_control_create_DEPS := $(wildcard domains/control/*.h lib/xl/*.h) tests/unit/control_fake.h
+	tests/unit/control_fake.c tests/unit/control_ask.c core/hcall/decode_mgmt.c domains/control/create.c \
+	domains/control/images.c $(sort $(wildcard lib/xl/*.c))
+unit_control_create_DEPS := $(wildcard domains/control/*.h lib/xl/*.h) tests/unit/control_fake.h tests/unit/control_ask.h
 unit_control_create_CFLAGS := -Idomains/control -Itests/unit -Ilib/xl
 unit_control_create_LIBS := -lmbedcrypto
 # The manifest's handover key (a domain given to a toolstack) and its
