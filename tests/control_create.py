@@ -18,11 +18,12 @@ Usage: python3 tests/control_create.py STEP   (the steps are listed in STEPS)
 import os
 import re
 import shutil
+import struct
 import sys
 
 from control_clients import fail, key_file, mosaic, run, run_step
 
-OK, LOCAL, DENIED, NO_DOMAIN = 0, 1, 5, 6
+OK, LOCAL, PROTOCOL, DENIED, NO_DOMAIN = 0, 1, 4, 5, 6
 CONFIGS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "configs")
 CYCLES = 20
 
@@ -104,6 +105,13 @@ def step_broken(t):
         out = t.expect(status, "create", "-q", t.cfg(name)).strip()
         if "\n" in out or not out.startswith(t.cfg(name) + end.split(" ")[0]) or end not in out:
             fail("create %s: expected one line '%s%s...', got %r" % (name, t.cfg(name), end, out))
+    # A CREATE whose text_len (5) is not the bytes that follow (3): an
+    # error answer (16 bytes), and the next client is served as before.
+    text = b"x=1"
+    msg = struct.pack("<HHIII", 1, 13, 77, 5, 0) + b"bad.cfg".ljust(256, b"\0") + bytes(64) + text
+    out = t.expect(OK, "debug-send", (struct.pack("<I", len(msg)) + msg).hex())
+    if "an answer of 16 bytes" not in out:
+        fail("a malformed CREATE: expected a 16-byte error answer, got %r" % out)
     if t.domains() != before:
         fail("list after the broken configs: %s, before: %s" % (t.domains(), before))
 
