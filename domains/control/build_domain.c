@@ -10,8 +10,10 @@
 #include "buildclient.h"
 #include "idl/mgmt.h"
 #include "idl/xen_errno.h"
+#include "idl/xenbus.h"
 #include "mosaic/mgmt.h"
 #include "mosaic/runtime.h"
+#include "mosaic/xenbus_backend.h"
 
 /* 32 frames of 512 refs: a kernel and a ramdisk at their largest (12,288
  * pages) with their index pages, the spec and the ring (idl/build.idl). */
@@ -24,7 +26,7 @@ static struct {
     struct bc_conn conn;
     struct bc_spec spec;
     struct bc_image kernel, ramdisk;
-    bool store, connected;
+    bool store, connected, ever; /* ever: a connection was made (and may have broken) */
 } bd;
 
 long build_domain_init(void)
@@ -51,12 +53,15 @@ static long connect(struct build_response *rsp)
         snprintf(rsp->why, sizeof(rsp->why), "no XenStore or grant table: no build service");
         return -XEN_EPERM;
     }
+    /* After a broken connection: Initialising again, and the builder offers anew. */
+    if (bd.ever)
+        (void)xenbus_node_write_uint(&bd.conn.xb, 0, bd.conn.dir, "state", XenbusStateInitialising);
     if ((r = bc_connect(&bd.conn, OFFER_WAIT_NS)) != 0) {
         snprintf(rsp->why, sizeof(rsp->why), "no build service offered (the manifest's build_service = yes): %s",
                  runtime_errno_name(-r));
         return -XEN_EPERM;
     }
-    bd.connected = true;
+    bd.connected = bd.ever = true;
     return 0;
 }
 
