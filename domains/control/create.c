@@ -197,9 +197,13 @@ int create_domain(const struct verbs_env *e, const char *file, const uint8_t *te
                  rsha ? "an image was sent but the config names none" : "the config names one but none was sent");
         return -XEN_EINVAL;
     }
-    if (verbs_find(e, c.name, &other, other_name) == 0) {
-        snprintf(why, cap, "%s:%u: name: a domain named '%s' exists already (d%u)", file, c.line[XL_CFG_NAME], c.name,
-                 other);
+    /* One of control's domains has that name already (two have it: -EEXIST). */
+    if ((r = verbs_find(e, c.name, &other, other_name)) == 0 || r == -XEN_EEXIST) {
+        if (r == 0)
+            snprintf(why, cap, "%s:%u: name: a domain named '%s' exists already (d%u)", file, c.line[XL_CFG_NAME],
+                     c.name, other);
+        else
+            snprintf(why, cap, "%s:%u: name: domains named '%s' exist already", file, c.line[XL_CFG_NAME], c.name);
         return -XEN_EEXIST;
     }
     if (!(kernel = images_find(CONTROL_IMAGE_KERNEL, ksha)) ||
