@@ -276,9 +276,47 @@ TEST(malformed_create_refused)
     EXPECT_EQ(core.bad_calls, 0);
 }
 
+/* Room is made from images no domain uses, least recently used first;
+ * an image a domain uses is never dropped, and freed with its last one. */
+TEST(images_make_room_least_recent_first)
+{
+    uint8_t a[32], b[32], c[32], d[32];
+    char why[128];
+    bool held;
+    uint32_t h;
+
+    setup(); /* 64 KiB */
+    memset(a, 1, 32);
+    memset(b, 2, 32);
+    memset(c, 3, 32);
+    memset(d, 4, 32);
+    EXPECT_EQ(images_begin(CONTROL_IMAGE_KERNEL, 20000, a, &held, &h, why, sizeof(why)), 0); /* 20 KiB of pages */
+    EXPECT_EQ(images_begin(CONTROL_IMAGE_KERNEL, 20000, b, &held, &h, why, sizeof(why)), 0);
+    EXPECT_EQ(images_begin(CONTROL_IMAGE_KERNEL, 20000, c, &held, &h, why, sizeof(why)), 0);
+    EXPECT_EQ(images_bytes(), 3 * 20480);
+    /* d needs a's room: a is the least recently used. */
+    EXPECT_EQ(images_begin(CONTROL_IMAGE_KERNEL, 20000, d, &held, &h, why, sizeof(why)), 0);
+    EXPECT_EQ(images_bytes(), 3 * 20480);
+    EXPECT_EQ(images_begin(CONTROL_IMAGE_KERNEL, 20000, a, &held, &h, why, sizeof(why)), 0); /* b goes */
+    EXPECT_TRUE(!held);
+    /* A whole image in use stays: uploads then find no room. */
+    EXPECT_EQ(upload(CONTROL_IMAGE_KERNEL, kernel, sizeof(kernel), ksha, 20000), 0); /* c goes */
+    struct image *k = images_find(CONTROL_IMAGE_KERNEL, ksha);
+    EXPECT_TRUE(k != NULL);
+    images_hold(k);
+    EXPECT_EQ(images_begin(CONTROL_IMAGE_RAMDISK, 60000, b, &held, &h, why, sizeof(why)), -XEN_ENOMEM);
+    EXPECT_TRUE(strstr(why, "the images control's domains use fill its") != NULL);
+    EXPECT_TRUE(images_find(CONTROL_IMAGE_KERNEL, ksha) == k);
+    images_release(k);
+    EXPECT_TRUE(images_find(CONTROL_IMAGE_KERNEL, ksha) == NULL);
+    EXPECT_EQ(images_begin(CONTROL_IMAGE_RAMDISK, 60000, b, &held, &h, why, sizeof(why)), 0);
+    EXPECT_EQ(images_bytes(), 61440);
+}
+
 int main(void)
 {
-    return test_run((const struct test[]){
-        TEST_ENTRY(upload_checked_and_shared), TEST_ENTRY(create_builds_and_remembers),
-        TEST_ENTRY(create_refusals_name_file_line_field), TEST_ENTRY(malformed_create_refused), TEST_END });
+    return test_run(
+        (const struct test[]){ TEST_ENTRY(upload_checked_and_shared), TEST_ENTRY(create_builds_and_remembers),
+                               TEST_ENTRY(create_refusals_name_file_line_field), TEST_ENTRY(malformed_create_refused),
+                               TEST_ENTRY(images_make_room_least_recent_first), TEST_END });
 }
