@@ -40,7 +40,8 @@ class Tool:
         os.symlink(kernel, os.path.join(self.dir, "linger.elf"))
         os.symlink(kernel, os.path.join(self.dir, "vmlinuz"))  # what the bad_*.cfg name
         with open(os.path.join(self.dir, "ramdisk.bin"), "wb") as f:
-            f.write(bytes((i * 7 + 3) & 0xFF for i in range(70000)))  # more than one upload chunk
+            # Ten upload chunks: more than mosaic sends before it reads an answer.
+            f.write(bytes((i * 7 + 3 + (i >> 12)) & 0xFF for i in range(600 * 1024 + 4321)))
 
     def cfg(self, name):
         return os.path.join(self.dir, name)
