@@ -139,6 +139,9 @@ static int decode(const uint8_t *m, size_t len, struct request *q)
             return r;
         if (cr->text_len == 0 || cr->text_len > CONTROL_CFG_TEXT_MAX || cr->has_ramdisk > 1 || !cr->file[0])
             return -XEN_EINVAL;
+        for (const char *p = cr->file; *p; p++)
+            if (*p < ' ' || *p > '~')
+                return -XEN_EINVAL; /* it is logged and shown: printable only */
         return !cr->has_ramdisk && memcmp(cr->ramdisk_sha256, zero_sha, sizeof(zero_sha)) ? -XEN_EINVAL : 0;
     default: return -XEN_ENOSYS;
     }

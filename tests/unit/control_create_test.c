@@ -262,6 +262,9 @@ TEST(malformed_create_refused)
     memset(q.file, 'a', sizeof(q.file)); /* not NUL-terminated */
     wire_put(req, &q, &wire_create_request_layout);
     EXPECT_EQ(ask(sizeof(q) + 5), -XEN_EINVAL);
+    snprintf(q.file, sizeof(q.file), "x\033[2J.cfg"); /* a byte a terminal acts on */
+    wire_put(req, &q, &wire_create_request_layout);
+    EXPECT_EQ(ask(sizeof(q) + 5), -XEN_EINVAL);
     memset(q.file, 0, sizeof(q.file)); /* empty */
     wire_put(req, &q, &wire_create_request_layout);
     EXPECT_EQ(ask(sizeof(q) + 5), -XEN_EINVAL);

@@ -18,6 +18,7 @@
 #include "idl/xen_errno.h"
 #include "mbedtls/sha256.h"
 #include "session.h"
+#include "show.h"
 #include "wire.h"
 #include "xl_cfg.h"
 
@@ -320,7 +321,9 @@ int create_run(const struct opts *o, int argc, char **argv)
     if (r)
         return r;
     if (a.status) {
-        fprintf(stderr, "%s\n", a.why); /* the control domain's one line: FILE:LINE: FIELD: what */
+        char line[CONTROL_WHY_MAX];
+        show_text(a.why, sizeof(a.why), line, sizeof(line));
+        fprintf(stderr, "%s\n", line); /* the control domain's one line: FILE:LINE: FIELD: what */
         return MOSAIC_DENIED;
     }
     printf("%u\n", a.domid);
