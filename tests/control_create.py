@@ -16,9 +16,11 @@ Usage: python3 tests/control_create.py STEP   (the steps are listed in STEPS)
 """
 
 import os
+import pty
 import re
 import shutil
 import struct
+import subprocess
 import sys
 
 from control_clients import fail, key_file, mosaic, run, run_step
@@ -59,6 +61,29 @@ class Tool:
             fail("create %s printed %r, not the new domain's id" % (name, out))
         return int(out)
 
+    def create_on_terminal(self, name):
+        """create CFG with stderr a terminal: the id, and what stderr showed."""
+        master, slave = pty.openpty()
+        argv = mosaic(self.key, "create", self.cfg(name))
+        p = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=slave)
+        os.close(slave)
+        shown = b""
+        while True:
+            try:
+                chunk = os.read(master, 4096)
+            except OSError:  # the terminal's other side closed
+                break
+            if not chunk:
+                break
+            shown += chunk
+        out, _ = p.communicate(timeout=120)
+        os.close(master)
+        shown = shown.decode(errors="replace")
+        print("$ %s (stderr a terminal)\n%s%s(status %d)" % (" ".join(argv[1:]), out.decode(), shown, p.returncode))
+        if p.returncode != OK or not re.fullmatch(rb"\d+\n", out):
+            fail("create %s on a terminal: status %d, stdout %r" % (name, p.returncode, out))
+        return int(out), shown
+
     def domains(self):
         """list: {name: id} of every domain but control."""
         lines = self.expect(OK, "list").splitlines()
@@ -67,7 +92,9 @@ class Tool:
 
 def step_create(t):
     """Two domains from two files; list shows both; a name twice is refused."""
-    one = t.create("create_one.cfg")
+    one, shown = t.create_on_terminal("create_one.cfg")
+    if not re.search(r"\rkernel +\[#{30}\] 100% +0\.2 MiB\r?\n", shown) or "\rkernel   [" not in shown:
+        fail("create one on a terminal: no progress bar of the kernel's upload ending at 100%%: %r" % shown)
     out = t.expect(OK, "create", t.cfg("create_two.cfg"))  # progress lines on stderr: not a terminal
     if "ramdisk 100%" not in out or "kernel held by the control domain already" not in out:
         fail("create two: expected the ramdisk uploaded to 100%% and the kernel not sent again: %r" % out)
