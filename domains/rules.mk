@@ -19,7 +19,8 @@ DOMAINS += nethostile
 DOMAINS += console contest
 
 # The build service's test client (tests/boot/build_service.scn): it
-# builds domains through the builder's ring (idl/build.idl).
+# builds domains through the builder's ring (idl/build.idl), with the
+# client library it shares with the control domain (BUILDCLIENT_LIB below).
 DOMAINS += buildtest
 
 # The block driver domain (domains/blkdrv/README.md): blkback over the
@@ -77,10 +78,24 @@ DOMAIN_LDS     := domains/runtime/domain.ld
 # brought up to date through $(NEWLIB_STAMP), written after them.
 DOMAIN_LIBS    := $(OUT)/domains/runtime/libruntime.a $(NEWLIB)/lib/libc.a $(NEWLIB)/lib/libm.a
 
+# The build service's client (domains/buildclient): the connection to the
+# builder and the grants of a request, linked by control and buildtest.
+BUILDCLIENT_SRCS := $(sort $(wildcard domains/buildclient/*.c))
+BUILDCLIENT_LIB  := $(OUT)/domains/buildclient/libbuildclient.a
+buildtest_LIBS   += $(BUILDCLIENT_LIB)
+control_LIBS     += $(BUILDCLIENT_LIB)
+$(OUT)/domains/buildtest/%.c.o $(OUT)/hdrcheck/domains/buildtest/%.h.ok: DOMAIN_CFLAGS += -Idomains/buildclient
+$(OUT)/domains/control/%.c.o $(OUT)/hdrcheck/domains/control/%.h.ok: DOMAIN_CFLAGS += -Idomains/buildclient -Ilib/xl
+control_LIBS     += $(OUT)/lib/xl/libxlparse.a
+$(BUILDCLIENT_LIB): $(patsubst %,$(OUT)/%.o,$(BUILDCLIENT_SRCS))
+	@echo "  AR      $@"
+	@rm -f $@
+	@ar rcs $@ $^
+
 RUNTIME_SRCS := $(sort $(wildcard domains/runtime/*.c domains/runtime/*.S))
 RUNTIME_OBJS := $(patsubst %,$(OUT)/%.o,$(RUNTIME_SRCS))
 RUNTIME_LIB  := $(OUT)/domains/runtime/libruntime.a
-DOMAIN_HDRS  := $(sort $(shell find domains/runtime $(addprefix domains/,$(DOMAINS)) -name '*.h'))
+DOMAIN_HDRS  := $(sort $(shell find domains/runtime domains/buildclient $(addprefix domains/,$(DOMAINS)) -name '*.h'))
 DOMAIN_ELFS  := $(patsubst %,$(OUT)/domains/%.elf,$(DOMAINS))
 
 domains: $(RUNTIME_LIB) $(DOMAIN_ELFS) domain-headers
@@ -164,7 +179,7 @@ $(MBEDTLS_PREFIX)/lib/libmbedtls.a: $(MBEDTLS_PREFIX)/.complete
 $(LWIP_CONTROL)/.complete: $(NEWLIB_STAMP) $(MBEDTLS_PREFIX)/.complete
 	@build/lwip.sh --tls $(MBEDTLS_PREFIX) $(CC) domains/control/lwipopts.h
 $(LWIP_CONTROL)/lib/liblwip.a: $(LWIP_CONTROL)/.complete
-control_LIBS := $(OUT)/drivers/libdrivers.a $(LWIP_CONTROL)/lib/liblwip.a $(MBEDTLS_PREFIX)/lib/libmbedtls.a
+control_LIBS += $(OUT)/drivers/libdrivers.a $(LWIP_CONTROL)/lib/liblwip.a $(MBEDTLS_PREFIX)/lib/libmbedtls.a
 $(OUT)/domains/control/%.c.o $(OUT)/hdrcheck/domains/control/%.h.ok: DOMAIN_CFLAGS += -Idrivers/include \
 	-isystem $(LWIP_CONTROL)/include -isystem $(MBEDTLS_PREFIX)/include
 $(patsubst %,$(OUT)/%.o,$(wildcard domains/control/*.c)): $(LWIP_CONTROL)/.complete

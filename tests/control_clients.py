@@ -124,6 +124,18 @@ def step_concurrent(tmp):
         fail("the good client did not get all %d answers: %s" % (rounds, " | ".join(answers)))
 
 
+def run_step(script, steps, make, prefix):
+    """The step sys.argv names, given make(tmp) (a temporary folder that
+    lives as long as the step); 0, or 2 with the usage for another."""
+    if len(sys.argv) != 2 or sys.argv[1] not in steps:
+        print("usage: %s %s" % (script, " | ".join(steps)))
+        return 2
+    with tempfile.TemporaryDirectory(prefix=prefix) as tmp:
+        steps[sys.argv[1]](make(tmp))
+    print("%s %s: all as expected" % (script.split(".")[0], sys.argv[1]))
+    return 0
+
+
 STEPS = {"version": step_version, "wrong-key": step_wrong_key, "unknown-identity": step_unknown_identity,
          "concurrent": step_concurrent}
 

@@ -17,8 +17,8 @@ import json
 import sys
 import time
 
-from control_clients import fail, mosaic, run
-from control_verbs import LIST_HEADER, OK, run_steps
+from control_clients import fail, mosaic, run, run_step
+from control_verbs import LIST_HEADER, OK, Tool
 
 GUESTS = {"alpha": 4, "beta": 5}
 BACK_WITHIN = 120  # seconds the restarted control may take to answer (a boot, DHCP, a handshake)
@@ -88,4 +88,4 @@ STEPS = {"before": step_before, "crash": step_crash, "after": step_after, "destr
 
 
 if __name__ == "__main__":
-    sys.exit(run_steps("control_restart", STEPS))
+    sys.exit(run_step("control_restart.py", STEPS, Tool, "mosaic-keys."))

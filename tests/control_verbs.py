@@ -18,10 +18,9 @@ Usage: python3 tests/control_verbs.py STEP   (the steps are listed in STEPS)
 import json
 import re
 import sys
-import tempfile
 import time
 
-from control_clients import fail, key_file, mosaic, run
+from control_clients import fail, key_file, mosaic, run, run_step
 
 # mosaic's exit statuses (tools/mosaic/commands.h)
 OK, LOCAL, DENIED, NO_DOMAIN = 0, 1, 5, 6
@@ -262,17 +261,9 @@ STEPS = {"list": step_list, "info": step_info, "pause": step_pause, "unpause": s
          "top": step_top, "destroy": step_destroy, "linger-gone": step_linger_gone}
 
 
-def run_steps(name, steps):
-    """The step sys.argv names, of steps, with a Tool on a throwaway key;
-    the exit status (also tests/control_restart.py's)."""
-    if len(sys.argv) != 2 or sys.argv[1] not in steps:
-        print("usage: %s.py %s" % (name, " | ".join(steps)))
-        return 2
-    with tempfile.TemporaryDirectory(prefix="mosaic-keys.") as tmp:
-        steps[sys.argv[1]](Tool(tmp))
-    print("%s %s: all as expected" % (name, sys.argv[1]))
-    return 0
+def main():
+    return run_step("control_verbs.py", STEPS, Tool, "mosaic-keys.")
 
 
 if __name__ == "__main__":
-    sys.exit(run_steps("control_verbs", STEPS))
+    sys.exit(main())

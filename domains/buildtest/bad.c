@@ -22,7 +22,7 @@
 /* A ramdisk of BIG_RAMDISK bytes whose every page is the real ramdisk's
  * first (index pages only: the builder refuses it before reading one). */
 #define BIG_RAMDISK (30 * MIB)
-static struct bt_image big;
+static struct bc_image big;
 
 enum spec_ref { SPEC_OURS, SPEC_NEVER_GRANTED, SPEC_OTHERS };
 
@@ -131,7 +131,7 @@ static void kernel_not_elf(struct build_spec *s)
 {
     memset(s->kernel_index, 0, sizeof(s->kernel_index));
     memset(s->ramdisk_index, 0, sizeof(s->ramdisk_index));
-    bt_spec_images(s, &bt_ramdisk, &bt_ramdisk);
+    bc_spec_images(s, &bt_ramdisk, &bt_ramdisk);
 }
 static void ramdisk_huge(struct build_spec *s)
 {
@@ -197,7 +197,7 @@ static void vif_unterminated(struct build_spec *s)
 }
 
 /* Page `page` of img named by a ref we never granted while on. */
-static void ungrant(struct bt_image *img, uint32_t page, bool on)
+static void ungrant(struct bc_image *img, uint32_t page, bool on)
 {
     static uint32_t saved;
 
@@ -260,7 +260,7 @@ static const struct bad_case cases[] = {
 };
 
 /* One case: its answer, and nothing handed to us. */
-static void run(struct bt_conn *c, struct bt_spec *s, const struct bad_case *k, unsigned controlled)
+static void run(struct bc_conn *c, struct bc_spec *s, const struct bad_case *k, unsigned controlled)
 {
     static const uint32_t refs[] = { [SPEC_NEVER_GRANTED] = BT_NEVER_REF, [SPEC_OTHERS] = 1 /* the store ring's */ };
     struct build_response rsp;
@@ -276,12 +276,12 @@ static void run(struct bt_conn *c, struct bt_spec *s, const struct bad_case *k, 
         k->mutate(s->spec);
     if (k->tamper)
         k->tamper(true);
-    if (bt_send(c, k->op ? k->op : BUILD_OP_BUILD, k->spec == SPEC_OURS ? s->ref : refs[k->spec], k->reserved0, &id) !=
+    if (bc_send(c, k->op ? k->op : BUILD_OP_BUILD, k->spec == SPEC_OURS ? s->ref : refs[k->spec], k->reserved0, &id) !=
         0) {
         test_check(false, name, "no ring slot");
         return;
     }
-    got = bt_receive(c, &rsp, 6 * BT_WAIT_NS);
+    got = bc_receive(c, &rsp, 6 * BT_WAIT_NS);
     if (k->tamper)
         k->tamper(false);
     if (got != 1 || rsp.id != id) {
@@ -294,16 +294,16 @@ static void run(struct bt_conn *c, struct bt_spec *s, const struct bad_case *k, 
                name, "%s, field %u index %u: %s", bt_errno(rsp.status), rsp.field, rsp.index, why);
 }
 
-void bt_bad(struct bt_conn *c)
+void bt_bad(struct bc_conn *c)
 {
-    static struct bt_spec s;
+    static struct bc_spec s;
     unsigned controlled = bt_controlled();
     uint64_t free0 = bt_free_pages(), free1;
 
     big.size = BIG_RAMDISK;
     big.index_pages = BUILD_RAMDISK_INDEX_MAX;
     big.index = memalign(BT_PAGE, BUILD_RAMDISK_INDEX_MAX * BT_PAGE);
-    if (!big.index || bt_spec_new(&s, c->builder) != 0) {
+    if (!big.index || bc_spec_new(&s, c->builder) != 0) {
         test_check(false, "bad", "no memory or grant for the cases");
         return;
     }
@@ -313,7 +313,7 @@ void bt_bad(struct bt_conn *c)
         (void)gnttab_grant_access(c->builder, (const uint8_t *)big.index + k * BT_PAGE, true, &big.iref[k]);
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
         run(c, &s, &cases[i], controlled);
-    bt_spec_end(&s);
+    bc_spec_end(&s);
     for (uint32_t k = 0; k < BUILD_RAMDISK_INDEX_MAX; k++)
         (void)gnttab_end_access(big.iref[k]);
     free1 = bt_wait_free(free0); /* the domains of the late refusals (a page, a CPU, a backend) reaped */

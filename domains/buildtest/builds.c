@@ -22,15 +22,15 @@
 
 #define RUN_END_NS (120ull * 1000000000ull) /* the hello domain's whole suite, under TCG */
 
-static struct bt_spec spec;
+static struct bc_spec spec;
 
 /* Builds what spec describes: its id, or 0 with a failed check `name`. */
-static uint16_t build(struct bt_conn *c, const char *name)
+static uint16_t build(struct bc_conn *c, const char *name)
 {
     struct build_response rsp;
     char why[160];
 
-    if (bt_call(c, BUILD_OP_BUILD, spec.ref, &rsp, why, sizeof(why)) != 0) {
+    if (bc_call(c, BUILD_OP_BUILD, spec.ref, &rsp, why, sizeof(why)) != 0) {
         test_check(false, name, "%s", why);
         return 0;
     }
@@ -83,13 +83,13 @@ static bool cpus_are(uint16_t domid, uint16_t vcpus, uint64_t mask)
     return true;
 }
 
-void bt_builds(struct bt_conn *c)
+void bt_builds(struct bc_conn *c)
 {
     struct mgmt_domain_info i;
     uint16_t d;
     long r;
 
-    if (bt_spec_new(&spec, c->builder) != 0) {
+    if (bc_spec_new(&spec, c->builder) != 0) {
         test_check(false, "build_ok", "no spec page");
         return;
     }
@@ -101,7 +101,7 @@ void bt_builds(struct bt_conn *c)
     spec.spec->cpus = 1;
     snprintf(spec.spec->cmdline, sizeof(spec.spec->cmdline), "built-by=buildtest notime tag=4242");
     d = build(c, "build_ok");
-    bt_spec_end(&spec);
+    bc_spec_end(&spec);
     if (!d)
         return;
     test_check(true, "build_ok", "d%u", d);
@@ -122,13 +122,13 @@ void bt_builds(struct bt_conn *c)
 }
 
 /* Our backend directory for one of the built domain's devices. */
-static void backend_dir(const struct bt_conn *c, char *buf, size_t cap, const char *kind, uint16_t fe, unsigned id)
+static void backend_dir(const struct bc_conn *c, char *buf, size_t cap, const char *kind, uint16_t fe, unsigned id)
 {
     snprintf(buf, cap, "/local/domain/%u/backend/%s/%u/%u", c->self, kind, fe, id);
 }
 
 /* node of dir is want (NULL: any value, want_prefix: starts with it). */
-static bool node_is(struct bt_conn *c, const char *dir, const char *node, const char *want, bool prefix)
+static bool node_is(struct bc_conn *c, const char *dir, const char *node, const char *want, bool prefix)
 {
     char buf[64];
 
@@ -139,7 +139,7 @@ static bool node_is(struct bt_conn *c, const char *dir, const char *node, const 
 
 /* As a backend would: answer Closing with Closed until every directory
  * is gone (the builder removes it then). Whether all went in time. */
-static bool answer_removal(struct bt_conn *c, char dirs[][80], unsigned n)
+static bool answer_removal(struct bc_conn *c, char dirs[][80], unsigned n)
 {
     uint64_t end = runtime_time_ns() + 3 * BT_WAIT_NS;
     unsigned left = n;
@@ -160,13 +160,13 @@ static bool answer_removal(struct bt_conn *c, char dirs[][80], unsigned n)
     return !left;
 }
 
-void bt_devices(struct bt_conn *c)
+void bt_devices(struct bc_conn *c)
 {
     static char dirs[3][80];
     char fe[8];
     uint16_t d;
 
-    if (bt_spec_new(&spec, c->builder) != 0)
+    if (bc_spec_new(&spec, c->builder) != 0)
         return;
     bt_fill(spec.spec, "bt-dev");
     spec.spec->nr_disks = 1;
@@ -175,7 +175,7 @@ void bt_devices(struct bt_conn *c)
     snprintf(spec.spec->vifs[0].spec, BUILD_DEVSPEC_MAX, "mac=00:16:3E:0a:0b:0c, bridge=xenbr0, backend=buildtest");
     snprintf(spec.spec->vifs[1].spec, BUILD_DEVSPEC_MAX, "script=vif-route, ip=10.0.0.2, backend=buildtest");
     d = build(c, "devices_build");
-    bt_spec_end(&spec);
+    bc_spec_end(&spec);
     if (!d)
         return;
     snprintf(fe, sizeof(fe), "%u", d);
@@ -194,7 +194,7 @@ void bt_devices(struct bt_conn *c)
                "the builder took the three devices down once d%u was gone, as libxl would", d);
 }
 
-void bt_cycles(struct bt_conn *c, unsigned n)
+void bt_cycles(struct bc_conn *c, unsigned n)
 {
     uint64_t free0 = bt_free_pages(), free1;
     uint16_t prev = 0;
@@ -204,11 +204,11 @@ void bt_cycles(struct bt_conn *c, unsigned n)
         uint16_t d;
         bool ran;
         long r;
-        if (bt_spec_new(&spec, c->builder) != 0)
+        if (bc_spec_new(&spec, c->builder) != 0)
             return;
         bt_fill(spec.spec, "bt-cycle");
         d = build(c, "cycles");
-        bt_spec_end(&spec);
+        bc_spec_end(&spec);
         if (!d)
             return;
         r = wait_ran(d, &i, BT_WAIT_NS, false);
@@ -228,34 +228,34 @@ void bt_cycles(struct bt_conn *c, unsigned n)
                (unsigned long long)free0, (unsigned long long)free1);
 }
 
-void bt_ring_order(struct bt_conn *c)
+void bt_ring_order(struct bc_conn *c)
 {
     uint64_t first = 0, id;
     unsigned bad = 0;
 
-    if (bt_spec_new(&spec, c->builder) != 0)
+    if (bc_spec_new(&spec, c->builder) != 0)
         return;
     bt_fill(spec.spec, "bt-order");
     spec.spec->memory_mib = 0; /* every build request here is refused */
     for (unsigned k = 0; k < BUILD_RING_SIZE; k++) {
-        if (bt_send(c, k % 2 ? BUILD_OP_BUILD + 8 : BUILD_OP_BUILD, spec.ref, 0, &id) != 0)
+        if (bc_send(c, k % 2 ? BUILD_OP_BUILD + 8 : BUILD_OP_BUILD, spec.ref, 0, &id) != 0)
             bad++;
         first = k ? first : id;
     }
-    test_check(bt_send(c, BUILD_OP_BUILD, spec.ref, 0, &id) == -XEN_ENOSPC && bad == 0, "ring_full",
+    test_check(bc_send(c, BUILD_OP_BUILD, spec.ref, 0, &id) == -XEN_ENOSPC && bad == 0, "ring_full",
                "%u requests queued at once, a %uth refused by the ring", BUILD_RING_SIZE, BUILD_RING_SIZE + 1);
     for (unsigned k = 0; k < BUILD_RING_SIZE; k++) {
         struct build_response rsp;
         long want = k % 2 ? -XEN_ENOSYS : -XEN_EINVAL;
-        if (bt_receive(c, &rsp, 3 * BT_WAIT_NS) != 1 || rsp.id != first + k || rsp.status != want)
+        if (bc_receive(c, &rsp, 3 * BT_WAIT_NS) != 1 || rsp.id != first + k || rsp.status != want)
             bad++;
     }
-    bt_spec_end(&spec);
+    bc_spec_end(&spec);
     test_check(bad == 0, "ring_order", "%u answers, in the order asked, each the right error (%u wrong)",
                BUILD_RING_SIZE, bad);
 }
 
-void bt_broken_ring(struct bt_conn *c)
+void bt_broken_ring(struct bc_conn *c)
 {
     char why[128];
     unsigned long long state = 0;
@@ -272,8 +272,8 @@ void bt_broken_ring(struct bt_conn *c)
     (void)xenbus_node_read(&c->xb, c->backend, "error", why, sizeof(why));
     test_check(state == XenbusStateClosed && strstr(why, "impossible"), "broken_ring_closed", "backend state %llu: %s",
                state, why);
-    bt_disconnect(c);
+    bc_disconnect(c);
     (void)xenbus_node_write_uint(&c->xb, 0, c->dir, "state", XenbusStateInitialising);
-    r = bt_connect(c, BT_WAIT_NS);
+    r = bc_connect(c, BT_WAIT_NS);
     test_check(r == 0, "broken_ring_reconnected", "a new ring after the old one broke: %s", bt_errno(r));
 }

@@ -68,7 +68,7 @@ static const uint8_t *kernel_image(size_t *size)
     return copy;
 }
 
-static void client(struct bt_conn *c, unsigned cycles)
+static void client(struct bc_conn *c, unsigned cycles)
 {
     size_t ksize = 0;
     const uint8_t *kernel = kernel_image(&ksize);
@@ -76,11 +76,11 @@ static void client(struct bt_conn *c, unsigned cycles)
     uint8_t *ramdisk = make_ramdisk(&fnv);
     long r;
 
-    r = bt_connect(c, BT_WAIT_NS);
+    r = bc_connect(c, BT_WAIT_NS);
     if (!test_check(r == 0, "connect", "to the builder's build service: %s", bt_errno(r)))
         return;
-    if (!test_check(kernel && ramdisk && bt_image_grant(&bt_kernel, c->builder, kernel, ksize) == 0 &&
-                        bt_image_grant(&bt_ramdisk, c->builder, ramdisk, BT_RAMDISK_SIZE) == 0,
+    if (!test_check(kernel && ramdisk && bc_image_grant(&bt_kernel, c->builder, kernel, ksize) == 0 &&
+                        bc_image_grant(&bt_ramdisk, c->builder, ramdisk, BT_RAMDISK_SIZE) == 0,
                     "images_granted", "kernel %zu bytes, ramdisk %u bytes", ksize, BT_RAMDISK_SIZE))
         return;
     printf("buildtest: ramdisk %u bytes, fnv1a %u\n", BT_RAMDISK_SIZE, fnv);
@@ -90,21 +90,21 @@ static void client(struct bt_conn *c, unsigned cycles)
     bt_ring_order(c);
     bt_broken_ring(c);
     bt_cycles(c, cycles);
-    bt_disconnect(c);
-    bt_image_end(&bt_kernel);
-    bt_image_end(&bt_ramdisk);
+    bc_disconnect(c);
+    bc_image_end(&bt_kernel);
+    bc_image_end(&bt_ramdisk);
 }
 
 /* Not offered the service: no offer appears, and a ring offered to the
  * root domain regardless is never taken up. */
-static void denied(struct bt_conn *c)
+static void denied(struct bc_conn *c)
 {
     static uint8_t page[BT_PAGE] __attribute__((aligned(BT_PAGE)));
     struct evtchn_info st = { 0 };
     uint64_t end;
     long r, q = -XEN_EINVAL;
 
-    r = bt_connect(c, DENIED_WAIT_NS);
+    r = bc_connect(c, DENIED_WAIT_NS);
     test_check(r == -XEN_ETIMEDOUT, "denied_no_offer", "no build service offer in %llu s: %s",
                (unsigned long long)(DENIED_WAIT_NS / 1000000000ull), bt_errno(r));
     build_front_init(&c->front, (struct build_sring *)page);
@@ -125,29 +125,29 @@ static void denied(struct bt_conn *c)
 }
 
 /* Offered the service without the control capability: refused. */
-static void nocontrol(struct bt_conn *c)
+static void nocontrol(struct bc_conn *c)
 {
-    struct bt_spec s = { 0 };
+    struct bc_spec s = { 0 };
     struct build_response rsp;
     char why[160];
     size_t ksize = 0;
     const uint8_t *kernel = kernel_image(&ksize);
-    long r = bt_connect(c, BT_WAIT_NS);
+    long r = bc_connect(c, BT_WAIT_NS);
 
     if (!test_check(r == 0, "nocontrol_connect", "%s", bt_errno(r)) || !kernel ||
-        bt_image_grant(&bt_kernel, c->builder, kernel, ksize) != 0 || bt_spec_new(&s, c->builder) != 0)
+        bc_image_grant(&bt_kernel, c->builder, kernel, ksize) != 0 || bc_spec_new(&s, c->builder) != 0)
         return;
     bt_fill(s.spec, "bt-nocontrol");
     s.spec->ramdisk_size = 0;
     memset(s.spec->ramdisk_index, 0, sizeof(s.spec->ramdisk_index));
-    if (bt_call(c, BUILD_OP_BUILD, s.ref, &rsp, why, sizeof(why)) != 0)
+    if (bc_call(c, BUILD_OP_BUILD, s.ref, &rsp, why, sizeof(why)) != 0)
         test_check(false, "nocontrol_EPERM", "%s", why);
     else
         test_check(rsp.status == -XEN_EPERM && rsp.field == BUILD_FIELD_CLIENT && !rsp.domid, "nocontrol_EPERM",
                    "%s, field %u: %s", bt_errno(rsp.status), rsp.field, rsp.why);
-    bt_spec_end(&s);
-    bt_image_end(&bt_kernel);
-    bt_disconnect(c);
+    bc_spec_end(&s);
+    bc_image_end(&bt_kernel);
+    bc_disconnect(c);
 }
 
 /* The value of word key=VALUE on the command line, or def. */
@@ -163,7 +163,7 @@ static const char *arg(int argc, char **argv, const char *key, const char *def)
 
 int main(int argc, char **argv)
 {
-    static struct bt_conn c;
+    static struct bc_conn c;
     struct mgmt_domain_info self = { .domid = MGMT_DOMID_SELF };
     const char *mode = arg(argc, argv, "mode", "client");
     unsigned cycles = (unsigned)strtoul(arg(argc, argv, "cycles", "20"), NULL, 10);

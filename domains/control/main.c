@@ -23,9 +23,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "build_domain.h"
 #include "conn.h"
 #include "crash.h"
 #include "entropy.h"
+#include "images.h"
 #include "idl/control.h"
 #include "key.h"
 #include "mgmtnet.h"
@@ -36,7 +38,8 @@
 
 #define IDLE_EXIT_NS (10 * TIME_NS_PER_S)
 
-static bool exit_idle; /* exit=idle */
+static bool exit_idle;      /* exit=idle */
+static unsigned images_mib; /* images=MiB: what uploaded images may take (0: images.h's default) */
 
 static int parse_args(int argc, char **argv, struct mgmtnet_cfg *net, uint16_t *port)
 {
@@ -54,6 +57,14 @@ static int parse_args(int argc, char **argv, struct mgmtnet_cfg *net, uint16_t *
                 return -1;
             }
             *port = (uint16_t)v;
+        } else if (!strncmp(argv[i], "images=", 7)) {
+            char *end;
+            unsigned long v = strtoul(argv[i] + 7, &end, 10);
+            if (*end || end == argv[i] + 7 || v == 0 || v > 4096) {
+                printf("control: %s: expected images=1..4096 (MiB)\n", argv[i]);
+                return -1;
+            }
+            images_mib = (unsigned)v;
         } else if (!strcmp(argv[i], "exit=idle")) {
             exit_idle = true;
         } else {
@@ -85,6 +96,7 @@ static int setup(int argc, char **argv, uint16_t *port)
     struct mgmtnet_cfg net;
     struct key key;
     unsigned seed;
+    long r;
 
     memset(&net, 0, sizeof(net));
     if (parse_args(argc, argv, &net, port) != 0 || key_load(&key) != 0)
@@ -98,6 +110,9 @@ static int setup(int argc, char **argv, uint16_t *port)
     if (mgmtnet_init(&net) != 0 || conn_init(*port, &key, verbs_domain_env()) != 0)
         return -1;
     (void)verbs_domain_watch_init(); /* a failure is logged; the periodic look remains */
+    images_init((uint64_t)images_mib << 20);
+    if ((r = build_domain_init()) != 0)
+        printf("control: no grant table or XenStore (error %ld): create is refused\n", r);
     memset(&key, 0, sizeof(key));
     return 0;
 }

@@ -7,10 +7,13 @@
  */
 #include "msg.h"
 
+#include <stdio.h>
 #include <string.h>
 
+#include "create.h"
 #include "idl/xen.h"
 #include "idl/xen_errno.h"
+#include "images.h"
 #include "wire.h"
 
 /* One request as decoded: its header, its body's struct. */
@@ -22,7 +25,11 @@ struct request {
         struct control_domain_request dom;
         struct control_vcpu_pin_request pin;
         struct control_sched_request sched;
+        struct control_upload_request upload;
+        struct control_upload_data_request data;
+        struct control_create_request create;
     } u;
+    const uint8_t *tail; /* the bytes after an upload-data or create struct */
 };
 
 static struct control_msg_header answer_hdr(const struct request *q)
@@ -68,8 +75,22 @@ static int body(const uint8_t *m, size_t len, const struct wire_layout *l, void 
     return len == l->size && wire_get(m, s, l) == 0 ? 0 : -XEN_EINVAL;
 }
 
+/* A struct followed by exactly n bytes (n read from the struct). */
+static int body_and_tail(const uint8_t *m, size_t len, const struct wire_layout *l, void *s, const uint32_t *n,
+                         struct request *q)
+{
+    if (len < l->size || wire_get(m, s, l) != 0 || len - l->size != *n)
+        return -XEN_EINVAL;
+    q->tail = m + l->size;
+    return 0;
+}
+
+static const uint8_t zero_sha[CONTROL_SHA256_SIZE];
+
 static int decode(const uint8_t *m, size_t len, struct request *q)
 {
+    const struct control_upload_request *up = &q->u.upload;
+    const struct control_create_request *cr = &q->u.create;
     const struct control_sched_request *s = &q->u.sched;
     int r;
 
@@ -103,6 +124,26 @@ static int decode(const uint8_t *m, size_t len, struct request *q)
         if ((s->flags & CONTROL_SCHED_SET_CAP) ? s->cap > CONTROL_SCHED_CAP_MAX : s->cap != 0)
             return -XEN_EINVAL;
         return 0;
+    case CONTROL_MSG_UPLOAD:
+        if ((r = body(m, len, &wire_upload_request_layout, &q->u.upload)) != 0)
+            return r;
+        if ((up->kind != CONTROL_IMAGE_KERNEL && up->kind != CONTROL_IMAGE_RAMDISK) || up->size == 0)
+            return -XEN_EINVAL;
+        return up->size > (up->kind == CONTROL_IMAGE_KERNEL ? CONTROL_KERNEL_MAX : CONTROL_RAMDISK_MAX) ? -XEN_E2BIG
+                                                                                                        : 0;
+    case CONTROL_MSG_UPLOAD_DATA:
+        if ((r = body_and_tail(m, len, &wire_upload_data_request_layout, &q->u.data, &q->u.data.len, q)) != 0)
+            return r;
+        return q->u.data.len == 0 || q->u.data.len > CONTROL_UPLOAD_CHUNK_MAX ? -XEN_EINVAL : 0;
+    case CONTROL_MSG_CREATE:
+        if ((r = body_and_tail(m, len, &wire_create_request_layout, &q->u.create, &q->u.create.text_len, q)) != 0)
+            return r;
+        if (cr->text_len == 0 || cr->text_len > CONTROL_CFG_TEXT_MAX || cr->has_ramdisk > 1 || !cr->file[0])
+            return -XEN_EINVAL;
+        for (const char *p = cr->file; *p; p++)
+            if (*p < ' ' || *p > '~')
+                return -XEN_EINVAL; /* it is logged and shown: printable only */
+        return !cr->has_ramdisk && memcmp(cr->ramdisk_sha256, zero_sha, sizeof(zero_sha)) ? -XEN_EINVAL : 0;
     default: return -XEN_ENOSYS;
     }
 }
@@ -163,7 +204,10 @@ static int do_domain(const struct verbs_env *env, const struct request *q, const
     switch (q->hdr.type) {
     case CONTROL_MSG_PAUSE: r = verbs_pause(env, a.domid); break;
     case CONTROL_MSG_UNPAUSE: r = verbs_unpause(env, a.domid); break;
-    case CONTROL_MSG_DESTROY: r = verbs_destroy(env, a.domid); break;
+    case CONTROL_MSG_DESTROY:
+        if ((r = verbs_destroy(env, a.domid)) == 0)
+            create_forget(a.domid);
+        break;
     case CONTROL_MSG_VCPU_PIN: r = verbs_vcpu_pin(env, a.domid, q->u.pin.vcpu, q->u.pin.cpumask); break;
     case CONTROL_MSG_VCPU_LIST:
         if ((r = verbs_vcpu_list(env, a.domid, &vl, v)) != 0)
@@ -202,6 +246,69 @@ static int do_debug_crash(const struct verbs_env *env, const struct request *q, 
     return 0;
 }
 
+static int do_upload(const struct verbs_env *env, const struct request *q, uint8_t *out, size_t *n)
+{
+    struct control_upload_answer a = { .hdr = answer_hdr(q) };
+    char why[128], line[160];
+    bool held;
+    int r;
+
+    if (!env->build)
+        return -XEN_EPERM;
+    r = images_begin(q->u.upload.kind, q->u.upload.size, q->u.upload.sha256, &held, &a.handle, why, sizeof(why));
+    if (r) {
+        snprintf(line, sizeof(line), "control: upload refused: %s", why);
+        env->log(env->ctx, line);
+        return r;
+    }
+    a.have = held ? CONTROL_UPLOAD_HELD : CONTROL_UPLOAD_NEEDED;
+    wire_put(out, &a, &wire_upload_answer_layout);
+    *n = sizeof(a);
+    return 0;
+}
+
+static int do_upload_data(const struct request *q, uint8_t *out, size_t *n)
+{
+    struct control_upload_data_answer a = { .hdr = answer_hdr(q) };
+    bool whole;
+    int r = images_data(q->u.data.handle, q->u.data.offset, q->tail, q->u.data.len, &a.received, &whole);
+
+    if (r)
+        return r;
+    a.complete = whole;
+    wire_put(out, &a, &wire_upload_data_answer_layout);
+    *n = sizeof(a);
+    return 0;
+}
+
+static int do_create(const struct verbs_env *env, const struct request *q, uint8_t *out, size_t *n)
+{
+    struct control_create_answer a = { .hdr = answer_hdr(q) };
+    const struct control_create_request *c = &q->u.create;
+    char line[CONTROL_WHY_MAX + 64];
+
+    a.status = create_domain(env, c->file, q->tail, c->text_len, c->kernel_sha256,
+                             c->has_ramdisk ? c->ramdisk_sha256 : NULL, &a.domid, a.name, a.why, sizeof(a.why));
+    if (a.status) {
+        a.domid = 0;
+        memset(a.name, 0, sizeof(a.name));
+        /* One printable line, NUL-padded, whatever a message put in it. */
+        for (size_t i = 0; i < sizeof(a.why) && a.why[i]; i++)
+            if (a.why[i] < ' ' || a.why[i] > '~')
+                a.why[i] = '?';
+        a.why[sizeof(a.why) - 1] = '\0';
+        memset(a.why + strlen(a.why), 0, sizeof(a.why) - strlen(a.why));
+        snprintf(line, sizeof(line), "control: create refused (%d): %s", a.status, a.why);
+    } else {
+        memset(a.why, 0, sizeof(a.why));
+        snprintf(line, sizeof(line), "control: created d%u '%.31s' from %.200s", a.domid, a.name, c->file);
+    }
+    env->log(env->ctx, line);
+    wire_put(out, &a, &wire_create_answer_layout);
+    *n = sizeof(a);
+    return 0;
+}
+
 static int perform(const struct verbs_env *env, const struct request *q, uint8_t *out, size_t *n)
 {
     switch (q->hdr.type) {
@@ -210,6 +317,9 @@ static int perform(const struct verbs_env *env, const struct request *q, uint8_t
     case CONTROL_MSG_LIST: return do_list(env, q, out, n);
     case CONTROL_MSG_INFO: return do_info(env, q, out, n);
     case CONTROL_MSG_DMESG: return do_dmesg(env, q, out, n);
+    case CONTROL_MSG_UPLOAD: return do_upload(env, q, out, n);
+    case CONTROL_MSG_UPLOAD_DATA: return do_upload_data(q, out, n);
+    case CONTROL_MSG_CREATE: return do_create(env, q, out, n);
     case CONTROL_MSG_VCPU_PIN: return do_domain(env, q, q->u.pin.domain, out, n);
     case CONTROL_MSG_SCHED_CREDIT: return do_domain(env, q, q->u.sched.domain, out, n);
     default: return do_domain(env, q, q->u.dom.domain, out, n);

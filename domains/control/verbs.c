@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "create.h"
 #include "idl/mgmt.h"
 #include "idl/sched.h"
 #include "idl/xen_errno.h"
@@ -401,8 +402,9 @@ unsigned verbs_reap(const struct verbs_env *e, unsigned *left)
     unsigned n, reaped = 0, kept = 0;
     bool listed = true;
     uint32_t next = 1;
-    char line[160];
+    char line[CONTROL_WHY_MAX + 192];
 
+    create_prune(e);
     do {
         if (controlled(e, (uint16_t)next, ids, MGMT_DOMAIN_LIST_MAX, &n) != 0) {
             listed = false;
@@ -416,15 +418,36 @@ unsigned verbs_reap(const struct verbs_env *e, unsigned *left)
                 kept++;
                 continue;
             }
+            enum xl_action act = create_action(ids[k], i.shutdown_reason);
+            if (act == XL_ACTION_PRESERVE) {
+                if (create_preserved(ids[k])) {
+                    snprintf(line, sizeof(line), "control: d%u '%.31s' %s (shutdown reason %u); preserved", ids[k],
+                             i.name, reason_name(i.shutdown_reason), i.shutdown_reason);
+                    e->log(e->ctx, line);
+                }
+                kept++;
+                continue;
+            }
             int r = verbs_destroy(e, ids[k]);
+            char after[CONTROL_WHY_MAX] = "";
+            uint16_t fresh = ids[k];
+            if (r == 0 && act == XL_ACTION_RESTART) {
+                char why[CONTROL_WHY_MAX];
+                int b = create_restart(e, &fresh, why, sizeof(why));
+                if (b == 0)
+                    snprintf(after, sizeof(after), "; restarted as d%u", fresh);
+                else
+                    snprintf(after, sizeof(after), "; restart failed (%d): %.200s", b, why);
+                kept += b == 0;
+            } else if (r == 0) {
+                create_forget(ids[k]);
+            }
             snprintf(line, sizeof(line), "control: d%u '%.31s' %s (shutdown reason %u); %s%s", ids[k], i.name,
                      reason_name(i.shutdown_reason), i.shutdown_reason,
                      r == 0                ? "destroyed"
                      : r == -XEN_ETIMEDOUT ? "destroyed, but still there after 5 s"
                                            : "destroy refused",
-                     i.shutdown_reason == SHUTDOWN_reboot || i.shutdown_reason == SHUTDOWN_crash
-                         ? " (no restart: that needs the builder as a service)"
-                         : "");
+                     after);
             e->log(e->ctx, line);
             reaped += r == 0;
             kept += r != 0;

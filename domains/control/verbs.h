@@ -14,6 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "idl/build.h"
 #include "idl/control.h"
 
 /* What the verbs need from their surroundings. */
@@ -28,6 +29,14 @@ struct verbs_env {
     /* Crash on purpose once the answer is out (CONTROL_MSG_DEBUG_CRASH),
      * a test of the restart; NULL where there is no domain to crash. */
     void (*crash)(void *ctx);
+    /* Ask the builder's build service to build spec (its image fields
+     * left for this to fill) from the kernel's and the ramdisk's bytes
+     * (page-aligned; ramdisk NULL: none): 0 with the builder's answer in
+     * *rsp (its status, field and why), or a negative errno with a
+     * reason in rsp->why (-XEN_EPERM: no build service; -XEN_EIO: no
+     * answer). NULL: control cannot build (create is refused). */
+    long (*build)(void *ctx, const struct build_spec *spec, const uint8_t *kernel, uint64_t kernel_size,
+                  const uint8_t *ramdisk, uint64_t ramdisk_size, struct build_response *rsp);
 };
 
 /* How long destroy waits for the domain to be gone, as xl destroy does,
@@ -89,10 +98,11 @@ int verbs_vcpu_pin(const struct verbs_env *e, uint16_t domid, uint32_t vcpu, uin
 int verbs_sched(const struct verbs_env *e, uint16_t domid, uint16_t flags, uint16_t weight, uint32_t cap,
                 struct control_sched_answer *a) __attribute__((warn_unused_result));
 
-/* verbs_reap: destroy every domain control controls that has shut down
- * (one log line each: its id, name and why); the restarts xl's on_reboot
- * and on_crash ask for need the builder as a service, which does not
- * exist yet. Returns how many it destroyed; *left (if not NULL): how
- * many it controls after that (UINT_MAX when the core would not list
- * them). */
+/* verbs_reap: act on every domain control controls that has shut down,
+ * as its config says (create.h's create_action: a domain control did
+ * not create is destroyed): destroy it, destroy it and build it again
+ * (restart), or keep it (preserve); one log line each: its id, name,
+ * why and what was done. Returns how many it destroyed; *left (if not
+ * NULL): how many it controls after that (UINT_MAX when the core would
+ * not list them). */
 unsigned verbs_reap(const struct verbs_env *e, unsigned *left);

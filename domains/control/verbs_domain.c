@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+#include "build_domain.h"
 #include "crash.h"
 #include "mosaic/evtchn.h"
 #include "mosaic/mgmt.h"
@@ -32,7 +33,12 @@ static void env_log(void *ctx, const char *line)
     printf("%s\n", line);
 }
 
-static const struct verbs_env env = { env_mgmt, env_sleep_ms, env_log, NULL, crash_request };
+static const struct verbs_env env = { .mgmt = env_mgmt,
+                                      .sleep_ms = env_sleep_ms,
+                                      .log = env_log,
+                                      .ctx = NULL,
+                                      .crash = crash_request,
+                                      .build = build_domain };
 
 const struct verbs_env *verbs_domain_env(void)
 {

@@ -124,6 +124,10 @@ void wire_hdr_put(uint8_t *out, const struct control_msg_header *hdr)
     {                                                               \
         offsetof(struct s, f), sizeof(((struct s *)0)->f), WIRE_PAD \
     }
+#define BYTES(s, f)                                                   \
+    {                                                                 \
+        offsetof(struct s, f), sizeof(((struct s *)0)->f), WIRE_BYTES \
+    }
 #define HDR(s) INT(s, hdr.version), INT(s, hdr.type), INT(s, hdr.id)
 #define LAYOUT(name, s, ...)                                                                              \
     static const struct wire_field name##_fields[] = { __VA_ARGS__ };                                     \
@@ -167,6 +171,25 @@ LAYOUT(wire_sched_request_layout, control_sched_request, HDR(control_sched_reque
        INT(control_sched_request, cap));
 LAYOUT(wire_sched_answer_layout, control_sched_answer, HDR(control_sched_answer), INT(control_sched_answer, domid),
        INT(control_sched_answer, weight), INT(control_sched_answer, cap), TEXT(control_sched_answer, name));
+
+LAYOUT(wire_upload_request_layout, control_upload_request, HDR(control_upload_request),
+       INT(control_upload_request, kind), PAD(control_upload_request, _pad0), INT(control_upload_request, size),
+       BYTES(control_upload_request, sha256));
+LAYOUT(wire_upload_answer_layout, control_upload_answer, HDR(control_upload_answer), INT(control_upload_answer, have),
+       INT(control_upload_answer, handle));
+LAYOUT(wire_upload_data_request_layout, control_upload_data_request, HDR(control_upload_data_request),
+       INT(control_upload_data_request, handle), INT(control_upload_data_request, len),
+       INT(control_upload_data_request, offset));
+LAYOUT(wire_upload_data_answer_layout, control_upload_data_answer, HDR(control_upload_data_answer),
+       INT(control_upload_data_answer, received), INT(control_upload_data_answer, complete),
+       PAD(control_upload_data_answer, _pad0));
+LAYOUT(wire_create_request_layout, control_create_request, HDR(control_create_request),
+       INT(control_create_request, text_len), INT(control_create_request, has_ramdisk),
+       TEXT(control_create_request, file), BYTES(control_create_request, kernel_sha256),
+       BYTES(control_create_request, ramdisk_sha256));
+LAYOUT(wire_create_answer_layout, control_create_answer, HDR(control_create_answer), INT(control_create_answer, status),
+       INT(control_create_answer, domid), PAD(control_create_answer, _pad0), TEXT(control_create_answer, name),
+       TEXT(control_create_answer, why));
 
 /* ---- the codec ---- */
 
@@ -236,7 +259,7 @@ void wire_put(uint8_t *out, const void *s, const struct wire_layout *l)
 
     for (unsigned i = 0; i < l->nr; i++) {
         const struct wire_field *f = &l->fields[i];
-        if (f->kind == WIRE_TEXT)
+        if (f->kind == WIRE_TEXT || f->kind == WIRE_BYTES)
             memcpy(out + f->off, src + f->off, f->size);
         else
             int_put(out + f->off, f->size, f->kind == WIRE_PAD ? 0 : host_get(src + f->off, f->size));
@@ -254,6 +277,10 @@ int wire_get(const uint8_t *in, void *s, const struct wire_layout *l)
             memcpy(dst + f->off, in + f->off, f->size);
             if (!text_ok(in + f->off, f->size))
                 r = -XEN_EINVAL;
+            continue;
+        }
+        if (f->kind == WIRE_BYTES) {
+            memcpy(dst + f->off, in + f->off, f->size);
             continue;
         }
         uint64_t v = int_get(in + f->off, f->size);

@@ -57,9 +57,9 @@ void wire_hdr_put(uint8_t *out, const struct control_msg_header *hdr);
 
 /* How a field lies on the wire: at its offset in the generated struct,
  * an integer of 1, 2, 4 or 8 bytes in little-endian order, text (bytes
- * copied; a NUL inside the field and only NULs after it), or a reserved
- * integer that must be zero. */
-enum wire_kind { WIRE_INT, WIRE_TEXT, WIRE_PAD };
+ * copied; a NUL inside the field and only NULs after it), a reserved
+ * integer that must be zero, or bytes copied as they are (a hash). */
+enum wire_kind { WIRE_INT, WIRE_TEXT, WIRE_PAD, WIRE_BYTES };
 
 struct wire_field {
     uint16_t off;
@@ -79,7 +79,9 @@ struct wire_layout {
 extern const struct wire_layout wire_error_layout, wire_version_answer_layout, wire_domain_request_layout,
     wire_domain_answer_layout, wire_list_request_layout, wire_domain_layout, wire_list_answer_layout,
     wire_info_answer_layout, wire_dmesg_request_layout, wire_dmesg_answer_layout, wire_vcpu_layout,
-    wire_vcpu_list_answer_layout, wire_vcpu_pin_request_layout, wire_sched_request_layout, wire_sched_answer_layout;
+    wire_vcpu_list_answer_layout, wire_vcpu_pin_request_layout, wire_sched_request_layout, wire_sched_answer_layout,
+    wire_upload_request_layout, wire_upload_answer_layout, wire_upload_data_request_layout,
+    wire_upload_data_answer_layout, wire_create_request_layout, wire_create_answer_layout;
 
 /* wire_put: the struct at s as l lays it out, into out (l->size bytes).
  * Reserved fields are written as zero whatever s holds. */

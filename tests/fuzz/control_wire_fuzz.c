@@ -14,16 +14,20 @@
  * odd byte are followed by the watch's reap of shut-down domains. Every
  * frame is also handed to the tool's answer decoders (wire.c), whose
  * acceptances must encode back to the same bytes. The same bytes are
- * also a key file for key_parse (key.c).
+ * also a key file for key_parse (key.c). Uploads and creates
+ * (images.c, create.c) build on the model's build service; each input
+ * starts with no image and no created domain.
  */
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "control_fake.h"
+#include "create.h"
 #include "fuzz.h"
 #include "idl/sched.h"
 #include "idl/xen_errno.h"
+#include "images.h"
 #include "key.h"
 #include "msg.h"
 #include "wire.h"
@@ -39,12 +43,14 @@ static void scene(uint64_t caps)
     fake_scene(&core, caps);
     fake_log(&core, "[cpu0] core: Mosaic\n\x1b[1mguest bytes\n");
     env = fake_env(&core);
+    create_forget_all();
+    images_init(256 * 1024); /* small: the limit is reached */
 }
 
 /* Whether type is a request the server knows (idl/control.idl). */
 FUZZ_ORACLE static bool known_type(uint16_t type)
 {
-    return (type >= CONTROL_MSG_VERSION && type <= CONTROL_MSG_SCHED_CREDIT) || type == CONTROL_MSG_DEBUG_CRASH;
+    return (type >= CONTROL_MSG_VERSION && type <= CONTROL_MSG_CREATE) || type == CONTROL_MSG_DEBUG_CRASH;
 }
 
 /* Whether status is one the request type lists (idl/control.idl). */
@@ -53,11 +59,31 @@ FUZZ_ORACLE static bool listed_error(uint16_t type, int32_t status)
     switch (-status) {
     case XEN_EINVAL: return known_type(type);
     case XEN_ENOSYS: return !known_type(type);
-    case XEN_EPERM: return type >= CONTROL_MSG_LIST && type <= CONTROL_MSG_SCHED_CREDIT;
+    case XEN_EPERM: return (type >= CONTROL_MSG_LIST && type <= CONTROL_MSG_SCHED_CREDIT) || type == CONTROL_MSG_UPLOAD;
+    case XEN_E2BIG:
+    case XEN_ENOMEM: return type == CONTROL_MSG_UPLOAD;
+    case XEN_ENOENT:
+    case XEN_EILSEQ: return type == CONTROL_MSG_UPLOAD_DATA;
     case XEN_ESRCH:
     case XEN_EEXIST: return type >= CONTROL_MSG_PAUSE && type <= CONTROL_MSG_SCHED_CREDIT;
     case XEN_EBUSY: return type == CONTROL_MSG_PAUSE;
     case XEN_ETIMEDOUT: return type == CONTROL_MSG_DESTROY;
+    default: return false;
+    }
+}
+
+/* A create answer's status: one CONTROL_MSG_CREATE lists. */
+FUZZ_ORACLE static bool create_status(int32_t status)
+{
+    switch (-status) {
+    case 0:
+    case XEN_EINVAL:
+    case XEN_ENOENT:
+    case XEN_ENOMEM:
+    case XEN_EEXIST:
+    case XEN_ENOSPC:
+    case XEN_EPERM:
+    case XEN_EIO: return true;
     default: return false;
     }
 }
@@ -74,6 +100,9 @@ FUZZ_ORACLE static void check_decodes(uint16_t t, const uint8_t *out, size_t n)
         struct control_info_answer info;
         struct control_domain_answer dom;
         struct control_sched_answer sched;
+        struct control_upload_answer up;
+        struct control_upload_data_answer data;
+        struct control_create_answer create;
     } a;
     const uint8_t *text;
     uint16_t at = t | CONTROL_MSG_ANSWER;
@@ -85,6 +114,21 @@ FUZZ_ORACLE static void check_decodes(uint16_t t, const uint8_t *out, size_t n)
     case CONTROL_MSG_INFO: FUZZ_CHECK(wire_msg_get(out, n, at, &wire_info_answer_layout, &a.info) == 0); break;
     case CONTROL_MSG_SCHED_CREDIT:
         FUZZ_CHECK(wire_msg_get(out, n, at, &wire_sched_answer_layout, &a.sched) == 0);
+        break;
+    case CONTROL_MSG_UPLOAD:
+        FUZZ_CHECK(wire_msg_get(out, n, at, &wire_upload_answer_layout, &a.up) == 0);
+        FUZZ_CHECK(a.up.have == CONTROL_UPLOAD_HELD ? a.up.handle == 0 : a.up.have == 0 && a.up.handle != 0);
+        break;
+    case CONTROL_MSG_UPLOAD_DATA:
+        FUZZ_CHECK(wire_msg_get(out, n, at, &wire_upload_data_answer_layout, &a.data) == 0);
+        FUZZ_CHECK(a.data.complete <= 1 && a.data.received > 0);
+        break;
+    case CONTROL_MSG_CREATE:
+        FUZZ_CHECK(wire_msg_get(out, n, at, &wire_create_answer_layout, &a.create) == 0);
+        FUZZ_CHECK(create_status(a.create.status) && (a.create.status == 0) == (a.create.domid != 0));
+        FUZZ_CHECK((a.create.status == 0) == (a.create.why[0] == '\0'));
+        for (size_t i = 0; a.create.why[i]; i++)
+            FUZZ_CHECK(a.create.why[i] >= ' ' && a.create.why[i] <= '~');
         break;
     default: FUZZ_CHECK(wire_msg_get(out, n, at, &wire_domain_answer_layout, &a.dom) == 0); break;
     }
@@ -187,7 +231,8 @@ FUZZ_ORACLE static void check_reap(const uint8_t *m, size_t len)
         const struct fake_domain *d = &core.dom[i];
         if (!d->exists || d->dying || d->controller != core.self)
             continue;
-        FUZZ_CHECK(d->state != MGMT_STATE_SHUTDOWN || !(core.self_caps & MGMT_CAP_DOMAIN_CONTROL));
+        FUZZ_CHECK(d->state != MGMT_STATE_SHUTDOWN || !(core.self_caps & MGMT_CAP_DOMAIN_CONTROL) ||
+                   create_action(d->id, d->reason) == XL_ACTION_PRESERVE);
         want++;
     }
     FUZZ_CHECK(left == ((core.self_caps & MGMT_CAP_DOMAIN_CONTROL) ? want : UINT_MAX));

@@ -119,10 +119,11 @@ fuzz_xl_cfg_CFLAGS = -Ilib/xl
 # module; the verbs act on the unit tests' model of the core.
 FUZZ_ALL += control_wire
 fuzz_control_wire_SRCS := domains/control/wire.c domains/control/msg.c domains/control/key.c \
-	domains/control/verbs.c tests/unit/control_fake.c core/hcall/decode_mgmt.c
-fuzz_control_wire_DEPS := domains/control/wire.h domains/control/msg.h domains/control/key.h \
-	domains/control/verbs.h tests/unit/control_fake.h
-fuzz_control_wire_CFLAGS = -Idomains/control -Itests/unit
+	domains/control/verbs.c tests/unit/control_fake.c core/hcall/decode_mgmt.c \
+	domains/control/create.c domains/control/images.c $(sort $(wildcard lib/xl/*.c))
+fuzz_control_wire_DEPS := $(wildcard domains/control/*.h lib/xl/*.h) tests/unit/control_fake.h
+fuzz_control_wire_CFLAGS = -Idomains/control -Itests/unit -Ilib/xl
+fuzz_control_wire_LIBS := -lmbedcrypto
 
 # The build service's request decoder (domains/builder/buildreq.c), a
 # client's ring entry and spec page, against the reference of its unit

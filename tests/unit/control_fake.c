@@ -325,7 +325,38 @@ static void fake_crash(void *ctx)
     f->crashes++;
 }
 
+/* The build service as the builder answers: a spec it takes becomes a
+ * running domain of control's; a name "refuse-me" is refused (field name). */
+static long fake_build(void *ctx, const struct build_spec *spec, const uint8_t *kernel, uint64_t kernel_size,
+                       const uint8_t *ramdisk, uint64_t ramdisk_size, struct build_response *rsp)
+{
+    struct fake_core *f = ctx;
+    struct fake_domain *d;
+
+    f->builds++;
+    if (!kernel || !kernel_size || (!ramdisk) != (!ramdisk_size) || spec->version != BUILD_SPEC_VERSION ||
+        spec->vcpus < 1 || spec->vcpus > 8 || strnlen(spec->name, sizeof(spec->name)) == sizeof(spec->name)) {
+        snprintf(f->bad_why, sizeof(f->bad_why), "a build the builder would refuse for its fields");
+        f->bad_calls++;
+    }
+    if (!strcmp(spec->name, "refuse-me")) {
+        rsp->status = -XEN_EINVAL;
+        rsp->field = BUILD_FIELD_NAME;
+        snprintf(rsp->why, sizeof(rsp->why), "refused by the model");
+        return 0;
+    }
+    if (!(d = fake_add(f, spec->name, f->self, MGMT_STATE_RUNNING, spec->vcpus, MGMT_VCPU_RUNNING))) {
+        rsp->status = -XEN_ENOSPC;
+        rsp->field = BUILD_FIELD_MACHINE;
+        return 0;
+    }
+    rsp->domid = d->id;
+    return 0;
+}
+
 struct verbs_env fake_env(struct fake_core *f)
 {
-    return (struct verbs_env){ fake_mgmt, fake_sleep, fake_line, f, fake_crash };
+    return (struct verbs_env){
+        .mgmt = fake_mgmt, .sleep_ms = fake_sleep, .log = fake_line, .ctx = f, .crash = fake_crash, .build = fake_build
+    };
 }

@@ -48,7 +48,7 @@ struct fake_core {
     unsigned linger; /* infos a destroyed domain stays visible to */
     char log[FAKE_LOG_MAX];
     uint64_t log_len; /* bytes ever written; the ring keeps the last MGMT_LOG_RING */
-    unsigned calls, bad_calls, sleeps, destroyed;
+    unsigned calls, bad_calls, sleeps, destroyed, builds;
     unsigned crashes;  /* crashes asked for (CONTROL_MSG_DEBUG_CRASH) */
     char bad_why[160]; /* the first bad call */
     char lines[4096];  /* what the verbs logged, a line each */

@@ -259,6 +259,12 @@ TEST(layouts_cover_every_byte)
         &wire_vcpu_pin_request_layout,
         &wire_sched_request_layout,
         &wire_sched_answer_layout,
+        &wire_upload_request_layout,
+        &wire_upload_answer_layout,
+        &wire_upload_data_request_layout,
+        &wire_upload_data_answer_layout,
+        &wire_create_request_layout,
+        &wire_create_answer_layout,
     };
 
     for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++) {
@@ -267,7 +273,8 @@ TEST(layouts_cover_every_byte)
             const struct wire_field *f = &all[i]->fields[k];
             if (f->off != at)
                 test_fail(__FILE__, __LINE__, "layout %zu field %u at %u, want %u", i, k, f->off, at);
-            if (f->kind != WIRE_TEXT && f->size != 1 && f->size != 2 && f->size != 4 && f->size != 8)
+            if (f->kind != WIRE_TEXT && f->kind != WIRE_BYTES && f->size != 1 && f->size != 2 && f->size != 4 &&
+                f->size != 8)
                 test_fail(__FILE__, __LINE__, "layout %zu field %u: an integer of %u bytes", i, k, f->size);
             at = f->off + f->size;
         }

@@ -129,19 +129,33 @@ unit_xl_cfg_CFLAGS := -Ilib/xl
 # request handler, the management key file (shared with tools/mosaic).
 UNIT_TESTS += control_wire
 unit_control_wire_SRCS := domains/control/wire.c domains/control/msg.c domains/control/key.c \
-	domains/control/verbs.c tests/unit/control_fake.c core/hcall/decode_mgmt.c
+	domains/control/verbs.c tests/unit/control_fake.c core/hcall/decode_mgmt.c \
+	domains/control/create.c domains/control/images.c $(sort $(wildcard lib/xl/*.c))
 unit_control_wire_DEPS := domains/control/wire.h domains/control/msg.h domains/control/key.h \
 	domains/control/verbs.h tests/unit/control_fake.h
-unit_control_wire_CFLAGS := -Idomains/control -Itests/unit
+unit_control_wire_CFLAGS := -Idomains/control -Itests/unit -Ilib/xl
+unit_control_wire_LIBS := -lmbedcrypto
 # The control domain's management verbs (domains/control/verbs.c, msg.c)
 # against a model of the core's management calls (control_fake.c) that
 # decodes each call with the core's own decode step.
 UNIT_TESTS += control_verbs
 unit_control_verbs_SRCS := domains/control/wire.c domains/control/msg.c domains/control/verbs.c \
-	tests/unit/control_fake.c core/hcall/decode_mgmt.c
+	tests/unit/control_fake.c tests/unit/control_ask.c core/hcall/decode_mgmt.c \
+	domains/control/create.c domains/control/images.c $(sort $(wildcard lib/xl/*.c))
 unit_control_verbs_DEPS := domains/control/wire.h domains/control/msg.h domains/control/verbs.h \
-	tests/unit/control_fake.h
-unit_control_verbs_CFLAGS := -Idomains/control -Itests/unit
+	tests/unit/control_fake.h tests/unit/control_ask.h
+unit_control_verbs_CFLAGS := -Idomains/control -Itests/unit -Ilib/xl
+unit_control_verbs_LIBS := -lmbedcrypto
+# xl create in the control domain (images.c, create.c, msg.c's upload,
+# upload-data and create) against the model of the core and its build
+# service (control_fake.c).
+UNIT_TESTS += control_create
+unit_control_create_SRCS := domains/control/wire.c domains/control/msg.c domains/control/verbs.c \
+	tests/unit/control_fake.c tests/unit/control_ask.c core/hcall/decode_mgmt.c domains/control/create.c \
+	domains/control/images.c $(sort $(wildcard lib/xl/*.c))
+unit_control_create_DEPS := $(wildcard domains/control/*.h lib/xl/*.h) tests/unit/control_fake.h tests/unit/control_ask.h
+unit_control_create_CFLAGS := -Idomains/control -Itests/unit -Ilib/xl
+unit_control_create_LIBS := -lmbedcrypto
 # The builder's record of the domains a dead instance held, and their
 # return to the section's next instance (domains/builder/adopt.c).
 UNIT_TESTS += builder_adopt

@@ -7,6 +7,7 @@
  */
 #include "commands.h"
 
+#include "create.h"
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -517,6 +518,19 @@ static const struct command commands[] = {
       "shutdown_reason (Xen's SHUTDOWN_* number, or null) and control_domain (true for the\n"
       "control domain). DOMAIN... shows only those (each must exist).",
       cmd_list },
+    { "create", "[-c] [-q] CFG", "create a domain from an xl config file (xl create)",
+      "CFG is an xl config file (xl.cfg(5); the keys Mosaic takes are in lib/xl/README.md). It is\n"
+      "parsed here first: a broken file gives one line FILE:LINE: FIELD: what, and nothing is\n"
+      "sent. kernel and ramdisk name files on this machine, relative to CFG's folder unless\n"
+      "absolute (xl takes them relative to the current folder). Each is uploaded unless the\n"
+      "control domain holds it already (by its SHA-256), with a progress bar on a terminal (a\n"
+      "line at each quarter otherwise; -q: none). Then the control domain parses the config\n"
+      "again, has the builder build the domain, and the domain's id is printed. A refusal is\n"
+      "one line naming the file, the line and the field. -c then attaches to the domain's\n"
+      "console (mosaic console); where that verb is missing, -c says so and exits 1 (the\n"
+      "domain is created all the same). The domain's on_poweroff, on_reboot and on_crash are\n"
+      "carried out by the control domain (destroy, restart, preserve).",
+      create_run },
     { "info", "", "the machine and the core (xl info)",
       "nr_cpus and online_cpus, total_memory and free_memory (MiB, the frames the core hands\n"
       "out), the core's management ABI version (mosaic_abi_version) and its uptime.",

@@ -10,10 +10,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "buildtest.h"
+#include "buildclient.h"
 #include "idl/mgmt.h"
 #include "idl/xen_errno.h"
 #include "idl/xenbus.h"
+#include "mosaic/runtime.h"
 #include "mosaic/mgmt.h"
 #include "mosaic/time.h"
 #include "mosaic/xenbus_backend.h"
@@ -25,7 +26,7 @@
  * or Closed while we wait for Connected (-ECONNREFUSED: it refused our
  * ring). Waiting for its offer, Closed is the state it leaves once we
  * said Initialising: it offers again. */
-static long wait_backend(struct bt_conn *c, unsigned long long want, uint64_t timeout_ns)
+static long wait_backend(struct bc_conn *c, unsigned long long want, uint64_t timeout_ns)
 {
     uint64_t end = runtime_time_ns() + timeout_ns;
 
@@ -43,7 +44,7 @@ static long wait_backend(struct bt_conn *c, unsigned long long want, uint64_t ti
     }
 }
 
-long bt_connect(struct bt_conn *c, uint64_t timeout_ns)
+long bc_connect(struct bc_conn *c, uint64_t timeout_ns)
 {
     unsigned long long id;
     long r;
@@ -55,7 +56,7 @@ long bt_connect(struct bt_conn *c, uint64_t timeout_ns)
     if ((r = xenbus_node_read_uint(&c->xb, c->backend, "id", &id)) != 0 || id >= DOMID_FIRST_RESERVED)
         return r ? r : -XEN_EINVAL;
     c->builder = (uint16_t)id;
-    if (!(c->page = memalign(BT_PAGE, BT_PAGE)))
+    if (!(c->page = memalign(BC_PAGE, BC_PAGE)))
         return -XEN_ENOMEM;
     build_front_init(&c->front, c->page);
     if ((r = ring_front_open(&c->ring, c->builder, c->page, RING_ANY_REF)) != 0 ||
@@ -66,16 +67,16 @@ long bt_connect(struct bt_conn *c, uint64_t timeout_ns)
     return wait_backend(c, XenbusStateConnected, timeout_ns);
 }
 
-void bt_disconnect(struct bt_conn *c)
+void bc_disconnect(struct bc_conn *c)
 {
     (void)xenbus_node_write_uint(&c->xb, 0, c->dir, "state", XenbusStateClosed);
-    (void)wait_backend(c, XenbusStateClosed, BT_WAIT_NS);
-    (void)ring_close(&c->ring, BT_WAIT_NS); /* the grant ends once the builder has unmapped it */
+    (void)wait_backend(c, XenbusStateClosed, BC_WAIT_NS);
+    (void)ring_close(&c->ring, BC_WAIT_NS); /* the grant ends once the builder has unmapped it */
     free(c->page);
     c->page = NULL;
 }
 
-long bt_send(struct bt_conn *c, uint32_t op, uint32_t spec_ref, uint8_t reserved0, uint64_t *id)
+long bc_send(struct bc_conn *c, uint32_t op, uint32_t spec_ref, uint8_t reserved0, uint64_t *id)
 {
     struct build_request req = { .id = ++c->next_id, .op = op, .spec_ref = spec_ref };
     struct build_request *slot = build_front_req_slot(&c->front);
@@ -91,7 +92,7 @@ long bt_send(struct bt_conn *c, uint32_t op, uint32_t spec_ref, uint8_t reserved
 }
 
 struct pending {
-    struct bt_conn *c;
+    struct bc_conn *c;
     struct build_response *rsp;
     int got;
 };
@@ -109,7 +110,7 @@ static int check_response(void *arg)
     return r != 0;
 }
 
-int bt_receive(struct bt_conn *c, struct build_response *rsp, uint64_t timeout_ns)
+int bc_receive(struct bc_conn *c, struct build_response *rsp, uint64_t timeout_ns)
 {
     struct pending p = { c, rsp, 0 };
 
@@ -117,21 +118,20 @@ int bt_receive(struct bt_conn *c, struct build_response *rsp, uint64_t timeout_n
     return p.got;
 }
 
-int bt_call(struct bt_conn *c, uint32_t op, uint32_t spec_ref, struct build_response *rsp, char *why, size_t cap)
+int bc_call(struct bc_conn *c, uint32_t op, uint32_t spec_ref, struct build_response *rsp, char *why, size_t cap)
 {
     uint64_t id;
-    long r = bt_send(c, op, spec_ref, 0, &id);
+    long r = bc_send(c, op, spec_ref, 0, &id);
     int got;
 
     if (r) {
-        snprintf(why, cap, "no ring slot: %s", bt_errno(r));
+        snprintf(why, cap, "no ring slot: %s", runtime_errno_name(-r));
         return -1;
     }
-    /* A build may decompress and copy a kernel: give it longer than a step. */
-    got = bt_receive(c, rsp, 6 * BT_WAIT_NS);
+    got = bc_receive(c, rsp, BC_BUILD_NS);
     if (got != 1) {
         snprintf(why, cap, got == 0 ? "no answer in %llu s" : "the builder broke the ring",
-                 (unsigned long long)(6 * BT_WAIT_NS / 1000000000ull));
+                 (unsigned long long)(BC_BUILD_NS / 1000000000ull));
         return -1;
     }
     if (rsp->id != id) {

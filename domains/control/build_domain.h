@@ -1,0 +1,21 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The verbs' build (verbs.h's struct verbs_env.build) inside the control
+ * domain: the builder's build service through domains/buildclient, the
+ * images granted to the builder for one request and taken back after.
+ */
+#pragma once
+
+#include <stdint.h>
+
+#include "idl/build.h"
+
+/* build_domain_init: set up the grant table for the images (a kernel
+ * and a ramdisk at their largest at once) and the connection to
+ * XenStore. 0 or the runtime's error (builds are then refused). */
+long build_domain_init(void);
+
+/* build_domain: struct verbs_env.build (ctx unused). The connection is
+ * made at the first build and kept; one that broke is made again. */
+long build_domain(void *ctx, const struct build_spec *spec, const uint8_t *kernel, uint64_t kernel_size,
+                  const uint8_t *ramdisk, uint64_t ramdisk_size, struct build_response *rsp);
