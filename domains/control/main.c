@@ -4,7 +4,8 @@
  * `mosaic` tool over TLS on a management NIC of its own: the NIC and
  * lwIP (mgmtnet.c), TLS and the connections (conn.c), the frames and
  * requests (wire.c, msg.c), the management verbs on the domains it
- * controls (verbs.c), whose shutdowns it watches (verbs_domain.c).
+ * controls (verbs.c), whose shutdowns it watches (verbs_domain.c), and
+ * the console channel to the console domain (conschan.c).
  *
  * One event loop on one vCPU, no threads, as in netdrv: the NIC's
  * interrupt, lwIP's timers and VIRQ_DOM_EXC are the only sources of
@@ -24,6 +25,7 @@
 #include <string.h>
 
 #include "conn.h"
+#include "conschan.h"
 #include "entropy.h"
 #include "idl/control.h"
 #include "key.h"
@@ -97,6 +99,7 @@ static int setup(int argc, char **argv, uint16_t *port)
     if (mgmtnet_init(&net) != 0 || conn_init(*port, &key, verbs_domain_env()) != 0)
         return -1;
     (void)verbs_domain_watch_init(); /* a failure is logged; the periodic look remains */
+    (void)conschan_init();           /* without it, mosaic console is refused (-ENODEV) */
     memset(&key, 0, sizeof(key));
     return 0;
 }

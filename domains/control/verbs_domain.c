@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+#include "conschan.h"
 #include "mosaic/evtchn.h"
 #include "mosaic/mgmt.h"
 #include "mosaic/time.h"
@@ -31,7 +32,7 @@ static void env_log(void *ctx, const char *line)
     printf("%s\n", line);
 }
 
-static const struct verbs_env env = { env_mgmt, env_sleep_ms, env_log, NULL };
+static const struct verbs_env env = { env_mgmt, env_sleep_ms, env_log, NULL, conschan_exchange };
 
 const struct verbs_env *verbs_domain_env(void)
 {
