@@ -1,0 +1,90 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
+"""Host steps of tests/boot/control_console.scn: each runs the real
+tools/mosaic against the control domain (MOSAIC_HOST, MOSAIC_PORT; the
+tool at MOSAIC_OUT/tools/mosaic; the scenario's throwaway key, as
+tests/control_clients.py makes it) and checks its output and exit status;
+exits 0 when everything matched, else 1 with one line saying what
+differed (every mosaic run and its output is printed before it).
+
+The domains, as tests/images/control_console.manifest builds them:
+xenstored d2, console d3, control d4, linux d5 (a Debian guest with a
+busybox shell on hvc0, handed to control).
+
+Usage: python3 tests/control_console.py refusals | attach | destroy
+"""
+
+import re
+import subprocess
+import sys
+import tempfile
+
+from control_clients import TIMEOUT, fail, key_file, mosaic, run
+
+# mosaic's exit statuses (tools/mosaic/commands.h)
+OK, DENIED, NO_DOMAIN = 0, 5, 6
+# Typed into the guest's shell: the answer is computed there, so only the
+# shell's output (not the echo of what was typed) holds "marker-42".
+COMMAND = b"echo $((6*7)) > /dev/null; uname -r; echo marker-$((40+2))\n"
+
+
+def console(key, stdin, *args):
+    """mosaic console ARGS with stdin (not a terminal): status, output."""
+    argv = mosaic(key, "console", *args)
+    p = subprocess.run(argv, input=stdin, stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=TIMEOUT)
+    out, err = p.stdout.decode(errors="replace"), p.stderr.decode(errors="replace")
+    print("$ %s\n%s\n[stderr] %s(status %d)" % (" ".join(argv[1:]), out, err, p.returncode))
+    return p.returncode, out, err
+
+
+def step_refusals(key):
+    """control's own console, xenstored (not control's) and a name no
+    domain has are refused with one line and their status."""
+    for dom, want, needle in (("control", DENIED, "not permitted on 'control'"),
+                              ("4", DENIED, "not permitted on '4'"),
+                              ("xenstored", NO_DOMAIN, "no domain 'xenstored'"),
+                              ("2", NO_DOMAIN, "no domain '2'"),
+                              ("nosuch", NO_DOMAIN, "no domain 'nosuch'")):
+        status, out, err = console(key, b"", "--wait", "0", dom)
+        if status != want or out or not err.startswith("mosaic: console: ") or needle not in err:
+            fail("console %s: status %d, expected %d with '%s'" % (dom, status, want, needle))
+
+
+def step_attach(key):
+    """The log from before the attach, then the command's output."""
+    status, out, _ = console(key, COMMAND, "--wait", "90", "--until", "marker-42", "linux")
+    if status != OK:
+        fail("console linux: status %d, expected %d" % (status, OK))
+    if "marker-42" not in out:
+        fail("console linux: no marker-42 in the output")
+    # What the guest wrote before anyone attached: its shell's prompt.
+    head = out.split("marker-$((40+2))")[0]
+    if "guest:/# " not in head:
+        fail("console linux: no prompt from before the attach ahead of the command")
+    # uname -r's answer: the line after the command's echo, before the marker.
+    after = out.split("marker-$((40+2))", 1)[1]
+    if not re.search(r"^\d+\.\d+\.\d+\S*\r?$", after, re.M):
+        fail("console linux: no kernel release (uname -r) in the output")
+
+
+def step_destroy(key):
+    status, out = run(mosaic(key, "destroy", "linux"))
+    if status != OK or out.strip():
+        fail("destroy linux: status %d, output %r" % (status, out))
+
+
+STEPS = {"refusals": step_refusals, "attach": step_attach, "destroy": step_destroy}
+
+
+def main():
+    if len(sys.argv) != 2 or sys.argv[1] not in STEPS:
+        print("usage: control_console.py " + " | ".join(STEPS))
+        return 2
+    with tempfile.TemporaryDirectory(prefix="mosaic-keys.") as tmp:
+        STEPS[sys.argv[1]](key_file(tmp))
+    print("control_console %s: all as expected" % sys.argv[1])
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
