@@ -11,7 +11,8 @@
  * against the request it answers and decoded as the tool decodes it;
  * the core never sees a call it would refuse for its fields; the seed
  * byte's top bits take control's capabilities away; frames ending in an
- * odd byte are followed by the watch's reap of shut-down domains. Every
+ * odd byte are followed by the watch's reap of shut-down domains; console
+ * requests reach the model of the console domain (consctl_fake.c). Every
  * frame is also handed to the tool's answer decoders (wire.c), whose
  * acceptances must encode back to the same bytes. The same bytes are
  * also a key file for key_parse (key.c).
@@ -20,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "consctl_fake.h"
 #include "control_fake.h"
 #include "fuzz.h"
 #include "idl/sched.h"
@@ -39,17 +41,26 @@ static void scene(uint64_t caps)
     fake_scene(&core, caps);
     fake_log(&core, "[cpu0] core: Mosaic\n\x1b[1mguest bytes\n");
     env = fake_env(&core);
+    /* The console domain's model behind the console channel: spinner's
+     * console and the builder's domain's (never control's to ask for). */
+    consfake_reset();
+    env.console = consfake_exchange;
+    consfake_write(consfake_add(4), "login: \x1b[1m\r\n", 13);
+    consfake_write(consfake_add(6), "not control's\n", 14);
 }
 
 /* Whether status is one the request type lists (idl/control.idl). */
 FUZZ_ORACLE static bool listed_error(uint16_t type, int32_t status)
 {
+    bool console = type == CONTROL_MSG_CONSOLE;
+
     switch (-status) {
-    case XEN_EINVAL: return type != CONTROL_MSG_ERROR && type <= CONTROL_MSG_SCHED_CREDIT;
-    case XEN_ENOSYS: return type == 0 || type > CONTROL_MSG_SCHED_CREDIT;
-    case XEN_EPERM: return type >= CONTROL_MSG_LIST && type <= CONTROL_MSG_SCHED_CREDIT;
+    case XEN_EINVAL: return console || (type != CONTROL_MSG_ERROR && type <= CONTROL_MSG_SCHED_CREDIT);
+    case XEN_ENOSYS: return !console && (type == 0 || type > CONTROL_MSG_SCHED_CREDIT);
+    case XEN_EPERM: return console || (type >= CONTROL_MSG_LIST && type <= CONTROL_MSG_SCHED_CREDIT);
     case XEN_ESRCH:
-    case XEN_EEXIST: return type >= CONTROL_MSG_PAUSE && type <= CONTROL_MSG_SCHED_CREDIT;
+    case XEN_EEXIST: return console || (type >= CONTROL_MSG_PAUSE && type <= CONTROL_MSG_SCHED_CREDIT);
+    case XEN_ENOENT: return console; /* a controlled domain whose console the model does not serve */
     case XEN_EBUSY: return type == CONTROL_MSG_PAUSE;
     case XEN_ETIMEDOUT: return type == CONTROL_MSG_DESTROY;
     default: return false;
@@ -68,6 +79,7 @@ FUZZ_ORACLE static void check_decodes(uint16_t t, const uint8_t *out, size_t n)
         struct control_info_answer info;
         struct control_domain_answer dom;
         struct control_sched_answer sched;
+        struct control_console_answer cons;
     } a;
     const uint8_t *text;
     uint16_t at = t | CONTROL_MSG_ANSWER;
@@ -80,6 +92,7 @@ FUZZ_ORACLE static void check_decodes(uint16_t t, const uint8_t *out, size_t n)
     case CONTROL_MSG_SCHED_CREDIT:
         FUZZ_CHECK(wire_msg_get(out, n, at, &wire_sched_answer_layout, &a.sched) == 0);
         break;
+    case CONTROL_MSG_CONSOLE: FUZZ_CHECK(wire_console_answer_get(out, n, &a.cons, &text) == 0); break;
     default: FUZZ_CHECK(wire_msg_get(out, n, at, &wire_domain_answer_layout, &a.dom) == 0); break;
     }
 }
@@ -95,6 +108,7 @@ FUZZ_ORACLE static void check_answer_decoders(const uint8_t *m, size_t n)
     struct control_list_answer la;
     struct control_vcpu_list_answer va;
     struct control_dmesg_answer da;
+    struct control_console_answer ca;
     const uint8_t *text;
 
     if (wire_list_answer_get(m, n, &la, d) == 0) {
@@ -115,6 +129,12 @@ FUZZ_ORACLE static void check_answer_decoders(const uint8_t *m, size_t n)
         FUZZ_CHECK(da.len <= CONTROL_DMESG_MAX && n == sizeof(da) + da.len && text == m + sizeof(da));
         wire_put(back, &da, &wire_dmesg_answer_layout);
         FUZZ_CHECK(!memcmp(back, m, sizeof(da)));
+    }
+    if (wire_console_answer_get(m, n, &ca, &text) == 0) {
+        FUZZ_CHECK(ca.len <= CONTROL_CONSOLE_OUT_MAX && n == sizeof(ca) + ca.len && text == m + sizeof(ca) &&
+                   ca.next >= ca.len);
+        wire_put(back, &ca, &wire_console_answer_layout);
+        FUZZ_CHECK(!memcmp(back, m, sizeof(ca)));
     }
 }
 
@@ -147,7 +167,7 @@ FUZZ_ORACLE static void check_answer(const uint8_t *m, size_t len)
         FUZZ_CHECK(type != CONTROL_MSG_VERSION || len != 8);
         return;
     }
-    FUZZ_CHECK(type >= CONTROL_MSG_VERSION && type <= CONTROL_MSG_SCHED_CREDIT);
+    FUZZ_CHECK((type >= CONTROL_MSG_VERSION && type <= CONTROL_MSG_SCHED_CREDIT) || type == CONTROL_MSG_CONSOLE);
     if (type == CONTROL_MSG_VERSION) {
         FUZZ_CHECK(len == 8 && wire_version_answer_get(out, out_len, &a) == 0);
         FUZZ_CHECK(a.hdr.id == id && a.max_frame == CONTROL_FRAME_MAX);

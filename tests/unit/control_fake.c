@@ -320,5 +320,5 @@ static void fake_line(void *ctx, const char *line)
 
 struct verbs_env fake_env(struct fake_core *f)
 {
-    return (struct verbs_env){ fake_mgmt, fake_sleep, fake_line, f };
+    return (struct verbs_env){ fake_mgmt, fake_sleep, fake_line, f, NULL }; /* no console channel */
 }
