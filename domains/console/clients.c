@@ -19,9 +19,9 @@
 #include "mosaic/xenbus_backend.h"
 #include "serve.h"
 
-#define CLIENTS_MAX    4
-#define BIND_WAIT_NS   (100 * 1000 * 1000ull) /* the port is offered before state 3 is written */
-#define REQUESTS_A_TURN 8                     /* so one client cannot hold the loop */
+#define CLIENTS_MAX     4
+#define BIND_WAIT_NS    (100 * 1000 * 1000ull) /* the port is offered before state 3 is written */
+#define REQUESTS_A_TURN 8                      /* so one client cannot hold the loop */
 
 struct client {
     bool used;
@@ -71,8 +71,8 @@ static void connect_ring(struct client *c)
     long r;
 
     if ((r = xenbus_node_read_uint(xb, c->fe, "ring-ref", &ref)) != 0 ||
-        (r = xenbus_node_read_uint(xb, c->fe, "event-channel", &port)) != 0 || ref > UINT32_MAX ||
-        port == 0 || port >= EVTCHN_PORTS_2L) {
+        (r = xenbus_node_read_uint(xb, c->fe, "event-channel", &port)) != 0 || ref > UINT32_MAX || port == 0 ||
+        port >= EVTCHN_PORTS_2L) {
         printf("console: client d%u: its ring-ref or event-channel is missing or out of range: closed\n", c->domid);
         c->closed = true;
         set_state(c, XenbusStateClosed);
@@ -167,8 +167,7 @@ static bool gone(const struct client *c)
 {
     struct evtchn_info info;
 
-    return c->connected &&
-           (evtchn_status(DOMID_SELF, c->conn.port, &info) != 0 || info.status != EVTCHN_INTERDOMAIN);
+    return c->connected && (evtchn_status(DOMID_SELF, c->conn.port, &info) != 0 || info.status != EVTCHN_INTERDOMAIN);
 }
 
 void clients_reap(void)

@@ -17,10 +17,10 @@
 
 /* One domain's console as the requests see it. */
 struct serve_console {
-    const char *log;     /* a ring of log_size bytes: output byte i at log[i % log_size] */
-    size_t log_size;     /* a power of two is not needed; never 0 */
-    uint64_t logged;     /* output bytes ever written to log */
-    bool closed;         /* its ring broke: no input is taken */
+    const char *log; /* a ring of log_size bytes: output byte i at log[i % log_size] */
+    size_t log_size; /* a power of two is not needed; never 0 */
+    uint64_t logged; /* output bytes ever written to log */
+    bool closed;     /* its ring broke: no input is taken */
 };
 
 struct serve_env {

@@ -354,8 +354,8 @@ int wire_console_answer_get(const uint8_t *msg, size_t len, struct control_conso
 
 int wire_console_request_get(const uint8_t *msg, size_t len, struct control_console_request *q, const uint8_t **in)
 {
-    if (len < sizeof(*q) || wire_get(msg, q, &wire_console_request_layout) != 0 ||
-        q->in_len > CONTROL_CONSOLE_IN_MAX || len != sizeof(*q) + q->in_len || !wire_qualifier_ok(q->domain))
+    if (len < sizeof(*q) || wire_get(msg, q, &wire_console_request_layout) != 0 || q->in_len > CONTROL_CONSOLE_IN_MAX ||
+        len != sizeof(*q) + q->in_len || !wire_qualifier_ok(q->domain))
         return -XEN_EINVAL;
     *in = msg + sizeof(*q);
     return 0;

@@ -20,8 +20,8 @@ static struct consctl_response rsp;
 
 FUZZ_ORACLE static void check(const struct consfake_guest *g, size_t in_before)
 {
-    bool ok_req = q.op == CONSCTL_OP_CONSOLE && q.in_len <= CONSCTL_IN_MAX && q.max_out <= CONSCTL_OUT_MAX &&
-                  q.reserved == 0;
+    bool ok_req =
+        q.op == CONSCTL_OP_CONSOLE && q.in_len <= CONSCTL_IN_MAX && q.max_out <= CONSCTL_OUT_MAX && q.reserved == 0;
     uint64_t kept = g->logged < CONSCTL_LOG_KEPT ? g->logged : CONSCTL_LOG_KEPT;
     uint64_t oldest = g->logged - kept, start = rsp.next - rsp.out_len;
 
@@ -44,7 +44,8 @@ FUZZ_ORACLE static void check(const struct consfake_guest *g, size_t in_before)
             FUZZ_CHECK(rsp.out[i] == (uint8_t)g->log[(start + i) % CONSCTL_LOG_KEPT]);
         FUZZ_CHECK(rsp.in_taken <= q.in_len && g->in_len == in_before + rsp.in_taken);
         FUZZ_CHECK(!g->closed || rsp.in_taken == 0);
-        FUZZ_CHECK(g->closed || rsp.in_taken == (q.in_len < CONSFAKE_IN - in_before ? q.in_len : CONSFAKE_IN - in_before));
+        FUZZ_CHECK(g->closed ||
+                   rsp.in_taken == (q.in_len < CONSFAKE_IN - in_before ? q.in_len : CONSFAKE_IN - in_before));
         FUZZ_CHECK(!memcmp(g->in + in_before, q.in, rsp.in_taken));
         return;
     }

@@ -578,7 +578,7 @@ static void tamper_next(struct consctl_response *r)
 TEST(console_answer_checked)
 {
     void (*const tampers[])(struct consctl_response *) = { tamper_out_len, tamper_in_taken, tamper_status,
-                                                            tamper_reserved, tamper_next };
+                                                           tamper_reserved, tamper_next };
     struct control_console_answer a;
     const uint8_t *text;
 

@@ -73,10 +73,10 @@ struct attach {
     struct session s;
     const struct console_opts *co;
     char domain[CONTROL_NAME_MAX];
-    bool tty;      /* stdin is a terminal: raw mode, Ctrl-] detaches */
-    bool eof;      /* stdin ended (or detached) */
-    bool detach;   /* Ctrl-] was typed */
-    uint64_t pos;  /* the next output byte wanted */
+    bool tty;     /* stdin is a terminal: raw mode, Ctrl-] detaches */
+    bool eof;     /* stdin ended (or detached) */
+    bool detach;  /* Ctrl-] was typed */
+    uint64_t pos; /* the next output byte wanted */
     uint8_t in[CONTROL_CONSOLE_IN_MAX * 4];
     size_t in_len; /* typed, not yet taken by the domain */
     char *seen;    /* the output's tail, to look for co->until in */
