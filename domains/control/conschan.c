@@ -15,6 +15,7 @@
 #include "idl/xen.h"
 #include "idl/xen_errno.h"
 #include "idl/xenbus.h"
+#include "mosaic/gnttab.h"
 #include "mosaic/mgmt.h"
 #include "mosaic/ring.h"
 #include "mosaic/time.h"
@@ -42,6 +43,13 @@ int conschan_init(void)
 
     if ((r = mgmt_call(MGMT_DOMAIN_INFO, &self, sizeof(self))) != 0 || (r = xenbus_connect_own(&ch.xb)) != 0) {
         printf("control: no XenStore (%ld): no console channel\n", r);
+        return (int)r;
+    }
+    /* One table frame: the ring's grant is control's only one today. A
+     * user of more grants (the build service's uploads) sets the table up
+     * once, for all, before this. */
+    if ((r = gnttab_init(1)) != 0) {
+        printf("control: no grant table (%ld): no console channel\n", r);
         return (int)r;
     }
     snprintf(dir, sizeof(dir), "/local/domain/%u/consctl", self.domid);

@@ -96,10 +96,10 @@ static int setup(int argc, char **argv, uint16_t *port)
     }
     printf("control: entropy from %s\n", entropy_source());
     srand(seed); /* lwIP's DHCP ids, TCP ports and sequence numbers (LWIP_RAND) */
+    (void)conschan_init(); /* without it, mosaic console is refused (-ENODEV) */
     if (mgmtnet_init(&net) != 0 || conn_init(*port, &key, verbs_domain_env()) != 0)
         return -1;
     (void)verbs_domain_watch_init(); /* a failure is logged; the periodic look remains */
-    (void)conschan_init();           /* without it, mosaic console is refused (-ENODEV) */
     memset(&key, 0, sizeof(key));
     return 0;
 }
