@@ -95,7 +95,7 @@ static int setup(int argc, char **argv, uint16_t *port)
         return -1;
     }
     printf("control: entropy from %s\n", entropy_source());
-    srand(seed); /* lwIP's DHCP ids, TCP ports and sequence numbers (LWIP_RAND) */
+    srand(seed);           /* lwIP's DHCP ids, TCP ports and sequence numbers (LWIP_RAND) */
     (void)conschan_init(); /* without it, mosaic console is refused (-ENODEV) */
     if (mgmtnet_init(&net) != 0 || conn_init(*port, &key, verbs_domain_env()) != 0)
         return -1;
