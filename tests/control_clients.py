@@ -124,6 +124,19 @@ def step_concurrent(tmp):
         fail("the good client did not get all %d answers: %s" % (rounds, " | ".join(answers)))
 
 
+def run_steps(prog, steps, make):
+    """The step sys.argv names, given make(tmp) (tmp: a private directory
+    for key files): 0 when it ran to its end (it fails otherwise), 2 with
+    the usage for an unknown step."""
+    if len(sys.argv) != 2 or sys.argv[1] not in steps:
+        print("usage: %s %s" % (prog, " | ".join(steps)))
+        return 2
+    with tempfile.TemporaryDirectory(prefix="mosaic-keys.") as tmp:
+        steps[sys.argv[1]](make(tmp))
+    print("%s %s: all as expected" % (prog.removesuffix(".py"), sys.argv[1]))
+    return 0
+
+
 STEPS = {"version": step_version, "wrong-key": step_wrong_key, "unknown-identity": step_unknown_identity,
          "concurrent": step_concurrent}
 

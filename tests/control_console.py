@@ -17,9 +17,8 @@ Usage: python3 tests/control_console.py refusals | attach | destroy
 import re
 import subprocess
 import sys
-import tempfile
 
-from control_clients import TIMEOUT, fail, key_file, mosaic, run
+from control_clients import TIMEOUT, fail, key_file, mosaic, run, run_steps
 
 # mosaic's exit statuses (tools/mosaic/commands.h)
 OK, DENIED, NO_DOMAIN = 0, 5, 6
@@ -76,15 +75,5 @@ def step_destroy(key):
 STEPS = {"refusals": step_refusals, "attach": step_attach, "destroy": step_destroy}
 
 
-def main():
-    if len(sys.argv) != 2 or sys.argv[1] not in STEPS:
-        print("usage: control_console.py " + " | ".join(STEPS))
-        return 2
-    with tempfile.TemporaryDirectory(prefix="mosaic-keys.") as tmp:
-        STEPS[sys.argv[1]](key_file(tmp))
-    print("control_console %s: all as expected" % sys.argv[1])
-    return 0
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(run_steps("control_console.py", STEPS, key_file))

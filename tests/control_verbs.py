@@ -18,10 +18,9 @@ Usage: python3 tests/control_verbs.py STEP   (the steps are listed in STEPS)
 import json
 import re
 import sys
-import tempfile
 import time
 
-from control_clients import fail, key_file, mosaic, run
+from control_clients import fail, key_file, mosaic, run, run_steps
 
 # mosaic's exit statuses (tools/mosaic/commands.h)
 OK, LOCAL, DENIED, NO_DOMAIN = 0, 1, 5, 6
@@ -235,15 +234,5 @@ STEPS = {"list": step_list, "info": step_info, "pause": step_pause, "unpause": s
          "destroy": step_destroy, "linger-gone": step_linger_gone}
 
 
-def main():
-    if len(sys.argv) != 2 or sys.argv[1] not in STEPS:
-        print("usage: control_verbs.py " + " | ".join(STEPS))
-        return 2
-    with tempfile.TemporaryDirectory(prefix="mosaic-keys.") as tmp:
-        STEPS[sys.argv[1]](Tool(tmp))
-    print("control_verbs %s: all as expected" % sys.argv[1])
-    return 0
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(run_steps("control_verbs.py", STEPS, Tool))
