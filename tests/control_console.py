@@ -11,12 +11,16 @@ The domains, as tests/images/control_console.manifest builds them:
 xenstored d2, console d3, control d4, linux d5 (a Debian guest with a
 busybox shell on hvc0, handed to control).
 
-Usage: python3 tests/control_console.py refusals | attach | destroy
+Usage: python3 tests/control_console.py refusals | attach | tty | destroy
 """
 
+import os
 import re
+import select
 import subprocess
 import sys
+import termios
+import time
 
 from control_clients import TIMEOUT, fail, key_file, mosaic, run, run_steps
 
@@ -66,13 +70,48 @@ def step_attach(key):
         fail("console linux: no kernel release (uname -r) in the output")
 
 
+def step_tty(key):
+    """On a terminal (a pty): raw mode while attached, a command typed
+    runs, Ctrl-] detaches with status 0 and the terminal as it was."""
+    master, slave = os.openpty()
+    before = termios.tcgetattr(slave)
+    argv = mosaic(key, "console", "linux")
+    p = subprocess.Popen(argv, stdin=slave, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    out, raw_seen = b"", False
+    try:
+        time.sleep(2)
+        raw_seen = not termios.tcgetattr(slave)[3] & termios.ICANON
+        os.write(master, b"echo tty-$((3*4))\r")
+        until = time.monotonic() + 60
+        while b"tty-12" not in out and time.monotonic() < until:
+            if select.select([p.stdout], [], [], 1)[0]:
+                out += os.read(p.stdout.fileno(), 65536)
+        os.write(master, b"\x1d")
+        status = p.wait(timeout=30)
+    finally:
+        if p.poll() is None:
+            p.kill()
+    out += p.stdout.read()
+    err = p.stderr.read().decode(errors="replace")
+    after = termios.tcgetattr(slave)
+    print("$ %s\n%s\n[stderr] %s(status %s)" % (" ".join(argv[1:]), out.decode(errors="replace"), err, status))
+    if not raw_seen:
+        fail("console on a terminal: the terminal was not in raw mode while attached")
+    if b"tty-12" not in out:
+        fail("console on a terminal: no tty-12 in the output")
+    if status != OK or "detached" not in err:
+        fail("console on a terminal: Ctrl-] did not detach with status 0")
+    if after != before:
+        fail("console on a terminal: the terminal's settings were not restored")
+
+
 def step_destroy(key):
     status, out = run(mosaic(key, "destroy", "linux"))
     if status != OK or out.strip():
         fail("destroy linux: status %d, output %r" % (status, out))
 
 
-STEPS = {"refusals": step_refusals, "attach": step_attach, "destroy": step_destroy}
+STEPS = {"refusals": step_refusals, "attach": step_attach, "tty": step_tty, "destroy": step_destroy}
 
 
 if __name__ == "__main__":
