@@ -540,8 +540,8 @@ static const struct command commands[] = {
       "log still holds (4 KiB a domain), then as it comes; what is typed goes to the domain.\n"
       "On a terminal the terminal is in raw mode and Ctrl-] detaches. When stdin is not a\n"
       "terminal (scripts), stdin is sent until its end, then the output is followed --wait\n"
-      "SECS more (default 2, and as long as output flows), or until it shows TEXT (--until):\n"
-      "exit status 7 when TEXT did not show in that time. DOMAIN as for pause.",
+      "SECS more (default 2), or until it shows TEXT (--until): exit status 7 when TEXT did\n"
+      "not show in that time. DOMAIN as for pause.",
       console_cmd },
     { "version", "", "ask the control domain for its version",
       "Also takes the global --repeat N and --interval MS: N requests on one connection.", cmd_version },

@@ -197,7 +197,7 @@ static int follow(struct attach *a)
             return MOSAIC_OK; /* the terminal closed */
         if (!end)
             end = now_ms() + (uint64_t)a->co->wait_s * 1000;
-        if (now_ms() >= end && !got)
+        if (now_ms() >= end)
             return a->co->until ? session_fail(MOSAIC_NOT_SEEN, a->s.verb, "'%s' did not show within %u s",
                                                a->co->until, a->co->wait_s)
                                 : MOSAIC_OK;
