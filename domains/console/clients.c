@@ -162,12 +162,16 @@ void clients_sync(void)
             sync_one(&clients[i]);
 }
 
-/* The client died: the core closed its end of our port. */
+/* The client died: the core closed its end of our port, or (not
+ * connected) its home went from the store with the domain. */
 static bool gone(const struct client *c)
 {
     struct evtchn_info info;
+    unsigned long long id;
 
-    return c->connected && (evtchn_status(DOMID_SELF, c->conn.port, &info) != 0 || info.status != EVTCHN_INTERDOMAIN);
+    if (!c->connected)
+        return xenbus_node_read_uint(xb, c->fe, "backend-id", &id) == -XEN_ENOENT;
+    return evtchn_status(DOMID_SELF, c->conn.port, &info) != 0 || info.status != EVTCHN_INTERDOMAIN;
 }
 
 void clients_reap(void)
