@@ -163,23 +163,24 @@ void clients_sync(void)
 }
 
 /* The client died: the core closed its end of our port, or (not
- * connected) its home went from the store with the domain. */
-static bool gone(const struct client *c)
+ * connected; looked at only after a domain was released) its home went
+ * from the store with the domain. */
+static bool gone(const struct client *c, bool released)
 {
     struct evtchn_info info;
     unsigned long long id;
 
     if (!c->connected)
-        return xenbus_node_read_uint(xb, c->fe, "backend-id", &id) == -XEN_ENOENT;
+        return released && xenbus_node_read_uint(xb, c->fe, "backend-id", &id) == -XEN_ENOENT;
     return evtchn_status(DOMID_SELF, c->conn.port, &info) != 0 || info.status != EVTCHN_INTERDOMAIN;
 }
 
-void clients_reap(void)
+void clients_reap(bool released)
 {
     for (unsigned i = 0; i < CLIENTS_MAX; i++) {
         struct client *c = &clients[i];
         char path[64];
-        if (!c->used || !gone(c))
+        if (!c->used || !gone(c, released))
             continue;
         disconnect(c);
         snprintf(path, sizeof(path), "%s/state", c->fe);

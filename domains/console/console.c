@@ -239,7 +239,7 @@ int main(int argc, char **argv)
     unsigned long uart_base = 0x2f8;
     bool exit_idle = false;
     uint64_t next_reap = 0, dropped = 0;
-    bool draining = false;
+    bool draining = false, released = false;
 
     for (int i = 1; i < argc; i++) {
         if (!strncmp(argv[i], "uart=", 5))
@@ -264,9 +264,10 @@ int main(int argc, char **argv)
             clients_scan();
         else if (r == 0 && !strcmp(ev.token, CLIENTS_WATCH_FRONT))
             clients_sync();
-        else if (r == 0)
+        else if (r == 0) {
             next_reap = 0; /* @releaseDomain: look now */
-        else if (r == -XEN_EIO) {
+            released = true;
+        } else if (r == -XEN_EIO) {
             printf("console: the XenStore ring broke: stopping\n");
             return 1;
         }
@@ -279,7 +280,8 @@ int main(int argc, char **argv)
         draining = uart_flush();
         if (runtime_time_ns() >= next_reap) {
             reap();
-            clients_reap();
+            clients_reap(released);
+            released = false;
             next_reap = runtime_time_ns() + LIVENESS_NS;
             if (uart_dropped() != dropped) {
                 dropped = uart_dropped();

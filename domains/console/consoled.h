@@ -84,7 +84,9 @@ void clients_scan(void);
 void clients_sync(void);
 /* clients_serve: answer what each connected client asked. */
 void clients_serve(void);
-/* clients_reap: forget the clients that died, their entries removed. */
-void clients_reap(void);
+/* clients_reap: forget the clients that died, their entries removed;
+ * released: a domain was released since the last call (a client that
+ * never connected is looked for in the store only then). */
+void clients_reap(bool released);
 /* clients_any: whether some client is known. */
 bool clients_any(void);
