@@ -34,12 +34,18 @@ static void ask(uint16_t domid, uint64_t pos, uint32_t max_out, const char *in)
     serve_request(&env, &q, &rsp);
 }
 
+/* The model with one guest, domid, and nothing else. */
+static struct consfake_guest *fresh(uint16_t domid)
+{
+    consfake_reset();
+    return consfake_add(domid);
+}
+
 TEST(refusals)
 {
     struct serve_env env = consfake_env();
 
-    consfake_reset();
-    consfake_add(5);
+    fresh(5);
     ask(5, 0, 10, "");
     EXPECT_EQ(rsp.status, 0);
     EXPECT_EQ(rsp.id, 77);
@@ -75,8 +81,7 @@ TEST(log_positions)
     struct consfake_guest *g;
     char big[CONSCTL_LOG_KEPT + 100];
 
-    consfake_reset();
-    g = consfake_add(5);
+    g = fresh(5);
     ask(5, 0, CONSCTL_OUT_MAX, "");
     EXPECT_EQ(rsp.status, 0);
     EXPECT_EQ(rsp.out_len, 0);
@@ -117,8 +122,7 @@ TEST(input)
     struct consfake_guest *g;
     char fill[CONSFAKE_IN + 10];
 
-    consfake_reset();
-    g = consfake_add(5);
+    g = fresh(5);
     ask(5, 0, 0, "ls\n");
     EXPECT_EQ(rsp.in_taken, 3);
     EXPECT_EQ(g->in_len, 3);
@@ -144,8 +148,7 @@ TEST(random_reads)
     struct consfake_guest *g;
     uint64_t written = 0;
 
-    consfake_reset();
-    g = consfake_add(9);
+    g = fresh(9);
     srand(7);
     for (unsigned step = 0; step < 20000; step++) {
         if (rand() % 3 == 0 && written + 600 < sizeof(all)) {
