@@ -139,3 +139,32 @@ long console_introduce(uint16_t domid)
         return r;
     return write_all(xb, back, be, sizeof(be) / sizeof(be[0]));
 }
+
+/*
+ * The console channel (idl/consctl.idl) offered to a toolstack domain:
+ * the front end's directory (owned by it, readable by the console
+ * domain) naming the back end, then the back end's entry (owned by the
+ * console domain, readable by the client), "online" its last node.
+ */
+long console_offer_client(uint16_t domid)
+{
+    struct xenbus *xb = store_xenbus();
+    char front[48], dir[80], back[96], frontid[8], backid[8];
+    const char *const fe[][2] = { { "backend-id", backid }, { "backend", back } };
+    const char *const be[][2] = { { "frontend", front }, { "frontend-id", frontid }, { "online", "1" } };
+    long r;
+
+    if (!console_running || !xb)
+        return 0; /* no console domain to offer */
+    snprintf(front, sizeof(front), "/local/domain/%u/consctl", domid);
+    snprintf(dir, sizeof(dir), "/local/domain/%d/backend/consctl", console_domid);
+    snprintf(back, sizeof(back), "%s/%u", dir, domid);
+    snprintf(frontid, sizeof(frontid), "%u", domid);
+    snprintf(backid, sizeof(backid), "%d", console_domid);
+    if ((r = xenbus_mkdir(xb, 0, front)) != 0 || (r = perms2(xb, front, domid, (unsigned)console_domid)) != 0 ||
+        (r = write_all(xb, front, fe, sizeof(fe) / sizeof(fe[0]))) != 0)
+        return r;
+    if ((r = xenbus_mkdir(xb, 0, back)) != 0 || (r = perms2(xb, back, (unsigned)console_domid, domid)) != 0)
+        return r;
+    return write_all(xb, back, be, sizeof(be) / sizeof(be[0]));
+}

@@ -46,5 +46,10 @@ long console_prepare(uint16_t domid, const struct manifest_domain *md);
  * a domain's read of them; nothing when no console domain runs. */
 long console_introduce(uint16_t domid);
 
+/* console_offer_client: after console_introduce, for a domain holding
+ * the control capability: the console channel's nodes (idl/consctl.idl),
+ * front end and back end; nothing when no console domain runs. */
+long console_offer_client(uint16_t domid);
+
 /* console_service_started: the console domain runs (after its unpause). */
 void console_service_started(const struct manifest_domain *md);

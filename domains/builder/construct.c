@@ -342,7 +342,8 @@ static const char *introduce(uint16_t domid, const struct manifest_domain *md, s
         return fail(f, BUILD_FIELD_MACHINE, 0, r, "XenStore introduction");
     if (md->service != SERVICE_XENSTORE &&
         ((r = store_domain_nodes(domid, md->vcpus, md->memory_mib << 10, max_mib << 10)) != 0 ||
-         (r = console_introduce(domid)) != 0))
+         (r = console_introduce(domid)) != 0 ||
+         ((md->caps & MGMT_CAP_DOMAIN_CONTROL) && (r = console_offer_client(domid)) != 0)))
         return fail(f, BUILD_FIELD_MACHINE, 0, r, "XenStore nodes");
     if (md->watch_release && (r = store_allow_release_watch(domid)) != 0)
         return fail(f, BUILD_FIELD_MACHINE, 0, r, "watch_release");

@@ -224,6 +224,8 @@ static int setup(uint16_t uart_base)
         printf("console: cannot watch %s and @releaseDomain\n", backend_dir);
         return -1;
     }
+    if (clients_init(&xb, self.domid) != 0)
+        printf("console: cannot watch backend/consctl: no console channel clients\n");
     if (uart_init(uart_base))
         printf("console: d%u serving consoles; user console on the UART at 0x%x (polled every %llu ms)\n", self.domid,
                uart_base, (unsigned long long)(POLL_NS / TIME_NS_PER_MS));
@@ -237,7 +239,7 @@ int main(int argc, char **argv)
     unsigned long uart_base = 0x2f8;
     bool exit_idle = false;
     uint64_t next_reap = 0, dropped = 0;
-    bool draining = false;
+    bool draining = false, released = false;
 
     for (int i = 1; i < argc; i++) {
         if (!strncmp(argv[i], "uart=", 5))
@@ -252,14 +254,20 @@ int main(int argc, char **argv)
     if (uart_base > 0xfff8 || setup((uint16_t)uart_base) != 0)
         return 1;
     scan(); /* a restart finds everything again here */
+    clients_scan();
     for (;;) {
         struct xenbus_event ev;
         long r = xenbus_wait_event(&xb, &ev, runtime_time_ns() + (draining ? DRAIN_NS : POLL_NS));
         if (r == 0 && !strcmp(ev.token, "backend"))
             scan();
-        else if (r == 0)
+        else if (r == 0 && !strcmp(ev.token, CLIENTS_WATCH_ROOT))
+            clients_scan();
+        else if (r == 0 && !strcmp(ev.token, CLIENTS_WATCH_FRONT))
+            clients_sync();
+        else if (r == 0) {
             next_reap = 0; /* @releaseDomain: look now */
-        else if (r == -XEN_EIO) {
+            released = true;
+        } else if (r == -XEN_EIO) {
             printf("console: the XenStore ring broke: stopping\n");
             return 1;
         }
@@ -267,10 +275,13 @@ int main(int argc, char **argv)
             (void)guest_pump_out(g, g == selected ? to_uart : NULL);
         if (selected && selected->closed)
             select_next();
+        clients_serve(); /* after the pump: the logs are as fresh as they get */
         user_input();
         draining = uart_flush();
         if (runtime_time_ns() >= next_reap) {
             reap();
+            clients_reap(released);
+            released = false;
             next_reap = runtime_time_ns() + LIVENESS_NS;
             if (uart_dropped() != dropped) {
                 dropped = uart_dropped();

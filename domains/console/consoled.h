@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The console domain's parts: the user's serial port (uart.c), the
- * guests' console rings with their bounded logs (guests.c), and the loop
- * that finds guests in XenStore and moves bytes (console.c).
+ * guests' console rings with their bounded logs (guests.c), the console
+ * channel's clients (clients.c, answering through serve.c), and the loop
+ * that finds guests and clients in XenStore and moves bytes (console.c).
  */
 #pragma once
 
@@ -10,13 +11,15 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "idl/consctl.h"
 #include "idl/console.h"
 #include "mosaic/bytering.h"
 #include "mosaic/evtchn.h"
 #include "mosaic/gnttab.h"
+#include "mosaic/xenbus.h"
 
 #define GUESTS_MAX 64
-#define GUEST_LOG  4096 /* bytes of output kept per domain: the newest */
+#define GUEST_LOG  CONSCTL_LOG_KEPT /* bytes of output kept per domain: the newest */
 #define GUEST_NAME 32
 
 /* The user's UART (a 16550 at COM2's ports, reached directly).
@@ -66,3 +69,24 @@ size_t guest_log_kept(const struct guest *g);
 /* guest_next: the attached guests (closed ones too) by slot, the first
  * after `after` (NULL: from the start); NULL at the end. */
 struct guest *guest_next(const struct guest *after);
+
+/* The console channel's clients (idl/consctl.idl): the watch tokens of
+ * our backend/consctl directory and of the clients' states. */
+#define CLIENTS_WATCH_ROOT  "clients"
+#define CLIENTS_WATCH_FRONT "client"
+
+/* clients_init: watch our backend/consctl directory; 0 or an errno. */
+long clients_init(struct xenbus *xb, uint16_t self);
+/* clients_scan: take the entries the builder wrote there (on its watch). */
+void clients_scan(void);
+/* clients_sync: each client's channel as its front end's state says
+ * (on a watch of a client's state). */
+void clients_sync(void);
+/* clients_serve: answer what each connected client asked. */
+void clients_serve(void);
+/* clients_reap: forget the clients that died, their entries removed;
+ * released: a domain was released since the last call (a client that
+ * never connected is looked for in the store only then). */
+void clients_reap(bool released);
+/* clients_any: whether some client is known. */
+bool clients_any(void);

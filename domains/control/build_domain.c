@@ -43,6 +43,11 @@ long build_domain_init(void)
     return 0;
 }
 
+struct xenbus *build_domain_store(void)
+{
+    return bd.store ? &bd.conn.xb : NULL;
+}
+
 static long connect(struct build_response *rsp)
 {
     long r;

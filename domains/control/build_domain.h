@@ -10,10 +10,16 @@
 
 #include "idl/build.h"
 
+struct xenbus;
+
 /* build_domain_init: set up the grant table for the images (a kernel
  * and a ramdisk at their largest at once) and the connection to
  * XenStore. 0 or the runtime's error (builds are then refused). */
 long build_domain_init(void);
+
+/* build_domain_store: control's one XenStore connection (made by
+ * build_domain_init; the console channel uses it too), or NULL. */
+struct xenbus *build_domain_store(void);
 
 /* build_domain: struct verbs_env.build (ctx unused). The connection is
  * made at the first build and kept; one that broke is made again. */

@@ -4,7 +4,8 @@
  * `mosaic` tool over TLS on a management NIC of its own: the NIC and
  * lwIP (mgmtnet.c), TLS and the connections (conn.c), the frames and
  * requests (wire.c, msg.c), the management verbs on the domains it
- * controls (verbs.c), whose shutdowns it watches (verbs_domain.c).
+ * controls (verbs.c), whose shutdowns it watches (verbs_domain.c), and
+ * the console channel to the console domain (conschan.c).
  *
  * One event loop on one vCPU, no threads, as in netdrv: the NIC's
  * interrupt, lwIP's timers and VIRQ_DOM_EXC are the only sources of
@@ -25,6 +26,7 @@
 
 #include "build_domain.h"
 #include "conn.h"
+#include "conschan.h"
 #include "crash.h"
 #include "entropy.h"
 #include "images.h"
@@ -107,12 +109,15 @@ static int setup(int argc, char **argv, uint16_t *port)
     }
     printf("control: entropy from %s\n", entropy_source());
     srand(seed); /* lwIP's DHCP ids, TCP ports and sequence numbers (LWIP_RAND) */
+    /* The grant table and the store before the NIC; one connection to the
+     * store for the build service and the console channel alike. */
+    if ((r = build_domain_init()) != 0)
+        printf("control: no grant table or XenStore (error %ld): create is refused\n", r);
+    (void)conschan_init(build_domain_store()); /* without it, mosaic console is refused (-ENODEV) */
     if (mgmtnet_init(&net) != 0 || conn_init(*port, &key, verbs_domain_env()) != 0)
         return -1;
     (void)verbs_domain_watch_init(); /* a failure is logged; the periodic look remains */
     images_init((uint64_t)images_mib << 20);
-    if ((r = build_domain_init()) != 0)
-        printf("control: no grant table or XenStore (error %ld): create is refused\n", r);
     memset(&key, 0, sizeof(key));
     return 0;
 }

@@ -28,8 +28,10 @@ struct request {
         struct control_upload_request upload;
         struct control_upload_data_request data;
         struct control_create_request create;
+        struct control_console_request cons;
     } u;
     const uint8_t *tail; /* the bytes after an upload-data or create struct */
+    const uint8_t *in;   /* a console request's input, inside the message */
 };
 
 static struct control_msg_header answer_hdr(const struct request *q)
@@ -144,6 +146,7 @@ static int decode(const uint8_t *m, size_t len, struct request *q)
             if (*p < ' ' || *p > '~')
                 return -XEN_EINVAL; /* it is logged and shown: printable only */
         return !cr->has_ramdisk && memcmp(cr->ramdisk_sha256, zero_sha, sizeof(zero_sha)) ? -XEN_EINVAL : 0;
+    case CONTROL_MSG_CONSOLE: return wire_console_request_get(m, len, &q->u.cons, &q->in);
     default: return -XEN_ENOSYS;
     }
 }
@@ -217,6 +220,14 @@ static int do_domain(const struct verbs_env *env, const struct request *q, const
             wire_put(out + sizeof(vl) + i * sizeof(v[0]), &v[i], &wire_vcpu_layout);
         *n = sizeof(vl) + vl.nr * sizeof(v[0]);
         return 0;
+    case CONTROL_MSG_CONSOLE: {
+        struct control_console_answer c = { .hdr = answer_hdr(q) };
+        if ((r = verbs_console(env, a.domid, q->u.cons.pos, q->in, q->u.cons.in_len, &c, out + sizeof(c))) != 0)
+            return r;
+        wire_put(out, &c, &wire_console_answer_layout);
+        *n = sizeof(c) + c.len;
+        return 0;
+    }
     default: /* CONTROL_MSG_SCHED_CREDIT */
         if ((r = verbs_sched(env, a.domid, q->u.sched.flags, q->u.sched.weight, q->u.sched.cap, &s)) != 0)
             return r;
@@ -322,6 +333,7 @@ static int perform(const struct verbs_env *env, const struct request *q, uint8_t
     case CONTROL_MSG_CREATE: return do_create(env, q, out, n);
     case CONTROL_MSG_VCPU_PIN: return do_domain(env, q, q->u.pin.domain, out, n);
     case CONTROL_MSG_SCHED_CREDIT: return do_domain(env, q, q->u.sched.domain, out, n);
+    case CONTROL_MSG_CONSOLE: return do_domain(env, q, q->u.cons.domain, out, n);
     default: return do_domain(env, q, q->u.dom.domain, out, n);
     }
 }

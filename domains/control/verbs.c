@@ -19,6 +19,8 @@
 #include "idl/xen_errno.h"
 
 _Static_assert(CONTROL_NAME_MAX == MGMT_NAME_MAX, "a domain's name, one size");
+_Static_assert(CONTROL_CONSOLE_IN_MAX == CONSCTL_IN_MAX && CONTROL_CONSOLE_OUT_MAX == CONSCTL_OUT_MAX,
+               "a console request's input and an answer's output pass through whole");
 _Static_assert(CONTROL_SCHED_CAP_MAX == 100 * 8, "cap: 100 per vCPU a domain may have");
 _Static_assert(CONTROL_VCPU_RUNNING == MGMT_VCPU_RUNNING && CONTROL_VCPU_RUNNABLE == MGMT_VCPU_RUNNABLE &&
                    CONTROL_VCPU_BLOCKED == MGMT_VCPU_BLOCKED && CONTROL_VCPU_DOWN == MGMT_VCPU_DOWN,
@@ -382,6 +384,43 @@ int verbs_sched(const struct verbs_env *e, uint16_t domid, uint16_t flags, uint1
     a->domid = is_self ? self : domid;
     a->weight = g.weight;
     a->cap = g.cap;
+    return 0;
+}
+
+int verbs_console(const struct verbs_env *e, uint16_t domid, uint64_t pos, const uint8_t *in, uint32_t in_len,
+                  struct control_console_answer *a, uint8_t *out)
+{
+    static struct consctl_request q;
+    static struct consctl_response rsp;
+    int r = not_self(e, domid);
+
+    if (r)
+        return r;
+    if (!e->console)
+        return -XEN_ENODEV;
+    if (in_len > CONSCTL_IN_MAX)
+        return -XEN_EINVAL;
+    memset(&q, 0, sizeof(q));
+    q.op = CONSCTL_OP_CONSOLE;
+    q.domid = domid;
+    q.pos = pos;
+    q.max_out = CONSCTL_OUT_MAX;
+    q.in_len = (uint16_t)in_len;
+    memcpy(q.in, in, in_len);
+    if ((r = e->console(e->ctx, &q, &rsp)) != 0)
+        return r;
+    /* The console domain is another domain: its answer is checked. */
+    if (rsp.status == -XEN_ESRCH)
+        return -XEN_ENOENT;
+    if (rsp.status != 0 || rsp.out_len > q.max_out || rsp.in_taken > q.in_len || rsp.next < rsp.out_len ||
+        rsp.reserved != 0)
+        return -XEN_EIO;
+    a->next = rsp.next;
+    a->lost = rsp.lost;
+    a->len = rsp.out_len;
+    a->domid = domid;
+    a->in_taken = rsp.in_taken;
+    memcpy(out, rsp.out, rsp.out_len);
     return 0;
 }
 

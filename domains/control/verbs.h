@@ -15,6 +15,7 @@
 #include <stdint.h>
 
 #include "idl/build.h"
+#include "idl/consctl.h"
 #include "idl/control.h"
 
 /* What the verbs need from their surroundings. */
@@ -37,6 +38,12 @@ struct verbs_env {
      * answer). NULL: control cannot build (create is refused). */
     long (*build)(void *ctx, const struct build_spec *spec, const uint8_t *kernel, uint64_t kernel_size,
                   const uint8_t *ramdisk, uint64_t ramdisk_size, struct build_response *rsp);
+    /* One exchange on the console channel (idl/consctl.idl): q sent (its
+     * id set there), the response to it copied once into rsp, whatever
+     * its fields say (verbs_console checks them). 0, -XEN_ENODEV (no
+     * channel), -XEN_ETIMEDOUT (no answer in time), -XEN_EIO (the ring
+     * broke). NULL: there is no console channel. */
+    int (*console)(void *ctx, struct consctl_request *q, struct consctl_response *rsp);
 };
 
 /* How long destroy waits for the domain to be gone, as xl destroy does,
@@ -97,6 +104,17 @@ int verbs_vcpu_pin(const struct verbs_env *e, uint16_t domid, uint32_t vcpu, uin
  * itself; the core's error. */
 int verbs_sched(const struct verbs_env *e, uint16_t domid, uint16_t flags, uint16_t weight, uint32_t cap,
                 struct control_sched_answer *a) __attribute__((warn_unused_result));
+
+/* verbs_console: domid's console output from byte pos on into out
+ * (CONTROL_CONSOLE_OUT_MAX bytes of room), and in_len (at most
+ * CONTROL_CONSOLE_IN_MAX) bytes of in to its console, through the console
+ * domain (e->console); a->next, lost, len, domid, in_taken set. The
+ * console domain's answer is checked as any input: -XEN_EIO when it
+ * breaks its protocol. -XEN_EPERM for control itself; -XEN_ENOENT: the
+ * console domain serves no console of domid; -XEN_ENODEV,
+ * -XEN_ETIMEDOUT: the channel's. */
+int verbs_console(const struct verbs_env *e, uint16_t domid, uint64_t pos, const uint8_t *in, uint32_t in_len,
+                  struct control_console_answer *a, uint8_t *out) __attribute__((warn_unused_result));
 
 /* verbs_reap: act on every domain control controls that has shut down,
  * as its config says (create.h's create_action: a domain control did

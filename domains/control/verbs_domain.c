@@ -10,6 +10,7 @@
 #include <stdio.h>
 
 #include "build_domain.h"
+#include "conschan.h"
 #include "crash.h"
 #include "mosaic/evtchn.h"
 #include "mosaic/mgmt.h"
@@ -38,7 +39,8 @@ static const struct verbs_env env = { .mgmt = env_mgmt,
                                       .log = env_log,
                                       .ctx = NULL,
                                       .crash = crash_request,
-                                      .build = build_domain };
+                                      .build = build_domain,
+                                      .console = conschan_exchange };
 
 const struct verbs_env *verbs_domain_env(void)
 {

@@ -190,6 +190,12 @@ LAYOUT(wire_create_request_layout, control_create_request, HDR(control_create_re
 LAYOUT(wire_create_answer_layout, control_create_answer, HDR(control_create_answer), INT(control_create_answer, status),
        INT(control_create_answer, domid), PAD(control_create_answer, _pad0), TEXT(control_create_answer, name),
        TEXT(control_create_answer, why));
+LAYOUT(wire_console_request_layout, control_console_request, HDR(control_console_request),
+       TEXT(control_console_request, domain), INT(control_console_request, pos), INT(control_console_request, in_len),
+       PAD(control_console_request, _pad0));
+LAYOUT(wire_console_answer_layout, control_console_answer, HDR(control_console_answer),
+       INT(control_console_answer, next), INT(control_console_answer, lost), INT(control_console_answer, len),
+       INT(control_console_answer, domid), INT(control_console_answer, in_taken), PAD(control_console_answer, _pad0));
 
 /* ---- the codec ---- */
 
@@ -357,6 +363,27 @@ int wire_dmesg_answer_get(const uint8_t *msg, size_t len, struct control_dmesg_a
                     offsetof(struct control_dmesg_answer, len), sizeof(a->len), 1, CONTROL_DMESG_MAX, &nr))
         return -XEN_EBADMSG;
     *text = msg + sizeof(*a);
+    return 0;
+}
+
+int wire_console_answer_get(const uint8_t *msg, size_t len, struct control_console_answer *a, const uint8_t **text)
+{
+    unsigned nr;
+
+    if (answer_head(msg, len, CONTROL_MSG_CONSOLE, &wire_console_answer_layout, a,
+                    offsetof(struct control_console_answer, len), sizeof(a->len), 1, CONTROL_CONSOLE_OUT_MAX, &nr) ||
+        a->next < a->len)
+        return -XEN_EBADMSG;
+    *text = msg + sizeof(*a);
+    return 0;
+}
+
+int wire_console_request_get(const uint8_t *msg, size_t len, struct control_console_request *q, const uint8_t **in)
+{
+    if (len < sizeof(*q) || wire_get(msg, q, &wire_console_request_layout) != 0 || q->in_len > CONTROL_CONSOLE_IN_MAX ||
+        len != sizeof(*q) + q->in_len || !wire_qualifier_ok(q->domain))
+        return -XEN_EINVAL;
+    *in = msg + sizeof(*q);
     return 0;
 }
 

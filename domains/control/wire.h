@@ -81,7 +81,8 @@ extern const struct wire_layout wire_error_layout, wire_version_answer_layout, w
     wire_info_answer_layout, wire_dmesg_request_layout, wire_dmesg_answer_layout, wire_vcpu_layout,
     wire_vcpu_list_answer_layout, wire_vcpu_pin_request_layout, wire_sched_request_layout, wire_sched_answer_layout,
     wire_upload_request_layout, wire_upload_answer_layout, wire_upload_data_request_layout,
-    wire_upload_data_answer_layout, wire_create_request_layout, wire_create_answer_layout;
+    wire_upload_data_answer_layout, wire_create_request_layout, wire_create_answer_layout, wire_console_request_layout,
+    wire_console_answer_layout;
 
 /* wire_put: the struct at s as l lays it out, into out (l->size bytes).
  * Reserved fields are written as zero whatever s holds. */
@@ -115,6 +116,21 @@ int wire_vcpu_list_answer_get(const uint8_t *msg, size_t len, struct control_vcp
  * text are (*text, inside msg): 0, or -XEN_EBADMSG when the length is
  * not the struct's plus a->len, or a->len is above CONTROL_DMESG_MAX. */
 int wire_dmesg_answer_get(const uint8_t *msg, size_t len, struct control_dmesg_answer *a, const uint8_t **text)
+    __attribute__((warn_unused_result));
+
+/* wire_console_answer_get: a console answer and where its a->len bytes
+ * of output are (*text, inside msg): 0, or -XEN_EBADMSG when the length
+ * is not the struct's plus a->len, a->len is above
+ * CONTROL_CONSOLE_OUT_MAX, or next is below len. */
+int wire_console_answer_get(const uint8_t *msg, size_t len, struct control_console_answer *a, const uint8_t **text)
+    __attribute__((warn_unused_result));
+
+/* wire_console_request_get: a console request (the header already
+ * checked) and where its q->in_len input bytes are (*in, inside msg): 0,
+ * or -XEN_EINVAL when len is not the struct's plus in_len, in_len is
+ * above CONTROL_CONSOLE_IN_MAX, _pad0 is not 0 or domain is no qualifier
+ * (wire_qualifier_ok). */
+int wire_console_request_get(const uint8_t *msg, size_t len, struct control_console_request *q, const uint8_t **in)
     __attribute__((warn_unused_result));
 
 /* wire_qualifier_ok: whether the NUL-terminated q (at most

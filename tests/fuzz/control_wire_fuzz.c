@@ -11,7 +11,8 @@
  * against the request it answers and decoded as the tool decodes it;
  * the core never sees a call it would refuse for its fields; the seed
  * byte's top bits take control's capabilities away; frames ending in an
- * odd byte are followed by the watch's reap of shut-down domains. Every
+ * odd byte are followed by the watch's reap of shut-down domains; console
+ * requests reach the model of the console domain (consctl_fake.c). Every
  * frame is also handed to the tool's answer decoders (wire.c), whose
  * acceptances must encode back to the same bytes. The same bytes are
  * also a key file for key_parse (key.c). Uploads and creates
@@ -22,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "consctl_fake.h"
 #include "control_fake.h"
 #include "create.h"
 #include "fuzz.h"
@@ -45,27 +47,39 @@ static void scene(uint64_t caps)
     env = fake_env(&core);
     create_forget_all();
     images_init(256 * 1024); /* small: the limit is reached */
+    /* The console domain's model behind the console channel: spinner's
+     * console and the builder's domain's (never control's to ask for). */
+    consfake_reset();
+    env.console = consfake_exchange;
+    consfake_write(consfake_add(4), "login: \x1b[1m\r\n", 13);
+    consfake_write(consfake_add(6), "not control's\n", 14);
 }
 
 /* Whether type is a request the server knows (idl/control.idl). */
 FUZZ_ORACLE static bool known_type(uint16_t type)
 {
-    return (type >= CONTROL_MSG_VERSION && type <= CONTROL_MSG_CREATE) || type == CONTROL_MSG_DEBUG_CRASH;
+    return (type >= CONTROL_MSG_VERSION && type <= CONTROL_MSG_CREATE) || type == CONTROL_MSG_DEBUG_CRASH ||
+           type == CONTROL_MSG_CONSOLE;
 }
 
 /* Whether status is one the request type lists (idl/control.idl). */
 FUZZ_ORACLE static bool listed_error(uint16_t type, int32_t status)
 {
+    bool console = type == CONTROL_MSG_CONSOLE;
+
     switch (-status) {
     case XEN_EINVAL: return known_type(type);
     case XEN_ENOSYS: return !known_type(type);
-    case XEN_EPERM: return (type >= CONTROL_MSG_LIST && type <= CONTROL_MSG_SCHED_CREDIT) || type == CONTROL_MSG_UPLOAD;
+    case XEN_EPERM:
+        return (type >= CONTROL_MSG_LIST && type <= CONTROL_MSG_SCHED_CREDIT) || type == CONTROL_MSG_UPLOAD ||
+               type == CONTROL_MSG_CONSOLE;
     case XEN_E2BIG:
     case XEN_ENOMEM: return type == CONTROL_MSG_UPLOAD;
-    case XEN_ENOENT:
     case XEN_EILSEQ: return type == CONTROL_MSG_UPLOAD_DATA;
     case XEN_ESRCH:
-    case XEN_EEXIST: return type >= CONTROL_MSG_PAUSE && type <= CONTROL_MSG_SCHED_CREDIT;
+    case XEN_EEXIST: return console || (type >= CONTROL_MSG_PAUSE && type <= CONTROL_MSG_SCHED_CREDIT);
+    case XEN_ENOENT: /* console: a controlled domain whose console the model does not serve */
+        return console || type == CONTROL_MSG_UPLOAD_DATA;
     case XEN_EBUSY: return type == CONTROL_MSG_PAUSE;
     case XEN_ETIMEDOUT: return type == CONTROL_MSG_DESTROY;
     default: return false;
@@ -103,6 +117,7 @@ FUZZ_ORACLE static void check_decodes(uint16_t t, const uint8_t *out, size_t n)
         struct control_upload_answer up;
         struct control_upload_data_answer data;
         struct control_create_answer create;
+        struct control_console_answer cons;
     } a;
     const uint8_t *text;
     uint16_t at = t | CONTROL_MSG_ANSWER;
@@ -130,6 +145,7 @@ FUZZ_ORACLE static void check_decodes(uint16_t t, const uint8_t *out, size_t n)
         for (size_t i = 0; a.create.why[i]; i++)
             FUZZ_CHECK(a.create.why[i] >= ' ' && a.create.why[i] <= '~');
         break;
+    case CONTROL_MSG_CONSOLE: FUZZ_CHECK(wire_console_answer_get(out, n, &a.cons, &text) == 0); break;
     default: FUZZ_CHECK(wire_msg_get(out, n, at, &wire_domain_answer_layout, &a.dom) == 0); break;
     }
 }
@@ -145,6 +161,7 @@ FUZZ_ORACLE static void check_answer_decoders(const uint8_t *m, size_t n)
     struct control_list_answer la;
     struct control_vcpu_list_answer va;
     struct control_dmesg_answer da;
+    struct control_console_answer ca;
     const uint8_t *text;
 
     if (wire_list_answer_get(m, n, &la, d) == 0) {
@@ -165,6 +182,12 @@ FUZZ_ORACLE static void check_answer_decoders(const uint8_t *m, size_t n)
         FUZZ_CHECK(da.len <= CONTROL_DMESG_MAX && n == sizeof(da) + da.len && text == m + sizeof(da));
         wire_put(back, &da, &wire_dmesg_answer_layout);
         FUZZ_CHECK(!memcmp(back, m, sizeof(da)));
+    }
+    if (wire_console_answer_get(m, n, &ca, &text) == 0) {
+        FUZZ_CHECK(ca.len <= CONTROL_CONSOLE_OUT_MAX && n == sizeof(ca) + ca.len && text == m + sizeof(ca) &&
+                   ca.next >= ca.len);
+        wire_put(back, &ca, &wire_console_answer_layout);
+        FUZZ_CHECK(!memcmp(back, m, sizeof(ca)));
     }
 }
 

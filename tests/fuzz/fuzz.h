@@ -96,6 +96,24 @@
  * length bytes (then in the input) onto the in ring.
  */
 
+/*
+ * consctl_serve: the guest's domid (u8, modulo 4), its log's byte count
+ * so far (u64, 40 bits kept), then operations of an opcode byte: bit 0
+ * the guest writes a length (u8) of bytes (then in the input), repeated
+ * (opcode >> 1) % 32 + 1 times; else a request: bit 1 the console is
+ * closed, bit 2 its input ring is emptied first, the request's bytes
+ * (sizeof(struct consctl_request)), then with bit 3 op, domid and
+ * reserved made right and in_len, max_out brought in range, and with
+ * bit 4 too pos made near the log's end.
+ *
+ * consctl_front: operations of an opcode byte (bit 0: control's own id,
+ * else spinner's; bit 7: the channel fails with ENODEV, ETIMEDOUT or EIO
+ * by (opcode >> 1) % 3), the position (u64), the input's length (u16,
+ * modulo CONTROL_CONSOLE_IN_MAX + 1) and bytes, the response's bytes
+ * (sizeof(struct consctl_response)); with bit 5 the response is made
+ * mostly right (status 0, or -ESRCH with bit 6).
+ */
+
 struct fuzz_in {
     const uint8_t *p;
     size_t left;

@@ -120,10 +120,26 @@ fuzz_xl_cfg_CFLAGS = -Ilib/xl
 FUZZ_ALL += control_wire
 fuzz_control_wire_SRCS := domains/control/wire.c domains/control/msg.c domains/control/key.c \
 	domains/control/verbs.c tests/unit/control_fake.c core/hcall/decode_mgmt.c \
-	domains/control/create.c domains/control/images.c $(sort $(wildcard lib/xl/*.c))
-fuzz_control_wire_DEPS := $(wildcard domains/control/*.h lib/xl/*.h) tests/unit/control_fake.h
-fuzz_control_wire_CFLAGS = -Idomains/control -Itests/unit -Ilib/xl
+	domains/control/create.c domains/control/images.c $(sort $(wildcard lib/xl/*.c)) domains/console/serve.c \
+	tests/unit/consctl_fake.c
+fuzz_control_wire_DEPS := $(wildcard domains/control/*.h lib/xl/*.h) tests/unit/control_fake.h \
+	domains/console/serve.h tests/unit/consctl_fake.h
+fuzz_control_wire_CFLAGS = -Idomains/control -Idomains/console -Itests/unit -Ilib/xl
 fuzz_control_wire_LIBS := -lmbedcrypto
+
+# The console channel (idl/consctl.idl) from both ends: the console
+# domain's answers to any request bytes (domains/console/serve.c) over a
+# log the input writes; the control domain's checks of any response
+# bytes (verbs_console, domains/control/verbs.c).
+FUZZ_ALL += consctl_serve consctl_front
+fuzz_consctl_serve_SRCS := domains/console/serve.c tests/unit/consctl_fake.c
+fuzz_consctl_serve_DEPS := domains/console/serve.h tests/unit/consctl_fake.h
+fuzz_consctl_serve_CFLAGS = -Idomains/console -Itests/unit
+fuzz_consctl_front_SRCS := domains/control/verbs.c tests/unit/control_fake.c core/hcall/decode_mgmt.c \
+	domains/control/create.c domains/control/images.c $(sort $(wildcard lib/xl/*.c))
+fuzz_consctl_front_DEPS := $(wildcard domains/control/*.h lib/xl/*.h) tests/unit/control_fake.h
+fuzz_consctl_front_CFLAGS = -Idomains/control -Itests/unit -Ilib/xl
+fuzz_consctl_front_LIBS := -lmbedcrypto
 
 # The build service's request decoder (domains/builder/buildreq.c), a
 # client's ring entry and spec page, against the reference of its unit

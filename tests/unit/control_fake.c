@@ -357,6 +357,12 @@ static long fake_build(void *ctx, const struct build_spec *spec, const uint8_t *
 struct verbs_env fake_env(struct fake_core *f)
 {
     return (struct verbs_env){
-        .mgmt = fake_mgmt, .sleep_ms = fake_sleep, .log = fake_line, .ctx = f, .crash = fake_crash, .build = fake_build
+        .mgmt = fake_mgmt,
+        .sleep_ms = fake_sleep,
+        .log = fake_line,
+        .ctx = f,
+        .crash = fake_crash,
+        .build = fake_build,
+        .console = NULL /* no console channel */
     };
 }

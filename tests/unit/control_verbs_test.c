@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "consctl_fake.h"
 #include "control_ask.h"
 #include "control_fake.h"
 #include "harness.h"
@@ -449,6 +450,157 @@ TEST(shut_down_domains_reaped)
 /* Requests of every type with random fields, some broken: every answer
  * is well-formed and the core never sees a call it would refuse for its
  * fields. */
+/* A console request for domain, from pos, carrying in: its status; the
+ * answer in *a and its output at *text. */
+static int ask_console(const char *domain, uint64_t pos, const char *in, struct control_console_answer *a,
+                       const uint8_t **text)
+{
+    static uint8_t req[sizeof(struct control_console_request) + CONTROL_CONSOLE_IN_MAX + 16];
+    struct control_console_request q = {
+        .hdr = { CONTROL_PROTO_VERSION, CONTROL_MSG_CONSOLE, ++next_id },
+        .pos = pos,
+        .in_len = (uint32_t)strlen(in),
+    };
+    int r;
+
+    snprintf(q.domain, sizeof(q.domain), "%s", domain);
+    wire_put(req, &q, &wire_console_request_layout);
+    memcpy(req + sizeof(q), in, q.in_len);
+    r = ask_raw(req, sizeof(q) + q.in_len);
+    if (r == 0)
+        EXPECT_EQ(wire_console_answer_get(out, out_len, a, text), 0);
+    return r;
+}
+
+/* Control with the model console domain behind its console channel. */
+static struct consfake_guest *console_scene(void)
+{
+    struct consfake_guest *g;
+
+    scene();
+    consfake_reset();
+    env.console = consfake_exchange;
+    g = consfake_add(4); /* spinner's console; sleeper (d5) has none */
+    consfake_add(6);     /* the builder's domain: served, but not control's */
+    consfake_write(g, "boot\n", 5);
+    return g;
+}
+
+TEST(console_reads_and_types)
+{
+    struct consfake_guest *g = console_scene();
+    struct control_console_answer a;
+    const uint8_t *text;
+
+    EXPECT_EQ(ask_console("spinner", 0, "ls\n", &a, &text), 0);
+    EXPECT_EQ(a.domid, 4);
+    EXPECT_EQ(a.len, 5);
+    EXPECT_EQ(a.next, 5);
+    EXPECT_EQ(a.lost, 0);
+    EXPECT_EQ(a.in_taken, 3);
+    EXPECT_TRUE(!memcmp(text, "boot\n", 5));
+    EXPECT_EQ(g->in_len, 3);
+    EXPECT_TRUE(!memcmp(g->in, "ls\n", 3));
+    EXPECT_EQ(consfake.last.domid, 4);
+    EXPECT_EQ(consfake.last.max_out, CONSCTL_OUT_MAX);
+    consfake_write(g, "a b\n", 4);
+    EXPECT_EQ(ask_console("4", a.next, "", &a, &text), 0);
+    EXPECT_EQ(a.len, 4);
+    EXPECT_EQ(a.next, 9);
+    EXPECT_TRUE(!memcmp(text, "a b\n", 4));
+    EXPECT_EQ(ask_console("4", a.next, "", &a, &text), 0);
+    EXPECT_EQ(a.len, 0);
+    expect_clean();
+}
+
+/* Only the domains control controls, and the console domain is not even
+ * asked about the others. */
+TEST(console_refusals)
+{
+    struct control_console_answer a;
+    const uint8_t *text;
+    char big[CONTROL_CONSOLE_IN_MAX + 2];
+
+    console_scene();
+    EXPECT_EQ(ask_console("other", 0, "x", &a, &text), -XEN_ESRCH);
+    EXPECT_EQ(ask_console("6", 0, "x", &a, &text), -XEN_ESRCH);
+    EXPECT_EQ(ask_console("nosuch", 0, "", &a, &text), -XEN_ESRCH);
+    EXPECT_EQ(ask_console("control", 0, "", &a, &text), -XEN_EPERM);
+    EXPECT_EQ(ask_console("3", 0, "", &a, &text), -XEN_EPERM);
+    EXPECT_EQ(ask_console("twin", 0, "", &a, &text), -XEN_EEXIST);
+    EXPECT_EQ(consfake.exchanges, 0);
+    EXPECT_EQ(consfake.g[1].in_len, 0);
+    EXPECT_EQ(ask_console("sleeper", 0, "", &a, &text), -XEN_ENOENT); /* controlled; no console served */
+    memset(big, 'y', sizeof(big));
+    big[sizeof(big) - 1] = '\0';
+    EXPECT_EQ(ask_console("spinner", 0, big, &a, &text), -XEN_EINVAL);
+    consfake.fail = -XEN_ETIMEDOUT;
+    EXPECT_EQ(ask_console("spinner", 0, "", &a, &text), -XEN_ETIMEDOUT);
+    env.console = NULL;
+    EXPECT_EQ(ask_console("spinner", 0, "", &a, &text), -XEN_ENODEV);
+    core.self_caps = 0;
+    EXPECT_EQ(ask_console("spinner", 0, "", &a, &text), -XEN_EPERM); /* the core lists nothing without it */
+    expect_clean();
+}
+
+/* Request bytes that do not add up: refused before anything is done. */
+TEST(console_request_shape)
+{
+    struct control_console_request q = { .hdr = { CONTROL_PROTO_VERSION, CONTROL_MSG_CONSOLE, 1 }, .in_len = 3 };
+    uint8_t req[sizeof(q) + 8];
+
+    console_scene();
+    snprintf(q.domain, sizeof(q.domain), "spinner");
+    wire_put(req, &q, &wire_console_request_layout);
+    memcpy(req + sizeof(q), "abcdefgh", 8);
+    EXPECT_EQ(ask_raw(req, sizeof(q) + 2), -XEN_EINVAL);
+    EXPECT_EQ(ask_raw(req, sizeof(q) + 4), -XEN_EINVAL);
+    EXPECT_EQ(ask_raw(req, sizeof(q) - 1), -XEN_EINVAL);
+    EXPECT_EQ(ask_raw(req, sizeof(q) + 3), 0);
+    req[offsetof(struct control_console_request, _pad0)] = 1;
+    EXPECT_EQ(ask_raw(req, sizeof(q) + 3), -XEN_EINVAL);
+    EXPECT_EQ(consfake.exchanges, 1);
+    expect_clean();
+}
+
+static void tamper_out_len(struct consctl_response *r)
+{
+    r->out_len = CONSCTL_OUT_MAX + 1;
+}
+static void tamper_in_taken(struct consctl_response *r)
+{
+    r->in_taken = 2;
+}
+static void tamper_status(struct consctl_response *r)
+{
+    r->status = -XEN_EPERM;
+}
+static void tamper_reserved(struct consctl_response *r)
+{
+    r->reserved = 1;
+}
+static void tamper_next(struct consctl_response *r)
+{
+    r->next = 1;
+}
+
+/* A console domain that breaks its protocol: -EIO, and nothing of its
+ * answer reaches the client. */
+TEST(console_answer_checked)
+{
+    void (*const tampers[])(struct consctl_response *) = { tamper_out_len, tamper_in_taken, tamper_status,
+                                                           tamper_reserved, tamper_next };
+    struct control_console_answer a;
+    const uint8_t *text;
+
+    for (unsigned i = 0; i < sizeof(tampers) / sizeof(tampers[0]); i++) {
+        console_scene();
+        consfake.tamper = tampers[i];
+        EXPECT_EQ(ask_console("spinner", 0, "x", &a, &text), -XEN_EIO);
+    }
+    expect_clean();
+}
+
 TEST(random_requests_stay_clean)
 {
     static const char *names[] = { "spinner", "sleeper", "other", "twin", "off",    "wide",  "control", "3",
@@ -531,5 +683,6 @@ int main(void)
         TEST_ENTRY(info_answered), TEST_ENTRY(debug_crash_answered_then_asked), TEST_ENTRY(dmesg_follows_the_log),
         TEST_ENTRY(pause_and_unpause), TEST_ENTRY(destroy_waits_until_gone), TEST_ENTRY(vcpu_list_and_pin),
         TEST_ENTRY(sched_credit_sets_and_reads), TEST_ENTRY(shut_down_domains_reaped),
-        TEST_ENTRY(random_requests_stay_clean), TEST_END });
+        TEST_ENTRY(console_reads_and_types), TEST_ENTRY(console_refusals), TEST_ENTRY(console_request_shape),
+        TEST_ENTRY(console_answer_checked), TEST_ENTRY(random_requests_stay_clean), TEST_END });
 }

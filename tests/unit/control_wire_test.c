@@ -265,6 +265,8 @@ TEST(layouts_cover_every_byte)
         &wire_upload_data_answer_layout,
         &wire_create_request_layout,
         &wire_create_answer_layout,
+        &wire_console_request_layout,
+        &wire_console_answer_layout,
     };
 
     for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++) {
@@ -392,6 +394,31 @@ TEST(answers_with_entries_checked)
     da.len = CONTROL_DMESG_MAX + 1;
     wire_put(b, &da, &wire_dmesg_answer_layout);
     EXPECT_EQ(wire_dmesg_answer_get(b, sizeof(da) + CONTROL_DMESG_MAX + 1, &da, &text), -XEN_EBADMSG);
+
+    struct control_console_answer ca = { .hdr = { 1, CONTROL_MSG_CONSOLE | CONTROL_MSG_ANSWER, 1 },
+                                         .len = 3,
+                                         .next = 9 };
+    wire_put(b, &ca, &wire_console_answer_layout);
+    memcpy(b + sizeof(ca), "xyz", 3);
+    EXPECT_EQ(wire_console_answer_get(b, sizeof(ca) + 3, &ca, &text), 0);
+    EXPECT_TRUE(!memcmp(text, "xyz", 3));
+    EXPECT_EQ(ca.next, 9);
+    EXPECT_EQ(wire_console_answer_get(b, sizeof(ca) + 2, &ca, &text), -XEN_EBADMSG);
+    ca.next = 2; /* fewer bytes ever than this answer holds */
+    wire_put(b, &ca, &wire_console_answer_layout);
+    EXPECT_EQ(wire_console_answer_get(b, sizeof(ca) + 3, &ca, &text), -XEN_EBADMSG);
+    ca.next = 1ull << 40;
+    ca.len = CONTROL_CONSOLE_OUT_MAX + 1;
+    wire_put(b, &ca, &wire_console_answer_layout);
+    EXPECT_EQ(wire_console_answer_get(b, sizeof(ca) + CONTROL_CONSOLE_OUT_MAX + 1, &ca, &text), -XEN_EBADMSG);
+    ca.len = 0;
+    ca.hdr.type = CONTROL_MSG_DMESG | CONTROL_MSG_ANSWER; /* another answer's type */
+    wire_put(b, &ca, &wire_console_answer_layout);
+    EXPECT_EQ(wire_console_answer_get(b, sizeof(ca), &ca, &text), -XEN_EBADMSG);
+    ca.hdr.type = CONTROL_MSG_CONSOLE | CONTROL_MSG_ANSWER;
+    wire_put(b, &ca, &wire_console_answer_layout);
+    b[offsetof(struct control_console_answer, _pad0)] = 1;
+    EXPECT_EQ(wire_console_answer_get(b, sizeof(ca), &ca, &text), -XEN_EBADMSG);
 }
 
 static const char good_key[] = "# comment\n"

@@ -141,10 +141,11 @@ unit_control_wire_LIBS := -lmbedcrypto
 UNIT_TESTS += control_verbs
 unit_control_verbs_SRCS := domains/control/wire.c domains/control/msg.c domains/control/verbs.c \
 	tests/unit/control_fake.c tests/unit/control_ask.c core/hcall/decode_mgmt.c \
-	domains/control/create.c domains/control/images.c $(sort $(wildcard lib/xl/*.c))
+	domains/control/create.c domains/control/images.c $(sort $(wildcard lib/xl/*.c)) domains/console/serve.c \
+	tests/unit/consctl_fake.c
 unit_control_verbs_DEPS := domains/control/wire.h domains/control/msg.h domains/control/verbs.h \
-	tests/unit/control_fake.h tests/unit/control_ask.h
-unit_control_verbs_CFLAGS := -Idomains/control -Itests/unit -Ilib/xl
+	tests/unit/control_fake.h tests/unit/control_ask.h domains/console/serve.h tests/unit/consctl_fake.h
+unit_control_verbs_CFLAGS := -Idomains/control -Idomains/console -Itests/unit -Ilib/xl
 unit_control_verbs_LIBS := -lmbedcrypto
 # xl create in the control domain (images.c, create.c, msg.c's upload,
 # upload-data and create) against the model of the core and its build
@@ -182,3 +183,9 @@ unit_buildreq_SRCS := domains/builder/buildreq.c domains/builder/manifest.c test
 	lib/xl/xl_disk.c lib/xl/xl_vif.c lib/xl/xl_list.c
 unit_buildreq_DEPS := $(wildcard domains/builder/*.h lib/xl/*.h) tests/unit/buildreq_model.h
 unit_buildreq_CFLAGS := -Idomains/builder -Ilib/xl
+# The console domain's answers on the console channel (domains/console/
+# serve.c), with the model of the console domain both ends' tests share.
+UNIT_TESTS += console_serve
+unit_console_serve_SRCS := domains/console/serve.c tests/unit/consctl_fake.c
+unit_console_serve_DEPS := domains/console/serve.h tests/unit/consctl_fake.h
+unit_console_serve_CFLAGS := -Idomains/console -Itests/unit

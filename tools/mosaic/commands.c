@@ -13,6 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "console.h"
 #include "idl/sched.h"
 #include "idl/xen.h"
 #include "idl/xen_errno.h"
@@ -579,6 +580,14 @@ static const struct command commands[] = {
       "frames; -b (the default when the output is not a terminal) does not clear the screen.\n"
       "Network and disk counters are not shown yet.",
       top_run },
+    { "console", "[--wait SECS] [--until TEXT] DOMAIN", "attach to a domain's console (xl console)",
+      "What the domain wrote to its console (hvc0), from the oldest byte the console domain's\n"
+      "log still holds (4 KiB a domain), then as it comes; what is typed goes to the domain.\n"
+      "On a terminal the terminal is in raw mode and Ctrl-] detaches. When stdin is not a\n"
+      "terminal (scripts), stdin is sent until its end, then the output is followed --wait\n"
+      "SECS more (default 2), or until it shows TEXT (--until): exit status 7 when TEXT did\n"
+      "not show in that time. DOMAIN as for pause.",
+      console_cmd },
     { "version", "", "ask the control domain for its version",
       "Also takes the global --repeat N and --interval MS: N requests on one connection.", cmd_version },
     { "keygen", "", "create the management key if there is none (the install step)",

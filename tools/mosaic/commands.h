@@ -21,6 +21,7 @@ enum mosaic_exit {
     MOSAIC_PROTOCOL = 4,    /* a broken or missing answer */
     MOSAIC_DENIED = 5,      /* the control domain refused the request (its one-line reason printed) */
     MOSAIC_NO_DOMAIN = 6,   /* no such domain among those the control domain controls */
+    MOSAIC_NOT_SEEN = 7,    /* console --until: the text did not show in time */
 };
 
 /* The global options (before the verb). */

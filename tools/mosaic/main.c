@@ -34,7 +34,8 @@ static void usage(FILE *f)
             "\n"
             "Exit status: 0 done; 1 a local problem (usage, the key file); 2 the control domain\n"
             "is unreachable; 3 it refused us (wrong key); 4 a broken or missing answer; 5 it\n"
-            "refused the request (the reason is printed); 6 no such domain among those it controls.\n",
+            "refused the request (the reason is printed); 6 no such domain among those it controls;\n"
+            "7 console --until: the text did not show in time.\n",
             DEFAULT_HOST, CONTROL_PORT_DEFAULT, DEFAULT_TIMEOUT);
 }
 

@@ -87,7 +87,17 @@ static int explain(const struct session *s, uint16_t type, int status, const cha
             snprintf(what, sizeof(what), "the control domain lacks the capability (its manifest's caps)");
         break;
     case XEN_EBUSY: snprintf(what, sizeof(what), "'%s' is not running (paused already, or shut down)", d); break;
-    case XEN_ETIMEDOUT: snprintf(what, sizeof(what), "'%s' was destroyed, but is still there after 5 s", d); break;
+    case XEN_ETIMEDOUT:
+        if (type == CONTROL_MSG_CONSOLE)
+            snprintf(what, sizeof(what), "the console domain did not answer in time");
+        else
+            snprintf(what, sizeof(what), "'%s' was destroyed, but is still there after 5 s", d);
+        break;
+    case XEN_ENOENT: snprintf(what, sizeof(what), "'%s' has no console the console domain serves", d); break;
+    case XEN_ENODEV:
+        snprintf(what, sizeof(what), "the control domain has no console channel (no console domain runs)");
+        break;
+    case XEN_EIO: snprintf(what, sizeof(what), "the console domain's answer was broken"); break;
     case XEN_ENOSYS:
         snprintf(what, sizeof(what), "the control domain does not know this request (an older one)");
         break;
