@@ -117,7 +117,7 @@ def step_list(t):
 def step_info(t):
     out = t.expect(OK, "info")
     kv = dict(re.findall(r"^(\w+)\s+: (.*)$", out, re.M))
-    if kv.get("nr_cpus") != "2" or kv.get("online_cpus") != "0-1" or kv.get("mosaic_abi_version") != "6":
+    if kv.get("nr_cpus") != "2" or kv.get("online_cpus") != "0-1" or kv.get("mosaic_abi_version") != "7":
         fail("info: unexpected %s" % kv)
     total, free = int(kv.get("total_memory", "0")), int(kv.get("free_memory", "0"))
     if not 0 < free < total or not re.match(r"\d+:\d\d:\d\d \(\d+ s\)$", kv.get("uptime", "")):

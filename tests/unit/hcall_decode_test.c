@@ -412,7 +412,8 @@ TEST(mgmt_size_then_fault)
 
     memset(&o, 0xa5, sizeof(o));
     EXPECT_EQ(hcall_mgmt_arg_size(0), 0);
-    EXPECT_EQ(hcall_mgmt_arg_size(MGMT_DOMAIN_SCHED_GET + 1), 0);
+    EXPECT_EQ(hcall_mgmt_arg_size(MGMT_DOMAIN_SET_MAXMEM + 1), 0);
+    EXPECT_EQ(hcall_mgmt_arg_size(MGMT_DOMAIN_SET_MAXMEM), 16);
     EXPECT_EQ(hcall_mgmt_arg_size(MGMT_DOMAIN_INFO), sizeof(struct mgmt_domain_info));
     EXPECT_EQ(hcall_decode_mgmt(&mctx, (const uint64_t[]){ 0, 0, 8 }, &arg, &o), -XEN_ENOSYS);
     EXPECT_EQ(hcall_decode_mgmt(&mctx, (const uint64_t[]){ (1ull << 32) | MGMT_DOMAIN_UNPAUSE, 0, 8 }, &arg, &o),
@@ -788,6 +789,41 @@ TEST(mgmt_running_domain_commands)
     EXPECT_EQ(o.after_lookup, 0);
 }
 
+/* set_maxmem: a controlled target; max_pages 0 and reserved bytes are
+ * refused after the lookup; any other limit passes decode (the machine's
+ * RAM is the perform step's bound). */
+TEST(mgmt_set_maxmem_fields)
+{
+    union hcall_mgmt_arg arg;
+    struct hcall_mgmt_op o;
+
+    memset(&arg, 0, sizeof(arg));
+    arg.set_maxmem.domid = 5;
+    arg.set_maxmem.max_pages = 4096;
+    EXPECT_EQ(mgmt_decode(MGMT_DOMAIN_SET_MAXMEM, &arg, &o), 0);
+    EXPECT_EQ(o.check, HCALL_MGMT_CHECK_CONTROL);
+    EXPECT_EQ(o.need, MGMT_CAP_DOMAIN_CONTROL);
+    EXPECT_EQ(o.domid, 5);
+    EXPECT_EQ(o.after_lookup, 0);
+    arg.set_maxmem.max_pages = UINT64_MAX;
+    EXPECT_EQ(mgmt_decode(MGMT_DOMAIN_SET_MAXMEM, &arg, &o), 0);
+    EXPECT_EQ(o.after_lookup, 0);
+    arg.set_maxmem.max_pages = 0;
+    EXPECT_EQ(mgmt_decode(MGMT_DOMAIN_SET_MAXMEM, &arg, &o), 0);
+    EXPECT_EQ(o.after_lookup, -XEN_EINVAL);
+    for (unsigned i = 0; i < 3; i++) {
+        arg.set_maxmem.max_pages = 1;
+        memset(arg.set_maxmem.reserved, 0, sizeof(arg.set_maxmem.reserved));
+        arg.set_maxmem.reserved[i] = 1;
+        EXPECT_EQ(mgmt_decode(MGMT_DOMAIN_SET_MAXMEM, &arg, &o), 0);
+        EXPECT_EQ(o.after_lookup, -XEN_EINVAL);
+    }
+    arg.set_maxmem.domid = MGMT_DOMID_SELF; /* no self form: the lookup refuses it */
+    arg.set_maxmem.reserved[2] = 0;
+    EXPECT_EQ(mgmt_decode(MGMT_DOMAIN_SET_MAXMEM, &arg, &o), 0);
+    EXPECT_EQ(o.check, HCALL_MGMT_CHECK_CONTROL);
+}
+
 TEST(mgmt_pci_cfg_write_fields)
 {
     static const struct {
@@ -839,6 +875,7 @@ int main(void)
         TEST_ENTRY(gnttab_op_order),
         TEST_ENTRY(gnttab_copy_element),
         TEST_ENTRY(mgmt_size_then_fault),
+        TEST_ENTRY(mgmt_set_maxmem_fields),
         TEST_ENTRY(mgmt_create_fields_after_capability),
         TEST_ENTRY(mgmt_create_names),
         TEST_ENTRY(mgmt_populate_order),
