@@ -107,6 +107,35 @@ long store_allow_release_watch(uint16_t domid)
     return xenbus_set_perms(&xb, 0, "@releaseDomain", release_perms, release_len);
 }
 
+/* Xen's permission list "<mode><owner>\0<mode><other>\0" into buf: its length. */
+static size_t two_perms(char *buf, size_t cap, char owner_mode, uint16_t owner, char other_mode, uint16_t other)
+{
+    int n = snprintf(buf, cap, "%c%u", owner_mode, owner) + 1;
+
+    return (size_t)n + (size_t)snprintf(buf + n, cap - (size_t)n, "%c%u", other_mode, other) + 1;
+}
+
+long store_grant_controller(uint16_t domid, uint16_t ctl)
+{
+    static const char *const ctl_owned[] = { "memory/target", "memory/static-max" };
+    char path[64], perms[32];
+    size_t n;
+    long r;
+
+    if (!started)
+        return 0;
+    snprintf(path, sizeof(path), "/local/domain/%u/control/shutdown", domid);
+    n = two_perms(perms, sizeof(perms), 'n', domid, 'b', ctl);
+    if ((r = xenbus_set_perms(&xb, 0, path, perms, n)) != 0)
+        return r;
+    n = two_perms(perms, sizeof(perms), 'n', ctl, 'r', domid);
+    for (unsigned i = 0; i < sizeof(ctl_owned) / sizeof(ctl_owned[0]) && r == 0; i++) {
+        snprintf(path, sizeof(path), "/local/domain/%u/%s", domid, ctl_owned[i]);
+        r = xenbus_set_perms(&xb, 0, path, perms, n);
+    }
+    return r;
+}
+
 struct xenbus *store_xenbus(void)
 {
     return started ? &xb : NULL;

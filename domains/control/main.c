@@ -97,6 +97,7 @@ static int setup(int argc, char **argv, uint16_t *port)
     if (mgmtnet_init(&net) != 0 || conn_init(*port, &key, verbs_domain_env()) != 0)
         return -1;
     (void)verbs_domain_watch_init(); /* a failure is logged; the periodic look remains */
+    (void)verbs_domain_store_init(); /* a failure is logged; the verbs through the store answer -ENODEV */
     memset(&key, 0, sizeof(key));
     return 0;
 }

@@ -9,9 +9,11 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+#include "idl/xen_errno.h"
 #include "mosaic/evtchn.h"
 #include "mosaic/mgmt.h"
 #include "mosaic/time.h"
+#include "mosaic/xenbus.h"
 
 static long env_mgmt(void *ctx, uint32_t cmd, void *arg, size_t size)
 {
@@ -31,7 +33,34 @@ static void env_log(void *ctx, const char *line)
     printf("%s\n", line);
 }
 
-static const struct verbs_env env = { env_mgmt, env_sleep_ms, env_log, NULL };
+static struct xenbus xb;
+static bool xb_up;
+
+static long env_xs_read(void *ctx, const char *path, char *buf, size_t cap)
+{
+    (void)ctx;
+    return xb_up ? xenbus_read(&xb, 0, path, buf, cap) : -XEN_ENODEV;
+}
+
+static long env_xs_write(void *ctx, const char *path, const char *value)
+{
+    (void)ctx;
+    return xb_up ? xenbus_write(&xb, 0, path, value) : -XEN_ENODEV;
+}
+
+static const struct verbs_env env = { env_mgmt, env_sleep_ms, env_log, env_xs_read, env_xs_write, NULL };
+
+int verbs_domain_store_init(void)
+{
+    long r = xenbus_connect_own(&xb);
+
+    xb_up = r == 0;
+    if (r)
+        printf("control: no XenStore connection (error %ld): shutdown, reboot, mem-set and mem-max cannot be "
+               "done\n",
+               r);
+    return (int)r;
+}
 
 const struct verbs_env *verbs_domain_env(void)
 {

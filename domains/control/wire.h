@@ -79,7 +79,8 @@ struct wire_layout {
 extern const struct wire_layout wire_error_layout, wire_version_answer_layout, wire_domain_request_layout,
     wire_domain_answer_layout, wire_list_request_layout, wire_domain_layout, wire_list_answer_layout,
     wire_info_answer_layout, wire_dmesg_request_layout, wire_dmesg_answer_layout, wire_vcpu_layout,
-    wire_vcpu_list_answer_layout, wire_vcpu_pin_request_layout, wire_sched_request_layout, wire_sched_answer_layout;
+    wire_vcpu_list_answer_layout, wire_vcpu_pin_request_layout, wire_sched_request_layout, wire_sched_answer_layout,
+    wire_shutdown_request_layout, wire_shutdown_answer_layout, wire_mem_request_layout, wire_mem_answer_layout;
 
 /* wire_put: the struct at s as l lays it out, into out (l->size bytes).
  * Reserved fields are written as zero whatever s holds. */

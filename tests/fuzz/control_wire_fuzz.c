@@ -38,20 +38,31 @@ static void scene(uint64_t caps)
 {
     fake_scene(&core, caps);
     fake_log(&core, "[cpu0] core: Mosaic\n\x1b[1mguest bytes\n");
+    fake_find(&core, 4)->pv_shutdown = true; /* never obeys: a waiting shutdown times out */
+    fake_find(&core, 5)->pv_shutdown = true;
+    fake_find(&core, 5)->obey = 3;
+    fake_find(&core, 7)->store_open = false; /* the builder did not open its nodes */
     env = fake_env(&core);
 }
 
 /* Whether status is one the request type lists (idl/control.idl). */
 FUZZ_ORACLE static bool listed_error(uint16_t type, int32_t status)
 {
+    bool store = type == CONTROL_MSG_SHUTDOWN || type == CONTROL_MSG_MEM_SET;
+    bool known = type >= CONTROL_MSG_VERSION && (type <= CONTROL_MSG_SCHED_CREDIT || store);
+
     switch (-status) {
-    case XEN_EINVAL: return type != CONTROL_MSG_ERROR && type <= CONTROL_MSG_SCHED_CREDIT;
-    case XEN_ENOSYS: return type == 0 || type > CONTROL_MSG_SCHED_CREDIT;
-    case XEN_EPERM: return type >= CONTROL_MSG_LIST && type <= CONTROL_MSG_SCHED_CREDIT;
+    case XEN_EINVAL: return known;
+    case XEN_ENOSYS: return !known;
+    case XEN_EPERM: return known && type >= CONTROL_MSG_LIST;
     case XEN_ESRCH:
-    case XEN_EEXIST: return type >= CONTROL_MSG_PAUSE && type <= CONTROL_MSG_SCHED_CREDIT;
-    case XEN_EBUSY: return type == CONTROL_MSG_PAUSE;
-    case XEN_ETIMEDOUT: return type == CONTROL_MSG_DESTROY;
+    case XEN_EEXIST: return known && type >= CONTROL_MSG_PAUSE;
+    case XEN_EBUSY: return type == CONTROL_MSG_PAUSE || type == CONTROL_MSG_SHUTDOWN;
+    case XEN_ETIMEDOUT: return type == CONTROL_MSG_DESTROY || type == CONTROL_MSG_SHUTDOWN;
+    case XEN_EOPNOTSUPP: return type == CONTROL_MSG_SHUTDOWN;
+    case XEN_EACCES:
+    case XEN_ENODEV: return store;
+    case XEN_ENOMEM: return type == CONTROL_MSG_MEM_SET;
     default: return false;
     }
 }
@@ -68,6 +79,8 @@ FUZZ_ORACLE static void check_decodes(uint16_t t, const uint8_t *out, size_t n)
         struct control_info_answer info;
         struct control_domain_answer dom;
         struct control_sched_answer sched;
+        struct control_shutdown_answer shutdown;
+        struct control_mem_answer mem;
     } a;
     const uint8_t *text;
     uint16_t at = t | CONTROL_MSG_ANSWER;
@@ -79,6 +92,14 @@ FUZZ_ORACLE static void check_decodes(uint16_t t, const uint8_t *out, size_t n)
     case CONTROL_MSG_INFO: FUZZ_CHECK(wire_msg_get(out, n, at, &wire_info_answer_layout, &a.info) == 0); break;
     case CONTROL_MSG_SCHED_CREDIT:
         FUZZ_CHECK(wire_msg_get(out, n, at, &wire_sched_answer_layout, &a.sched) == 0);
+        break;
+    case CONTROL_MSG_SHUTDOWN:
+        FUZZ_CHECK(wire_msg_get(out, n, at, &wire_shutdown_answer_layout, &a.shutdown) == 0);
+        FUZZ_CHECK(a.shutdown.flags <= CONTROL_SHUTDOWN_GONE);
+        break;
+    case CONTROL_MSG_MEM_SET:
+        FUZZ_CHECK(wire_msg_get(out, n, at, &wire_mem_answer_layout, &a.mem) == 0);
+        FUZZ_CHECK(a.mem.target_kib >= 1 && a.mem.target_kib <= CONTROL_MEM_KIB_MAX);
         break;
     default: FUZZ_CHECK(wire_msg_get(out, n, at, &wire_domain_answer_layout, &a.dom) == 0); break;
     }
