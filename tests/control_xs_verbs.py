@@ -1,0 +1,87 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
+"""Host steps of tests/boot/control_xs_verbs.scn: the real tools/mosaic
+against the control domain (as tests/control_verbs.py runs it), on the
+Linux guest 'balloon' (160 MiB) handed to it: mem-set and mem-max with
+their refusals, the core's count of its pages shrinking, shutdown -w.
+
+Usage: python3 tests/control_xs_verbs.py STEP   (the steps are listed in STEPS)
+"""
+
+import json
+import sys
+import tempfile
+import time
+
+from control_clients import fail
+from control_verbs import DENIED, LOCAL, OK, Tool
+
+TARGET_KIB = 96 * 1024
+SHRINK_WAIT = 90  # seconds the balloon may take to give its memory back under emulation
+
+
+def mem_kib(t, name):
+    """The domain's (mem_kib, max_mem_kib) as the core counts them (list --json)."""
+    for d in json.loads(t.expect(OK, "list", "--json")):
+        if d["name"] == name:
+            return d["mem_kib"], d["max_mem_kib"]
+    fail("list --json does not show %s" % name)
+
+
+def step_mem_set(t):
+    """Refusals first (nothing changes), then the target of 96 MiB."""
+    mem, top = mem_kib(t, "balloon")
+    if top != 160 * 1024 or mem > top or mem < 150 * 1024:
+        fail("balloon before mem-set: %d KiB of at most %d, expected about 160 MiB" % (mem, top))
+    t.error(DENIED, "above its maximum", "mem-set", "balloon", "1g")
+    t.error(DENIED, "below its target", "mem-max", "balloon", "64m")
+    t.error(LOCAL, "invalid memory size: 96x", "mem-set", "balloon", "96x")
+    t.error(LOCAL, "invalid memory size: 0", "mem-set", "balloon", "0")
+    t.error(DENIED, "not permitted on 'control'", "mem-set", "control", "16")
+    t.error(DENIED, "not permitted on 'control'", "shutdown", "control")
+    t.expect(OK, "mem-max", "balloon", "163840k")  # its maximum as it was: accepted, nothing changes
+    if mem_kib(t, "balloon")[1] != top:
+        fail("mem-max to the same size changed the maximum")
+    out = t.expect(OK, "mem-set", "balloon", "96")
+    if out.strip():
+        fail("mem-set printed something: %r" % out)
+
+
+def step_shrunk(t):
+    """The core counts fewer pages: the balloon gave them back."""
+    until = time.monotonic() + SHRINK_WAIT
+    while True:
+        mem, _ = mem_kib(t, "balloon")
+        if mem <= TARGET_KIB + 8 * 1024:
+            print("balloon: %d KiB now (target %d)" % (mem, TARGET_KIB))
+            return
+        if time.monotonic() > until:
+            fail("balloon still has %d KiB after %d s (target %d)" % (mem, SHRINK_WAIT, TARGET_KIB))
+        time.sleep(2)
+
+
+def step_shutdown(t):
+    """shutdown -w: xl's lines, the reason code of a poweroff (0)."""
+    out = t.expect(OK, "shutdown", "-w", "balloon")
+    want = ["Shutting down domain balloon", "Waiting for 1 domains"]
+    lines = out.strip().splitlines()
+    if lines[:2] != want or len(lines) != 3 or not lines[2].startswith("Domain ") or \
+            not lines[2].endswith(" has been shut down, reason code 0"):
+        fail("shutdown -w printed %r" % lines)
+
+
+STEPS = {"mem-set": step_mem_set, "shrunk": step_shrunk, "shutdown": step_shutdown}
+
+
+def main():
+    if len(sys.argv) != 2 or sys.argv[1] not in STEPS:
+        print("usage: control_xs_verbs.py " + " | ".join(STEPS))
+        return 2
+    with tempfile.TemporaryDirectory(prefix="mosaic-keys.") as tmp:
+        STEPS[sys.argv[1]](Tool(tmp))
+    print("control_xs_verbs %s: all as expected" % sys.argv[1])
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
