@@ -5,6 +5,7 @@
  * and XS_INTRODUCE. Nothing here parses what the store sends back beyond
  * the xenbus client's own checks.
  */
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -117,20 +118,25 @@ static size_t two_perms(char *buf, size_t cap, char owner_mode, uint16_t owner, 
 
 long store_grant_controller(uint16_t domid, uint16_t ctl)
 {
-    static const char *const ctl_owned[] = { "memory/target", "memory/static-max" };
+    /* Each node: its owner, and what the other of the two may do. */
+    static const struct {
+        const char *node;
+        bool ctl_owns;
+        char other;
+    } nodes[] = {
+        { "control/shutdown", false, 'b' },       { "control/feature-poweroff", false, 'r' },
+        { "control/feature-reboot", false, 'r' }, { "memory/target", true, 'r' },
+        { "memory/static-max", true, 'r' },
+    };
     char path[64], perms[32];
-    size_t n;
-    long r;
+    long r = 0;
 
     if (!started)
         return 0;
-    snprintf(path, sizeof(path), "/local/domain/%u/control/shutdown", domid);
-    n = two_perms(perms, sizeof(perms), 'n', domid, 'b', ctl);
-    if ((r = xenbus_set_perms(&xb, 0, path, perms, n)) != 0)
-        return r;
-    n = two_perms(perms, sizeof(perms), 'n', ctl, 'r', domid);
-    for (unsigned i = 0; i < sizeof(ctl_owned) / sizeof(ctl_owned[0]) && r == 0; i++) {
-        snprintf(path, sizeof(path), "/local/domain/%u/%s", domid, ctl_owned[i]);
+    for (unsigned i = 0; i < sizeof(nodes) / sizeof(nodes[0]) && r == 0; i++) {
+        size_t n = nodes[i].ctl_owns ? two_perms(perms, sizeof(perms), 'n', ctl, nodes[i].other, domid)
+                                     : two_perms(perms, sizeof(perms), 'n', domid, nodes[i].other, ctl);
+        snprintf(path, sizeof(path), "/local/domain/%u/%s", domid, nodes[i].node);
         r = xenbus_set_perms(&xb, 0, path, perms, n);
     }
     return r;

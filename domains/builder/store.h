@@ -45,6 +45,7 @@ long store_allow_release_watch(uint16_t domid);
  * mem-set, mem-max) through its own store connection, with no more of
  * the store than that: control/shutdown stays the domain's (it writes ""
  * back after reading it, as Linux does) and ctl may read and write it;
+ * ctl may read control/feature-poweroff and -reboot (whether it listens);
  * memory/target and memory/static-max become ctl's, the domain reading
  * them (as libxl keeps them read-only to the guest). 0 with no store. */
 long store_grant_controller(uint16_t domid, uint16_t ctl);
