@@ -214,6 +214,39 @@ def step_uptime(t):
         fail("uptime: control, spinner and linger started in that order, but their uptimes are %s" % times)
 
 
+def max_mem_kib(t, name):
+    for d in json.loads(t.expect(OK, "list", "--json")):
+        if d["name"] == name:
+            return d["max_mem_kib"]
+    fail("list --json does not show %s" % name)
+
+
+def step_xs_verbs(t):
+    """The XenStore verbs on guests with no PV drivers: shutdown and reboot
+    are refused as xl refuses them (no control/feature-*); mem-max
+    changes the core's limit, which list shows; mem-set writes the
+    target within it (the spinner has no balloon: its pages stay)."""
+    lines = t.expect(DENIED, "reboot", "spinner").strip().splitlines()
+    if lines[:1] != ["Rebooting domain spinner"] or len(lines) != 2 or \
+            "PV control interface not available on 'spinner'" not in lines[1]:
+        fail("reboot spinner printed %r" % lines)
+    lines = t.expect(DENIED, "shutdown", "-w", "linger").strip().splitlines()
+    if lines[:2] != ["Shutting down domain linger", "Waiting for 1 domains"] or len(lines) != 3 or \
+            "PV control interface not available on 'linger'" not in lines[2]:
+        fail("shutdown -w linger printed %r" % lines)
+    if t.expect(OK, "mem-max", "spinner", "4m") != "":
+        fail("mem-max printed something")
+    if max_mem_kib(t, "spinner") != 4096:
+        fail("mem-max spinner 4m: list shows a maximum of %d KiB" % max_mem_kib(t, "spinner"))
+    t.expect(OK, "mem-set", "spinner", "3072K")
+    t.error(DENIED, "above its maximum", "mem-set", "spinner", "5m")
+    t.error(DENIED, "below its target", "mem-max", "spinner", "2m")
+    t.error(LOCAL, "invalid memory size", "mem-max", "spinner", "2q")
+    t.expect(OK, "mem-max", "spinner", "3m")
+    if max_mem_kib(t, "spinner") != 3072:
+        fail("mem-max spinner 3m: list shows a maximum of %d KiB" % max_mem_kib(t, "spinner"))
+
+
 def step_destroy(t):
     if t.expect(OK, "destroy", "spinner") != "":
         fail("destroy printed something")
@@ -232,18 +265,19 @@ def step_linger_gone(t):
 
 STEPS = {"list": step_list, "info": step_info, "pause": step_pause, "unpause": step_unpause,
          "vcpu-pin": step_vcpu_pin, "sched-credit": step_sched_credit, "dmesg": step_dmesg, "uptime": step_uptime,
-         "destroy": step_destroy, "linger-gone": step_linger_gone}
+         "xs-verbs": step_xs_verbs, "destroy": step_destroy, "linger-gone": step_linger_gone}
 
 
-def main():
-    if len(sys.argv) != 2 or sys.argv[1] not in STEPS:
-        print("usage: control_verbs.py " + " | ".join(STEPS))
+def run_step(script, steps):
+    """The step sys.argv names, of steps, with a throwaway key: the exit status."""
+    if len(sys.argv) != 2 or sys.argv[1] not in steps:
+        print("usage: %s.py %s" % (script, " | ".join(steps)))
         return 2
     with tempfile.TemporaryDirectory(prefix="mosaic-keys.") as tmp:
-        STEPS[sys.argv[1]](Tool(tmp))
-    print("control_verbs %s: all as expected" % sys.argv[1])
+        steps[sys.argv[1]](Tool(tmp))
+    print("%s %s: all as expected" % (script, sys.argv[1]))
     return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(run_step("control_verbs", STEPS))

@@ -10,11 +10,10 @@ Usage: python3 tests/control_xs_verbs.py STEP   (the steps are listed in STEPS)
 
 import json
 import sys
-import tempfile
 import time
 
 from control_clients import fail
-from control_verbs import DENIED, LOCAL, OK, Tool
+from control_verbs import DENIED, LOCAL, OK, run_step
 
 TARGET_KIB = 96 * 1024
 SHRINK_WAIT = 90  # seconds the balloon may take to give its memory back under emulation
@@ -76,15 +75,5 @@ def step_shutdown(t):
 STEPS = {"mem-set": step_mem_set, "shrunk": step_shrunk, "shutdown": step_shutdown}
 
 
-def main():
-    if len(sys.argv) != 2 or sys.argv[1] not in STEPS:
-        print("usage: control_xs_verbs.py " + " | ".join(STEPS))
-        return 2
-    with tempfile.TemporaryDirectory(prefix="mosaic-keys.") as tmp:
-        STEPS[sys.argv[1]](Tool(tmp))
-    print("control_xs_verbs %s: all as expected" % sys.argv[1])
-    return 0
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(run_step("control_xs_verbs", STEPS))
