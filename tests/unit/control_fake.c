@@ -325,6 +325,7 @@ static void fake_sleep(void *ctx, unsigned ms)
             continue;
         d->state = MGMT_STATE_SHUTDOWN;
         d->reason = strcmp(d->shutdown_word, "reboot") ? SHUTDOWN_poweroff : SHUTDOWN_reboot;
+        d->obeyed_at = f->sleeps;
     }
 }
 

@@ -47,6 +47,7 @@ struct fake_domain {
     char shutdown_word[16];
     uint64_t target_kib, static_max_kib;
     unsigned obey;
+    unsigned obeyed_at; /* the sleep during which it did (fake_core.sleeps) */
 };
 
 struct fake_core {
