@@ -224,8 +224,8 @@ def max_mem_kib(t, name):
 def step_xs_verbs(t):
     """The XenStore verbs on guests with no PV drivers: shutdown and reboot
     are refused as xl refuses them (no control/feature-*); mem-max
-    changes the core's limit, which list shows; mem-set writes the
-    target within it (the spinner has no balloon: its pages stay)."""
+    and mem-set set the core's limit to their value and libxl's 1 MiB,
+    which list shows (the spinner has no balloon: its pages stay)."""
     lines = t.expect(DENIED, "reboot", "spinner").strip().splitlines()
     if lines[:1] != ["Rebooting domain spinner"] or len(lines) != 2 or \
             "PV control interface not available on 'spinner'" not in lines[1]:
@@ -236,14 +236,16 @@ def step_xs_verbs(t):
         fail("shutdown -w linger printed %r" % lines)
     if t.expect(OK, "mem-max", "spinner", "4m") != "":
         fail("mem-max printed something")
-    if max_mem_kib(t, "spinner") != 4096:
+    if max_mem_kib(t, "spinner") != 5120:
         fail("mem-max spinner 4m: list shows a maximum of %d KiB" % max_mem_kib(t, "spinner"))
     t.expect(OK, "mem-set", "spinner", "3072K")
+    if max_mem_kib(t, "spinner") != 4096:
+        fail("mem-set spinner 3072K: list shows a maximum of %d KiB" % max_mem_kib(t, "spinner"))
     t.error(DENIED, "above its maximum", "mem-set", "spinner", "5m")
     t.error(DENIED, "below its target", "mem-max", "spinner", "2m")
     t.error(LOCAL, "invalid memory size", "mem-max", "spinner", "2q")
     t.expect(OK, "mem-max", "spinner", "3m")
-    if max_mem_kib(t, "spinner") != 3072:
+    if max_mem_kib(t, "spinner") != 4096:
         fail("mem-max spinner 3m: list shows a maximum of %d KiB" % max_mem_kib(t, "spinner"))
 
 

@@ -41,19 +41,22 @@ def step_mem_set(t):
     if lines[:1] != ["Shutting down domain control"] or len(lines) != 2 or \
             not lines[1].startswith("mosaic: shutdown: not permitted on 'control'"):
         fail("shutdown control printed %r" % lines)
-    t.expect(OK, "mem-max", "balloon", "%dk" % top)  # its maximum as it was: accepted, nothing changes
-    if mem_kib(t, "balloon")[1] != top:
-        fail("mem-max to the same size changed the maximum")
+    t.expect(OK, "mem-max", "balloon", "160m")  # its maximum as it was, and libxl's 1 MiB in the core
+    if mem_kib(t, "balloon")[1] != 161 * 1024:
+        fail("mem-max 160m: the core's maximum is %d KiB" % mem_kib(t, "balloon")[1])
     out = t.expect(OK, "mem-set", "balloon", "96")
     if out.strip():
         fail("mem-set printed something: %r" % out)
 
 
 def step_shrunk(t):
-    """The core counts fewer pages: the balloon gave them back."""
+    """The core counts fewer pages (the balloon gave them back) and holds
+    the guest to them (its limit is the target and 1 MiB)."""
     until = time.monotonic() + SHRINK_WAIT
     while True:
-        mem, _ = mem_kib(t, "balloon")
+        mem, top = mem_kib(t, "balloon")
+        if top != TARGET_KIB + 1024:
+            fail("balloon's maximum is %d KiB after mem-set 96, expected %d" % (top, TARGET_KIB + 1024))
         if mem <= TARGET_KIB + 8 * 1024:
             print("balloon: %d KiB now (target %d)" % (mem, TARGET_KIB))
             return

@@ -466,34 +466,40 @@ static int node_write_kib(const struct verbs_env *e, uint16_t domid, const char 
     return (int)e->xs_write(e->ctx, path, value);
 }
 
+/* The core's limit of domid: kib and libxl's slack, in whole pages. */
+static int set_limit(const struct verbs_env *e, uint16_t domid, uint64_t kib)
+{
+    struct mgmt_domain_set_maxmem m = { .domid = domid, .max_pages = (kib + VERBS_MAXMEM_SLACK_KIB + 3) / 4 };
+
+    return call(e, MGMT_DOMAIN_SET_MAXMEM, &m, sizeof(m));
+}
+
+/*
+ * As libxl: mem-max refuses a maximum below the target, mem-set a target
+ * above the static maximum; both set the core's limit to the new value
+ * and the slack (mem-set's is libxl's enforce, which xl mem-set asks for:
+ * a guest cannot take back what its target gave away). mem-max also
+ * writes memory/static-max, which libxl leaves: here a later mem-set may
+ * go up to the new maximum.
+ */
 int verbs_mem(const struct verbs_env *e, uint16_t domid, uint64_t kib, uint16_t flags, struct control_mem_answer *a)
 {
+    const bool max = flags & CONTROL_MEM_MAX;
     struct mgmt_domain_info i;
-    uint64_t target = 0;
+    uint64_t bound = 0;
     int r = not_self(e, domid);
 
     if (r || (r = info_of(e, domid, false, &i)) != 0)
         return r;
-    if (flags & CONTROL_MEM_MAX) {
-        /* libxl's check: the limit is never below the target. */
-        struct mgmt_domain_set_maxmem m = { .domid = domid, .max_pages = (kib + 3) / 4 };
-        if ((r = node_kib(e, domid, "memory/target", &target)) != 0)
-            return r;
-        if (kib < target)
-            return -XEN_EINVAL;
-        if ((r = call(e, MGMT_DOMAIN_SET_MAXMEM, &m, sizeof(m))) != 0 ||
-            (r = node_write_kib(e, domid, "memory/static-max", kib)) != 0)
-            return r;
-    } else {
-        if (kib > i.max_pages * 4)
-            return -XEN_EINVAL; /* xl: the target is at most the static maximum */
-        if ((r = node_write_kib(e, domid, "memory/target", kib)) != 0)
-            return r;
-        target = kib;
-    }
-    if ((r = info_of(e, domid, false, &i)) != 0)
+    if ((r = node_kib(e, domid, max ? "memory/target" : "memory/static-max", &bound)) != 0)
         return r;
-    a->target_kib = target;
+    if (max ? kib < bound : kib > bound)
+        return -XEN_EINVAL;
+    if ((r = set_limit(e, domid, kib)) != 0 ||
+        (r = node_write_kib(e, domid, max ? "memory/static-max" : "memory/target", kib)) != 0 ||
+        (r = info_of(e, domid, false, &i)) != 0)
+        return r;
+    a->target_kib = max ? bound : kib;
     a->max_kib = i.max_pages * 4;
     a->mem_kib = i.nr_pages * 4;
     return 0;

@@ -105,12 +105,18 @@ int verbs_sched(const struct verbs_env *e, uint16_t domid, uint16_t flags, uint1
 int verbs_shutdown(const struct verbs_env *e, uint16_t domid, uint16_t reason, uint16_t flags,
                    struct control_shutdown_answer *a) __attribute__((warn_unused_result));
 
-/* verbs_mem: mem-set (the target, memory/target, at most the core's
- * limit) or, with CONTROL_MEM_MAX in flags, mem-max (the core's limit,
- * never below the target, and memory/static-max) of domid to kib
- * (1..CONTROL_MEM_KIB_MAX, checked by the caller). a's target, limit and
- * RAM now set. -XEN_EPERM for control itself; -XEN_EINVAL: above the
- * limit, below the target; the store's or the core's error. */
+/* The core's limit is a mem-set's target or a mem-max's maximum and
+ * this much more, as libxl gives (LIBXL_MAXMEM_CONSTANT). */
+#define VERBS_MAXMEM_SLACK_KIB 1024u
+
+/* verbs_mem: mem-set (memory/target, at most memory/static-max) or,
+ * with CONTROL_MEM_MAX in flags, mem-max (memory/static-max, never below
+ * memory/target) of domid to kib (1..CONTROL_MEM_KIB_MAX, checked by the
+ * caller); either way the core's limit becomes kib and
+ * VERBS_MAXMEM_SLACK_KIB. a's target, limit and RAM now set. -XEN_EPERM
+ * for control itself; -XEN_EINVAL: above the static maximum, below the
+ * target, or a node that holds no KiB count; -XEN_ENOMEM: more than the
+ * machine has; the store's or the core's error. */
 int verbs_mem(const struct verbs_env *e, uint16_t domid, uint64_t kib, uint16_t flags, struct control_mem_answer *a)
     __attribute__((warn_unused_result));
 

@@ -502,8 +502,9 @@ TEST(shutdown_through_the_store)
     expect_clean();
 }
 
-/* mem-set: the target, at most the limit; mem-max: the core's limit in
- * pages rounded up and static-max, never below the target. */
+/* mem-set: the target, at most static-max; mem-max: static-max, never
+ * below the target; both set the core's limit to the value and libxl's
+ * slack, in pages rounded up. */
 TEST(mem_set_and_max)
 {
     struct control_mem_answer a;
@@ -511,22 +512,26 @@ TEST(mem_set_and_max)
 
     scene();
     spin = fake_find(&core, 4); /* 512 pages: 2048 KiB */
-    EXPECT_EQ(ask_mem("spinner", 1024, 0, &a), 0);
-    EXPECT_EQ(spin->target_kib, 1024);
-    EXPECT_EQ(a.target_kib, 1024);
-    EXPECT_EQ(a.max_kib, 2048);
+    EXPECT_EQ(ask_mem("spinner", 1000, 0, &a), 0);
+    EXPECT_EQ(spin->target_kib, 1000);
+    EXPECT_EQ(spin->max_pages, (1000 + VERBS_MAXMEM_SLACK_KIB) / 4);
+    EXPECT_EQ(a.target_kib, 1000);
+    EXPECT_EQ(a.max_kib, 2024);
     EXPECT_EQ(a.mem_kib, 2048);
     EXPECT_TRUE(!strcmp(a.name, "spinner"));
-    EXPECT_EQ(ask_mem("spinner", 2049, 0, &a), -XEN_EINVAL);
-    EXPECT_EQ(ask_mem("spinner", 1023, CONTROL_MEM_MAX, &a), -XEN_EINVAL);
+    EXPECT_EQ(ask_mem("spinner", 2049, 0, &a), -XEN_EINVAL);              /* above static-max */
+    EXPECT_EQ(ask_mem("spinner", 999, CONTROL_MEM_MAX, &a), -XEN_EINVAL); /* below the target */
+    EXPECT_EQ(spin->max_pages, 506);
     EXPECT_EQ(ask_mem("spinner", 4097, CONTROL_MEM_MAX, &a), 0);
-    EXPECT_EQ(spin->max_pages, 1025);
+    EXPECT_EQ(spin->max_pages, 1281); /* 4097 + 1024 KiB, rounded up */
     EXPECT_EQ(spin->static_max_kib, 4097);
-    EXPECT_EQ(a.max_kib, 4100);
-    EXPECT_EQ(a.target_kib, 1024);
-    EXPECT_EQ(ask_mem("spinner", 4100, 0, &a), 0);
+    EXPECT_EQ(a.max_kib, 5124);
+    EXPECT_EQ(a.target_kib, 1000);
+    EXPECT_EQ(ask_mem("spinner", 4098, 0, &a), -XEN_EINVAL);
+    EXPECT_EQ(ask_mem("spinner", 4097, 0, &a), 0);
     EXPECT_EQ(ask_mem("spinner", CONTROL_MEM_KIB_MAX, CONTROL_MEM_MAX, &a), -XEN_ENOMEM);
-    EXPECT_EQ(spin->max_pages, 1025);
+    EXPECT_EQ(spin->max_pages, 1281);
+    EXPECT_EQ(spin->static_max_kib, 4097); /* nothing written once the core refused */
     EXPECT_EQ(ask_mem("spinner", 0, 0, &a), -XEN_EINVAL);
     EXPECT_EQ(ask_mem("spinner", CONTROL_MEM_KIB_MAX + 1, 0, &a), -XEN_EINVAL);
     EXPECT_EQ(ask_mem("spinner", 1024, 2, &a), -XEN_EINVAL);
@@ -535,7 +540,7 @@ TEST(mem_set_and_max)
     spin->store_open = false;
     EXPECT_EQ(ask_mem("spinner", 1024, 0, &a), -XEN_EACCES);
     EXPECT_EQ(ask_mem("spinner", 8192, CONTROL_MEM_MAX, &a), -XEN_EACCES);
-    EXPECT_EQ(spin->max_pages, 1025); /* nothing changed before the store said no */
+    EXPECT_EQ(spin->max_pages, 1281); /* nothing changed before the store said no */
     expect_clean();
 }
 
