@@ -4,11 +4,12 @@
 # libmbedtls (build/deps.sh installs libmbedtls-dev). It shares the
 # control protocol's framing and key file with the control domain
 # (domains/control/wire.c, key.c) and xl's CPU lists with lib/xl
-# (xl_cpus.c, and xl_list.c for its reasons), compiled here for the host.
+# (xl_cpus.c, and xl_list.c for its reasons) and memory sizes (xl_mem.c),
+# compiled here for the host.
 
 MOSAIC_TOOL   := $(OUT)/tools/mosaic
 MOSAIC_SRCS   := $(sort $(wildcard tools/mosaic/*.c)) domains/control/wire.c domains/control/key.c \
-	lib/xl/xl_cpus.c lib/xl/xl_list.c
+	lib/xl/xl_cpus.c lib/xl/xl_list.c lib/xl/xl_mem.c
 MOSAIC_OBJS   := $(patsubst %,$(OUT)/tools/obj/%.o,$(MOSAIC_SRCS))
 MOSAIC_CFLAGS := -std=c11 -O2 -g $(WARN_FLAGS) -D_DEFAULT_SOURCE -Itools/mosaic -Idomains/control -Ilib/xl \
 	$(IDL_INCLUDE) -MMD -MP

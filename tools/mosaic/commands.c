@@ -20,6 +20,9 @@
 #include "show.h"
 #include "wire.h"
 #include "xl_cpus.h"
+#include "xl_mem.h"
+
+_Static_assert(XL_MEM_KIB_MAX == CONTROL_MEM_KIB_MAX, "one largest size for the tool and the protocol");
 
 #define NS_PER_S 1000000000ull
 
@@ -307,29 +310,6 @@ static int cmd_reboot(const struct opts *o, int argc, char **argv)
     return shutdown_verb(o, argc, argv, CONTROL_SHUTDOWN_REBOOT);
 }
 
-/* xl's memory size (parse_mem_size_kb): digits, then nothing (MiB) or
- * one of b, k, m, g, t (either case); KiB into *kib. */
-static int mem_size_kib(const char *v, uint64_t *kib)
-{
-    size_t digits = strspn(v, "0123456789");
-    unsigned shift;
-
-    if (digits == 0 || digits > 12 || strlen(v) > digits + 1)
-        return -1;
-    *kib = strtoull(v, NULL, 10);
-    switch (v[digits] | 0x20) { /* lower case; NUL becomes ' ' */
-    case ' ': shift = 10; break;
-    case 'b': *kib >>= 10, shift = 0; break;
-    case 'k': shift = 0; break;
-    case 'm': shift = 10; break;
-    case 'g': shift = 20; break;
-    case 't': shift = 30; break;
-    default: return -1;
-    }
-    *kib <<= shift;
-    return *kib >= 1 && *kib <= CONTROL_MEM_KIB_MAX ? 0 : -1;
-}
-
 /* xl mem-set DOM SIZE, xl mem-max DOM SIZE: nothing printed when done. */
 static int mem_verb(const struct opts *o, int argc, char **argv, uint16_t flags)
 {
@@ -341,7 +321,7 @@ static int mem_verb(const struct opts *o, int argc, char **argv, uint16_t flags)
         return session_usage(argv[0], "takes a domain and a size");
     if ((r = session_qualifier(argv[0], argv[1], q.domain)) != 0)
         return r;
-    if (mem_size_kib(argv[2], &q.kib) != 0)
+    if (xl_mem_size_kib(argv[2], &q.kib) != 0)
         return session_fail(
             MOSAIC_LOCAL, argv[0],
             "invalid memory size: %s (want a number, MiB unless it ends in b, k, m, g or t; 1 KiB to 1 TiB)", argv[2]);
@@ -638,14 +618,16 @@ static const struct command commands[] = {
     { "mem-set", "DOMAIN SIZE", "set a domain's memory target (xl mem-set)",
       "Writes the target to the domain's memory/target node: its balloon driver gives memory\n"
       "back, or takes it again, until it has that much (in its own time; list's Mem follows).\n"
-      "SIZE is xl's: a number, in MiB unless it ends in b, k, m, g or t (bytes, KiB, MiB, GiB,\n"
-      "TiB); at most the domain's maximum (mem-max). Prints nothing when done.",
+      "The core's limit becomes the target and 1 MiB, as xl's: the guest cannot take back\n"
+      "what it gave. SIZE is xl's: a number, in MiB unless it ends in b, k, m, g or t (bytes,\n"
+      "KiB, MiB, GiB, TiB); at most the domain's static maximum (mem-max). Prints nothing\n"
+      "when done.",
       cmd_mem_set },
     { "mem-max", "DOMAIN SIZE", "set a domain's memory maximum (xl mem-max)",
-      "The most memory the core lets the domain have (whole 4 KiB pages, rounded up), also\n"
-      "written to its memory/static-max node; never below its target (mem-set first). A\n"
-      "maximum below what it has takes nothing away: it stops it from taking more. SIZE as\n"
-      "for mem-set. Prints nothing when done.",
+      "Writes the domain's memory/static-max (how high mem-set may go) and sets the core's\n"
+      "limit to it and 1 MiB, in whole 4 KiB pages; never below its target (mem-set first). A\n"
+      "limit below what it has takes nothing away: it stops it from taking more. SIZE as for\n"
+      "mem-set. Prints nothing when done.",
       cmd_mem_max },
     { "vcpu-list", "[DOMAIN...]", "list the vCPUs (xl vcpu-list)",
       "Name, ID, VCPU, CPU (where it runs or last ran; - when down), State (r-- running,\n"
