@@ -480,7 +480,9 @@ static int set_limit(const struct verbs_env *e, uint16_t domid, uint64_t kib)
  * and the slack (mem-set's is libxl's enforce, which xl mem-set asks for:
  * a guest cannot take back what its target gave away). mem-max also
  * writes memory/static-max, which libxl leaves: here a later mem-set may
- * go up to the new maximum.
+ * go up to the new maximum. The node written is the controller's as the
+ * one just read is, so the store refuses it only if it broke meanwhile;
+ * the core's limit then stays as set, as with libxl.
  */
 int verbs_mem(const struct verbs_env *e, uint16_t domid, uint64_t kib, uint16_t flags, struct control_mem_answer *a)
 {
