@@ -9,7 +9,10 @@ Usage: python3 tests/control_xs_verbs.py STEP   (the steps are listed in STEPS)
 """
 
 import json
+import os
+import re
 import sys
+import tempfile
 import time
 
 from control_clients import fail
@@ -25,6 +28,17 @@ def mem_kib(t, name):
         if d["name"] == name:
             return d["mem_kib"], d["max_mem_kib"]
     fail("list --json does not show %s" % name)
+
+
+def free_mib(t):
+    """The machine's free memory (mosaic info), MiB."""
+    kv = dict(re.findall(r"^(\w+)\s+: (.*)$", t.expect(OK, "info"), re.M))
+    return int(kv.get("free_memory", "0"))
+
+
+def free_file():
+    """Where mem-set leaves the free memory it saw for shrunk (one run per port)."""
+    return os.path.join(tempfile.gettempdir(), "control_xs_verbs.%s.free" % os.environ.get("MOSAIC_PORT", "0"))
 
 
 def step_mem_set(t):
@@ -44,6 +58,8 @@ def step_mem_set(t):
     t.expect(OK, "mem-max", "balloon", "160m")  # its maximum as it was, and libxl's 1 MiB in the core
     if mem_kib(t, "balloon")[1] != 161 * 1024:
         fail("mem-max 160m: the core's maximum is %d KiB" % mem_kib(t, "balloon")[1])
+    with open(free_file(), "w") as f:
+        f.write("%d %d\n" % (free_mib(t), mem))
     out = t.expect(OK, "mem-set", "balloon", "96")
     if out.strip():
         fail("mem-set printed something: %r" % out)
@@ -58,11 +74,19 @@ def step_shrunk(t):
         if top != TARGET_KIB + 1024:
             fail("balloon's maximum is %d KiB after mem-set 96, expected %d" % (top, TARGET_KIB + 1024))
         if mem <= TARGET_KIB + 8 * 1024:
-            print("balloon: %d KiB now (target %d)" % (mem, TARGET_KIB))
-            return
+            break
         if time.monotonic() > until:
             fail("balloon still has %d KiB after %d s (target %d)" % (mem, SHRINK_WAIT, TARGET_KIB))
         time.sleep(2)
+    # The frames it gave back are free again (MiB, as info rounds them).
+    with open(free_file()) as f:
+        free_before, mem_before = (int(v) for v in f.read().split())
+    os.unlink(free_file())
+    gained, gave = free_mib(t) - free_before, (mem_before - mem) // 1024
+    print("balloon: %d KiB now (target %d): gave %d MiB, the machine has %d MiB more free" %
+          (mem, TARGET_KIB, gave, gained))
+    if gained < gave - 1:
+        fail("the balloon gave back %d MiB, but only %d MiB more are free" % (gave, gained))
 
 
 def step_shutdown(t):
