@@ -116,7 +116,7 @@ def step_list(t):
 def step_info(t):
     out = t.expect(OK, "info")
     kv = dict(re.findall(r"^(\w+)\s+: (.*)$", out, re.M))
-    if kv.get("nr_cpus") != "2" or kv.get("online_cpus") != "0-1" or kv.get("mosaic_abi_version") != "6":
+    if kv.get("nr_cpus") != "2" or kv.get("online_cpus") != "0-1" or kv.get("mosaic_abi_version") != "7":
         fail("info: unexpected %s" % kv)
     total, free = int(kv.get("total_memory", "0")), int(kv.get("free_memory", "0"))
     if not 0 < free < total or not re.match(r"\d+:\d\d:\d\d \(\d+ s\)$", kv.get("uptime", "")):
@@ -238,6 +238,39 @@ def step_top(t):
         if int(spin[4]) <= 0 or int(spin[6]) < int(spin[4]):
             fail("top: spinner's memory %s of %s KiB" % (spin[4], spin[6]))
     t.error(LOCAL, "-d takes a delay in seconds", "top", "-d", "0")
+def max_mem_kib(t, name):
+    for d in json.loads(t.expect(OK, "list", "--json")):
+        if d["name"] == name:
+            return d["max_mem_kib"]
+    fail("list --json does not show %s" % name)
+
+
+def step_xs_verbs(t):
+    """The XenStore verbs on guests with no PV drivers: shutdown and reboot
+    are refused as xl refuses them (no control/feature-*); mem-max
+    and mem-set set the core's limit to their value and libxl's 1 MiB,
+    which list shows (the spinner has no balloon: its pages stay)."""
+    lines = t.expect(DENIED, "reboot", "spinner").strip().splitlines()
+    if lines[:1] != ["Rebooting domain spinner"] or len(lines) != 2 or \
+            "PV control interface not available on 'spinner'" not in lines[1]:
+        fail("reboot spinner printed %r" % lines)
+    lines = t.expect(DENIED, "shutdown", "-w", "linger").strip().splitlines()
+    if lines[:2] != ["Shutting down domain linger", "Waiting for 1 domains"] or len(lines) != 3 or \
+            "PV control interface not available on 'linger'" not in lines[2]:
+        fail("shutdown -w linger printed %r" % lines)
+    if t.expect(OK, "mem-max", "spinner", "4m") != "":
+        fail("mem-max printed something")
+    if max_mem_kib(t, "spinner") != 5120:
+        fail("mem-max spinner 4m: list shows a maximum of %d KiB" % max_mem_kib(t, "spinner"))
+    t.expect(OK, "mem-set", "spinner", "3072K")
+    if max_mem_kib(t, "spinner") != 4096:
+        fail("mem-set spinner 3072K: list shows a maximum of %d KiB" % max_mem_kib(t, "spinner"))
+    t.error(DENIED, "above its maximum", "mem-set", "spinner", "5m")
+    t.error(DENIED, "below its target", "mem-max", "spinner", "2m")
+    t.error(LOCAL, "invalid memory size", "mem-max", "spinner", "2q")
+    t.expect(OK, "mem-max", "spinner", "3m")
+    if max_mem_kib(t, "spinner") != 4096:
+        fail("mem-max spinner 3m: list shows a maximum of %d KiB" % max_mem_kib(t, "spinner"))
 
 
 def step_destroy(t):
@@ -258,7 +291,7 @@ def step_linger_gone(t):
 
 STEPS = {"list": step_list, "info": step_info, "pause": step_pause, "unpause": step_unpause,
          "vcpu-pin": step_vcpu_pin, "sched-credit": step_sched_credit, "dmesg": step_dmesg, "uptime": step_uptime,
-         "top": step_top, "destroy": step_destroy, "linger-gone": step_linger_gone}
+         "top": step_top, "xs-verbs": step_xs_verbs, "destroy": step_destroy, "linger-gone": step_linger_gone}
 
 
 def main():
@@ -266,4 +299,4 @@ def main():
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(run_step("control_verbs", STEPS))

@@ -204,6 +204,14 @@ int domain_populate(struct domain *d, uint64_t gfn, uint64_t n)
     return r;
 }
 
+void domain_set_max_pages(struct domain *d, uint64_t max_pages)
+{
+    uint64_t f = spin_lock_irqsave(&d->lock);
+
+    d->max_pages = max_pages;
+    spin_unlock_irqrestore(&d->lock, f);
+}
+
 /* Frames holding a domain's struct with nr_vcpus vCPUs. */
 static size_t struct_frames(unsigned nr_vcpus)
 {

@@ -17,7 +17,7 @@ _Static_assert(DOMID_FIRST(mgmt_domain_populate) && DOMID_FIRST(mgmt_domain_copy
                    DOMID_FIRST(mgmt_domain_info) && DOMID_FIRST(mgmt_gnttab_seed) && DOMID_FIRST(mgmt_ioport_permit) &&
                    DOMID_FIRST(mgmt_pci_assign) && DOMID_FIRST(mgmt_domain_pause) &&
                    DOMID_FIRST(mgmt_domain_handover) && DOMID_FIRST(mgmt_vcpu_info) &&
-                   DOMID_FIRST(mgmt_domain_sched_get),
+                   DOMID_FIRST(mgmt_domain_sched_get) && DOMID_FIRST(mgmt_domain_set_maxmem),
                "every target's domid comes first");
 
 /* Reserved fields must be zero, so that a later ABI version can give them
@@ -120,6 +120,11 @@ static void decode_fields(const struct hcall_mgmt_ctx *ctx, const union hcall_mg
                               : 0;
         break;
     case MGMT_DOMAIN_LIST: o->after_lookup = arg->list.reserved0 ? inval : 0; break;
+    case MGMT_DOMAIN_SET_MAXMEM:
+        o->after_lookup =
+            !zero(arg->set_maxmem.reserved, sizeof(arg->set_maxmem.reserved)) || arg->set_maxmem.max_pages == 0 ? inval
+                                                                                                                : 0;
+        break;
     case MGMT_VCPU_INFO: o->after_lookup = arg->vcpu_info.reserved0 ? inval : 0; break;
     case MGMT_PHYS_INFO:
     case MGMT_DOMAIN_SCHED_GET: break; /* every field but the target is out */
@@ -168,6 +173,7 @@ size_t hcall_mgmt_arg_size(uint64_t cmd)
     case MGMT_PHYS_INFO: return sizeof(struct mgmt_phys_info);
     case MGMT_LOG_READ: return sizeof(struct mgmt_log_read);
     case MGMT_DOMAIN_SCHED_GET: return sizeof(struct mgmt_domain_sched_get);
+    case MGMT_DOMAIN_SET_MAXMEM: return sizeof(struct mgmt_domain_set_maxmem);
     default: return 0;
     }
 }

@@ -159,6 +159,15 @@ static int op_sched_get(struct vcpu *v, const uint64_t *a, struct hcall_mgmt_op 
     return arg_out(v, a, s, sizeof(*s));
 }
 
+static int op_set_maxmem(struct vcpu *v, const uint64_t *a, struct hcall_mgmt_op *op, struct domain *d)
+{
+    (void)v, (void)a;
+    if (op->arg.set_maxmem.max_pages > frame_total_count())
+        return -ERR_NOMEM; /* more than the machine has, as create */
+    domain_set_max_pages(d, op->arg.set_maxmem.max_pages);
+    return 0;
+}
+
 static int op_affinity(struct vcpu *v, const uint64_t *a, struct hcall_mgmt_op *op, struct domain *d)
 {
     const struct mgmt_vcpu_affinity *f = &op->arg.affinity;
@@ -425,6 +434,7 @@ static const mgmt_fn mgmt_table[] = {
     [MGMT_PHYS_INFO] = op_phys_info,
     [MGMT_LOG_READ] = op_log_read,
     [MGMT_DOMAIN_SCHED_GET] = op_sched_get,
+    [MGMT_DOMAIN_SET_MAXMEM] = op_set_maxmem,
 };
 
 int64_t hcall_mgmt(struct vcpu *v, const uint64_t *a)

@@ -32,6 +32,7 @@
 #include "mosaic/runtime.h"
 #include "mosaic/time.h"
 #include "service.h"
+#include "store.h"
 
 static long mgmt(uint32_t cmd, void *arg, size_t size)
 {
@@ -356,6 +357,10 @@ static bool hand_over(int domid, const struct manifest_domain *md)
     }
     printf("builder: d%d '%s' handed over to d%d '%s', which acts on its shutdown\n", domid, md->name, to,
            md->handover);
+    if ((r = store_grant_controller((uint16_t)domid, (uint16_t)to)) != 0)
+        printf("builder: d%d '%s': its control and memory nodes not opened to d%d: %s (no shutdown or mem-set "
+               "through the store)\n",
+               domid, md->name, to, construct_errname(r));
     return true;
 }
 

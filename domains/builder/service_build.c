@@ -19,6 +19,7 @@
 #include "mosaic/mgmt.h"
 #include "service.h"
 #include "service_priv.h"
+#include "store.h"
 #include "upload.h"
 
 /* The client must be able to receive the domain: a client the builder
@@ -55,8 +56,13 @@ static int hand_over(uint16_t client, int domid, const struct manifest_domain *m
     struct mgmt_domain_destroy x = { .domid = (uint16_t)domid };
     long r = mgmt_call(MGMT_DOMAIN_HANDOVER, &h, sizeof(h));
 
-    if (!r)
+    if (!r) {
+        long s = store_grant_controller((uint16_t)domid, client);
+        if (s)
+            printf("builder: d%d: its control and memory nodes not opened to client d%u: %s\n", domid, client,
+                   construct_errname(s));
         return domid;
+    }
     construct_detach_devices((uint16_t)domid, md, 0);
     (void)mgmt_call(MGMT_DOMAIN_DESTROY, &x, sizeof(x));
     f->err = r;

@@ -5,6 +5,7 @@
  * and XS_INTRODUCE. Nothing here parses what the store sends back beyond
  * the xenbus client's own checks.
  */
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -105,6 +106,40 @@ long store_allow_release_watch(uint16_t domid)
         return -28; /* ENOSPC: no room for more watchers */
     release_len += (size_t)n + 1;
     return xenbus_set_perms(&xb, 0, "@releaseDomain", release_perms, release_len);
+}
+
+/* Xen's permission list "<mode><owner>\0<mode><other>\0" into buf: its length. */
+static size_t two_perms(char *buf, size_t cap, char owner_mode, uint16_t owner, char other_mode, uint16_t other)
+{
+    int n = snprintf(buf, cap, "%c%u", owner_mode, owner) + 1;
+
+    return (size_t)n + (size_t)snprintf(buf + n, cap - (size_t)n, "%c%u", other_mode, other) + 1;
+}
+
+long store_grant_controller(uint16_t domid, uint16_t ctl)
+{
+    /* Each node: its owner, and what the other of the two may do. */
+    static const struct {
+        const char *node;
+        bool ctl_owns;
+        char other;
+    } nodes[] = {
+        { "control/shutdown", false, 'b' },       { "control/feature-poweroff", false, 'r' },
+        { "control/feature-reboot", false, 'r' }, { "memory/target", true, 'r' },
+        { "memory/static-max", true, 'r' },
+    };
+    char path[64], perms[32];
+    long r = 0;
+
+    if (!started)
+        return 0;
+    for (unsigned i = 0; i < sizeof(nodes) / sizeof(nodes[0]) && r == 0; i++) {
+        size_t n = nodes[i].ctl_owns ? two_perms(perms, sizeof(perms), 'n', ctl, nodes[i].other, domid)
+                                     : two_perms(perms, sizeof(perms), 'n', domid, nodes[i].other, ctl);
+        snprintf(path, sizeof(path), "/local/domain/%u/%s", domid, nodes[i].node);
+        r = xenbus_set_perms(&xb, 0, path, perms, n);
+    }
+    return r;
 }
 
 struct xenbus *store_xenbus(void)

@@ -40,6 +40,16 @@ long store_introduce(uint16_t domid, const char *name);
  * special node's permissions grow by "r<domid>"). */
 long store_allow_release_watch(uint16_t domid);
 
+/* store_grant_controller: domid was handed to controller ctl, which
+ * asks it to shut down and sets its memory target (xl shutdown, reboot,
+ * mem-set, mem-max) through its own store connection, with no more of
+ * the store than that: control/shutdown stays the domain's (it writes ""
+ * back after reading it, as Linux does) and ctl may read and write it;
+ * ctl may read control/feature-poweroff and -reboot (whether it listens);
+ * memory/target and memory/static-max become ctl's, the domain reading
+ * them (as libxl keeps them read-only to the guest). 0 with no store. */
+long store_grant_controller(uint16_t domid, uint16_t ctl);
+
 /* store_xenbus: the builder's connection to the store once it runs, or NULL. */
 struct xenbus *store_xenbus(void);
 

@@ -118,6 +118,8 @@ static int setup(int argc, char **argv, uint16_t *port)
         return -1;
     (void)verbs_domain_watch_init(); /* a failure is logged; the periodic look remains */
     images_init((uint64_t)images_mib << 20);
+    (void)verbs_domain_store_init(
+        build_domain_store()); /* a failure is logged; the verbs through the store answer -ENODEV */
     memset(&key, 0, sizeof(key));
     return 0;
 }

@@ -29,6 +29,8 @@ struct request {
         struct control_upload_data_request data;
         struct control_create_request create;
         struct control_console_request cons;
+        struct control_shutdown_request shutdown;
+        struct control_mem_request mem;
     } u;
     const uint8_t *tail; /* the bytes after an upload-data or create struct */
     const uint8_t *in;   /* a console request's input, inside the message */
@@ -147,6 +149,20 @@ static int decode(const uint8_t *m, size_t len, struct request *q)
                 return -XEN_EINVAL; /* it is logged and shown: printable only */
         return !cr->has_ramdisk && memcmp(cr->ramdisk_sha256, zero_sha, sizeof(zero_sha)) ? -XEN_EINVAL : 0;
     case CONTROL_MSG_CONSOLE: return wire_console_request_get(m, len, &q->u.cons, &q->in);
+    case CONTROL_MSG_SHUTDOWN:
+        r = body(m, len, &wire_shutdown_request_layout, &q->u.shutdown);
+        return r                                                     ? r
+               : !wire_qualifier_ok(q->u.shutdown.domain)            ? -XEN_EINVAL
+               : q->u.shutdown.reason > CONTROL_SHUTDOWN_REBOOT      ? -XEN_EINVAL
+               : (q->u.shutdown.flags & ~CONTROL_SHUTDOWN_WAIT) != 0 ? -XEN_EINVAL
+                                                                     : 0;
+    case CONTROL_MSG_MEM_SET:
+        r = body(m, len, &wire_mem_request_layout, &q->u.mem);
+        return r                                                         ? r
+               : !wire_qualifier_ok(q->u.mem.domain)                     ? -XEN_EINVAL
+               : q->u.mem.kib == 0 || q->u.mem.kib > CONTROL_MEM_KIB_MAX ? -XEN_EINVAL
+               : (q->u.mem.flags & ~CONTROL_MEM_MAX) != 0                ? -XEN_EINVAL
+                                                                         : 0;
     default: return -XEN_ENOSYS;
     }
 }
@@ -192,6 +208,30 @@ static int do_dmesg(const struct verbs_env *env, const struct request *q, uint8_
     return 0;
 }
 
+/* Shutdown and reboot, mem-set and mem-max: answers of their own. */
+static int do_xs_verb(const struct verbs_env *env, const struct request *q, uint16_t domid, const char *name,
+                      uint8_t *out, size_t *n)
+{
+    struct control_shutdown_answer s = { .hdr = answer_hdr(q), .domid = domid };
+    struct control_mem_answer m = { .hdr = answer_hdr(q), .domid = domid };
+    int r;
+
+    if (q->hdr.type == CONTROL_MSG_SHUTDOWN) {
+        if ((r = verbs_shutdown(env, domid, q->u.shutdown.reason, q->u.shutdown.flags, &s)) != 0)
+            return r;
+        memcpy(s.name, name, sizeof(s.name));
+        wire_put(out, &s, &wire_shutdown_answer_layout);
+        *n = sizeof(s);
+        return 0;
+    }
+    if ((r = verbs_mem(env, domid, q->u.mem.kib, q->u.mem.flags, &m)) != 0)
+        return r;
+    memcpy(m.name, name, sizeof(m.name));
+    wire_put(out, &m, &wire_mem_answer_layout);
+    *n = sizeof(m);
+    return 0;
+}
+
 /* The verbs that name a domain: found first, then acted on. */
 static int do_domain(const struct verbs_env *env, const struct request *q, const char *qualifier, uint8_t *out,
                      size_t *n)
@@ -212,6 +252,8 @@ static int do_domain(const struct verbs_env *env, const struct request *q, const
             create_forget(a.domid);
         break;
     case CONTROL_MSG_VCPU_PIN: r = verbs_vcpu_pin(env, a.domid, q->u.pin.vcpu, q->u.pin.cpumask); break;
+    case CONTROL_MSG_SHUTDOWN:
+    case CONTROL_MSG_MEM_SET: return do_xs_verb(env, q, a.domid, a.name, out, n);
     case CONTROL_MSG_VCPU_LIST:
         if ((r = verbs_vcpu_list(env, a.domid, &vl, v)) != 0)
             return r;
@@ -334,6 +376,8 @@ static int perform(const struct verbs_env *env, const struct request *q, uint8_t
     case CONTROL_MSG_VCPU_PIN: return do_domain(env, q, q->u.pin.domain, out, n);
     case CONTROL_MSG_SCHED_CREDIT: return do_domain(env, q, q->u.sched.domain, out, n);
     case CONTROL_MSG_CONSOLE: return do_domain(env, q, q->u.cons.domain, out, n);
+    case CONTROL_MSG_SHUTDOWN: return do_domain(env, q, q->u.shutdown.domain, out, n);
+    case CONTROL_MSG_MEM_SET: return do_domain(env, q, q->u.mem.domain, out, n);
     default: return do_domain(env, q, q->u.dom.domain, out, n);
     }
 }

@@ -424,6 +424,129 @@ int verbs_console(const struct verbs_env *e, uint16_t domid, uint64_t pos, const
     return 0;
 }
 
+/* The XenStore node `node` of domid's home, into path (64 bytes). */
+static void node_path(char *path, uint16_t domid, const char *node)
+{
+    snprintf(path, 64, "/local/domain/%u/%s", domid, node);
+}
+
+int verbs_shutdown(const struct verbs_env *e, uint16_t domid, uint16_t reason, uint16_t flags,
+                   struct control_shutdown_answer *a)
+{
+    static const char *const words[] = {
+        [CONTROL_SHUTDOWN_POWEROFF] = "poweroff", [CONTROL_SHUTDOWN_REBOOT] = "reboot"
+    };
+    const char *word = words[reason == CONTROL_SHUTDOWN_REBOOT];
+    struct mgmt_domain_info i;
+    char path[64], feature[32], value[8];
+    long n;
+    int r = not_self(e, domid);
+
+    if (r || (r = info_of(e, domid, false, &i)) != 0)
+        return r;
+    if (i.state == MGMT_STATE_SHUTDOWN)
+        return -XEN_EBUSY;
+    /* As xl: only a guest that said it listens is asked (Linux writes
+     * its control/feature-* nodes once its xenbus is up). */
+    snprintf(feature, sizeof(feature), "control/feature-%s", word);
+    node_path(path, domid, feature);
+    if ((n = e->xs_read(e->ctx, path, value, sizeof(value))) < 0 && n != -XEN_ENOENT)
+        return (int)n;
+    if (n != 1 || value[0] != '1')
+        return -XEN_EOPNOTSUPP;
+    node_path(path, domid, "control/shutdown");
+    if ((r = (int)e->xs_write(e->ctx, path, word)) != 0)
+        return r;
+    a->flags = 0;
+    a->shutdown_reason = 0;
+    if (!(flags & CONTROL_SHUTDOWN_WAIT))
+        return 0;
+    for (unsigned waited = 0;; waited += VERBS_SHUTDOWN_POLL_MS) {
+        if (info_of(e, domid, false, &i) != 0) {
+            a->flags = CONTROL_SHUTDOWN_GONE;
+            return 0;
+        }
+        if (i.state == MGMT_STATE_SHUTDOWN) {
+            a->flags = CONTROL_SHUTDOWN_DONE;
+            a->shutdown_reason = i.shutdown_reason;
+            return 0;
+        }
+        if (waited >= CONTROL_SHUTDOWN_WAIT_MS)
+            return -XEN_ETIMEDOUT;
+        e->sleep_ms(e->ctx, VERBS_SHUTDOWN_POLL_MS);
+    }
+}
+
+/* A decimal KiB count of a memory node; -XEN_EINVAL when it is not one. */
+static int node_kib(const struct verbs_env *e, uint16_t domid, const char *node, uint64_t *kib)
+{
+    char path[64], value[24];
+    long n;
+
+    node_path(path, domid, node);
+    if ((n = e->xs_read(e->ctx, path, value, sizeof(value))) < 0)
+        return (int)n;
+    if (n == 0 || (size_t)n >= sizeof(value))
+        return -XEN_EINVAL;
+    *kib = 0;
+    for (long k = 0; k < n; k++) {
+        if (value[k] < '0' || value[k] > '9' || *kib > CONTROL_MEM_KIB_MAX)
+            return -XEN_EINVAL;
+        *kib = *kib * 10 + (uint64_t)(value[k] - '0');
+    }
+    return 0;
+}
+
+static int node_write_kib(const struct verbs_env *e, uint16_t domid, const char *node, uint64_t kib)
+{
+    char path[64], value[24];
+
+    node_path(path, domid, node);
+    snprintf(value, sizeof(value), "%llu", (unsigned long long)kib);
+    return (int)e->xs_write(e->ctx, path, value);
+}
+
+/* The core's limit of domid: kib and libxl's slack, in whole pages. */
+static int set_limit(const struct verbs_env *e, uint16_t domid, uint64_t kib)
+{
+    struct mgmt_domain_set_maxmem m = { .domid = domid, .max_pages = (kib + VERBS_MAXMEM_SLACK_KIB + 3) / 4 };
+
+    return call(e, MGMT_DOMAIN_SET_MAXMEM, &m, sizeof(m));
+}
+
+/*
+ * As libxl: mem-max refuses a maximum below the target, mem-set a target
+ * above the static maximum; both set the core's limit to the new value
+ * and the slack (mem-set's is libxl's enforce, which xl mem-set asks for:
+ * a guest cannot take back what its target gave away). mem-max also
+ * writes memory/static-max, which libxl leaves: here a later mem-set may
+ * go up to the new maximum. The node written is the controller's as the
+ * one just read is, so the store refuses it only if it broke meanwhile;
+ * the core's limit then stays as set, as with libxl.
+ */
+int verbs_mem(const struct verbs_env *e, uint16_t domid, uint64_t kib, uint16_t flags, struct control_mem_answer *a)
+{
+    const bool max = flags & CONTROL_MEM_MAX;
+    struct mgmt_domain_info i;
+    uint64_t bound = 0;
+    int r = not_self(e, domid);
+
+    if (r || (r = info_of(e, domid, false, &i)) != 0)
+        return r;
+    if ((r = node_kib(e, domid, max ? "memory/target" : "memory/static-max", &bound)) != 0)
+        return r;
+    if (max ? kib < bound : kib > bound)
+        return -XEN_EINVAL;
+    if ((r = set_limit(e, domid, kib)) != 0 ||
+        (r = node_write_kib(e, domid, max ? "memory/static-max" : "memory/target", kib)) != 0 ||
+        (r = info_of(e, domid, false, &i)) != 0)
+        return r;
+    a->target_kib = max ? bound : kib;
+    a->max_kib = i.max_pages * 4;
+    a->mem_kib = i.nr_pages * 4;
+    return 0;
+}
+
 static const char *reason_name(uint32_t reason)
 {
     static const char *const names[] = {

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The control domain's management verbs (xl's list, info, dmesg, pause,
- * unpause, destroy, vcpu-list, vcpu-pin, sched-credit), performed with
+ * unpause, destroy, vcpu-list, vcpu-pin, sched-credit, shutdown, reboot,
+ * mem-set, mem-max), performed with
  * the core's management calls (idl/mgmt.idl) on the domains control
  * controls, and its own shut-down domains destroyed (verbs_reap). The
  * requests arrive decoded and checked (msg.c); the calls go through an
@@ -26,6 +27,11 @@ struct verbs_env {
     void (*sleep_ms)(void *ctx, unsigned ms);
     /* One line for the log, without its newline. */
     void (*log)(void *ctx, const char *line);
+    /* XenStore through control's own connection: path's value into buf
+     * (NUL-terminated, cut at cap - 1; its full length returned), or
+     * path written; a negative errno (-XEN_ENODEV: no connection). */
+    long (*xs_read)(void *ctx, const char *path, char *buf, size_t cap);
+    long (*xs_write)(void *ctx, const char *path, const char *value);
     void *ctx;
     /* Crash on purpose once the answer is out (CONTROL_MSG_DEBUG_CRASH),
      * a test of the restart; NULL where there is no domain to crash. */
@@ -115,6 +121,34 @@ int verbs_sched(const struct verbs_env *e, uint16_t domid, uint16_t flags, uint1
  * -XEN_ETIMEDOUT: the channel's. */
 int verbs_console(const struct verbs_env *e, uint16_t domid, uint64_t pos, const uint8_t *in, uint32_t in_len,
                   struct control_console_answer *a, uint8_t *out) __attribute__((warn_unused_result));
+
+/* How often a waiting shutdown looks at the domain. */
+#define VERBS_SHUTDOWN_POLL_MS 50u
+
+/* verbs_shutdown: write "poweroff" or "reboot" (reason, a
+ * CONTROL_SHUTDOWN_*) to domid's control/shutdown, once it has said it
+ * supports that (control/feature-*); with CONTROL_SHUTDOWN_WAIT in
+ * flags, then wait up to CONTROL_SHUTDOWN_WAIT_MS for it to shut down.
+ * a->flags and a->shutdown_reason set. -XEN_EPERM for control itself;
+ * -XEN_EBUSY: shut down already; -XEN_EOPNOTSUPP: no PV shutdown;
+ * -XEN_ETIMEDOUT; the store's or the core's error. */
+int verbs_shutdown(const struct verbs_env *e, uint16_t domid, uint16_t reason, uint16_t flags,
+                   struct control_shutdown_answer *a) __attribute__((warn_unused_result));
+
+/* The core's limit is a mem-set's target or a mem-max's maximum and
+ * this much more, as libxl gives (LIBXL_MAXMEM_CONSTANT). */
+#define VERBS_MAXMEM_SLACK_KIB 1024u
+
+/* verbs_mem: mem-set (memory/target, at most memory/static-max) or,
+ * with CONTROL_MEM_MAX in flags, mem-max (memory/static-max, never below
+ * memory/target) of domid to kib (1..CONTROL_MEM_KIB_MAX, checked by the
+ * caller); either way the core's limit becomes kib and
+ * VERBS_MAXMEM_SLACK_KIB. a's target, limit and RAM now set. -XEN_EPERM
+ * for control itself; -XEN_EINVAL: above the static maximum, below the
+ * target, or a node that holds no KiB count; -XEN_ENOMEM: more than the
+ * machine has; the store's or the core's error. */
+int verbs_mem(const struct verbs_env *e, uint16_t domid, uint64_t kib, uint16_t flags, struct control_mem_answer *a)
+    __attribute__((warn_unused_result));
 
 /* verbs_reap: act on every domain control controls that has shut down,
  * as its config says (create.h's create_action: a domain control did

@@ -12,9 +12,11 @@
 #include "build_domain.h"
 #include "conschan.h"
 #include "crash.h"
+#include "idl/xen_errno.h"
 #include "mosaic/evtchn.h"
 #include "mosaic/mgmt.h"
 #include "mosaic/time.h"
+#include "mosaic/xenbus.h"
 
 static long env_mgmt(void *ctx, uint32_t cmd, void *arg, size_t size)
 {
@@ -34,13 +36,37 @@ static void env_log(void *ctx, const char *line)
     printf("%s\n", line);
 }
 
+static struct xenbus *xb; /* control's one store connection (build_domain.c's) */
+
+static long env_xs_read(void *ctx, const char *path, char *buf, size_t cap)
+{
+    (void)ctx;
+    return xb ? xenbus_read(xb, 0, path, buf, cap) : -XEN_ENODEV;
+}
+
+static long env_xs_write(void *ctx, const char *path, const char *value)
+{
+    (void)ctx;
+    return xb ? xenbus_write(xb, 0, path, value) : -XEN_ENODEV;
+}
+
 static const struct verbs_env env = { .mgmt = env_mgmt,
                                       .sleep_ms = env_sleep_ms,
                                       .log = env_log,
+                                      .xs_read = env_xs_read,
+                                      .xs_write = env_xs_write,
                                       .ctx = NULL,
                                       .crash = crash_request,
                                       .build = build_domain,
                                       .console = conschan_exchange };
+
+int verbs_domain_store_init(struct xenbus *store)
+{
+    xb = store;
+    if (!xb)
+        printf("control: no XenStore connection: shutdown, reboot, mem-set and mem-max cannot be done\n");
+    return xb ? 0 : -XEN_ENODEV;
+}
 
 const struct verbs_env *verbs_domain_env(void)
 {

@@ -2,7 +2,7 @@
 /*
  * The verbs' environment inside the control domain (verbs.h): the
  * management hypercall, sleeping on the runtime's clock, the log on the
- * console; and the watch on the domains control controls: the core
+ * console, XenStore through control's own connection; and the watch on the domains control controls: the core
  * tells a controller of each shutdown with VIRQ_DOM_EXC, and a slow
  * periodic look covers a notification missed, as the builder does.
  */
@@ -18,6 +18,15 @@
 
 /* verbs_domain_env: the environment of the verbs here. */
 const struct verbs_env *verbs_domain_env(void);
+
+struct xenbus;
+
+/* verbs_domain_store_init: control's own connection to XenStore (the
+ * ring the builder gave it, as to any domain; build_domain_store's),
+ * through which shutdown and mem-set write the nodes the builder opened
+ * to it. 0, or -XEN_ENODEV for none (logged: those verbs then answer
+ * -XEN_ENODEV). */
+int verbs_domain_store_init(struct xenbus *store);
 
 /* verbs_domain_watch_init: bind VIRQ_DOM_EXC (its events are taken by
  * verbs_domain_watch_poll, no handler). 0, or the bind's error (logged:

@@ -171,6 +171,18 @@ LAYOUT(wire_sched_request_layout, control_sched_request, HDR(control_sched_reque
        INT(control_sched_request, cap));
 LAYOUT(wire_sched_answer_layout, control_sched_answer, HDR(control_sched_answer), INT(control_sched_answer, domid),
        INT(control_sched_answer, weight), INT(control_sched_answer, cap), TEXT(control_sched_answer, name));
+LAYOUT(wire_shutdown_request_layout, control_shutdown_request, HDR(control_shutdown_request),
+       TEXT(control_shutdown_request, domain), INT(control_shutdown_request, reason),
+       INT(control_shutdown_request, flags), PAD(control_shutdown_request, _pad0));
+LAYOUT(wire_shutdown_answer_layout, control_shutdown_answer, HDR(control_shutdown_answer),
+       INT(control_shutdown_answer, domid), INT(control_shutdown_answer, flags),
+       INT(control_shutdown_answer, shutdown_reason), TEXT(control_shutdown_answer, name));
+LAYOUT(wire_mem_request_layout, control_mem_request, HDR(control_mem_request), TEXT(control_mem_request, domain),
+       INT(control_mem_request, kib), INT(control_mem_request, flags), PAD(control_mem_request, _pad0),
+       PAD(control_mem_request, _pad1));
+LAYOUT(wire_mem_answer_layout, control_mem_answer, HDR(control_mem_answer), INT(control_mem_answer, domid),
+       PAD(control_mem_answer, _pad0), PAD(control_mem_answer, _pad1), INT(control_mem_answer, target_kib),
+       INT(control_mem_answer, max_kib), INT(control_mem_answer, mem_kib), TEXT(control_mem_answer, name));
 
 LAYOUT(wire_upload_request_layout, control_upload_request, HDR(control_upload_request),
        INT(control_upload_request, kind), PAD(control_upload_request, _pad0), INT(control_upload_request, size),

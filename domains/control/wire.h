@@ -82,7 +82,8 @@ extern const struct wire_layout wire_error_layout, wire_version_answer_layout, w
     wire_vcpu_list_answer_layout, wire_vcpu_pin_request_layout, wire_sched_request_layout, wire_sched_answer_layout,
     wire_upload_request_layout, wire_upload_answer_layout, wire_upload_data_request_layout,
     wire_upload_data_answer_layout, wire_create_request_layout, wire_create_answer_layout, wire_console_request_layout,
-    wire_console_answer_layout;
+    wire_console_answer_layout, wire_shutdown_request_layout, wire_shutdown_answer_layout, wire_mem_request_layout,
+    wire_mem_answer_layout;
 
 /* wire_put: the struct at s as l lays it out, into out (l->size bytes).
  * Reserved fields are written as zero whatever s holds. */

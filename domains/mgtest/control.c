@@ -255,7 +255,7 @@ static void machine_checks(void)
 
     for (uint64_t m = w ? 0 : p.online_cpus; m; m &= m - 1)
         online++;
-    if (!w && (p.nr_cpus == 0 || p.nr_cpus != online || p.abi_version != 6 || p.free_pages == 0 ||
+    if (!w && (p.nr_cpus == 0 || p.nr_cpus != online || p.abi_version != 7 || p.free_pages == 0 ||
                p.free_pages >= p.total_pages || p.now_ns == 0))
         w = mgtest_why("%u CPUs (0x%llx), ABI %u, %llu of %llu pages free, now %llu ns", p.nr_cpus,
                        (unsigned long long)p.online_cpus, p.abi_version, (unsigned long long)p.free_pages,

@@ -209,6 +209,12 @@ static void fill_sched_get(union mgmt_arg *a)
     a->sched_get.domid = mgtest_domid; /* by number: about itself by DOMID_SELF it may ask */
 }
 
+static void fill_set_maxmem(union mgmt_arg *a)
+{
+    a->set_maxmem.domid = mgtest_domid;
+    a->set_maxmem.max_pages = 1;
+}
+
 static void fill_gnttab_seed(union mgmt_arg *a)
 {
     a->gnttab_seed.domid = mgtest_domid;
@@ -244,6 +250,7 @@ const struct mgtest_command mgtest_commands[] = {
     { "phys_info", MGMT_PHYS_INFO, sizeof(struct mgmt_phys_info), fill_phys_info },
     { "log_read", MGMT_LOG_READ, sizeof(struct mgmt_log_read), fill_log_read },
     { "domain_sched_get", MGMT_DOMAIN_SCHED_GET, sizeof(struct mgmt_domain_sched_get), fill_sched_get },
+    { "domain_set_maxmem", MGMT_DOMAIN_SET_MAXMEM, sizeof(struct mgmt_domain_set_maxmem), fill_set_maxmem },
 };
 const size_t mgtest_nr_commands = sizeof(mgtest_commands) / sizeof(mgtest_commands[0]);
 
@@ -425,7 +432,7 @@ static void test_info_other(void)
 static void test_nosys_commands(void)
 {
     const uint64_t cmds[] = {
-        0, MGMT_DOMAIN_SCHED_GET + 1, 1000, (1ull << 32) + 1, (1ull << 32) + MGMT_DOMAIN_INFO, UINT64_MAX
+        0, MGMT_DOMAIN_SET_MAXMEM + 1, 1000, (1ull << 32) + 1, (1ull << 32) + MGMT_DOMAIN_INFO, UINT64_MAX
     };
     const struct mgtest_command *info = mgtest_command(MGMT_DOMAIN_INFO);
     char name[48];

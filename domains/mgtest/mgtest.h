@@ -40,6 +40,7 @@ union mgmt_arg {
     struct mgmt_phys_info phys_info;
     struct mgmt_log_read log_read;
     struct mgmt_domain_sched_get sched_get;
+    struct mgmt_domain_set_maxmem set_maxmem;
     uint8_t bytes[256];
 };
 

@@ -44,6 +44,10 @@ static void scene(uint64_t caps)
 {
     fake_scene(&core, caps);
     fake_log(&core, "[cpu0] core: Mosaic\n\x1b[1mguest bytes\n");
+    fake_find(&core, 4)->pv_shutdown = true; /* never obeys: a waiting shutdown times out */
+    fake_find(&core, 5)->pv_shutdown = true;
+    fake_find(&core, 5)->obey = 3;
+    fake_find(&core, 7)->store_open = false; /* the builder did not open its nodes */
     env = fake_env(&core);
     create_forget_all();
     images_init(256 * 1024); /* small: the limit is reached */
@@ -66,22 +70,26 @@ FUZZ_ORACLE static bool known_type(uint16_t type)
 FUZZ_ORACLE static bool listed_error(uint16_t type, int32_t status)
 {
     bool console = type == CONTROL_MSG_CONSOLE;
+    bool store = type == CONTROL_MSG_SHUTDOWN || type == CONTROL_MSG_MEM_SET;
 
     switch (-status) {
     case XEN_EINVAL: return known_type(type);
     case XEN_ENOSYS: return !known_type(type);
     case XEN_EPERM:
         return (type >= CONTROL_MSG_LIST && type <= CONTROL_MSG_SCHED_CREDIT) || type == CONTROL_MSG_UPLOAD ||
-               type == CONTROL_MSG_CONSOLE;
-    case XEN_E2BIG:
-    case XEN_ENOMEM: return type == CONTROL_MSG_UPLOAD;
+               console || store;
+    case XEN_E2BIG: return type == CONTROL_MSG_UPLOAD;
+    case XEN_ENOMEM: return type == CONTROL_MSG_UPLOAD || type == CONTROL_MSG_MEM_SET;
     case XEN_EILSEQ: return type == CONTROL_MSG_UPLOAD_DATA;
     case XEN_ESRCH:
-    case XEN_EEXIST: return console || (type >= CONTROL_MSG_PAUSE && type <= CONTROL_MSG_SCHED_CREDIT);
+    case XEN_EEXIST: return console || store || (type >= CONTROL_MSG_PAUSE && type <= CONTROL_MSG_SCHED_CREDIT);
     case XEN_ENOENT: /* console: a controlled domain whose console the model does not serve */
         return console || type == CONTROL_MSG_UPLOAD_DATA;
-    case XEN_EBUSY: return type == CONTROL_MSG_PAUSE;
-    case XEN_ETIMEDOUT: return type == CONTROL_MSG_DESTROY;
+    case XEN_EBUSY: return type == CONTROL_MSG_PAUSE || type == CONTROL_MSG_SHUTDOWN;
+    case XEN_ETIMEDOUT: return type == CONTROL_MSG_DESTROY || type == CONTROL_MSG_SHUTDOWN;
+    case XEN_EOPNOTSUPP: return type == CONTROL_MSG_SHUTDOWN;
+    case XEN_EACCES:
+    case XEN_ENODEV: return store;
     default: return false;
     }
 }
@@ -118,6 +126,8 @@ FUZZ_ORACLE static void check_decodes(uint16_t t, const uint8_t *out, size_t n)
         struct control_upload_data_answer data;
         struct control_create_answer create;
         struct control_console_answer cons;
+        struct control_shutdown_answer shutdown;
+        struct control_mem_answer mem;
     } a;
     const uint8_t *text;
     uint16_t at = t | CONTROL_MSG_ANSWER;
@@ -146,6 +156,14 @@ FUZZ_ORACLE static void check_decodes(uint16_t t, const uint8_t *out, size_t n)
             FUZZ_CHECK(a.create.why[i] >= ' ' && a.create.why[i] <= '~');
         break;
     case CONTROL_MSG_CONSOLE: FUZZ_CHECK(wire_console_answer_get(out, n, &a.cons, &text) == 0); break;
+    case CONTROL_MSG_SHUTDOWN:
+        FUZZ_CHECK(wire_msg_get(out, n, at, &wire_shutdown_answer_layout, &a.shutdown) == 0);
+        FUZZ_CHECK(a.shutdown.flags <= CONTROL_SHUTDOWN_GONE);
+        break;
+    case CONTROL_MSG_MEM_SET:
+        FUZZ_CHECK(wire_msg_get(out, n, at, &wire_mem_answer_layout, &a.mem) == 0);
+        FUZZ_CHECK(a.mem.target_kib >= 1 && a.mem.target_kib <= CONTROL_MEM_KIB_MAX);
+        break;
     default: FUZZ_CHECK(wire_msg_get(out, n, at, &wire_domain_answer_layout, &a.dom) == 0); break;
     }
 }
@@ -243,7 +261,7 @@ FUZZ_ORACLE static void check_answer(const uint8_t *m, size_t len)
  * counted; without it nothing changes and the count is unknown. */
 FUZZ_ORACLE static void check_reap(const uint8_t *m, size_t len)
 {
-    unsigned left = 0, want = 0, before = core.destroyed;
+    unsigned left = 0, want = 0, before = core.destroyed, slept = core.sleeps;
     unsigned reaped;
 
     if (!(m[len - 1] & 1))
@@ -254,8 +272,10 @@ FUZZ_ORACLE static void check_reap(const uint8_t *m, size_t len)
         const struct fake_domain *d = &core.dom[i];
         if (!d->exists || d->dying || d->controller != core.self)
             continue;
+        /* One that obeyed control/shutdown while the reap waited for
+         * another to go shut down after the reap looked at it. */
         FUZZ_CHECK(d->state != MGMT_STATE_SHUTDOWN || !(core.self_caps & MGMT_CAP_DOMAIN_CONTROL) ||
-                   create_action(d->id, d->reason) == XL_ACTION_PRESERVE);
+                   create_action(d->id, d->reason) == XL_ACTION_PRESERVE || d->obeyed_at > slept);
         want++;
     }
     FUZZ_CHECK(left == ((core.self_caps & MGMT_CAP_DOMAIN_CONTROL) ? want : UINT_MAX));

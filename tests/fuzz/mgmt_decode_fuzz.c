@@ -37,8 +37,8 @@ FUZZ_ORACLE static bool zeros(const void *p, size_t n)
 
 FUZZ_ORACLE static size_t ref_size(uint64_t cmd)
 {
-    static const size_t sizes[] = { 0, 56, 24,  32, 16, 8, 16, 16,  8,  8,  88, 24,
-                                    8, 8,  144, 12, 16, 8, 8,  136, 32, 40, 24, 8 };
+    static const size_t sizes[] = { 0, 56,  24, 32, 16, 8, 16,  16, 8,  8,  88, 24, 8,
+                                    8, 144, 12, 16, 8,  8, 136, 32, 40, 24, 8,  16 };
 
     return cmd < sizeof(sizes) / sizeof(sizes[0]) ? sizes[cmd] : 0;
 }
@@ -152,6 +152,9 @@ FUZZ_ORACLE static void ref_fields(const struct input *in, struct want *w)
     case MGMT_DOMAIN_SCHED_GET:
         if (g->sched_get.domid == MGMT_DOMID_SELF)
             w->check = HCALL_MGMT_CHECK_NONE;
+        break;
+    case MGMT_DOMAIN_SET_MAXMEM:
+        w->after_lookup = !zeros(g->set_maxmem.reserved, 6) || g->set_maxmem.max_pages == 0 ? inval : 0;
         break;
     case MGMT_VCPU_INFO:
         if (g->vcpu_info.domid == MGMT_DOMID_SELF)

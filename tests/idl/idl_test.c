@@ -314,7 +314,7 @@ TEST(mgmt_every_command_lists_errors)
         commands++;
         p = strchr(p, '\n') + 1;
     }
-    EXPECT_EQ(commands, 23);
+    EXPECT_EQ(commands, 24);
     EXPECT_TRUE(strstr(h, " * MGMT_DOMAIN_POPULATE returns 0 or one of these errors, negated (Xen's errno values):\n"));
     EXPECT_TRUE(strstr(h, "#define MGMT_DOMAIN_INFO_ERRORS(X) X(EINVAL, 22) X(EFAULT, 14) X(EPERM, 1) X(ESRCH, 3)\n"));
     free(h);

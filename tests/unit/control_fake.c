@@ -6,6 +6,7 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/mgmt_decode.h"
@@ -82,7 +83,10 @@ struct fake_domain *fake_add(struct fake_core *f, const char *name, uint16_t con
                                    .max_pages = 512,
                                    .runtime_ns = 1500000000ull,
                                    .started_ns = 40000000000ull,
-                                   .weight = 256 };
+                                   .weight = 256,
+                                   .store_open = true,
+                                   .target_kib = 2048,
+                                   .static_max_kib = 2048 };
         snprintf(d->name, sizeof(d->name), "%s", name);
         for (uint32_t v = 0; v < nr_vcpus && v < 8; v++)
             d->vcpu[v] = (struct mgmt_vcpu_info){
@@ -250,6 +254,11 @@ static int perform(struct fake_core *f, uint32_t cmd, struct fake_domain *d, uni
     case MGMT_DOMAIN_SCHED_GET:
         a->sched_get = (struct mgmt_domain_sched_get){ d->id, (uint16_t)d->weight, d->cap };
         return 0;
+    case MGMT_DOMAIN_SET_MAXMEM:
+        if (a->set_maxmem.max_pages > f->total_pages)
+            return -XEN_ENOMEM;
+        d->max_pages = a->set_maxmem.max_pages;
+        return 0;
     default: return do_state_op(f, cmd, d);
     }
 }
@@ -268,7 +277,8 @@ static bool control_uses(uint32_t cmd)
     case MGMT_DOMAIN_DESTROY:
     case MGMT_VCPU_AFFINITY:
     case MGMT_DOMAIN_SCHED:
-    case MGMT_DOMAIN_SCHED_GET: return true;
+    case MGMT_DOMAIN_SCHED_GET:
+    case MGMT_DOMAIN_SET_MAXMEM: return true;
     default: return false;
     }
 }
@@ -308,6 +318,90 @@ static void fake_sleep(void *ctx, unsigned ms)
 
     f->sleeps++;
     f->now_ns += ms * 1000000ull;
+    /* A guest that obeys control/shutdown does so after a while. */
+    for (unsigned i = 0; i < FAKE_DOMAINS; i++) {
+        struct fake_domain *d = &f->dom[i];
+        if (!d->exists || d->dying || !d->shutdown_word[0] || !d->obey || --d->obey)
+            continue;
+        d->state = MGMT_STATE_SHUTDOWN;
+        d->reason = strcmp(d->shutdown_word, "reboot") ? SHUTDOWN_poweroff : SHUTDOWN_reboot;
+        d->obeyed_at = f->sleeps;
+    }
+}
+
+/* The node of a path /local/domain/<id>/<node> of a domain control may
+ * reach in the store (the builder opened it); NULL otherwise. */
+static struct fake_domain *xs_node(struct fake_core *f, const char *path, const char **node)
+{
+    unsigned id = 0;
+    int n = 0;
+    struct fake_domain *d;
+
+    if (sscanf(path, "/local/domain/%u/%n", &id, &n) != 1 || n == 0 || id > 0xffff)
+        return NULL;
+    d = fake_find(f, (uint16_t)id);
+    *node = path + n;
+    return d && !d->dying && d->controller == f->self && d->store_open ? d : NULL;
+}
+
+static long fake_xs_read(void *ctx, const char *path, char *buf, size_t cap)
+{
+    struct fake_core *f = ctx;
+    const char *node;
+    struct fake_domain *d = xs_node(f, path, &node);
+    char v[32];
+
+    if (!d)
+        return -XEN_EACCES;
+    if (!strcmp(node, "control/feature-poweroff") || !strcmp(node, "control/feature-reboot")) {
+        if (!d->pv_shutdown)
+            return -XEN_ENOENT;
+        snprintf(v, sizeof(v), "1");
+    } else if (!strcmp(node, "control/shutdown"))
+        snprintf(v, sizeof(v), "%s", d->shutdown_word);
+    else if (!strcmp(node, "memory/target"))
+        snprintf(v, sizeof(v), "%llu", (unsigned long long)d->target_kib);
+    else if (!strcmp(node, "memory/static-max"))
+        snprintf(v, sizeof(v), "%llu", (unsigned long long)d->static_max_kib);
+    else
+        return -XEN_EACCES;
+    snprintf(buf, cap, "%s", v);
+    return (long)strlen(v);
+}
+
+/* A KiB count as control writes it: decimal, no sign, no leading zero. */
+static bool kib_ok(const char *v, uint64_t *kib)
+{
+    char *end;
+
+    if (v[0] < '1' || v[0] > '9')
+        return false;
+    *kib = strtoull(v, &end, 10);
+    return *end == '\0';
+}
+
+static long fake_xs_write(void *ctx, const char *path, const char *value)
+{
+    struct fake_core *f = ctx;
+    const char *node;
+    struct fake_domain *d = xs_node(f, path, &node);
+    uint64_t kib;
+
+    f->xs_writes++;
+    if (!d)
+        return -XEN_EACCES;
+    if (!strcmp(node, "control/shutdown")) {
+        if (strcmp(value, "poweroff") && strcmp(value, "reboot"))
+            return bad(f, "control/shutdown of d%u written '%s'", d->id, value);
+        snprintf(d->shutdown_word, sizeof(d->shutdown_word), "%s", value);
+        return 0;
+    }
+    if (strcmp(node, "memory/target") && strcmp(node, "memory/static-max"))
+        return -XEN_EACCES; /* the builder opened no other node */
+    if (!kib_ok(value, &kib))
+        return bad(f, "%s of d%u written '%s'", node, d->id, value);
+    *(strcmp(node, "memory/target") ? &d->static_max_kib : &d->target_kib) = kib;
+    return 0;
 }
 
 static void fake_line(void *ctx, const char *line)
@@ -356,13 +450,13 @@ static long fake_build(void *ctx, const struct build_spec *spec, const uint8_t *
 
 struct verbs_env fake_env(struct fake_core *f)
 {
-    return (struct verbs_env){
-        .mgmt = fake_mgmt,
-        .sleep_ms = fake_sleep,
-        .log = fake_line,
-        .ctx = f,
-        .crash = fake_crash,
-        .build = fake_build,
-        .console = NULL /* no console channel */
-    };
+    return (struct verbs_env){ .mgmt = fake_mgmt,
+                               .sleep_ms = fake_sleep,
+                               .log = fake_line,
+                               .xs_read = fake_xs_read,
+                               .xs_write = fake_xs_write,
+                               .ctx = f,
+                               .crash = fake_crash,
+                               .build = fake_build,
+                               .console = NULL /* no console channel */ };
 }

@@ -37,6 +37,17 @@ struct fake_domain {
     struct mgmt_vcpu_info vcpu[8];
     uint64_t nr_pages, max_pages, runtime_ns, started_ns;
     uint32_t weight, cap;
+    /* Its XenStore nodes as control sees them: whether the builder opened
+     * them to control (EACCES otherwise), whether the guest said it
+     * supports PV shutdown (control/feature-poweroff and -reboot = 1),
+     * control/shutdown, memory/target and static-max; obey: after that
+     * many sleeps of control it shuts down as control/shutdown says (0:
+     * never). */
+    bool store_open, pv_shutdown;
+    char shutdown_word[16];
+    uint64_t target_kib, static_max_kib;
+    unsigned obey;
+    unsigned obeyed_at; /* the sleep during which it did (fake_core.sleeps) */
 };
 
 struct fake_core {
@@ -48,7 +59,7 @@ struct fake_core {
     unsigned linger; /* infos a destroyed domain stays visible to */
     char log[FAKE_LOG_MAX];
     uint64_t log_len; /* bytes ever written; the ring keeps the last MGMT_LOG_RING */
-    unsigned calls, bad_calls, sleeps, destroyed, builds;
+    unsigned calls, bad_calls, sleeps, destroyed, builds, xs_writes;
     unsigned crashes;  /* crashes asked for (CONTROL_MSG_DEBUG_CRASH) */
     char bad_why[160]; /* the first bad call */
     char lines[4096];  /* what the verbs logged, a line each */

@@ -601,6 +601,112 @@ TEST(console_answer_checked)
     expect_clean();
 }
 
+static int ask_shutdown(const char *domain, uint16_t reason, uint16_t flags, struct control_shutdown_answer *a)
+{
+    struct control_shutdown_request q = { .reason = reason, .flags = flags };
+    int r;
+
+    snprintf(q.domain, sizeof(q.domain), "%s", domain);
+    if ((r = ask(CONTROL_MSG_SHUTDOWN, &q, &wire_shutdown_request_layout)) == 0)
+        EXPECT_EQ(
+            wire_msg_get(out, out_len, CONTROL_MSG_SHUTDOWN | CONTROL_MSG_ANSWER, &wire_shutdown_answer_layout, a), 0);
+    return r;
+}
+
+static int ask_mem(const char *domain, uint64_t kib, uint16_t flags, struct control_mem_answer *a)
+{
+    struct control_mem_request q = { .kib = kib, .flags = flags };
+    int r;
+
+    snprintf(q.domain, sizeof(q.domain), "%s", domain);
+    if ((r = ask(CONTROL_MSG_MEM_SET, &q, &wire_mem_request_layout)) == 0)
+        EXPECT_EQ(wire_msg_get(out, out_len, CONTROL_MSG_MEM_SET | CONTROL_MSG_ANSWER, &wire_mem_answer_layout, a), 0);
+    return r;
+}
+
+/* shutdown and reboot: control/shutdown written once the guest said it
+ * can; -w waits for the shutdown, or times out; the reaper then
+ * destroys it as any shut-down domain. */
+TEST(shutdown_through_the_store)
+{
+    struct control_shutdown_answer a;
+    struct fake_domain *spin, *sleeper;
+
+    scene();
+    spin = fake_find(&core, 4);
+    sleeper = fake_find(&core, 5);
+    EXPECT_EQ(ask_shutdown("spinner", CONTROL_SHUTDOWN_POWEROFF, 0, &a), -XEN_EOPNOTSUPP);
+    EXPECT_EQ(core.xs_writes, 0);
+    spin->pv_shutdown = sleeper->pv_shutdown = true;
+    EXPECT_EQ(ask_shutdown("spinner", CONTROL_SHUTDOWN_POWEROFF, 0, &a), 0);
+    EXPECT_EQ(a.domid, 4);
+    EXPECT_EQ(a.flags, 0);
+    EXPECT_TRUE(!strcmp(a.name, "spinner"));
+    EXPECT_TRUE(!strcmp(spin->shutdown_word, "poweroff"));
+    EXPECT_EQ(spin->state, MGMT_STATE_RUNNING); /* nothing waited for */
+    sleeper->obey = 20;
+    EXPECT_EQ(ask_shutdown("5", CONTROL_SHUTDOWN_REBOOT, CONTROL_SHUTDOWN_WAIT, &a), 0);
+    EXPECT_EQ(a.flags, CONTROL_SHUTDOWN_DONE);
+    EXPECT_EQ(a.shutdown_reason, SHUTDOWN_reboot);
+    EXPECT_EQ(sleeper->state, MGMT_STATE_SHUTDOWN);
+    EXPECT_EQ(ask_shutdown("sleeper", CONTROL_SHUTDOWN_POWEROFF, 0, &a), -XEN_EBUSY);
+    EXPECT_EQ(verbs_reap(&env, NULL), 3); /* with off and crashed */
+    ;
+    core.sleeps = 0;
+    EXPECT_EQ(ask_shutdown("spinner", CONTROL_SHUTDOWN_POWEROFF, CONTROL_SHUTDOWN_WAIT, &a), -XEN_ETIMEDOUT);
+    EXPECT_EQ(core.sleeps, CONTROL_SHUTDOWN_WAIT_MS / VERBS_SHUTDOWN_POLL_MS);
+    spin->store_open = false;
+    EXPECT_EQ(ask_shutdown("spinner", CONTROL_SHUTDOWN_POWEROFF, 0, &a), -XEN_EACCES);
+    EXPECT_EQ(ask_shutdown("control", CONTROL_SHUTDOWN_POWEROFF, 0, &a), -XEN_EPERM);
+    EXPECT_EQ(ask_shutdown("other", CONTROL_SHUTDOWN_POWEROFF, 0, &a), -XEN_ESRCH);
+    EXPECT_EQ(ask_shutdown("twin", CONTROL_SHUTDOWN_POWEROFF, 0, &a), -XEN_EEXIST);
+    EXPECT_EQ(ask_shutdown("8", 2, 0, &a), -XEN_EINVAL);
+    EXPECT_EQ(ask_shutdown("8", CONTROL_SHUTDOWN_POWEROFF, 2, &a), -XEN_EINVAL);
+    expect_clean();
+}
+
+/* mem-set: the target, at most static-max; mem-max: static-max, never
+ * below the target; both set the core's limit to the value and libxl's
+ * slack, in pages rounded up. */
+TEST(mem_set_and_max)
+{
+    struct control_mem_answer a;
+    struct fake_domain *spin;
+
+    scene();
+    spin = fake_find(&core, 4); /* 512 pages: 2048 KiB */
+    EXPECT_EQ(ask_mem("spinner", 1000, 0, &a), 0);
+    EXPECT_EQ(spin->target_kib, 1000);
+    EXPECT_EQ(spin->max_pages, (1000 + VERBS_MAXMEM_SLACK_KIB) / 4);
+    EXPECT_EQ(a.target_kib, 1000);
+    EXPECT_EQ(a.max_kib, 2024);
+    EXPECT_EQ(a.mem_kib, 2048);
+    EXPECT_TRUE(!strcmp(a.name, "spinner"));
+    EXPECT_EQ(ask_mem("spinner", 2049, 0, &a), -XEN_EINVAL);              /* above static-max */
+    EXPECT_EQ(ask_mem("spinner", 999, CONTROL_MEM_MAX, &a), -XEN_EINVAL); /* below the target */
+    EXPECT_EQ(spin->max_pages, 506);
+    EXPECT_EQ(ask_mem("spinner", 4097, CONTROL_MEM_MAX, &a), 0);
+    EXPECT_EQ(spin->max_pages, 1281); /* 4097 + 1024 KiB, rounded up */
+    EXPECT_EQ(spin->static_max_kib, 4097);
+    EXPECT_EQ(a.max_kib, 5124);
+    EXPECT_EQ(a.target_kib, 1000);
+    EXPECT_EQ(ask_mem("spinner", 4098, 0, &a), -XEN_EINVAL);
+    EXPECT_EQ(ask_mem("spinner", 4097, 0, &a), 0);
+    EXPECT_EQ(ask_mem("spinner", CONTROL_MEM_KIB_MAX, CONTROL_MEM_MAX, &a), -XEN_ENOMEM);
+    EXPECT_EQ(spin->max_pages, 1281);
+    EXPECT_EQ(spin->static_max_kib, 4097); /* nothing written once the core refused */
+    EXPECT_EQ(ask_mem("spinner", 0, 0, &a), -XEN_EINVAL);
+    EXPECT_EQ(ask_mem("spinner", CONTROL_MEM_KIB_MAX + 1, 0, &a), -XEN_EINVAL);
+    EXPECT_EQ(ask_mem("spinner", 1024, 2, &a), -XEN_EINVAL);
+    EXPECT_EQ(ask_mem("control", 1024, 0, &a), -XEN_EPERM);
+    EXPECT_EQ(ask_mem("other", 1024, 0, &a), -XEN_ESRCH);
+    spin->store_open = false;
+    EXPECT_EQ(ask_mem("spinner", 1024, 0, &a), -XEN_EACCES);
+    EXPECT_EQ(ask_mem("spinner", 8192, CONTROL_MEM_MAX, &a), -XEN_EACCES);
+    EXPECT_EQ(spin->max_pages, 1281); /* nothing changed before the store said no */
+    expect_clean();
+}
+
 TEST(random_requests_stay_clean)
 {
     static const char *names[] = { "spinner", "sleeper", "other", "twin", "off",    "wide",  "control", "3",
@@ -608,16 +714,21 @@ TEST(random_requests_stay_clean)
     unsigned long long steps = test_random_init(0xc0de, 3000);
 
     scene();
+    fake_find(&core, 4)->pv_shutdown = true; /* it never obeys: -w times out */
+    fake_find(&core, 5)->pv_shutdown = true;
+    fake_find(&core, 5)->obey = 3;
     for (unsigned long long s = 0; s < steps; s++) {
         uint8_t req[128];
         size_t len = 8;
-        uint16_t type = (uint16_t)(1 + test_rng_below(11));
+        uint16_t type = (uint16_t)(1 + test_rng_below(15));
         union {
             struct control_domain_request dom;
             struct control_vcpu_pin_request pin;
             struct control_sched_request sched;
             struct control_dmesg_request dmesg;
             struct control_list_request list;
+            struct control_shutdown_request shutdown;
+            struct control_mem_request mem;
         } u;
         const struct wire_layout *l = NULL;
 
@@ -654,6 +765,18 @@ TEST(random_requests_stay_clean)
             strcpy(u.dom.domain, name);
             l = &wire_domain_request_layout;
             break;
+        case CONTROL_MSG_SHUTDOWN:
+            strcpy(u.shutdown.domain, name);
+            u.shutdown.reason = (uint16_t)test_rng_below(3);
+            u.shutdown.flags = (uint16_t)test_rng_below(3);
+            l = &wire_shutdown_request_layout;
+            break;
+        case CONTROL_MSG_MEM_SET:
+            strcpy(u.mem.domain, name);
+            u.mem.kib = test_rng_below(4) ? test_rng_below(5000) : test_rng_next() >> test_rng_below(64);
+            u.mem.flags = (uint16_t)test_rng_below(3);
+            l = &wire_mem_request_layout;
+            break;
         default: break;
         }
         if (l) {
@@ -666,7 +789,7 @@ TEST(random_requests_stay_clean)
             req[8 + test_rng_below(len > 8 ? (uint32_t)(len - 8) : 1)] ^= (uint8_t)(1 + test_rng_below(255));
         int r = ask_raw(req, len);
         if (r && r != -XEN_EINVAL && r != -XEN_ESRCH && r != -XEN_EEXIST && r != -XEN_EPERM && r != -XEN_EBUSY &&
-            r != -XEN_ENOSYS)
+            r != -XEN_ENOSYS && r != -XEN_EOPNOTSUPP && r != -XEN_ETIMEDOUT && r != -XEN_ENOMEM)
             test_fail(__FILE__, __LINE__, "request type %u answered %d", type, r);
         if (core.bad_calls)
             break;
@@ -683,6 +806,7 @@ int main(void)
         TEST_ENTRY(info_answered), TEST_ENTRY(debug_crash_answered_then_asked), TEST_ENTRY(dmesg_follows_the_log),
         TEST_ENTRY(pause_and_unpause), TEST_ENTRY(destroy_waits_until_gone), TEST_ENTRY(vcpu_list_and_pin),
         TEST_ENTRY(sched_credit_sets_and_reads), TEST_ENTRY(shut_down_domains_reaped),
-        TEST_ENTRY(console_reads_and_types), TEST_ENTRY(console_refusals), TEST_ENTRY(console_request_shape),
-        TEST_ENTRY(console_answer_checked), TEST_ENTRY(random_requests_stay_clean), TEST_END });
+        TEST_ENTRY(shutdown_through_the_store), TEST_ENTRY(mem_set_and_max), TEST_ENTRY(console_reads_and_types),
+        TEST_ENTRY(console_refusals), TEST_ENTRY(console_request_shape), TEST_ENTRY(console_answer_checked),
+        TEST_ENTRY(random_requests_stay_clean), TEST_END });
 }

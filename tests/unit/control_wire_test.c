@@ -267,6 +267,10 @@ TEST(layouts_cover_every_byte)
         &wire_create_answer_layout,
         &wire_console_request_layout,
         &wire_console_answer_layout,
+        &wire_shutdown_request_layout,
+        &wire_shutdown_answer_layout,
+        &wire_mem_request_layout,
+        &wire_mem_answer_layout,
     };
 
     for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++) {

@@ -404,6 +404,19 @@ static int mgmt_decode(uint32_t cmd, const union hcall_mgmt_arg *arg, struct hca
     return hcall_decode_mgmt(&mctx, a, arg, o);
 }
 
+/* cmd with arg passes decode, needing the control capability, checked
+ * as check, aimed at domid, with no field refused. */
+static void expect_passes(uint32_t cmd, const union hcall_mgmt_arg *arg, int check, uint16_t domid)
+{
+    struct hcall_mgmt_op o;
+
+    EXPECT_EQ(mgmt_decode(cmd, arg, &o), 0);
+    EXPECT_EQ(o.check, check);
+    EXPECT_EQ(o.need, MGMT_CAP_DOMAIN_CONTROL);
+    EXPECT_EQ(o.domid, domid);
+    EXPECT_EQ(o.after_lookup, 0);
+}
+
 /* Size, then copy: refused before any lookup, *out untouched. */
 TEST(mgmt_size_then_fault)
 {
@@ -412,7 +425,8 @@ TEST(mgmt_size_then_fault)
 
     memset(&o, 0xa5, sizeof(o));
     EXPECT_EQ(hcall_mgmt_arg_size(0), 0);
-    EXPECT_EQ(hcall_mgmt_arg_size(MGMT_DOMAIN_SCHED_GET + 1), 0);
+    EXPECT_EQ(hcall_mgmt_arg_size(MGMT_DOMAIN_SET_MAXMEM + 1), 0);
+    EXPECT_EQ(hcall_mgmt_arg_size(MGMT_DOMAIN_SET_MAXMEM), 16);
     EXPECT_EQ(hcall_mgmt_arg_size(MGMT_DOMAIN_INFO), sizeof(struct mgmt_domain_info));
     EXPECT_EQ(hcall_decode_mgmt(&mctx, (const uint64_t[]){ 0, 0, 8 }, &arg, &o), -XEN_ENOSYS);
     EXPECT_EQ(hcall_decode_mgmt(&mctx, (const uint64_t[]){ (1ull << 32) | MGMT_DOMAIN_UNPAUSE, 0, 8 }, &arg, &o),
@@ -734,11 +748,7 @@ TEST(mgmt_running_domain_commands)
 
     memset(&arg, 0, sizeof(arg));
     arg.list.first = 7;
-    EXPECT_EQ(mgmt_decode(MGMT_DOMAIN_LIST, &arg, &o), 0);
-    EXPECT_EQ(o.check, HCALL_MGMT_CHECK_CAP);
-    EXPECT_EQ(o.need, MGMT_CAP_DOMAIN_CONTROL);
-    EXPECT_EQ(o.domid, 0);
-    EXPECT_EQ(o.after_lookup, 0);
+    expect_passes(MGMT_DOMAIN_LIST, &arg, HCALL_MGMT_CHECK_CAP, 0);
     arg.list.reserved0 = 1;
     EXPECT_EQ(mgmt_decode(MGMT_DOMAIN_LIST, &arg, &o), 0);
     EXPECT_EQ(o.after_lookup, -XEN_EINVAL);
@@ -786,6 +796,37 @@ TEST(mgmt_running_domain_commands)
     EXPECT_EQ(o.check, HCALL_MGMT_CHECK_CONTROL);
     EXPECT_EQ(o.domid, 4);
     EXPECT_EQ(o.after_lookup, 0);
+}
+
+/* set_maxmem: a controlled target; max_pages 0 and reserved bytes are
+ * refused after the lookup; any other limit passes decode (the machine's
+ * RAM is the perform step's bound). */
+TEST(mgmt_set_maxmem_fields)
+{
+    union hcall_mgmt_arg arg;
+    struct hcall_mgmt_op o;
+
+    memset(&arg, 0, sizeof(arg));
+    arg.set_maxmem.domid = 5;
+    arg.set_maxmem.max_pages = 4096;
+    expect_passes(MGMT_DOMAIN_SET_MAXMEM, &arg, HCALL_MGMT_CHECK_CONTROL, 5);
+    arg.set_maxmem.max_pages = UINT64_MAX;
+    EXPECT_EQ(mgmt_decode(MGMT_DOMAIN_SET_MAXMEM, &arg, &o), 0);
+    EXPECT_EQ(o.after_lookup, 0);
+    arg.set_maxmem.max_pages = 0;
+    EXPECT_EQ(mgmt_decode(MGMT_DOMAIN_SET_MAXMEM, &arg, &o), 0);
+    EXPECT_EQ(o.after_lookup, -XEN_EINVAL);
+    for (unsigned i = 0; i < 3; i++) {
+        arg.set_maxmem.max_pages = 1;
+        memset(arg.set_maxmem.reserved, 0, sizeof(arg.set_maxmem.reserved));
+        arg.set_maxmem.reserved[i] = 1;
+        EXPECT_EQ(mgmt_decode(MGMT_DOMAIN_SET_MAXMEM, &arg, &o), 0);
+        EXPECT_EQ(o.after_lookup, -XEN_EINVAL);
+    }
+    arg.set_maxmem.domid = MGMT_DOMID_SELF; /* no self form: the lookup refuses it */
+    arg.set_maxmem.reserved[2] = 0;
+    EXPECT_EQ(mgmt_decode(MGMT_DOMAIN_SET_MAXMEM, &arg, &o), 0);
+    EXPECT_EQ(o.check, HCALL_MGMT_CHECK_CONTROL);
 }
 
 TEST(mgmt_pci_cfg_write_fields)
@@ -839,6 +880,7 @@ int main(void)
         TEST_ENTRY(gnttab_op_order),
         TEST_ENTRY(gnttab_copy_element),
         TEST_ENTRY(mgmt_size_then_fault),
+        TEST_ENTRY(mgmt_set_maxmem_fields),
         TEST_ENTRY(mgmt_create_fields_after_capability),
         TEST_ENTRY(mgmt_create_names),
         TEST_ENTRY(mgmt_populate_order),

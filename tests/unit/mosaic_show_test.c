@@ -12,6 +12,7 @@
 #include "harness.h"
 #include "idl/control.h"
 #include "xl_cpus.h"
+#include "xl_mem.h"
 
 static const char *state(uint16_t flags)
 {
@@ -153,10 +154,54 @@ TEST(log_text_made_safe)
     EXPECT_TRUE(!strcmp(printed(print_log, log, sizeof(log) - 1), "line 1\n\tindented\\x1b]0;title\\x07\n\\xc3\\xa9"));
 }
 
+/* xl's parse_mem_size_kb: MiB by default, one suffix, bytes round down. */
+TEST(memory_sizes)
+{
+    static const struct {
+        const char *s;
+        uint64_t kib; /* 0: refused */
+    } cases[] = {
+        { "96", 96 * 1024 },
+        { "96m", 96 * 1024 },
+        { "96M", 96 * 1024 },
+        { "3072k", 3072 },
+        { "3072K", 3072 },
+        { "1g", 1 << 20 },
+        { "1t", 1ull << 30 },
+        { "1T", 1ull << 30 },
+        { "4096b", 4 },
+        { "2047B", 1 },
+        { "1023b", 0 },
+        { "0", 0 },
+        { "0k", 0 },
+        { "", 0 },
+        { "k", 0 },
+        { "-5", 0 },
+        { "+5", 0 },
+        { "5 ", 0 },
+        { " 5", 0 },
+        { "5kb", 0 },
+        { "5x", 0 },
+        { "2t", 0 },
+        { "1048577m", 0 },
+        { "1048576m", 1ull << 30 },
+        { "1073741824", 0 },
+        { "1073741824k", 1ull << 30 },
+        { "9999999999999", 0 },
+    };
+
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        uint64_t kib = 12345;
+        int r = xl_mem_size_kib(cases[i].s, &kib);
+        if (cases[i].kib ? r != 0 || kib != cases[i].kib : r != -1 || kib != 12345)
+            test_fail(__FILE__, __LINE__, "'%s': %d, %llu KiB", cases[i].s, r, (unsigned long long)kib);
+    }
+}
+
 int main(void)
 {
     return test_run((const struct test[]){ TEST_ENTRY(domain_states), TEST_ENTRY(vcpu_states), TEST_ENTRY(cpu_lists),
                                            TEST_ENTRY(cpu_lists_read_back), TEST_ENTRY(uptimes),
                                            TEST_ENTRY(names_made_safe), TEST_ENTRY(json_strings),
-                                           TEST_ENTRY(log_text_made_safe), TEST_END });
+                                           TEST_ENTRY(log_text_made_safe), TEST_ENTRY(memory_sizes), TEST_END });
 }

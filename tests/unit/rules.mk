@@ -171,10 +171,10 @@ unit_manifest_handover_SRCS := domains/builder/manifest.c lib/xl/xl_cpus.c lib/x
 unit_manifest_handover_DEPS := $(wildcard domains/builder/*.h lib/xl/*.h) tests/unit/manifest_caught.h
 unit_manifest_handover_CFLAGS := -Idomains/builder -Ilib/xl
 # How tools/mosaic shows answers (tools/mosaic/show.c), its CPU lists
-# read back with lib/xl's parser.
+# read back with lib/xl's parser; xl's memory sizes (lib/xl/xl_mem.c).
 UNIT_TESTS += mosaic_show
-unit_mosaic_show_SRCS := tools/mosaic/show.c lib/xl/xl_cpus.c lib/xl/xl_list.c
-unit_mosaic_show_DEPS := tools/mosaic/show.h lib/xl/xl_cpus.h
+unit_mosaic_show_SRCS := tools/mosaic/show.c lib/xl/xl_cpus.c lib/xl/xl_list.c lib/xl/xl_mem.c
+unit_mosaic_show_DEPS := tools/mosaic/show.h lib/xl/xl_cpus.h lib/xl/xl_mem.h
 unit_mosaic_show_CFLAGS := -Itools/mosaic -Ilib/xl
 # The build service's request decoder (domains/builder/buildreq.c)
 # against a reference of idl/build.idl's rules (tests/unit/buildreq_model.c).

@@ -23,6 +23,9 @@
 #include "top.h"
 #include "wire.h"
 #include "xl_cpus.h"
+#include "xl_mem.h"
+
+_Static_assert(XL_MEM_KIB_MAX == CONTROL_MEM_KIB_MAX, "one largest size for the tool and the protocol");
 
 #define NS_PER_S 1000000000ull
 
@@ -203,13 +206,12 @@ static int cmd_dmesg(const struct opts *o, int argc, char **argv)
 
 /* ---- verbs on one domain ---- */
 
-/* A request q (laid out as l, its header's type set) about domain whose
- * answer is a control_domain_answer: one connection, nothing printed. */
-static int act_on_domain(const struct opts *o, const char *verb, const char *domain, const void *q,
-                         const struct wire_layout *l)
+/* One request q (laid out as l) about domain whose answer, of layout al,
+ * goes to a: one connection. */
+static int ask_domain(const struct opts *o, const char *verb, const char *domain, const void *q,
+                      const struct wire_layout *l, const struct wire_layout *al, void *a)
 {
-    static uint8_t msg[CONTROL_FRAME_MAX];
-    struct control_domain_answer a;
+    uint8_t msg[256];
     struct control_msg_header h;
     struct session s;
     int r;
@@ -219,10 +221,20 @@ static int act_on_domain(const struct opts *o, const char *verb, const char *dom
     wire_put(msg, q, l);
     if ((r = session_exchange(&s, msg, l->size, domain, false)) == 0 &&
         (wire_hdr_get(msg, l->size, &h) != 0 ||
-         wire_msg_get(s.c.rx.buf, s.c.rx.len, h.type | CONTROL_MSG_ANSWER, &wire_domain_answer_layout, &a)))
+         wire_msg_get(s.c.rx.buf, s.c.rx.len, h.type | CONTROL_MSG_ANSWER, al, a)))
         r = session_broken(&s);
     session_close(&s);
     return r;
+}
+
+/* A request q (laid out as l, its header's type set) about domain whose
+ * answer is a control_domain_answer: one connection, nothing printed. */
+static int act_on_domain(const struct opts *o, const char *verb, const char *domain, const void *q,
+                         const struct wire_layout *l)
+{
+    struct control_domain_answer a;
+
+    return ask_domain(o, verb, domain, q, l, &wire_domain_answer_layout, &a);
 }
 
 /* pause, unpause, destroy: one domain, nothing printed (as xl). */
@@ -251,6 +263,82 @@ static int cmd_unpause(const struct opts *o, int argc, char **argv)
 static int cmd_destroy(const struct opts *o, int argc, char **argv)
 {
     return one_domain(o, argc, argv, CONTROL_MSG_DESTROY);
+}
+
+/* ---- shutdown, reboot, mem-set, mem-max ---- */
+
+/* xl shutdown [-w] DOM, xl reboot [-w] DOM: the lines xl prints, on
+ * stderr as xl does. */
+static int shutdown_verb(const struct opts *o, int argc, char **argv, uint16_t reason)
+{
+    struct control_shutdown_request q = { .hdr = session_request_hdr(CONTROL_MSG_SHUTDOWN), .reason = reason };
+    struct control_shutdown_answer a;
+    struct opts longer = *o;
+    const char *domain = NULL;
+    int r;
+
+    for (int i = 1; i < argc; i++) {
+        if (!strcmp(argv[i], "-w"))
+            q.flags |= CONTROL_SHUTDOWN_WAIT;
+        else if (argv[i][0] == '-' || domain)
+            return session_usage(argv[0], "takes [-w] and one domain, by name or id");
+        else
+            domain = argv[i];
+    }
+    if (!domain)
+        return session_usage(argv[0], "takes [-w] and one domain, by name or id");
+    if ((r = session_qualifier(argv[0], domain, q.domain)) != 0)
+        return r;
+    /* The answer to -w comes once the domain is down: wait for it. */
+    if ((q.flags & CONTROL_SHUTDOWN_WAIT) && longer.timeout_ms < CONTROL_SHUTDOWN_WAIT_MS + 10000u)
+        longer.timeout_ms = CONTROL_SHUTDOWN_WAIT_MS + 10000u;
+    fprintf(stderr, "%s domain %s\n", reason == CONTROL_SHUTDOWN_REBOOT ? "Rebooting" : "Shutting down", domain);
+    if (q.flags & CONTROL_SHUTDOWN_WAIT)
+        fprintf(stderr, "Waiting for 1 domains\n");
+    r = ask_domain(&longer, argv[0], domain, &q, &wire_shutdown_request_layout, &wire_shutdown_answer_layout, &a);
+    if (r == MOSAIC_OK && (a.flags & CONTROL_SHUTDOWN_DONE))
+        fprintf(stderr, "Domain %u has been shut down, reason code %u\n", a.domid, a.shutdown_reason);
+    else if (r == MOSAIC_OK && (a.flags & CONTROL_SHUTDOWN_GONE))
+        fprintf(stderr, "Domain %u has been destroyed.\n", a.domid);
+    return r;
+}
+
+static int cmd_shutdown(const struct opts *o, int argc, char **argv)
+{
+    return shutdown_verb(o, argc, argv, CONTROL_SHUTDOWN_POWEROFF);
+}
+
+static int cmd_reboot(const struct opts *o, int argc, char **argv)
+{
+    return shutdown_verb(o, argc, argv, CONTROL_SHUTDOWN_REBOOT);
+}
+
+/* xl mem-set DOM SIZE, xl mem-max DOM SIZE: nothing printed when done. */
+static int mem_verb(const struct opts *o, int argc, char **argv, uint16_t flags)
+{
+    struct control_mem_request q = { .hdr = session_request_hdr(CONTROL_MSG_MEM_SET), .flags = flags };
+    struct control_mem_answer a;
+    int r;
+
+    if (argc != 3 || argv[1][0] == '-')
+        return session_usage(argv[0], "takes a domain and a size");
+    if ((r = session_qualifier(argv[0], argv[1], q.domain)) != 0)
+        return r;
+    if (xl_mem_size_kib(argv[2], &q.kib) != 0)
+        return session_fail(
+            MOSAIC_LOCAL, argv[0],
+            "invalid memory size: %s (want a number, MiB unless it ends in b, k, m, g or t; 1 KiB to 1 TiB)", argv[2]);
+    return ask_domain(o, argv[0], argv[1], &q, &wire_mem_request_layout, &wire_mem_answer_layout, &a);
+}
+
+static int cmd_mem_set(const struct opts *o, int argc, char **argv)
+{
+    return mem_verb(o, argc, argv, 0);
+}
+
+static int cmd_mem_max(const struct opts *o, int argc, char **argv)
+{
+    return mem_verb(o, argc, argv, CONTROL_MEM_MAX);
 }
 
 /* ---- vcpu-list, vcpu-pin ---- */
@@ -551,6 +639,34 @@ static const struct command commands[] = {
       "DOMAIN as for pause. Waits until the domain is gone and its memory back (5 s at most),\n"
       "as xl destroy does. Prints nothing when done.",
       cmd_destroy },
+    { "shutdown", "[-w] DOMAIN", "ask a domain to power off (xl shutdown)",
+      "DOMAIN as for pause. Writes poweroff to the domain's control/shutdown node in XenStore,\n"
+      "as xl does; the guest must have said it supports that (Linux does: its\n"
+      "control/feature-poweroff), else the request is refused (xl's -F, an ACPI power event,\n"
+      "does not exist here: destroy ends a domain at once). Prints 'Shutting down domain\n"
+      "DOMAIN' on stderr. -w: waits until the domain has shut down (30 s at most; the guest may\n"
+      "not support PV shutdown if it does not) and prints its reason code (0 poweroff). The\n"
+      "control domain then destroys it, as every domain of its that shuts down.",
+      cmd_shutdown },
+    { "reboot", "[-w] DOMAIN", "ask a domain to reboot (xl reboot)",
+      "As shutdown, with reboot written (control/feature-reboot) and 'Rebooting domain DOMAIN'\n"
+      "printed; -w's reason code is 1. The domain is destroyed once it has shut down: building\n"
+      "it again (xl's on_reboot = restart) is not done here.",
+      cmd_reboot },
+    { "mem-set", "DOMAIN SIZE", "set a domain's memory target (xl mem-set)",
+      "Writes the target to the domain's memory/target node: its balloon driver gives memory\n"
+      "back, or takes it again, until it has that much (in its own time; list's Mem follows).\n"
+      "The core's limit becomes the target and 1 MiB, as xl's: the guest cannot take back\n"
+      "what it gave. SIZE is xl's: a number, in MiB unless it ends in b, k, m, g or t (bytes,\n"
+      "KiB, MiB, GiB, TiB); at most the domain's static maximum (mem-max). Prints nothing\n"
+      "when done.",
+      cmd_mem_set },
+    { "mem-max", "DOMAIN SIZE", "set a domain's memory maximum (xl mem-max)",
+      "Writes the domain's memory/static-max (how high mem-set may go) and sets the core's\n"
+      "limit to it and 1 MiB, in whole 4 KiB pages; never below its target (mem-set first). A\n"
+      "limit below what it has takes nothing away: it stops it from taking more. SIZE as for\n"
+      "mem-set. Prints nothing when done.",
+      cmd_mem_max },
     { "vcpu-list", "[DOMAIN...]", "list the vCPUs (xl vcpu-list)",
       "Name, ID, VCPU, CPU (where it runs or last ran; - when down), State (r-- running,\n"
       "-b- blocked, --- waiting for a CPU, --p down: not started, or its domain paused or\n"

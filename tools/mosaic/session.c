@@ -86,18 +86,40 @@ static int explain(const struct session *s, uint16_t type, int status, const cha
         else
             snprintf(what, sizeof(what), "the control domain lacks the capability (its manifest's caps)");
         break;
-    case XEN_EBUSY: snprintf(what, sizeof(what), "'%s' is not running (paused already, or shut down)", d); break;
+    case XEN_EBUSY:
+        if (type == CONTROL_MSG_SHUTDOWN)
+            snprintf(what, sizeof(what), "'%s' has shut down already", d);
+        else
+            snprintf(what, sizeof(what), "'%s' is not running (paused already, or shut down)", d);
+        break;
     case XEN_ETIMEDOUT:
         if (type == CONTROL_MSG_CONSOLE)
             snprintf(what, sizeof(what), "the console domain did not answer in time");
+        else if (type == CONTROL_MSG_SHUTDOWN)
+            snprintf(what, sizeof(what),
+                     "'%s' was asked, but did not shut down within %u s (it may not support PV shutdown)", d,
+                     CONTROL_SHUTDOWN_WAIT_MS / 1000);
         else
             snprintf(what, sizeof(what), "'%s' was destroyed, but is still there after 5 s", d);
         break;
     case XEN_ENOENT: snprintf(what, sizeof(what), "'%s' has no console the console domain serves", d); break;
     case XEN_ENODEV:
-        snprintf(what, sizeof(what), "the control domain has no console channel (no console domain runs)");
+        if (type == CONTROL_MSG_CONSOLE)
+            snprintf(what, sizeof(what), "the control domain has no console channel (no console domain runs)");
+        else
+            snprintf(what, sizeof(what), "the control domain has no XenStore connection");
         break;
     case XEN_EIO: snprintf(what, sizeof(what), "the console domain's answer was broken"); break;
+    case XEN_EOPNOTSUPP:
+        snprintf(what, sizeof(what),
+                 "PV control interface not available on '%s': external graceful shutdown not possible "
+                 "(xl's -F would send an ACPI power event; destroy ends it at once)",
+                 d);
+        break;
+    case XEN_EACCES:
+        snprintf(what, sizeof(what), "the XenStore refused the control domain the nodes of '%s'", d);
+        break;
+    case XEN_ENOMEM: snprintf(what, sizeof(what), "more memory than the machine has"); break;
     case XEN_ENOSYS:
         snprintf(what, sizeof(what), "the control domain does not know this request (an older one)");
         break;
@@ -106,6 +128,11 @@ static int explain(const struct session *s, uint16_t type, int status, const cha
             snprintf(what, sizeof(what), "'%s' is not paused", d);
         else if (type == CONTROL_MSG_VCPU_PIN)
             snprintf(what, sizeof(what), "'%s' has no such vCPU, or none of those CPUs is online", d);
+        else if (type == CONTROL_MSG_MEM_SET)
+            snprintf(what, sizeof(what),
+                     "the target of '%s' would be above its maximum (mem-set), or its maximum below its target "
+                     "(mem-max)",
+                     d);
         else
             snprintf(what, sizeof(what), "the control domain found the request malformed");
         break;

@@ -101,7 +101,7 @@ struct domain {
     domid_t controller;         /* the domain that created it or was handed it (DOMID_NONE for the root and
                                    for a domain left with none): written under domain_lock */
     cap_t caps;                 /* what it may ask of the core (cap.h) */
-    uint64_t max_pages;         /* RAM quota, set at creation */
+    uint64_t max_pages;         /* RAM quota: written under lock (domain_set_max_pages) */
     uint64_t nr_pages;          /* RAM populated: protected by lock */
     struct credit_dom sched;    /* weight, cap, runtime: protected by the scheduler lock */
     bool destroy_requested;     /* its controller asked: reap when stopped */
@@ -151,6 +151,10 @@ struct domain {
  * frames for its structures), -ERR_NOSPC (every domain id is in use).
  */
 int domain_create(const char *name, unsigned nr_vcpus, uint64_t max_pages, domid_t controller, struct domain **out);
+
+/* domain_set_max_pages: d's RAM quota becomes max_pages (XEN_DOMCTL_max_mem);
+ * below nr_pages it takes nothing away, it only stops d from growing. */
+void domain_set_max_pages(struct domain *d, uint64_t max_pages);
 
 /*
  * domain_populate: zeroed RAM at guest frames [gfn, gfn + n), guest RWX.

@@ -49,6 +49,7 @@ union hcall_mgmt_arg {
     struct mgmt_phys_info phys_info;
     struct mgmt_log_read log_read;
     struct mgmt_domain_sched_get sched_get;
+    struct mgmt_domain_set_maxmem set_maxmem;
 };
 
 /* What the caller is checked for before the fields' verdict is given. */
@@ -92,7 +93,8 @@ size_t hcall_mgmt_arg_size(uint64_t cmd);
  * pci_cfg_write: size not 1, 2 or 4, offset not aligned to it or past
  * 4 KiB, reserved0; pci_msi_bind: reserved; pause, list, vcpu_info:
  * reserved; handover: reserved, to equal to domid or from
- * MGMT_DOMID_SELF up; log_read: len 0 or past MGMT_LOG_RING. pci_info, pci_cfg_write and
+ * MGMT_DOMID_SELF up; log_read: len 0 or past MGMT_LOG_RING; set_maxmem:
+ * reserved, max_pages 0. pci_info, pci_cfg_write and
  * pci_msi_bind need no capability and name no target (HCALL_MGMT_CHECK_
  * NONE): they reach only the caller's own functions. All -EINVAL unless
  * said. */

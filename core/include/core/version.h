@@ -6,4 +6,4 @@
 #pragma once
 
 #define MOSAIC_VERSION     "0.1.0"
-#define MOSAIC_ABI_VERSION 6
+#define MOSAIC_ABI_VERSION 7
