@@ -157,6 +157,11 @@ unsigned adopt_give_back(struct adopt *a, const void *section, uint16_t to, cons
             snprintf(line, sizeof(line), "builder: d%u '%.32s' handed back to d%u '%s'%s", h.domid, info.name, to, name,
                      info.state == MGMT_STATE_SHUTDOWN ? " (shut down meanwhile: it acts on that)" : "");
             handed++;
+            if (a->env->handed && (r = a->env->handed(a->env->ctx, h.domid, to)) != 0) {
+                say(a->env, line);
+                snprintf(line, sizeof(line), "builder: d%u: its XenStore nodes for d%u not opened (error %ld)", h.domid,
+                         to, r);
+            }
         } else {
             snprintf(line, sizeof(line),
                      "builder: d%u '%.32s': handing it back to d%u '%s' refused (error %ld); "

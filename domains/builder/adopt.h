@@ -26,6 +26,10 @@ struct adopt_env {
     /* One line for the log, without its newline. */
     void (*log)(void *ctx, const char *line);
     void *ctx;
+    /* After a domain is handed back to to: what the new controller must
+     * be given besides (the XenStore nodes a controller writes); NULL:
+     * nothing. Its error is logged, the handover stands. */
+    long (*handed)(void *ctx, uint16_t domid, uint16_t to);
 };
 
 /* Domains held for sections at once: more are the builder's alone. */

@@ -145,7 +145,15 @@ static void adopt_log(void *ctx, const char *line)
     printf("%s\n", line);
 }
 
-static const struct adopt_env adopt_env = { adopt_mgmt, adopt_log, NULL };
+/* A domain handed back gets its new controller's XenStore nodes, as at
+ * any handover (store_grant_controller). */
+static long adopt_handed(void *ctx, uint16_t domid, uint16_t to)
+{
+    (void)ctx;
+    return store_grant_controller(domid, to);
+}
+
+static const struct adopt_env adopt_env = { adopt_mgmt, adopt_log, NULL, adopt_handed };
 static struct adopt adopted; /* what dead instances held, for their sections' next ones */
 
 /* Whether domid is one the builder watches (adopt_from's test of its own). */

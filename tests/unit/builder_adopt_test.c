@@ -126,7 +126,7 @@ static void model_log(void *ctx, const char *line)
     snprintf(m.lines + n, sizeof(m.lines) - n, "%s\n", line);
 }
 
-static const struct adopt_env env = { model_mgmt, model_log, NULL };
+static const struct adopt_env env = { model_mgmt, model_log, NULL, NULL };
 static struct adopt a;
 
 /* The builder's watched instances: xenstored d2 and whatever is in it. */
