@@ -283,6 +283,9 @@ bool service_poll(void)
      * store ring (-EIO) shows in every store call after it. */
     if (xenbus_backend_events(xb, 0) < 0)
         more = false;
+    /* The nodes of domains that are gone first: a client that destroyed
+     * one to build it again (xl's restart) gets its disks back clean. */
+    reap_handed();
     for (unsigned i = 0; i < SERVICE_CLIENTS_MAX; i++) {
         struct client *c = &clients[i];
         if (!c->used)
@@ -295,7 +298,6 @@ bool service_poll(void)
         if (c->link == LINK_CONNECTED)
             more |= serve_one(c);
     }
-    reap_handed();
     return more;
 }
 
