@@ -72,7 +72,7 @@ def expect_status(argv, want, what):
 
 def step_version(tmp):
     out = expect_status(mosaic(key_file(tmp), "-v", "version"), OK, "the right key")
-    if "control domain: mosaic-control 1, protocol 1..1" not in out:
+    if "control domain: mosaic-control 1, protocol 2..2" not in out:
         fail("the right key: no version answer in: " + out.strip())
 
 

@@ -136,7 +136,7 @@ def step_broken(t):
     # A CREATE whose text_len (5) is not the bytes that follow (3): an
     # error answer (16 bytes), and the next client is served as before.
     text = b"x=1"
-    msg = struct.pack("<HHIII", 1, 13, 77, 5, 0) + b"bad.cfg".ljust(256, b"\0") + bytes(64) + text
+    msg = struct.pack("<HHIII", 2, 13, 77, 5, 0)  # protocol 2 (idl/control.idl), CONTROL_MSG_CREATE + b"bad.cfg".ljust(256, b"\0") + bytes(64) + text
     out = t.expect(OK, "debug-send", (struct.pack("<I", len(msg)) + msg).hex())
     if "an answer of 16 bytes" not in out:
         fail("a malformed CREATE: expected a 16-byte error answer, got %r" % out)
