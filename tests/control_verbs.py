@@ -299,4 +299,4 @@ def main():
 
 
 if __name__ == "__main__":
-    sys.exit(run_step("control_verbs", STEPS))
+    sys.exit(main())

@@ -15,8 +15,8 @@ import sys
 import tempfile
 import time
 
-from control_clients import fail
-from control_verbs import DENIED, LOCAL, OK, run_step
+from control_clients import fail, run_step
+from control_verbs import DENIED, LOCAL, OK, Tool
 
 TARGET_KIB = 96 * 1024
 SHRINK_WAIT = 90  # seconds the balloon may take to give its memory back under emulation
@@ -103,4 +103,4 @@ STEPS = {"mem-set": step_mem_set, "shrunk": step_shrunk, "shutdown": step_shutdo
 
 
 if __name__ == "__main__":
-    sys.exit(run_step("control_xs_verbs", STEPS))
+    sys.exit(run_step("control_xs_verbs.py", STEPS, Tool, "mosaic-keys."))
