@@ -17,17 +17,21 @@ Usage: python3 tests/control_create.py STEP   (the steps are listed in STEPS)
 
 import os
 import pty
+import random
 import re
 import shutil
 import struct
 import subprocess
 import sys
+import time
 
 from control_clients import fail, key_file, mosaic, run, run_step
 
 OK, LOCAL, PROTOCOL, DENIED, NO_DOMAIN = 0, 1, 4, 5, 6
 CONFIGS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "configs")
 CYCLES = 20
+LARGE_MIB = 8  # create_large.cfg's ramdisk
+LARGE_SECS = 30  # its create at most: well over what it takes, far under a stalling upload
 
 
 class Tool:
@@ -118,6 +122,23 @@ def step_create(t):
         fail("after destroy two, list shows %s" % t.domains())
 
 
+def step_large(t):
+    """An 8 MiB ramdisk: uploaded in time (a stalling TCP window took
+    minutes for a few MiB), the domain listed, then destroyed."""
+    with open(t.cfg("large.bin"), "wb") as f:
+        f.write(random.Random(LARGE_MIB).randbytes(LARGE_MIB << 20))
+    start = time.monotonic()
+    d = t.create("create_large.cfg")
+    took = time.monotonic() - start
+    print("create large (%d MiB ramdisk): d%d in %.1f s" % (LARGE_MIB, d, took))
+    if took > LARGE_SECS:
+        fail("create large took %.1f s, more than %d s: the upload stalls" % (took, LARGE_SECS))
+    if t.domains().get("large") != d:
+        fail("list after create large: %s, want large d%d" % (t.domains(), d))
+    if t.expect(OK, "destroy", "large") != "" or "large" in t.domains():
+        fail("destroy large: list still shows it")
+
+
 BROKEN = [  # file, exit status, the line's end after FILE:
     ("bad_missing_quote.cfg", LOCAL, ":4: kernel: missing closing quote (\")"),
     ("bad_disk_spec.cfg", LOCAL, ":8: disk: unknown access 'q': want r, ro, w or rw"),
@@ -184,7 +205,7 @@ def step_end(t):
         fail("list at the end: %s" % t.domains())
 
 
-STEPS = {"create": step_create, "broken": step_broken, "cycles": step_cycles, "reboot": step_reboot,
+STEPS = {"create": step_create, "large": step_large, "broken": step_broken, "cycles": step_cycles, "reboot": step_reboot,
          "reboot-destroy": step_reboot_destroy, "poweroff": step_poweroff, "end": step_end}
 
 

@@ -22,11 +22,19 @@
 #define MEMP_NUM_TCP_PCB_LISTEN 1
 #define MEMP_NUM_ALTCP_PCB      (2 * MEMP_NUM_TCP_PCB + 2)
 
-/* A whole TLS record (16 KiB, what a client may send: mbedtls_config.h)
- * fits the receive window, so a record never waits for the application
- * to make room (lwIP's glue warns otherwise). */
+/* The receive window holds two whole TLS records (16 KiB of data and 21
+ * bytes around it, what a client may send: mbedtls_config.h). The glue
+ * gives a record's bytes back to TCP only once the whole record has come
+ * and been decrypted, so up to one record less a byte stays unread in
+ * the window. With room for one record only, the window left open at
+ * that moment may be smaller than a segment: the client's TCP then waits
+ * for its persist timer (a second and more, backing off) before it sends
+ * the record's last bytes, and a large upload crawls until mosaic gives
+ * up. Two records leave at least ten segments open at any time. The
+ * pool still holds the window's segments and the frames waiting for
+ * lwIP (mgmtnet.c's RXQ_LEN). */
 #define TCP_MSS          1460
-#define TCP_WND          (12 * TCP_MSS)
+#define TCP_WND          (24 * TCP_MSS)
 #define TCP_SND_BUF      (8 * TCP_MSS)
 #define TCP_SND_QUEUELEN (4 * TCP_SND_BUF / TCP_MSS)
 #define MEMP_NUM_TCP_SEG 128
