@@ -163,7 +163,7 @@ $(LWIP_NETDRV)/.complete: $(NEWLIB_STAMP)
 $(LWIP_NETDRV)/lib/liblwip.a: $(LWIP_NETDRV)/.complete
 netdrv_LIBS += $(LWIP_NETDRV)/lib/liblwip.a
 $(OUT)/domains/netdrv/%.c.o $(OUT)/hdrcheck/domains/netdrv/%.h.ok: DOMAIN_CFLAGS += -isystem $(LWIP_NETDRV)/include
-$(OUT)/domains/netdrv/ipstack.c.o: $(LWIP_NETDRV)/.complete
+$(OUT)/domains/netdrv/ipstack.c.o: $(LWIP_NETDRV)/.complete domains/netdrv/lwipopts.h
 $(patsubst %,$(OUT)/hdrcheck/%.ok,$(filter domains/netdrv/%,$(DOMAIN_HDRS))): $(LWIP_NETDRV)/.complete
 
 # The control domain (domains/control/README.md): the operator's TLS
@@ -182,7 +182,10 @@ $(LWIP_CONTROL)/lib/liblwip.a: $(LWIP_CONTROL)/.complete
 control_LIBS += $(OUT)/drivers/libdrivers.a $(LWIP_CONTROL)/lib/liblwip.a $(MBEDTLS_PREFIX)/lib/libmbedtls.a
 $(OUT)/domains/control/%.c.o $(OUT)/hdrcheck/domains/control/%.h.ok: DOMAIN_CFLAGS += -Idrivers/include \
 	-isystem $(LWIP_CONTROL)/include -isystem $(MBEDTLS_PREFIX)/include
-$(patsubst %,$(OUT)/%.o,$(wildcard domains/control/*.c)): $(LWIP_CONTROL)/.complete
+# The objects follow lwipopts.h itself too: edited back to options whose
+# library is cached, it names an older library, which alone would not
+# relink the domain.
+$(patsubst %,$(OUT)/%.o,$(wildcard domains/control/*.c)): $(LWIP_CONTROL)/.complete domains/control/lwipopts.h
 $(patsubst %,$(OUT)/hdrcheck/%.ok,$(filter domains/control/%,$(DOMAIN_HDRS))): $(LWIP_CONTROL)/.complete
 
 # domain_rule NAME: $(OUT)/domains/NAME.elf from domains/NAME/*.{c,S}.
