@@ -578,7 +578,10 @@ class BootRun:
         (exit status, or None after secs, its output), logged."""
         env = dict(os.environ, MOSAIC_HOST="127.0.0.1", MOSAIC_PORT=str(self.mgmt_port),
                    MOSAIC_OUT=str(self.scn.out))
-        return net_peer.run_step([], command, env, secs, self.host_log, "host")
+        # With NICs, QEMU runs in the peer's network namespace, and so
+        # does the port it forwards: the host step runs there too.
+        prefix = self.net.prefix() if self.net is not None else []
+        return net_peer.run_step(prefix, command, env, secs, self.host_log, "host")
 
     def feed(self, lines, now, port=1):
         """Checks new serial lines; returns a failure reason or None."""
