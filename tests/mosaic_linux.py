@@ -76,14 +76,18 @@ class Tool:
 
 
 def step_create(t):
-    """Both guests from their config files: each create prints the new
-    id; list shows them running or blocked, with their memory and vCPUs."""
+    """Both guests from their config files (the second with -c, attached
+    to its console): each create prints the new id; list shows them
+    running or blocked, with their memory and vCPUs."""
     ids = {}
-    for name in ("one", "two"):
-        out = t.expect(OK, "create", "-q", os.path.join(t.dir, "linux_%s.cfg" % name)).strip()
-        if not re.fullmatch(r"\d+", out):
-            fail("create linux_%s.cfg printed %r, not the new domain's id" % (name, out))
-        ids[name] = int(out)
+    for name, attach in (("one", ()), ("two", ("-c",))):
+        # two with -c: attached to its console once created (stdin is no
+        # terminal: the output is followed for 2 s, then it ends).
+        out = t.expect(OK, "create", "-q", *attach, os.path.join(t.dir, "linux_%s.cfg" % name))
+        first = out.splitlines()[0].strip() if out.strip() else ""
+        if not re.fullmatch(r"\d+", first):
+            fail("create linux_%s.cfg printed %r, not the new domain's id first" % (name, out[:200]))
+        ids[name] = int(first)
     doms = t.domains()
     for name, vcpus in (("one", 2), ("two", 1)):
         d = doms.get(name)

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "console.h"
 #include "idl/xen.h"
 #include "idl/xen_errno.h"
 #include "mbedtls/sha256.h"
@@ -278,6 +279,7 @@ int create_run(const struct opts *o, int argc, char **argv)
     enum progress p = isatty(STDERR_FILENO) ? PROGRESS_BAR : PROGRESS_LINES;
     const char *cfg = NULL;
     bool console = false;
+    char dom[12];
     uint8_t *text = NULL;
     uint64_t len = 0;
     struct session s;
@@ -330,7 +332,6 @@ int create_run(const struct opts *o, int argc, char **argv)
     fflush(stdout);
     if (!console)
         return MOSAIC_OK;
-    if (!mosaic_console_attach)
-        return session_fail(MOSAIC_LOCAL, "create", "%s", "-c: console not available yet");
-    return mosaic_console_attach(o, a.domid, a.name);
+    snprintf(dom, sizeof(dom), "%u", a.domid); /* by id: the name may be given again meanwhile */
+    return console_attach(o, dom);
 }
