@@ -74,6 +74,7 @@ bench: deps
 	@$(PYTHON) tests/bench/linux.py --out $(OUT)
 	@$(PYTHON) tests/bench/blk.py --out $(OUT)
 	@$(PYTHON) tests/bench/net.py --out $(OUT)
+	@$(PYTHON) tests/bench/create.py --out $(OUT)
 
 # Formatting is checked, not just suggested (.clang-format).
 FORMAT_FILES = $(shell git ls-files '*.c' '*.h' 2>/dev/null || find core tests -name '*.[ch]')
