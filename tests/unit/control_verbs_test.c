@@ -171,7 +171,7 @@ TEST(list_refusals)
     EXPECT_EQ(ask(CONTROL_MSG_LIST, &q, &wire_list_request_layout), -XEN_EINVAL);
     q.first = 1;
     q._pad1 = 1; /* wire_put writes it as zero: set it by hand below */
-    wire_put(raw, &(struct control_list_request){ .hdr = { 1, CONTROL_MSG_LIST, 77 }, .first = 1 },
+    wire_put(raw, &(struct control_list_request){ .hdr = { CONTROL_PROTO_VERSION, CONTROL_MSG_LIST, 77 }, .first = 1 },
              &wire_list_request_layout);
     raw[offsetof(struct control_list_request, _pad1)] = 1;
     EXPECT_EQ(ask_raw(raw, sizeof(q)), -XEN_EINVAL);
@@ -200,7 +200,7 @@ TEST(info_answered)
     EXPECT_EQ(a.total_kib, 131072ull * 4);
     EXPECT_EQ(a.free_kib, 100000ull * 4);
     EXPECT_EQ(a.now_ns, core.now_ns);
-    wire_hdr_put(raw, &(struct control_msg_header){ 1, CONTROL_MSG_INFO, 1 });
+    wire_hdr_put(raw, &(struct control_msg_header){ CONTROL_PROTO_VERSION, CONTROL_MSG_INFO, 1 });
     EXPECT_EQ(ask_raw(raw, 9), -XEN_EINVAL); /* a body */
     expect_clean();
 }
@@ -219,7 +219,7 @@ TEST(debug_crash_answered_then_asked)
     EXPECT_EQ(ask(CONTROL_MSG_DEBUG_CRASH, &h, NULL), 0);
     EXPECT_EQ(out_len, sizeof(h));
     EXPECT_EQ(core.crashes, 1);
-    wire_hdr_put(raw, &(struct control_msg_header){ 1, CONTROL_MSG_DEBUG_CRASH, 1 });
+    wire_hdr_put(raw, &(struct control_msg_header){ CONTROL_PROTO_VERSION, CONTROL_MSG_DEBUG_CRASH, 1 });
     EXPECT_EQ(ask_raw(raw, 9), -XEN_EINVAL); /* a body */
     EXPECT_EQ(core.crashes, 1);
     env.crash = NULL;
@@ -733,7 +733,7 @@ TEST(random_requests_stay_clean)
         const struct wire_layout *l = NULL;
 
         memset(&u, 0, sizeof(u));
-        u.dom.hdr = (struct control_msg_header){ 1, type, ++next_id };
+        u.dom.hdr = (struct control_msg_header){ CONTROL_PROTO_VERSION, type, ++next_id };
         const char *name = names[test_rng_below(sizeof(names) / sizeof(names[0]))];
         switch (type) {
         case CONTROL_MSG_LIST:

@@ -292,7 +292,7 @@ TEST(layouts_cover_every_byte)
  * when not, text that is not NUL-padded refused. */
 TEST(layout_bytes_and_refusals)
 {
-    struct control_vcpu_pin_request q = { .hdr = { 1, CONTROL_MSG_VCPU_PIN, 0x01020304 },
+    struct control_vcpu_pin_request q = { .hdr = { CONTROL_PROTO_VERSION, CONTROL_MSG_VCPU_PIN, 0x01020304 },
                                           .domain = "guest",
                                           .vcpu = 0xa1b2c3d4,
                                           ._pad0 = 7,
@@ -341,7 +341,9 @@ TEST(qualifiers)
 
 static size_t list_answer(uint8_t *out, uint16_t nr, const struct control_domain *d)
 {
-    struct control_list_answer a = { .hdr = { 1, CONTROL_MSG_LIST | CONTROL_MSG_ANSWER, 9 }, .now_ns = 5, .nr = nr };
+    struct control_list_answer a = { .hdr = { CONTROL_PROTO_VERSION, CONTROL_MSG_LIST | CONTROL_MSG_ANSWER, 9 },
+                                     .now_ns = 5,
+                                     .nr = nr };
 
     wire_put(out, &a, &wire_list_answer_layout);
     for (unsigned i = 0; i < nr; i++)
@@ -354,8 +356,11 @@ TEST(answers_with_entries_checked)
     static uint8_t b[CONTROL_FRAME_MAX + 64];
     static struct control_domain d[CONTROL_LIST_MAX + 1], got[CONTROL_LIST_MAX];
     static struct control_vcpu v[CONTROL_VCPUS_MAX];
-    struct control_vcpu_list_answer va = { .hdr = { 1, CONTROL_MSG_VCPU_LIST | CONTROL_MSG_ANSWER, 1 }, .nr = 2 };
-    struct control_dmesg_answer da = { .hdr = { 1, CONTROL_MSG_DMESG | CONTROL_MSG_ANSWER, 1 }, .len = 3 };
+    struct control_vcpu_list_answer va = {
+        .hdr = { CONTROL_PROTO_VERSION, CONTROL_MSG_VCPU_LIST | CONTROL_MSG_ANSWER, 1 }, .nr = 2
+    };
+    struct control_dmesg_answer da = { .hdr = { CONTROL_PROTO_VERSION, CONTROL_MSG_DMESG | CONTROL_MSG_ANSWER, 1 },
+                                       .len = 3 };
     struct control_list_answer a;
     const uint8_t *text;
     size_t n;
@@ -399,7 +404,7 @@ TEST(answers_with_entries_checked)
     wire_put(b, &da, &wire_dmesg_answer_layout);
     EXPECT_EQ(wire_dmesg_answer_get(b, sizeof(da) + CONTROL_DMESG_MAX + 1, &da, &text), -XEN_EBADMSG);
 
-    struct control_console_answer ca = { .hdr = { 1, CONTROL_MSG_CONSOLE | CONTROL_MSG_ANSWER, 1 },
+    struct control_console_answer ca = { .hdr = { CONTROL_PROTO_VERSION, CONTROL_MSG_CONSOLE | CONTROL_MSG_ANSWER, 1 },
                                          .len = 3,
                                          .next = 9 };
     wire_put(b, &ca, &wire_console_answer_layout);
