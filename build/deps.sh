@@ -5,8 +5,9 @@
 # `make test` need and this machine lacks. Cheap checks first: when nothing
 # is missing it prints nothing and never calls apt-get. It installs; it does
 # not configure or build anything, except that it has build/qemu-root.sh
-# make, once, the Debian 13 (trixie) root whose QEMU 10.0 Mosaic runs on
-# instead of the host's (docs/qemu.md), from deb.debian.org into a cache
+# make, once, the Debian 13 (trixie) root whose firmware Mosaic's QEMU uses,
+# and build/qemu-build.sh build, once, that QEMU 10.0 from trixie's source
+# with Mosaic's patches (docs/qemu.md), from deb.debian.org into a cache
 # outside the work tree.
 #
 # Usage: build/deps.sh [CC]
@@ -31,6 +32,7 @@ here=$(dirname "${BASH_SOURCE[0]}")
 # trixie's Release file against the archive keyring, which must know
 # trixie's keys.
 qemu_root_ok() { [ -d "$("$here/qemu-root.sh" --root)" ]; }
+qemu_built_ok() { [ -x "$("$here/qemu-build.sh" --path)" ]; }
 
 # Compile and run a program under ASan+UBSan: proves the compiler, its
 # sanitizer runtime and the link all work, not just that files exist.
@@ -57,6 +59,18 @@ check() {
     if ! qemu_root_ok; then
         [ -x /usr/sbin/debootstrap ] || have debootstrap || need debootstrap
         [ -f /usr/share/keyrings/debian-archive-trixie-automatic.gpg ] || need debian-archive-keyring
+    fi
+    # Building QEMU (build/qemu-build.sh): its build tools and the
+    # libraries a qemu-system-x86_64 for Mosaic's boots links.
+    if ! qemu_built_ok; then
+        have ninja || need ninja-build
+        have pkg-config || need pkg-config
+        have patch || need patch
+        python3 -c 'import venv, ensurepip' 2>/dev/null || need python3-venv
+        [ -f /usr/include/glib-2.0/glib.h ] || need libglib2.0-dev
+        [ -f /usr/include/pixman-1/pixman.h ] || need libpixman-1-dev
+        [ -f /usr/include/slirp/libslirp.h ] || need libslirp-dev
+        [ -f /usr/include/libfdt.h ] || need libfdt-dev
     fi
     have grub-mkrescue || need grub-common
     [ -f /usr/lib/grub/i386-pc/moddep.lst ] || need grub-pc-bin
@@ -130,3 +144,4 @@ install_missing() {
 check
 [ ${#pkgs[@]} -eq 0 ] || install_missing
 qemu_root_ok || "$here/qemu-root.sh"
+qemu_built_ok || "$here/qemu-build.sh"

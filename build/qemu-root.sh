@@ -1,21 +1,23 @@
 #!/bin/bash
 # SPDX-License-Identifier: MIT
 #
-# The QEMU Mosaic runs on: Debian 13 (trixie)'s qemu-system-x86, in a
+# The firmware of the QEMU Mosaic runs on, and the way every boot starts
+# it: Debian 13 (trixie)'s qemu-system-x86 with SeaBIOS and iPXE, in a
 # minimal trixie root made once with debootstrap from deb.debian.org into a
-# cache outside the work tree, and run from there through the root's own
-# dynamic loader, without chroot, so host paths in QEMU's arguments (ISO,
-# logs, monitor sockets) work unchanged. docs/qemu.md has the details and
-# what differs from bookworm's QEMU 7.2 (not the multi-threaded nested-SVM
-# failure of docs/known-bugs.md: 10.0 has it too).
+# cache outside the work tree. The QEMU binary itself is build/qemu-build.sh's
+# (trixie's source with Mosaic's patch for the multi-threaded race of
+# docs/known-bugs.md), run on the host's libraries without chroot, so host
+# paths in QEMU's arguments (ISO, logs, monitor sockets) work unchanged.
+# docs/qemu.md has the details.
 #
 # It never touches the host's apt sources or packages (debootstrap comes
 # from build/deps.sh) and never fetches from anywhere but deb.debian.org.
 #
 # Usage: build/qemu-root.sh               make the root if missing (quiet when present)
 #        build/qemu-root.sh --root        print the root's path, make nothing
-#        build/qemu-root.sh --exec ARG... run the root's qemu-system-x86_64 with ARGs
-#                                         (replaces this script; the root must exist)
+#        build/qemu-root.sh --exec ARG... run build/qemu-build.sh's qemu-system-x86_64,
+#                                         with the root's firmware, with ARGs (replaces
+#                                         this script; both must exist)
 #
 # The root is ${MOSAIC_CACHE:-$HOME/.cache/mosaic}/qemu-trixie-<pin>. It is
 # made in a temporary directory beside it, checked, and renamed only when
@@ -50,19 +52,26 @@ libdir=usr/lib/x86_64-linux-gnu
 loader=$libdir/ld-linux-x86-64.so.2
 binary=usr/bin/qemu-system-x86_64
 
-exec_qemu() {
-    [ -x "$root/$binary" ] ||
-        die "no QEMU root at $root; make it with build/qemu-root.sh (make deps does)"
-    # -L first: QEMU's compiled-in firmware path names the host's
-    # /usr/share/{qemu,seabios}, which may hold other versions' files.
-    # Modules (only ui/audio/device extras; TCG is built in) likewise come
-    # from the root. The compiled-in module directory is still searched
-    # after it: a host with its own QEMU makes trixie's QEMU print that it
-    # rejected the host's ui-opengl.so, which the root lacks; harmless.
+# The root's own QEMU, run through the root's loader: only to check a new
+# root (its QEMU version names the firmware's).
+exec_root_qemu() {
     export QEMU_MODULE_DIR=$root/$libdir/qemu
     exec "$root/$loader" --library-path "$root/$libdir:$root/usr/lib" \
         --argv0 qemu-system-x86_64 "$root/$binary" \
         -L "$root/usr/share/qemu" -L "$root/usr/share/seabios" "$@"
+}
+
+# What every boot runs: build/qemu-build.sh's patched QEMU, on the host's
+# libraries, with the root's firmware and ROMs. -L first: QEMU's
+# compiled-in firmware path names the host's /usr/share/{qemu,seabios},
+# which may hold other versions' files. It is built without modules.
+exec_qemu() {
+    local built
+    [ -d "$root/usr/share/qemu" ] ||
+        die "no QEMU root at $root; make it with build/qemu-root.sh (make deps does)"
+    built=$("$(dirname "${BASH_SOURCE[0]}")/qemu-build.sh" --path)
+    [ -x "$built" ] || die "no QEMU at $built; build it with build/qemu-build.sh (make deps does)"
+    exec "$built" -L "$root/usr/share/qemu" -L "$root/usr/share/seabios" "$@"
 }
 
 case ${1-} in
@@ -160,9 +169,9 @@ done
 # Package lists and downloaded packages: we never run apt in the root.
 as_root rm -rf --one-file-system "$tmp/var/lib/apt/lists" "$tmp/var/cache/apt"
 
-# Its QEMU must run from outside, as exec_qemu runs it.
+# Its own QEMU must run from outside, through its loader.
 root=$tmp
-(exec_qemu --version) >"$log" 2>&1 || fail "the new root's QEMU does not run"
+(exec_root_qemu --version) >"$log" 2>&1 || fail "the new root's QEMU does not run"
 grep -q "^QEMU emulator version $upstream " "$log" || fail "the new root's QEMU is not $upstream"
 root=$cache/qemu-trixie-$pin
 

@@ -4,8 +4,9 @@
 # The one definition of the emulated machine Mosaic runs on (DESIGN.md,
 # "The machine we build for"), shared by `make run`, the boot scenarios and
 # the benchmarks. It launches QEMU; it does not build anything. The QEMU is
-# Debian 13's, from the root build/qemu-root.sh makes (build/deps.sh runs
-# it), not the host's.
+# build/qemu-build.sh's (Debian 13's source with Mosaic's patch) with the
+# firmware of the root build/qemu-root.sh makes (build/deps.sh runs both),
+# not the host's.
 #
 # Usage: build/qemu.sh run ISO [EXTRA...]
 #        build/qemu.sh batch ISO LOGFILE MONSOCK [EXTRA...]
@@ -25,8 +26,7 @@
 # MOSAIC_MGMT_PORT (run: the host port for the control domain, default 5710),
 # MOSAIC_CPU (default EPYC,+svm,+npt,-rdtscp), MOSAIC_ACCEL (default tcg:
 # one host thread per CPU; tcg,thread=single runs every CPU on one host
-# thread, which QEMU's nested SVM, 7.2 and 10.0 alike, needs for long
-# cross-CPU exchanges: docs/known-bugs.md). EXTRA arguments go last, so
+# thread). EXTRA arguments go last, so
 # they may add devices; change the CPU through MOSAIC_CPU.
 #
 # Exit status in both modes: the guest ends QEMU by writing V to I/O port

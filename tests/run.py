@@ -41,12 +41,8 @@ GUEST_TEST_RE = re.compile(r"(?:^|\s)TEST (PASS|FAIL) (\S+?)(?::\s*(.*))?$")
 # "VADDR: PADDR XGPDACTUW", a letter when the bit is set, '-' when clear
 # (X = no-execute, W = writable). Only the leaf entry's bits are shown.
 TLB_RE = re.compile(r"^([0-9a-f]{16}): ([0-9a-f]{16}) ([X-][G-][P-][D-][A-][C-][T-][U-][W-])$")
-# Warnings QEMU prints for every boot with the EPYC model under TCG, and
-# the trixie QEMU's refusal of a host QEMU's ui-opengl module, which it
-# finds at its compiled-in module path (build/qemu-root.sh).
-QEMU_NOISE_RE = re.compile(r"TCG doesn't support requested feature|"
-                           r"failed to initialize module: .*/ui-opengl\.so|"
-                           r"^Only modules from the same build can be loaded")
+# Warnings QEMU prints for every boot with the EPYC model under TCG.
+QEMU_NOISE_RE = re.compile(r"TCG doesn't support requested feature")
 
 print_lock = threading.Lock()
 stopping = threading.Event()
@@ -850,8 +846,9 @@ def qemu_version():
     if proc.returncode or not lines:
         say("qemu: %s" % (" / ".join(lines[-3:]) or "build/qemu-root.sh --exec --version failed"))
         return None
+    built = subprocess.run([str(REPO / "build/qemu-build.sh"), "--path"], stdout=subprocess.PIPE).stdout.decode().strip()
     where = subprocess.run([str(root), "--root"], stdout=subprocess.PIPE).stdout.decode().strip()
-    return "qemu: %s, from %s" % (lines[0], where)
+    return "qemu: %s, %s, firmware from %s" % (lines[0], built, where)
 
 
 def build_iso(scn, core, iso):

@@ -72,12 +72,12 @@ def boot_once(iso, log, sock, env, argv_out, milestones=MILESTONES, extra=(), pr
     try:
         while len(seen) < len(milestones) and time.monotonic() - start < RUN_TIMEOUT:
             if not argv_out:
-                # qemu.sh exec's QEMU (through the loader of the root
-                # build/qemu-root.sh made): once the process image has
-                # changed, its /proc cmdline is the exact QEMU command line.
+                # qemu.sh exec's QEMU (build/qemu-build.sh's, through
+                # build/qemu-root.sh): once the process image has changed,
+                # its /proc cmdline is the exact QEMU command line.
                 try:
                     args = Path("/proc/%d/cmdline" % proc.pid).read_bytes().split(b"\0")[:-1]
-                    if args and args[0].endswith((b"qemu-system-x86_64", b"ld-linux-x86-64.so.2")):
+                    if args and args[0].endswith(b"qemu-system-x86_64"):
                         argv_out.extend(a.decode() for a in args)
                 except OSError:
                     pass
