@@ -4,9 +4,8 @@
 domains/ipctest (an echo ring between two domains, tests/boot/ipc.scn):
 one with the two domains on different CPUs, one with both on CPU 0. The
 different-CPU case is booted twice: with a host thread per emulated CPU
-(QEMU's default) and with both CPUs on one host thread, which QEMU's
-nested SVM (7.2 and 10.0) needs for long exchanges (docs/known-bugs.md);
-boots that fail are counted, not averaged in.
+(QEMU's default, what make test runs) and with both CPUs on one host
+thread, for comparison; boots that fail are counted, not averaged in.
 Per boot, ipctest prints the ring throughput (64-byte requests/s), the
 median event-channel round trip (cycles and us) next to the median null
 hypercall of the same run, and bulk transfer rates by grant copy and by
@@ -71,7 +70,7 @@ def run_config(out, bench, name, back_cpu, accel, count, runs, tmp):
         found = [(n, regex.search(text)) for n, regex in FIGURES]
         missing = [n for n, m in found if not m]
         if missing:
-            # A failed boot is reported, not averaged in (docs/known-bugs.md).
+            # A failed boot is reported, not averaged in.
             failed += 1
             print("%s run %d failed (no %s); log tail:" % (name, i + 1, ", ".join(missing)))
             print("\n".join("    " + l for l in text.replace("\r", "").splitlines()[-8:]))

@@ -3,8 +3,7 @@
 """Linux on Mosaic against Linux with no hypervisor, in one run: boots
 alternate between the two, the same kernel and initramfs (make guest) on
 the same emulated machine (q35, the CPU model of build/qemu.sh, 2 CPUs,
-both on one host thread: -accel tcg,thread=single, which Linux guests on
-Mosaic need, docs/known-bugs.md). Each boot runs the guest benchmark
+a host thread each). Each boot runs the guest benchmark
 (tests/guest/bench.sh, /tests/hcbench) and powers off. Figures, medians
 over the boots:
 
@@ -51,7 +50,7 @@ from boot import REPO  # noqa: E402
 from run import SerialLog  # noqa: E402
 
 SMP = 2
-ACCEL = "tcg,thread=single"
+ACCEL = "tcg"
 CPU = "EPYC,+svm,+npt,-rdtscp"  # build/qemu.sh's default
 GUEST_MIB = 192  # tests/images/bench_linux.manifest
 SERVICES = ("builder", "xenstored", "console")

@@ -29,9 +29,8 @@ FIGURES = [
     ("watch_us", re.compile(r"xstest: write to watch event in another domain: median (\d+) us")),
 ]
 DONE = [("done", re.compile(r"no domains left running"))]
-# As tests/boot/xenstore.scn: both emulated CPUs on one host thread
-# (docs/known-bugs.md: QEMU's nested SVM with a thread per CPU).
-ACCEL = "tcg,thread=single"
+# As tests/boot/xenstore.scn: a host thread per emulated CPU.
+ACCEL = "tcg"
 
 
 def main():
