@@ -4,7 +4,7 @@
 # that is not executable, and a file that is not ELF at all.
 
 IMG := $(OUT)/tests/images
-TINY_VARIANTS := oob triple io spin block
+TINY_VARIANTS := oob triple io spin block fxrstor hcall
 test-images: $(IMG)/tiny_pvh.elf $(IMG)/tiny_pvh_truncated.elf $(IMG)/not_elf.bin \
 	$(patsubst %,$(IMG)/tiny_pvh_%.elf,$(TINY_VARIANTS)) $(IMG)/tiny_no_note.elf $(IMG)/tiny_noexec.elf \
 	$(IMG)/two_vcpu.elf $(IMG)/hello.bzImage

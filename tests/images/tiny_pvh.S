@@ -15,6 +15,8 @@
  *                a domain's): must see 0xff (natively 0x60) and go on
  *   TINY_SPIN    prints, then spins forever (scheduling tests)
  *   TINY_BLOCK   prints, then halts with interrupts off: blocked for good
+ *   TINY_FXRSTOR prints, then runs FXRSTOR forever (tests/boot/emu_race.scn)
+ *   TINY_HCALL   prints, then makes xen_version hypercalls forever (ditto)
  */
 #include "idl/asm/elfnote.h"
 #include "idl/asm/hvm.h"
@@ -22,6 +24,7 @@
 #include "idl/asm/start_info.h"
 #include "idl/asm/vcpu.h"
 #include "idl/asm/xen.h"
+#include "idl/asm/xen_version.h"
 
     .section .note.Xen, "a", @note
     .balign 4
@@ -66,6 +69,17 @@ pvh_entry:
     vmmcall
 #if defined(TINY_SPIN)
 4:  jmp 4b
+#elif defined(TINY_FXRSTOR)
+    fninit
+    fxsave fx_area
+6:  fxrstor fx_area
+    jmp 6b
+#elif defined(TINY_HCALL)
+6:  movl $__HYPERVISOR_xen_version, %eax
+    movl $XENVER_version, %ebx
+    xorl %ecx, %ecx
+    vmmcall
+    jmp 6b
 #elif defined(TINY_BLOCK)
 5:  cli
     hlt
@@ -82,6 +96,8 @@ pvh_entry:
 
     .data
     .balign 16
+fx_area:                                /* TINY_FXRSTOR's FXSAVE image */
+    .fill 512, 1, 0
 reason:
     .long SHUTDOWN_poweroff
 zero_idt:
