@@ -81,7 +81,8 @@ struct step {
     struct devnodes_paths p;
     const char *const (*front)[2], *const (*back)[2];
     unsigned nfront, nback;
-    bool gone; /* removal: the backend's directory was gone already */
+    bool gone;       /* removal: the backend's directory was gone already */
+    bool keep_front; /* removal: the guest's directory stays until it has closed (a detach) */
 };
 
 static long add_step(struct xenbus *xb, uint32_t tx, void *ctx)
@@ -122,7 +123,7 @@ static long close_step(struct xenbus *xb, uint32_t tx, void *ctx)
     char path[96], state[16];
     long r;
 
-    if ((r = xenbus_rm(xb, tx, p->front)) != 0 && r != -XEN_ENOENT)
+    if (!s->keep_front && (r = xenbus_rm(xb, tx, p->front)) != 0 && r != -XEN_ENOENT)
         return r;
     snprintf(path, sizeof(path), "%s/state", p->back);
     r = xenbus_read(xb, tx, path, state, sizeof(state));
@@ -141,15 +142,23 @@ static long close_step(struct xenbus *xb, uint32_t tx, void *ctx)
     return r;
 }
 
-/* Until the backend says Closed or drops its directory, or deadline. */
-static bool wait_closed(struct xenbus *xb, const struct devnodes_paths *p, uint64_t deadline)
+/* Whether dir's state is Closed, or dir is gone. */
+static bool closed(struct xenbus *xb, const char *dir)
 {
     char path[96], state[16];
+    long r;
 
-    snprintf(path, sizeof(path), "%s/state", p->back);
+    snprintf(path, sizeof(path), "%s/state", dir);
+    r = xenbus_read(xb, 0, path, state, sizeof(state));
+    return r == -XEN_ENOENT || (r >= 0 && !strcmp(state, STATE_CLOSED));
+}
+
+/* Until the backend (and, for a detach, the guest) says Closed or drops
+ * its directory, or deadline. */
+static bool wait_closed(struct xenbus *xb, const struct step *s, uint64_t deadline)
+{
     for (;;) {
-        long r = xenbus_read(xb, 0, path, state, sizeof(state));
-        if (r == -XEN_ENOENT || (r >= 0 && !strcmp(state, STATE_CLOSED)))
+        if (closed(xb, s->p.back) && (!s->keep_front || closed(xb, s->p.front)))
             return true;
         if (runtime_time_ns() >= deadline)
             return false;
@@ -157,20 +166,23 @@ static bool wait_closed(struct xenbus *xb, const struct devnodes_paths *p, uint6
     }
 }
 
-long devnodes_remove(const struct devnodes *dev, uint64_t wait_ns)
+long devnodes_remove(const struct devnodes *dev, uint64_t wait_ns, bool detach)
 {
     struct xenbus *xb = store_xenbus();
-    struct step s = { .dev = dev };
-    bool closed;
+    struct step s = { .dev = dev, .keep_front = detach };
+    bool done = true;
     long r;
 
     if (!xb)
         return -XEN_ENOENT;
     devnodes_paths(dev, &s.p);
-    if ((r = in_transaction(xb, close_step, &s)) != 0 || s.gone)
+    if ((r = in_transaction(xb, close_step, &s)) != 0)
         return r;
-    closed = wait_closed(xb, &s.p, runtime_time_ns() + wait_ns);
+    if (!s.gone)
+        done = wait_closed(xb, &s, runtime_time_ns() + wait_ns);
+    if (detach && (r = xenbus_rm(xb, 0, s.p.front)) != 0 && r != -XEN_ENOENT)
+        return r;
     if ((r = xenbus_rm(xb, 0, s.p.back)) != 0 && r != -XEN_ENOENT)
         return r;
-    return closed ? 0 : -XEN_ETIMEDOUT;
+    return done ? 0 : -XEN_ETIMEDOUT;
 }

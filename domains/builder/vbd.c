@@ -22,9 +22,9 @@ long vbd_add(uint16_t fe, uint16_t be, const struct xl_disk *disk)
     return devnodes_add(&dev, front, sizeof(front) / sizeof(front[0]), back, sizeof(back) / sizeof(back[0]));
 }
 
-long vbd_remove(uint16_t fe, uint16_t be, const struct xl_disk *disk, uint64_t wait_ns)
+long vbd_remove(uint16_t fe, uint16_t be, const struct xl_disk *disk, uint64_t wait_ns, bool detach)
 {
     const struct devnodes dev = { "vbd", fe, be, disk->devid };
 
-    return devnodes_remove(&dev, wait_ns);
+    return devnodes_remove(&dev, wait_ns, detach);
 }

@@ -27,5 +27,5 @@
 long vbd_add(uint16_t fe, uint16_t be, const struct xl_disk *disk);
 
 /* vbd_remove: disk's nodes removed as devnodes_remove removes them,
- * waiting up to wait_ns for the backend. */
-long vbd_remove(uint16_t fe, uint16_t be, const struct xl_disk *disk, uint64_t wait_ns);
+ * waiting up to wait_ns for the backend (and with detach the guest). */
+long vbd_remove(uint16_t fe, uint16_t be, const struct xl_disk *disk, uint64_t wait_ns, bool detach);

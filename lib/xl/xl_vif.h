@@ -40,6 +40,8 @@ struct xl_vif {
     char vifname[XL_VIF_NAME_MAX];    /* the backend's name for it; "" when not given */
     char gatewaydev[XL_VIF_NAME_MAX]; /* route/nat: the backend's outside interface; "" when not given */
     char backend[XL_VIF_BACKEND_MAX]; /* backend=NAME, the driver domain; "" when not given */
+    uint32_t handle;                  /* its id in XenStore: no part of the spec (devid= is refused), 0 from
+                                         xl_vif_parse; a list's owner sets it (its place, or the first free) */
 };
 
 /*
