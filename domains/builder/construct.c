@@ -84,7 +84,7 @@ static const char *attach_disk(uint16_t domid, const struct manifest_domain *md,
                  disk->backend);
         return "disk";
     }
-    if ((r = vbd_add(domid, (uint16_t)be, disk)) != 0)
+    if ((r = vbd_add(domid, (uint16_t)be, md->device_reader, disk)) != 0)
         return fail(f, BUILD_FIELD_MACHINE, i, r, "disk's XenStore nodes");
     printf("builder: d%u '%s': vbd %s (%u) from d%d '%s': %s, %s\n", domid, md->name, disk->vdev, disk->devid, be,
            disk->backend, disk->target, disk->readonly ? "read-only" : "read-write");
@@ -106,7 +106,7 @@ static const char *attach_vif(uint16_t domid, const struct manifest_domain *md, 
         snprintf(f->why, sizeof(f->why), "vif: %u: its backend '%s' is not running", vif->handle, vif->backend);
         return "vif";
     }
-    if ((r = vif_add(domid, (uint16_t)be, vif)) != 0)
+    if ((r = vif_add(domid, (uint16_t)be, md->device_reader, vif)) != 0)
         return fail(f, BUILD_FIELD_MACHINE, i, r, "vif's XenStore nodes");
     vif_mac_text(vif->mac, mac);
     printf("builder: d%u '%s': vif %u mac %s on d%d '%s' (%s %s)\n", domid, md->name, vif->handle, mac, be,

@@ -38,20 +38,34 @@ static long write_keys(struct xenbus *xb, uint32_t tx, const char *base, const c
     return r;
 }
 
-/* dir made afresh: owned by owner, readable by reader (libxl's
- * frontend_perms and backend_perms), holding the n shared keys and the
- * kind's nown. */
-static long fresh_dir(struct xenbus *xb, uint32_t tx, const char *dir, uint16_t owner, uint16_t reader,
-                      const char *const shared[][2], unsigned n, const char *const own[][2], unsigned nown)
+/* dir made (kept if there) owned by owner, readable by reader and by
+ * reader2 unless it is 0 (libxl's frontend_perms and backend_perms). */
+static long owned_dir(struct xenbus *xb, uint32_t tx, const char *dir, uint16_t owner, uint16_t reader,
+                      uint16_t reader2)
 {
-    char perms[16];
+    char perms[24];
     int len = snprintf(perms, sizeof(perms), "n%u", owner) + 1;
     long r;
 
     len += snprintf(perms + len, sizeof(perms) - (size_t)len, "r%u", reader) + 1;
+    if (reader2)
+        len += snprintf(perms + len, sizeof(perms) - (size_t)len, "r%u", reader2) + 1;
+    if ((r = xenbus_mkdir(xb, tx, dir)) != 0)
+        return r;
+    return xenbus_set_perms(xb, tx, dir, perms, (size_t)len);
+}
+
+/* dir made afresh as owned_dir makes it, holding the n shared keys and
+ * the kind's nown. */
+static long fresh_dir(struct xenbus *xb, uint32_t tx, const char *dir, uint16_t owner, uint16_t reader,
+                      uint16_t reader2, const char *const shared[][2], unsigned n, const char *const own[][2],
+                      unsigned nown)
+{
+    long r;
+
     if ((r = xenbus_rm(xb, tx, dir)) != 0 && r != -XEN_ENOENT)
         return r;
-    if ((r = xenbus_mkdir(xb, tx, dir)) != 0 || (r = xenbus_set_perms(xb, tx, dir, perms, (size_t)len)) != 0)
+    if ((r = owned_dir(xb, tx, dir, owner, reader, reader2)) != 0)
         return r;
     if ((r = write_keys(xb, tx, dir, shared, n)) != 0)
         return r;
@@ -95,11 +109,18 @@ static long add_step(struct xenbus *xb, uint32_t tx, void *ctx)
     };
     long r;
 
+    char kind_dir[48];
+
     snprintf(fe_s, sizeof(fe_s), "%u", s->dev->fe);
     snprintf(be_s, sizeof(be_s), "%u", s->dev->be);
-    if ((r = fresh_dir(xb, tx, s->p.front, s->dev->fe, s->dev->be, front, 3, s->front, s->nfront)) != 0)
+    snprintf(kind_dir, sizeof(kind_dir), "/local/domain/%u/device/%s", s->dev->fe, s->dev->kind);
+    /* The controller lists the guest's devices of this kind (the guest
+     * owns the directory, as it would by making it). */
+    if (s->dev->reader && (r = owned_dir(xb, tx, kind_dir, s->dev->fe, s->dev->reader, 0)) != 0)
         return r;
-    return fresh_dir(xb, tx, s->p.back, s->dev->be, s->dev->fe, back, 4, s->back, s->nback);
+    if ((r = fresh_dir(xb, tx, s->p.front, s->dev->fe, s->dev->be, s->dev->reader, front, 3, s->front, s->nfront)) != 0)
+        return r;
+    return fresh_dir(xb, tx, s->p.back, s->dev->be, s->dev->fe, 0, back, 4, s->back, s->nback);
 }
 
 long devnodes_add(const struct devnodes *dev, const char *const front[][2], unsigned nfront,

@@ -26,7 +26,9 @@
 struct devnodes {
     const char *kind;
     uint16_t fe, be;
-    uint32_t id; /* a vbd's number, a vif's handle */
+    uint32_t id;     /* a vbd's number, a vif's handle */
+    uint16_t reader; /* a domain that may read the guest's directory and device/<kind> (the
+                        guest's controller: xl block-list), or 0 for none */
 };
 
 /* The two directories' paths. */

@@ -89,6 +89,7 @@ static int build(uint16_t client, const char *name, struct buildreq_plan *p, con
     int domid;
 
     snprintf(kernel_name, sizeof(kernel_name), "d%u's upload", client);
+    p->md.device_reader = client; /* xl block-list and network-list */
     for (unsigned i = 0; i < p->md.nr_vifs; i++)
         if (!p->md.vifs[i].mac_given)
             xl_vif_random_mac(p->md.vifs[i].mac, entropy_bits(NULL));

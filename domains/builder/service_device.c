@@ -41,7 +41,7 @@ static long refuse(struct construct_failure *f, long err, uint16_t field, const 
 }
 
 /* The device added to md (the table's entry) once its nodes are written. */
-static long attach(uint16_t domid, struct manifest_domain *md, const struct buildreq_device *d,
+static long attach(uint16_t client, uint16_t domid, struct manifest_domain *md, const struct buildreq_device *d,
                    struct construct_failure *f, uint32_t *devid)
 {
     bool disk = d->kind == BUILD_DEVICE_DISK;
@@ -50,6 +50,7 @@ static long attach(uint16_t domid, struct manifest_domain *md, const struct buil
     if (i == (disk ? (unsigned)BUILD_DISKS_MAX : (unsigned)BUILD_VIFS_MAX))
         return refuse(f, -XEN_E2BIG, BUILD_FIELD_DEVICE,
                       disk ? "device: the domain has 4 disks already" : "device: the domain has 4 vifs already");
+    md->device_reader = client; /* its current instance lists them */
     if (disk)
         md->disks[i] = d->disk;
     else {
@@ -142,7 +143,8 @@ void service_device(uint16_t client, const char *name, const struct build_reques
     if (!r && !(md = service_handed_find(d.domid, name)))
         r = refuse(&f, -XEN_ESRCH, BUILD_FIELD_DOMAIN, "domain: no running domain built for this client");
     if (!r)
-        r = req->op == BUILD_OP_ATTACH ? attach(d.domid, md, &d, &f, &devid) : detach(d.domid, md, &d, &f, &devid);
+        r = req->op == BUILD_OP_ATTACH ? attach(client, d.domid, md, &d, &f, &devid)
+                                       : detach(d.domid, md, &d, &f, &devid);
     memset(rsp, 0, sizeof(*rsp));
     rsp->id = req->id;
     rsp->domid = d.domid;

@@ -31,9 +31,9 @@ static unsigned optional_keys(const struct xl_vif *vif, const char *back[][2], u
     return n;
 }
 
-long vif_add(uint16_t fe, uint16_t be, const struct xl_vif *vif)
+long vif_add(uint16_t fe, uint16_t be, uint16_t reader, const struct xl_vif *vif)
 {
-    const struct devnodes dev = { "vif", fe, be, vif->handle };
+    const struct devnodes dev = { "vif", fe, be, vif->handle, reader };
     char handle_s[12], mac_s[18];
     const char *const front[][2] = { { "handle", handle_s }, { "mac", mac_s } };
     const char *back[VIF_BACK_KEYS][2] = { { "handle", handle_s }, { "mac", mac_s }, { "type", "vif" } };
@@ -46,7 +46,7 @@ long vif_add(uint16_t fe, uint16_t be, const struct xl_vif *vif)
 
 long vif_remove(uint16_t fe, uint16_t be, uint32_t handle, uint64_t wait_ns, bool detach)
 {
-    const struct devnodes dev = { "vif", fe, be, handle };
+    const struct devnodes dev = { "vif", fe, be, handle, 0 };
 
     return devnodes_remove(&dev, wait_ns, detach);
 }

@@ -26,7 +26,7 @@
 /* vif_add: the nodes of vif (its handle, vif->handle) for frontend
  * domain fe and backend domain be, in one transaction (devnodes_add).
  * Its MAC must be set. */
-long vif_add(uint16_t fe, uint16_t be, const struct xl_vif *vif);
+long vif_add(uint16_t fe, uint16_t be, uint16_t reader, const struct xl_vif *vif);
 
 /* vif_remove: vif handle's nodes removed as devnodes_remove removes
  * them, waiting up to wait_ns for the backend (and with detach the guest). */
