@@ -305,29 +305,16 @@ uint32_t buildreq_page_len(const struct buildreq_image *img, uint32_t page)
 }
 
 /* What a detach names: a disk's vdev or number (xl_vdev_devid), a vif's
- * handle (decimal) or MAC (as xl_vif_parse reads mac=). */
+ * handle or MAC (xl_vif_name_parse). */
 static int decode_detach_name(const char *name, struct buildreq_device *d, struct construct_failure *err)
 {
-    char spec[BUILD_DEVSPEC_MAX + 8], why[XL_VIF_WHY_MAX];
-    struct xl_vif vif;
-    size_t n = strlen(name);
-
     if (d->kind == BUILD_DEVICE_DISK)
         return xl_vdev_devid(name, &d->devid) == 0
                    ? 0
                    : refuse(err, -XEN_EINVAL, BUILD_FIELD_DEVICE, 0, "'%s' is no virtual device name or number", name);
-    if (n > 0 && n <= 9 && strspn(name, "0123456789") == n) {
-        d->devid = 0;
-        for (size_t i = 0; i < n; i++)
-            d->devid = d->devid * 10 + (uint32_t)(name[i] - '0');
-        return 0;
-    }
-    snprintf(spec, sizeof(spec), "mac=%s", name);
-    if (strchr(name, ',') || xl_vif_parse(spec, &vif, why, sizeof(why)) != 0)
-        return refuse(err, -XEN_EINVAL, BUILD_FIELD_DEVICE, 0, "'%s' is no vif handle or MAC", name);
-    d->by_mac = true;
-    memcpy(d->mac, vif.mac, sizeof(d->mac));
-    return 0;
+    return xl_vif_name_parse(name, &d->devid, d->mac, &d->by_mac) == 0
+               ? 0
+               : refuse(err, -XEN_EINVAL, BUILD_FIELD_DEVICE, 0, "'%s' is no vif handle or MAC", name);
 }
 
 int buildreq_decode_device(uint32_t op, const struct build_device *dev, struct buildreq_device *d,
@@ -361,7 +348,7 @@ int buildreq_decode_device(uint32_t op, const struct build_device *dev, struct b
     if (r)
         return refuse(err, -XEN_EINVAL, BUILD_FIELD_DEVICE, 0, "%s", why);
     if (d->kind == BUILD_DEVICE_VIF && why[0])
-        snprintf(d->warning, sizeof(d->warning), "%.120s", why);
+        snprintf(d->warning, sizeof(d->warning), "%.100s", why);
     d->devid = d->kind == BUILD_DEVICE_DISK ? d->disk.devid : 0;
     return 0;
 }
