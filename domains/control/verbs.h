@@ -167,15 +167,8 @@ int verbs_mem(const struct verbs_env *e, uint16_t domid, uint64_t kib, uint16_t 
  * not list them). */
 unsigned verbs_reap(const struct verbs_env *e, unsigned *left);
 
-/* verbs_device_check: spec of a hot-plug request of type
- * (CONTROL_MSG_BLOCK_ATTACH, _NET_ATTACH, _BLOCK_DETACH, _NET_DETACH)
- * read as lib/xl reads it: a DISKSPEC, a VIFSPEC, a virtual device name
- * or number, a vif's handle or MAC. 0, or -XEN_EINVAL with one line in
- * why (cap bytes). */
-int verbs_device_check(uint16_t type, const char *spec, char *why, size_t cap) __attribute__((warn_unused_result));
-
 /* verbs_device: the hot-plug request of type for domid (found), spec
- * checked again (verbs_device_check), then asked of the build service.
+ * checked again (devspec_check), then asked of the build service.
  * The outcome in a (status, devid, why; domid set; the rest is the
  * caller's): 0 always, the refusal in a->status. */
 int verbs_device(const struct verbs_env *e, uint16_t type, uint16_t domid, const char *spec,

@@ -12,50 +12,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "devspec.h"
 #include "idl/xen_errno.h"
 #include "verbs.h"
-#include "xl_disk.h"
-#include "xl_vif.h"
 
 _Static_assert(CONTROL_DEVSPEC_MAX == BUILD_DEVSPEC_MAX, "a spec control takes is one the builder takes");
 _Static_assert(CONTROL_DETACH_WAIT_MS == BUILD_DETACH_WAIT_MS, "one wait");
-
-static bool is_disk(uint16_t type)
-{
-    return type == CONTROL_MSG_BLOCK_ATTACH || type == CONTROL_MSG_BLOCK_DETACH;
-}
-
-static bool is_attach(uint16_t type)
-{
-    return type == CONTROL_MSG_BLOCK_ATTACH || type == CONTROL_MSG_NET_ATTACH;
-}
-
-int verbs_device_check(uint16_t type, const char *spec, char *why, size_t cap)
-{
-    char reason[XL_VIF_WHY_MAX > XL_DISK_WHY_MAX ? XL_VIF_WHY_MAX : XL_DISK_WHY_MAX];
-    struct xl_disk disk;
-    struct xl_vif vif;
-    uint32_t devid;
-    uint8_t mac[6];
-    bool by_mac;
-    int r;
-
-    reason[0] = '\0';
-    switch (type) {
-    case CONTROL_MSG_BLOCK_ATTACH: r = xl_disk_parse(spec, &disk, reason, sizeof(reason)); break;
-    case CONTROL_MSG_NET_ATTACH: r = xl_vif_parse(spec, &vif, reason, sizeof(reason)); break;
-    case CONTROL_MSG_BLOCK_DETACH:
-        r = xl_vdev_devid(spec, &devid);
-        snprintf(reason, sizeof(reason), "'%.64s' is no virtual device name or number (xvdb, 51728)", spec);
-        break;
-    default:
-        r = xl_vif_name_parse(spec, &devid, mac, &by_mac);
-        snprintf(reason, sizeof(reason), "'%.64s' is no vif handle or MAC", spec);
-        break;
-    }
-    snprintf(why, cap, "%s", r ? reason : "");
-    return r ? -XEN_EINVAL : 0;
-}
 
 /* text made one printable line, NUL-padded to cap. */
 static void printable_line(char *text, size_t cap)
@@ -77,9 +39,9 @@ int verbs_device(const struct verbs_env *e, uint16_t type, uint16_t domid, const
     struct build_response rsp;
     long r;
 
-    dev.kind = is_disk(type) ? BUILD_DEVICE_DISK : BUILD_DEVICE_VIF;
+    dev.kind = devspec_is_disk(type) ? BUILD_DEVICE_DISK : BUILD_DEVICE_VIF;
     a->domid = domid;
-    if (verbs_device_check(type, spec, a->why, sizeof(a->why)) != 0) {
+    if (devspec_check(type, spec, a->why, sizeof(a->why)) != 0) {
         a->status = -XEN_EINVAL;
         printable_line(a->why, sizeof(a->why));
         return 0;
@@ -91,7 +53,7 @@ int verbs_device(const struct verbs_env *e, uint16_t type, uint16_t domid, const
     }
     snprintf(dev.spec, sizeof(dev.spec), "%s", spec); /* the rest stays zero */
     memset(&rsp, 0, sizeof(rsp));
-    r = e->device(e->ctx, is_attach(type) ? BUILD_OP_ATTACH : BUILD_OP_DETACH, &dev, &rsp);
+    r = e->device(e->ctx, devspec_is_attach(type) ? BUILD_OP_ATTACH : BUILD_OP_DETACH, &dev, &rsp);
     /* The builder's answer is checked as any input: its status a Xen
      * errno, its line printable. */
     rsp.why[sizeof(rsp.why) - 1] = '\0';

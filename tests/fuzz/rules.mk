@@ -119,7 +119,7 @@ fuzz_xl_cfg_CFLAGS = -Ilib/xl
 # module; the verbs act on the unit tests' model of the core.
 FUZZ_ALL += control_wire
 fuzz_control_wire_SRCS := domains/control/wire.c domains/control/msg.c domains/control/key.c \
-	domains/control/verbs.c domains/control/verbs_device.c tests/unit/control_fake.c core/hcall/decode_mgmt.c \
+	domains/control/verbs.c domains/control/verbs_device.c domains/control/devspec.c tests/unit/control_fake.c core/hcall/decode_mgmt.c \
 	domains/control/create.c domains/control/images.c $(sort $(wildcard lib/xl/*.c)) domains/console/serve.c \
 	tests/unit/consctl_fake.c
 fuzz_control_wire_DEPS := $(wildcard domains/control/*.h lib/xl/*.h) tests/unit/control_fake.h \
@@ -135,7 +135,7 @@ FUZZ_ALL += consctl_serve consctl_front
 fuzz_consctl_serve_SRCS := domains/console/serve.c tests/unit/consctl_fake.c
 fuzz_consctl_serve_DEPS := domains/console/serve.h tests/unit/consctl_fake.h
 fuzz_consctl_serve_CFLAGS = -Idomains/console -Itests/unit
-fuzz_consctl_front_SRCS := domains/control/verbs.c domains/control/verbs_device.c tests/unit/control_fake.c core/hcall/decode_mgmt.c \
+fuzz_consctl_front_SRCS := domains/control/verbs.c domains/control/verbs_device.c domains/control/devspec.c tests/unit/control_fake.c core/hcall/decode_mgmt.c \
 	domains/control/create.c domains/control/images.c $(sort $(wildcard lib/xl/*.c))
 fuzz_consctl_front_DEPS := $(wildcard domains/control/*.h lib/xl/*.h) tests/unit/control_fake.h
 fuzz_consctl_front_CFLAGS = -Idomains/control -Itests/unit -Ilib/xl
