@@ -150,6 +150,14 @@ fuzz_buildreq_SRCS := domains/builder/buildreq.c domains/builder/manifest.c test
 fuzz_buildreq_DEPS := $(wildcard domains/builder/*.h lib/xl/*.h) tests/unit/buildreq_model.h
 fuzz_buildreq_CFLAGS = -Idomains/builder -Ilib/xl -Itests/unit
 
+# The build service's hot-plug page (domains/builder/buildreq.c,
+# buildreq_decode_device), with lib/xl's disk and vif parsers.
+FUZZ_ALL += builddev
+fuzz_builddev_SRCS := domains/builder/buildreq.c domains/builder/manifest.c lib/xl/xl_cpus.c lib/xl/xl_disk.c \
+	lib/xl/xl_vif.c lib/xl/xl_list.c
+fuzz_builddev_DEPS := $(wildcard domains/builder/*.h lib/xl/*.h)
+fuzz_builddev_CFLAGS = -Idomains/builder -Ilib/xl
+
 FUZZ_CFLAGS := -std=c11 -g -O1 $(WARN_FLAGS) -fsanitize=fuzzer,address,undefined \
                -fno-sanitize-recover=all -fno-omit-frame-pointer \
                -D_POSIX_C_SOURCE=200809L -Itests/unit/include -Icore/include $(IDL_INCLUDE)

@@ -271,6 +271,11 @@ TEST(layouts_cover_every_byte)
         &wire_shutdown_answer_layout,
         &wire_mem_request_layout,
         &wire_mem_answer_layout,
+        &wire_device_request_layout,
+        &wire_device_answer_layout,
+        &wire_device_list_request_layout,
+        &wire_device_layout,
+        &wire_device_list_answer_layout,
     };
 
     for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++) {
