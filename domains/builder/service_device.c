@@ -18,6 +18,7 @@
 #include "idl/xen_errno.h"
 #include "service_priv.h"
 #include "upload.h"
+#include "vif.h"
 
 /* The first vif handle md does not use. */
 static uint32_t free_handle(const struct manifest_domain *md)
@@ -59,7 +60,15 @@ static long attach(uint16_t client, uint16_t domid, struct manifest_domain *md, 
         if (!md->vifs[i].mac_given)
             xl_vif_random_mac(md->vifs[i].mac, entropy_bits(NULL));
     }
-    if (buildreq_device_fits(md, d->kind, i, f) != 0 || construct_attach_device(domid, md, disk, i, f) != 0) {
+    if (buildreq_device_fits(md, d->kind, i, f) == -XEN_EEXIST) {
+        char mac[18];
+        vif_mac_text(d->vif.mac, mac);
+        refuse(f, -XEN_EEXIST, BUILD_FIELD_DEVICE, "");
+        snprintf(f->why, sizeof(f->why), "device: the domain has %s %s already", disk ? "a disk" : "a vif with MAC",
+                 disk ? d->disk.vdev : mac);
+        return f->err;
+    }
+    if (f->err || construct_attach_device(domid, md, disk, i, f) != 0) {
         f->field = f->field == BUILD_FIELD_MACHINE ? BUILD_FIELD_MACHINE : BUILD_FIELD_DEVICE;
         return f->err;
     }
