@@ -705,9 +705,9 @@ static const struct command commands[] = {
       "SECS more (default 2), or until it shows TEXT (--until): exit status 7 when TEXT did\n"
       "not show in that time. DOMAIN as for pause.",
       console_cmd },
-    { "block-attach", "DOMAIN DISKSPEC", "add a disk to a running domain (xl block-attach)",
+    { "block-attach", "DOMAIN DISKSPEC...", "add a disk to a running domain (xl block-attach)",
       "DISKSPEC is one disk as a config file's disk list holds it (xl-disk-configuration(5), as\n"
-      "lib/xl/README.md takes it), quoted as one argument, e.g. 'format=raw, vdev=xvdb,\n"
+      "lib/xl/README.md takes it), as one argument or several (joined with commas), e.g. 'format=raw, vdev=xvdb,\n"
       "access=rw, backend=blkdrv, target=vdb' (target= last: it takes the rest); backend= names\n"
       "the driver domain. The builder writes its XenStore nodes as for a disk of the config, and\n"
       "the guest's blkfront finds it. Only domains built for the control domain (create) take\n"

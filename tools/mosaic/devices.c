@@ -17,9 +17,9 @@
 #include "show.h"
 #include "wire.h"
 
-/* The request's spec from the arguments after the domain (xl joins a
- * network-attach's several key=value arguments with commas); a spec xl
- * would refuse is one line here. */
+/* The request's spec from the arguments after the domain (xl joins an
+ * attach's several arguments with commas); a spec xl would refuse is one
+ * line here. */
 static int spec_from_args(const char *verb, uint16_t type, int argc, char **argv, char *spec)
 {
     char why[CONTROL_WHY_MAX];
@@ -54,7 +54,7 @@ static int device_verb(const struct opts *o, int argc, char **argv, uint16_t typ
     int min = type == CONTROL_MSG_NET_ATTACH ? 2 : 3;
     int r;
 
-    if (argc < min || (!attach && argc != 3) || argv[1][0] == '-' || (type == CONTROL_MSG_BLOCK_ATTACH && argc != 3))
+    if (argc < min || (!attach && argc != 3) || argv[1][0] == '-')
         return session_usage(argv[0], usage);
     /* A network-attach without a spec is a vif of every default but its
      * driver domain, which Mosaic must be told: backend= is required. */
