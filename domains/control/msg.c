@@ -194,6 +194,17 @@ static int decode(const uint8_t *m, size_t len, struct request *q)
 
 /* ---- perform and answer ---- */
 
+/* An answer of a struct (layout al) and nr entries (layout el, each
+ * el->size bytes) after it; its length. */
+static size_t put_entries(uint8_t *out, const void *a, const struct wire_layout *al, const void *entries,
+                          const struct wire_layout *el, unsigned nr)
+{
+    wire_put(out, a, al);
+    for (unsigned i = 0; i < nr; i++)
+        wire_put(out + al->size + (size_t)i * el->size, (const uint8_t *)entries + (size_t)i * el->size, el);
+    return al->size + (size_t)nr * el->size;
+}
+
 static int do_list(const struct verbs_env *env, const struct request *q, uint8_t *out, size_t *n)
 {
     static struct control_domain d[CONTROL_LIST_MAX];
@@ -202,10 +213,7 @@ static int do_list(const struct verbs_env *env, const struct request *q, uint8_t
 
     if (r)
         return r;
-    wire_put(out, &a, &wire_list_answer_layout);
-    for (unsigned i = 0; i < a.nr; i++)
-        wire_put(out + sizeof(a) + i * sizeof(d[0]), &d[i], &wire_domain_layout);
-    *n = sizeof(a) + a.nr * sizeof(d[0]);
+    *n = put_entries(out, &a, &wire_list_answer_layout, d, &wire_domain_layout, a.nr);
     return 0;
 }
 
@@ -288,10 +296,7 @@ static int do_device_list(const struct verbs_env *env, const struct request *q, 
 
     if (r)
         return r;
-    wire_put(out, &a, &wire_device_list_answer_layout);
-    for (unsigned i = 0; i < a.nr; i++)
-        wire_put(out + sizeof(a) + i * sizeof(d[0]), &d[i], &wire_device_layout);
-    *n = sizeof(a) + a.nr * sizeof(d[0]);
+    *n = put_entries(out, &a, &wire_device_list_answer_layout, d, &wire_device_layout, a.nr);
     return 0;
 }
 
@@ -320,10 +325,7 @@ static int do_domain(const struct verbs_env *env, const struct request *q, const
     case CONTROL_MSG_VCPU_LIST:
         if ((r = verbs_vcpu_list(env, a.domid, &vl, v)) != 0)
             return r;
-        wire_put(out, &vl, &wire_vcpu_list_answer_layout);
-        for (unsigned i = 0; i < vl.nr; i++)
-            wire_put(out + sizeof(vl) + i * sizeof(v[0]), &v[i], &wire_vcpu_layout);
-        *n = sizeof(vl) + vl.nr * sizeof(v[0]);
+        *n = put_entries(out, &vl, &wire_vcpu_list_answer_layout, v, &wire_vcpu_layout, vl.nr);
         return 0;
     case CONTROL_MSG_CONSOLE: {
         struct control_console_answer c = { .hdr = answer_hdr(q) };

@@ -187,6 +187,19 @@ FUZZ_ORACLE static void check_decodes(uint16_t t, const uint8_t *out, size_t n)
     }
 }
 
+/* An answer of a struct and nr entries, encoded again: the same n bytes as m. */
+FUZZ_ORACLE static void check_encodes_back(const uint8_t *m, size_t n, const void *a, const struct wire_layout *al,
+                                           const void *entries, const struct wire_layout *el, unsigned nr)
+{
+    static uint8_t back[CONTROL_FRAME_MAX];
+
+    FUZZ_CHECK(n == al->size + (size_t)nr * el->size);
+    wire_put(back, a, al);
+    for (unsigned i = 0; i < nr; i++)
+        wire_put(back + al->size + (size_t)i * el->size, (const uint8_t *)entries + (size_t)i * el->size, el);
+    FUZZ_CHECK(!memcmp(back, m, n));
+}
+
 /* Any bytes as an answer: what the tool's decoders accept encodes back
  * to the same bytes (their checks are strict: nothing is taken that
  * could mean two things). */
@@ -204,18 +217,12 @@ FUZZ_ORACLE static void check_answer_decoders(const uint8_t *m, size_t n)
     const uint8_t *text;
 
     if (wire_list_answer_get(m, n, &la, d) == 0) {
-        FUZZ_CHECK(la.nr <= CONTROL_LIST_MAX && n == sizeof(la) + la.nr * sizeof(d[0]));
-        wire_put(back, &la, &wire_list_answer_layout);
-        for (unsigned i = 0; i < la.nr; i++)
-            wire_put(back + sizeof(la) + i * sizeof(d[0]), &d[i], &wire_domain_layout);
-        FUZZ_CHECK(!memcmp(back, m, n));
+        FUZZ_CHECK(la.nr <= CONTROL_LIST_MAX);
+        check_encodes_back(m, n, &la, &wire_list_answer_layout, d, &wire_domain_layout, la.nr);
     }
     if (wire_vcpu_list_answer_get(m, n, &va, v) == 0) {
-        FUZZ_CHECK(va.nr >= 1 && va.nr <= CONTROL_VCPUS_MAX && n == sizeof(va) + va.nr * sizeof(v[0]));
-        wire_put(back, &va, &wire_vcpu_list_answer_layout);
-        for (unsigned i = 0; i < va.nr; i++)
-            wire_put(back + sizeof(va) + i * sizeof(v[0]), &v[i], &wire_vcpu_layout);
-        FUZZ_CHECK(!memcmp(back, m, n));
+        FUZZ_CHECK(va.nr >= 1 && va.nr <= CONTROL_VCPUS_MAX);
+        check_encodes_back(m, n, &va, &wire_vcpu_list_answer_layout, v, &wire_vcpu_layout, va.nr);
     }
     if (wire_dmesg_answer_get(m, n, &da, &text) == 0) {
         FUZZ_CHECK(da.len <= CONTROL_DMESG_MAX && n == sizeof(da) + da.len && text == m + sizeof(da));
@@ -223,11 +230,8 @@ FUZZ_ORACLE static void check_answer_decoders(const uint8_t *m, size_t n)
         FUZZ_CHECK(!memcmp(back, m, sizeof(da)));
     }
     if (wire_device_list_answer_get(m, n, &dla, dv) == 0) {
-        FUZZ_CHECK(dla.nr <= CONTROL_DEVICES_MAX && n == sizeof(dla) + dla.nr * sizeof(dv[0]));
-        wire_put(back, &dla, &wire_device_list_answer_layout);
-        for (unsigned i = 0; i < dla.nr; i++)
-            wire_put(back + sizeof(dla) + i * sizeof(dv[0]), &dv[i], &wire_device_layout);
-        FUZZ_CHECK(!memcmp(back, m, n));
+        FUZZ_CHECK(dla.nr <= CONTROL_DEVICES_MAX);
+        check_encodes_back(m, n, &dla, &wire_device_list_answer_layout, dv, &wire_device_layout, dla.nr);
     }
     if (wire_console_answer_get(m, n, &ca, &text) == 0) {
         FUZZ_CHECK(ca.len <= CONTROL_CONSOLE_OUT_MAX && n == sizeof(ca) + ca.len && text == m + sizeof(ca) &&
