@@ -109,8 +109,12 @@ static long detach(uint16_t domid, struct manifest_domain *md, const struct buil
                       disk ? "device: the domain has no such disk" : "device: the domain has no such vif");
     *devid = disk ? md->disks[i].devid : md->vifs[i].handle;
     r = construct_detach_device(domid, md, disk, (unsigned)i, (uint64_t)BUILD_DETACH_WAIT_MS * 1000000ull, true);
-    if (r && r != -XEN_ETIMEDOUT)
-        return refuse(f, r, BUILD_FIELD_MACHINE, "machine: the store refused the removal of its nodes");
+    if (r && r != -XEN_ETIMEDOUT) {
+        refuse(f, r, BUILD_FIELD_MACHINE, "");
+        snprintf(f->why, sizeof(f->why), "machine: its nodes were not removed: %s",
+                 r == -XEN_ESRCH ? "its backend is not running" : construct_errname(r));
+        return r;
+    }
     /* Gone from the table either way: its nodes are. */
     for (unsigned k = (unsigned)i; k + 1 < *nr; k++) {
         if (disk)
