@@ -107,9 +107,8 @@ static long add_step(struct xenbus *xb, uint32_t tx, void *ctx)
     const char *const back[][2] = {
         { "frontend", s->p.front }, { "frontend-id", fe_s }, { "online", "1" }, { "state", "1" }
     };
-    long r;
-
     char kind_dir[48];
+    long r;
 
     snprintf(fe_s, sizeof(fe_s), "%u", s->dev->fe);
     snprintf(be_s, sizeof(be_s), "%u", s->dev->be);
