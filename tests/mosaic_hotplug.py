@@ -50,7 +50,7 @@ def step_attach(t):
             fail("%s printed %r" % (args[0], out))
     one_line(t.expect(DENIED, "block-attach", "one", DISK.replace("target=vda2", "target=vda1")),
              "block-attach of xvdb again", ["block-attach", "already"])
-    out = t.console("one", WAIT % ("", "") + "cat /sys/block/xvdb/size /sys/class/net/eth1/address; "
+    out = t.console("one", WAIT % ("!", "!") + "cat /sys/block/xvdb/size /sys/class/net/eth1/address; "
                     "echo seen-$((40+2))", "seen-42")
     if not re.search(r"^%d\r?$" % SECTORS, out, re.M) or not re.search(r"^%s\r?$" % MAC, out, re.M):
         fail("console one: no xvdb of %d sectors and eth1 of %s: %r" % (SECTORS, MAC, out[-300:]))
@@ -85,7 +85,7 @@ def step_detach(t):
             fail("%s printed %r" % (args[0], out))
     one_line(t.expect(DENIED, "block-detach", "one", "xvdc"), "block-detach of xvdc", ["block-detach", "no such"])
     one_line(t.expect(DENIED, "network-detach", "one", "7"), "network-detach of 7", ["network-detach", "no such"])
-    out = t.console("one", WAIT % ("!", "!") + "ls /sys/block /sys/class/net; echo gone-$((40+2))", "gone-42")
+    out = t.console("one", WAIT % ("", "") + "ls /sys/block /sys/class/net; echo gone-$((40+2))", "gone-42")
     listing = out.rsplit("gone-", 1)[0]
     if "xvdb" in listing or "eth1" in listing or "xvda" not in listing or "eth0" not in listing:
         fail("console one: after the detaches it has %r" % listing[-300:])
