@@ -54,6 +54,8 @@ const char *construct_errname(long r)
     case XEN_ENOSYS: return "ENOSYS (not implemented)";
     case XEN_EOPNOTSUPP: return "EOPNOTSUPP (not possible on this machine)";
     case XEN_EOVERFLOW: return "EOVERFLOW (range out of bounds)";
+    case XEN_ENOENT: return "ENOENT (no such entry)";
+    case XEN_ETIMEDOUT: return "ETIMEDOUT (no answer in time)";
     default: return "error";
     }
 }
