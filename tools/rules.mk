@@ -7,7 +7,7 @@
 # for vcpu-pin, whole config files for create), compiled here for the host.
 
 MOSAIC_TOOL   := $(OUT)/tools/mosaic
-MOSAIC_SRCS   := $(sort $(wildcard tools/mosaic/*.c)) domains/control/wire.c domains/control/key.c \
+MOSAIC_SRCS   := $(sort $(wildcard tools/mosaic/*.c)) domains/control/wire.c domains/control/key.c domains/control/devspec.c \
 	$(sort $(wildcard lib/xl/*.c))
 MOSAIC_OBJS   := $(patsubst %,$(OUT)/tools/obj/%.o,$(MOSAIC_SRCS))
 MOSAIC_CFLAGS := -std=c11 -O2 -g $(WARN_FLAGS) -D_DEFAULT_SOURCE -Itools/mosaic -Idomains/control -Ilib/xl \

@@ -385,8 +385,10 @@ static void start(const struct manifest_domain *md, struct watched *watch, unsig
     /* A domain with devices is handed over only while the builder can
      * look after its nodes (service.c's table of handed domains). */
     if (md->handover[0] && (!(md->nr_disks || md->nr_vifs) || service_handed_room()) && hand_over(domid, md)) {
-        if (md->nr_disks || md->nr_vifs)
-            service_handed_add((uint16_t)domid, md); /* its nodes go once it is gone */
+        /* Its nodes go once it is gone; its controller may attach
+         * devices to it meanwhile (when there is room to remember it). */
+        if (service_handed_room())
+            service_handed_add((uint16_t)domid, md, md->handover);
         return;
     }
     if (needs_watching(md))

@@ -43,6 +43,7 @@ static const char *const field_names[] = {
     [BUILD_FIELD_WEIGHT] = "weight", [BUILD_FIELD_CAP] = "cap",         [BUILD_FIELD_CMDLINE] = "cmdline",
     [BUILD_FIELD_KERNEL] = "kernel", [BUILD_FIELD_RAMDISK] = "ramdisk", [BUILD_FIELD_DISK] = "disk",
     [BUILD_FIELD_VIF] = "vif",       [BUILD_FIELD_CLIENT] = "client",   [BUILD_FIELD_MACHINE] = "machine",
+    [BUILD_FIELD_DOMAIN] = "domain", [BUILD_FIELD_KIND] = "kind",       [BUILD_FIELD_DEVICE] = "device",
 };
 
 const char *buildreq_field_name(uint16_t field)
@@ -96,9 +97,9 @@ static const char *text_fault(const char *buf, size_t cap, char lo, size_t *len)
 
 int buildreq_check_request(const struct build_request *req, struct construct_failure *err)
 {
-    if (req->op != BUILD_OP_BUILD)
-        return refuse(err, -XEN_ENOSYS, BUILD_FIELD_OP, 0, "%u is no operation (want %u, build)", req->op,
-                      BUILD_OP_BUILD);
+    if (req->op != BUILD_OP_BUILD && req->op != BUILD_OP_ATTACH && req->op != BUILD_OP_DETACH)
+        return refuse(err, -XEN_ENOSYS, BUILD_FIELD_OP, 0, "%u is no operation (want %u to %u)", req->op,
+                      BUILD_OP_BUILD, BUILD_OP_DETACH);
     if (!all_zero(req->reserved, sizeof(req->reserved)))
         return refuse(err, -XEN_EINVAL, BUILD_FIELD_RESERVED, 0, "the request's reserved bytes are not zero");
     return 0;
@@ -217,9 +218,14 @@ static int vif_fits(const struct manifest_domain *md, unsigned i, struct constru
         return refuse(err, -XEN_EINVAL, BUILD_FIELD_VIF, i,
                       "%u: name the driver domain that serves it with backend=NAME", i);
     for (unsigned k = 0; k < i && vif->mac_given; k++)
-        if (md->vifs[k].mac_given && !memcmp(md->vifs[k].mac, vif->mac, sizeof(vif->mac)))
+        if (!memcmp(md->vifs[k].mac, vif->mac, sizeof(vif->mac))) /* one not given is zero, or drawn already */
             return refuse(err, -XEN_EEXIST, BUILD_FIELD_VIF, i, "%u has the MAC of vif %u", i, k);
     return 0;
+}
+
+int buildreq_device_fits(const struct manifest_domain *md, uint32_t kind, unsigned i, struct construct_failure *err)
+{
+    return kind == BUILD_DEVICE_DISK ? disk_fits(md, i, err) : vif_fits(md, i, err);
 }
 
 /* The disk or vif specs of one list: count at most max, each a text xl
@@ -248,6 +254,8 @@ static int decode_devices(uint16_t field, const struct build_devspec *specs, uin
             return refuse(err, -XEN_EINVAL, field, i, "%u: %s", i, why);
         if (field == BUILD_FIELD_VIF && why[0] && !p->vif_warning[0])
             snprintf(p->vif_warning, sizeof(p->vif_warning), "vif %u: %.80s", i, why);
+        if (field == BUILD_FIELD_VIF)
+            md->vifs[i].handle = i;
         r = field == BUILD_FIELD_DISK ? disk_fits(md, i, err) : vif_fits(md, i, err);
         if (r)
             return r;
@@ -294,4 +302,53 @@ uint32_t buildreq_page_len(const struct buildreq_image *img, uint32_t page)
     if (start >= img->size)
         return 0;
     return img->size - start < PAGE_SIZE ? (uint32_t)(img->size - start) : PAGE_SIZE;
+}
+
+/* What a detach names: a disk's vdev or number (xl_vdev_devid), a vif's
+ * handle or MAC (xl_vif_name_parse). */
+static int decode_detach_name(const char *name, struct buildreq_device *d, struct construct_failure *err)
+{
+    if (d->kind == BUILD_DEVICE_DISK)
+        return xl_vdev_devid(name, &d->devid) == 0
+                   ? 0
+                   : refuse(err, -XEN_EINVAL, BUILD_FIELD_DEVICE, 0, "'%s' is no virtual device name or number", name);
+    return xl_vif_name_parse(name, &d->devid, d->mac, &d->by_mac) == 0
+               ? 0
+               : refuse(err, -XEN_EINVAL, BUILD_FIELD_DEVICE, 0, "'%s' is no vif handle or MAC", name);
+}
+
+int buildreq_decode_device(uint32_t op, const struct build_device *dev, struct buildreq_device *d,
+                           struct construct_failure *err)
+{
+    char why[XL_VIF_WHY_MAX > XL_DISK_WHY_MAX ? XL_VIF_WHY_MAX : XL_DISK_WHY_MAX];
+    const char *fault;
+    size_t len;
+    int r;
+
+    memset(d, 0, sizeof(*d));
+    memset(err, 0, sizeof(*err));
+    if (dev->version != BUILD_DEVICE_VERSION)
+        return refuse(err, -XEN_EINVAL, BUILD_FIELD_SPEC, 0, "version %u (want %u)", dev->version,
+                      BUILD_DEVICE_VERSION);
+    if (dev->reserved0 || dev->reserved1 || !all_zero(dev->reserved, sizeof(dev->reserved)))
+        return refuse(err, -XEN_EINVAL, BUILD_FIELD_RESERVED, 0, "the device page's reserved bytes are not zero");
+    if (dev->kind != BUILD_DEVICE_DISK && dev->kind != BUILD_DEVICE_VIF)
+        return refuse(err, -XEN_EINVAL, BUILD_FIELD_KIND, 0, "%u is no kind (want %u, disk, or %u, vif)", dev->kind,
+                      BUILD_DEVICE_DISK, BUILD_DEVICE_VIF);
+    d->kind = dev->kind;
+    d->domid = dev->domid;
+    if ((fault = text_fault(dev->spec, sizeof(dev->spec), ' ', &len)) != NULL)
+        return refuse(err, -XEN_EINVAL, BUILD_FIELD_DEVICE, 0, "%s (at most %u bytes)", fault, BUILD_DEVSPEC_MAX - 1);
+    if (op == BUILD_OP_DETACH)
+        return len ? decode_detach_name(dev->spec, d, err)
+                   : refuse(err, -XEN_EINVAL, BUILD_FIELD_DEVICE, 0, "no device named");
+    why[0] = '\0';
+    r = d->kind == BUILD_DEVICE_DISK ? xl_disk_parse(dev->spec, &d->disk, why, sizeof(why))
+                                     : xl_vif_parse(dev->spec, &d->vif, why, sizeof(why));
+    if (r)
+        return refuse(err, -XEN_EINVAL, BUILD_FIELD_DEVICE, 0, "%s", why);
+    if (d->kind == BUILD_DEVICE_VIF && why[0])
+        snprintf(d->warning, sizeof(d->warning), "%.100s", why);
+    d->devid = d->kind == BUILD_DEVICE_DISK ? d->disk.devid : 0;
+    return 0;
 }

@@ -12,6 +12,7 @@
  */
 #pragma once
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "construct.h" /* struct construct_failure: an error names the field as a failed build does */
@@ -55,3 +56,30 @@ uint32_t buildreq_page_len(const struct buildreq_image *img, uint32_t page);
 
 /* buildreq_field_name: the spec's name for field ("memory"), "?" for none. */
 const char *buildreq_field_name(uint16_t field);
+
+/* A hot-plug request's device page, decoded. */
+struct buildreq_device {
+    uint16_t domid;
+    uint32_t kind;                   /* BUILD_DEVICE_DISK or BUILD_DEVICE_VIF */
+    struct xl_disk disk;             /* attach of a disk */
+    struct xl_vif vif;               /* attach of a vif (its MAC zero unless given) */
+    uint32_t devid;                  /* a disk's number (attach and detach); a vif's handle (detach, unless by_mac) */
+    bool by_mac;                     /* detach of a vif named by its MAC */
+    uint8_t mac[6];                  /* that MAC */
+    char warning[CONSTRUCT_WHY_MAX]; /* what xl would only warn about in a vif spec; "" if nothing */
+};
+
+/*
+ * buildreq_decode_device: the device page of op (BUILD_OP_ATTACH or
+ * BUILD_OP_DETACH; a private copy) into *d. Checked in this order:
+ * version, reserved, kind, the spec's text, then for an attach the spec
+ * (lib/xl's parsers, the manifest's own), for a detach the device's name.
+ * Nothing about the domain is checked here. 0, or the error in *err.
+ */
+int buildreq_decode_device(uint32_t op, const struct build_device *dev, struct buildreq_device *d,
+                           struct construct_failure *err);
+
+/* buildreq_device_fits: disk or vif i of md (kind BUILD_DEVICE_*) against
+ * the first i: a backend named that is not md itself (-EINVAL), no vdev
+ * twice, no MAC twice (-EEXIST). The build's checks, for a hot-plug. */
+int buildreq_device_fits(const struct manifest_domain *md, uint32_t kind, unsigned i, struct construct_failure *err);

@@ -54,6 +54,8 @@ const char *construct_errname(long r)
     case XEN_ENOSYS: return "ENOSYS (not implemented)";
     case XEN_EOPNOTSUPP: return "EOPNOTSUPP (not possible on this machine)";
     case XEN_EOVERFLOW: return "EOVERFLOW (range out of bounds)";
+    case XEN_ENOENT: return "ENOENT (no such entry)";
+    case XEN_ETIMEDOUT: return "ETIMEDOUT (no answer in time)";
     default: return "error";
     }
 }
@@ -68,51 +70,68 @@ static const char *fail(struct construct_failure *f, uint16_t field, uint32_t in
     return step;
 }
 
-/* Each disk's vbd nodes (vbd.c), its backend looked up by name: built
+/* Disk i's vbd nodes (vbd.c), its backend looked up by name: built
  * before it (the manifest or the service checked the name), and running. */
-static const char *attach_disks(uint16_t domid, const struct manifest_domain *md, struct construct_failure *f)
+static const char *attach_disk(uint16_t domid, const struct manifest_domain *md, unsigned i,
+                               struct construct_failure *f)
 {
-    for (unsigned i = 0; i < md->nr_disks; i++) {
-        const struct xl_disk *disk = &md->disks[i];
-        int be = backend_domid(disk->backend);
-        long r;
-        if (be < 0) {
-            printf("builder: %s: disk %s: its backend '%s' is not running\n", md->name, disk->vdev, disk->backend);
-            fail(f, BUILD_FIELD_DISK, i, -XEN_ESRCH, "disk");
-            snprintf(f->why, sizeof(f->why), "disk: %u (%s): its backend '%s' is not running", i, disk->vdev,
-                     disk->backend);
-            return "disk";
-        }
-        if ((r = vbd_add(domid, (uint16_t)be, disk)) != 0)
-            return fail(f, BUILD_FIELD_MACHINE, i, r, "disk's XenStore nodes");
-        printf("builder: d%u '%s': vbd %s (%u) from d%d '%s': %s, %s\n", domid, md->name, disk->vdev, disk->devid, be,
-               disk->backend, disk->target, disk->readonly ? "read-only" : "read-write");
+    const struct xl_disk *disk = &md->disks[i];
+    int be = backend_domid(disk->backend);
+    long r;
+
+    if (be < 0) {
+        printf("builder: %s: disk %s: its backend '%s' is not running\n", md->name, disk->vdev, disk->backend);
+        fail(f, BUILD_FIELD_DISK, i, -XEN_ESRCH, "disk");
+        snprintf(f->why, sizeof(f->why), "disk: %u (%s): its backend '%s' is not running", i, disk->vdev,
+                 disk->backend);
+        return "disk";
     }
+    if ((r = vbd_add(domid, (uint16_t)be, md->device_reader, disk)) != 0)
+        return fail(f, BUILD_FIELD_MACHINE, i, r, "disk's XenStore nodes");
+    printf("builder: d%u '%s': vbd %s (%u) from d%d '%s': %s, %s\n", domid, md->name, disk->vdev, disk->devid, be,
+           disk->backend, disk->target, disk->readonly ? "read-only" : "read-write");
     return NULL;
 }
 
-/* Each vif's nodes (vif.c), its handle its place in the list, its
- * backend looked up as a disk's is. */
-static const char *attach_vifs(uint16_t domid, const struct manifest_domain *md, struct construct_failure *f)
+/* Vif i's nodes (vif.c), its handle vif->handle, its backend looked up
+ * as a disk's is. */
+static const char *attach_vif(uint16_t domid, const struct manifest_domain *md, unsigned i, struct construct_failure *f)
 {
-    for (unsigned i = 0; i < md->nr_vifs; i++) {
-        const struct xl_vif *vif = &md->vifs[i];
-        int be = backend_domid(vif->backend);
-        char mac[18];
-        long r;
-        if (be < 0) {
-            printf("builder: %s: vif %u: its backend '%s' is not running\n", md->name, i, vif->backend);
-            fail(f, BUILD_FIELD_VIF, i, -XEN_ESRCH, "vif");
-            snprintf(f->why, sizeof(f->why), "vif: %u: its backend '%s' is not running", i, vif->backend);
-            return "vif";
-        }
-        if ((r = vif_add(domid, (uint16_t)be, i, vif)) != 0)
-            return fail(f, BUILD_FIELD_MACHINE, i, r, "vif's XenStore nodes");
-        vif_mac_text(vif->mac, mac);
-        printf("builder: d%u '%s': vif %u mac %s on d%d '%s' (%s %s)\n", domid, md->name, i, mac, be, vif->backend,
-               xl_vif_mode_name(vif->mode), vif->mode == XL_VIF_BRIDGE ? vif->bridge : vif->ip);
+    const struct xl_vif *vif = &md->vifs[i];
+    int be = backend_domid(vif->backend);
+    char mac[18];
+    long r;
+
+    if (be < 0) {
+        printf("builder: %s: vif %u: its backend '%s' is not running\n", md->name, vif->handle, vif->backend);
+        fail(f, BUILD_FIELD_VIF, i, -XEN_ESRCH, "vif");
+        snprintf(f->why, sizeof(f->why), "vif: %u: its backend '%s' is not running", vif->handle, vif->backend);
+        return "vif";
     }
+    if ((r = vif_add(domid, (uint16_t)be, md->device_reader, vif)) != 0)
+        return fail(f, BUILD_FIELD_MACHINE, i, r, "vif's XenStore nodes");
+    vif_mac_text(vif->mac, mac);
+    printf("builder: d%u '%s': vif %u mac %s on d%d '%s' (%s %s)\n", domid, md->name, vif->handle, mac, be,
+           vif->backend, xl_vif_mode_name(vif->mode), vif->mode == XL_VIF_BRIDGE ? vif->bridge : vif->ip);
     return NULL;
+}
+
+long construct_attach_device(uint16_t domid, const struct manifest_domain *md, bool disk, unsigned i,
+                             struct construct_failure *f)
+{
+    return (disk ? attach_disk(domid, md, i, f) : attach_vif(domid, md, i, f)) ? f->err : 0;
+}
+
+/* Each disk's and vif's nodes; the step that failed, or NULL. */
+static const char *attach_devices(uint16_t domid, const struct manifest_domain *md, struct construct_failure *f)
+{
+    const char *step = NULL;
+
+    for (unsigned i = 0; i < md->nr_disks && !step; i++)
+        step = attach_disk(domid, md, i, f);
+    for (unsigned i = 0; i < md->nr_vifs && !step; i++)
+        step = attach_vif(domid, md, i, f);
+    return step;
 }
 
 /* What a device's removal (r from vbd_remove or vif_remove) came to,
@@ -129,25 +148,33 @@ static void say_removed(uint16_t domid, const struct manifest_domain *md, const 
         printf("builder: d%u '%s': %s removed\n", domid, md->name, what);
 }
 
+long construct_detach_device(uint16_t domid, const struct manifest_domain *md, bool disk, unsigned i, uint64_t wait_ns,
+                             bool detach)
+{
+    const char *backend = disk ? md->disks[i].backend : md->vifs[i].backend;
+    int be = backend_domid(backend);
+    char what[32];
+    long r;
+
+    if (be < 0)
+        return -XEN_ESRCH;
+    if (disk) {
+        snprintf(what, sizeof(what), "vbd %s", md->disks[i].vdev);
+        r = vbd_remove(domid, (uint16_t)be, &md->disks[i], wait_ns, detach);
+    } else {
+        snprintf(what, sizeof(what), "vif %u", md->vifs[i].handle);
+        r = vif_remove(domid, (uint16_t)be, md->vifs[i].handle, wait_ns, detach);
+    }
+    say_removed(domid, md, what, be, r, wait_ns);
+    return r;
+}
+
 void construct_detach_devices(uint16_t domid, const struct manifest_domain *md, uint64_t wait_ns)
 {
-    char what[32];
-
-    for (unsigned i = 0; i < md->nr_disks; i++) {
-        const struct xl_disk *disk = &md->disks[i];
-        int be = backend_domid(disk->backend);
-        if (be < 0)
-            continue;
-        snprintf(what, sizeof(what), "vbd %s", disk->vdev);
-        say_removed(domid, md, what, be, vbd_remove(domid, (uint16_t)be, disk, wait_ns), wait_ns);
-    }
-    for (unsigned i = 0; i < md->nr_vifs; i++) {
-        int be = backend_domid(md->vifs[i].backend);
-        if (be < 0)
-            continue;
-        snprintf(what, sizeof(what), "vif %u", i);
-        say_removed(domid, md, what, be, vif_remove(domid, (uint16_t)be, i, wait_ns), wait_ns);
-    }
+    for (unsigned i = 0; i < md->nr_disks; i++)
+        (void)construct_detach_device(domid, md, true, i, wait_ns, false);
+    for (unsigned i = 0; i < md->nr_vifs; i++)
+        (void)construct_detach_device(domid, md, false, i, wait_ns, false);
 }
 
 /* What construct_domain knows of a domain's kernel before creating it. */
@@ -387,7 +414,7 @@ static const char *build_steps(uint16_t domid, const struct manifest_domain *md,
         return fail(f, BUILD_FIELD_MACHINE, 0, r, "caps");
     if ((step = introduce(domid, md, f)) != NULL)
         return step;
-    if ((step = attach_disks(domid, md, f)) != NULL || (step = attach_vifs(domid, md, f)) != NULL)
+    if ((step = attach_devices(domid, md, f)) != NULL)
         return step;
     if ((r = mgmt_call(MGMT_DOMAIN_UNPAUSE, &u, sizeof(u))) != 0)
         return fail(f, BUILD_FIELD_MACHINE, 0, r, "unpause");

@@ -13,6 +13,7 @@
 #pragma once
 
 #include <stddef.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "manifest.h"
@@ -62,6 +63,20 @@ long construct_copy(uint16_t domid, uint64_t gpa, const void *src, size_t len);
  * for domid removed as libxl removes them when a domain goes, waiting up
  * to wait_ns for each backend; one line per device. */
 void construct_detach_devices(uint16_t domid, const struct manifest_domain *md, uint64_t wait_ns);
+
+/* construct_attach_device: the nodes of disk i (disk) or vif i of md for
+ * the running domain domid, as a build writes them (one line). 0, or the
+ * error with *f filled as a build's: -ESRCH when the backend is not
+ * running, or the store's error. */
+long construct_attach_device(uint16_t domid, const struct manifest_domain *md, bool disk, unsigned i,
+                             struct construct_failure *f);
+
+/* construct_detach_device: the nodes of disk i (disk) or vif i of md
+ * removed (devnodes_remove: a guest's detach with detach, else the
+ * forced removal), one line. 0, -ETIMEDOUT (removed all the same),
+ * -ESRCH when its backend is not running, or the store's error. */
+long construct_detach_device(uint16_t domid, const struct manifest_domain *md, bool disk, unsigned i, uint64_t wait_ns,
+                             bool detach);
 
 /* construct_errname: a negative Xen errno as a short text ("ENOMEM (out
  * of memory or quota)"). */

@@ -38,20 +38,34 @@ static long write_keys(struct xenbus *xb, uint32_t tx, const char *base, const c
     return r;
 }
 
-/* dir made afresh: owned by owner, readable by reader (libxl's
- * frontend_perms and backend_perms), holding the n shared keys and the
- * kind's nown. */
-static long fresh_dir(struct xenbus *xb, uint32_t tx, const char *dir, uint16_t owner, uint16_t reader,
-                      const char *const shared[][2], unsigned n, const char *const own[][2], unsigned nown)
+/* dir made (kept if there) owned by owner, readable by reader and by
+ * reader2 unless it is 0 (libxl's frontend_perms and backend_perms). */
+static long owned_dir(struct xenbus *xb, uint32_t tx, const char *dir, uint16_t owner, uint16_t reader,
+                      uint16_t reader2)
 {
-    char perms[16];
+    char perms[24];
     int len = snprintf(perms, sizeof(perms), "n%u", owner) + 1;
     long r;
 
     len += snprintf(perms + len, sizeof(perms) - (size_t)len, "r%u", reader) + 1;
+    if (reader2)
+        len += snprintf(perms + len, sizeof(perms) - (size_t)len, "r%u", reader2) + 1;
+    if ((r = xenbus_mkdir(xb, tx, dir)) != 0)
+        return r;
+    return xenbus_set_perms(xb, tx, dir, perms, (size_t)len);
+}
+
+/* dir made afresh as owned_dir makes it, holding the n shared keys and
+ * the kind's nown. */
+static long fresh_dir(struct xenbus *xb, uint32_t tx, const char *dir, uint16_t owner, uint16_t reader,
+                      uint16_t reader2, const char *const shared[][2], unsigned n, const char *const own[][2],
+                      unsigned nown)
+{
+    long r;
+
     if ((r = xenbus_rm(xb, tx, dir)) != 0 && r != -XEN_ENOENT)
         return r;
-    if ((r = xenbus_mkdir(xb, tx, dir)) != 0 || (r = xenbus_set_perms(xb, tx, dir, perms, (size_t)len)) != 0)
+    if ((r = owned_dir(xb, tx, dir, owner, reader, reader2)) != 0)
         return r;
     if ((r = write_keys(xb, tx, dir, shared, n)) != 0)
         return r;
@@ -81,7 +95,8 @@ struct step {
     struct devnodes_paths p;
     const char *const (*front)[2], *const (*back)[2];
     unsigned nfront, nback;
-    bool gone; /* removal: the backend's directory was gone already */
+    bool gone;       /* removal: the backend's directory was gone already */
+    bool keep_front; /* removal: the guest's directory stays until it has closed (a detach) */
 };
 
 static long add_step(struct xenbus *xb, uint32_t tx, void *ctx)
@@ -92,13 +107,19 @@ static long add_step(struct xenbus *xb, uint32_t tx, void *ctx)
     const char *const back[][2] = {
         { "frontend", s->p.front }, { "frontend-id", fe_s }, { "online", "1" }, { "state", "1" }
     };
+    char kind_dir[48];
     long r;
 
     snprintf(fe_s, sizeof(fe_s), "%u", s->dev->fe);
     snprintf(be_s, sizeof(be_s), "%u", s->dev->be);
-    if ((r = fresh_dir(xb, tx, s->p.front, s->dev->fe, s->dev->be, front, 3, s->front, s->nfront)) != 0)
+    snprintf(kind_dir, sizeof(kind_dir), "/local/domain/%u/device/%s", s->dev->fe, s->dev->kind);
+    /* The controller lists the guest's devices of this kind (the guest
+     * owns the directory, as it would by making it). */
+    if (s->dev->reader && (r = owned_dir(xb, tx, kind_dir, s->dev->fe, s->dev->reader, 0)) != 0)
         return r;
-    return fresh_dir(xb, tx, s->p.back, s->dev->be, s->dev->fe, back, 4, s->back, s->nback);
+    if ((r = fresh_dir(xb, tx, s->p.front, s->dev->fe, s->dev->be, s->dev->reader, front, 3, s->front, s->nfront)) != 0)
+        return r;
+    return fresh_dir(xb, tx, s->p.back, s->dev->be, s->dev->fe, 0, back, 4, s->back, s->nback);
 }
 
 long devnodes_add(const struct devnodes *dev, const char *const front[][2], unsigned nfront,
@@ -122,7 +143,7 @@ static long close_step(struct xenbus *xb, uint32_t tx, void *ctx)
     char path[96], state[16];
     long r;
 
-    if ((r = xenbus_rm(xb, tx, p->front)) != 0 && r != -XEN_ENOENT)
+    if (!s->keep_front && (r = xenbus_rm(xb, tx, p->front)) != 0 && r != -XEN_ENOENT)
         return r;
     snprintf(path, sizeof(path), "%s/state", p->back);
     r = xenbus_read(xb, tx, path, state, sizeof(state));
@@ -141,15 +162,23 @@ static long close_step(struct xenbus *xb, uint32_t tx, void *ctx)
     return r;
 }
 
-/* Until the backend says Closed or drops its directory, or deadline. */
-static bool wait_closed(struct xenbus *xb, const struct devnodes_paths *p, uint64_t deadline)
+/* Whether dir's state is Closed, or dir is gone. */
+static bool closed(struct xenbus *xb, const char *dir)
 {
     char path[96], state[16];
+    long r;
 
-    snprintf(path, sizeof(path), "%s/state", p->back);
+    snprintf(path, sizeof(path), "%s/state", dir);
+    r = xenbus_read(xb, 0, path, state, sizeof(state));
+    return r == -XEN_ENOENT || (r >= 0 && !strcmp(state, STATE_CLOSED));
+}
+
+/* Until the backend (and, for a detach, the guest) says Closed or drops
+ * its directory, or deadline. */
+static bool wait_closed(struct xenbus *xb, const struct step *s, uint64_t deadline)
+{
     for (;;) {
-        long r = xenbus_read(xb, 0, path, state, sizeof(state));
-        if (r == -XEN_ENOENT || (r >= 0 && !strcmp(state, STATE_CLOSED)))
+        if (closed(xb, s->p.back) && (!s->keep_front || closed(xb, s->p.front)))
             return true;
         if (runtime_time_ns() >= deadline)
             return false;
@@ -157,20 +186,23 @@ static bool wait_closed(struct xenbus *xb, const struct devnodes_paths *p, uint6
     }
 }
 
-long devnodes_remove(const struct devnodes *dev, uint64_t wait_ns)
+long devnodes_remove(const struct devnodes *dev, uint64_t wait_ns, bool detach)
 {
     struct xenbus *xb = store_xenbus();
-    struct step s = { .dev = dev };
-    bool closed;
+    struct step s = { .dev = dev, .keep_front = detach };
+    bool done = true;
     long r;
 
     if (!xb)
         return -XEN_ENOENT;
     devnodes_paths(dev, &s.p);
-    if ((r = in_transaction(xb, close_step, &s)) != 0 || s.gone)
+    if ((r = in_transaction(xb, close_step, &s)) != 0)
         return r;
-    closed = wait_closed(xb, &s.p, runtime_time_ns() + wait_ns);
+    if (!s.gone)
+        done = wait_closed(xb, &s, runtime_time_ns() + wait_ns);
+    if (detach && (r = xenbus_rm(xb, 0, s.p.front)) != 0 && r != -XEN_ENOENT)
+        return r;
     if ((r = xenbus_rm(xb, 0, s.p.back)) != 0 && r != -XEN_ENOENT)
         return r;
-    return closed ? 0 : -XEN_ETIMEDOUT;
+    return done ? 0 : -XEN_ETIMEDOUT;
 }

@@ -17,6 +17,7 @@
  */
 #pragma once
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #define DEVNODES_CLOSE_WAIT_NS (10 * 1000000000ull) /* libxl's LIBXL_DESTROY_TIMEOUT */
@@ -25,7 +26,9 @@
 struct devnodes {
     const char *kind;
     uint16_t fe, be;
-    uint32_t id; /* a vbd's number, a vif's handle */
+    uint32_t id;     /* a vbd's number, a vif's handle */
+    uint16_t reader; /* a domain that may read the guest's directory and device/<kind> (the
+                        guest's controller: xl block-list), or 0 for none */
 };
 
 /* The two directories' paths. */
@@ -45,11 +48,15 @@ long devnodes_add(const struct devnodes *dev, const char *const front[][2], unsi
                   const char *const back[][2], unsigned nback);
 
 /*
- * devnodes_remove: libxl's forced removal, as on a domain's destruction:
- * in one transaction the frontend's directory goes, the backend's gets
- * online = 0 and, unless already Closed (6), state = Closing (5); then
- * up to wait_ns for the backend to write Closed or remove its directory;
- * then the backend's directory goes. Returns -ETIMEDOUT when the backend
- * did not answer in time (its directory is removed all the same).
+ * devnodes_remove: libxl's removal. Without detach, its forced removal,
+ * as on a domain's destruction: in one transaction the frontend's
+ * directory goes, the backend's gets online = 0 and, unless already
+ * Closed (6), state = Closing (5); then up to wait_ns for the backend to
+ * write Closed or remove its directory; then the backend's directory
+ * goes. With detach (xl block-detach, network-detach of a running guest)
+ * the frontend's directory stays while the guest closes: the wait is for
+ * both ends to be Closed (or gone), and both directories go after it.
+ * Returns -ETIMEDOUT when they did not close in time (the directories are
+ * removed all the same).
  */
-long devnodes_remove(const struct devnodes *dev, uint64_t wait_ns);
+long devnodes_remove(const struct devnodes *dev, uint64_t wait_ns, bool detach);

@@ -340,6 +340,7 @@ static int add_vif(void *ctx, const char *spec)
         snprintf(l->why, l->cap, "vif %u: %s", handle, reason);
         return r;
     }
+    d->vifs[handle].handle = handle;
     if ((r = vif_fits(l, &d->vifs[handle], handle)) != 0)
         return r;
     if (reason[0])

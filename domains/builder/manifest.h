@@ -122,7 +122,8 @@ struct manifest_domain {
     unsigned disk_line;                    /* where the disk key is */
     struct xl_vif vifs[MANIFEST_MAX_VIFS]; /* from the vif key: vif i's handle is i */
     unsigned nr_vifs;
-    unsigned vif_line; /* where the vif key is */
+    unsigned vif_line;      /* where the vif key is */
+    uint16_t device_reader; /* a domain that may read its device nodes (the client it is built for), 0: none */
     enum { SERVICE_NONE, SERVICE_XENSTORE, SERVICE_CONSOLE } service;
     bool build_service; /* offered the build service */
     struct {

@@ -46,11 +46,14 @@ struct client {
     struct build_back back;
 };
 
-/* A domain built for a client, with disks or vifs: its nodes are the
- * builder's to remove once it is gone. */
+/* A domain built for a client: the devices it has now (those of its
+ * build and those attached since), whose nodes are the builder's to
+ * remove once it is gone, and the client's section, whose instances may
+ * attach and detach its devices. */
 struct handed {
     bool used;
     uint16_t domid;
+    char client[MANIFEST_NAME_MAX];
     struct manifest_domain md;
 };
 
@@ -232,7 +235,10 @@ static bool serve_one(struct client *c)
     }
     if (r == 0 || build_back_get_request(&c->back, &req) != 1)
         return false;
-    service_build(c->domid, c->name, &req, &rsp);
+    if (req.op == BUILD_OP_ATTACH || req.op == BUILD_OP_DETACH)
+        service_device(c->domid, c->name, &req, &rsp);
+    else
+        service_build(c->domid, c->name, &req, &rsp);
     slot = build_back_rsp_slot(&c->back); /* never NULL: a request was taken */
     memcpy(slot, &rsp, sizeof(rsp));
     if (build_back_push_responses(&c->back))
@@ -248,15 +254,24 @@ bool service_handed_room(void)
     return false;
 }
 
-void service_handed_add(uint16_t domid, const struct manifest_domain *md)
+void service_handed_add(uint16_t domid, const struct manifest_domain *md, const char *client)
 {
     for (unsigned i = 0; i < SERVICE_HANDED_MAX; i++)
         if (!handed[i].used) {
             handed[i].used = true;
             handed[i].domid = domid;
+            snprintf(handed[i].client, sizeof(handed[i].client), "%s", client);
             handed[i].md = *md;
             return;
         }
+}
+
+struct manifest_domain *service_handed_find(uint16_t domid, const char *client)
+{
+    for (unsigned i = 0; i < SERVICE_HANDED_MAX; i++)
+        if (handed[i].used && handed[i].domid == domid && !strcmp(handed[i].client, client))
+            return alive(domid) ? &handed[i].md : NULL;
+    return NULL;
 }
 
 /* Built domains with devices that are gone (the core no longer knows

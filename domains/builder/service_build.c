@@ -37,15 +37,16 @@ static int client_may_receive(uint16_t client, struct construct_failure *f)
     return -1;
 }
 
-/* A domain with devices needs a slot in the table of handed domains. */
-static int room_for_devices(const struct buildreq_plan *p, struct construct_failure *f)
+/* A domain built needs a slot in the table of handed domains (its
+ * devices, now or attached later). */
+static int room_for_devices(struct construct_failure *f)
 {
-    if ((!p->md.nr_disks && !p->md.nr_vifs) || service_handed_room())
+    if (service_handed_room())
         return 0;
     f->err = -XEN_ENOSPC;
-    f->field = p->md.nr_disks ? BUILD_FIELD_DISK : BUILD_FIELD_VIF;
-    snprintf(f->why, sizeof(f->why), "%s: the builder looks after %u domains with devices built for clients already",
-             p->md.nr_disks ? "disk" : "vif", SERVICE_HANDED_MAX);
+    f->field = BUILD_FIELD_MACHINE;
+    snprintf(f->why, sizeof(f->why), "machine: the builder looks after %u domains built for clients already",
+             SERVICE_HANDED_MAX);
     return -1;
 }
 
@@ -73,8 +74,8 @@ static int hand_over(uint16_t client, int domid, const struct manifest_domain *m
 
 /* The domain plan describes, from the kernel in memory and the ramdisk
  * streamed from ramdisk_refs, handed to client: its id, or -1. */
-static int build(uint16_t client, struct buildreq_plan *p, const uint8_t *kernel, const uint32_t *ramdisk_refs,
-                 struct construct_failure *f)
+static int build(uint16_t client, const char *name, struct buildreq_plan *p, const uint8_t *kernel,
+                 const uint32_t *ramdisk_refs, struct construct_failure *f)
 {
     static char kernel_name[32];
     const struct upload_stream stream = { .client = client, .img = &p->ramdisk, .refs = ramdisk_refs };
@@ -88,13 +89,13 @@ static int build(uint16_t client, struct buildreq_plan *p, const uint8_t *kernel
     int domid;
 
     snprintf(kernel_name, sizeof(kernel_name), "d%u's upload", client);
+    p->md.device_reader = client; /* xl block-list and network-list */
     for (unsigned i = 0; i < p->md.nr_vifs; i++)
         if (!p->md.vifs[i].mac_given)
             xl_vif_random_mac(p->md.vifs[i].mac, entropy_bits(NULL));
     if ((domid = construct_domain(&p->md, &src, f)) < 0 || hand_over(client, domid, &p->md, f) < 0)
         return -1;
-    if (p->md.nr_disks || p->md.nr_vifs)
-        service_handed_add((uint16_t)domid, &p->md);
+    service_handed_add((uint16_t)domid, &p->md, name);
     return domid;
 }
 
@@ -110,15 +111,14 @@ void service_build(uint16_t client, const char *name, const struct build_request
 
     memset(&f, 0, sizeof(f));
     if (buildreq_check_request(req, &f) == 0 && upload_spec(client, req->spec_ref, &spec, &f) == 0 &&
-        buildreq_decode(&spec, &plan, &f) == 0 && client_may_receive(client, &f) == 0 &&
-        room_for_devices(&plan, &f) == 0 &&
+        buildreq_decode(&spec, &plan, &f) == 0 && client_may_receive(client, &f) == 0 && room_for_devices(&f) == 0 &&
         upload_index(client, BUILD_FIELD_KERNEL, &plan.kernel, kernel_refs, &f) == 0 &&
         upload_index(client, BUILD_FIELD_RAMDISK, &plan.ramdisk, ramdisk_refs, &f) == 0 &&
         (kernel = upload_kernel(client, &plan.kernel, kernel_refs, &f)) != NULL) {
         if (plan.vif_warning[0])
             printf("builder: d%u '%s': build request %llu: warning for %s\n", client, name, (unsigned long long)req->id,
                    plan.vif_warning);
-        domid = build(client, &plan, kernel, ramdisk_refs, &f);
+        domid = build(client, name, &plan, kernel, ramdisk_refs, &f);
     }
     upload_free(kernel);
     memset(rsp, 0, sizeof(*rsp));

@@ -6,9 +6,9 @@
 
 #include <stdio.h>
 
-long vbd_add(uint16_t fe, uint16_t be, const struct xl_disk *disk)
+long vbd_add(uint16_t fe, uint16_t be, uint16_t reader, const struct xl_disk *disk)
 {
-    const struct devnodes dev = { "vbd", fe, be, disk->devid };
+    const struct devnodes dev = { "vbd", fe, be, disk->devid, reader };
     char devid_s[12];
     const char *const front[][2] = { { "virtual-device", devid_s }, { "device-type", "disk" } };
     const char *const back[][2] = {
@@ -22,9 +22,9 @@ long vbd_add(uint16_t fe, uint16_t be, const struct xl_disk *disk)
     return devnodes_add(&dev, front, sizeof(front) / sizeof(front[0]), back, sizeof(back) / sizeof(back[0]));
 }
 
-long vbd_remove(uint16_t fe, uint16_t be, const struct xl_disk *disk, uint64_t wait_ns)
+long vbd_remove(uint16_t fe, uint16_t be, const struct xl_disk *disk, uint64_t wait_ns, bool detach)
 {
-    const struct devnodes dev = { "vbd", fe, be, disk->devid };
+    const struct devnodes dev = { "vbd", fe, be, disk->devid, 0 };
 
-    return devnodes_remove(&dev, wait_ns);
+    return devnodes_remove(&dev, wait_ns, detach);
 }

@@ -23,9 +23,9 @@
 #include "xl_disk.h"
 
 /* vbd_add: disk's nodes for frontend domain fe and backend domain be, in
- * one transaction (devnodes_add). */
-long vbd_add(uint16_t fe, uint16_t be, const struct xl_disk *disk);
+ * one transaction (devnodes_add); reader (0: none) may read the guest's. */
+long vbd_add(uint16_t fe, uint16_t be, uint16_t reader, const struct xl_disk *disk);
 
 /* vbd_remove: disk's nodes removed as devnodes_remove removes them,
- * waiting up to wait_ns for the backend. */
-long vbd_remove(uint16_t fe, uint16_t be, const struct xl_disk *disk, uint64_t wait_ns);
+ * waiting up to wait_ns for the backend (and with detach the guest). */
+long vbd_remove(uint16_t fe, uint16_t be, const struct xl_disk *disk, uint64_t wait_ns, bool detach);

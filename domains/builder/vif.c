@@ -31,22 +31,22 @@ static unsigned optional_keys(const struct xl_vif *vif, const char *back[][2], u
     return n;
 }
 
-long vif_add(uint16_t fe, uint16_t be, uint32_t handle, const struct xl_vif *vif)
+long vif_add(uint16_t fe, uint16_t be, uint16_t reader, const struct xl_vif *vif)
 {
-    const struct devnodes dev = { "vif", fe, be, handle };
+    const struct devnodes dev = { "vif", fe, be, vif->handle, reader };
     char handle_s[12], mac_s[18];
     const char *const front[][2] = { { "handle", handle_s }, { "mac", mac_s } };
     const char *back[VIF_BACK_KEYS][2] = { { "handle", handle_s }, { "mac", mac_s }, { "type", "vif" } };
     unsigned nback = optional_keys(vif, back, 3);
 
-    snprintf(handle_s, sizeof(handle_s), "%u", handle);
+    snprintf(handle_s, sizeof(handle_s), "%u", vif->handle);
     vif_mac_text(vif->mac, mac_s);
     return devnodes_add(&dev, front, sizeof(front) / sizeof(front[0]), (const char *const(*)[2])back, nback);
 }
 
-long vif_remove(uint16_t fe, uint16_t be, uint32_t handle, uint64_t wait_ns)
+long vif_remove(uint16_t fe, uint16_t be, uint32_t handle, uint64_t wait_ns, bool detach)
 {
-    const struct devnodes dev = { "vif", fe, be, handle };
+    const struct devnodes dev = { "vif", fe, be, handle, 0 };
 
-    return devnodes_remove(&dev, wait_ns);
+    return devnodes_remove(&dev, wait_ns, detach);
 }

@@ -23,13 +23,14 @@
 #include "devnodes.h"
 #include "xl_vif.h"
 
-/* vif_add: vif handle's nodes for frontend domain fe and backend domain
- * be, in one transaction (devnodes_add). Its MAC must be set. */
-long vif_add(uint16_t fe, uint16_t be, uint32_t handle, const struct xl_vif *vif);
+/* vif_add: the nodes of vif (its handle, vif->handle) for frontend
+ * domain fe and backend domain be, in one transaction (devnodes_add).
+ * Its MAC must be set. */
+long vif_add(uint16_t fe, uint16_t be, uint16_t reader, const struct xl_vif *vif);
 
 /* vif_remove: vif handle's nodes removed as devnodes_remove removes
- * them, waiting up to wait_ns for the backend. */
-long vif_remove(uint16_t fe, uint16_t be, uint32_t handle, uint64_t wait_ns);
+ * them, waiting up to wait_ns for the backend (and with detach the guest). */
+long vif_remove(uint16_t fe, uint16_t be, uint32_t handle, uint64_t wait_ns, bool detach);
 
 /* vif_mac_text: mac as XenStore and the log lines write it, lower-case
  * hex pairs separated by colons, into text. */

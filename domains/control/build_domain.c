@@ -99,3 +99,26 @@ long build_domain(void *ctx, const struct build_spec *spec, const uint8_t *kerne
     bc_spec_end(&bd.spec);
     return r;
 }
+
+long build_domain_device(void *ctx, uint32_t op, const struct build_device *dev, struct build_response *rsp)
+{
+    long r;
+
+    (void)ctx;
+    if ((r = connect(rsp)) != 0)
+        return r;
+    if ((r = bc_spec_new(&bd.spec, bd.conn.builder)) != 0) {
+        snprintf(rsp->why, sizeof(rsp->why), "the device page could not be granted: %s", runtime_errno_name(-r));
+        return -XEN_ENOSPC;
+    }
+    /* The page holds the device alone: every other byte zero. */
+    memset(bd.spec.spec, 0, BC_PAGE);
+    memcpy(bd.spec.spec, dev, sizeof(*dev));
+    if (bc_call(&bd.conn, op, bd.spec.ref, rsp, rsp->why, sizeof(rsp->why)) != 0) {
+        bc_disconnect(&bd.conn);
+        bd.connected = false;
+        r = -XEN_EIO;
+    }
+    bc_spec_end(&bd.spec);
+    return r;
+}

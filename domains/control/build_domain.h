@@ -25,3 +25,7 @@ struct xenbus *build_domain_store(void);
  * made at the first build and kept; one that broke is made again. */
 long build_domain(void *ctx, const struct build_spec *spec, const uint8_t *kernel, uint64_t kernel_size,
                   const uint8_t *ramdisk, uint64_t ramdisk_size, struct build_response *rsp);
+
+/* build_domain_device: struct verbs_env.device (ctx unused): dev on a
+ * page granted to the builder for op, over the same connection. */
+long build_domain_device(void *ctx, uint32_t op, const struct build_device *dev, struct build_response *rsp);

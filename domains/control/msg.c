@@ -31,6 +31,8 @@ struct request {
         struct control_console_request cons;
         struct control_shutdown_request shutdown;
         struct control_mem_request mem;
+        struct control_device_request dev;
+        struct control_device_list_request devlist;
     } u;
     const uint8_t *tail; /* the bytes after an upload-data or create struct */
     const uint8_t *in;   /* a console request's input, inside the message */
@@ -91,6 +93,18 @@ static int body_and_tail(const uint8_t *m, size_t len, const struct wire_layout 
 
 static const uint8_t zero_sha[CONTROL_SHA256_SIZE];
 
+/* A text field (NUL-terminated by wire_get) of 1 or more printable bytes:
+ * it is logged and shown. */
+static bool printable_text(const char *t)
+{
+    if (!t[0])
+        return false;
+    for (; *t; t++)
+        if (*t < ' ' || *t > '~')
+            return false;
+    return true;
+}
+
 static int decode(const uint8_t *m, size_t len, struct request *q)
 {
     const struct control_upload_request *up = &q->u.upload;
@@ -144,9 +158,8 @@ static int decode(const uint8_t *m, size_t len, struct request *q)
             return r;
         if (cr->text_len == 0 || cr->text_len > CONTROL_CFG_TEXT_MAX || cr->has_ramdisk > 1 || !cr->file[0])
             return -XEN_EINVAL;
-        for (const char *p = cr->file; *p; p++)
-            if (*p < ' ' || *p > '~')
-                return -XEN_EINVAL; /* it is logged and shown: printable only */
+        if (!printable_text(cr->file))
+            return -XEN_EINVAL;
         return !cr->has_ramdisk && memcmp(cr->ramdisk_sha256, zero_sha, sizeof(zero_sha)) ? -XEN_EINVAL : 0;
     case CONTROL_MSG_CONSOLE: return wire_console_request_get(m, len, &q->u.cons, &q->in);
     case CONTROL_MSG_SHUTDOWN:
@@ -163,11 +176,34 @@ static int decode(const uint8_t *m, size_t len, struct request *q)
                : q->u.mem.kib == 0 || q->u.mem.kib > CONTROL_MEM_KIB_MAX ? -XEN_EINVAL
                : (q->u.mem.flags & ~CONTROL_MEM_MAX) != 0                ? -XEN_EINVAL
                                                                          : 0;
+    case CONTROL_MSG_BLOCK_ATTACH:
+    case CONTROL_MSG_BLOCK_DETACH:
+    case CONTROL_MSG_NET_ATTACH:
+    case CONTROL_MSG_NET_DETACH:
+        r = body(m, len, &wire_device_request_layout, &q->u.dev);
+        return r ? r : wire_qualifier_ok(q->u.dev.domain) && printable_text(q->u.dev.spec) ? 0 : -XEN_EINVAL;
+    case CONTROL_MSG_DEVICE_LIST:
+        r = body(m, len, &wire_device_list_request_layout, &q->u.devlist);
+        return r                                                                                     ? r
+               : !wire_qualifier_ok(q->u.devlist.domain)                                             ? -XEN_EINVAL
+               : q->u.devlist.kind != CONTROL_DEVICE_DISK && q->u.devlist.kind != CONTROL_DEVICE_VIF ? -XEN_EINVAL
+                                                                                                     : 0;
     default: return -XEN_ENOSYS;
     }
 }
 
 /* ---- perform and answer ---- */
+
+/* An answer of a struct (layout al) and nr entries (layout el, each
+ * el->size bytes) after it; its length. */
+static size_t put_entries(uint8_t *out, const void *a, const struct wire_layout *al, const void *entries,
+                          const struct wire_layout *el, unsigned nr)
+{
+    wire_put(out, a, al);
+    for (unsigned i = 0; i < nr; i++)
+        wire_put(out + al->size + (size_t)i * el->size, (const uint8_t *)entries + (size_t)i * el->size, el);
+    return al->size + (size_t)nr * el->size;
+}
 
 static int do_list(const struct verbs_env *env, const struct request *q, uint8_t *out, size_t *n)
 {
@@ -177,10 +213,7 @@ static int do_list(const struct verbs_env *env, const struct request *q, uint8_t
 
     if (r)
         return r;
-    wire_put(out, &a, &wire_list_answer_layout);
-    for (unsigned i = 0; i < a.nr; i++)
-        wire_put(out + sizeof(a) + i * sizeof(d[0]), &d[i], &wire_domain_layout);
-    *n = sizeof(a) + a.nr * sizeof(d[0]);
+    *n = put_entries(out, &a, &wire_list_answer_layout, d, &wire_domain_layout, a.nr);
     return 0;
 }
 
@@ -232,6 +265,41 @@ static int do_xs_verb(const struct verbs_env *env, const struct request *q, uint
     return 0;
 }
 
+/* Hot-plug: the answer carries the outcome (and a line for the log). */
+static int do_device(const struct verbs_env *env, const struct request *q, uint16_t domid, const char *name,
+                     uint8_t *out, size_t *n)
+{
+    static const char *const verb[] = { [CONTROL_MSG_BLOCK_ATTACH - CONTROL_MSG_BLOCK_ATTACH] = "block-attach",
+                                        [CONTROL_MSG_BLOCK_DETACH - CONTROL_MSG_BLOCK_ATTACH] = "block-detach",
+                                        [CONTROL_MSG_NET_ATTACH - CONTROL_MSG_BLOCK_ATTACH] = "network-attach",
+                                        [CONTROL_MSG_NET_DETACH - CONTROL_MSG_BLOCK_ATTACH] = "network-detach" };
+    struct control_device_answer a = { .hdr = answer_hdr(q) };
+    char line[CONTROL_WHY_MAX + 192];
+    int r = verbs_device(env, q->hdr.type, domid, q->u.dev.spec, &a);
+
+    if (r)
+        return r;
+    memcpy(a.name, name, sizeof(a.name));
+    snprintf(line, sizeof(line), "control: %s d%u '%.31s' '%.100s': %s%s", verb[q->hdr.type - CONTROL_MSG_BLOCK_ATTACH],
+             domid, name, q->u.dev.spec, a.status ? "refused: " : "done", a.why);
+    env->log(env->ctx, line);
+    wire_put(out, &a, &wire_device_answer_layout);
+    *n = sizeof(a);
+    return 0;
+}
+
+static int do_device_list(const struct verbs_env *env, const struct request *q, uint16_t domid, uint8_t *out, size_t *n)
+{
+    static struct control_device d[CONTROL_DEVICES_MAX];
+    struct control_device_list_answer a = { .hdr = answer_hdr(q) };
+    int r = verbs_device_list(env, domid, q->u.devlist.kind, &a, d);
+
+    if (r)
+        return r;
+    *n = put_entries(out, &a, &wire_device_list_answer_layout, d, &wire_device_layout, a.nr);
+    return 0;
+}
+
 /* The verbs that name a domain: found first, then acted on. */
 static int do_domain(const struct verbs_env *env, const struct request *q, const char *qualifier, uint8_t *out,
                      size_t *n)
@@ -257,10 +325,7 @@ static int do_domain(const struct verbs_env *env, const struct request *q, const
     case CONTROL_MSG_VCPU_LIST:
         if ((r = verbs_vcpu_list(env, a.domid, &vl, v)) != 0)
             return r;
-        wire_put(out, &vl, &wire_vcpu_list_answer_layout);
-        for (unsigned i = 0; i < vl.nr; i++)
-            wire_put(out + sizeof(vl) + i * sizeof(v[0]), &v[i], &wire_vcpu_layout);
-        *n = sizeof(vl) + vl.nr * sizeof(v[0]);
+        *n = put_entries(out, &vl, &wire_vcpu_list_answer_layout, v, &wire_vcpu_layout, vl.nr);
         return 0;
     case CONTROL_MSG_CONSOLE: {
         struct control_console_answer c = { .hdr = answer_hdr(q) };
@@ -270,6 +335,11 @@ static int do_domain(const struct verbs_env *env, const struct request *q, const
         *n = sizeof(c) + c.len;
         return 0;
     }
+    case CONTROL_MSG_BLOCK_ATTACH:
+    case CONTROL_MSG_BLOCK_DETACH:
+    case CONTROL_MSG_NET_ATTACH:
+    case CONTROL_MSG_NET_DETACH: return do_device(env, q, a.domid, a.name, out, n);
+    case CONTROL_MSG_DEVICE_LIST: return do_device_list(env, q, a.domid, out, n);
     default: /* CONTROL_MSG_SCHED_CREDIT */
         if ((r = verbs_sched(env, a.domid, q->u.sched.flags, q->u.sched.weight, q->u.sched.cap, &s)) != 0)
             return r;
@@ -378,6 +448,11 @@ static int perform(const struct verbs_env *env, const struct request *q, uint8_t
     case CONTROL_MSG_CONSOLE: return do_domain(env, q, q->u.cons.domain, out, n);
     case CONTROL_MSG_SHUTDOWN: return do_domain(env, q, q->u.shutdown.domain, out, n);
     case CONTROL_MSG_MEM_SET: return do_domain(env, q, q->u.mem.domain, out, n);
+    case CONTROL_MSG_BLOCK_ATTACH:
+    case CONTROL_MSG_BLOCK_DETACH:
+    case CONTROL_MSG_NET_ATTACH:
+    case CONTROL_MSG_NET_DETACH: return do_domain(env, q, q->u.dev.domain, out, n);
+    case CONTROL_MSG_DEVICE_LIST: return do_domain(env, q, q->u.devlist.domain, out, n);
     default: return do_domain(env, q, q->u.dom.domain, out, n);
     }
 }

@@ -50,6 +50,14 @@ struct verbs_env {
      * channel), -XEN_ETIMEDOUT (no answer in time), -XEN_EIO (the ring
      * broke). NULL: there is no console channel. */
     int (*console)(void *ctx, struct consctl_request *q, struct consctl_response *rsp);
+    /* XenStore: the names of path's children, each NUL-terminated, into
+     * buf; their bytes (more than cap: cut), or a negative errno
+     * (-XEN_ENOENT: no such node). NULL: no store. */
+    long (*xs_directory)(void *ctx, const char *path, char *buf, size_t cap);
+    /* Ask the build service for op (BUILD_OP_ATTACH or BUILD_OP_DETACH)
+     * on dev: 0 with the builder's answer in *rsp, or a negative errno
+     * with a reason in rsp->why (as build). NULL: no build service. */
+    long (*device)(void *ctx, uint32_t op, const struct build_device *dev, struct build_response *rsp);
 };
 
 /* How long destroy waits for the domain to be gone, as xl destroy does,
@@ -158,3 +166,18 @@ int verbs_mem(const struct verbs_env *e, uint16_t domid, uint64_t kib, uint16_t 
  * NULL): how many it controls after that (UINT_MAX when the core would
  * not list them). */
 unsigned verbs_reap(const struct verbs_env *e, unsigned *left);
+
+/* verbs_device: the hot-plug request of type for domid (found), spec
+ * checked again (devspec_check), then asked of the build service.
+ * The outcome in a (status, devid, why; domid set; the rest is the
+ * caller's): 0 always, the refusal in a->status. */
+int verbs_device(const struct verbs_env *e, uint16_t type, uint16_t domid, const char *spec,
+                 struct control_device_answer *a) __attribute__((warn_unused_result));
+
+/* verbs_device_list: domid's devices of kind (CONTROL_DEVICE_*) from
+ * its /local/domain/<domid>/device/vbd or vif, in id order, into d (at
+ * most CONTROL_DEVICES_MAX); a->nr and a->domid set. 0 (none: nr 0),
+ * -XEN_E2BIG (too many), -XEN_ENODEV (no store) or the store's error
+ * (-XEN_EACCES: not opened to control). */
+int verbs_device_list(const struct verbs_env *e, uint16_t domid, uint32_t kind, struct control_device_list_answer *a,
+                      struct control_device *d) __attribute__((warn_unused_result));

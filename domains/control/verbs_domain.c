@@ -50,6 +50,12 @@ static long env_xs_write(void *ctx, const char *path, const char *value)
     return xb ? xenbus_write(xb, 0, path, value) : -XEN_ENODEV;
 }
 
+static long env_xs_directory(void *ctx, const char *path, char *buf, size_t cap)
+{
+    (void)ctx;
+    return xb ? xenbus_directory(xb, 0, path, buf, cap) : -XEN_ENODEV;
+}
+
 static const struct verbs_env env = { .mgmt = env_mgmt,
                                       .sleep_ms = env_sleep_ms,
                                       .log = env_log,
@@ -58,7 +64,9 @@ static const struct verbs_env env = { .mgmt = env_mgmt,
                                       .ctx = NULL,
                                       .crash = crash_request,
                                       .build = build_domain,
-                                      .console = conschan_exchange };
+                                      .console = conschan_exchange,
+                                      .xs_directory = env_xs_directory,
+                                      .device = build_domain_device };
 
 int verbs_domain_store_init(struct xenbus *store)
 {

@@ -209,6 +209,21 @@ LAYOUT(wire_console_answer_layout, control_console_answer, HDR(control_console_a
        INT(control_console_answer, next), INT(control_console_answer, lost), INT(control_console_answer, len),
        INT(control_console_answer, domid), INT(control_console_answer, in_taken), PAD(control_console_answer, _pad0));
 
+LAYOUT(wire_device_request_layout, control_device_request, HDR(control_device_request),
+       TEXT(control_device_request, domain), TEXT(control_device_request, spec));
+LAYOUT(wire_device_answer_layout, control_device_answer, HDR(control_device_answer), INT(control_device_answer, status),
+       INT(control_device_answer, domid), PAD(control_device_answer, _pad0), INT(control_device_answer, devid),
+       PAD(control_device_answer, _pad1), TEXT(control_device_answer, name), TEXT(control_device_answer, why));
+LAYOUT(wire_device_list_request_layout, control_device_list_request, HDR(control_device_list_request),
+       TEXT(control_device_list_request, domain), INT(control_device_list_request, kind),
+       PAD(control_device_list_request, _pad0));
+LAYOUT(wire_device_layout, control_device, INT(control_device, devid), INT(control_device, backend_id),
+       INT(control_device, state), INT(control_device, evtch), INT(control_device, ring_ref),
+       INT(control_device, rx_ring_ref), TEXT(control_device, mac), TEXT(control_device, backend));
+LAYOUT(wire_device_list_answer_layout, control_device_list_answer, HDR(control_device_list_answer),
+       INT(control_device_list_answer, domid), PAD(control_device_list_answer, _pad0),
+       INT(control_device_list_answer, nr));
+
 /* ---- the codec ---- */
 
 static uint64_t int_get(const uint8_t *p, unsigned size)
@@ -345,6 +360,32 @@ int wire_list_answer_get(const uint8_t *msg, size_t len, struct control_list_ans
     for (unsigned i = 0; i < nr; i++) {
         if (wire_get(msg + sizeof(*a) + i * sizeof(*d), &d[i], &wire_domain_layout) != 0 ||
             (d[i].flags & ~CONTROL_DOMF_ALL) || (i && d[i].domid <= d[i - 1].domid))
+            return -XEN_EBADMSG;
+    }
+    return 0;
+}
+
+/* Whether text (NUL-terminated) is printable. */
+static bool printable(const char *text)
+{
+    for (; *text; text++)
+        if (*text < ' ' || *text > '~')
+            return false;
+    return true;
+}
+
+int wire_device_list_answer_get(const uint8_t *msg, size_t len, struct control_device_list_answer *a,
+                                struct control_device *d)
+{
+    unsigned nr;
+
+    if (answer_head(msg, len, CONTROL_MSG_DEVICE_LIST, &wire_device_list_answer_layout, a,
+                    offsetof(struct control_device_list_answer, nr), sizeof(a->nr), sizeof(*d), CONTROL_DEVICES_MAX,
+                    &nr))
+        return -XEN_EBADMSG;
+    for (unsigned i = 0; i < nr; i++) {
+        if (wire_get(msg + sizeof(*a) + i * sizeof(*d), &d[i], &wire_device_layout) != 0 || !printable(d[i].mac) ||
+            !printable(d[i].backend) || (i && d[i].devid <= d[i - 1].devid))
             return -XEN_EBADMSG;
     }
     return 0;

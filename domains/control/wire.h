@@ -83,7 +83,8 @@ extern const struct wire_layout wire_error_layout, wire_version_answer_layout, w
     wire_upload_request_layout, wire_upload_answer_layout, wire_upload_data_request_layout,
     wire_upload_data_answer_layout, wire_create_request_layout, wire_create_answer_layout, wire_console_request_layout,
     wire_console_answer_layout, wire_shutdown_request_layout, wire_shutdown_answer_layout, wire_mem_request_layout,
-    wire_mem_answer_layout;
+    wire_mem_answer_layout, wire_device_request_layout, wire_device_answer_layout, wire_device_list_request_layout,
+    wire_device_layout, wire_device_list_answer_layout;
 
 /* wire_put: the struct at s as l lays it out, into out (l->size bytes).
  * Reserved fields are written as zero whatever s holds. */
@@ -110,6 +111,11 @@ int wire_list_answer_get(const uint8_t *msg, size_t len, struct control_list_ans
 /* wire_vcpu_list_answer_get: the same for a vcpu-list answer (v has
  * CONTROL_VCPUS_MAX of room): nr 1..CONTROL_VCPUS_MAX, each entry's vcpu
  * its place, its state one of CONTROL_VCPU_*. */
+/* wire_device_list_answer_get: a CONTROL_MSG_DEVICE_LIST answer, its
+ * entries (at most CONTROL_DEVICES_MAX) into d, their ids ascending and
+ * their texts printable. 0 or -XEN_EBADMSG. */
+int wire_device_list_answer_get(const uint8_t *msg, size_t len, struct control_device_list_answer *a,
+                                struct control_device *d) __attribute__((warn_unused_result));
 int wire_vcpu_list_answer_get(const uint8_t *msg, size_t len, struct control_vcpu_list_answer *a,
                               struct control_vcpu *v) __attribute__((warn_unused_result));
 

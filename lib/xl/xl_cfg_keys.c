@@ -341,6 +341,7 @@ static int add_vif(struct xl_parse *p, const char *spec)
         return FAIL(p, "more than %u vifs", XL_VIFS_MAX);
     if (xl_vif_parse(spec, vif, why, sizeof(why)) != 0)
         return FAIL(p, "vif %u: %s", handle, why);
+    vif->handle = handle;
     for (unsigned i = 0; i < handle && vif->mac_given; i++)
         if (cfg->vifs[i].mac_given && !memcmp(cfg->vifs[i].mac, vif->mac, sizeof(vif->mac)))
             return FAIL(p, "vif %u has the MAC of vif %u", handle, i);

@@ -271,3 +271,27 @@ const char *xl_vif_script_name(enum xl_vif_mode mode)
 {
     return mode == XL_VIF_ROUTE ? "vif-route" : mode == XL_VIF_NAT ? "vif-nat" : "vif-bridge";
 }
+
+int xl_vif_name_parse(const char *name, uint32_t *handle, uint8_t mac[6], bool *by_mac)
+{
+    char spec[XL_VIF_SPEC_MAX + 1], why[XL_VIF_WHY_MAX];
+    struct xl_vif vif;
+    size_t n = strlen(name);
+
+    *by_mac = false;
+    if (n > 0 && n <= 9 && strspn(name, "0123456789") == n) {
+        *handle = 0;
+        for (size_t i = 0; i < n; i++)
+            *handle = *handle * 10 + (uint32_t)(name[i] - '0');
+        return 0;
+    }
+    /* One key alone: a comma or a blank would let another in. */
+    if (n == 0 || n > 17 || strpbrk(name, ", \t="))
+        return -XEN_EINVAL;
+    snprintf(spec, sizeof(spec), "mac=%s", name);
+    if (xl_vif_parse(spec, &vif, why, sizeof(why)) != 0)
+        return -XEN_EINVAL;
+    memcpy(mac, vif.mac, 6);
+    *by_mac = true;
+    return 0;
+}

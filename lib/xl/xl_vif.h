@@ -40,6 +40,8 @@ struct xl_vif {
     char vifname[XL_VIF_NAME_MAX];    /* the backend's name for it; "" when not given */
     char gatewaydev[XL_VIF_NAME_MAX]; /* route/nat: the backend's outside interface; "" when not given */
     char backend[XL_VIF_BACKEND_MAX]; /* backend=NAME, the driver domain; "" when not given */
+    uint32_t handle;                  /* its id in XenStore: no part of the spec (devid= is refused), 0 from
+                                         xl_vif_parse; a list's owner sets it (its place, or the first free) */
 };
 
 /*
@@ -68,3 +70,8 @@ const char *xl_vif_mode_name(enum xl_vif_mode mode);
 /* xl_vif_script_name: the script's name as the backend node "script"
  * holds it: "vif-bridge", "vif-route" or "vif-nat". */
 const char *xl_vif_script_name(enum xl_vif_mode mode);
+
+/* xl_vif_name_parse: a vif as xl network-detach names it: its handle
+ * (decimal digits, below 2^31) into *handle with *by_mac false, or its
+ * MAC (as mac= takes it) into mac with *by_mac true. 0 or -XEN_EINVAL. */
+int xl_vif_name_parse(const char *name, uint32_t *handle, uint8_t mac[6], bool *by_mac);

@@ -62,8 +62,7 @@ static void scene(uint64_t caps)
 /* Whether type is a request the server knows (idl/control.idl). */
 FUZZ_ORACLE static bool known_type(uint16_t type)
 {
-    return (type >= CONTROL_MSG_VERSION && type <= CONTROL_MSG_CREATE) || type == CONTROL_MSG_DEBUG_CRASH ||
-           type == CONTROL_MSG_CONSOLE;
+    return (type >= CONTROL_MSG_VERSION && type <= CONTROL_MSG_DEVICE_LIST);
 }
 
 /* Whether status is one the request type lists (idl/control.idl). */
@@ -71,25 +70,28 @@ FUZZ_ORACLE static bool listed_error(uint16_t type, int32_t status)
 {
     bool console = type == CONTROL_MSG_CONSOLE;
     bool store = type == CONTROL_MSG_SHUTDOWN || type == CONTROL_MSG_MEM_SET;
+    bool dev = type >= CONTROL_MSG_BLOCK_ATTACH && type <= CONTROL_MSG_NET_DETACH;
+    bool list = type == CONTROL_MSG_DEVICE_LIST;
 
     switch (-status) {
     case XEN_EINVAL: return known_type(type);
     case XEN_ENOSYS: return !known_type(type);
     case XEN_EPERM:
         return (type >= CONTROL_MSG_LIST && type <= CONTROL_MSG_SCHED_CREDIT) || type == CONTROL_MSG_UPLOAD ||
-               console || store;
-    case XEN_E2BIG: return type == CONTROL_MSG_UPLOAD;
+               console || store || dev || list;
+    case XEN_E2BIG: return type == CONTROL_MSG_UPLOAD || list;
     case XEN_ENOMEM: return type == CONTROL_MSG_UPLOAD || type == CONTROL_MSG_MEM_SET;
     case XEN_EILSEQ: return type == CONTROL_MSG_UPLOAD_DATA;
     case XEN_ESRCH:
-    case XEN_EEXIST: return console || store || (type >= CONTROL_MSG_PAUSE && type <= CONTROL_MSG_SCHED_CREDIT);
+    case XEN_EEXIST:
+        return console || store || dev || list || (type >= CONTROL_MSG_PAUSE && type <= CONTROL_MSG_SCHED_CREDIT);
     case XEN_ENOENT: /* console: a controlled domain whose console the model does not serve */
         return console || type == CONTROL_MSG_UPLOAD_DATA;
     case XEN_EBUSY: return type == CONTROL_MSG_PAUSE || type == CONTROL_MSG_SHUTDOWN;
     case XEN_ETIMEDOUT: return type == CONTROL_MSG_DESTROY || type == CONTROL_MSG_SHUTDOWN;
     case XEN_EOPNOTSUPP: return type == CONTROL_MSG_SHUTDOWN;
     case XEN_EACCES:
-    case XEN_ENODEV: return store;
+    case XEN_ENODEV: return store || list;
     default: return false;
     }
 }
@@ -128,7 +130,10 @@ FUZZ_ORACLE static void check_decodes(uint16_t t, const uint8_t *out, size_t n)
         struct control_console_answer cons;
         struct control_shutdown_answer shutdown;
         struct control_mem_answer mem;
+        struct control_device_answer dev;
+        struct control_device_list_answer dl;
     } a;
+    static struct control_device dv[CONTROL_DEVICES_MAX];
     const uint8_t *text;
     uint16_t at = t | CONTROL_MSG_ANSWER;
 
@@ -164,8 +169,35 @@ FUZZ_ORACLE static void check_decodes(uint16_t t, const uint8_t *out, size_t n)
         FUZZ_CHECK(wire_msg_get(out, n, at, &wire_mem_answer_layout, &a.mem) == 0);
         FUZZ_CHECK(a.mem.target_kib >= 1 && a.mem.target_kib <= CONTROL_MEM_KIB_MAX);
         break;
+    case CONTROL_MSG_BLOCK_ATTACH:
+    case CONTROL_MSG_BLOCK_DETACH:
+    case CONTROL_MSG_NET_ATTACH:
+    case CONTROL_MSG_NET_DETACH:
+        /* The outcome in the answer: an error the request lists, its line printable. */
+        FUZZ_CHECK(wire_msg_get(out, n, at, &wire_device_answer_layout, &a.dev) == 0);
+        FUZZ_CHECK(a.dev.status == 0 || a.dev.status == -XEN_EINVAL || a.dev.status == -XEN_ESRCH ||
+                   a.dev.status == -XEN_EEXIST || a.dev.status == -XEN_EPERM || a.dev.status == -XEN_E2BIG ||
+                   a.dev.status == -XEN_EIO || a.dev.status == -XEN_ENOENT || a.dev.status == -XEN_ETIMEDOUT);
+        FUZZ_CHECK((a.dev.status == 0) == (a.dev.why[0] == '\0'));
+        for (size_t i = 0; a.dev.why[i]; i++)
+            FUZZ_CHECK(a.dev.why[i] >= ' ' && a.dev.why[i] <= '~');
+        break;
+    case CONTROL_MSG_DEVICE_LIST: FUZZ_CHECK(wire_device_list_answer_get(out, n, &a.dl, dv) == 0); break;
     default: FUZZ_CHECK(wire_msg_get(out, n, at, &wire_domain_answer_layout, &a.dom) == 0); break;
     }
+}
+
+/* An answer of a struct and nr entries, encoded again: the same n bytes as m. */
+FUZZ_ORACLE static void check_encodes_back(const uint8_t *m, size_t n, const void *a, const struct wire_layout *al,
+                                           const void *entries, const struct wire_layout *el, unsigned nr)
+{
+    static uint8_t back[CONTROL_FRAME_MAX];
+
+    FUZZ_CHECK(n == al->size + (size_t)nr * el->size);
+    wire_put(back, a, al);
+    for (unsigned i = 0; i < nr; i++)
+        wire_put(back + al->size + (size_t)i * el->size, (const uint8_t *)entries + (size_t)i * el->size, el);
+    FUZZ_CHECK(!memcmp(back, m, n));
 }
 
 /* Any bytes as an answer: what the tool's decoders accept encodes back
@@ -180,26 +212,26 @@ FUZZ_ORACLE static void check_answer_decoders(const uint8_t *m, size_t n)
     struct control_vcpu_list_answer va;
     struct control_dmesg_answer da;
     struct control_console_answer ca;
+    struct control_device_list_answer dla;
+    static struct control_device dv[CONTROL_DEVICES_MAX];
     const uint8_t *text;
 
     if (wire_list_answer_get(m, n, &la, d) == 0) {
-        FUZZ_CHECK(la.nr <= CONTROL_LIST_MAX && n == sizeof(la) + la.nr * sizeof(d[0]));
-        wire_put(back, &la, &wire_list_answer_layout);
-        for (unsigned i = 0; i < la.nr; i++)
-            wire_put(back + sizeof(la) + i * sizeof(d[0]), &d[i], &wire_domain_layout);
-        FUZZ_CHECK(!memcmp(back, m, n));
+        FUZZ_CHECK(la.nr <= CONTROL_LIST_MAX);
+        check_encodes_back(m, n, &la, &wire_list_answer_layout, d, &wire_domain_layout, la.nr);
     }
     if (wire_vcpu_list_answer_get(m, n, &va, v) == 0) {
-        FUZZ_CHECK(va.nr >= 1 && va.nr <= CONTROL_VCPUS_MAX && n == sizeof(va) + va.nr * sizeof(v[0]));
-        wire_put(back, &va, &wire_vcpu_list_answer_layout);
-        for (unsigned i = 0; i < va.nr; i++)
-            wire_put(back + sizeof(va) + i * sizeof(v[0]), &v[i], &wire_vcpu_layout);
-        FUZZ_CHECK(!memcmp(back, m, n));
+        FUZZ_CHECK(va.nr >= 1 && va.nr <= CONTROL_VCPUS_MAX);
+        check_encodes_back(m, n, &va, &wire_vcpu_list_answer_layout, v, &wire_vcpu_layout, va.nr);
     }
     if (wire_dmesg_answer_get(m, n, &da, &text) == 0) {
         FUZZ_CHECK(da.len <= CONTROL_DMESG_MAX && n == sizeof(da) + da.len && text == m + sizeof(da));
         wire_put(back, &da, &wire_dmesg_answer_layout);
         FUZZ_CHECK(!memcmp(back, m, sizeof(da)));
+    }
+    if (wire_device_list_answer_get(m, n, &dla, dv) == 0) {
+        FUZZ_CHECK(dla.nr <= CONTROL_DEVICES_MAX);
+        check_encodes_back(m, n, &dla, &wire_device_list_answer_layout, dv, &wire_device_layout, dla.nr);
     }
     if (wire_console_answer_get(m, n, &ca, &text) == 0) {
         FUZZ_CHECK(ca.len <= CONTROL_CONSOLE_OUT_MAX && n == sizeof(ca) + ca.len && text == m + sizeof(ca) &&

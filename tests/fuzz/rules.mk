@@ -119,7 +119,7 @@ fuzz_xl_cfg_CFLAGS = -Ilib/xl
 # module; the verbs act on the unit tests' model of the core.
 FUZZ_ALL += control_wire
 fuzz_control_wire_SRCS := domains/control/wire.c domains/control/msg.c domains/control/key.c \
-	domains/control/verbs.c tests/unit/control_fake.c core/hcall/decode_mgmt.c \
+	domains/control/verbs.c domains/control/verbs_device.c domains/control/devspec.c tests/unit/control_fake.c core/hcall/decode_mgmt.c \
 	domains/control/create.c domains/control/images.c $(sort $(wildcard lib/xl/*.c)) domains/console/serve.c \
 	tests/unit/consctl_fake.c
 fuzz_control_wire_DEPS := $(wildcard domains/control/*.h lib/xl/*.h) tests/unit/control_fake.h \
@@ -135,7 +135,7 @@ FUZZ_ALL += consctl_serve consctl_front
 fuzz_consctl_serve_SRCS := domains/console/serve.c tests/unit/consctl_fake.c
 fuzz_consctl_serve_DEPS := domains/console/serve.h tests/unit/consctl_fake.h
 fuzz_consctl_serve_CFLAGS = -Idomains/console -Itests/unit
-fuzz_consctl_front_SRCS := domains/control/verbs.c tests/unit/control_fake.c core/hcall/decode_mgmt.c \
+fuzz_consctl_front_SRCS := domains/control/verbs.c domains/control/verbs_device.c domains/control/devspec.c tests/unit/control_fake.c core/hcall/decode_mgmt.c \
 	domains/control/create.c domains/control/images.c $(sort $(wildcard lib/xl/*.c))
 fuzz_consctl_front_DEPS := $(wildcard domains/control/*.h lib/xl/*.h) tests/unit/control_fake.h
 fuzz_consctl_front_CFLAGS = -Idomains/control -Itests/unit -Ilib/xl
@@ -149,6 +149,14 @@ fuzz_buildreq_SRCS := domains/builder/buildreq.c domains/builder/manifest.c test
 	lib/xl/xl_disk.c lib/xl/xl_vif.c lib/xl/xl_list.c
 fuzz_buildreq_DEPS := $(wildcard domains/builder/*.h lib/xl/*.h) tests/unit/buildreq_model.h
 fuzz_buildreq_CFLAGS = -Idomains/builder -Ilib/xl -Itests/unit
+
+# The build service's hot-plug page (domains/builder/buildreq.c,
+# buildreq_decode_device), with lib/xl's disk and vif parsers.
+FUZZ_ALL += builddev
+fuzz_builddev_SRCS := domains/builder/buildreq.c domains/builder/manifest.c lib/xl/xl_cpus.c lib/xl/xl_disk.c \
+	lib/xl/xl_vif.c lib/xl/xl_list.c
+fuzz_builddev_DEPS := $(wildcard domains/builder/*.h lib/xl/*.h)
+fuzz_builddev_CFLAGS = -Idomains/builder -Ilib/xl
 
 FUZZ_CFLAGS := -std=c11 -g -O1 $(WARN_FLAGS) -fsanitize=fuzzer,address,undefined \
                -fno-sanitize-recover=all -fno-omit-frame-pointer \

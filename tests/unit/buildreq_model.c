@@ -51,7 +51,7 @@ static bool zero(const void *p, size_t n)
 
 struct buildreq_expect buildreq_model_request(const struct build_request *req)
 {
-    if (req->op != BUILD_OP_BUILD)
+    if (req->op != BUILD_OP_BUILD && req->op != BUILD_OP_ATTACH && req->op != BUILD_OP_DETACH)
         return no(-XEN_ENOSYS, BUILD_FIELD_OP, 0);
     if (!zero(req->reserved, sizeof(req->reserved)))
         return no(-XEN_EINVAL, BUILD_FIELD_RESERVED, 0);

@@ -9,6 +9,7 @@
  */
 #include "buildreq.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -58,11 +59,15 @@ TEST(request_checks)
 
     EXPECT_EQ(buildreq_check_request(&req, &e), 0);
     for (uint32_t op = 0; op < 4; op++) {
-        req.op = op == 1 ? 0xffffffffu : op;
+        req.op = op == 1 ? 0xffffffffu : op == 2 ? 4 : op == 3 ? 0x80000002u : 0;
         EXPECT_EQ(buildreq_check_request(&req, &e), -XEN_ENOSYS);
         EXPECT_EQ(e.field, BUILD_FIELD_OP);
         EXPECT_EQ(buildreq_model_request(&req).status, -XEN_ENOSYS);
     }
+    req.op = BUILD_OP_ATTACH;
+    EXPECT_EQ(buildreq_check_request(&req, &e), 0);
+    req.op = BUILD_OP_DETACH;
+    EXPECT_EQ(buildreq_check_request(&req, &e), 0);
     req.op = BUILD_OP_BUILD;
     req.reserved[15] = 1;
     EXPECT_EQ(buildreq_check_request(&req, &e), -XEN_EINVAL);
@@ -459,9 +464,105 @@ TEST(randomized_against_reference)
     EXPECT_TRUE(accepted > steps / 20 && accepted < steps - steps / 20);
 }
 
+/* A hot-plug page: decoded for either op, every refusal with its field. */
+static int decode_dev(uint32_t op, uint32_t kind, const char *text, struct buildreq_device *d)
+{
+    struct build_device dev = { .version = BUILD_DEVICE_VERSION, .kind = kind, .domid = 7 };
+
+    snprintf(dev.spec, sizeof(dev.spec), "%s", text);
+    return buildreq_decode_device(op, &dev, d, &err);
+}
+
+TEST(device_pages)
+{
+    static struct buildreq_device d;
+    struct build_device dev = { .version = BUILD_DEVICE_VERSION, .kind = BUILD_DEVICE_DISK, .domid = 3 };
+
+    EXPECT_EQ(decode_dev(BUILD_OP_ATTACH, BUILD_DEVICE_DISK,
+                         "format=raw, vdev=xvdb, access=rw, backend=blkdrv, target=vdb", &d),
+              0);
+    EXPECT_EQ(d.domid, 7);
+    EXPECT_EQ(d.devid, 51728);
+    EXPECT_TRUE(!strcmp(d.disk.target, "vdb") && !strcmp(d.disk.backend, "blkdrv") && !d.disk.readonly);
+    EXPECT_EQ(decode_dev(BUILD_OP_ATTACH, BUILD_DEVICE_VIF, "mac=00:16:3e:00:00:31,bridge=xenbr0,backend=netdrv", &d),
+              0);
+    EXPECT_TRUE(d.vif.mac_given && d.vif.mac[5] == 0x31 && d.vif.handle == 0);
+    EXPECT_EQ(decode_dev(BUILD_OP_ATTACH, BUILD_DEVICE_VIF, "", &d), 0); /* every default */
+    EXPECT_FALSE(d.vif.mac_given);
+    EXPECT_EQ(decode_dev(BUILD_OP_ATTACH, BUILD_DEVICE_DISK, "format=qcow2, vdev=xvdb, target=vdb", &d), -XEN_EINVAL);
+    EXPECT_EQ(err.field, BUILD_FIELD_DEVICE);
+    EXPECT_EQ(decode_dev(BUILD_OP_ATTACH, BUILD_DEVICE_VIF, "rate=10Mb/s", &d), -XEN_EINVAL);
+    EXPECT_EQ(err.field, BUILD_FIELD_DEVICE);
+    /* Detach: a vdev or its number; a handle or a MAC. */
+    EXPECT_EQ(decode_dev(BUILD_OP_DETACH, BUILD_DEVICE_DISK, "xvdb", &d), 0);
+    EXPECT_EQ(d.devid, 51728);
+    EXPECT_EQ(decode_dev(BUILD_OP_DETACH, BUILD_DEVICE_DISK, "51728", &d), 0);
+    EXPECT_EQ(d.devid, 51728);
+    EXPECT_EQ(decode_dev(BUILD_OP_DETACH, BUILD_DEVICE_DISK, "xvd", &d), -XEN_EINVAL);
+    EXPECT_EQ(decode_dev(BUILD_OP_DETACH, BUILD_DEVICE_DISK, "", &d), -XEN_EINVAL);
+    EXPECT_EQ(decode_dev(BUILD_OP_DETACH, BUILD_DEVICE_VIF, "1", &d), 0);
+    EXPECT_TRUE(d.devid == 1 && !d.by_mac);
+    EXPECT_EQ(decode_dev(BUILD_OP_DETACH, BUILD_DEVICE_VIF, "00:16:3e:00:00:31", &d), 0);
+    EXPECT_TRUE(d.by_mac && d.mac[5] == 0x31);
+    EXPECT_EQ(decode_dev(BUILD_OP_DETACH, BUILD_DEVICE_VIF, "00:16:3e:00:00:31,ip=1.2.3.4", &d), -XEN_EINVAL);
+    EXPECT_EQ(decode_dev(BUILD_OP_DETACH, BUILD_DEVICE_VIF, "eth1", &d), -XEN_EINVAL);
+    EXPECT_EQ(err.field, BUILD_FIELD_DEVICE);
+    /* The page's own fields, in the order they are checked. */
+    dev.version = 2;
+    dev.kind = 9;
+    EXPECT_EQ(buildreq_decode_device(BUILD_OP_DETACH, &dev, &d, &err), -XEN_EINVAL);
+    EXPECT_EQ(err.field, BUILD_FIELD_SPEC);
+    dev.version = BUILD_DEVICE_VERSION;
+    dev.reserved[15] = 1;
+    EXPECT_EQ(buildreq_decode_device(BUILD_OP_DETACH, &dev, &d, &err), -XEN_EINVAL);
+    EXPECT_EQ(err.field, BUILD_FIELD_RESERVED);
+    dev.reserved[15] = 0;
+    dev.reserved0 = 1;
+    EXPECT_EQ(buildreq_decode_device(BUILD_OP_DETACH, &dev, &d, &err), -XEN_EINVAL);
+    EXPECT_EQ(err.field, BUILD_FIELD_RESERVED);
+    dev.reserved0 = 0;
+    EXPECT_EQ(buildreq_decode_device(BUILD_OP_DETACH, &dev, &d, &err), -XEN_EINVAL);
+    EXPECT_EQ(err.field, BUILD_FIELD_KIND);
+    dev.kind = BUILD_DEVICE_DISK;
+    memcpy(dev.spec, "xvdb", 5);
+    dev.spec[BUILD_DEVSPEC_MAX - 1] = 'x'; /* a byte after the NUL */
+    EXPECT_EQ(buildreq_decode_device(BUILD_OP_DETACH, &dev, &d, &err), -XEN_EINVAL);
+    EXPECT_EQ(err.field, BUILD_FIELD_DEVICE);
+    memset(dev.spec, 'a', sizeof(dev.spec)); /* no NUL */
+    EXPECT_EQ(buildreq_decode_device(BUILD_OP_ATTACH, &dev, &d, &err), -XEN_EINVAL);
+    EXPECT_TRUE(strstr(err.why, "NUL") != NULL);
+    memset(dev.spec, 0, sizeof(dev.spec));
+    memcpy(dev.spec, "xvdb\n", 6);
+    EXPECT_EQ(buildreq_decode_device(BUILD_OP_DETACH, &dev, &d, &err), -XEN_EINVAL);
+}
+
+/* The build's device checks serve a hot-plug: a vdev twice, a MAC twice,
+ * no backend. */
+TEST(device_fits)
+{
+    static struct manifest_domain md;
+    char why[160];
+
+    snprintf(md.name, sizeof(md.name), "g");
+    EXPECT_EQ(xl_disk_parse("phy:vda1,xvda,w,backend=blkdrv", &md.disks[0], why, sizeof(why)), 0);
+    EXPECT_EQ(xl_disk_parse("phy:vdb,xvda,w,backend=blkdrv", &md.disks[1], why, sizeof(why)), 0);
+    EXPECT_EQ(buildreq_device_fits(&md, BUILD_DEVICE_DISK, 1, &err), -XEN_EEXIST);
+    EXPECT_EQ(xl_disk_parse("phy:vdb,xvdb,w,backend=blkdrv", &md.disks[1], why, sizeof(why)), 0);
+    EXPECT_EQ(buildreq_device_fits(&md, BUILD_DEVICE_DISK, 1, &err), 0);
+    EXPECT_EQ(xl_disk_parse("phy:vdb,xvdb,w", &md.disks[1], why, sizeof(why)), 0);
+    EXPECT_EQ(buildreq_device_fits(&md, BUILD_DEVICE_DISK, 1, &err), -XEN_EINVAL);
+    EXPECT_EQ(xl_vif_parse("backend=netdrv", &md.vifs[0], why, sizeof(why)), 0);
+    xl_vif_random_mac(md.vifs[0].mac, 0x123456); /* drawn at its build */
+    EXPECT_EQ(xl_vif_parse("mac=00:16:3e:12:34:56,backend=netdrv", &md.vifs[1], why, sizeof(why)), 0);
+    EXPECT_EQ(buildreq_device_fits(&md, BUILD_DEVICE_VIF, 1, &err), -XEN_EEXIST);
+    EXPECT_EQ(xl_vif_parse("mac=00:16:3e:12:34:57,backend=netdrv", &md.vifs[1], why, sizeof(why)), 0);
+    EXPECT_EQ(buildreq_device_fits(&md, BUILD_DEVICE_VIF, 1, &err), 0);
+}
+
 int main(void)
 {
     return test_run((const struct test[]){
         TEST_ENTRY(good_spec), TEST_ENTRY(request_checks), TEST_ENTRY(each_rule_broken), TEST_ENTRY(order_of_checks),
-        TEST_ENTRY(image_limits), TEST_ENTRY(devices_decoded), TEST_ENTRY(randomized_against_reference), TEST_END });
+        TEST_ENTRY(image_limits), TEST_ENTRY(devices_decoded), TEST_ENTRY(randomized_against_reference),
+        TEST_ENTRY(device_pages), TEST_ENTRY(device_fits), TEST_END });
 }

@@ -12,6 +12,8 @@
 #include "core/mgmt_decode.h"
 #include "idl/sched.h"
 #include "idl/xen_errno.h"
+#include "xl_disk.h"
+#include "xl_vif.h"
 
 static int bad(struct fake_core *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
@@ -344,16 +346,55 @@ static struct fake_domain *xs_node(struct fake_core *f, const char *path, const 
     return d && !d->dying && d->controller == f->self && d->store_open ? d : NULL;
 }
 
+/* A node under device/vbd/<id>/ or device/vif/<id>/ as a Linux guest
+ * connected to it leaves it; v (cap bytes), or false when there is none. */
+static bool device_node(const struct fake_domain *d, const char *node, char *v, size_t cap)
+{
+    char kind[4], key[32];
+    unsigned id;
+    int n = 0;
+
+    if (sscanf(node, "device/%3[a-z]/%u/%31s%n", kind, &id, key, &n) != 3 || node[n])
+        return false;
+    for (unsigned i = 0; i < FAKE_DEVS; i++) {
+        const struct fake_dev *x = &d->devs[i];
+        if (!x->used || x->devid != id || x->disk != !strcmp(kind, "vbd"))
+            continue;
+        if (!strcmp(key, "backend"))
+            snprintf(v, cap, "/local/domain/1/backend/%s/%u/%u", kind, d->id, id);
+        else if (!strcmp(key, "backend-id"))
+            snprintf(v, cap, "1");
+        else if (!strcmp(key, "state"))
+            snprintf(v, cap, "4");
+        else if (!strcmp(key, "event-channel"))
+            snprintf(v, cap, "%u", 10 + i);
+        else if (!strcmp(key, x->disk ? "ring-ref" : "tx-ring-ref"))
+            snprintf(v, cap, "%u", 8 + 2 * i);
+        else if (!x->disk && !strcmp(key, "rx-ring-ref"))
+            snprintf(v, cap, "%u", 9 + 2 * i);
+        else if (!x->disk && !strcmp(key, "mac"))
+            snprintf(v, cap, "%02x:%02x:%02x:%02x:%02x:%02x", x->mac[0], x->mac[1], x->mac[2], x->mac[3], x->mac[4],
+                     x->mac[5]);
+        else
+            return false;
+        return true;
+    }
+    return false;
+}
+
 static long fake_xs_read(void *ctx, const char *path, char *buf, size_t cap)
 {
     struct fake_core *f = ctx;
     const char *node;
     struct fake_domain *d = xs_node(f, path, &node);
-    char v[32];
+    char v[80];
 
     if (!d)
         return -XEN_EACCES;
-    if (!strcmp(node, "control/feature-poweroff") || !strcmp(node, "control/feature-reboot")) {
+    if (!strncmp(node, "device/", 7)) {
+        if (!device_node(d, node, v, sizeof(v)))
+            return -XEN_ENOENT;
+    } else if (!strcmp(node, "control/feature-poweroff") || !strcmp(node, "control/feature-reboot")) {
         if (!d->pv_shutdown)
             return -XEN_ENOENT;
         snprintf(v, sizeof(v), "1");
@@ -401,6 +442,109 @@ static long fake_xs_write(void *ctx, const char *path, const char *value)
     if (!kib_ok(value, &kib))
         return bad(f, "%s of d%u written '%s'", node, d->id, value);
     *(strcmp(node, "memory/target") ? &d->static_max_kib : &d->target_kib) = kib;
+    return 0;
+}
+
+static long fake_xs_directory(void *ctx, const char *path, char *buf, size_t cap)
+{
+    struct fake_core *f = ctx;
+    const char *node = "";
+    struct fake_domain *d = xs_node(f, path, &node);
+    char names[FAKE_DEVS * 12];
+    size_t n = 0;
+    bool disk = !strcmp(node, "device/vbd");
+
+    if (!d || (!disk && strcmp(node, "device/vif")))
+        return -XEN_EACCES;
+    for (unsigned i = FAKE_DEVS; i-- > 0;) /* not in id order: control sorts them */
+        if (d->devs[i].used && d->devs[i].disk == disk)
+            n += (size_t)snprintf(names + n, sizeof(names) - n, "%u", d->devs[i].devid) + 1;
+    if (n == 0)
+        return -XEN_ENOENT;
+    memcpy(buf, names, n < cap ? n : cap);
+    return (long)n;
+}
+
+/* The build service's hot-plug as the builder answers it (service_device.c),
+ * on the model's device table: the page must be one the builder decodes
+ * (bad_calls otherwise: control checks first). */
+static long fake_device(void *ctx, uint32_t op, const struct build_device *dev, struct build_response *rsp)
+{
+    struct fake_core *f = ctx;
+    struct fake_domain *d = fake_find(f, dev->domid);
+    bool disk = dev->kind == BUILD_DEVICE_DISK;
+    char why[160];
+    struct xl_disk xd;
+    struct xl_vif xv;
+    uint32_t id = 0;
+    uint8_t mac[6];
+    bool by_mac = false;
+    int r, nr = 0, free_slot = -1;
+
+    f->device_ops++;
+    rsp->domid = dev->domid;
+    if (dev->version != BUILD_DEVICE_VERSION || (op != BUILD_OP_ATTACH && op != BUILD_OP_DETACH) ||
+        (!disk && dev->kind != BUILD_DEVICE_VIF) || strnlen(dev->spec, sizeof(dev->spec)) == sizeof(dev->spec))
+        return bad(f, "a device page the builder would refuse for its fields");
+    if (op == BUILD_OP_ATTACH)
+        r = disk ? xl_disk_parse(dev->spec, &xd, why, sizeof(why)) : xl_vif_parse(dev->spec, &xv, why, sizeof(why));
+    else
+        r = disk ? xl_vdev_devid(dev->spec, &id) : xl_vif_name_parse(dev->spec, &id, mac, &by_mac);
+    if (r)
+        return bad(f, "a device spec lib/xl refuses reached the builder: '%s'", dev->spec);
+    if (!d || d->dying || d->controller != f->self || d->state == MGMT_STATE_SHUTDOWN) {
+        rsp->status = -XEN_ESRCH;
+        snprintf(rsp->why, sizeof(rsp->why), "domain: no running domain built for this client");
+        return 0;
+    }
+    for (unsigned i = 0; i < FAKE_DEVS; i++) {
+        struct fake_dev *x = &d->devs[i];
+        bool named = op == BUILD_OP_ATTACH ? (disk ? x->devid == xd.devid : xv.mac_given && !memcmp(x->mac, xv.mac, 6))
+                     : by_mac              ? !memcmp(x->mac, mac, 6)
+                                           : x->devid == id;
+        if (!x->used) {
+            free_slot = free_slot < 0 ? (int)i : free_slot;
+            continue;
+        }
+        if (x->disk != disk)
+            continue;
+        nr++;
+        if (!named)
+            continue;
+        if (op == BUILD_OP_ATTACH) {
+            rsp->status = -XEN_EEXIST;
+            snprintf(rsp->why, sizeof(rsp->why), "device: the domain has it already");
+            return 0;
+        }
+        rsp->index = x->devid;
+        x->used = false;
+        rsp->status = d->hang ? -XEN_ETIMEDOUT : 0;
+        if (d->hang)
+            snprintf(rsp->why, sizeof(rsp->why),
+                     "device: the guest did not close it within 10000 ms; removed all the same");
+        return 0;
+    }
+    if (op == BUILD_OP_DETACH || nr == 4 || free_slot < 0) {
+        rsp->status = op == BUILD_OP_DETACH ? -XEN_ENOENT : -XEN_E2BIG;
+        snprintf(rsp->why, sizeof(rsp->why), "device: %s", op == BUILD_OP_DETACH ? "no such device" : "4 already");
+        return 0;
+    }
+    d->devs[free_slot] = (struct fake_dev){ .used = true, .disk = disk, .devid = disk ? xd.devid : 0 };
+    if (!disk) {
+        for (bool taken = true; taken;) { /* the first free handle */
+            taken = false;
+            for (unsigned i = 0; i < FAKE_DEVS; i++)
+                if ((int)i != free_slot && d->devs[i].used && !d->devs[i].disk &&
+                    d->devs[i].devid == d->devs[free_slot].devid) {
+                    taken = true;
+                    d->devs[free_slot].devid++;
+                }
+        }
+        memcpy(d->devs[free_slot].mac, xv.mac, 6);
+        if (!xv.mac_given)
+            xl_vif_random_mac(d->devs[free_slot].mac, d->devs[free_slot].devid + 0x100u * d->id);
+    }
+    rsp->index = d->devs[free_slot].devid;
     return 0;
 }
 
@@ -458,5 +602,7 @@ struct verbs_env fake_env(struct fake_core *f)
                                .ctx = f,
                                .crash = fake_crash,
                                .build = fake_build,
-                               .console = NULL /* no console channel */ };
+                               .console = NULL, /* no console channel */
+                               .xs_directory = fake_xs_directory,
+                               .device = fake_device };
 }

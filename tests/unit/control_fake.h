@@ -22,6 +22,7 @@
 #include "verbs.h"
 
 #define FAKE_DOMAINS 200
+#define FAKE_DEVS    8                      /* devices a domain may have: 4 disks and 4 vifs */
 #define FAKE_LOG_MAX (MGMT_LOG_RING + 8192) /* more than the ring: the oldest bytes are lost */
 
 struct fake_domain {
@@ -48,6 +49,15 @@ struct fake_domain {
     uint64_t target_kib, static_max_kib;
     unsigned obey;
     unsigned obeyed_at; /* the sleep during which it did (fake_core.sleeps) */
+    /* Devices the build service attached (fake_device), in its store
+     * directory device/vbd or device/vif; hang: the guest never closes
+     * one (a detach times out, and removes it all the same). */
+    struct fake_dev {
+        bool used, disk;
+        uint32_t devid;
+        uint8_t mac[6];
+    } devs[FAKE_DEVS];
+    bool hang;
 };
 
 struct fake_core {
@@ -59,7 +69,7 @@ struct fake_core {
     unsigned linger; /* infos a destroyed domain stays visible to */
     char log[FAKE_LOG_MAX];
     uint64_t log_len; /* bytes ever written; the ring keeps the last MGMT_LOG_RING */
-    unsigned calls, bad_calls, sleeps, destroyed, builds, xs_writes;
+    unsigned calls, bad_calls, sleeps, destroyed, builds, xs_writes, device_ops;
     unsigned crashes;  /* crashes asked for (CONTROL_MSG_DEBUG_CRASH) */
     char bad_why[160]; /* the first bad call */
     char lines[4096];  /* what the verbs logged, a line each */

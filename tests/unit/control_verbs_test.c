@@ -10,6 +10,7 @@
 #include "verbs.h"
 
 #include <limits.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -54,7 +55,7 @@ static int ask_raw(const uint8_t *req, size_t len)
 static int ask(uint16_t type, void *body, const struct wire_layout *l)
 {
     struct control_msg_header *h = body;
-    uint8_t req[256];
+    uint8_t req[512];
 
     *h = (struct control_msg_header){ CONTROL_PROTO_VERSION, type, ++next_id };
     if (!l) {
@@ -707,6 +708,125 @@ TEST(mem_set_and_max)
     expect_clean();
 }
 
+/* A hot-plug request for domain with spec: its in-answer status, the
+ * answer in *a (0 when the request itself was refused: then its error). */
+static int ask_device(uint16_t type, const char *domain, const char *spec, struct control_device_answer *a)
+{
+    struct control_device_request q = { .hdr = { 0 } };
+    int r;
+
+    snprintf(q.domain, sizeof(q.domain), "%s", domain);
+    snprintf(q.spec, sizeof(q.spec), "%s", spec);
+    if ((r = ask(type, &q, &wire_device_request_layout)) != 0)
+        return r;
+    EXPECT_EQ(wire_msg_get(out, out_len, type | CONTROL_MSG_ANSWER, &wire_device_answer_layout, a), 0);
+    return a->status;
+}
+
+static unsigned list_devices(const char *domain, uint32_t kind, struct control_device *d)
+{
+    struct control_device_list_request q = { .kind = kind };
+    struct control_device_list_answer a;
+
+    snprintf(q.domain, sizeof(q.domain), "%s", domain);
+    EXPECT_EQ(ask(CONTROL_MSG_DEVICE_LIST, &q, &wire_device_list_request_layout), 0);
+    EXPECT_EQ(wire_device_list_answer_get(out, out_len, &a, d), 0);
+    return a.nr;
+}
+
+TEST(devices_attached_listed_detached)
+{
+    static struct control_device d[CONTROL_DEVICES_MAX];
+    struct control_device_answer a;
+    struct control_device_list_request lq = { .kind = CONTROL_DEVICE_DISK };
+    struct fake_domain *spin;
+    unsigned ops;
+
+    scene();
+    spin = fake_find(&core, 4);
+    spin->store_open = true;
+    EXPECT_EQ(list_devices("spinner", CONTROL_DEVICE_DISK, d), 0);
+    EXPECT_EQ(ask_device(CONTROL_MSG_BLOCK_ATTACH, "spinner", "format=raw, vdev=xvdb, backend=blkdrv, target=vdb", &a),
+              0);
+    EXPECT_EQ(a.devid, 51728);
+    EXPECT_EQ(a.domid, 4);
+    EXPECT_TRUE(!strcmp(a.name, "spinner") && !a.why[0]);
+    EXPECT_EQ(ask_device(CONTROL_MSG_BLOCK_ATTACH, "4", "phy:vdb1,xvda,r,backend=blkdrv", &a), 0);
+    EXPECT_EQ(a.devid, 51712);
+    /* The same vdev again: the builder's refusal, one line. */
+    EXPECT_EQ(ask_device(CONTROL_MSG_BLOCK_ATTACH, "spinner", "vdev=xvdb, backend=blkdrv, target=vdc", &a),
+              -XEN_EEXIST);
+    EXPECT_TRUE(strstr(a.why, "has it already") != NULL);
+    EXPECT_TRUE(strstr(core.lines, "block-attach d4 'spinner'") != NULL);
+    /* Listed in id order, as the guest's nodes say. */
+    EXPECT_EQ(list_devices("spinner", CONTROL_DEVICE_DISK, d), 2);
+    EXPECT_EQ(d[0].devid, 51712);
+    EXPECT_EQ(d[1].devid, 51728);
+    EXPECT_EQ(d[1].backend_id, 1);
+    EXPECT_EQ(d[1].state, 4);
+    EXPECT_EQ(d[1].rx_ring_ref, CONTROL_DEVICE_NONE);
+    EXPECT_TRUE(!strcmp(d[1].backend, "/local/domain/1/backend/vbd/4/51728") && !d[1].mac[0]);
+    /* vifs: the first free handle, a MAC given or drawn, a MAC twice refused. */
+    EXPECT_EQ(ask_device(CONTROL_MSG_NET_ATTACH, "spinner", "mac=00:16:3e:00:00:31,bridge=xenbr0,backend=netdrv", &a),
+              0);
+    EXPECT_EQ(a.devid, 0);
+    EXPECT_EQ(ask_device(CONTROL_MSG_NET_ATTACH, "spinner", "backend=netdrv", &a), 0);
+    EXPECT_EQ(a.devid, 1);
+    EXPECT_EQ(ask_device(CONTROL_MSG_NET_ATTACH, "spinner", "mac=00:16:3e:00:00:31,backend=netdrv", &a), -XEN_EEXIST);
+    EXPECT_EQ(list_devices("spinner", CONTROL_DEVICE_VIF, d), 2);
+    EXPECT_TRUE(!strcmp(d[0].mac, "00:16:3e:00:00:31") && d[0].ring_ref != CONTROL_DEVICE_NONE);
+    EXPECT_EQ(d[1].devid, 1);
+    /* Detach: by vdev, by number, by handle, by MAC; an unknown one. */
+    EXPECT_EQ(ask_device(CONTROL_MSG_BLOCK_DETACH, "spinner", "xvdb", &a), 0);
+    EXPECT_EQ(a.devid, 51728);
+    EXPECT_EQ(ask_device(CONTROL_MSG_BLOCK_DETACH, "spinner", "xvdb", &a), -XEN_ENOENT);
+    EXPECT_EQ(ask_device(CONTROL_MSG_BLOCK_DETACH, "spinner", "51712", &a), 0);
+    EXPECT_EQ(ask_device(CONTROL_MSG_NET_DETACH, "spinner", "00:16:3e:00:00:31", &a), 0);
+    EXPECT_EQ(a.devid, 0);
+    spin->hang = true; /* the guest never closes it: removed all the same */
+    EXPECT_EQ(ask_device(CONTROL_MSG_NET_DETACH, "spinner", "1", &a), -XEN_ETIMEDOUT);
+    EXPECT_EQ(a.devid, 1);
+    EXPECT_TRUE(strstr(a.why, "removed all the same") != NULL);
+    EXPECT_EQ(list_devices("spinner", CONTROL_DEVICE_VIF, d), 0);
+    EXPECT_EQ(list_devices("spinner", CONTROL_DEVICE_DISK, d), 0);
+    /* Specs lib/xl refuses never reach the builder: one line each. */
+    ops = core.device_ops;
+    EXPECT_EQ(ask_device(CONTROL_MSG_BLOCK_ATTACH, "spinner", "format=qcow2, vdev=xvdb, target=vdb", &a), -XEN_EINVAL);
+    EXPECT_TRUE(strstr(a.why, "qcow2") != NULL);
+    EXPECT_EQ(ask_device(CONTROL_MSG_NET_ATTACH, "spinner", "rate=10Mb/s", &a), -XEN_EINVAL);
+    EXPECT_EQ(ask_device(CONTROL_MSG_BLOCK_DETACH, "spinner", "sdz9", &a), -XEN_EINVAL);
+    EXPECT_EQ(ask_device(CONTROL_MSG_NET_DETACH, "spinner", "eth1", &a), -XEN_EINVAL);
+    EXPECT_EQ(core.device_ops, ops);
+    /* The request's own faults: an empty or unprintable spec, a bad domain. */
+    EXPECT_EQ(ask_device(CONTROL_MSG_BLOCK_DETACH, "spinner", "", &a), -XEN_EINVAL);
+    EXPECT_EQ(ask_device(CONTROL_MSG_BLOCK_DETACH, "spinner", "xvd\tb", &a), -XEN_EINVAL);
+    EXPECT_EQ(ask_device(CONTROL_MSG_BLOCK_DETACH, "spin ner", "xvdb", &a), -XEN_EINVAL);
+    EXPECT_EQ(core.device_ops, ops);
+    /* Domains control does not control, or that are gone. */
+    EXPECT_EQ(ask_device(CONTROL_MSG_BLOCK_DETACH, "other", "xvdb", &a), -XEN_ESRCH);
+    EXPECT_EQ(ask_device(CONTROL_MSG_BLOCK_DETACH, "nosuch", "xvdb", &a), -XEN_ESRCH);
+    EXPECT_EQ(ask_device(CONTROL_MSG_BLOCK_ATTACH, "off", "vdev=xvdb, backend=blkdrv, target=vdb", &a), -XEN_ESRCH);
+    /* The list's own faults: a kind, a _pad, a store closed to control. */
+    snprintf(lq.domain, sizeof(lq.domain), "spinner");
+    lq.kind = 3;
+    EXPECT_EQ(ask(CONTROL_MSG_DEVICE_LIST, &lq, &wire_device_list_request_layout), -XEN_EINVAL);
+    lq.kind = CONTROL_DEVICE_VIF;
+    {
+        uint8_t raw[sizeof(lq)];
+        lq.hdr = (struct control_msg_header){ CONTROL_PROTO_VERSION, CONTROL_MSG_DEVICE_LIST, ++next_id };
+        wire_put(raw, &lq, &wire_device_list_request_layout);
+        raw[offsetof(struct control_device_list_request, _pad0)] = 1; /* wire_put writes pads as 0 */
+        EXPECT_EQ(ask_raw(raw, sizeof(raw)), -XEN_EINVAL);
+        EXPECT_EQ(ask_raw(raw, sizeof(raw) - 1), -XEN_EINVAL);
+    }
+    spin->store_open = false;
+    EXPECT_EQ(ask(CONTROL_MSG_DEVICE_LIST, &lq, &wire_device_list_request_layout), -XEN_EACCES);
+    memset(lq.domain, 0, sizeof(lq.domain));
+    snprintf(lq.domain, sizeof(lq.domain), "other");
+    EXPECT_EQ(ask(CONTROL_MSG_DEVICE_LIST, &lq, &wire_device_list_request_layout), -XEN_ESRCH);
+    expect_clean();
+}
+
 TEST(random_requests_stay_clean)
 {
     static const char *names[] = { "spinner", "sleeper", "other", "twin", "off",    "wide",  "control", "3",
@@ -801,12 +921,24 @@ TEST(random_requests_stay_clean)
 
 int main(void)
 {
-    return test_run((const struct test[]){
-        TEST_ENTRY(list_shows_self_and_controlled), TEST_ENTRY(list_pages), TEST_ENTRY(list_refusals),
-        TEST_ENTRY(info_answered), TEST_ENTRY(debug_crash_answered_then_asked), TEST_ENTRY(dmesg_follows_the_log),
-        TEST_ENTRY(pause_and_unpause), TEST_ENTRY(destroy_waits_until_gone), TEST_ENTRY(vcpu_list_and_pin),
-        TEST_ENTRY(sched_credit_sets_and_reads), TEST_ENTRY(shut_down_domains_reaped),
-        TEST_ENTRY(shutdown_through_the_store), TEST_ENTRY(mem_set_and_max), TEST_ENTRY(console_reads_and_types),
-        TEST_ENTRY(console_refusals), TEST_ENTRY(console_request_shape), TEST_ENTRY(console_answer_checked),
-        TEST_ENTRY(random_requests_stay_clean), TEST_END });
+    return test_run((const struct test[]){ TEST_ENTRY(list_shows_self_and_controlled),
+                                           TEST_ENTRY(list_pages),
+                                           TEST_ENTRY(list_refusals),
+                                           TEST_ENTRY(info_answered),
+                                           TEST_ENTRY(debug_crash_answered_then_asked),
+                                           TEST_ENTRY(dmesg_follows_the_log),
+                                           TEST_ENTRY(pause_and_unpause),
+                                           TEST_ENTRY(destroy_waits_until_gone),
+                                           TEST_ENTRY(vcpu_list_and_pin),
+                                           TEST_ENTRY(sched_credit_sets_and_reads),
+                                           TEST_ENTRY(shut_down_domains_reaped),
+                                           TEST_ENTRY(shutdown_through_the_store),
+                                           TEST_ENTRY(mem_set_and_max),
+                                           TEST_ENTRY(console_reads_and_types),
+                                           TEST_ENTRY(console_refusals),
+                                           TEST_ENTRY(console_request_shape),
+                                           TEST_ENTRY(console_answer_checked),
+                                           TEST_ENTRY(devices_attached_listed_detached),
+                                           TEST_ENTRY(random_requests_stay_clean),
+                                           TEST_END });
 }

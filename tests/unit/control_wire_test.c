@@ -271,6 +271,11 @@ TEST(layouts_cover_every_byte)
         &wire_shutdown_answer_layout,
         &wire_mem_request_layout,
         &wire_mem_answer_layout,
+        &wire_device_request_layout,
+        &wire_device_answer_layout,
+        &wire_device_list_request_layout,
+        &wire_device_layout,
+        &wire_device_list_answer_layout,
     };
 
     for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++) {
@@ -430,6 +435,60 @@ TEST(answers_with_entries_checked)
     EXPECT_EQ(wire_console_answer_get(b, sizeof(ca), &ca, &text), -XEN_EBADMSG);
 }
 
+/* A device list answer of nr entries of d into b; its length. */
+static size_t device_list(uint8_t *b, unsigned nr, const struct control_device *d)
+{
+    struct control_device_list_answer a = {
+        .hdr = { CONTROL_PROTO_VERSION, CONTROL_MSG_DEVICE_LIST | CONTROL_MSG_ANSWER, 1 }, .domid = 5, .nr = nr
+    };
+
+    wire_put(b, &a, &wire_device_list_answer_layout);
+    for (unsigned i = 0; i < nr; i++)
+        wire_put(b + sizeof(a) + i * sizeof(d[0]), &d[i], &wire_device_layout);
+    return sizeof(a) + nr * sizeof(d[0]);
+}
+
+/* What the tool takes of a device list: ids ascending, texts printable,
+ * at most CONTROL_DEVICES_MAX, its exact length. */
+TEST(device_lists_checked)
+{
+    static uint8_t b[4096];
+    static struct control_device d[CONTROL_DEVICES_MAX + 1], got[CONTROL_DEVICES_MAX];
+    struct control_device_list_answer a;
+    size_t n;
+
+    for (unsigned i = 0; i <= CONTROL_DEVICES_MAX; i++)
+        d[i] = (struct control_device){ .devid = 51712 + 16 * i,
+                                        .backend_id = 1,
+                                        .state = 4,
+                                        .evtch = CONTROL_DEVICE_NONE,
+                                        .backend = "/local/domain/1/backend/vbd/5/51712" };
+    n = device_list(b, 2, d);
+    EXPECT_EQ(wire_device_list_answer_get(b, n, &a, got), 0);
+    EXPECT_EQ(a.nr, 2);
+    EXPECT_EQ(a.domid, 5);
+    EXPECT_EQ(got[1].devid, 51728);
+    EXPECT_EQ(got[1].evtch, CONTROL_DEVICE_NONE);
+    EXPECT_EQ(wire_device_list_answer_get(b, n - 1, &a, got), -XEN_EBADMSG);
+    n = device_list(b, 0, d);
+    EXPECT_EQ(wire_device_list_answer_get(b, n, &a, got), 0);
+    n = device_list(b, CONTROL_DEVICES_MAX, d);
+    EXPECT_EQ(wire_device_list_answer_get(b, n, &a, got), 0);
+    n = device_list(b, CONTROL_DEVICES_MAX + 1, d); /* one too many */
+    EXPECT_EQ(wire_device_list_answer_get(b, n, &a, got), -XEN_EBADMSG);
+    d[1].devid = d[0].devid; /* twice */
+    n = device_list(b, 2, d);
+    EXPECT_EQ(wire_device_list_answer_get(b, n, &a, got), -XEN_EBADMSG);
+    d[1].devid = 51728;
+    d[1].mac[0] = '\x1b'; /* a terminal's escape */
+    n = device_list(b, 2, d);
+    EXPECT_EQ(wire_device_list_answer_get(b, n, &a, got), -XEN_EBADMSG);
+    d[1].mac[0] = '\0';
+    n = device_list(b, 2, d);
+    b[sizeof(a) + sizeof(d[0]) + offsetof(struct control_device, backend) + sizeof(d[0].backend) - 1] = 'x';
+    EXPECT_EQ(wire_device_list_answer_get(b, n, &a, got), -XEN_EBADMSG); /* not NUL-terminated */
+}
+
 static const char good_key[] = "# comment\n"
                                "\n"
                                "identity op.er_at@or-1\n"
@@ -511,13 +570,24 @@ int main(void)
 {
     fake_init(&core, 3, MGMT_CAP_DOMAIN_CONTROL | MGMT_CAP_LOG);
     env = fake_env(&core);
-    return test_run((const struct test[]){
-        TEST_ENTRY(frames_whole_and_split), TEST_ENTRY(frame_largest_taken),
-        TEST_ENTRY(frame_length_zero_breaks_for_good), TEST_ENTRY(frame_too_long_refused_at_its_prefix),
-        TEST_ENTRY(frame_prefix_is_little_endian), TEST_ENTRY(frames_randomized), TEST_ENTRY(version_answered),
-        TEST_ENTRY(requests_refused_with_an_error_answer), TEST_ENTRY(messages_not_answered),
-        TEST_ENTRY(answers_checked_by_the_client), TEST_ENTRY(key_parsed), TEST_ENTRY(key_refused_with_its_line),
-        TEST_ENTRY(key_refuses_nul_and_size), TEST_ENTRY(key_format_round_trip), TEST_ENTRY(layouts_cover_every_byte),
-        TEST_ENTRY(layout_bytes_and_refusals), TEST_ENTRY(qualifiers), TEST_ENTRY(answers_with_entries_checked),
-        TEST_END });
+    return test_run((const struct test[]){ TEST_ENTRY(frames_whole_and_split),
+                                           TEST_ENTRY(frame_largest_taken),
+                                           TEST_ENTRY(frame_length_zero_breaks_for_good),
+                                           TEST_ENTRY(frame_too_long_refused_at_its_prefix),
+                                           TEST_ENTRY(frame_prefix_is_little_endian),
+                                           TEST_ENTRY(frames_randomized),
+                                           TEST_ENTRY(version_answered),
+                                           TEST_ENTRY(requests_refused_with_an_error_answer),
+                                           TEST_ENTRY(messages_not_answered),
+                                           TEST_ENTRY(answers_checked_by_the_client),
+                                           TEST_ENTRY(key_parsed),
+                                           TEST_ENTRY(key_refused_with_its_line),
+                                           TEST_ENTRY(key_refuses_nul_and_size),
+                                           TEST_ENTRY(key_format_round_trip),
+                                           TEST_ENTRY(layouts_cover_every_byte),
+                                           TEST_ENTRY(layout_bytes_and_refusals),
+                                           TEST_ENTRY(qualifiers),
+                                           TEST_ENTRY(answers_with_entries_checked),
+                                           TEST_ENTRY(device_lists_checked),
+                                           TEST_END });
 }

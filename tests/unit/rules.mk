@@ -129,7 +129,7 @@ unit_xl_cfg_CFLAGS := -Ilib/xl
 # request handler, the management key file (shared with tools/mosaic).
 UNIT_TESTS += control_wire
 unit_control_wire_SRCS := domains/control/wire.c domains/control/msg.c domains/control/key.c \
-	domains/control/verbs.c tests/unit/control_fake.c core/hcall/decode_mgmt.c \
+	domains/control/verbs.c domains/control/verbs_device.c domains/control/devspec.c tests/unit/control_fake.c core/hcall/decode_mgmt.c \
 	domains/control/create.c domains/control/images.c $(sort $(wildcard lib/xl/*.c))
 unit_control_wire_DEPS := domains/control/wire.h domains/control/msg.h domains/control/key.h \
 	domains/control/verbs.h tests/unit/control_fake.h
@@ -139,7 +139,7 @@ unit_control_wire_LIBS := -lmbedcrypto
 # against a model of the core's management calls (control_fake.c) that
 # decodes each call with the core's own decode step.
 UNIT_TESTS += control_verbs
-unit_control_verbs_SRCS := domains/control/wire.c domains/control/msg.c domains/control/verbs.c \
+unit_control_verbs_SRCS := domains/control/wire.c domains/control/msg.c domains/control/verbs.c domains/control/verbs_device.c domains/control/devspec.c \
 	tests/unit/control_fake.c tests/unit/control_ask.c core/hcall/decode_mgmt.c \
 	domains/control/create.c domains/control/images.c $(sort $(wildcard lib/xl/*.c)) domains/console/serve.c \
 	tests/unit/consctl_fake.c
@@ -151,7 +151,7 @@ unit_control_verbs_LIBS := -lmbedcrypto
 # upload-data and create) against the model of the core and its build
 # service (control_fake.c).
 UNIT_TESTS += control_create
-unit_control_create_SRCS := domains/control/wire.c domains/control/msg.c domains/control/verbs.c \
+unit_control_create_SRCS := domains/control/wire.c domains/control/msg.c domains/control/verbs.c domains/control/verbs_device.c domains/control/devspec.c \
 	tests/unit/control_fake.c tests/unit/control_ask.c core/hcall/decode_mgmt.c domains/control/create.c \
 	domains/control/images.c $(sort $(wildcard lib/xl/*.c))
 unit_control_create_DEPS := $(wildcard domains/control/*.h lib/xl/*.h) tests/unit/control_fake.h tests/unit/control_ask.h

@@ -249,6 +249,28 @@ TEST(manifest_vif_refusals)
                      "more than 4 vifs");
 }
 
+/* xl network-detach's names: a handle, or a MAC as mac= takes it. */
+TEST(vif_names)
+{
+    uint32_t handle = 99;
+    uint8_t mac[6];
+    bool by_mac = true;
+
+    EXPECT_EQ(xl_vif_name_parse("0", &handle, mac, &by_mac), 0);
+    EXPECT_TRUE(handle == 0 && !by_mac);
+    EXPECT_EQ(xl_vif_name_parse("123456789", &handle, mac, &by_mac), 0);
+    EXPECT_EQ(handle, 123456789);
+    EXPECT_EQ(xl_vif_name_parse("00:16:3E:00:00:31", &handle, mac, &by_mac), 0);
+    EXPECT_TRUE(by_mac && mac[0] == 0 && mac[2] == 0x3e && mac[5] == 0x31);
+    EXPECT_EQ(xl_vif_name_parse("1234567890", &handle, mac, &by_mac), -XEN_EINVAL); /* ten digits */
+    EXPECT_EQ(xl_vif_name_parse("", &handle, mac, &by_mac), -XEN_EINVAL);
+    EXPECT_EQ(xl_vif_name_parse("eth1", &handle, mac, &by_mac), -XEN_EINVAL);
+    EXPECT_EQ(xl_vif_name_parse("01:16:3e:00:00:31", &handle, mac, &by_mac), -XEN_EINVAL); /* multicast */
+    EXPECT_EQ(xl_vif_name_parse("00:16:3e:00:00:31,ip=1.2.3.4", &handle, mac, &by_mac), -XEN_EINVAL);
+    EXPECT_EQ(xl_vif_name_parse("00:16:3e:00:00:31 ", &handle, mac, &by_mac), -XEN_EINVAL);
+    EXPECT_EQ(xl_vif_name_parse("-1", &handle, mac, &by_mac), -XEN_EINVAL);
+}
+
 int main(void)
 {
     return test_run((const struct test[]){
@@ -256,5 +278,5 @@ int main(void)
         TEST_ENTRY(vif_refusals_name_the_reason), TEST_ENTRY(vif_spec_too_long_or_hostile_bytes),
         TEST_ENTRY(vif_random_mac_in_xens_range), TEST_ENTRY(manifest_vif_key),
         TEST_ENTRY(manifest_vif_mac_never_unique), TEST_ENTRY(manifest_vif_warning_is_one_line_and_no_error),
-        TEST_ENTRY(manifest_vif_refusals), TEST_END });
+        TEST_ENTRY(manifest_vif_refusals), TEST_ENTRY(vif_names), TEST_END });
 }

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "console.h"
+#include "devices.h"
 #include "idl/sched.h"
 #include "idl/xen.h"
 #include "idl/xen_errno.h"
@@ -704,6 +705,40 @@ static const struct command commands[] = {
       "SECS more (default 2), or until it shows TEXT (--until): exit status 7 when TEXT did\n"
       "not show in that time. DOMAIN as for pause.",
       console_cmd },
+    { "block-attach", "DOMAIN DISKSPEC...", "add a disk to a running domain (xl block-attach)",
+      "DISKSPEC is one disk as a config file's disk list holds it (xl-disk-configuration(5), as\n"
+      "lib/xl/README.md takes it), as one argument or several (joined with commas), e.g. 'format=raw, vdev=xvdb,\n"
+      "access=rw, backend=blkdrv, target=vdb' (target= last: it takes the rest); backend= names\n"
+      "the driver domain. The builder writes its XenStore nodes as for a disk of the config, and\n"
+      "the guest's blkfront finds it. Only domains built for the control domain (create) take\n"
+      "devices. A vdev the domain has is refused. Prints nothing when done.",
+      devices_block_attach },
+    { "block-detach", "DOMAIN VDEV", "remove a disk from a running domain (xl block-detach)",
+      "VDEV is the disk's virtual device name (xvdb) or number (51728, block-list's Vdev). The\n"
+      "disk's backend is told to close (online 0, state Closing), the guest closes it, then its\n"
+      "nodes are removed. A guest that does not close it within 10 s gets it removed all the\n"
+      "same (xl's -f, always), with a line saying so (exit 5). Prints nothing when done.",
+      devices_block_detach },
+    { "block-list", "DOMAIN...", "list a domain's disks (xl block-list)",
+      "Vdev (the number), BE (the driver domain's id), handle (the domain's id, as xl shows it),\n"
+      "state (the guest's XenbusState: 4 connected), evt-ch and ring-ref (as the guest wrote\n"
+      "them; -1 when it has not) and BE-path, from the guest's XenStore nodes.",
+      devices_block_list },
+    { "network-attach", "DOMAIN VIFSPEC...", "add a vif to a running domain (xl network-attach)",
+      "VIFSPEC is a vif as a config file's vif list holds it (xl-network-configuration(5)), as\n"
+      "one argument or several key=value arguments (joined with commas, as xl joins them), e.g.\n"
+      "'mac=00:16:3e:00:00:31,bridge=xenbr0,backend=netdrv'; backend= names the driver domain.\n"
+      "It gets the first handle the domain does not use, and a MAC in 00:16:3e when none is\n"
+      "given; a MAC the domain has is refused. Prints nothing when done.",
+      devices_network_attach },
+    { "network-detach", "DOMAIN DEVID|MAC", "remove a vif from a running domain (xl network-detach)",
+      "The vif by its handle (network-list's Idx) or its MAC, removed as block-detach removes a\n"
+      "disk (10 s for the guest, then removed all the same). Prints nothing when done.",
+      devices_network_detach },
+    { "network-list", "DOMAIN...", "list a domain's vifs (xl network-list)",
+      "Idx (the handle), BE, Mac Addr., handle, state, evt-ch, tx-/rx-ring-ref (as the guest\n"
+      "wrote them; -1 when it has not) and BE-path, from the guest's XenStore nodes.",
+      devices_network_list },
     { "version", "", "ask the control domain for its version",
       "Also takes the global --repeat N and --interval MS: N requests on one connection.", cmd_version },
     { "keygen", "", "create the management key if there is none (the install step)",
