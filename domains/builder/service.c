@@ -10,6 +10,7 @@
 #include "service.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "construct.h"
@@ -58,7 +59,8 @@ struct handed {
 };
 
 static struct client clients[SERVICE_CLIENTS_MAX];
-static struct handed handed[SERVICE_HANDED_MAX];
+static struct handed *handed; /* handed_cap slots, grown by service_handed_room */
+static unsigned handed_cap;
 static int self_domid = -1;
 static bool release_watched;
 
@@ -248,15 +250,28 @@ static bool serve_one(struct client *c)
 
 bool service_handed_room(void)
 {
-    for (unsigned i = 0; i < SERVICE_HANDED_MAX; i++)
+    unsigned cap = handed_cap ? 2 * handed_cap : 16;
+    struct handed *grown;
+
+    for (unsigned i = 0; i < handed_cap; i++)
         if (!handed[i].used)
             return true;
-    return false;
+    grown = realloc(handed, cap * sizeof(*handed));
+    if (!grown)
+        return false;
+    memset(grown + handed_cap, 0, (cap - handed_cap) * sizeof(*handed));
+    handed = grown;
+    handed_cap = cap;
+    return true;
 }
 
 void service_handed_add(uint16_t domid, const struct manifest_domain *md, const char *client)
 {
-    for (unsigned i = 0; i < SERVICE_HANDED_MAX; i++)
+    if (!service_handed_room()) {
+        printf("builder: d%u: no memory to look after its devices; its nodes stay when it is gone\n", domid);
+        return;
+    }
+    for (unsigned i = 0; i < handed_cap; i++)
         if (!handed[i].used) {
             handed[i].used = true;
             handed[i].domid = domid;
@@ -268,7 +283,7 @@ void service_handed_add(uint16_t domid, const struct manifest_domain *md, const 
 
 struct manifest_domain *service_handed_find(uint16_t domid, const char *client)
 {
-    for (unsigned i = 0; i < SERVICE_HANDED_MAX; i++)
+    for (unsigned i = 0; i < handed_cap; i++)
         if (handed[i].used && handed[i].domid == domid && !strcmp(handed[i].client, client))
             return alive(domid) ? &handed[i].md : NULL;
     return NULL;
@@ -278,7 +293,7 @@ struct manifest_domain *service_handed_find(uint16_t domid, const char *client)
  * them): their nodes removed, as for the builder's own. */
 static void reap_handed(void)
 {
-    for (unsigned i = 0; i < SERVICE_HANDED_MAX; i++) {
+    for (unsigned i = 0; i < handed_cap; i++) {
         struct mgmt_domain_info info = { .domid = handed[i].domid };
         if (!handed[i].used || mgmt_call(MGMT_DOMAIN_INFO, &info, sizeof(info)) != -XEN_ESRCH)
             continue;
@@ -322,7 +337,7 @@ unsigned service_pending(void)
 
     for (unsigned i = 0; i < SERVICE_CLIENTS_MAX; i++)
         n += clients[i].used;
-    for (unsigned i = 0; i < SERVICE_HANDED_MAX; i++)
+    for (unsigned i = 0; i < handed_cap; i++)
         n += handed[i].used;
     return n;
 }

@@ -19,10 +19,6 @@ struct manifest_domain;
 
 /* The clients served at once (a client restarted is a new one). */
 #define SERVICE_CLIENTS_MAX 16
-/* Domains built for clients that the builder looks after (their device
- * nodes, attached then or since, to remove once they are gone); a build
- * request beyond them gets -ENOSPC. */
-#define SERVICE_HANDED_MAX 64
 
 /* service_offer: offer the build service to domid (built, running), the
  * manifest's section name: its XenStore nodes, and a watch on its state.
@@ -47,7 +43,9 @@ unsigned service_pending(void);
  * closed, so that nothing of the builder's holds its frames. */
 void service_forget(uint16_t domid);
 
-/* service_handed_room: the table of built domains has a free slot.
+/* service_handed_room: the table of built domains has a free slot, or
+ * can grow one (it grows with the domains built, as memory allows: a
+ * build that finds no room gets -ENOSPC).
  * service_handed_add: remember domid (built from md, handed to a client
  * of the section named client, or a manifest's handover) until it is
  * gone, to remove its device nodes then; the client's section may attach

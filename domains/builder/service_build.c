@@ -45,8 +45,7 @@ static int room_for_devices(struct construct_failure *f)
         return 0;
     f->err = -XEN_ENOSPC;
     f->field = BUILD_FIELD_MACHINE;
-    snprintf(f->why, sizeof(f->why), "machine: the builder looks after %u domains built for clients already",
-             SERVICE_HANDED_MAX);
+    snprintf(f->why, sizeof(f->why), "machine: the builder has no memory left to look after another domain");
     return -1;
 }
 
