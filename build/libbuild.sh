@@ -16,6 +16,14 @@
 #   the archive, so pinning it would break a fresh machine the day one
 #   lands). Exits through die() on failure.
 #
+# debian_private_apt APT SUITE KIND...
+#   Set apt_opts (a bash array) to options that make apt-get and
+#   apt-cache use only APT (a directory: its own sources.list with one
+#   line per KIND, "deb" or "deb-src", for SUITE's main on
+#   deb.debian.org, signed by Debian's archive keyring; its own lists,
+#   downloads and an empty dpkg status), never the host's sources or
+#   state. Exits through die() without the keyring.
+#
 # cache_build_start NAME CACHE PREFIX
 #   Take PREFIX's lock (exit 0 when another build finished it meanwhile),
 #   then set work (a scratch directory in CACHE, removed on exit) and log
@@ -28,20 +36,30 @@
 # cc_kind CC
 #   "clang" or "gcc": the compiler family of CC, one cache per family.
 
+debian_private_apt() {
+    local apt=$1 suite=$2 kind
+    shift 2
+    [ -f /usr/share/keyrings/debian-archive-keyring.gpg ] ||
+        die "no /usr/share/keyrings/debian-archive-keyring.gpg (package debian-archive-keyring)"
+    mkdir -p "$apt/lists/partial" "$apt/archives/partial"
+    : >"$apt/status"
+    for kind in "$@"; do
+        echo "$kind [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://deb.debian.org/debian $suite main"
+    done >"$apt/sources.list"
+    apt_opts=(-o "Dir::Etc::SourceList=$apt/sources.list" -o "Dir::Etc::SourceParts=$apt/none"
+        -o "Dir::State=$apt" -o "Dir::State::Lists=$apt/lists" -o "Dir::State::status=$apt/status"
+        -o "Dir::Cache=$apt" -o "Dir::Cache::archives=$apt/archives" -o "Dir::Cache::pkgcache="
+        -o "Dir::Cache::srcpkgcache=" -o "APT::Sandbox::User=root" -o "Debug::NoLocking=1" -qq)
+}
+
 debian_orig_tarball() {
     local cache=$1 suite=$2 package=$3 version=$4 tarball_name=$5
     local apt=$cache/apt-$suite-src dir=$cache/src
     local tarball=$dir/$tarball_name
     [ -f "$tarball" ] && return 0
-    [ -f /usr/share/keyrings/debian-archive-keyring.gpg ] ||
-        die "no /usr/share/keyrings/debian-archive-keyring.gpg (package debian-archive-keyring)"
-    mkdir -p "$apt/lists/partial" "$apt/archives/partial" "$dir"
-    echo "deb-src [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://deb.debian.org/debian $suite main" \
-        >"$apt/sources.list"
-    local opts=(-o "Dir::Etc::SourceList=$apt/sources.list" -o "Dir::Etc::SourceParts=$apt/none"
-        -o "Dir::State=$apt" -o "Dir::State::Lists=$apt/lists" -o "Dir::Cache=$apt"
-        -o "Dir::Cache::archives=$apt/archives" -o "Dir::Cache::pkgcache=" -o "Dir::Cache::srcpkgcache="
-        -o "APT::Sandbox::User=root" -o "Debug::NoLocking=1" -qq)
+    mkdir -p "$dir"
+    debian_private_apt "$apt" "$suite" deb-src
+    local opts=("${apt_opts[@]}")
     echo "  FETCH   $package $version source ($suite, deb.debian.org; cached in $dir)"
     apt-get "${opts[@]}" update >/dev/null || die "apt-get update with $apt/sources.list failed"
     local deb_version

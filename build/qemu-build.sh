@@ -55,21 +55,9 @@ esac
 [ -f "$prefix/.complete" ] && exit 0
 
 cache_build_start qemu-build "$cache" "$prefix"
-[ -f /usr/share/keyrings/debian-archive-keyring.gpg ] ||
-    die "no /usr/share/keyrings/debian-archive-keyring.gpg (package debian-archive-keyring)"
-
 # A private apt for trixie's sources and packages.
-apt=$cache/apt-$suite
-mkdir -p "$apt/lists/partial" "$apt/archives/partial"
-: >"$apt/status"
-{
-    echo "deb-src [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://deb.debian.org/debian $suite main"
-    echo "deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://deb.debian.org/debian $suite main"
-} >"$apt/sources.list"
-opts=(-o "Dir::Etc::SourceList=$apt/sources.list" -o "Dir::Etc::SourceParts=$apt/none"
-    -o "Dir::State=$apt" -o "Dir::State::Lists=$apt/lists" -o "Dir::State::status=$apt/status"
-    -o "Dir::Cache=$apt" -o "Dir::Cache::archives=$apt/archives" -o "Dir::Cache::pkgcache="
-    -o "Dir::Cache::srcpkgcache=" -o "APT::Sandbox::User=root" -o "Debug::NoLocking=1" -qq)
+debian_private_apt "$cache/apt-$suite" "$suite" deb-src deb
+opts=("${apt_opts[@]}")
 apt-get "${opts[@]}" update >>"$log" 2>&1 || fail "apt-get update for $suite"
 
 # trixie's current qemu source, which must be $series.x from $pin on.
@@ -85,13 +73,15 @@ echo "  QEMU    $suite qemu $version source + ${#patches[@]} patch(es), qemu-sys
     fail "fetching qemu $version's source and $suite's meson"
 
 tar -xJf "$work"/qemu_*.orig.tar.xz -C "$work" >>"$log" 2>&1 || fail "unpacking qemu's source"
-src=$(echo "$work"/qemu-"$upstream")
+src=$work/qemu-$upstream
 [ -d "$src" ] || fail "finding qemu-$upstream in the source tarball"
 for p in "${patches[@]}"; do
     patch -d "$src" -p1 --forward --batch <"$p" >>"$log" 2>&1 || fail "applying $(basename "$p")"
 done
 # Debian's tarball has no firmware blobs: nothing to unpack or install
 # (the firmware comes from the trixie root).
+grep -q '^if unpack_edk2_blobs$' "$src/pc-bios/meson.build" ||
+    fail "finding pc-bios/meson.build's EDK2 unpacking to switch off (its line changed)"
 sed -i 's/^if unpack_edk2_blobs$/if false/' "$src/pc-bios/meson.build"
 
 pydeps=$work/pydeps
